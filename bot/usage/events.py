@@ -1,0 +1,87 @@
+"""What one usage event holds, and how it becomes a database row.
+
+There is deliberately no field for who asked: no user id, no name, no message. The guild
+id is kept so moderators can see their own server's usage.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+TERM_MAX_CHARS = 200
+_ID_MAX_CHARS = 100  # commands, topic and band ids are short slugs; cap anything odd
+
+EXPLAIN = "explain"
+DOSE = "dose"
+LEVEL = "level"
+
+Row = tuple[int, int | None, str, str | None, str | None, int, str | None]
+"""(at, guild_id, command, outcome, k2_band, answered, term), in the INSERT's order."""
+
+INSERT_ROW = (
+    "INSERT INTO events (at, guild_id, command, outcome, k2_band, answered, term)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UsageEvent:
+    """One command dk2 answered, or could not answer.
+
+    `outcome` is the topic id for `explain` and the band id for `dose` and `level`;
+    `k2_band` is the K2 band a dose answer placed. `term` is what the member typed, and is
+    kept only for an `explain` that found no topic. `at` is UTC epoch seconds; None means
+    "now" by the store's clock.
+    """
+
+    command: str
+    answered: bool
+    guild_id: int | None = None
+    outcome: str | None = None
+    k2_band: str | None = None
+    term: str | None = None
+    at: float | None = None
+
+
+def normalise_term(text: str) -> str:
+    """Lowercase, collapse whitespace, drop control characters and cap at 200 characters.
+
+    This is how unanswered terms are stored and grouped, so "Vitamin  K2" and "vitamin k2"
+    count as one. Text that can't be encoded (lone surrogates) is replaced, not refused.
+    """
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    collapsed = " ".join(text.lower().split())
+    return collapsed[:TERM_MAX_CHARS].rstrip()
+
+
+def _short_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()[:_ID_MAX_CHARS]
+    return value or None
+
+
+def to_row(event: UsageEvent, now: float) -> Row:
+    """The row stored for `event`; `now` stands in for a missing time.
+
+    Rules the schema also enforces are applied here, so a careless caller loses a field
+    rather than the whole event: a term survives only on an unanswered explain.
+    """
+    command = (_short_id(event.command) or "unknown").lower()
+    answered = bool(event.answered)
+    term: str | None = None
+    if event.term is not None and command == EXPLAIN and not answered:
+        term = normalise_term(event.term) or None
+    guild_id = None if event.guild_id is None else int(event.guild_id)
+    at = int(event.at if event.at is not None else now)
+    return (
+        at,
+        guild_id,
+        command,
+        _short_id(event.outcome),
+        _short_id(event.k2_band),
+        int(answered),
+        term,
+    )

@@ -1,0 +1,388 @@
+"""The usage store: records events without ever holding up an answer.
+
+`record` only puts the event on a queue. One daemon thread owns the writing connection,
+commits events in batches, prunes old rows at open and then every `prune_interval`
+seconds, and turns every database failure (locked, read-only, unwritable path, disk I/O,
+corrupt file) into a rate-limited warning plus a count of dropped events. Reads run in a
+worker thread on their own read-only connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from bot.usage.events import INSERT_ROW, Row, UsageEvent, to_row
+from bot.usage.schema import DEFAULT_BUSY_TIMEOUT_MS, connect, migrate
+from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary, open_summary
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class _Flush:
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prune:
+    retention_days: int
+    result: concurrent.futures.Future[int] = field(default_factory=concurrent.futures.Future)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    pass
+
+
+_Item = Row | _Flush | _Prune | _Stop
+
+
+def failure_kind(exc: BaseException) -> str:
+    """A stable name for a kind of failure, e.g. SQLITE_BUSY or SQLITE_READONLY."""
+    name = getattr(exc, "sqlite_errorname", None)
+    return name if isinstance(name, str) else type(exc).__name__
+
+
+_TRANSIENT = {"SQLITE_BUSY", "SQLITE_LOCKED"}  # keep the connection; the lock will pass
+
+
+class _FailureLog:
+    """Warn once per kind of failure (again only after `interval` seconds) and count drops.
+
+    Used from the event loop and the writer thread, hence the lock.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._last_warned: dict[str, float] = {}
+        self._dropped_by_kind: dict[str, int] = {}
+        self.dropped = 0
+
+    def failed(self, kind: str, detail: str, dropped: int = 0) -> None:
+        with self._lock:
+            self.dropped += dropped
+            self._dropped_by_kind[kind] = self._dropped_by_kind.get(kind, 0) + dropped
+            now = time.monotonic()
+            last = self._last_warned.get(kind)
+            if last is not None and now - last < self._interval:
+                return
+            self._last_warned[kind] = now
+            dropped_here = self._dropped_by_kind[kind]
+            total = self.dropped
+        log.warning(
+            "Usage log unavailable (%s: %s); %d event(s) dropped for this reason, %d in all. "
+            "Answering is unaffected; this warning repeats at most every %.0f s.",
+            kind,
+            detail,
+            dropped_here,
+            total,
+            self._interval,
+        )
+
+
+class UsageStore:
+    """The usage log behind `/dk2 stats`, safe to share with a second dk2 process.
+
+    Construct it (never fails), `start()` it, `await record(event)` after each answer,
+    `await summary(days, guild_id)` for moderators and `await close()` at shutdown; or use
+    it as `async with UsageStore(path) as store:`.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        prune_interval: float = 3600.0,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        reopen_interval: float = 30.0,
+        warn_interval: float = 600.0,
+        max_pending: int = 10_000,
+        batch_size: int = 500,
+        read_only: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.retention_days = retention_days
+        self._prune_interval = prune_interval
+        self._busy_timeout_ms = busy_timeout_ms
+        self._reopen_interval = reopen_interval
+        self._max_pending = max_pending
+        self._batch_size = max(1, batch_size)
+        self._read_only = read_only
+        self._clock = clock
+        self._failures = _FailureLog(warn_interval)
+        self._queue: queue.Queue[_Item] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        # Owned by the writer thread once it runs.
+        self._conn: sqlite3.Connection | None = None
+        self._last_open_attempt: float | None = None
+        self._unavailable: tuple[str, str] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the writer thread; it opens, migrates and prunes the database itself.
+
+        Returns at once: nothing here touches the disk on the caller's thread.
+        """
+        if self._thread is not None or self._closed:
+            return
+        self._thread = threading.Thread(target=self._run, name="dk2-usage-writer", daemon=True)
+        self._thread.start()
+
+    async def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued (waiting at most `timeout` seconds) and stop the writer."""
+        if self._closed:
+            return
+        self._closed = True
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(_Stop())
+            await asyncio.to_thread(thread.join, timeout)
+            if thread.is_alive():
+                log.warning(
+                    "Usage writer still busy after %.1f s at shutdown; "
+                    "about %d queued event(s) will be lost.",
+                    timeout,
+                    self._queue.qsize(),
+                )
+        if self._failures.dropped:
+            log.warning("Usage log closed; %d event(s) could not be recorded.", self.dropped)
+
+    async def __aenter__(self) -> UsageStore:
+        self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def dropped(self) -> int:
+        """How many events could not be recorded so far."""
+        return self._failures.dropped
+
+    # -- the event loop's side -------------------------------------------------------
+
+    async def record(self, event: UsageEvent) -> None:
+        """Queue `event` for the writer and return at once; never raises, never waits."""
+        self.record_nowait(event)
+
+    def record_nowait(self, event: UsageEvent) -> None:
+        """`record` for synchronous callers (the console)."""
+        if self._closed:
+            self._failures.failed("closed", "the usage store is closed", dropped=1)
+            return
+        if self._queue.qsize() >= self._max_pending:
+            self._failures.failed(
+                "backlog", f"{self._max_pending} events are waiting to be written", dropped=1
+            )
+            return
+        try:
+            row = to_row(event, self._clock())
+        except (TypeError, ValueError) as exc:  # a caller bug must not break the answer
+            self._failures.failed("bad event", repr(exc), dropped=1)
+            return
+        self._queue.put_nowait(row)
+
+    async def flush(self, timeout: float = 5.0) -> bool:
+        """Wait (off the loop, at most `timeout` s) until queued events are written.
+
+        Returns False when the writer is not running or did not catch up in time. Events
+        the database refused count as handled: they are dropped and logged.
+        """
+        if self._thread is None or not self._thread.is_alive():
+            return False
+        marker = _Flush()
+        self._queue.put(marker)
+        return await asyncio.to_thread(marker.done.wait, timeout)
+
+    async def prune(self, retention_days: int | None = None, timeout: float = 30.0) -> int:
+        """Delete events older than `retention_days` (default: the store's); return how many.
+
+        Runs on the writer thread, so it never competes with our own writes. Returns 0 if
+        the database can't be written or the writer isn't running.
+        """
+        days = self.retention_days if retention_days is None else retention_days
+        if self._thread is None or not self._thread.is_alive():
+            return 0
+        request = _Prune(days)
+        self._queue.put(request)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(request.result), timeout)
+        except TimeoutError:
+            return 0
+
+    async def summary(
+        self, days: int, guild_id: int | None = None, *, limit: int = DEFAULT_LIMIT
+    ) -> UsageSummary:
+        """Counts for the last `days` days, for one guild or all (guild_id None).
+
+        Writes queued before the call are flushed first (briefly), so a moderator sees the
+        answer they just got. Never raises for a database problem: see `UsageSummary.error`.
+        """
+        await self.flush(timeout=2.0)
+        return await asyncio.to_thread(
+            open_summary,
+            self.path,
+            days,
+            guild_id,
+            limit=limit,
+            clock=self._clock,
+            busy_timeout_ms=self._busy_timeout_ms,
+        )
+
+    # -- the writer thread -----------------------------------------------------------
+
+    def _run(self) -> None:
+        next_prune = time.monotonic()  # prune once as soon as the database opens
+        stopping = False
+        while not stopping:
+            if time.monotonic() >= next_prune:
+                # Without a database, try again when a reopen is next allowed.
+                opened = self._connection() is not None
+                if opened:
+                    self._prune(self.retention_days)
+                wait = self._prune_interval if opened else self._reopen_interval
+                next_prune = time.monotonic() + wait
+            try:
+                first = self._queue.get(timeout=max(0.0, next_prune - time.monotonic()))
+            except queue.Empty:
+                continue
+            batch = [first]
+            while len(batch) < self._batch_size:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                stopping = self._handle(batch)
+            except Exception:  # a bug here must not silently end recording
+                log.exception("Usage writer failed on a batch of %d item(s)", len(batch))
+        self._disconnect()
+
+    def _handle(self, batch: list[_Item]) -> bool:
+        """Process queued items in order; True once a stop request was seen."""
+        rows: list[Row] = []
+        for item in batch:
+            if isinstance(item, tuple):
+                rows.append(item)
+                continue
+            self._write(rows)
+            rows = []
+            if isinstance(item, _Flush):
+                item.done.set()
+            elif isinstance(item, _Prune):
+                item.result.set_result(self._prune(item.retention_days))
+            else:
+                return True
+        self._write(rows)
+        return False
+
+    def _connection(self) -> sqlite3.Connection | None:
+        """The open, migrated connection; reopened at most every `reopen_interval` s."""
+        if self._conn is not None:
+            return self._conn
+        now = time.monotonic()
+        if (
+            self._last_open_attempt is not None
+            and now - self._last_open_attempt < self._reopen_interval
+        ):
+            return None
+        self._last_open_attempt = now
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(
+                self.path, read_only=self._read_only, busy_timeout_ms=self._busy_timeout_ms
+            )
+            migrate(conn)
+        except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                conn.close()
+            self._unavailable = (failure_kind(exc), f"can't open {self.path}: {exc}")
+            self._failures.failed(*self._unavailable)
+            return None
+        self._conn = conn
+        self._unavailable = None
+        return conn
+
+    def _disconnect(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+
+    def _write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        conn = self._connection()
+        if conn is None:
+            kind, detail = self._unavailable or ("unavailable", "no database connection")
+            self._failures.failed(kind, detail, dropped=len(rows))
+            return
+        try:
+            self._in_transaction(conn, lambda: conn.executemany(INSERT_ROW, rows))
+        except sqlite3.Error as exc:
+            self._failed(exc, f"writing to {self.path}: {exc}", dropped=len(rows))
+
+    def _prune(self, retention_days: int) -> int:
+        conn = self._connection()
+        if conn is None:
+            return 0
+        cutoff = int(self._clock()) - retention_days * SECONDS_PER_DAY
+        try:
+            cursor = self._in_transaction(
+                conn, lambda: conn.execute("DELETE FROM events WHERE at < ?", (cutoff,))
+            )
+        except sqlite3.Error as exc:
+            self._failed(exc, f"pruning {self.path}: {exc}")
+            return 0
+        if cursor.rowcount:
+            log.info(
+                "Usage log: pruned %d event(s) older than %d days", cursor.rowcount, retention_days
+            )
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
+    def _in_transaction(
+        conn: sqlite3.Connection, work: Callable[[], sqlite3.Cursor]
+    ) -> sqlite3.Cursor:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = work()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        return cursor
+
+    def _failed(self, exc: sqlite3.Error, detail: str, dropped: int = 0) -> None:
+        kind = failure_kind(exc)
+        self._failures.failed(kind, detail, dropped=dropped)
+        if kind not in _TRANSIENT:
+            # Read-only, I/O or corrupt: reopen later, it may have been fixed meanwhile.
+            self._disconnect()
+            self._unavailable = (kind, detail)
