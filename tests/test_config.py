@@ -296,7 +296,7 @@ def test_invalid_file_value_names_the_setting_and_file(
     assert str(err).startswith(f"{setting} in {path}: expected ")
 
 
-ENV_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+ENV_TEXT = st.text(max_size=40)
 
 
 @pytest.mark.parametrize("setting", SETTING_NAMES)
