@@ -26,6 +26,7 @@ __all__ = [
     "CONFIG_ENV",
     "DEFAULT_CONFIG_FILE",
     "ENV_PREFIX",
+    "SETTING_NAMES",
     "TOKEN_ENV",
     "ConfigError",
     "Secret",
