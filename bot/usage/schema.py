@@ -9,7 +9,9 @@ re-read inside the write transaction.
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -113,6 +115,27 @@ def database_uri(
     return f"{Path(path).absolute().as_uri()}?mode={mode}"
 
 
+def _use_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL, retrying: SQLite answers SQLITE_BUSY here without waiting.
+
+    Two processes opening a new file at once both try the switch; the loser must retry
+    rather than fail (the busy handler does not cover a journal-mode change).
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY":
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.02)
+
+
 def connect(
     path: str | os.PathLike[str],
     *,
@@ -135,7 +158,7 @@ def connect(
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms):d}")
         if not read_only:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, busy_timeout_ms)
             conn.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL
     except BaseException:
         conn.close()

@@ -320,8 +320,11 @@ class UsageStore:
         except (sqlite3.Error, OSError) as exc:
             if conn is not None:
                 conn.close()
-            self._unavailable = (failure_kind(exc), f"can't open {self.path}: {exc}")
+            kind = failure_kind(exc)
+            self._unavailable = (kind, f"can't open {self.path}: {exc}")
             self._failures.failed(*self._unavailable)
+            if kind in _TRANSIENT:
+                self._last_open_attempt = None  # a lock passes: try again on the next batch
             return None
         self._conn = conn
         self._unavailable = None
