@@ -67,7 +67,8 @@ def to_row(event: UsageEvent, now: float) -> Row:
     """The row stored for `event`; `now` stands in for a missing time.
 
     Rules the schema also enforces are applied here, so a careless caller loses a field
-    rather than the whole event: a term survives only on an unanswered explain.
+    rather than the whole event: a term survives only on an unanswered explain. Raises
+    ValueError (or OverflowError) for an event no row can hold.
     """
     command = (_short_id(event.command) or "unknown").lower()
     answered = bool(event.answered)
@@ -75,7 +76,9 @@ def to_row(event: UsageEvent, now: float) -> Row:
     if event.term is not None and command == EXPLAIN and not answered:
         term = normalise_term(event.term) or None
     guild_id = None if event.guild_id is None else int(event.guild_id)
-    at = int(event.at if event.at is not None else now)
+    if guild_id is not None and not 0 <= guild_id < 2**63:
+        raise ValueError(f"guild id out of range: {guild_id}")
+    at = int(event.at if event.at is not None else now)  # OverflowError for inf
     return (
         at,
         guild_id,

@@ -163,6 +163,10 @@ class UsageStore:
                     timeout,
                     self._queue.qsize(),
                 )
+        elif not self._queue.empty():  # never started: what was queued is lost
+            self._failures.failed(
+                "not started", "closed before start()", dropped=self._queue.qsize()
+            )
         if self._failures.dropped:
             log.warning("Usage log closed; %d event(s) could not be recorded.", self.dropped)
 
@@ -201,7 +205,7 @@ class UsageStore:
             return
         try:
             row = to_row(event, self._clock())
-        except (TypeError, ValueError) as exc:  # a caller bug must not break the answer
+        except (TypeError, ValueError, OverflowError) as exc:  # a caller bug: log, go on
             self._failures.failed("bad event", repr(exc), dropped=1)
             return
         self._queue.put_nowait(row)
@@ -346,7 +350,7 @@ class UsageStore:
             return
         try:
             self._in_transaction(conn, lambda: conn.executemany(INSERT_ROW, rows))
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError, ValueError) as exc:
             self._failed(exc, f"writing to {self.path}: {exc}", dropped=len(rows))
 
     def _prune(self, retention_days: int) -> int:
@@ -382,7 +386,7 @@ class UsageStore:
             raise
         return cursor
 
-    def _failed(self, exc: sqlite3.Error, detail: str, dropped: int = 0) -> None:
+    def _failed(self, exc: Exception, detail: str, dropped: int = 0) -> None:
         kind = failure_kind(exc)
         self._failures.failed(kind, detail, dropped=dropped)
         if kind not in _TRANSIENT:

@@ -323,3 +323,17 @@ async def test_a_store_that_was_never_started_constructs_and_drops_nothing(
     assert await store.flush()
     await store.close()
     assert rows(db_path, "SELECT outcome FROM events") == [("mgp",)]
+
+
+async def test_a_malformed_event_is_dropped_without_raising(
+    db_path: Path, make_store: StoreFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = make_store(db_path)
+    await store.record(UsageEvent("about", True, guild_id=2**70))
+    await store.record(UsageEvent("about", True, at=float("inf")))
+    await store.record(UsageEvent("about", True, guild_id=5))
+
+    summary = await store.summary(1, guild_id=5)
+    assert summary.commands == (("about", 1),)
+    assert store.dropped == 2
+    assert len(usage_warnings(caplog, "bad event")) == 1
