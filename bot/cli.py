@@ -1,0 +1,176 @@
+"""`python -m bot …`: the console, one-shot replies, the checker, and running the bot.
+
+Exit codes: 0 ok, 1 a user error (bad input or settings), 2 invalid knowledge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.core.commands import reply_for_text
+from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
+from bot.core.model import KnowledgeBase
+from bot.core.reply import render_text, to_json_dict
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_BAD_KNOWLEDGE = 2
+
+CONSOLE_BANNER = (
+    "dk2 offline console: type what you would type in chat, e.g. `/dk2 dose 5000`, "
+    "`/dk2 level 42 ng/mL`, `/dk2 explain mgp`. `quit` or Ctrl-D leaves."
+)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config, os.environ)
+
+
+def knowledge_path(settings: Settings | None, override: Path | None) -> Path:
+    """The knowledge folder: --knowledge, then settings, then the clone's own knowledge/."""
+    if override is not None:
+        return override
+    if settings is not None and settings.knowledge_path.is_dir():
+        return settings.knowledge_path
+    return default_knowledge_path()
+
+
+def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
+    result: LoadResult = load_knowledge(path)
+    if result.knowledge is None:
+        print(f"dk2: the knowledge base in {path} is invalid:", file=err)
+        for problem in result.problems:
+            print(f"  {problem}", file=err)
+        return None
+    return result.knowledge
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    path = knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args)
+    result = load_knowledge(path)
+    if result.knowledge is None:
+        for problem in result.problems:
+            print(str(problem), file=err)
+        print(f"{len(result.problems)} problem(s) in {path}", file=err)
+        return EXIT_BAD_KNOWLEDGE
+    kb = result.knowledge
+    bands = sum(len(table.bands) for table in kb.bands.values())
+    print(
+        f"knowledge OK: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
+        f"{len(kb.sources)} sources, {len(kb.cautions)} cautions; version {kb.version}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _path_from_env(args: argparse.Namespace) -> Path:
+    try:
+        return knowledge_path(_settings(args), None)
+    except ConfigError:
+        return default_knowledge_path()
+
+
+def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    kb = _load(knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err)
+    if kb is None:
+        return EXIT_BAD_KNOWLEDGE
+    text = " ".join(args.text)
+    reply, request = reply_for_text(kb, text)
+    if args.json:
+        payload = to_json_dict(reply)
+        payload["private"] = request.private if request else None
+        print(json.dumps(payload, ensure_ascii=False), file=out)
+    else:
+        print(render_text(reply), file=out)
+    return EXIT_OK if reply.ok else EXIT_USER_ERROR
+
+
+def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
+    """Read chat lines until EOF or `quit`, printing each reply as chat would show it."""
+    print(CONSOLE_BANNER, file=out)
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            print("dk2> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in {"quit", "exit", "/quit", "/exit"}:
+            break
+        if not text.lower().lstrip("/").startswith("dk2"):
+            text = f"/dk2 {text}"
+        reply, _ = reply_for_text(kb, text)
+        print(render_text(reply), file=out)
+        print(file=out, flush=True)
+    return EXIT_OK
+
+
+def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    kb = _load(knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err)
+    if kb is None:
+        return EXIT_BAD_KNOWLEDGE
+    return run_console(kb, sys.stdin, out)
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"dk2: {exc}", file=err)
+        return EXIT_USER_ERROR
+    if settings.token is None:
+        print(
+            "dk2: no DISCORD_TOKEN set, so starting the offline console "
+            "(set DISCORD_TOKEN to run the Discord bot).",
+            file=err,
+        )
+        kb = _load(knowledge_path(settings, args.knowledge), err)
+        if kb is None:
+            return EXIT_BAD_KNOWLEDGE
+        return run_console(kb, sys.stdin, out)
+    from bot.discord_layer.app import run_bot
+
+    return run_bot(settings, knowledge_path(settings, args.knowledge), err)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: config.yaml)")
+    parser.add_argument("--knowledge", type=Path, default=None, help="knowledge folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("console", help="interactive prompt, replies as chat shows them")
+    reply = sub.add_parser("reply", help="print the reply to one chat line")
+    reply.add_argument("--json", action="store_true", help="print one JSON object")
+    reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
+    sub.add_parser("check", help="validate the knowledge base")
+    sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
+    return parser
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "reply": cmd_reply,
+    "console": cmd_console,
+    "run": cmd_run,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USER_ERROR if exc.code else EXIT_OK
+    return COMMANDS[args.command](args, out, err)

@@ -1,0 +1,135 @@
+"""Chat text to a reply: "/dk2 dose 5000 k2:100" as a member would type it.
+
+The console and `python -m bot reply` go through here; the Discord layer receives options
+already split by Discord and calls `run` directly, so both reach the same core functions.
+Options may be positional or `name:value`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.core.amounts import InputError, split_amount
+from bot.core.catalogue import about_reply, topics_reply
+from bot.core.dose import dose_reply
+from bot.core.explain import explain_reply
+from bot.core.level import level_reply
+from bot.core.model import KnowledgeBase
+from bot.core.replies import input_error_reply
+from bot.core.reply import Reply
+
+# Each command and its options, the first being the one positional text fills.
+COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
+    "dose": ("amount", "k2", "private"),
+    "level": ("value", "private"),
+    "explain": ("term", "private"),
+    "topics": ("private",),
+    "about": ("private",),
+}
+_OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
+_TRUE = {"yes", "y", "true", "1", "on"}
+_FALSE = {"no", "n", "false", "0", "off"}
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One command as typed: its name, its options and whether the reply is private."""
+
+    command: str
+    options: dict[str, str] = field(default_factory=dict)
+    private: bool | None = None
+
+
+def _commands_hint() -> str:
+    return ", ".join(f"`/dk2 {name}`" for name in COMMAND_OPTIONS)
+
+
+def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]:
+    """Split chat text into a Request, or (command, error) saying what to type instead."""
+    if len(text) > max_chars + 5:  # the "/dk2 " prefix doesn't count against the limit
+        return "", InputError("too_long", {"length": str(len(text)), "limit": str(max_chars)})
+    body = _PREFIX.sub("", text, count=1).strip()
+    if not body:
+        return "", InputError("no_command", {"commands": _commands_hint()})
+    name, _, rest = body.partition(" ")
+    command = name.lower()
+    if command not in COMMAND_OPTIONS:
+        return "", InputError(
+            "unknown_command",
+            {"name": name[:32], "commands": _commands_hint(), "rest": body[:100]},
+        )
+    allowed = COMMAND_OPTIONS[command]
+    pieces = _OPTION.split(rest)
+    positional = pieces[0].strip()
+    options: dict[str, str] = {}
+    for index in range(1, len(pieces), 2):
+        option = pieces[index].lower()
+        value = pieces[index + 1].strip()
+        if option not in allowed:
+            listed = ", ".join(f"`{name}`" for name in allowed)
+            return command, InputError(
+                "unknown_option", {"name": option[:32], "command": command, "options": listed}
+            )
+        if option in options:
+            return command, InputError("duplicate_option", {"name": option})
+        options[option] = value
+    private: bool | None = None
+    if "private" in options:
+        flag = options.pop("private").lower()
+        if flag not in _TRUE | _FALSE:
+            return command, InputError("bad_private")
+        private = flag in _TRUE
+    if positional:
+        error = _place_positional(command, positional, options)
+        if error:
+            return command, error
+    return Request(command, options, private)
+
+
+def _place_positional(command: str, text: str, options: dict[str, str]) -> InputError | None:
+    main = COMMAND_OPTIONS[command][0]
+    if main == "private":
+        return InputError("extra_text", {"text": text[:60], "what": f"`/dk2 {command}`", "hint": ""})
+    if main not in options:
+        options[main] = text
+        return None
+    if command == "dose" and "k2" not in options:
+        options["k2"] = text
+        return None
+    hint = f"Give `{main}` once."
+    return InputError("extra_text", {"text": text[:60], "what": f"`{main}`", "hint": hint})
+
+
+def run(kb: KnowledgeBase, request: Request) -> Reply:
+    """The reply to one parsed request: the same entry the Discord layer uses."""
+    options = request.options
+    handlers: dict[str, Callable[[], Reply]] = {
+        "dose": lambda: _dose(kb, options),
+        "level": lambda: level_reply(kb, options.get("value", "")),
+        "explain": lambda: explain_reply(kb, options.get("term", "")),
+        "topics": lambda: topics_reply(kb),
+        "about": lambda: about_reply(kb),
+    }
+    return handlers[request.command]()
+
+
+def _dose(kb: KnowledgeBase, options: dict[str, str]) -> Reply:
+    amount = options.get("amount", "")
+    k2 = options.get("k2")
+    if k2 is None:
+        # "5000 IU 100 mcg": the leading amount is D3, what follows it is K2.
+        amount, rest = split_amount(amount, kb.units, "d")
+        k2 = rest or None
+    return dose_reply(kb, amount, k2)
+
+
+def reply_for_text(kb: KnowledgeBase, text: str) -> tuple[Reply, Request | None]:
+    """Everything from chat text to reply; never raises for any input."""
+    parsed = parse_request(text, kb.units.max_input_chars)
+    if isinstance(parsed, tuple):
+        command, error = parsed
+        return input_error_reply(kb, command or "unknown", error), None
+    return run(kb, parsed), parsed

@@ -1,0 +1,159 @@
+"""/dk2 dose: where a daily vitamin D3 dose sits, with the K2 pairing advice and cautions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.core.amounts import Amount, InputError, fmt, parse_dose
+from bot.core.citing import caution_lines, labelled_lines, source_names, unique
+from bot.core.gauge import gauge
+from bot.core.model import Band, Cited, KnowledgeBase
+from bot.core.reply import Reply, Section
+from bot.core.replies import input_error_reply
+
+# Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
+_IU = "iu"
+
+
+def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) -> Reply:
+    """Place a daily vitamin D3 dose (and optionally a K2 amount) on the knowledge's bands."""
+    amount = parse_dose(amount_text, kb.units, "d")
+    if isinstance(amount, InputError):
+        return input_error_reply(kb, "dose", amount)
+    k2: Amount | None = None
+    if k2_text is not None and k2_text.strip():
+        parsed_k2 = parse_dose(k2_text, kb.units, "k2")
+        if isinstance(parsed_k2, InputError):
+            return input_error_reply(kb, "dose", parsed_k2, option="k2")
+        k2 = parsed_k2
+    table = kb.bands["dose"]
+    band = table.find(amount.daily)
+    if band is None:  # the checker guarantees full coverage of the domain
+        raise LookupError(f"no dose band holds {amount.daily}")
+    k2_band = kb.bands["k2"].find(k2.daily) if k2 else None
+
+    msg = kb.messages
+    daily_iu = fmt(amount.daily)
+    daily_mcg = fmt(amount.daily / _iu_per_mcg(kb), 2)
+    your_dose = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
+    if amount.period_days != 1:
+        averaged = msg.get(
+            "dose.averaged_line",
+            entered=amount.entered,
+            daily_iu=daily_iu,
+            days=str(amount.period_days),
+        )
+        your_dose = f"{your_dose}\n{averaged}"
+
+    sections = [
+        Section(msg.get("headings.your_dose"), your_dose),
+        Section(msg.get("headings.article"), band.article.text),
+    ]
+    if band.references:
+        refs = ((cited.text, cited.refs) for cited in band.references)
+        sections.append(Section(msg.get("headings.references"), labelled_lines(kb, refs)))
+    sections.append(Section(msg.get("headings.k2"), _k2_text(kb, band, k2, k2_band)))
+    caution_ids = list(band.cautions)
+    if k2_band is not None:
+        caution_ids += list(k2_band.cautions)
+    if caution_ids:
+        sections.append(Section(msg.get("headings.cautions"), caution_lines(kb, caution_ids)))
+    hints = [hint for hint in (_d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
+    if hints:
+        sections.append(Section(msg.get("headings.check_input"), "\n".join(hints)))
+    if band.topics:
+        topics = ", ".join(f"`{topic}`" for topic in band.topics)
+        sections.append(Section(msg.get("headings.related"), msg.get("explain.read_more", topics=topics)))
+
+    cited: list[Cited] = [band.article, *band.references]
+    if band.k2 is not None:
+        cited.append(band.k2)
+    if k2_band is not None:
+        cited += [k2_band.article, *k2_band.references]
+    caution_refs = [ref for cid in unique(caution_ids) for ref in kb.cautions[cid].refs]
+    unit_refs = [ref for ref in (amount.unit.sources if amount.unit else ())]
+    return Reply(
+        command="dose",
+        ok=True,
+        title=msg.get("dose.title", amount=amount.entered, label=band.label),
+        body=msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg),
+        sections=tuple(sections),
+        gauge=gauge(table, band),
+        sources=source_names(kb, cited, [*unit_refs, *caution_refs]),
+        disclaimer=msg.get("disclaimer"),
+        colour=band.colour,
+        data={
+            "daily_iu": float(amount.daily),
+            "band": band.id,
+            "k2_mcg": float(k2.daily) if k2 else None,
+            "k2_band": k2_band.id if k2_band else None,
+            "k2_pairing": band.k2_pairing,
+            "cautions": unique(caution_ids),
+            "hints": hints,
+        },
+    )
+
+
+def _iu_per_mcg(kb: KnowledgeBase) -> Decimal:
+    """How many IU one microgram of D3 is, as units.yaml states it."""
+    mcg = next(unit for unit in kb.units.d_units if "mcg" in unit.names)
+    return mcg.factor
+
+
+def _k2_text(kb: KnowledgeBase, band: Band, k2: Amount | None, k2_band: Band | None) -> str:
+    lines = [band.k2.text] if band.k2 else []
+    if k2 is not None and k2_band is not None:
+        lines.append(
+            kb.messages.get("dose.k2_line", k2_mcg=fmt(k2.daily, 2), label=k2_band.label)
+            + f" {k2_band.article.text}"
+        )
+        for cited in k2_band.references:
+            names = ", ".join(kb.source_name(ref) for ref in cited.refs)
+            lines.append(f"{cited.text} ({names})")
+    else:
+        lines.append(kb.messages.get("dose.k2_none"))
+    return "\n".join(lines)
+
+
+def _d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
+    """A hint when the unit typed probably isn't the unit on the label."""
+    table = kb.bands["dose"]
+    very_high = table.bands[-1]
+    lowest = table.bands[0]
+    if amount.unit is not None and _IU not in amount.unit.names:
+        # µg or mg: a number that would be an ordinary IU dose, read as mass, is huge.
+        as_iu = amount.number / amount.period_days
+        if amount.daily in very_high.range and as_iu not in very_high.range:
+            return kb.messages.get(
+                "dose.mixup_mass",
+                entered=amount.entered,
+                daily_iu=fmt(amount.daily),
+                number=fmt(amount.number, 4),
+            )
+    elif amount.daily in lowest.range:
+        # IU (or no unit) with a tiny number: perhaps the label said µg.
+        as_mcg_iu = amount.number * _iu_per_mcg(kb) / amount.period_days
+        if as_mcg_iu not in lowest.range and as_mcg_iu not in very_high.range:
+            return kb.messages.get(
+                "dose.mixup_iu",
+                entered=amount.entered,
+                number=fmt(amount.number, 4),
+                as_mcg_iu=fmt(as_mcg_iu),
+            )
+    return None
+
+
+def _k2_mixup(kb: KnowledgeBase, k2: Amount | None) -> str | None:
+    """K2 typed in mg that lands far above the typical range was probably µg."""
+    if k2 is None or k2.unit is None or k2.unit.factor == 1:
+        return None
+    top = kb.bands["k2"].bands[-1]
+    as_mcg = k2.number / k2.period_days
+    if k2.daily in top.range and as_mcg not in top.range:
+        return kb.messages.get(
+            "dose.mixup_k2",
+            entered=k2.entered,
+            k2_mcg=fmt(k2.daily, 2),
+            number=fmt(k2.number, 4),
+        )
+    return None

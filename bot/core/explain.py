@@ -1,0 +1,76 @@
+"""/dk2 explain: the curated answer for a term or question, quoting where it comes from."""
+
+from __future__ import annotations
+
+from bot.core.amounts import InputError
+from bot.core.citing import source_names
+from bot.core.model import KnowledgeBase, Topic
+from bot.core.replies import input_error_reply
+from bot.core.reply import Reply, Section
+from bot.core.search import index_for
+
+INFO_COLOUR = 0x3498DB
+
+
+def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
+    if len(term) > kb.units.max_input_chars:
+        values = {"length": str(len(term)), "limit": str(kb.units.max_input_chars)}
+        return input_error_reply(kb, "explain", InputError("too_long", values))
+    if not term.strip():
+        return input_error_reply(kb, "explain", InputError("empty_term"))
+    result = index_for(kb).search(term)
+    if result.topic is None:
+        return _not_found(kb, term.strip(), result.suggestions)
+    return topic_reply(kb, kb.topics[result.topic], how=result.how)
+
+
+def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply:
+    msg = kb.messages
+    sections = [Section("More detail", topic.long)] if topic.long != topic.short else []
+    if topic.source.quotes:
+        where = (
+            msg.get("explain.source_article", section=topic.source.section)
+            if topic.source.section
+            else kb.source_name("article")
+        )
+        quotes = "\n".join(f"> {quote}" for quote in topic.source.quotes)
+        sections.append(Section(f"From {where}", quotes))
+    if topic.related:
+        related = ", ".join(f"`{other}`" for other in topic.related)
+        sections.append(
+            Section(msg.get("headings.related"), msg.get("explain.read_more", topics=related))
+        )
+    return Reply(
+        command="explain",
+        ok=True,
+        title=topic.title,
+        body=topic.short,
+        sections=tuple(sections),
+        sources=source_names(kb, [topic.source]),
+        disclaimer=msg.get("disclaimer"),
+        colour=INFO_COLOUR,
+        data={"topic": topic.id, "suggestions": [], "match": how, "kind": topic.kind},
+    )
+
+
+def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Reply:
+    msg = kb.messages
+    shown = term if len(term) <= 80 else term[:77] + "..."
+    sections: tuple[Section, ...] = ()
+    if suggestions:
+        body = msg.get("explain.not_found_suggest", term=shown)
+        lines = "\n".join(
+            f"• `/dk2 explain {topic_id}`: {kb.topics[topic_id].title}" for topic_id in suggestions
+        )
+        sections = (Section(msg.get("headings.suggestions"), lines),)
+    else:
+        body = msg.get("explain.not_found", term=shown)
+    return Reply(
+        command="explain",
+        ok=True,
+        title="No curated answer",
+        body=body,
+        sections=sections,
+        colour=INFO_COLOUR,
+        data={"topic": None, "suggestions": list(suggestions), "match": "none"},
+    )

@@ -1,0 +1,88 @@
+"""The one reply model every dk2 answer is built as.
+
+The core returns a `Reply`; the Discord layer renders it to an embed and the console and
+CLI render it to plain text with `render_text`. Both read the same object, so they can't
+drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A headed block of a reply (an embed field in chat)."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What dk2 answers to one command.
+
+    `ok` is False for user errors (bad input); `error` then holds the message that says what
+    to type instead. `data` carries the machine-readable facts (`daily_iu`, `band`, `topic`,
+    ...) that `reply --json` prints and the usage log records.
+    """
+
+    command: str
+    ok: bool
+    title: str
+    body: str
+    sections: tuple[Section, ...] = ()
+    gauge: str | None = None
+    sources: tuple[str, ...] = ()
+    disclaimer: str | None = None
+    colour: int | None = None
+    error: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_line(self) -> str | None:
+        """The sources named in one line, as both renderings show it."""
+        if not self.sources:
+            return None
+        return "Sources: " + "; ".join(self.sources)
+
+
+def error_reply(command: str, message: str, *, title: str = "Can't read that") -> Reply:
+    """A user error: a clear message, nothing else."""
+    return Reply(command=command, ok=False, title=title, body=message, error=message)
+
+
+def render_text(reply: Reply) -> str:
+    """Render a reply as plain text, the way the console and `reply` show it."""
+    lines: list[str] = [f"== {reply.title} =="]
+    if reply.body:
+        lines.append(reply.body)
+    if reply.gauge:
+        lines.append("")
+        lines.append(reply.gauge)
+    for section in reply.sections:
+        lines.append("")
+        lines.append(f"-- {section.name} --")
+        lines.append(section.value)
+    if reply.source_line:
+        lines.append("")
+        lines.append(reply.source_line)
+    if reply.disclaimer:
+        lines.append("")
+        lines.append(reply.disclaimer)
+    return "\n".join(lines)
+
+
+def to_json_dict(reply: Reply) -> dict[str, Any]:
+    """The `reply --json` object: the contract fields, then the command's own data."""
+    out: dict[str, Any] = {
+        "command": reply.command,
+        "ok": reply.ok,
+        "title": reply.title,
+        "text": render_text(reply),
+    }
+    if not reply.ok:
+        out["error"] = reply.error
+    out.update(reply.data)
+    return out
