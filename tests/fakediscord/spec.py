@@ -170,6 +170,9 @@ class DiscordSpec:
             return []
         errors = []
         for error in self._validator(operation).iter_errors(body):
+            if error.context:
+                # An anyOf/oneOf failure: report the branch that came closest, not the whole body.
+                error = jsonschema.exceptions.best_match(error.context) or error
             location = "/".join(str(p) for p in error.absolute_path) or "<body>"
             errors.append(f"{operation.operation_id}: {location}: {error.message[:300]}")
         return errors
