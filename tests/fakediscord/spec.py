@@ -171,11 +171,24 @@ class DiscordSpec:
         errors = []
         for error in self._validator(operation).iter_errors(body):
             if error.context:
-                # An anyOf/oneOf failure: report the branch that came closest, not the whole body.
-                error = jsonschema.exceptions.best_match(error.context) or error
+                error = _closest_branch_error(error)
             location = "/".join(str(p) for p in error.absolute_path) or "<body>"
             errors.append(f"{operation.operation_id}: {location}: {error.message[:300]}")
         return errors
+
+
+def _closest_branch_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For an anyOf/oneOf failure, the error from the branch meant for this body.
+
+    Discord's unions are told apart by their ``type`` field (callback type, option type...),
+    so a branch that already rejects ``type`` is not the one the sender meant.
+    """
+    branches: dict[Any, list[jsonschema.ValidationError]] = {}
+    for sub in error.context or []:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    meant = [errs for errs in branches.values() if not any(list(e.path) == ["type"] for e in errs)]
+    candidates = [e for errs in meant for e in errs] or list(error.context or [])
+    return jsonschema.exceptions.best_match(candidates) or error
 
 
 @functools.lru_cache(maxsize=4)
