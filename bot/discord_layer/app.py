@@ -1,0 +1,298 @@
+"""Running dk2 in Discord: the bot, command sync, and a clean start and stop.
+
+`run_bot` is what `python -m bot run` (and `make run`) calls with a token; `sync_once` is
+`python -m bot sync`. Both log in with `Client.login`/`connect` rather than `Client.run`, so
+discord.py never installs its own log handler and every line goes through dk2's
+token-redacting one (`bot.logs.setup_logging`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core.holder import KnowledgeHolder
+from bot.core.loader import load_knowledge
+from bot.discord_layer.cog import AnswerHook, Dk2Cog
+from bot.discord_layer.errors import CooldownStore, Dk2Tree
+from bot.discord_layer.views import PinButton
+from bot.logs import setup_logging
+
+__all__ = [
+    "SHUTDOWN_TIMEOUT",
+    "Dk2Bot",
+    "apply_discord_urls",
+    "bot_intents",
+    "discord_urls",
+    "run_bot",
+    "serve",
+    "sync_commands",
+    "sync_once",
+]
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_KNOWLEDGE = 2
+SHUTDOWN_TIMEOUT = 5.0
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds only: slash commands and buttons arrive without any intent, and the guild cache
+    (channels, roles) lets dk2 recognise moderator roles. Nothing privileged."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class Dk2Bot(commands.Bot):
+    """The dk2 client: the `/dk2` cog, the Pin button, the cooldown and the error handler."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        holder: KnowledgeHolder,
+        *,
+        on_answer: AnswerHook | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            # No message intents, so a prefix never fires; commands.Bot needs one anyway.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=Dk2Tree,
+            **options,
+        )
+        self.settings = settings
+        self.holder = holder
+        self.on_answer = on_answer
+        self.dk2_tree.cooldown = CooldownStore(
+            settings.cooldown_rate, settings.cooldown_per_seconds
+        )
+
+    @property
+    def dk2_tree(self) -> Dk2Tree:
+        return cast(Dk2Tree, self.tree)
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=self.on_answer))
+        # Registered once, so Pin buttons on answers sent before a restart keep working.
+        self.add_dynamic_items(PinButton)
+
+    async def on_ready(self) -> None:
+        log.info(
+            "connected as %s (%s), in %d guild(s)",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+        )
+
+
+def discord_urls() -> tuple[str, str]:
+    """discord.py's current REST base and gateway URL."""
+    return discord.http.Route.BASE, str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+
+
+def apply_discord_urls(settings: Settings) -> None:
+    """Point discord.py at `discord_api_base` / `discord_gateway_url` (a local stand-in in
+    tests; Discord itself by default). Must happen before login."""
+    discord.http.Route.BASE = settings.discord_api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    if settings.discord_api_base != Settings().discord_api_base:
+        log.warning("using Discord API at %s", settings.discord_api_base)
+    if settings.discord_gateway_url != Settings().discord_gateway_url:
+        log.warning("using Discord gateway at %s", settings.discord_gateway_url)
+
+
+def _describe_sync(synced: Sequence[discord.app_commands.AppCommand]) -> str:
+    parts = []
+    for command in synced:
+        subs = [
+            o.name for o in command.options if isinstance(o, discord.app_commands.AppCommandGroup)
+        ]
+        parts.append(f"/{command.name}" + (f" ({', '.join(subs)})" if subs else ""))
+    return ", ".join(parts) or "no commands"
+
+
+async def sync_commands(bot: Dk2Bot, guild_ids: Sequence[int]) -> list[str]:
+    """Sync the command tree to `guild_ids` (instant), or globally when there are none (can
+    take up to an hour to show). Returns one line per scope; a failing guild is reported and
+    skipped, a failing global sync raises."""
+    lines: list[str] = []
+    if not guild_ids:
+        synced = await bot.tree.sync()
+        lines.append(f"synced globally: {_describe_sync(synced)}")
+        log.info(lines[-1])
+        return lines
+    for guild_id in guild_ids:
+        guild = discord.Object(guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        try:
+            synced = await bot.tree.sync(guild=guild)
+        except discord.Forbidden:
+            lines.append(
+                f"guild {guild_id}: not synced; dk2 isn't in that server or was invited without "
+                "the applications.commands scope (use `python -m bot invite`)"
+            )
+            log.error(lines[-1])
+            continue
+        except discord.HTTPException as exc:
+            lines.append(f"guild {guild_id}: not synced; Discord said {exc.status}: {exc.text}")
+            log.error(lines[-1])
+            continue
+        lines.append(f"synced to guild {guild_id}: {_describe_sync(synced)}")
+        log.info(lines[-1])
+    return lines
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread, or a platform without signal support
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def _close(bot: Dk2Bot, connect: asyncio.Task[None] | None) -> None:
+    try:
+        await asyncio.wait_for(bot.close(), SHUTDOWN_TIMEOUT)
+    except TimeoutError:
+        log.warning("closing the connection took over %.0f s; stopping anyway", SHUTDOWN_TIMEOUT)
+    if connect is not None and not connect.done():
+        connect.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(connect, SHUTDOWN_TIMEOUT)
+
+
+async def serve(
+    bot: Dk2Bot,
+    token: str,
+    *,
+    stop: asyncio.Event | None = None,
+    guild_ids: Sequence[int] | None = None,
+) -> int:
+    """Log in, sync commands, and serve until `stop` is set (SIGTERM/SIGINT set it too) or
+    the connection ends for good. Returns an exit code."""
+    stop = stop or asyncio.Event()
+    guilds = bot.settings.dev_guild_ids if guild_ids is None else guild_ids
+    connect: asyncio.Task[None] | None = None
+    with _stop_on_signals(stop):
+        try:
+            await bot.login(token)
+            await sync_commands(bot, guilds)
+            connect = asyncio.create_task(bot.connect(), name="dk2-gateway")
+            stopper = asyncio.create_task(stop.wait(), name="dk2-stop")
+            await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if connect.done():
+                connect.result()  # raises why the connection ended
+                return EXIT_OK
+            log.info("stopping: closing the connection to Discord")
+            return EXIT_OK
+        except discord.LoginFailure:
+            log.error("Discord refused the token: check DISCORD_TOKEN (Bot page, Reset Token)")
+            return EXIT_FAILED
+        except discord.PrivilegedIntentsRequired:
+            log.error("Discord refused a privileged intent dk2 should not be asking for")
+            return EXIT_FAILED
+        except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
+            log.error("lost Discord: %s", exc)
+            return EXIT_FAILED
+        finally:
+            await _close(bot, connect)
+            log.info("dk2 stopped")
+
+
+def _prepare(
+    settings: Settings, knowledge_path: Path, err: TextIO
+) -> tuple[str, KnowledgeHolder] | int:
+    """Logging, knowledge and URLs: what both `run` and `sync` need. An int is an exit code."""
+    if settings.token is None:
+        print("dk2: set DISCORD_TOKEN to the bot token from the developer portal", file=err)
+        return EXIT_FAILED
+    token = settings.token.reveal()
+    setup_logging(settings.log_level, token)
+    for line in settings.describe():
+        log.info("setting %s", line)
+    result = load_knowledge(knowledge_path)
+    if result.knowledge is None:
+        print(f"dk2: the knowledge base in {knowledge_path} is invalid:", file=err)
+        for problem in result.problems:
+            print(f"  {problem}", file=err)
+        return EXIT_BAD_KNOWLEDGE
+    apply_discord_urls(settings)
+    return token, KnowledgeHolder(knowledge_path, result.knowledge)
+
+
+def run_bot(settings: Settings, knowledge_path: Path, err: TextIO) -> int:
+    """`python -m bot run` with a token: serve until SIGTERM/SIGINT. Returns an exit code."""
+    prepared = _prepare(settings, knowledge_path, err)
+    if isinstance(prepared, int):
+        return prepared
+    token, holder = prepared
+
+    async def main() -> int:
+        return await serve(Dk2Bot(settings, holder), token)
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:  # a second Ctrl-C while shutting down
+        return EXIT_OK
+
+
+def sync_once(
+    settings: Settings,
+    knowledge_path: Path,
+    guild_ids: Sequence[int] | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """`python -m bot sync`: log in over REST only, sync, print what happened, exit."""
+    prepared = _prepare(settings, knowledge_path, err)
+    if isinstance(prepared, int):
+        return prepared
+    token, holder = prepared
+    guilds = settings.dev_guild_ids if guild_ids is None else tuple(guild_ids)
+
+    async def main() -> int:
+        bot = Dk2Bot(settings, holder)
+        try:
+            await bot.login(token)
+            lines = await sync_commands(bot, guilds)
+        except discord.LoginFailure:
+            print("dk2: Discord refused the token; check DISCORD_TOKEN", file=err)
+            return EXIT_FAILED
+        except discord.HTTPException as exc:
+            print(f"dk2: sync failed: Discord said {exc.status}: {exc.text}", file=err)
+            return EXIT_FAILED
+        finally:
+            await bot.close()
+        for line in lines:
+            print(line, file=out)
+        return EXIT_FAILED if any("not synced" in line for line in lines) else EXIT_OK
+
+    return asyncio.run(main())

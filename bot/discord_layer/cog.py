@@ -1,0 +1,177 @@
+"""The `/dk2` command group: interactions in, core calls, replies out. Nothing more.
+
+Each subcommand reads the knowledge base once (`holder.current`), asks the core for a `Reply`
+through `bot.core.commands.run` (the same entry the console uses), and sends it as an embed:
+private when asked (or by default, per config), otherwise public with a Pin button. Errors
+the member made are private red embeds; failures of dk2 itself go to the tree's error handler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core.commands import Request, run
+from bot.core.holder import KnowledgeHolder
+from bot.core.reply import Reply
+from bot.core.search import index_for
+from bot.discord_layer.embeds import paged_embeds, reply_embed, truncate
+from bot.discord_layer.errors import new_ref
+from bot.discord_layer.views import pin_view
+
+__all__ = ["AUTOCOMPLETE_LIMIT", "AnswerHook", "Dk2Cog"]
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+CHOICE_VALUE_LIMIT = 100
+
+# Called after each answer is sent (a later issue records usage through it).
+AnswerHook = Callable[[discord.Interaction[Any], Reply], Awaitable[None]]
+
+PRIVATE_HELP = "Only you see the answer (default set by the server's dk2 config)"
+
+
+class Dk2Cog(
+    commands.GroupCog,
+    group_name="dk2",
+    group_description="Vitamin D and K2 answers from a curated article, with sources",
+):
+    """`/dk2 dose|level|explain|topics|about`."""
+
+    def __init__(
+        self, holder: KnowledgeHolder, settings: Settings, on_answer: AnswerHook | None = None
+    ) -> None:
+        self.holder = holder
+        self.settings = settings
+        self.on_answer = on_answer
+        super().__init__()
+
+    # -- commands --------------------------------------------------------------------------
+
+    @app_commands.command(
+        name="dose", description="Where a daily vitamin D3 dose sits, with K2 pairing advice"
+    )
+    @app_commands.describe(
+        amount="Vitamin D3 amount as on the label, e.g. 5000, 125 mcg or 50000 IU weekly",
+        k2="Optional vitamin K2 amount, e.g. 100 (micrograms) or 100 mcg",
+        private=PRIVATE_HELP,
+    )
+    async def dose(
+        self,
+        interaction: discord.Interaction[Any],
+        amount: str,
+        k2: str | None = None,
+        private: bool | None = None,
+    ) -> None:
+        options = {"amount": amount} if k2 is None else {"amount": amount, "k2": k2}
+        await self._answer(interaction, Request("dose", options, private))
+
+    @app_commands.command(
+        name="level", description="Where a blood 25(OH)D test result sits on the scale"
+    )
+    @app_commands.describe(
+        value="Your result with its unit, e.g. 42 ng/mL or 105 nmol/L (ng/mL if none)",
+        private=PRIVATE_HELP,
+    )
+    async def level(
+        self, interaction: discord.Interaction[Any], value: str, private: bool | None = None
+    ) -> None:
+        await self._answer(interaction, Request("level", {"value": value}, private))
+
+    @app_commands.command(
+        name="explain", description="The curated answer for a topic or question, with its source"
+    )
+    @app_commands.describe(
+        term="A topic (suggested as you type) or a question, e.g. mgp or why take D with K2",
+        private=PRIVATE_HELP,
+    )
+    async def explain(
+        self, interaction: discord.Interaction[Any], term: str, private: bool | None = None
+    ) -> None:
+        # A chosen suggestion arrives as the topic id; anything typed goes through the
+        # same search, so a free-text question works and a made-up value is just not found.
+        await self._answer(interaction, Request("explain", {"term": term}, private))
+
+    @explain.autocomplete("term")
+    async def explain_term(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            kb = self.holder.current
+            partial = current[: kb.units.max_input_chars]
+            topics = index_for(kb).autocomplete(partial, AUTOCOMPLETE_LIMIT)
+            return [
+                app_commands.Choice(
+                    name=truncate(topic.title, CHOICE_NAME_LIMIT) or topic.id[:CHOICE_NAME_LIMIT],
+                    value=topic.id[:CHOICE_VALUE_LIMIT],
+                )
+                for topic in topics[:AUTOCOMPLETE_LIMIT]
+            ]
+        except Exception:
+            # Autocomplete can't show an error; offer nothing and keep the traceback.
+            log.exception("autocomplete for /dk2 explain failed (ref %s)", new_ref())
+            return []
+
+    @app_commands.command(name="topics", description="Every topic dk2 can explain, grouped")
+    @app_commands.describe(private=PRIVATE_HELP)
+    async def topics(
+        self, interaction: discord.Interaction[Any], private: bool | None = None
+    ) -> None:
+        await self._answer(interaction, Request("topics", {}, private))
+
+    @app_commands.command(
+        name="about", description="What dk2 is, its sources, knowledge version and disclaimer"
+    )
+    @app_commands.describe(private=PRIVATE_HELP)
+    async def about(
+        self, interaction: discord.Interaction[Any], private: bool | None = None
+    ) -> None:
+        await self._answer(interaction, Request("about", {}, private))
+
+    # -- replying ----------------------------------------------------------------------------
+
+    def is_private(self, request: Request, reply: Reply) -> bool:
+        """Errors are always private; otherwise the member's choice, else the config default."""
+        if not reply.ok:
+            return True
+        if request.private is not None:
+            return request.private
+        return self.settings.private_by_default
+
+    async def _answer(self, interaction: discord.Interaction[Any], request: Request) -> None:
+        kb = self.holder.current  # once per request: a reload can't mix two versions
+        reply = run(kb, request)
+        private = self.is_private(request, reply)
+        embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        first, *rest = embeds
+        if private:
+            await interaction.response.send_message(embed=first, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=first, view=pin_view())
+        for embed in rest:
+            if private:
+                await interaction.followup.send(embed=embed, ephemeral=True)
+            else:
+                await interaction.followup.send(embed=embed, view=pin_view())
+        log.info(
+            "/dk2 %s by user %s in guild %s: %s%s",
+            request.command,
+            interaction.user.id,
+            interaction.guild_id,
+            "ok" if reply.ok else f"input error {reply.data.get('error_key')}",
+            " (private)" if private else "",
+        )
+        if self.on_answer is not None:
+            try:
+                await self.on_answer(interaction, reply)
+            except Exception:
+                # The member has their answer; recording it must not turn into an error reply.
+                log.exception("on_answer hook failed (ref %s)", new_ref())

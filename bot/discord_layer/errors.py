@@ -1,0 +1,185 @@
+"""The one place failures become friendly private replies, and the per-user cooldown.
+
+Any exception in a command ends in `Dk2Tree.on_error`: the member gets a private "something
+went wrong (ref 1A2B3C)" and the log gets the traceback with the same ref, so a report in
+chat can be matched to its log line. A cooldown hit is not a failure: it says when to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any, Final
+
+import discord
+from discord import app_commands
+
+from bot.discord_layer.embeds import error_embed
+
+__all__ = [
+    "COOLDOWN_TITLE",
+    "FAILURE_TITLE",
+    "CooldownStore",
+    "Dk2Tree",
+    "OnCooldown",
+    "new_ref",
+    "report_failure",
+    "send_private",
+]
+
+log = logging.getLogger(__name__)
+
+FAILURE_TITLE: Final = "Something went wrong"
+COOLDOWN_TITLE: Final = "Slow down a little"
+OUTDATED_TITLE: Final = "This command is out of date"
+
+
+def new_ref() -> str:
+    """A short id that ties a member's error message to its log line."""
+    return secrets.token_hex(3).upper()
+
+
+class CooldownStore:
+    """At most `rate` uses per `per` seconds for each key (a user id), in a sliding window.
+
+    Keys whose last use is older than `per` carry no information, so they are pruned (at most
+    once per window, in one pass), and the store holds only members active in the last window.
+    """
+
+    def __init__(
+        self, rate: int, per: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if rate < 1 or per <= 0:
+            raise ValueError("a cooldown needs rate ≥ 1 and per > 0")
+        self.rate = rate
+        self.per = per
+        self._clock = clock
+        self._uses: dict[int, deque[float]] = {}
+        self._last_prune = clock()
+
+    def __len__(self) -> int:
+        return len(self._uses)
+
+    def hit(self, key: int) -> float | None:
+        """Record a use by `key`; None when allowed, else seconds until the next is allowed."""
+        now = self._clock()
+        if now - self._last_prune >= self.per:
+            self.prune(now)
+        uses = self._uses.setdefault(key, deque())
+        while uses and uses[0] <= now - self.per:
+            uses.popleft()
+        if len(uses) >= self.rate:
+            return max(uses[0] + self.per - now, 0.0)
+        uses.append(now)
+        return None
+
+    def prune(self, now: float | None = None) -> None:
+        """Forget every key with no use inside the window."""
+        now = self._clock() if now is None else now
+        stale = [key for key, uses in self._uses.items() if not uses or uses[-1] <= now - self.per]
+        for key in stale:
+            del self._uses[key]
+        self._last_prune = now
+
+
+class OnCooldown(app_commands.CheckFailure):
+    """A member used dk2 more often than the cooldown allows."""
+
+    def __init__(self, retry_after: float, rate: int, per: float) -> None:
+        super().__init__(f"on cooldown for {retry_after:.1f} s")
+        self.retry_after = retry_after
+        self.rate = rate
+        self.per = per
+
+
+def cooldown_message(error: OnCooldown) -> str:
+    seconds = max(1, math.ceil(error.retry_after))
+    unit = "second" if seconds == 1 else "seconds"
+    return (
+        f"dk2 answers each member at most {error.rate} times every {error.per:g} seconds. "
+        f"Try again in {seconds} {unit}."
+    )
+
+
+async def send_private(interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
+    """Answer privately, as the first response or as a follow-up, whichever is still open.
+
+    An interaction that has expired can't be answered; that is logged, never raised.
+    """
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning(
+            "could not answer interaction %s privately: %s %s", interaction.id, exc.status, exc
+        )
+
+
+def _where(interaction: discord.Interaction[Any]) -> str:
+    command = interaction.command
+    if command is not None:
+        return f"/{command.qualified_name}"
+    data: dict[str, Any] = dict(interaction.data or {})
+    return str(data.get("custom_id") or data.get("name") or interaction.type.name)
+
+
+async def report_failure(interaction: discord.Interaction[Any], error: BaseException) -> str:
+    """Log `error` with a new ref and tell the member privately; returns the ref."""
+    ref = new_ref()
+    original = getattr(error, "original", None)
+    cause = original if isinstance(original, BaseException) else error
+    log.error(
+        "%s failed for user %s in guild %s (ref %s)",
+        _where(interaction),
+        interaction.user.id,
+        interaction.guild_id,
+        ref,
+        exc_info=(type(cause), cause, cause.__traceback__),
+    )
+    message = (
+        f"dk2 couldn't answer that (ref {ref}). The problem has been logged; "
+        "try again in a moment, and quote the ref if you tell a moderator."
+    )
+    await send_private(interaction, error_embed(FAILURE_TITLE, message))
+    return ref
+
+
+class Dk2Tree(app_commands.CommandTree[Any]):
+    """The command tree with dk2's cooldown check and its one error handler."""
+
+    cooldown: CooldownStore | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        # Autocomplete runs on every keystroke; only submitted commands count.
+        if (
+            self.cooldown is None
+            or interaction.type is not discord.InteractionType.application_command
+        ):
+            return True
+        retry_after = self.cooldown.hit(interaction.user.id)
+        if retry_after is not None:
+            raise OnCooldown(retry_after, self.cooldown.rate, self.cooldown.per)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        if isinstance(error, OnCooldown):
+            log.info("user %s is on cooldown (%.1f s)", interaction.user.id, error.retry_after)
+            await send_private(interaction, error_embed(COOLDOWN_TITLE, cooldown_message(error)))
+            return
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.warning("stale command used: %s (%s)", _where(interaction), error)
+            message = (
+                "Discord still shows an older version of dk2's commands. "
+                "A server admin can run `python -m bot sync`; until then, try again shortly."
+            )
+            await send_private(interaction, error_embed(OUTDATED_TITLE, message))
+            return
+        await report_failure(interaction, error)

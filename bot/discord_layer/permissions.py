@@ -1,0 +1,39 @@
+"""Who may pin dk2's answers, decided afresh at every click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.config import Settings
+
+__all__ = ["bot_can_pin", "is_moderator_by_role", "may_pin"]
+
+
+def is_moderator_by_role(user: discord.User | discord.Member, settings: Settings) -> bool:
+    """Whether the member holds one of the configured moderator roles."""
+    if not isinstance(user, discord.Member) or not settings.moderator_role_ids:
+        return False
+    return any(user.get_role(role_id) is not None for role_id in settings.moderator_role_ids)
+
+
+def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
+    """Whether the clicking member may pin or unpin in this channel, right now.
+
+    `interaction.permissions` are the member's permissions in the channel as Discord resolved
+    them for this very interaction (overwrites included, administrators have all), so a
+    permission taken away a minute ago is already gone. Pin Messages or Manage Server (as
+    config.example.yaml documents), or a moderator role from the config, is enough.
+    """
+    if interaction.guild_id is None:
+        return False
+    permissions = interaction.permissions
+    if permissions.pin_messages or permissions.manage_guild:
+        return True
+    return is_moderator_by_role(interaction.user, settings)
+
+
+def bot_can_pin(interaction: discord.Interaction[Any]) -> bool:
+    """Whether dk2 itself has Pin Messages in the interaction's channel."""
+    return interaction.app_permissions.pin_messages

@@ -1,0 +1,191 @@
+"""The Pin / Unpin button on public answers, working across restarts.
+
+The button is a `DynamicItem`: its state lives in its `custom_id` (`dk2:pin:pin` or
+`dk2:pin:unpin`) and the message it acts on is the one it is attached to, so a click on an
+answer posted before a restart is still understood. The class is registered once with
+`bot.add_dynamic_items(PinButton)`.
+
+Every click is checked at that moment: the member must be allowed to pin in that channel
+(`permissions.may_pin`). Every outcome is logged, and every failure is explained privately.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Final, Literal
+
+import discord
+
+from bot.config import Settings
+from bot.discord_layer.embeds import error_embed
+from bot.discord_layer.errors import report_failure, send_private
+from bot.discord_layer.permissions import bot_can_pin, may_pin
+
+__all__ = [
+    "CUSTOM_ID_PREFIX",
+    "MESSAGES",
+    "PinAction",
+    "PinButton",
+    "pin_view",
+]
+
+log = logging.getLogger(__name__)
+
+CUSTOM_ID_PREFIX: Final = "dk2:pin:"
+PIN_LIMIT_CODE: Final = 30003
+UNKNOWN_MESSAGE_CODE: Final = 10008
+
+PinAction = Literal["pin", "unpin"]
+
+# What the moderator (or member) is told, privately, for each way a click can end.
+MESSAGES: Final = {
+    "not_moderator": (
+        "Only moderators can pin",
+        "Only moderators can pin or unpin dk2's answers: members with the Pin Messages "
+        "permission in this channel, or a moderator role.",
+    ),
+    "bot_lacks_permission": (
+        "dk2 can't pin here",
+        "dk2 doesn't have the **Pin Messages** permission in this channel. A server admin can "
+        "give it to dk2's role (Server Settings → Roles, or this channel's permissions).",
+    ),
+    "pin_limit": (
+        "This channel's pins are full",
+        "This channel already has Discord's maximum of 250 pinned messages. Unpin an older "
+        "message, then try again.",
+    ),
+    "deleted": (
+        "That answer is gone",
+        "That message has been deleted, so there is nothing to pin or unpin.",
+    ),
+    "already_pinned": (
+        "Already pinned",
+        "That answer is already pinned in this channel; the button now offers Unpin.",
+    ),
+    "already_unpinned": (
+        "Not pinned",
+        "That answer isn't pinned in this channel; the button now offers Pin.",
+    ),
+    "no_message": (
+        "Can't pin that",
+        "Discord didn't say which message this button belongs to; try again in a moment.",
+    ),
+    "discord_error": (
+        "Discord refused",
+        "Discord couldn't {action} that message just now (HTTP {status}). Try again shortly.",
+    ),
+}
+
+
+def _private(key: str, **values: str) -> discord.Embed:
+    title, text = MESSAGES[key]
+    return error_embed(title, text.format(**values))
+
+
+class PinButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=re.compile(r"dk2:pin:(?P<action>pin|unpin)"),
+):
+    """📌 Pin (or Unpin) the answer this button sits on; moderators only."""
+
+    def __init__(self, action: PinAction = "pin") -> None:
+        label = "Pin" if action == "pin" else "Unpin"
+        style = discord.ButtonStyle.secondary
+        super().__init__(
+            discord.ui.Button(
+                label=label, emoji="📌", style=style, custom_id=f"{CUSTOM_ID_PREFIX}{action}"
+            )
+        )
+        self.action: PinAction = action
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PinButton:
+        return cls("unpin" if match["action"] == "unpin" else "pin")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            settings = getattr(interaction.client, "settings", None)
+            if not isinstance(settings, Settings):
+                raise RuntimeError("the Pin button needs a client with dk2 settings")
+            await toggle_pin(interaction, self.action, settings)
+        except Exception as exc:
+            await report_failure(interaction, exc)
+
+
+def pin_view(action: PinAction = "pin") -> discord.ui.View:
+    """The view a public answer is sent with: one Pin (or Unpin) button, never timing out."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(PinButton(action))
+    return view
+
+
+def _describe(interaction: discord.Interaction[Any], message: discord.Message) -> str:
+    user = interaction.user
+    return (
+        f"message {message.id} in channel {message.channel.id} "
+        f"(guild {interaction.guild_id}) by {user} ({user.id})"
+    )
+
+
+async def toggle_pin(
+    interaction: discord.Interaction[Any], action: PinAction, settings: Settings
+) -> None:
+    """Handle one click: check the clicker, pin or unpin, flip the button or explain why not."""
+    message = interaction.message
+    if message is None:
+        await send_private(interaction, _private("no_message"))
+        return
+    where = _describe(interaction, message)
+    if not may_pin(interaction, settings):
+        log.info("%s refused: not a moderator (%s)", action, where)
+        await send_private(interaction, _private("not_moderator"))
+        return
+    if action == "pin" and message.pinned:
+        log.info("pin: already pinned (%s)", where)
+        await interaction.response.edit_message(view=pin_view("unpin"))
+        await send_private(interaction, _private("already_pinned"))
+        return
+    if action == "unpin" and not message.pinned:
+        log.info("unpin: not pinned (%s)", where)
+        await interaction.response.edit_message(view=pin_view("pin"))
+        await send_private(interaction, _private("already_unpinned"))
+        return
+    if not bot_can_pin(interaction):
+        log.warning("%s impossible: dk2 lacks Pin Messages (%s)", action, where)
+        await send_private(interaction, _private("bot_lacks_permission"))
+        return
+
+    user = interaction.user
+    reason = f"{'Pinned' if action == 'pin' else 'Unpinned'} by {user} ({user.id}) via dk2"
+    try:
+        if action == "pin":
+            await message.pin(reason=reason)
+        else:
+            await message.unpin(reason=reason)
+    except discord.Forbidden as exc:
+        log.warning("%s forbidden by Discord (code %s, %s)", action, exc.code, where)
+        await send_private(interaction, _private("bot_lacks_permission"))
+        return
+    except discord.NotFound as exc:
+        log.info("%s: message not found (code %s, %s)", action, exc.code, where)
+        await send_private(interaction, _private("deleted"))
+        return
+    except discord.HTTPException as exc:
+        if exc.code == PIN_LIMIT_CODE:
+            log.info("pin: channel pin limit reached (%s)", where)
+            await send_private(interaction, _private("pin_limit"))
+        else:
+            log.warning("%s failed: HTTP %s code %s (%s)", action, exc.status, exc.code, where)
+            await send_private(
+                interaction, _private("discord_error", action=action, status=str(exc.status))
+            )
+        return
+    log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
+    await interaction.response.edit_message(view=pin_view("unpin" if action == "pin" else "pin"))

@@ -1,0 +1,168 @@
+"""Running dk2 against FakeDiscord, and small payload helpers the fake doesn't have (yet).
+
+`button_click_with_roles` exists because `FakeDiscord.button_click` leaves the member's roles
+out of the click payload; moderator-role checks need them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import discord.gateway
+import discord.http
+import yarl
+
+from bot.config import Settings
+from bot.core.holder import KnowledgeHolder
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.model import KnowledgeBase
+from bot.discord_layer.app import Dk2Bot, apply_discord_urls, discord_urls, serve
+from bot.discord_layer.views import CUSTOM_ID_PREFIX
+from tests.fakediscord import FakeDiscord, InteractionHandle, Message, User
+from tests.fakediscord.permissions import PIN_MESSAGES
+
+PIN_ID = f"{CUSTOM_ID_PREFIX}pin"
+UNPIN_ID = f"{CUSTOM_ID_PREFIX}unpin"
+TIMEOUT = 5.0
+
+_KB: KnowledgeBase | None = None
+
+
+def knowledge() -> KnowledgeBase:
+    """The repository's knowledge base, loaded once per test session."""
+    global _KB
+    if _KB is None:
+        result = load_knowledge(default_knowledge_path())
+        assert result.knowledge is not None, result.problems
+        _KB = result.knowledge
+    return _KB
+
+
+@dataclass
+class Dk2Harness:
+    """A running dk2 and the fake it talks to, with the people who click."""
+
+    fake: FakeDiscord
+    bot: Dk2Bot
+    member: User  # no special rights
+    moderator: User  # has Pin Messages through a role
+    role_moderator: User  # only holds the configured moderator role
+    moderator_role_id: int
+
+    async def command(
+        self, subcommand: str, options: dict[str, object] | None = None, *, user: User | None = None
+    ) -> InteractionHandle:
+        """`/dk2 <subcommand> ...` typed by `user` (default: the plain member)."""
+        payload = self.fake.slash_subcommand("dk2", subcommand, options, user=user or self.member)
+        handle = await self.fake.dispatch_interaction(payload)
+        await handle.response(timeout=TIMEOUT)
+        return handle
+
+    async def click(self, message: Message, custom_id: str, *, user: User) -> InteractionHandle:
+        payload = button_click_with_roles(self.fake, message, custom_id, user)
+        handle = await self.fake.dispatch_interaction(payload)
+        await handle.response(timeout=TIMEOUT)
+        return handle
+
+
+def button_click_with_roles(
+    fake: FakeDiscord, message: Message, custom_id: str, user: User
+) -> dict[str, Any]:
+    """`fake.button_click`, with the clicking member's role ids filled in as Discord does."""
+    payload = fake.button_click(message, custom_id, user=user)
+    member = fake.guild.members.get(user.id)
+    if member is not None:
+        payload["member"]["roles"] = [str(role_id) for role_id in member.role_ids]
+    return payload
+
+
+def button_ids(message: Message) -> list[str]:
+    """The custom ids of every button on a stored message."""
+    return [
+        component["custom_id"]
+        for row in message.components
+        for component in row.get("components", [])
+        if "custom_id" in component
+    ]
+
+
+def embed_text(message: Message) -> str:
+    """Everything a member reads in a message's embeds, as one string."""
+    parts: list[str] = []
+    for embed in message.embeds:
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        for field in embed.get("fields", []):
+            parts += [field["name"], field["value"]]
+        parts.append(embed.get("footer", {}).get("text", ""))
+    return "\n".join(parts)
+
+
+@contextlib.asynccontextmanager
+async def running_dk2(
+    fake: FakeDiscord, *, settings: Settings | None = None, holder: KnowledgeHolder | None = None
+) -> AsyncIterator[Dk2Harness]:
+    """dk2 served by `serve` (login, sync to the fake's guild, gateway) until the block ends.
+
+    People are added to the fake's world before the bot connects, so its guild cache (from
+    GUILD_CREATE) knows their roles.
+    """
+    world = fake.world
+    guild = fake.guild
+    pin_role = world.add_role(guild.id, "pinners", PIN_MESSAGES)
+    named_role = world.add_role(guild.id, "dk2 moderators", 0)
+    moderator = world.add_user("mod")
+    world.add_member(guild.id, moderator, [pin_role.id])
+    role_moderator = world.add_user("rolemod")
+    world.add_member(guild.id, role_moderator, [named_role.id])
+    base = settings or Settings()
+    settings = dataclasses.replace(
+        base,
+        dev_guild_ids=(guild.id,),
+        moderator_role_ids=base.moderator_role_ids or (named_role.id,),
+        discord_api_base=fake.api_base,
+        discord_gateway_url=fake.gateway_url,
+    )
+    holder = holder or KnowledgeHolder(default_knowledge_path(), knowledge())
+    saved = discord_urls()
+    apply_discord_urls(settings)
+    bot = Dk2Bot(settings, holder, guild_ready_timeout=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(bot, fake.token, stop=stop), name="dk2-under-test")
+    try:
+        async with asyncio.timeout(10):
+            while not bot.is_ready():
+                if task.done():
+                    raise AssertionError(f"dk2 stopped early with exit code {task.result()}")
+                await asyncio.sleep(0.01)
+        yield Dk2Harness(fake, bot, fake.user, moderator, role_moderator, named_role.id)
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+        discord.http.Route.BASE = saved[0]
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(saved[1])
+
+
+async def wait_until(predicate: Any, timeout: float = TIMEOUT) -> None:
+    """Poll `predicate()` until it is true (the fake applies edits as they arrive)."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+
+__all__ = [
+    "PIN_ID",
+    "UNPIN_ID",
+    "Dk2Harness",
+    "button_click_with_roles",
+    "button_ids",
+    "embed_text",
+    "knowledge",
+    "running_dk2",
+    "wait_until",
+]

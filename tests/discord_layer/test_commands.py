@@ -1,0 +1,139 @@
+"""/dk2 commands end to end: real INTERACTION_CREATE payloads over the fake's gateway, real
+discord.py parsing them, dk2's answers checked where Discord would store them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.config import Settings
+from bot.core.commands import Request, run
+from bot.discord_layer.embeds import ERROR_COLOUR
+from tests.discord_layer.helpers import (
+    PIN_ID,
+    Dk2Harness,
+    button_ids,
+    embed_text,
+    knowledge,
+    running_dk2,
+)
+from tests.fakediscord import FakeDiscord
+from tests.fakediscord.fixtures import require_spec
+
+
+async def test_commands_are_synced_to_the_dev_guild(dk2: Dk2Harness) -> None:
+    (command,) = dk2.fake.commands(dk2.fake.guild.id)
+    assert command["name"] == "dk2"
+    names = [option["name"] for option in command["options"]]
+    assert names == ["dose", "level", "explain", "topics", "about"]
+    assert dk2.fake.commands() == []  # dev guilds configured: nothing global
+    assert dk2.fake.spec_violations == []
+
+
+@pytest.mark.parametrize("amount", ["5000", "125 mcg", "50000 IU weekly"])
+async def test_dose_is_a_public_embed_with_a_pin_button(dk2: Dk2Harness, amount: str) -> None:
+    handle = await dk2.command("dose", {"amount": amount, "k2": "100"})
+    message = handle.original
+    assert message is not None and not message.ephemeral
+    (embed,) = message.embeds
+    reply = run(knowledge(), Request("dose", {"amount": amount, "k2": "100"}))
+    assert embed["title"] == reply.title
+    assert reply.gauge is not None and embed["description"].endswith(reply.gauge)
+    assert embed["color"] == reply.colour
+    assert embed["color"] != ERROR_COLOUR
+    assert embed["footer"]["text"].startswith("dk2 is informational")
+    assert embed["fields"][-1]["name"] == "Sources"
+    assert "Vitamin K2" in [field["name"] for field in embed["fields"]]
+    assert button_ids(message) == [PIN_ID]
+    assert message.content == ""
+    assert dk2.fake.spec_violations == []
+
+
+async def test_weekly_dose_is_averaged_per_day(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("dose", {"amount": "50000 IU weekly"})
+    assert handle.original is not None
+    assert "7,143 IU/day" in handle.original.embeds[0]["description"]
+
+
+async def test_private_answer_is_ephemeral_without_a_pin_button(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("level", {"value": "42 ng/mL", "private": True})
+    message = handle.original
+    assert message is not None and message.ephemeral
+    assert "42 ng/mL" in message.embeds[0]["title"]
+    assert button_ids(message) == []
+
+
+async def test_bad_input_is_a_private_red_explanation(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("dose", {"amount": "lots", "private": False})
+    message = handle.original
+    assert message is not None and message.ephemeral  # errors are private even if asked public
+    (embed,) = message.embeds
+    assert embed["color"] == ERROR_COLOUR
+    assert "`/dk2 dose 5000`" in embed["description"] or "5000" in embed["description"]
+    assert button_ids(message) == []
+
+
+async def test_explain_topic_id_and_free_text_question(dk2: Dk2Harness) -> None:
+    by_id = await dk2.command("explain", {"term": "mgp"})
+    assert by_id.original is not None
+    assert by_id.original.embeds[0]["title"] == knowledge().topics["mgp"].title
+    question = await dk2.command("explain", {"term": "why take d and k2 together"})
+    assert question.original is not None
+    assert question.original.embeds[0]["title"] == knowledge().topics["synergy"].title
+
+
+async def test_explain_value_that_is_no_topic_gets_suggestions_not_an_error(
+    dk2: Dk2Harness,
+) -> None:
+    handle = await dk2.command("explain", {"term": "zzqx-not-a-topic"})
+    message = handle.original
+    assert message is not None
+    assert message.embeds[0]["title"] == "No curated answer"
+    assert "/dk2 topics" in embed_text(message)
+
+
+async def test_autocomplete_offers_topics_as_the_member_types(dk2: Dk2Harness) -> None:
+    fake = dk2.fake
+    payload = fake.autocomplete("explain", {"term": "mg"}, focused="term", group="dk2")
+    callback = await (await fake.dispatch_interaction(payload)).response()
+    assert callback.type == 8 and callback.accepted
+    assert callback.data is not None
+    choices = callback.data["choices"]
+    assert choices[0] == {"name": knowledge().topics["mgp"].title, "value": "mgp"}
+    empty = fake.autocomplete("explain", {"term": ""}, focused="term", group="dk2")
+    all_choices = (await (await fake.dispatch_interaction(empty)).response()).data
+    assert all_choices is not None
+    assert len(all_choices["choices"]) == min(25, len(knowledge().topics))
+    assert all(1 <= len(c["name"]) <= 100 for c in all_choices["choices"])
+    assert fake.spec_violations == []
+
+
+async def test_topics_lists_every_topic(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("topics")
+    messages = [m for m in [handle.original, *handle.followups] if m is not None]
+    text = "\n".join(embed_text(m) for m in messages)
+    for topic_id in knowledge().topics:
+        assert f"`{topic_id}`" in text
+    assert all(button_ids(m) == [PIN_ID] for m in messages)
+
+
+async def test_about_names_sources_version_and_disclaimer(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("about")
+    assert handle.original is not None
+    text = embed_text(handle.original)
+    kb = knowledge()
+    assert kb.version in text
+    assert all(source.name in text for source in kb.sources.values())
+    assert "not medical advice" in text
+
+
+async def test_private_by_default_from_config() -> None:
+    require_spec()
+    settings = dataclasses.replace(Settings(), private_by_default=True)
+    async with FakeDiscord() as fake, running_dk2(fake, settings=settings) as dk2:
+        quiet = await dk2.command("about")
+        loud = await dk2.command("about", {"private": False})
+    assert quiet.original is not None and quiet.original.ephemeral
+    assert loud.original is not None and not loud.original.ephemeral
+    assert button_ids(loud.original) == [PIN_ID]
