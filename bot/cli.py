@@ -78,7 +78,9 @@ def _path_from_env(args: argparse.Namespace) -> Path:
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err)
+    kb = _load(
+        knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err
+    )
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     text = " ".join(args.text)
@@ -116,7 +118,9 @@ def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
 
 
 def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err)
+    kb = _load(
+        knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err
+    )
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     return run_console(kb, sys.stdin, out)
@@ -143,9 +147,59 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_bot(settings, knowledge_path(settings, args.knowledge), err)
 
 
+def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"dk2: {exc}", file=err)
+        return EXIT_USER_ERROR
+    from bot.discord_layer.app import sync_once
+
+    guilds = tuple(args.guild) if args.guild else None
+    return sync_once(settings, knowledge_path(settings, args.knowledge), guilds, out, err)
+
+
+def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from bot.invite import InvalidTokenError, application_id_from_token, invite_url
+
+    application_id: int | None = args.application_id
+    if application_id is None:
+        try:
+            settings = _settings(args)
+        except ConfigError as exc:
+            print(f"dk2: {exc}", file=err)
+            return EXIT_USER_ERROR
+        if settings.token is None:
+            print(
+                "dk2: give --application-id (General Information page of the developer "
+                "portal) or set DISCORD_TOKEN",
+                file=err,
+            )
+            return EXIT_USER_ERROR
+        try:
+            application_id = application_id_from_token(settings.token.reveal())
+        except InvalidTokenError as exc:
+            print(f"dk2: {exc}", file=err)
+            return EXIT_USER_ERROR
+    try:
+        print(invite_url(application_id), file=out)
+    except ValueError as exc:
+        print(f"dk2: {exc}", file=err)
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _discord_id(text: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 2**64:
+        raise argparse.ArgumentTypeError(f"expected a Discord id (a positive number), got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("--config", type=Path, default=None, help="config file (default: config.yaml)")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="config file (default: config.yaml)"
+    )
     parser.add_argument("--knowledge", type=Path, default=None, help="knowledge folder")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("console", help="interactive prompt, replies as chat shows them")
@@ -154,6 +208,24 @@ def build_parser() -> argparse.ArgumentParser:
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
+    sync = sub.add_parser(
+        "sync", help="sync the slash commands and exit (dev guilds from config, else global)"
+    )
+    sync.add_argument(
+        "--guild",
+        type=_discord_id,
+        action="append",
+        metavar="ID",
+        help="sync to this server only (instant); may be repeated",
+    )
+    invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
+    invite.add_argument(
+        "--application-id",
+        type=_discord_id,
+        default=None,
+        metavar="ID",
+        help="the application id (default: read from DISCORD_TOKEN)",
+    )
     return parser
 
 
@@ -162,10 +234,14 @@ COMMANDS = {
     "reply": cmd_reply,
     "console": cmd_console,
     "run": cmd_run,
+    "sync": cmd_sync,
+    "invite": cmd_invite,
 }
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()

@@ -8,11 +8,13 @@ bad input is a value. Which spellings exist and what they convert to comes from
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 from typing import Literal
 
-from bot.core.model import Unit, Units
+from bot.core.model import Period, Unit, Units
 
 Kind = Literal["d", "k2"]
 
@@ -63,8 +65,15 @@ def normalise(text: str) -> str:
 
 def fmt(value: Decimal, places: int = 0) -> str:
     """A number for people: thousands separated, at most `places` decimals, no trailing 0s."""
+    if abs(value) < 10**12:
+        # Floats format exactly enough at this size, and far faster than Decimal.
+        text = f"{float(value):,.{places}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     quantum = Decimal(1).scaleb(-places)
-    rounded = value.quantize(quantum)
+    with localcontext() as context:
+        # Enough precision for any number a member can type (up to the input length limit).
+        context.prec = max(28, value.adjusted() + places + 2)
+        rounded = value.quantize(quantum)
     text = f"{rounded:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -73,16 +82,68 @@ def fmt(value: Decimal, places: int = 0) -> str:
 
 def _match_name(text: str, names: list[str]) -> str | None:
     """The longest spelling in `names` that `text` starts with, ending at a word boundary."""
-    for name in names:
-        if text.startswith(name):
-            after = text[len(name) : len(name) + 1]
-            if not after.isalnum():
-                return name
-    return None
+    match = _names_pattern(tuple(names)).match(text)
+    return match.group() if match else None
 
 
 def _by_length(names: list[str]) -> list[str]:
     return sorted(set(names), key=len, reverse=True)
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    """A regex alternation of spellings, longest first, each ending at a word boundary."""
+    ordered = _by_length(list(names))
+    return "(?:" + "|".join(re.escape(name) for name in ordered) + r")(?![a-z0-9µ])"
+
+
+@lru_cache(maxsize=32)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(_alternatives(names))
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    """What one kind of amount may say, compiled from units.yaml."""
+
+    tail: re.Pattern[str]
+    units: dict[str, Unit]
+    periods: dict[str, Period]
+
+
+_GRAMMARS: dict[tuple[int, Kind], tuple[Units, _Grammar]] = {}
+
+
+def _grammar(units: Units, kind: Kind) -> _Grammar:
+    """The compiled grammar for these units, cached by identity: hashing a whole Units value
+    on every keystroke would cost more than the parse."""
+    cached = _GRAMMARS.get((id(units), kind))
+    if cached is not None and cached[0] is units:
+        return cached[1]
+    if len(_GRAMMARS) > 16:
+        _GRAMMARS.clear()
+    unit_list = units.d_units if kind == "d" else units.k2_units
+    grammar = _Grammar(
+        tail=_build_tail_pattern(units, kind),
+        units={name: unit for unit in unit_list for name in unit.names},
+        periods={name: period for period in units.periods for name in period.names},
+    )
+    _GRAMMARS[(id(units), kind)] = (units, grammar)
+    return grammar
+
+
+def _build_tail_pattern(units: Units, kind: Kind) -> re.Pattern[str]:
+    """What may follow the number: a unit, a filler ("of D3"), a period, another filler."""
+    unit_list = units.d_units if kind == "d" else units.k2_units
+    unit = _alternatives(name for u in unit_list for name in u.names)
+    fillers = units.d_fillers if kind == "d" else units.k2_fillers
+    filler = _alternatives(fillers) if fillers else "(?!)"
+    period_names = [name for period in units.periods for name in period.names]
+    period = _alternatives(period_names)
+    bare = _alternatives(name.lstrip("/") for name in period_names if name.startswith("/"))
+    return re.compile(
+        rf"(?: ?(?P<unit>{unit}))?(?: ?{filler})?"
+        rf"(?: ?(?:(?P<period>{period})|/ ?(?P<bare>{bare})))?(?: ?{filler})?"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,50 +171,24 @@ def _scan_number(text: str) -> tuple[Decimal, int] | InputError:
         number = Decimal(match.group().replace(",", ""))
     except InvalidOperation:
         return InputError("no_number", {"text": text})
-    offset = 0
     if text[end : end + 1] == "k" and not text[end + 1 : end + 2].isalpha():
-        number *= 1000
-        offset = 1
-    return number, end + offset
+        return number * 1000, end + 1
+    return number, end
 
 
 def _scan_dose(text: str, units: Units, kind: Kind) -> _Scan | InputError:
-    original = text
-    if text.startswith("+"):
-        text = text[1:].lstrip()
-    consumed = len(original) - len(text)
-    read = _scan_number(text)
+    stripped = text[1:].lstrip() if text.startswith("+") else text
+    consumed = len(text) - len(stripped)
+    read = _scan_number(stripped)
     if isinstance(read, InputError):
         return read
     number, end = read
-    pos = end
-    unit_names = _by_length(
-        [name for unit in (units.d_units if kind == "d" else units.k2_units) for name in unit.names]
-    )
-    period_names = _by_length([name for period in units.periods for name in period.names])
-    fillers = _by_length(list(units.d_fillers if kind == "d" else units.k2_fillers))
-
-    def skip_space(at: int) -> int:
-        return at + 1 if text[at : at + 1] == " " else at
-
-    def take(names: list[str], at: int) -> tuple[str | None, int]:
-        at_word = skip_space(at)
-        name = _match_name(text[at_word:], names)
-        if name is None:
-            return None, at
-        return name, at_word + len(name)
-
-    unit_text, pos = take(unit_names, pos)
-    _, pos = take(fillers, pos)
-    period_text, pos = take(period_names, pos)
-    if period_text is None and text[skip_space(pos) : skip_space(pos) + 1] == "/":
-        # "/ week" with a space
-        slash = skip_space(pos) + 1
-        period_text, after = take([name.lstrip("/") for name in period_names], slash)
-        if period_text is not None:
-            pos = after
-    _, pos = take(fillers, pos)
-    return _Scan(number, unit_text, period_text, consumed + pos)
+    tail = _grammar(units, kind).tail.match(stripped, end)
+    assert tail is not None  # every part of the pattern is optional
+    period_text = tail.group("period")
+    if period_text is None and tail.group("bare"):
+        period_text = "/" + tail.group("bare")
+    return _Scan(number, tail.group("unit"), period_text, consumed + tail.end())
 
 
 def _unknown_unit(text: str, units: Units, kind: Kind, example: str) -> InputError:
@@ -184,7 +219,9 @@ def split_amount(text: str, units: Units, kind: Kind = "d") -> tuple[str, str]:
 def parse_dose(text: str, units: Units, kind: Kind = "d") -> Amount | InputError:
     """Parse a vitamin D3 (kind "d", base IU) or K2 (kind "k2", base µg) amount."""
     if len(text) > units.max_input_chars:
-        return InputError("too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)})
+        return InputError(
+            "too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)}
+        )
     clean = normalise(text)
     if not clean:
         return InputError("empty_amount")
@@ -199,12 +236,11 @@ def parse_dose(text: str, units: Units, kind: Kind = "d") -> Amount | InputError
         return _unknown_unit(rest, units, kind, _example(kind))
     if scan.number <= 0:
         return InputError("not_positive", {"example": _example(kind)})
-    unit_list = units.d_units if kind == "d" else units.k2_units
-    unit = next((u for u in unit_list if scan.unit_text in u.names), None)
-    period = next((p for p in units.periods if scan.period_text in p.names), None)
+    grammar = _grammar(units, kind)
+    unit = grammar.units.get(scan.unit_text) if scan.unit_text else None
+    period = grammar.periods.get(scan.period_text) if scan.period_text else None
     days = period.days if period else 1
-    factor = unit.factor if unit else Decimal(1)
-    daily = scan.number * factor / days
+    daily = (unit.to_base(scan.number) if unit else scan.number) / days
     limit = units.d_max_daily if kind == "d" else units.k2_max_daily
     base = units.d_base if kind == "d" else units.k2_base
     entered = _entered(
@@ -238,7 +274,9 @@ def _entered(number: Decimal, unit_text: str | None, period_text: str | None) ->
 def parse_level(text: str, units: Units) -> LevelValue | InputError:
     """Parse a blood 25(OH)D result: "42", "42 ng/mL", "105 nmol/L"."""
     if len(text) > units.max_input_chars:
-        return InputError("too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)})
+        return InputError(
+            "too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)}
+        )
     clean = normalise(text)
     if not clean:
         return InputError("empty_level")
@@ -258,7 +296,7 @@ def parse_level(text: str, units: Units) -> LevelValue | InputError:
     if number <= 0:
         return InputError("not_positive", {"example": "42 ng/mL"})
     unit = next((u for u in units.level_units if unit_text in u.names), None)
-    ng_ml = number * (unit.factor if unit else Decimal(1))
+    ng_ml = unit.to_base(number) if unit else number
     if ng_ml > units.level_max:
         return InputError("level_too_high", {"value": fmt(ng_ml, 1), "limit": fmt(units.level_max)})
     shown_unit = unit.names[0] if unit else None

@@ -27,9 +27,7 @@ def topics_reply(kb: KnowledgeBase) -> Reply:
 
 def about_reply(kb: KnowledgeBase) -> Reply:
     msg = kb.messages
-    sources = "\n".join(
-        f"• {source.name}: {source.citation}" for source in kb.sources.values()
-    )
+    sources = "\n".join(f"• {source.name}: {source.citation}" for source in kb.sources.values())
     loaded = kb.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
     version = f"{kb.version} (loaded {loaded}; {len(kb.topics)} topics)"
     return Reply(

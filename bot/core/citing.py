@@ -26,7 +26,9 @@ def caution_lines(kb: KnowledgeBase, caution_ids: Iterable[str]) -> str:
     return labelled_lines(kb, ((caution.text, caution.refs) for caution in cautions))
 
 
-def source_names(kb: KnowledgeBase, cited: Iterable[Cited], ref_ids: Iterable[str] = ()) -> tuple[str, ...]:
+def source_names(
+    kb: KnowledgeBase, cited: Iterable[Cited], ref_ids: Iterable[str] = ()
+) -> tuple[str, ...]:
     """The sources a reply leans on, named once each: the article's sections first."""
     cited = list(cited)
     sections = [

@@ -92,7 +92,9 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
 def _place_positional(command: str, text: str, options: dict[str, str]) -> InputError | None:
     main = COMMAND_OPTIONS[command][0]
     if main == "private":
-        return InputError("extra_text", {"text": text[:60], "what": f"`/dk2 {command}`", "hint": ""})
+        return InputError(
+            "extra_text", {"text": text[:60], "what": f"`/dk2 {command}`", "hint": ""}
+        )
     if main not in options:
         options[main] = text
         return None

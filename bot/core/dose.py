@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.core.amounts import Amount, InputError, fmt, parse_dose
-from bot.core.citing import caution_lines, labelled_lines, source_names, unique
+from bot.core.bandtext import band_text
 from bot.core.gauge import gauge
-from bot.core.model import Band, Cited, KnowledgeBase
-from bot.core.reply import Reply, Section
+from bot.core.model import Band, KnowledgeBase
 from bot.core.replies import input_error_reply
+from bot.core.reply import Reply, Section
 
 # Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
 _IU = "iu"
@@ -45,41 +45,27 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         )
         your_dose = f"{your_dose}\n{averaged}"
 
-    sections = [
-        Section(msg.get("headings.your_dose"), your_dose),
-        Section(msg.get("headings.article"), band.article.text),
-    ]
-    if band.references:
-        refs = ((cited.text, cited.refs) for cited in band.references)
-        sections.append(Section(msg.get("headings.references"), labelled_lines(kb, refs)))
-    sections.append(Section(msg.get("headings.k2"), _k2_text(kb, band, k2, k2_band)))
-    caution_ids = list(band.cautions)
-    if k2_band is not None:
-        caution_ids += list(k2_band.cautions)
-    if caution_ids:
-        sections.append(Section(msg.get("headings.cautions"), caution_lines(kb, caution_ids)))
+    unit_refs = amount.unit.sources if amount.unit else ()
+    fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
     hints = [hint for hint in (_d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
-    if hints:
-        sections.append(Section(msg.get("headings.check_input"), "\n".join(hints)))
-    if band.topics:
-        topics = ", ".join(f"`{topic}`" for topic in band.topics)
-        sections.append(Section(msg.get("headings.related"), msg.get("explain.read_more", topics=topics)))
-
-    cited: list[Cited] = [band.article, *band.references]
-    if band.k2 is not None:
-        cited.append(band.k2)
-    if k2_band is not None:
-        cited += [k2_band.article, *k2_band.references]
-    caution_refs = [ref for cid in unique(caution_ids) for ref in kb.cautions[cid].refs]
-    unit_refs = [ref for ref in (amount.unit.sources if amount.unit else ())]
+    k2_section = Section(msg.get("headings.k2"), _k2_text(kb, band, k2, k2_band))
+    hint_section = Section(msg.get("headings.check_input"), "\n".join(hints)) if hints else None
+    sections = (
+        fixed.article,
+        fixed.references,
+        k2_section,
+        fixed.cautions,
+        hint_section,
+        fixed.related,
+    )
     return Reply(
         command="dose",
         ok=True,
         title=msg.get("dose.title", amount=amount.entered, label=band.label),
-        body=msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg),
-        sections=tuple(sections),
+        body=your_dose,
+        sections=tuple(section for section in sections if section is not None),
         gauge=gauge(table, band),
-        sources=source_names(kb, cited, [*unit_refs, *caution_refs]),
+        sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
         data={
@@ -88,7 +74,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
             "k2_mcg": float(k2.daily) if k2 else None,
             "k2_band": k2_band.id if k2_band else None,
             "k2_pairing": band.k2_pairing,
-            "cautions": unique(caution_ids),
+            "cautions": list(fixed.caution_ids),
             "hints": hints,
         },
     )

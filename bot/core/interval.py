@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,20 +28,22 @@ class Interval:
         match = _INTERVAL.match(text)
         if not match:
             raise IntervalError(
-                f"range {text!r} is not interval notation; write it like \"[1000, 2000]\" "
+                f'range {text!r} is not interval notation; write it like "[1000, 2000]" '
                 'or "(2000, inf)": square brackets include the edge, round ones exclude it'
             )
         opening, low_text, high_text, closing = match.groups()
         low = _edge(low_text, text)
         high = _edge(high_text, text)
-        if low is None and opening == "[" or high is None and closing == "]":
+        if (low is None and opening == "[") or (high is None and closing == "]"):
             raise IntervalError(f"range {text!r}: an infinite edge can't be included")
         if low is not None and high is not None and low >= high:
             raise IntervalError(f"range {text!r}: the lower edge must be below the upper edge")
         return cls(low, opening == "[", high, closing == "]")
 
     def __contains__(self, value: Decimal) -> bool:
-        if self.low is not None and (value < self.low or (value == self.low and not self.low_closed)):
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.low_closed)
+        ):
             return False
         return not (
             self.high is not None
@@ -80,7 +83,7 @@ def coverage_problems(domain: Interval, parts: list[tuple[str, Interval]]) -> li
     last_id, last = parts[-1]
     if (last.high, last.high_closed) != (domain.high, domain.high_closed):
         problems.append(f"band {last_id!r} ends at {last} but the domain {domain} ends there")
-    for (prev_id, prev), (next_id, nxt) in zip(parts, parts[1:], strict=False):
+    for (prev_id, prev), (next_id, nxt) in itertools.pairwise(parts):
         if prev.high is None or nxt.low is None:
             problems.append(f"bands {prev_id!r} and {next_id!r} overlap (an unbounded edge)")
         elif prev.high < nxt.low:

@@ -63,8 +63,6 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "about.title": "",
         "about.text": "",
         "about.commands": "",
-        "headings.your_dose": "",
-        "headings.your_level": "",
         "headings.article": "",
         "headings.references": "",
         "headings.k2": "",
@@ -179,9 +177,7 @@ class _Reader:
             return ""
         value = " ".join(value.split())
         if len(value) > limit:
-            self.problem(
-                data.line_of(key), f"{key!r} is {len(value)} characters; at most {limit}"
-            )
+            self.problem(data.line_of(key), f"{key!r} is {len(value)} characters; at most {limit}")
         return value
 
     def texts(self, data: LineDict, key: str, *, required: bool = False) -> tuple[str, ...]:
@@ -397,7 +393,9 @@ class _Loader:
         )
         topic_id = data.get("id")
         if not isinstance(topic_id, str) or not _ID.match(topic_id):
-            reader.problem(data.line_of("id"), f"topic id {topic_id!r} must be lowercase a-z, 0-9, '-'")
+            reader.problem(
+                data.line_of("id"), f"topic id {topic_id!r} must be lowercase a-z, 0-9, '-'"
+            )
             return None
         if path.stem != topic_id:
             reader.problem(data.line_of("id"), f"topic {topic_id!r} must live in {topic_id}.yaml")
@@ -464,22 +462,18 @@ class _Loader:
         )
 
     def check_aliases(self, topics: dict[str, Topic]) -> dict[str, str]:
+        """Every id and alias names one topic; a clash is reported in both topics' files."""
         owner: dict[str, str] = {topic_id: topic_id for topic_id in topics}
         for topic in topics.values():
-            path = self.root / "topics" / f"{topic.id}.yaml"
             for alias in topic.aliases:
                 key = " ".join(alias.split())
-                if key in owner and owner[key] != topic.id:
-                    data = load_yaml(path)
-                    self.problems.append(
-                        Problem(
-                            path,
-                            data.line_of("aliases"),
-                            f"alias {alias!r} is already used by topic {owner[key]!r}",
-                        )
-                    )
-                else:
-                    owner[key] = topic.id
+                other = owner.setdefault(key, topic.id)
+                if other != topic.id:
+                    for this, that in ((topic.id, other), (other, topic.id)):
+                        path = self.root / "topics" / f"{this}.yaml"
+                        line = load_yaml(path).line_of("aliases")
+                        message = f"alias {alias!r} names both {this!r} and {that!r}"
+                        self.problems.append(Problem(path, line, message))
         return owner
 
     def load_cautions(self) -> dict[str, Caution]:
@@ -536,7 +530,7 @@ class _Loader:
     def interval(self, reader: _Reader, data: LineDict, key: str) -> Interval | None:
         value = data.get(key)
         if not isinstance(value, str):
-            reader.problem(data.line_of(key), f"{key!r} must be an interval such as \"[1, 2)\"")
+            reader.problem(data.line_of(key), f'{key!r} must be an interval such as "[1, 2)"')
             return None
         try:
             return Interval.parse(value)
@@ -563,7 +557,7 @@ class _Loader:
         if isinstance(colour_text, str) and _COLOUR.match(colour_text):
             colour = int(colour_text[1:], 16)
         else:
-            reader.problem(data.line_of("colour"), f"colour {colour_text!r} must be like \"#27ae60\"")
+            reader.problem(data.line_of("colour"), f'colour {colour_text!r} must be like "#27ae60"')
         article_data = reader.mapping(data.get("article"), data.line_of("article"), "'article'")
         article = Cited("")
         if article_data is not None:
@@ -637,13 +631,11 @@ class _Loader:
                 if ("factor" in item) == ("divisor" in item):
                     reader.problem(item.line, "give exactly one of 'factor' or 'divisor'")
                     continue
-                if "factor" in item:
-                    factor = reader.number(item, "factor")
-                else:
-                    factor = 1 / reader.number(item, "divisor")
+                factor = reader.number(item, "factor") if "factor" in item else Decimal(1)
+                divisor = reader.number(item, "divisor") if "divisor" in item else Decimal(1)
                 sources = reader.texts(item, "sources")
-                self.check_refs(reader, item, sources) if sources else None
-                units.append(Unit(names=names, factor=factor, sources=sources))
+                self.check_refs(reader, item, sources)
+                units.append(Unit(names=names, factor=factor, sources=sources, divisor=divisor))
             return section, units
 
         d_section, d_units = kind_units("vitamin_d", ("max_daily", "fillers"))
@@ -662,12 +654,10 @@ class _Loader:
         if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
             reader.problem(data.line_of("max_input_chars"), "'max_input_chars' must be ≥ 1")
             max_chars = 200
-        seen: dict[str, int] = {}
-        for unit in (*d_units, *periods):
-            for name in unit.names:
-                if name in seen:
-                    reader.problem(data.line, f"spelling {name!r} is listed twice")
-                seen[name] = 1
+        spellings = [name for unit in d_units for name in unit.names]
+        spellings += [name for period in periods for name in period.names]
+        for name in sorted({name for name in spellings if spellings.count(name) > 1}):
+            reader.problem(data.line, f"spelling {name!r} is listed twice")
         if d_section is None or k2_section is None or level_section is None:
             return None
         return Units(

@@ -86,9 +86,14 @@ class BandTable:
 @dataclass(frozen=True, slots=True)
 class Unit:
     names: tuple[str, ...]
-    # One of this unit is `factor` base units (dose), or 1/`divisor` base units (level).
+    # One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
+    # "1 ng/mL = 2.496 nmol/L".
     factor: Decimal
     sources: tuple[str, ...] = ()
+    divisor: Decimal = Decimal(1)
+
+    def to_base(self, number: Decimal) -> Decimal:
+        return number * self.factor / self.divisor
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +25,10 @@ _WORD = re.compile(r"[a-z0-9µ]+(?:[-'][a-z0-9]+)*")
 _K1 = 1.2
 # How much a word counts for a topic by where it stands in the topic.
 _FIELD_WEIGHTS = (("title", 3.0), ("names", 3.0), ("keywords", 3.0), ("short", 1.0), ("long", 0.5))
+# What each word of a curated multi-word name or keyword found as a phrase adds.
+_PHRASE_BONUS = 1.0
+# Typo corrections remembered per index before the memory starts over.
+_MAX_CORRECTIONS = 4096
 # A question must have at least this share of its words known for an answer; a word known
 # only through typo correction counts half.
 _MIN_COVERAGE = 0.6
@@ -43,13 +47,18 @@ def stem(word: str) -> str:
     word = word.removesuffix("'s")
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
-def words(text: str) -> list[str]:
-    return [stem(word) for word in _WORD.findall(text.lower().replace("μ", "µ"))]
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("μ", "µ"))
+
+
+def words(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """The stemmed words of `text`, leaving out stopwords (checked before stemming)."""
+    return [stem(word) for word in tokens(text) if word not in stopwords]
 
 
 def normalise_term(text: str) -> str:
@@ -80,6 +89,16 @@ class TopicIndex:
         }
         self.vocabulary = sorted(self.idf)
         self.long_words = [word for word in self.vocabulary if len(word) >= 4]
+        # Multi-word names and keywords, matched as phrases in a question.
+        self.phrases: dict[str, list[tuple[str, ...]]] = {
+            topic.id: [
+                phrase
+                for name in (topic.title, *topic.aliases, *topic.keywords)
+                if len(phrase := tuple(words(name))) > 1
+            ]
+            for topic in kb.topics.values()
+        }
+        self._corrections: dict[str, str | None] = {}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
 
     def _topic_weights(self, topic: Topic) -> dict[str, float]:
@@ -90,11 +109,10 @@ class TopicIndex:
             "short": topic.short,
             "long": topic.long,
         }
-        weights: Counter[str] = Counter()
+        weights: defaultdict[str, float] = defaultdict(float)
         for field_name, weight in _FIELD_WEIGHTS:
-            for word in words(fields[field_name]):
-                if word not in self.settings.stopwords:
-                    weights[word] += weight
+            for word in words(fields[field_name], self.settings.stopwords):
+                weights[word] += weight
         return dict(weights)
 
     def _known(self, word: str) -> str | None:
@@ -103,10 +121,15 @@ class TopicIndex:
             return word
         if len(word) < 4:
             return None
+        if word in self._corrections:
+            return self._corrections[word]
         match = process.extractOne(
             word, self.long_words, scorer=fuzz.ratio, score_cutoff=self.settings.word_similarity
         )
-        return match[0] if match else None
+        if len(self._corrections) >= _MAX_CORRECTIONS:
+            self._corrections.clear()  # bounded: members can type endless new words
+        self._corrections[word] = match[0] if match else None
+        return self._corrections[word]
 
     def search(self, query: str) -> SearchResult:
         term = normalise_term(query)
@@ -123,14 +146,17 @@ class TopicIndex:
         return self._question(term)
 
     def _question(self, term: str) -> SearchResult:
-        content = [word for word in words(term) if word not in self.settings.stopwords]
+        content = words(term, self.settings.stopwords)
         if not content:
             return SearchResult(None, "none", 0.0, ())
         known = [self._known(word) for word in content]
         matched = [word for word in known if word is not None]
         coverage = sum(
-            1.0 if typed == word else 0.5 for typed, word in zip(content, known, strict=True) if word
+            1.0 if typed == word else 0.5
+            for typed, word in zip(content, known, strict=True)
+            if word
         ) / len(content)
+        sequence = self._corrected(term)
         scores: dict[str, float] = {}
         for topic_id, weights in self.weights.items():
             score = 0.0
@@ -138,6 +164,7 @@ class TopicIndex:
                 tf = weights.get(word, 0.0)
                 if tf:
                     score += self.idf[word] * tf * (_K1 + 1) / (tf + _K1)
+            score += _PHRASE_BONUS * self._phrase_hits(topic_id, sequence)
             if score:
                 scores[topic_id] = score
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
@@ -154,6 +181,28 @@ class TopicIndex:
         if confident:
             return SearchResult(best_id, "question", best, ())
         return SearchResult(None, "none", best, suggestions)
+
+    def _phrase_hits(self, topic_id: str, sequence: list[str]) -> float:
+        """The weight of the topic's multi-word names that stand as phrases in the question:
+        rare words count, stopwords and words every topic has barely do."""
+        hits = 0.0
+        for phrase in self.phrases[topic_id]:
+            size = len(phrase)
+            if any(
+                tuple(sequence[i : i + size]) == phrase for i in range(len(sequence) - size + 1)
+            ):
+                hits += 1.0 + sum(self.idf.get(word, 0.0) for word in phrase)
+        return hits
+
+    def _corrected(self, term: str) -> list[str]:
+        """The question's stemmed words in order, typos corrected, stopwords kept."""
+        out = []
+        for token in tokens(term):
+            word = stem(token)
+            if token not in self.settings.stopwords:
+                word = self._known(word) or word
+            out.append(word)
+        return out
 
     def autocomplete(self, partial: str, limit: int = 25) -> list[Topic]:
         """Topics for a partially typed term, best first, at most `limit`."""
@@ -177,9 +226,9 @@ class TopicIndex:
             ranked[topic_id] = max(ranked.get(topic_id, 0.0), float(score))
         if len(ranked) < limit:
             result = self.search(term)
-            for topic_id in (result.topic, *result.suggestions):
-                if topic_id and topic_id not in ranked:
-                    ranked[topic_id] = 1.0
+            for found in (result.topic, *result.suggestions):
+                if found and found not in ranked:
+                    ranked[found] = 1.0
         best = sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
         return [topics[topic_id] for topic_id, _ in best[:limit]]
 

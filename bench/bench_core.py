@@ -1,0 +1,78 @@
+"""Latency of the core: dose, level and explain replies, and loading the knowledge base.
+
+Prints median and p99 per operation. Targets on a 2-core machine: dose and level under
+50 µs, explain under 300 µs, load under 50 ms. Run: .venv/bin/python bench/bench_core.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.core.dose import dose_reply
+from bot.core.explain import explain_reply
+from bot.core.level import level_reply
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.search import index_for
+from tests.core.search_queries import QUERIES
+
+DOSES = ["5000", "125 mcg", "50,000 IU weekly", "0.1 mg", "1000 IU daily", "5k", "60000 monthly"]
+LEVELS = ["42", "42 ng/mL", "105 nmol/L", "12.5", "200"]
+
+
+def measure(name: str, fn: Callable[[int], object], count: int, target_us: float) -> None:
+    for i in range(min(200, count)):  # warm up caches and the search index
+        fn(i)
+    samples = []
+    for i in range(count):
+        start = time.perf_counter_ns()
+        fn(i)
+        samples.append((time.perf_counter_ns() - start) / 1000)
+    samples.sort()
+    median = statistics.median(samples)
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    verdict = "ok" if median < target_us else "over target"
+    print(
+        f"{name:<10} n={count:<6} median {median:8.1f} µs   p99 {p99:8.1f} µs   target {target_us:.0f} µs: {verdict}"
+    )
+
+
+def main() -> None:
+    path = default_knowledge_path()
+    loads = []
+    for _ in range(20):
+        start = time.perf_counter()
+        result = load_knowledge(path)
+        loads.append((time.perf_counter() - start) * 1000)
+    kb = result.knowledge
+    assert kb is not None
+    start = time.perf_counter()
+    index_for(kb)
+    index_ms = (time.perf_counter() - start) * 1000
+    loads.sort()
+    print(
+        f"{'load':<10} n={len(loads):<6} median {statistics.median(loads):8.1f} ms   "
+        f"max {loads[-1]:8.1f} ms   (+ search index {index_ms:.1f} ms)   target 50 ms"
+    )
+    queries = [query for query, _ in QUERIES]
+    measure("dose", lambda i: dose_reply(kb, DOSES[i % len(DOSES)]), 5000, 50)
+    measure("dose+k2", lambda i: dose_reply(kb, DOSES[i % len(DOSES)], "100 mcg"), 5000, 50)
+    measure("level", lambda i: level_reply(kb, LEVELS[i % len(LEVELS)]), 5000, 50)
+    measure("explain", lambda i: explain_reply(kb, queries[i % len(queries)]), 3000, 300)
+    index = index_for(kb)
+
+    def cold(i: int) -> object:
+        index._corrections.clear()  # no remembered typo corrections: every word looked up
+        return explain_reply(kb, queries[i % len(queries)])
+
+    measure("explain*", cold, 3000, 300)
+    print("explain* = with the typo-correction memory emptied before every query")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""The checker catches each kind of broken knowledge, naming the file and the line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.loader import load_knowledge
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _break(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CASES = [
+    # (what, file, old, new, line, message fragment)
+    ("bad yaml", "topics/mgp.yaml", "title: Matrix", "title: [Matrix", 3, "invalid YAML"),
+    (
+        "missing key",
+        "topics/mgp.yaml",
+        "title: Matrix Gla protein (MGP)\n",
+        "",
+        1,
+        "missing required key 'title'",
+    ),
+    ("unknown key", "topics/mgp.yaml", "group:", "groop:", 3, "unknown key 'groop'"),
+    (
+        "quote not verbatim",
+        "topics/mgp.yaml",
+        "Without adequate vitamin K2, these",
+        "Without enough vitamin K2, these",
+        22,
+        "quote not found verbatim",
+    ),
+    (
+        "unknown section",
+        "topics/mgp.yaml",
+        "section: What Vitamin K2 Does",
+        "section: What K2 Does",
+        19,
+        "not a heading of article.md",
+    ),
+    (
+        "related missing",
+        "topics/mgp.yaml",
+        "related: [vitamin-k2,",
+        "related: [vitamin-k3,",
+        23,
+        "related topic 'vitamin-k3'",
+    ),
+    (
+        "duplicate alias",
+        "topics/mgp.yaml",
+        "aliases: [matrix gla protein,",
+        "aliases: [k2, matrix gla protein,",
+        4,
+        "alias 'k2' names both 'mgp' and 'vitamin-k2'",
+    ),
+    (
+        "invented figure",
+        "topics/mgp.yaml",
+        "stays inactive.",
+        "stays inactive 37% of the time.",
+        6,
+        "uses 37",
+    ),
+    (
+        "id not file name",
+        "topics/mgp.yaml",
+        "id: mgp",
+        "id: mgp-protein",
+        1,
+        "must live in mgp-protein.yaml",
+    ),
+    (
+        "reference without refs",
+        "topics/warfarin.yaml",
+        "refs: [nih-ods, schurgers-2007]",
+        "refs: []",
+        22,
+        "must name its 'refs'",
+    ),
+    (
+        "unknown source",
+        "topics/warfarin.yaml",
+        "refs: [nih-ods, schurgers-2007]",
+        "refs: [nih-ods, webmd]",
+        23,
+        "unknown source 'webmd'",
+    ),
+    (
+        "band gap",
+        "bands/k2.yaml",
+        'range: "[90, 200]"',
+        'range: "(90, 200]"',
+        6,
+        "neither 'low' nor 'typical' includes 90",
+    ),
+    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 6, "overlap"),
+    (
+        "band misses domain",
+        "bands/k2.yaml",
+        'range: "(200, inf)"',
+        'range: "(200, 5000]"',
+        6,
+        "ends at",
+    ),
+    (
+        "bad interval",
+        "bands/k2.yaml",
+        'range: "(0, 90)"',
+        'range: "0 to 90"',
+        8,
+        "not interval notation",
+    ),
+    (
+        "unknown caution",
+        "bands/k2.yaml",
+        "cautions: [warfarin]",
+        "cautions: [warfrin]",
+        20,
+        "unknown caution 'warfrin'",
+    ),
+    (
+        "unknown placeholder",
+        "messages.yaml",
+        'title: "{amount}: {label}"',
+        'title: "{amount}: {lable}"',
+        30,
+        "uses {lable}",
+    ),
+    (
+        "figure in a message",
+        "messages.yaml",
+        "Add `k2:100` (micrograms)",
+        "Add 100 micrograms",
+        34,
+        "states a figure",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "file", "old", "new", "line", "fragment"), CASES, ids=[c[0] for c in CASES]
+)
+def test_checker_names_file_and_line(
+    knowledge_copy: Path, what: str, file: str, old: str, new: str, line: int, fragment: str
+) -> None:
+    _break(knowledge_copy, file, old, new)
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is None, f"{what}: the broken knowledge was accepted"
+    matching = [
+        p for p in result.problems if p.path.name == Path(file).name and fragment in p.message
+    ]
+    assert matching, (
+        f"{what}: no problem mentioning {fragment!r}: {list(map(str, result.problems))}"
+    )
+    assert any(p.line == line for p in matching), [str(p) for p in matching]
+
+
+def test_duplicate_topic_id_is_caught(knowledge_copy: Path) -> None:
+    text = (knowledge_copy / "topics" / "mgp.yaml").read_text(encoding="utf-8")
+    (knowledge_copy / "topics" / "mgp-copy.yaml").write_text(text, encoding="utf-8")
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("mgp-copy.yaml:1" in p and "must live in mgp.yaml" in p for p in problems)
+
+
+def test_missing_file_is_named(knowledge_copy: Path) -> None:
+    (knowledge_copy / "cautions.yaml").unlink()
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(p.path.name == "cautions.yaml" and "missing" in p.message for p in problems)
+
+
+def test_yaml_tags_are_not_executed(knowledge_copy: Path) -> None:
+    _break(
+        knowledge_copy,
+        "topics/mgp.yaml",
+        "title: Matrix Gla protein (MGP)",
+        "title: !!python/object/apply:os.system ['true']",
+    )
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is None
+    assert any("invalid YAML" in p.message for p in result.problems)
+
+
+def test_the_real_knowledge_base_passes(kb: object) -> None:
+    assert kb is not None
+
+
+def _check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--knowledge", str(path), "check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_command_exit_codes(knowledge_copy: Path) -> None:
+    ok = _check(knowledge_copy)
+    assert ok.returncode == 0, ok.stderr
+    assert "knowledge OK" in ok.stdout
+    _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
+    broken = _check(knowledge_copy)
+    assert broken.returncode == 2
+    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:6:" in broken.stderr
