@@ -69,6 +69,9 @@ class Dk2Bot(commands.Bot):
         on_answer: AnswerHook | None = None,
         **options: Any,
     ) -> None:
+        # dk2 has no voice features; don't warn at every start about voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             # No message intents, so a prefix never fires; commands.Bot needs one anyway.
             command_prefix=commands.when_mentioned,

@@ -1,7 +1,8 @@
 """Running dk2 against FakeDiscord, and small payload helpers the fake doesn't have (yet).
 
 `button_click_with_roles` exists because `FakeDiscord.button_click` leaves the member's roles
-out of the click payload; moderator-role checks need them.
+out of the click payload and names every user "tester"; moderator-role checks and the
+audit-log reason need the real ones.
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ class Dk2Harness:
 def button_click_with_roles(
     fake: FakeDiscord, message: Message, custom_id: str, user: User
 ) -> dict[str, Any]:
-    """`fake.button_click`, with the clicking member's role ids filled in as Discord does."""
+    """`fake.button_click`, with the clicking member's name and role ids filled in as Discord
+    does (the fake's builder sends every user as "tester" with no roles)."""
     payload = fake.button_click(message, custom_id, user=user)
+    payload["member"]["user"] = user.to_payload()
     member = fake.guild.members.get(user.id)
     if member is not None:
         payload["member"]["roles"] = [str(role_id) for role_id in member.role_ids]
