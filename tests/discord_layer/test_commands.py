@@ -4,11 +4,15 @@ discord.py parsing them, dk2's answers checked where Discord would store them.""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
+import discord
 import pytest
 
 from bot.config import Settings
 from bot.core.commands import Request, run
+from bot.core.reply import Reply
+from bot.discord_layer.cog import Dk2Cog
 from bot.discord_layer.embeds import ERROR_COLOUR
 from tests.discord_layer.helpers import (
     PIN_ID,
@@ -17,6 +21,7 @@ from tests.discord_layer.helpers import (
     embed_text,
     knowledge,
     running_dk2,
+    wait_until,
 )
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import require_spec
@@ -137,3 +142,29 @@ async def test_private_by_default_from_config() -> None:
     assert quiet.original is not None and quiet.original.ephemeral
     assert loud.original is not None and not loud.original.ephemeral
     assert button_ids(loud.original) == [PIN_ID]
+
+
+async def test_no_reply_can_ping_anyone(dk2: Dk2Harness) -> None:
+    await dk2.command("explain", {"term": "@everyone"})
+    await dk2.command("dose", {"amount": "5000"})
+    callbacks = dk2.fake.requests.matching("POST", r"/interactions/\d+/[^/]+/callback")
+    assert len(callbacks) == 2
+    for request in callbacks:
+        assert request.json["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_answer_hook_sees_each_reply_and_cannot_break_it(dk2: Dk2Harness) -> None:
+    seen: list[tuple[int, str, bool]] = []
+
+    async def on_answer(interaction: discord.Interaction[Any], reply: Reply) -> None:
+        seen.append((interaction.user.id, reply.command, reply.ok))
+        raise RuntimeError("the usage store is down")
+
+    cog = dk2.bot.get_cog("Dk2Cog")
+    assert isinstance(cog, Dk2Cog)
+    cog.on_answer = on_answer
+    handle = await dk2.command("level", {"value": "30"})
+    await dk2.command("level", {"value": "thirty"})
+    assert handle.original is not None and not handle.original.ephemeral
+    await wait_until(lambda: len(seen) == 2)  # the hook runs just after the reply is sent
+    assert seen == [(dk2.member.id, "level", True), (dk2.member.id, "level", False)]

@@ -157,7 +157,7 @@ def test_topics_fit_however_many_topics_there_are() -> None:
     assert len(pages) > 1
     for page in pages:
         assert limit_problems([page]) == []
-    shown = "\n".join(f.value for page in pages for f in page.fields)
+    shown = "\n".join(str(f.value) for page in pages for f in page.fields)
     assert all(f"`{topic_id}`" in shown for topic_id in many)
     assert pages[1].title is not None and pages[1].title.endswith(f"(2/{len(pages)})")
 
@@ -213,7 +213,7 @@ def test_long_section_continues_over_fields_at_line_breaks() -> None:
     embed = reply_embed(reply)
     names = [f.name for f in embed.fields]
     assert names[0] == "Detail" and all(n == "Detail" + CONTINUED for n in names[1:])
-    assert "\n".join(f.value for f in embed.fields) == value
+    assert "\n".join(str(f.value) for f in embed.fields) == value
 
 
 @given(st.text(max_size=5000), st.integers(min_value=1, max_value=1024))
