@@ -182,7 +182,10 @@ def _parse_path(raw: object) -> Path:
     if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
         raise _Invalid(expected)
     # Relative paths are relative to the directory dk2 was started in.
-    return Path(raw.strip()).expanduser().absolute()
+    try:
+        return Path(raw.strip()).expanduser().absolute()
+    except RuntimeError as exc:  # "~someone" for a user this machine doesn't have
+        raise _Invalid(f"{expected} (its home directory can't be found)") from exc
 
 
 def _snowflake(raw: object) -> int:

@@ -240,6 +240,7 @@ def test_retention_days_message_says_what_to_type() -> None:
     ("setting", "value"),
     [
         ("knowledge_path", "a\0b"),
+        ("knowledge_path", "~no-such-user-dk2/knowledge"),
         ("dev_guild_ids", "123,abc"),
         ("dev_guild_ids", "0"),
         ("dev_guild_ids", "-5"),
