@@ -58,6 +58,13 @@ class LevelValue:
     entered: str
 
 
+def too_long(text: str, limit: int) -> InputError | None:
+    """The error for input over `limit` characters, else None."""
+    if len(text) <= limit:
+        return None
+    return InputError("too_long", {"length": str(len(text)), "limit": str(limit)})
+
+
 def normalise(text: str) -> str:
     """Lower-case, one space between words, and one spelling of the micro sign."""
     return _SPACES.sub(" ", text.replace("μ", "µ").replace("−", "-")).strip().lower()
@@ -218,10 +225,8 @@ def split_amount(text: str, units: Units, kind: Kind = "d") -> tuple[str, str]:
 
 def parse_dose(text: str, units: Units, kind: Kind = "d") -> Amount | InputError:
     """Parse a vitamin D3 (kind "d", base IU) or K2 (kind "k2", base µg) amount."""
-    if len(text) > units.max_input_chars:
-        return InputError(
-            "too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)}
-        )
+    if error := too_long(text, units.max_input_chars):
+        return error
     clean = normalise(text)
     if not clean:
         return InputError("empty_amount")
@@ -273,10 +278,8 @@ def _entered(number: Decimal, unit_text: str | None, period_text: str | None) ->
 
 def parse_level(text: str, units: Units) -> LevelValue | InputError:
     """Parse a blood 25(OH)D result: "42", "42 ng/mL", "105 nmol/L"."""
-    if len(text) > units.max_input_chars:
-        return InputError(
-            "too_long", {"length": str(len(text)), "limit": str(units.max_input_chars)}
-        )
+    if error := too_long(text, units.max_input_chars):
+        return error
     clean = normalise(text)
     if not clean:
         return InputError("empty_level")

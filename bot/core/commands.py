@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.core.amounts import InputError, split_amount
+from bot.core.amounts import InputError, split_amount, too_long
 from bot.core.catalogue import about_reply, topics_reply
 from bot.core.dose import dose_reply
 from bot.core.explain import explain_reply
@@ -30,6 +30,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
+_MAX_OPTIONS = 3
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -49,8 +50,10 @@ def _commands_hint() -> str:
 
 def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]:
     """Split chat text into a Request, or (command, error) saying what to type instead."""
-    if len(text) > max_chars + 5:  # the "/dk2 " prefix doesn't count against the limit
-        return "", InputError("too_long", {"length": str(len(text)), "limit": str(max_chars)})
+    # Each option is held to the limit by its parser; a whole line may carry a few options,
+    # but nothing longer than that is worth reading.
+    if len(text) > max_chars * _MAX_OPTIONS and (error := too_long(text, max_chars)):
+        return "", error
     body = _PREFIX.sub("", text, count=1).strip()
     if not body:
         return "", InputError("no_command", {"commands": _commands_hint()})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.amounts import InputError
+from bot.core.amounts import InputError, too_long
 from bot.core.citing import source_names
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
@@ -13,9 +13,8 @@ INFO_COLOUR = 0x3498DB
 
 
 def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
-    if len(term) > kb.units.max_input_chars:
-        values = {"length": str(len(term)), "limit": str(kb.units.max_input_chars)}
-        return input_error_reply(kb, "explain", InputError("too_long", values))
+    if error := too_long(term, kb.units.max_input_chars):
+        return input_error_reply(kb, "explain", error)
     if not term.strip():
         return input_error_reply(kb, "explain", InputError("empty_term"))
     result = index_for(kb).search(term)
