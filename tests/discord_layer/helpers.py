@@ -1,8 +1,7 @@
-"""Running dk2 against FakeDiscord, and small payload helpers the fake doesn't have (yet).
+"""Running dk2 against FakeDiscord in this process, and small helpers for its messages.
 
-`button_click_with_roles` exists because `FakeDiscord.button_click` leaves the member's roles
-out of the click payload and names every user "tester"; moderator-role checks and the
-audit-log reason need the real ones.
+The fake's payload builders carry the clicking member's real name and roles, which the
+moderator-role check and the audit-log reason read.
 """
 
 from __future__ import annotations
@@ -65,23 +64,10 @@ class Dk2Harness:
         return handle
 
     async def click(self, message: Message, custom_id: str, *, user: User) -> InteractionHandle:
-        payload = button_click_with_roles(self.fake, message, custom_id, user)
+        payload = self.fake.button_click(message, custom_id, user=user)
         handle = await self.fake.dispatch_interaction(payload)
         await handle.response(timeout=TIMEOUT)
         return handle
-
-
-def button_click_with_roles(
-    fake: FakeDiscord, message: Message, custom_id: str, user: User
-) -> dict[str, Any]:
-    """`fake.button_click`, with the clicking member's name and role ids filled in as Discord
-    does (the fake's builder sends every user as "tester" with no roles)."""
-    payload = fake.button_click(message, custom_id, user=user)
-    payload["member"]["user"] = user.to_payload()
-    member = fake.guild.members.get(user.id)
-    if member is not None:
-        payload["member"]["roles"] = [str(role_id) for role_id in member.role_ids]
-    return payload
 
 
 def button_ids(message: Message) -> list[str]:
@@ -162,7 +148,6 @@ __all__ = [
     "PIN_ID",
     "UNPIN_ID",
     "Dk2Harness",
-    "button_click_with_roles",
     "button_ids",
     "embed_text",
     "knowledge",

@@ -130,6 +130,7 @@ def _base_interaction(
     interaction_id: int | None,
     token: str | None,
     data: dict[str, Any],
+    username: str = "tester",
 ) -> dict[str, Any]:
     return {
         "id": str(interaction_id) if interaction_id is not None else _snowflake(),
@@ -140,7 +141,9 @@ def _base_interaction(
         "guild": {"id": str(guild_id), "locale": "en-US", "features": []},
         "channel": channel_payload(channel_id, guild_id),
         "channel_id": str(channel_id),
-        "member": member_payload(user_id, permissions=member_permissions, role_ids=role_ids),
+        "member": member_payload(
+            user_id, permissions=member_permissions, role_ids=role_ids, username=username
+        ),
         "token": token or f"aW50ZXJhY3Rpb24{secrets.token_urlsafe(48)}",
         "version": 1,
         "app_permissions": str(app_permissions),
@@ -166,6 +169,7 @@ def slash_subcommand(
     member_permissions: int = 0,
     app_permissions: int = 0,
     role_ids: tuple[int, ...] = (),
+    username: str = "tester",
     locale: str = "en-US",
     interaction_id: int | None = None,
     token: str | None = None,
@@ -197,6 +201,7 @@ def slash_subcommand(
         interaction_id=interaction_id,
         token=token,
         data=data,
+        username=username,
     )
 
 
@@ -212,6 +217,7 @@ def slash_command(
     member_permissions: int = 0,
     app_permissions: int = 0,
     role_ids: tuple[int, ...] = (),
+    username: str = "tester",
     locale: str = "en-US",
     interaction_id: int | None = None,
     token: str | None = None,
@@ -238,6 +244,7 @@ def slash_command(
         interaction_id=interaction_id,
         token=token,
         data=data,
+        username=username,
     )
 
 
@@ -254,6 +261,8 @@ def autocomplete(
     command_id: int | None = None,
     member_permissions: int = 0,
     app_permissions: int = 0,
+    role_ids: tuple[int, ...] = (),
+    username: str = "tester",
     locale: str = "en-US",
     interaction_id: int | None = None,
     token: str | None = None,
@@ -288,11 +297,12 @@ def autocomplete(
         user_id=user_id,
         member_permissions=member_permissions,
         app_permissions=app_permissions,
-        role_ids=(),
+        role_ids=role_ids,
         locale=locale,
         interaction_id=interaction_id,
         token=token,
         data=data,
+        username=username,
     )
 
 
@@ -306,6 +316,8 @@ def button_click(
     message: dict[str, Any],
     member_permissions: int = 0,
     app_permissions: int = 0,
+    role_ids: tuple[int, ...] = (),
+    username: str = "tester",
     locale: str = "en-US",
     interaction_id: int | None = None,
     token: str | None = None,
@@ -319,11 +331,12 @@ def button_click(
         user_id=user_id,
         member_permissions=member_permissions,
         app_permissions=app_permissions,
-        role_ids=(),
+        role_ids=role_ids,
         locale=locale,
         interaction_id=interaction_id,
         token=token,
         data={"custom_id": custom_id, "component_type": COMPONENT_BUTTON},
+        username=username,
     )
     payload["message"] = message
     return payload

@@ -270,7 +270,13 @@ class RestApi:
     # -- interaction callback ----------------------------------------------------------------
 
     async def interaction_callback(self, request: web.Request) -> web.Response:
-        """``POST /interactions/{id}/{token}/callback`` with Discord's timing rules."""
+        """``POST /interactions/{id}/{token}/callback`` with Discord's timing rules.
+
+        As on Discord: a second callback for an acknowledged interaction is 400 with code 40060
+        ("Interaction has already been acknowledged"); a first callback after the 3-second
+        window, or for an interaction Discord never sent, is 404 with code 10062 ("Unknown
+        interaction").
+        """
         record = self.interactions.get(_int(request.match_info["id"]) or 0)
         if record is None or record.token != request.match_info["token"]:
             return error_response(404, 10062, "Unknown interaction")

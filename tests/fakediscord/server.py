@@ -291,7 +291,9 @@ class FakeDiscord:
             "user_id": user.id,
             "member_permissions": guild.permissions_in(channel.id, user.id),
             "app_permissions": guild.permissions_in(channel.id, self.bot.id),
-            **({"role_ids": tuple(member.role_ids)} if member else {}),
+            # The invoking member as Discord sends it: their own name and every role they hold.
+            "username": user.username,
+            "role_ids": tuple(member.role_ids) if member else (),
         }
 
     def _command_id(self, name: str, guild_id: int) -> int | None:
@@ -346,7 +348,6 @@ class FakeDiscord:
     ) -> dict[str, Any]:
         """Autocomplete for option ``focused`` of ``command`` (a subcommand if ``group``)."""
         ctx = self._context(user, channel_id)
-        ctx.pop("role_ids", None)
         return payloads.autocomplete(
             group=group,
             command=command,
@@ -359,9 +360,9 @@ class FakeDiscord:
     def button_click(
         self, message: Message, custom_id: str, *, user: User | None = None
     ) -> dict[str, Any]:
-        """A click on button ``custom_id`` of a stored ``message``."""
+        """A click on button ``custom_id`` of a stored ``message`` by ``user`` (default
+        :attr:`user`), carrying their name, roles and permissions in that channel."""
         ctx = self._context(user, message.channel_id)
-        ctx.pop("role_ids", None)
         return payloads.button_click(custom_id=custom_id, message=message.to_payload(), **ctx)
 
 

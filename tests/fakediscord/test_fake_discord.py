@@ -245,6 +245,25 @@ async def test_button_click_updates_its_message(fake_discord: FakeDiscord, bot: 
     assert fake.spec_violations == []
 
 
+async def test_clicks_and_autocomplete_carry_the_members_name_and_roles(
+    fake_discord: FakeDiscord,
+) -> None:
+    fake = fake_discord
+    role = fake.world.add_role(fake.guild.id, "pinners", PIN_MESSAGES)
+    mod = fake.world.add_user("mod")
+    fake.world.add_member(fake.guild.id, mod, [role.id])
+    message = fake.world.add_message(fake.channel.id, content="answer")
+    for payload in (
+        fake.button_click(message, "dk2:pin:pin", user=mod),
+        fake.autocomplete("explain", {"term": "mg"}, "term", group="dk2", user=mod),
+        fake.slash_subcommand("dk2", "about", user=mod),
+    ):
+        member = payload["member"]
+        assert member["user"]["username"] == "mod"
+        assert member["roles"] == [str(role.id)]
+        assert int(member["permissions"]) & PIN_MESSAGES
+
+
 async def test_late_first_response_is_unknown_interaction(
     fake_discord: FakeDiscord, bot: Bot
 ) -> None:
