@@ -18,6 +18,8 @@ from bot.core.commands import reply_for_text
 from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
+from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
+from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -189,6 +191,37 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`python -m bot stats`: what `/dk2 stats` shows, from the configured usage log."""
+    from bot.usage import open_summary, stats_reply
+
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"dk2: {exc}", file=err)
+        return EXIT_USER_ERROR
+    path = settings.database_path
+    if not path.is_file():
+        if args.json:
+            print(json.dumps({"command": "stats", "ok": True, "recorded": False}), file=out)
+        else:
+            print(f"dk2: no usage recorded yet ({path} does not exist)", file=out)
+        return EXIT_OK
+    summary = open_summary(path, args.days, args.guild)
+    reply = stats_reply(summary, args.days)
+    if args.json:
+        print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
+    else:
+        print(render_text(reply), file=out)
+    return EXIT_OK
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_STATS_DAYS:
+        raise argparse.ArgumentTypeError(f"expected a number of days from 1 to {MAX_STATS_DAYS}")
+    return int(text)
+
+
 def _discord_id(text: str) -> int:
     if not text.strip().isdigit() or not 0 < int(text) < 2**64:
         raise argparse.ArgumentTypeError(f"expected a Discord id (a positive number), got {text!r}")
@@ -218,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="sync to this server only (instant); may be repeated",
     )
+    stats = sub.add_parser("stats", help="print usage statistics from the usage log")
+    stats.add_argument(
+        "--days", type=_days, default=DEFAULT_STATS_DAYS, help="days back to count (default 30)"
+    )
+    stats.add_argument("--guild", type=_discord_id, default=None, metavar="ID", help="one server")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
     invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
     invite.add_argument(
         "--application-id",
@@ -236,6 +275,7 @@ COMMANDS = {
     "run": cmd_run,
     "sync": cmd_sync,
     "invite": cmd_invite,
+    "stats": cmd_stats,
 }
 
 

@@ -8,10 +8,56 @@ assignment. Nothing is ever mutated in place, so no request can see a mix.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.loader import LoadResult, load_knowledge
+from bot.core.loader import LoadResult, Problem, load_knowledge
 from bot.core.model import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """What one reload did: the knowledge base it replaced (or kept) and the load's result."""
+
+    previous: KnowledgeBase
+    result: LoadResult
+
+    @property
+    def ok(self) -> bool:
+        return self.result.knowledge is not None
+
+    @property
+    def current(self) -> KnowledgeBase:
+        """The knowledge base live after this reload (the previous one when it failed)."""
+        return self.result.knowledge or self.previous
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Topic ids the new knowledge base has and the previous one didn't."""
+        return tuple(sorted(set(self.current.topics) - set(self.previous.topics)))
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        """Topic ids the previous knowledge base had and the new one doesn't."""
+        return tuple(sorted(set(self.previous.topics) - set(self.current.topics)))
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """Topic ids in both whose content differs."""
+        old, new = self.previous.topics, self.current.topics
+        return tuple(sorted(i for i in set(old) & set(new) if old[i] != new[i]))
+
+
+def problem_lines(problems: tuple[Problem, ...], root: Path) -> list[str]:
+    """Each problem as `file:line: message`, the file relative to the knowledge folder."""
+    lines = []
+    for problem in problems:
+        try:
+            where = problem.path.relative_to(root).as_posix()
+        except ValueError:
+            where = str(problem.path)
+        lines.append(f"{where}:{problem.line}: {problem.message}")
+    return lines
 
 
 class KnowledgeHolder:
@@ -26,8 +72,16 @@ class KnowledgeHolder:
 
     def reload(self) -> LoadResult:
         """Load and validate `path`; swap it in only when it is valid. Returns the result."""
+        return self.reload_report().result
+
+    def reload_report(self) -> Reload:
+        """`reload`, also naming the knowledge base it replaced. Blocks (run it off the loop).
+
+        Reloads are serialised, so `previous` is exactly the one this reload replaced.
+        """
         with self._reload_lock:
+            previous = self._current
             result = load_knowledge(self.path)
             if result.knowledge is not None:
                 self._current = result.knowledge
-            return result
+            return Reload(previous, result)

@@ -55,6 +55,16 @@ _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(?<![A-Za-z]-)\d[\d,]*(?:\.\d+)?")
 
+_PIN_OUTCOMES = (
+    "not_moderator",
+    "bot_lacks_permission",
+    "pin_limit",
+    "deleted",
+    "already_pinned",
+    "already_unpinned",
+    "no_message",
+    "discord_error",
+)
 # Each message template and the placeholders the code fills it with.
 MESSAGE_FIELDS: dict[str, frozenset[str]] = {
     key: frozenset(fields.split())
@@ -113,6 +123,33 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.duplicate_option": "name",
         "errors.bad_private": "",
         "errors.extra_text": "text what hint",
+        # The Discord layer: the Pin button, moderator commands, failures and the cooldown.
+        **{f"pin.{key}.title": "" for key in _PIN_OUTCOMES},
+        **{f"pin.{key}.text": "" for key in _PIN_OUTCOMES},
+        "pin.pin_limit.text": "limit",
+        "pin.discord_error.text": "action status",
+        "moderators.title": "",
+        "moderators.reload": "",
+        "moderators.stats": "",
+        "reload.ok_title": "",
+        "reload.ok": "version loaded topics",
+        "reload.changes": "added removed changed",
+        "reload.none": "",
+        "reload.failed_title": "",
+        "reload.failed": "count version",
+        "reload.more": "count",
+        "pins.title": "",
+        "pins.none": "",
+        "pins.untitled": "",
+        "pins.more": "count",
+        "pins.cannot_read": "",
+        "failure.title": "",
+        "failure.text": "ref",
+        "failure.outdated_title": "",
+        "failure.outdated": "",
+        "cooldown.title": "",
+        "cooldown.text": "rate per seconds",
+        "cooldown.text_one": "rate per",
     }.items()
 }
 

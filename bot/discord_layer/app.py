@@ -25,10 +25,14 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
+from bot.core.reply import Reply
+from bot.core.watch import watch_knowledge
 from bot.discord_layer.cog import AnswerHook, Dk2Cog
 from bot.discord_layer.errors import CooldownStore, Dk2Tree
+from bot.discord_layer.usage_hook import usage_recorder
 from bot.discord_layer.views import PinButton
 from bot.logs import setup_logging
+from bot.usage import UsageStore
 
 __all__ = [
     "SHUTDOWN_TIMEOUT",
@@ -48,6 +52,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_KNOWLEDGE = 2
 SHUTDOWN_TIMEOUT = 5.0
+USAGE_CLOSE_TIMEOUT = 2.0  # within SHUTDOWN_TIMEOUT, which also covers the disconnect
 
 
 def bot_intents() -> discord.Intents:
@@ -59,7 +64,9 @@ def bot_intents() -> discord.Intents:
 
 
 class Dk2Bot(commands.Bot):
-    """The dk2 client: the `/dk2` cog, the Pin button, the cooldown and the error handler."""
+    """The dk2 client: the `/dk2` cog, the Pin button, the cooldown and the error handler,
+    the usage log (`usage`, None when `record_usage` is off) and the knowledge watcher
+    (when `settings.watch_knowledge`)."""
 
     def __init__(
         self,
@@ -67,6 +74,7 @@ class Dk2Bot(commands.Bot):
         holder: KnowledgeHolder,
         *,
         on_answer: AnswerHook | None = None,
+        record_usage: bool = True,
         **options: Any,
     ) -> None:
         # dk2 has no voice features; don't warn at every start about voice libraries.
@@ -87,15 +95,45 @@ class Dk2Bot(commands.Bot):
         self.dk2_tree.cooldown = CooldownStore(
             settings.cooldown_rate, settings.cooldown_per_seconds
         )
+        # Constructing the store never fails or touches the disk; a bad path only means
+        # warnings later, never a bot that can't answer.
+        self.usage: UsageStore | None = (
+            UsageStore(settings.database_path, retention_days=settings.retention_days)
+            if record_usage
+            else None
+        )
+        self._watcher: asyncio.Task[None] | None = None
 
     @property
     def dk2_tree(self) -> Dk2Tree:
         return cast(Dk2Tree, self.tree)
 
     async def setup_hook(self) -> None:
-        await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=self.on_answer))
+        hook = self.on_answer
+        if self.usage is not None:
+            await asyncio.to_thread(_make_parent, self.usage.path)
+            self.usage.start()
+            hook = _both(usage_recorder(self.usage), self.on_answer)
+        await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=hook, usage=self.usage))
         # Registered once, so Pin buttons on answers sent before a restart keep working.
         self.add_dynamic_items(PinButton)
+        if self.settings.watch_knowledge and self._watcher is None:
+            self._watcher = asyncio.create_task(
+                watch_knowledge(self.holder), name="dk2-knowledge-watch"
+            )
+
+    async def close(self) -> None:
+        """Stop watching, close the Discord connection, then write what usage is queued."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
+        try:
+            await super().close()
+        finally:
+            if self.usage is not None:
+                await self.usage.close(timeout=USAGE_CLOSE_TIMEOUT)
 
     async def on_ready(self) -> None:
         log.info(
@@ -104,6 +142,28 @@ class Dk2Bot(commands.Bot):
             self.user.id if self.user else "?",
             len(self.guilds),
         )
+
+
+def _make_parent(path: Path) -> None:
+    """Create the usage database's folder if it is missing; failing is only a warning."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("can't create %s for the usage log (%s); dk2 answers anyway", path.parent, exc)
+
+
+def _both(first: AnswerHook, second: AnswerHook | None) -> AnswerHook:
+    """One answer hook calling `first`, then `second` (when there is one)."""
+    if second is None:
+        return first
+
+    async def hook(interaction: discord.Interaction[Any], reply: Reply) -> None:
+        try:
+            await first(interaction, reply)
+        finally:
+            await second(interaction, reply)
+
+    return hook
 
 
 def discord_urls() -> tuple[str, str]:
@@ -282,7 +342,7 @@ def sync_once(
     guilds = settings.dev_guild_ids if guild_ids is None else tuple(guild_ids)
 
     async def main() -> int:
-        bot = Dk2Bot(settings, holder)
+        bot = Dk2Bot(settings, holder, record_usage=False)
         try:
             await bot.login(token)
             lines = await sync_commands(bot, guilds)

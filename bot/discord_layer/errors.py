@@ -18,10 +18,11 @@ from typing import Any, Final
 import discord
 from discord import app_commands
 
+from bot.core.model import Messages
 from bot.discord_layer.embeds import error_embed
+from bot.discord_layer.texts import messages_of
 
 __all__ = [
-    "COOLDOWN_TITLE",
     "FAILURE_TITLE",
     "CooldownStore",
     "Dk2Tree",
@@ -33,9 +34,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Used only when the knowledge base itself can't be read (the failure may be that very
+# thing); every other text comes from knowledge/messages.yaml.
 FAILURE_TITLE: Final = "Something went wrong"
-COOLDOWN_TITLE: Final = "Slow down a little"
-OUTDATED_TITLE: Final = "This command is out of date"
+FAILURE_FALLBACK: Final = "dk2 couldn't answer that (ref {ref}). The problem has been logged."
 
 
 def new_ref() -> str:
@@ -96,13 +98,20 @@ class OnCooldown(app_commands.CheckFailure):
         self.per = per
 
 
-def cooldown_message(error: OnCooldown) -> str:
+def cooldown_message(messages: Messages, error: OnCooldown) -> str:
     seconds = max(1, math.ceil(error.retry_after))
-    unit = "second" if seconds == 1 else "seconds"
-    return (
-        f"dk2 answers each member at most {error.rate} times every {error.per:g} seconds. "
-        f"Try again in {seconds} {unit}."
-    )
+    values = {"rate": str(error.rate), "per": f"{error.per:g}"}
+    if seconds == 1:
+        return messages.get("cooldown.text_one", **values)
+    return messages.get("cooldown.text", seconds=str(seconds), **values)
+
+
+def _failure_embed(interaction: discord.Interaction[Any], ref: str) -> discord.Embed:
+    try:
+        messages = messages_of(interaction)
+        return error_embed(messages.get("failure.title"), messages.get("failure.text", ref=ref))
+    except Exception:  # the knowledge base is what failed: say so plainly, never raise here
+        return error_embed(FAILURE_TITLE, FAILURE_FALLBACK.format(ref=ref))
 
 
 async def send_private(interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
@@ -142,11 +151,7 @@ async def report_failure(interaction: discord.Interaction[Any], error: BaseExcep
         ref,
         exc_info=(type(cause), cause, cause.__traceback__),
     )
-    message = (
-        f"dk2 couldn't answer that (ref {ref}). The problem has been logged; "
-        "try again in a moment, and quote the ref if you tell a moderator."
-    )
-    await send_private(interaction, error_embed(FAILURE_TITLE, message))
+    await send_private(interaction, _failure_embed(interaction, ref))
     return ref
 
 
@@ -170,16 +175,29 @@ class Dk2Tree(app_commands.CommandTree[Any]):
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
     ) -> None:
+        try:
+            embed = self._explain(interaction, error)
+        except Exception as exc:  # can't even word it: report that as the failure
+            await report_failure(interaction, exc)
+            return
+        if embed is None:
+            await report_failure(interaction, error)
+        else:
+            await send_private(interaction, embed)
+
+    @staticmethod
+    def _explain(
+        interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> discord.Embed | None:
+        """The private reply for an error that isn't a failure of dk2's; None for one that is."""
         if isinstance(error, OnCooldown):
             log.info("user %s is on cooldown (%.1f s)", interaction.user.id, error.retry_after)
-            await send_private(interaction, error_embed(COOLDOWN_TITLE, cooldown_message(error)))
-            return
+            messages = messages_of(interaction)
+            return error_embed(messages.get("cooldown.title"), cooldown_message(messages, error))
         if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
             log.warning("stale command used: %s (%s)", _where(interaction), error)
-            message = (
-                "Discord still shows an older version of dk2's commands. "
-                "A server admin can run `python -m bot sync`; until then, try again shortly."
+            messages = messages_of(interaction)
+            return error_embed(
+                messages.get("failure.outdated_title"), messages.get("failure.outdated")
             )
-            await send_private(interaction, error_embed(OUTDATED_TITLE, message))
-            return
-        await report_failure(interaction, error)
+        return None

@@ -8,7 +8,7 @@ import discord
 
 from bot.config import Settings
 
-__all__ = ["bot_can_pin", "is_moderator_by_role", "may_pin"]
+__all__ = ["bot_can_pin", "is_moderator", "is_moderator_by_role", "may_pin"]
 
 
 def is_moderator_by_role(user: discord.User | discord.Member, settings: Settings) -> bool:
@@ -30,6 +30,19 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
         return False
     permissions = interaction.permissions
     if permissions.pin_messages or permissions.manage_guild:
+        return True
+    return is_moderator_by_role(interaction.user, settings)
+
+
+def is_moderator(interaction: discord.Interaction[Any], settings: Settings) -> bool:
+    """Whether the member may use dk2's moderator commands (reload, stats), right now.
+
+    Manage Server, or a moderator role from the config. Checked when the command runs:
+    Discord's `default_permissions` doesn't apply to subcommands, so this is the real gate.
+    """
+    if interaction.guild_id is None:
+        return False
+    if interaction.permissions.manage_guild:
         return True
     return is_moderator_by_role(interaction.user, settings)
 

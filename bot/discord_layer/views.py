@@ -18,13 +18,15 @@ from typing import Any, Final, Literal
 import discord
 
 from bot.config import Settings
+from bot.core.model import Messages
 from bot.discord_layer.embeds import error_embed
 from bot.discord_layer.errors import report_failure, send_private
 from bot.discord_layer.permissions import bot_can_pin, may_pin
+from bot.discord_layer.texts import messages_of
 
 __all__ = [
     "CUSTOM_ID_PREFIX",
-    "MESSAGES",
+    "PIN_LIMIT",
     "PinAction",
     "PinButton",
     "pin_view",
@@ -38,49 +40,12 @@ UNKNOWN_MESSAGE_CODE: Final = 10008
 
 PinAction = Literal["pin", "unpin"]
 
-# What the moderator (or member) is told, privately, for each way a click can end.
-MESSAGES: Final = {
-    "not_moderator": (
-        "Only moderators can pin",
-        "Only moderators can pin or unpin dk2's answers: members with the Pin Messages "
-        "permission in this channel, or a moderator role.",
-    ),
-    "bot_lacks_permission": (
-        "dk2 can't pin here",
-        "dk2 doesn't have the **Pin Messages** permission in this channel. A server admin can "
-        "give it to dk2's role (Server Settings → Roles, or this channel's permissions).",
-    ),
-    "pin_limit": (
-        "This channel's pins are full",
-        "This channel already has Discord's maximum of 250 pinned messages. Unpin an older "
-        "message, then try again.",
-    ),
-    "deleted": (
-        "That answer is gone",
-        "That message has been deleted, so there is nothing to pin or unpin.",
-    ),
-    "already_pinned": (
-        "Already pinned",
-        "That answer is already pinned in this channel; the button now offers Unpin.",
-    ),
-    "already_unpinned": (
-        "Not pinned",
-        "That answer isn't pinned in this channel; the button now offers Pin.",
-    ),
-    "no_message": (
-        "Can't pin that",
-        "Discord didn't say which message this button belongs to; try again in a moment.",
-    ),
-    "discord_error": (
-        "Discord refused",
-        "Discord couldn't {action} that message just now (HTTP {status}). Try again shortly.",
-    ),
-}
+PIN_LIMIT: Final = 250  # Discord's pins per channel (it was 50 until 2026)
 
 
-def _private(key: str, **values: str) -> discord.Embed:
-    title, text = MESSAGES[key]
-    return error_embed(title, text.format(**values))
+def _private(messages: Messages, key: str, **values: str) -> discord.Embed:
+    """The private embed for one way a click can end (`pin.<key>` in messages.yaml)."""
+    return error_embed(messages.get(f"pin.{key}.title"), messages.get(f"pin.{key}.text", **values))
 
 
 class PinButton(
@@ -138,28 +103,29 @@ async def toggle_pin(
     interaction: discord.Interaction[Any], action: PinAction, settings: Settings
 ) -> None:
     """Handle one click: check the clicker, pin or unpin, flip the button or explain why not."""
+    messages = messages_of(interaction)
     message = interaction.message
     if message is None:
-        await send_private(interaction, _private("no_message"))
+        await send_private(interaction, _private(messages, "no_message"))
         return
     where = _describe(interaction, message)
     if not may_pin(interaction, settings):
         log.info("%s refused: not a moderator (%s)", action, where)
-        await send_private(interaction, _private("not_moderator"))
+        await send_private(interaction, _private(messages, "not_moderator"))
         return
     if action == "pin" and message.pinned:
         log.info("pin: already pinned (%s)", where)
         await interaction.response.edit_message(view=pin_view("unpin"))
-        await send_private(interaction, _private("already_pinned"))
+        await send_private(interaction, _private(messages, "already_pinned"))
         return
     if action == "unpin" and not message.pinned:
         log.info("unpin: not pinned (%s)", where)
         await interaction.response.edit_message(view=pin_view("pin"))
-        await send_private(interaction, _private("already_unpinned"))
+        await send_private(interaction, _private(messages, "already_unpinned"))
         return
     if not bot_can_pin(interaction):
         log.warning("%s impossible: dk2 lacks Pin Messages (%s)", action, where)
-        await send_private(interaction, _private("bot_lacks_permission"))
+        await send_private(interaction, _private(messages, "bot_lacks_permission"))
         return
 
     user = interaction.user
@@ -171,21 +137,20 @@ async def toggle_pin(
             await message.unpin(reason=reason)
     except discord.Forbidden as exc:
         log.warning("%s forbidden by Discord (code %s, %s)", action, exc.code, where)
-        await send_private(interaction, _private("bot_lacks_permission"))
+        await send_private(interaction, _private(messages, "bot_lacks_permission"))
         return
     except discord.NotFound as exc:
         log.info("%s: message not found (code %s, %s)", action, exc.code, where)
-        await send_private(interaction, _private("deleted"))
+        await send_private(interaction, _private(messages, "deleted"))
         return
     except discord.HTTPException as exc:
         if exc.code == PIN_LIMIT_CODE:
             log.info("pin: channel pin limit reached (%s)", where)
-            await send_private(interaction, _private("pin_limit"))
+            await send_private(interaction, _private(messages, "pin_limit", limit=str(PIN_LIMIT)))
         else:
             log.warning("%s failed: HTTP %s code %s (%s)", action, exc.status, exc.code, where)
-            await send_private(
-                interaction, _private("discord_error", action=action, status=str(exc.status))
-            )
+            embed = _private(messages, "discord_error", action=action, status=str(exc.status))
+            await send_private(interaction, embed)
         return
     log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
     await interaction.response.edit_message(view=pin_view("unpin" if action == "pin" else "pin"))

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import discord.gateway
@@ -108,7 +110,10 @@ async def running_dk2(
     world.add_member(guild.id, moderator, [pin_role.id])
     role_moderator = world.add_user("rolemod")
     world.add_member(guild.id, role_moderator, [named_role.id])
+    scratch = tempfile.TemporaryDirectory(prefix="dk2-test-")
     base = settings or Settings()
+    if base.database_path == Settings().database_path:  # not the working tree's usage log
+        base = dataclasses.replace(base, database_path=Path(scratch.name) / "usage.sqlite3")
     settings = dataclasses.replace(
         base,
         dev_guild_ids=(guild.id,),
@@ -135,6 +140,7 @@ async def running_dk2(
             await asyncio.wait_for(task, 10)
         discord.http.Route.BASE = saved[0]
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(saved[1])
+        scratch.cleanup()
 
 
 async def wait_until(predicate: Any, timeout: float = TIMEOUT) -> None:

@@ -57,8 +57,10 @@ async def test_one_dk2_group_with_the_core_commands_and_options() -> None:
     (command,) = await synced_commands()
     assert command["name"] == "dk2"
     subcommands = {o["name"]: o for o in command["options"]}
-    assert list(subcommands) == list(COMMAND_OPTIONS)
-    for name, option_names in COMMAND_OPTIONS.items():
+    # The members' commands (shared with the console), then the curation commands.
+    expected = {**COMMAND_OPTIONS, "reload": (), "stats": ("days",), "pins": ()}
+    assert list(subcommands) == list(expected)
+    for name, option_names in expected.items():
         sub = subcommands[name]
         assert sub["type"] == SUBCOMMAND
         assert [o["name"] for o in sub.get("options", [])] == list(option_names)

@@ -8,6 +8,7 @@ import io
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import require_spec
 
 REPO = Path(__file__).resolve().parents[2]
+# The bot's usage log goes here, not into the working tree (removed when the run ends).
+SCRATCH = tempfile.TemporaryDirectory(prefix="dk2-running-")
 
 
 def bot_env(fake: FakeDiscord, **extra: str) -> dict[str, str]:
@@ -31,6 +34,7 @@ def bot_env(fake: FakeDiscord, **extra: str) -> dict[str, str]:
         DK2_DEV_GUILD_IDS=str(fake.guild.id),
         DK2_LOG_LEVEL="DEBUG",
         DK2_CONFIG=str(REPO / "config.example.yaml"),
+        DK2_DATABASE_PATH=str(Path(SCRATCH.name) / "usage.sqlite3"),
     )
     env.update(extra)
     return env
@@ -113,7 +117,8 @@ async def test_sync_command_syncs_to_the_given_guild_and_exits(fake: FakeDiscord
     process = await start_bot(fake, "sync", "--guild", str(fake.guild.id), DK2_DEV_GUILD_IDS="")
     code, out, err = await finish(process)
     assert code == 0, err
-    assert f"synced to guild {fake.guild.id}: /dk2 (dose, level, explain, topics, about)" in out
+    subcommands = "dose, level, explain, topics, about, reload, stats, pins"
+    assert f"synced to guild {fake.guild.id}: /dk2 ({subcommands})" in out
     assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2"]
     assert fake.commands() == []
     assert fake.token not in out + err
