@@ -20,6 +20,7 @@ from discord import app_commands
 
 from bot.core.model import Messages
 from bot.discord_layer.embeds import error_embed
+from bot.discord_layer.signature import option_problems
 from bot.discord_layer.texts import messages_of
 
 __all__ = [
@@ -161,6 +162,11 @@ class Dk2Tree(app_commands.CommandTree[Any]):
     cooldown: CooldownStore | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        problems = option_problems(interaction)
+        if problems and isinstance(interaction.command, app_commands.Command):
+            # An older (or forged) command: answered like an unknown one, never run with it.
+            log.info("%s sent with options dk2 doesn't declare: %s", _where(interaction), problems)
+            raise app_commands.CommandSignatureMismatch(interaction.command)
         # Autocomplete runs on every keystroke; only submitted commands count.
         if (
             self.cooldown is None

@@ -1,0 +1,69 @@
+"""Whether an interaction's options are the ones dk2's command declares.
+
+discord.py hands option values to a command as Discord sent them, without checking their type:
+a client still showing an older `/dk2` (an option that used to be a number), or a forged
+payload, would put an `int` where dk2 expects a `str` and crash the command. Checking here
+turns that into the "out of date" reply, like an unknown command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import discord
+from discord import app_commands
+
+__all__ = ["option_problems"]
+
+_SUB_COMMAND: Final = 1
+_SUB_COMMAND_GROUP: Final = 2
+
+
+def _accepts(option_type: discord.AppCommandOptionType, value: object) -> bool:
+    """Whether ``value`` has the Python type Discord uses on the wire for ``option_type``."""
+    kind = discord.AppCommandOptionType
+    if option_type is kind.string:
+        return isinstance(value, str)
+    if option_type is kind.integer:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if option_type is kind.number:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if option_type is kind.boolean:
+        return isinstance(value, bool)
+    return True  # users, channels, roles, attachments: ids that discord.py resolves itself
+
+
+def _leaf_options(data: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    options: Sequence[Mapping[str, Any]] = data.get("options") or []
+    while options and options[0].get("type") in (_SUB_COMMAND, _SUB_COMMAND_GROUP):
+        options = options[0].get("options") or []
+    return options
+
+
+def option_problems(interaction: discord.Interaction[Any]) -> list[str]:
+    """How the submitted options differ from the command's parameters (empty when they match).
+
+    Only submitted application commands are checked: autocomplete sends partial text, and
+    whatever is unknown about the command itself is discord.py's `CommandNotFound`.
+    """
+    if interaction.type is not discord.InteractionType.application_command:
+        return []
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return []
+    params = {param.display_name: param for param in command.parameters}
+    problems: list[str] = []
+    for option in _leaf_options(interaction.data or {}):
+        name = str(option.get("name"))
+        param = params.get(name)
+        if param is None:
+            problems.append(f"unknown option {name!r}")
+        elif option.get("type") != param.type.value or not _accepts(
+            param.type, option.get("value")
+        ):
+            problems.append(
+                f"option {name!r} is type {option.get('type')} ({type(option.get('value')).__name__}),"
+                f" expected {param.type.value} ({param.type.name})"
+            )
+    return problems
