@@ -128,6 +128,10 @@ async def toggle_pin(
         await send_private(interaction, _private(messages, "bot_lacks_permission"))
         return
 
+    # The pin is a call to Discord that a rate limit or a retried server error can stretch past
+    # the 3 seconds Discord allows for the first response. Acknowledge the click first (a
+    # deferred update: the answer stays as it is), then pin, then flip the button or explain.
+    await interaction.response.defer()
     user = interaction.user
     reason = f"{'Pinned' if action == 'pin' else 'Unpinned'} by {user} ({user.id}) via dk2"
     try:
@@ -153,4 +157,16 @@ async def toggle_pin(
             await send_private(interaction, embed)
         return
     log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
-    await interaction.response.edit_message(view=pin_view("unpin" if action == "pin" else "pin"))
+    try:
+        await interaction.edit_original_response(
+            view=pin_view("unpin" if action == "pin" else "pin")
+        )
+    except discord.HTTPException as exc:
+        # The pin itself worked; only the button is stale, and a click on it says so.
+        log.warning(
+            "%s done but the button wasn't updated: HTTP %s code %s (%s)",
+            action,
+            exc.status,
+            exc.code,
+            where,
+        )
