@@ -1,0 +1,173 @@
+"""Curation end to end: the real dk2 process (`python -m bot run`) on a copy of knowledge/,
+with its usage log, asked for /dk2 reload, /dk2 stats and /dk2 pins by members and moderators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.core.loader import default_knowledge_path
+from tests.e2e.harness import (
+    PIN_ID,
+    REPO,
+    Dk2Session,
+    dk2_session,
+    private_text,
+    wait_until,
+)
+from tests.fakediscord import FakeDiscord, User
+from tests.fakediscord.fixtures import require_spec
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+MANAGE_GUILD = 1 << 5
+MGP_SHORT_START = "Matrix Gla protein (MGP) is one of the proteins vitamin K2 activates."
+
+
+@dataclass
+class Curating:
+    session: Dk2Session
+    knowledge: Path
+    database: Path
+    manager: User  # Manage Server, nothing else
+
+    @property
+    def fake(self) -> FakeDiscord:
+        return self.session.fake
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def curating(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Curating]:
+    require_spec()
+    workdir = tmp_path_factory.mktemp("dk2-curation")
+    knowledge = workdir / "knowledge"
+    shutil.copytree(default_knowledge_path(), knowledge)
+    database = workdir / "usage" / "dk2.sqlite3"  # its folder doesn't exist yet
+    async with FakeDiscord() as fake:
+        managers = fake.world.add_role(fake.guild.id, "managers", MANAGE_GUILD)
+        manager = fake.world.add_user("manager")
+        fake.world.add_member(fake.guild.id, manager, [managers.id])
+        env = {"DK2_KNOWLEDGE_PATH": str(knowledge), "DK2_DATABASE_PATH": str(database)}
+        async with dk2_session(workdir, env=env, fake=fake) as session:
+            yield Curating(session, knowledge, database, manager)
+            assert session.bot.log_problems() == []
+        assert fake.spec_violations == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def slash(curating: Curating, subcommand: str, user: User, **options: object) -> str:
+    handle = await curating.session.command(subcommand, options or None, user=user)
+    return await private_text(handle)
+
+
+async def public(curating: Curating, subcommand: str, **options: object) -> str:
+    handle = await curating.session.command(subcommand, options or None)
+    message = handle.original
+    assert message is not None and not message.ephemeral and message.embeds
+    return "\n".join([message.embeds[0].get("title", ""), message.embeds[0].get("description", "")])
+
+
+# -- reload ---------------------------------------------------------------------------------
+
+
+async def test_a_member_cannot_reload(curating: Curating) -> None:
+    member = curating.session.new_member()
+    text = await slash(curating, "reload", member)
+    assert "Only moderators can reload dk2's knowledge" in text
+    assert "refused: user" in curating.session.bot.log()
+
+
+async def test_a_moderator_reloads_a_valid_change(curating: Curating) -> None:
+    mgp = curating.knowledge / "topics" / "mgp.yaml"
+    edit(mgp, MGP_SHORT_START, "MGP, as curated end to end.")
+    text = await slash(curating, "reload", curating.manager)
+    assert "Knowledge reloaded" in text and "Changed: `mgp`" in text
+    assert "MGP, as curated end to end." in await public(curating, "explain", term="mgp")
+    edit(mgp, "MGP, as curated end to end.", MGP_SHORT_START)
+    role_moderator = curating.session.people.role_moderator
+    assert "Knowledge reloaded" in await slash(curating, "reload", role_moderator)
+    assert MGP_SHORT_START in await public(curating, "explain", term="mgp")
+
+
+async def test_an_invalid_change_is_refused_and_the_old_knowledge_answers(
+    curating: Curating,
+) -> None:
+    mgp = curating.knowledge / "topics" / "mgp.yaml"
+    edit(mgp, "related: [vitamin-k2,", "related: [no-such-topic,")
+    try:
+        text = await slash(curating, "reload", curating.manager)
+        assert "Knowledge not reloaded" in text
+        assert "topics/mgp.yaml:23: related topic 'no-such-topic' of 'mgp' does not exist" in text
+        assert MGP_SHORT_START in await public(curating, "explain", term="mgp")
+        assert "NOT reloaded" in curating.session.bot.log()
+    finally:
+        edit(mgp, "related: [no-such-topic,", "related: [vitamin-k2,")
+
+
+# -- stats ----------------------------------------------------------------------------------
+
+
+async def test_a_member_cannot_see_stats(curating: Curating) -> None:
+    text = await slash(curating, "stats", curating.session.people.moderator)  # pins only
+    assert "Only moderators can see dk2's usage statistics" in text
+
+
+async def test_a_moderator_sees_what_members_ask(curating: Curating) -> None:
+    for _ in range(3):
+        await public(curating, "explain", term="e2e flux capacitor")
+    await public(curating, "dose", amount="5000")
+    text = await slash(curating, "stats", curating.manager, days=7)
+    assert "dk2 usage" in text and "in the last 7 days in this server" in text
+    assert '"e2e flux capacitor" — 3' in text
+    assert curating.database.is_file()  # created, folder and all, on first start
+
+
+async def test_python_m_bot_stats_reads_the_running_bots_log(curating: Curating) -> None:
+    await wait_until(lambda: curating.database.is_file())
+    env = dict(curating.session.bot.env)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "stats",
+        "--json",
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, err.decode()
+    data = json.loads(out)
+    assert data["recorded"] is True and data["unanswered_terms"]["e2e flux capacitor"] == 3
+
+
+# -- pins -----------------------------------------------------------------------------------
+
+
+async def test_pins_list_pinned_answers_for_members_and_moderators(curating: Curating) -> None:
+    session = curating.session
+    handle = await session.command("explain", {"term": "k2 mk7"})
+    answer = handle.original
+    assert answer is not None and not answer.ephemeral
+    await session.click(answer, PIN_ID, user=session.people.moderator)
+    await wait_until(lambda: answer.pinned)
+    link = f"https://discord.com/channels/{curating.fake.guild.id}/{answer.channel_id}/{answer.id}"
+    for user in (session.new_member(), curating.manager):
+        text = await slash(curating, "pins", user)
+        assert "dk2 answers pinned in this channel" in text
+        assert link in text
