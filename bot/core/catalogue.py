@@ -29,16 +29,18 @@ def about_reply(kb: KnowledgeBase) -> Reply:
     msg = kb.messages
     sources = "\n".join(f"• {source.name}: {source.citation}" for source in kb.sources.values())
     loaded = kb.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
-    version = f"{kb.version} (loaded {loaded}; {len(kb.topics)} topics)"
+    version = msg.get(
+        "about.version_line", version=kb.version, loaded=loaded, topics=str(len(kb.topics))
+    )
     return Reply(
         command="about",
         ok=True,
         title=msg.get("about.title"),
         body=msg.get("about.text"),
         sections=(
-            Section("Commands", msg.get("about.commands")),
+            Section(msg.get("headings.commands"), msg.get("about.commands")),
             Section(msg.get("headings.sources"), sources),
-            Section("Knowledge base version", version),
+            Section(msg.get("headings.version"), version),
         ),
         disclaimer=msg.get("disclaimer"),
         colour=INFO_COLOUR,

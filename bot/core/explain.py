@@ -25,7 +25,8 @@ def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
 
 def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply:
     msg = kb.messages
-    sections = [Section("More detail", topic.long)] if topic.long != topic.short else []
+    more = msg.get("headings.more_detail")
+    sections = [Section(more, topic.long)] if topic.long != topic.short else []
     if topic.source.quotes:
         where = (
             msg.get("explain.source_article", section=topic.source.section)
@@ -33,7 +34,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
             else kb.source_name("article")
         )
         quotes = "\n".join(f"> {quote}" for quote in topic.source.quotes)
-        sections.append(Section(f"From {where}", quotes))
+        sections.append(Section(msg.get("headings.from_source", where=where), quotes))
     if topic.related:
         related = ", ".join(f"`{other}`" for other in topic.related)
         sections.append(
@@ -67,7 +68,7 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
     return Reply(
         command="explain",
         ok=True,
-        title="No curated answer",
+        title=msg.get("explain.not_found_title"),
         body=body,
         sections=sections,
         colour=INFO_COLOUR,
