@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
@@ -173,11 +174,14 @@ def unwritable(tmp_path: Path, how: str) -> Path:
         path.write_bytes(b"this is not a database " * 200)
         return path
     if how == "read-only file":
-        if os.geteuid() == 0:
-            pytest.skip("running as root: file permissions don't stop root from writing")
         path = tmp_path / "usage.sqlite3"
         sqlite3.connect(path).close()
         path.chmod(0o444)
+        if os.geteuid() == 0:
+            # Permission bits don't stop root; the immutable attribute does.
+            made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+            if made.returncode != 0:
+                pytest.skip(f"running as root and chattr +i failed: {made.stderr!r}")
         return path
     raise AssertionError(how)
 
@@ -186,10 +190,12 @@ def unwritable(tmp_path: Path, how: str) -> Path:
     "how", ["parent is a file", "path is a folder", "corrupt file", "read-only file"]
 )
 async def test_an_unwritable_database_does_not_stop_answers(
-    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
 ) -> None:
     require_spec()
     database = unwritable(tmp_path, how)
+    if how == "read-only file" and os.geteuid() == 0:
+        request.addfinalizer(lambda: subprocess.run(["chattr", "-i", str(database)], check=False))
     async with running_curation(tmp_path, database=database) as curation:
         for command, options in SCRIPT:
             message = await curation.run(command, options)
