@@ -28,6 +28,7 @@ SPEC_ENV_VAR = "DK2_DISCORD_SPEC"
 _SPEC_URI = "urn:discord-openapi"
 
 _HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+_VERDICTS_KEPT = 10_000  # distinct bodies remembered per spec (a few MB at most)
 
 # Discord's rule is ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$ on the lowercased name.
 # The `re` module has no \p classes, so: "[^\W_]" is any Unicode letter or digit (\w minus
@@ -100,6 +101,9 @@ class DiscordSpec:
         )
         self._routes = self._compile_routes(document)
         self._validators: dict[tuple[str, str], jsonschema.protocols.Validator] = {}
+        # Bots send the same body many times (the same answer to the same question), and
+        # validating one embed against the spec takes milliseconds: remember the verdicts.
+        self._verdicts: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> DiscordSpec:
@@ -168,12 +172,18 @@ class DiscordSpec:
         operation = self.match(method, path)
         if operation is None or not operation.has_json_body:
             return []
+        key = (operation.method, operation.template, json.dumps(body, sort_keys=True))
+        verdict = self._verdicts.get(key)
+        if verdict is not None:
+            return list(verdict)
         errors = []
         for error in self._validator(operation).iter_errors(body):
             if error.context:
                 error = _closest_branch_error(error)
             location = "/".join(str(p) for p in error.absolute_path) or "<body>"
             errors.append(f"{operation.operation_id}: {location}: {error.message[:300]}")
+        if len(self._verdicts) < _VERDICTS_KEPT:
+            self._verdicts[key] = tuple(errors)
         return errors
 
 

@@ -1,0 +1,135 @@
+"""A bare discord.py bot with dk2's command shape: the baseline for bench/bench_load.py.
+
+`/dk2 dose|level|explain|topics|about` with the same options as dk2, each answered with one
+fixed embed; `explain`'s autocomplete offers a fixed list. No knowledge base, no cooldown, no
+logging per interaction: what any discord.py bot pays to receive an interaction and answer it.
+
+It is started the way dk2 is, and reads the same environment: DISCORD_TOKEN,
+DK2_DISCORD_API_BASE, DK2_DISCORD_GATEWAY_URL, DK2_DEV_GUILD_IDS. SIGTERM stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord import app_commands
+
+log = logging.getLogger("bare_bot")
+
+EMBED = discord.Embed(
+    title="A fixed answer",
+    description="The same embed for every command: the cost of answering, nothing more.",
+    colour=0x3498DB,
+)
+CHOICES = [
+    app_commands.Choice(name=name, value=name)
+    for name in ("mgp", "osteocalcin", "vitamin-k2", "dose", "levels")
+]
+
+
+def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Client]:
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    group = app_commands.Group(name="dk2", description="Vitamin D and K2 answers")
+
+    async def answer(interaction: discord.Interaction[discord.Client]) -> None:
+        await interaction.response.send_message(embed=EMBED)
+
+    @group.command(name="dose", description="Where a daily vitamin D3 dose sits")
+    async def dose(
+        interaction: discord.Interaction[discord.Client],
+        amount: str,
+        k2: str | None = None,
+        private: bool | None = None,
+    ) -> None:
+        await answer(interaction)
+
+    @group.command(name="level", description="Where a blood 25(OH)D result sits")
+    async def level(
+        interaction: discord.Interaction[discord.Client], value: str, private: bool | None = None
+    ) -> None:
+        await answer(interaction)
+
+    @group.command(name="explain", description="The answer for a topic")
+    async def explain(
+        interaction: discord.Interaction[discord.Client], term: str, private: bool | None = None
+    ) -> None:
+        await answer(interaction)
+
+    @explain.autocomplete("term")
+    async def explain_term(
+        interaction: discord.Interaction[discord.Client], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return CHOICES
+
+    @group.command(name="topics", description="Every topic")
+    async def topics(
+        interaction: discord.Interaction[discord.Client], private: bool | None = None
+    ) -> None:
+        await answer(interaction)
+
+    @group.command(name="about", description="About this bot")
+    async def about(
+        interaction: discord.Interaction[discord.Client], private: bool | None = None
+    ) -> None:
+        await answer(interaction)
+
+    tree.add_command(group)
+    return tree
+
+
+class BareBot(discord.Client):
+    def __init__(self, guild_ids: list[int]) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        self.tree = build_tree(self)
+        self.guild_ids = guild_ids
+
+    async def setup_hook(self) -> None:
+        for guild_id in self.guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        if not self.guild_ids:
+            await self.tree.sync()
+
+    async def on_ready(self) -> None:
+        # The same line dk2 logs, so the same harness knows when it is serving.
+        user = self.user
+        log.info("connected as %s (%s), in %d guild(s)", user, user.id if user else "?", 1)
+
+
+async def main() -> None:
+    discord.http.Route.BASE = os.environ["DK2_DISCORD_API_BASE"]
+    gateway = os.environ["DK2_DISCORD_GATEWAY_URL"]
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    raw_ids = os.environ.get("DK2_DEV_GUILD_IDS", "").replace(",", " ").split()
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+    bot = BareBot([int(x) for x in raw_ids])
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    runner = asyncio.create_task(bot.start(os.environ["DISCORD_TOKEN"]))
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    await bot.close()
+    stopper.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await asyncio.wait_for(runner, 5)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s: %(message)s"
+    )
+    asyncio.run(main())
