@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import signal
+from typing import Any
 
 import discord
 import discord.gateway
@@ -24,11 +25,54 @@ from discord import app_commands
 
 log = logging.getLogger("bare_bot")
 
-EMBED = discord.Embed(
-    title="A fixed answer",
-    description="The same embed for every command: the cost of answering, nothing more.",
-    colour=0x3498DB,
-)
+SENTENCE = "A fixed sentence standing in for a curated answer, about as long as dk2's. "
+
+
+def fixed_embed(shape: str) -> discord.Embed:
+    """`small`: a title and a line. `answer`: the size and shape of a typical dk2 answer (about
+    1.9 kB of JSON: a description, five fields, sources, a footer)."""
+    embed = discord.Embed(title="A fixed answer", colour=0x3498DB)
+    if shape == "small":
+        embed.description = "The same embed for every command: the cost of answering."
+        return embed
+    embed.description = SENTENCE * 4
+    for n in range(4):
+        embed.add_field(name=f"Section {n + 1}", value=SENTENCE * 3, inline=False)
+    embed.add_field(name="Sources", value=SENTENCE, inline=False)
+    embed.set_footer(text=SENTENCE)
+    return embed
+
+
+# BARE_ANSWER=answer (the default) sends a dk2-sized embed with one button, like dk2's public
+# answers; BARE_ANSWER=small sends a one-line embed and no button.
+SHAPE = os.environ.get("BARE_ANSWER", "answer")
+EMBED = fixed_embed(SHAPE)
+
+
+class NoOpButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"bare:button"
+):
+    """A persistent button like dk2's Pin button; a click is just acknowledged."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Pin", emoji="📌", custom_id="bare:button"))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
+    ) -> NoOpButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer()
+
+
+def button_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(NoOpButton())
+    return view
+
+
 CHOICES = [
     app_commands.Choice(name=name, value=name)
     for name in ("mgp", "osteocalcin", "vitamin-k2", "dose", "levels")
@@ -40,7 +84,10 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Clien
     group = app_commands.Group(name="dk2", description="Vitamin D and K2 answers")
 
     async def answer(interaction: discord.Interaction[discord.Client]) -> None:
-        await interaction.response.send_message(embed=EMBED)
+        if SHAPE == "small":
+            await interaction.response.send_message(embed=EMBED)
+        else:
+            await interaction.response.send_message(embed=EMBED, view=button_view())
 
     @group.command(name="dose", description="Where a daily vitamin D3 dose sits")
     async def dose(
@@ -94,6 +141,7 @@ class BareBot(discord.Client):
         self.guild_ids = guild_ids
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(NoOpButton)
         for guild_id in self.guild_ids:
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 import discord
@@ -21,9 +21,11 @@ from bot.config import Settings
 from bot.core.commands import Request, run
 from bot.core.curation import pins_reply, reload_reply
 from bot.core.holder import KnowledgeHolder
+from bot.core.model import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.search import index_for
 from bot.core.watch import log_reload
+from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.permissions import is_moderator
@@ -44,6 +46,8 @@ CHOICE_VALUE_LIMIT = 100
 AnswerHook = Callable[[discord.Interaction[Any], Reply], Awaitable[None]]
 
 PRIVATE_HELP = "Only you see the answer (default set by the server's dk2 config)"
+ANSWERS_KEPT = 512  # replies with their embeds: a few MB at most
+SUGGESTIONS_KEPT = 1024  # autocomplete choices for what has been typed so far
 PINS_SCANNED = 250  # Discord's pins-per-channel limit: every pin, in pages of 50
 
 
@@ -65,6 +69,13 @@ class Dk2Cog(
         self.settings = settings
         self.on_answer = on_answer
         self.usage = usage
+        # The same questions come again and again: their replies and suggestions are kept.
+        self._answers: KnowledgeCache[Hashable, tuple[Reply, tuple[discord.Embed, ...]]] = (
+            KnowledgeCache(ANSWERS_KEPT)
+        )
+        self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
+            KnowledgeCache(SUGGESTIONS_KEPT)
+        )
         super().__init__()
 
     # -- commands --------------------------------------------------------------------------
@@ -120,14 +131,7 @@ class Dk2Cog(
         try:
             kb = self.holder.current
             partial = current[: kb.units.max_input_chars]
-            topics = index_for(kb).autocomplete(partial, AUTOCOMPLETE_LIMIT)
-            return [
-                app_commands.Choice(
-                    name=truncate(topic.title, CHOICE_NAME_LIMIT) or topic.id[:CHOICE_NAME_LIMIT],
-                    value=topic.id[:CHOICE_VALUE_LIMIT],
-                )
-                for topic in topics[:AUTOCOMPLETE_LIMIT]
-            ]
+            return list(self._suggestions.get(kb, partial, lambda: _suggest(kb, partial)))
         except Exception:
             # Autocomplete can't show an error; offer nothing and keep the traceback.
             log.exception("autocomplete for /dk2 explain failed (ref %s)", new_ref())
@@ -244,9 +248,9 @@ class Dk2Cog(
 
     async def _answer(self, interaction: discord.Interaction[Any], request: Request) -> None:
         kb = self.holder.current  # once per request: a reload can't mix two versions
-        reply = run(kb, request)
+        key = (request.command, tuple(sorted(request.options.items())), request.private)
+        reply, embeds = self._answers.get(kb, key, lambda: _build(kb, request))
         private = self.is_private(request, reply)
-        embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         first, *rest = embeds
         if private:
             await interaction.response.send_message(embed=first, ephemeral=True)
@@ -271,3 +275,22 @@ class Dk2Cog(
             except Exception:
                 # The member has their answer; recording it must not turn into an error reply.
                 log.exception("on_answer hook failed (ref %s)", new_ref())
+
+
+def _build(kb: KnowledgeBase, request: Request) -> tuple[Reply, tuple[discord.Embed, ...]]:
+    """The reply to `request` and the embeds it is sent as (several pages for topics)."""
+    reply = run(kb, request)
+    embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+    return reply, tuple(embeds)
+
+
+def _suggest(kb: KnowledgeBase, partial: str) -> tuple[app_commands.Choice[str], ...]:
+    """Explain's autocomplete choices for what has been typed so far."""
+    topics = index_for(kb).autocomplete(partial, AUTOCOMPLETE_LIMIT)
+    return tuple(
+        app_commands.Choice(
+            name=truncate(topic.title, CHOICE_NAME_LIMIT) or topic.id[:CHOICE_NAME_LIMIT],
+            value=topic.id[:CHOICE_VALUE_LIMIT],
+        )
+        for topic in topics[:AUTOCOMPLETE_LIMIT]
+    )
