@@ -261,7 +261,7 @@ class Dk2Cog(
                 await interaction.followup.send(embed=embed, ephemeral=True)
             else:
                 await interaction.followup.send(embed=embed, view=pin_view())
-        log.info(
+        log.debug(
             "/dk2 %s by user %s in guild %s: %s%s",
             request.command,
             interaction.user.id,

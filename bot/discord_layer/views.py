@@ -11,6 +11,7 @@ Every click is checked at that moment: the member must be allowed to pin in that
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Final, Literal
@@ -84,10 +85,25 @@ class PinButton(
             await report_failure(interaction, exc)
 
 
+_VIEWS: dict[PinAction, tuple[asyncio.AbstractEventLoop, discord.ui.View]] = {}
+
+
 def pin_view(action: PinAction = "pin") -> discord.ui.View:
-    """The view a public answer is sent with: one Pin (or Unpin) button, never timing out."""
+    """The view a public answer is sent with: one Pin (or Unpin) button.
+
+    Clicks reach `PinButton` through the dynamic-item registry (matched by custom_id), so
+    the view needs no bookkeeping in discord.py's view store. One view per action, stopped
+    so discord.py skips that bookkeeping on every send, serves every answer; building a
+    view per answer was a measurable share of dk2's time per interaction under load.
+    """
+    loop = asyncio.get_running_loop()
+    cached = _VIEWS.get(action)
+    if cached is not None and cached[0] is loop:
+        return cached[1]
     view = discord.ui.View(timeout=None)
     view.add_item(PinButton(action))
+    view.stop()
+    _VIEWS[action] = (loop, view)
     return view
 
 

@@ -114,6 +114,7 @@ class UsageStore:
         warn_interval: float = 600.0,
         max_pending: int = 10_000,
         batch_size: int = 500,
+        linger: float = 0.05,
         read_only: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -124,6 +125,9 @@ class UsageStore:
         self._reopen_interval = reopen_interval
         self._max_pending = max_pending
         self._batch_size = max(1, batch_size)
+        # How long the writer waits for more events after the first of a batch: under a
+        # steady trickle, one transaction per event costs far more than the wait.
+        self._linger = max(0.0, linger)
         self._read_only = read_only
         self._clock = clock
         self._failures = _FailureLog(warn_interval)
@@ -274,17 +278,30 @@ class UsageStore:
                 first = self._queue.get(timeout=max(0.0, next_prune - time.monotonic()))
             except queue.Empty:
                 continue
-            batch = [first]
-            while len(batch) < self._batch_size:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+            batch = self._gather(first)
             try:
                 stopping = self._handle(batch)
             except Exception:  # a bug here must not silently end recording
                 log.exception("Usage writer failed on a batch of %d item(s)", len(batch))
         self._disconnect()
+
+    def _gather(self, first: _Item) -> list[_Item]:
+        """`first` and what follows it within the linger time; a control item (flush, prune,
+        stop) ends the wait at once so nobody waits on the linger."""
+        batch = [first]
+        deadline = time.monotonic() + (self._linger if isinstance(first, tuple) else 0.0)
+        while len(batch) < self._batch_size and isinstance(batch[-1], tuple):
+            remaining = deadline - time.monotonic()
+            try:
+                item = (
+                    self._queue.get(timeout=remaining)
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
+            except queue.Empty:
+                break
+            batch.append(item)
+        return batch
 
     def _handle(self, batch: list[_Item]) -> bool:
         """Process queued items in order; True once a stop request was seen."""
