@@ -55,7 +55,7 @@ def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path = knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args)
+    path = _knowledge_for(args)
     result = load_knowledge(path)
     if result.knowledge is None:
         for problem in result.problems:
@@ -72,17 +72,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _path_from_env(args: argparse.Namespace) -> Path:
+def _knowledge_for(args: argparse.Namespace) -> Path:
+    """The folder for commands that only read knowledge: a broken config doesn't stop them."""
     try:
-        return knowledge_path(_settings(args), None)
+        settings: Settings | None = _settings(args)
     except ConfigError:
-        return default_knowledge_path()
+        settings = None
+    return knowledge_path(settings, args.knowledge)
+
+
+def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | None:
+    """The settings, or None after saying which setting is wrong."""
+    try:
+        return _settings(args)
+    except ConfigError as exc:
+        print(f"dk2: {exc}", file=err)
+        return None
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(
-        knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err
-    )
+    kb = _load(_knowledge_for(args), err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     text = " ".join(args.text)
@@ -120,19 +129,15 @@ def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
 
 
 def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(
-        knowledge_path(None, args.knowledge) if args.knowledge else _path_from_env(args), err
-    )
+    kb = _load(_knowledge_for(args), err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     return run_console(kb, sys.stdin, out)
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        settings = _settings(args)
-    except ConfigError as exc:
-        print(f"dk2: {exc}", file=err)
+    settings = _settings_or_report(args, err)
+    if settings is None:
         return EXIT_USER_ERROR
     if settings.token is None:
         print(
@@ -150,10 +155,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        settings = _settings(args)
-    except ConfigError as exc:
-        print(f"dk2: {exc}", file=err)
+    settings = _settings_or_report(args, err)
+    if settings is None:
         return EXIT_USER_ERROR
     from bot.discord_layer.app import sync_once
 
@@ -166,10 +169,8 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     application_id: int | None = args.application_id
     if application_id is None:
-        try:
-            settings = _settings(args)
-        except ConfigError as exc:
-            print(f"dk2: {exc}", file=err)
+        settings = _settings_or_report(args, err)
+        if settings is None:
             return EXIT_USER_ERROR
         if settings.token is None:
             print(
@@ -195,10 +196,8 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`python -m bot stats`: what `/dk2 stats` shows, from the configured usage log."""
     from bot.usage import open_summary, stats_reply
 
-    try:
-        settings = _settings(args)
-    except ConfigError as exc:
-        print(f"dk2: {exc}", file=err)
+    settings = _settings_or_report(args, err)
+    if settings is None:
         return EXIT_USER_ERROR
     path = settings.database_path
     if not path.is_file():
