@@ -23,13 +23,13 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
 
     `interaction.permissions` are the member's permissions in the channel as Discord resolved
     them for this very interaction (overwrites included, administrators have all), so a
-    permission taken away a minute ago is already gone. Pin Messages or Manage Server (as
-    config.example.yaml documents), or a moderator role from the config, is enough.
+    permission taken away a minute ago is already gone. Pin Messages, or a moderator role
+    from the config, is enough. Manage Server alone is not: Discord itself wouldn't let that
+    member pin, and dk2 doesn't pin on anyone's behalf beyond what the server granted.
     """
     if interaction.guild_id is None:
         return False
-    permissions = interaction.permissions
-    if permissions.pin_messages or permissions.manage_guild:
+    if interaction.permissions.pin_messages:
         return True
     return is_moderator_by_role(interaction.user, settings)
 

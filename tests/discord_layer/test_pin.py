@@ -15,7 +15,7 @@ from tests.discord_layer.helpers import (
 from tests.e2e.harness import private_text
 from tests.fakediscord import DEFAULT_BOT_PERMISSIONS, Message
 from tests.fakediscord.payloads import action_row, button
-from tests.fakediscord.permissions import PIN_MESSAGES
+from tests.fakediscord.permissions import MANAGE_GUILD, PIN_MESSAGES
 
 PIN_ROUTE = r"/channels/\d+/messages/pins/\d+"
 
@@ -157,3 +157,16 @@ async def test_pin_failure_inside_dk2_gets_a_ref(
     ref = text.split("(ref ")[1].split(")")[0]
     await wait_until(lambda: any(f"ref {ref}" in r.getMessage() for r in caplog.records))
     assert not answer.pinned
+
+
+async def test_manage_server_alone_does_not_pin(dk2: Dk2Harness) -> None:
+    """Discord wouldn't let a member with only Manage Server pin; neither does dk2."""
+    world, guild = dk2.fake.world, dk2.fake.guild
+    managers = world.add_role(guild.id, "managers", MANAGE_GUILD)
+    manager = world.add_user("manager")
+    world.add_member(guild.id, manager, [managers.id])
+    answer = await public_answer(dk2)
+    click = await dk2.click(answer, PIN_ID, user=manager)
+    assert "Only moderators can pin" in await private_text(click)
+    assert not answer.pinned
+    assert dk2.fake.requests.matching("PUT", PIN_ROUTE) == []
