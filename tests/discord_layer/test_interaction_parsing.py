@@ -1,0 +1,89 @@
+"""What dk2 reads out of interactions itself: option types and the Pin button's custom_id.
+
+Property tests over real discord.Interaction objects built from INTERACTION_CREATE payloads:
+any option values a client (an old one, or a forged payload) may send are either accepted
+as the command declares them or reported, never a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import Settings
+from bot.core.holder import KnowledgeHolder
+from bot.core.loader import default_knowledge_path
+from bot.discord_layer.app import Dk2Bot
+from bot.discord_layer.cog import Dk2Cog
+from bot.discord_layer.signature import option_problems
+from bot.discord_layer.views import PinButton
+from tests.discord_layer.helpers import knowledge
+from tests.fakediscord import payloads
+
+
+def _bot() -> Dk2Bot:
+    holder = KnowledgeHolder(default_knowledge_path(), knowledge())
+    config = Settings()
+
+    async def build() -> Dk2Bot:
+        bot = Dk2Bot(config, holder, record_usage=False)
+        await bot.add_cog(Dk2Cog(holder, config))
+        return bot
+
+    bot = asyncio.run(build())
+    state = bot._connection
+    state.user = discord.ClientUser(state=state, data=payloads.user_payload(1, "dk2"))  # type: ignore[arg-type]
+    return bot
+
+
+BOT = _bot()
+
+
+def _interaction(subcommand: str, options: dict[str, object]) -> discord.Interaction[Any]:
+    payload = payloads.slash_subcommand(
+        application_id=1,
+        guild_id=2,
+        channel_id=3,
+        user_id=4,
+        group="dk2",
+        subcommand=subcommand,
+        options=options,
+        member_permissions=0,
+        app_permissions=0,
+    )
+    return discord.Interaction(data=payload, state=BOT._connection)  # type: ignore[arg-type]
+
+
+wire_values = st.one_of(
+    st.text(max_size=50),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300)
+@given(amount=wire_values, k2=wire_values, private=wire_values)
+def test_dose_options_of_any_type_are_accepted_or_reported(
+    amount: object, k2: object, private: object
+) -> None:
+    interaction = _interaction("dose", {"amount": amount, "k2": k2, "private": private})
+    problems = option_problems(interaction)
+    well_typed = isinstance(amount, str) and isinstance(k2, str) and isinstance(private, bool)
+    assert (problems == []) == well_typed, problems
+
+
+@given(term=wire_values)
+def test_explain_term_must_be_text(term: object) -> None:
+    problems = option_problems(_interaction("explain", {"term": term}))
+    assert (problems == []) == isinstance(term, str)
+
+
+@given(st.text(max_size=120))
+def test_only_dk2_pin_ids_are_read_as_the_pin_button(custom_id: str) -> None:
+    match = PinButton.__discord_ui_compiled_template__.fullmatch(custom_id)
+    assert (match is not None) == (custom_id in {"dk2:pin:pin", "dk2:pin:unpin"})
