@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.core.model import Period, Unit, Units
 
@@ -153,8 +153,9 @@ def _build_tail_pattern(units: Units, kind: Kind) -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Scan:
+class _Scan(NamedTuple):
+    """What a dose scan read (a tuple: built on every keystroke, so kept cheap)."""
+
     number: Decimal
     unit_text: str | None
     period_text: str | None
@@ -163,7 +164,7 @@ class _Scan:
 
 def _scan_number(text: str) -> tuple[Decimal, int] | InputError:
     """Read the number at the start of `text` (already normalised)."""
-    if _NOT_FINITE.match(text):
+    if not text[:1].isdigit() and _NOT_FINITE.match(text):
         return InputError("not_finite", {"text": text})
     if text.startswith("-"):
         return InputError("negative")

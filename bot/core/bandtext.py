@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.citing import caution_lines, labelled_lines, source_names, unique
+from bot.core.gauge import gauge
 from bot.core.model import Band, Cited, KnowledgeBase
 from bot.core.reply import Section
 
@@ -23,6 +24,11 @@ class BandText:
     related: Section | None
     caution_ids: tuple[str, ...]
     sources: tuple[str, ...]
+    gauge: str
+    # The K2 part of a dose reply: the band's pairing advice, and what the article and the
+    # references say of the K2 amount's band (the amount itself is filled in per reply).
+    k2_advice: str | None
+    k2_band_text: str | None
 
 
 @lru_cache(maxsize=1024)
@@ -55,7 +61,17 @@ def band_text(
     if k2_band is not None:
         cited += [k2_band.article, *k2_band.references]
     caution_refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs]
+    k2_band_text = None
+    if k2_band is not None:
+        lines = [k2_band.article.text]
+        for item in k2_band.references:
+            names = ", ".join(kb.source_name(ref) for ref in item.refs)
+            lines.append(f"{item.text} ({names})")
+        k2_band_text = "\n".join(lines)
     return BandText(
+        gauge=gauge(kb.bands[kind], band),
+        k2_advice=band.k2.text if band.k2 else None,
+        k2_band_text=k2_band_text,
         article=Section(msg.get("headings.article"), band.article.text),
         references=references,
         cautions=cautions,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.core.amounts import Amount, InputError, fmt, parse_dose
-from bot.core.bandtext import band_text
-from bot.core.gauge import gauge
+from bot.core.bandtext import BandText, band_text
 from bot.core.model import Band, KnowledgeBase
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
@@ -48,7 +47,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
     unit_refs = amount.unit.sources if amount.unit else ()
     fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
     hints = [hint for hint in (_d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
-    k2_section = Section(msg.get("headings.k2"), _k2_text(kb, band, k2, k2_band))
+    k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band))
     hint_section = Section(msg.get("headings.check_input"), "\n".join(hints)) if hints else None
     sections = (
         fixed.article,
@@ -64,7 +63,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         title=msg.get("dose.title", amount=amount.entered, label=band.label),
         body=your_dose,
         sections=tuple(section for section in sections if section is not None),
-        gauge=gauge(table, band),
+        gauge=fixed.gauge,
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
@@ -86,16 +85,11 @@ def _iu_per_mcg(kb: KnowledgeBase) -> Decimal:
     return mcg.factor
 
 
-def _k2_text(kb: KnowledgeBase, band: Band, k2: Amount | None, k2_band: Band | None) -> str:
-    lines = [band.k2.text] if band.k2 else []
+def _k2_text(kb: KnowledgeBase, fixed: BandText, k2: Amount | None, k2_band: Band | None) -> str:
+    lines = [fixed.k2_advice] if fixed.k2_advice else []
     if k2 is not None and k2_band is not None:
-        lines.append(
-            kb.messages.get("dose.k2_line", k2_mcg=fmt(k2.daily, 2), label=k2_band.label)
-            + f" {k2_band.article.text}"
-        )
-        for cited in k2_band.references:
-            names = ", ".join(kb.source_name(ref) for ref in cited.refs)
-            lines.append(f"{cited.text} ({names})")
+        amount = kb.messages.get("dose.k2_line", k2_mcg=fmt(k2.daily, 2), label=k2_band.label)
+        lines.append(f"{amount} {fixed.k2_band_text}")
     else:
         lines.append(kb.messages.get("dose.k2_none"))
     return "\n".join(lines)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
-from bot.core.gauge import gauge
 from bot.core.model import KnowledgeBase, Unit
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
@@ -38,7 +37,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         title=msg.get("level.title", value=value.entered, label=band.label),
         body="\n".join(your_result),
         sections=tuple(section for section in sections if section is not None),
-        gauge=gauge(table, band),
+        gauge=fixed.gauge,
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
