@@ -32,7 +32,7 @@ from bot.core.model import (
     Unit,
     Units,
 )
-from bot.core.yamlfile import LineDict, LineList, YamlError, load_yaml
+from bot.core.yamlfile import LineDict, LineList, YamlError, parse_yaml
 
 BAND_KINDS = ("dose", "k2", "level")
 TOPIC_GROUPS = (
@@ -280,17 +280,33 @@ class _Loader:
         self.problems: list[Problem] = []
         self.article = ""
         self.sources: dict[str, Source] = {}
+        # Every file is read once, up front: what is validated, what is loaded and what the
+        # version hash covers are the same bytes, even while a curator is still saving.
+        self.files = _read_files(root)
+        self.alias_lines: dict[str, int] = {}
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def text(self, relative: str, reader: _Reader) -> str | None:
+        """A file's text from the snapshot, or None after noting why it can't be had."""
+        raw = self.files.get(relative)
+        if raw is None:
+            reader.problem(0, "file is missing")
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reader.problem(0, f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})")
+            return None
 
     def read(self, relative: str) -> tuple[LineDict | None, _Reader]:
         path = self.root / relative
         reader = _Reader(path, self.problems)
-        if not path.is_file():
-            reader.problem(0, "file is missing")
+        text = self.text(relative, reader)
+        if text is None:
             return None, reader
         try:
-            data = load_yaml(path)
+            data = parse_yaml(text, path)
         except YamlError as exc:
             reader.problem(exc.line, exc.message)
             return None, reader
@@ -367,11 +383,10 @@ class _Loader:
 
     def load_article(self) -> None:
         path = self.root / "article.md"
-        try:
-            self.article = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problems.append(Problem(path, 0, f"cannot read the article: {exc}"))
+        text = self.text("article.md", _Reader(path, self.problems))
+        if text is None:
             return
+        self.article = text
         if not _sections(self.article):
             self.problems.append(Problem(path, 1, "the article has no section headings"))
 
@@ -401,7 +416,11 @@ class _Loader:
     def load_topics(self) -> dict[str, Topic]:
         topics: dict[str, Topic] = {}
         folder = self.root / "topics"
-        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        paths = [
+            self.root / name
+            for name in sorted(self.files)
+            if name.startswith("topics/") and name.endswith(".yaml") and name.count("/") == 1
+        ]
         if not paths:
             self.problems.append(Problem(folder, 0, "no topic files (topics/*.yaml)"))
         related_lines: list[tuple[_Reader, int, str, str]] = []
@@ -439,6 +458,7 @@ class _Loader:
                 data.line_of("id"), f"topic id {topic_id!r} must be lowercase a-z, 0-9, '-'"
             )
             return None
+        self.alias_lines.setdefault(topic_id, data.line_of("aliases"))
         if path.stem != topic_id:
             reader.problem(data.line_of("id"), f"topic {topic_id!r} must live in {topic_id}.yaml")
         group = data.get("group")
@@ -513,7 +533,7 @@ class _Loader:
                 if other != topic.id:
                     for this, that in ((topic.id, other), (other, topic.id)):
                         path = self.root / "topics" / f"{this}.yaml"
-                        line = load_yaml(path).line_of("aliases")
+                        line = self.alias_lines.get(this, 0)
                         message = f"alias {alias!r} names both {this!r} and {that!r}"
                         self.problems.append(Problem(path, line, message))
         return owner
@@ -835,21 +855,35 @@ class _Loader:
             units=units,
             messages=messages,
             search=search,
-            version=content_hash(self.root),
+            version=_hash(self.files),
             loaded_at=datetime.now(UTC),
             aliases=aliases,
         )
         return LoadResult(knowledge, ())
 
 
-def content_hash(root: Path) -> str:
-    """A short hash of every knowledge file, so `about` can say which version is live."""
-    digest = hashlib.sha256()
+_KNOWLEDGE_SUFFIXES = (".yaml", ".md")
+
+
+def _read_files(root: Path) -> dict[str, bytes]:
+    """Every knowledge file under `root` by its relative path, read once."""
+    files: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".yaml", ".md"}:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
+        if path.suffix in _KNOWLEDGE_SUFFIXES and path.is_file():
+            try:
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+            except OSError:
+                continue  # gone or unreadable: reported as missing where it is needed
+    return files
+
+
+def _hash(files: dict[str, bytes]) -> str:
+    """A short hash of the knowledge files, so `about` can say which version is live."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(files[name])
     return digest.hexdigest()[:12]
 
 

@@ -221,3 +221,19 @@ def test_check_command_exit_codes(knowledge_copy: Path) -> None:
     broken = _check(knowledge_copy)
     assert broken.returncode == 2
     assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:6:" in broken.stderr
+
+
+def test_a_file_that_is_not_utf8_is_named(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "topics" / "mgp.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Matrix Gla", b"Matrix \xff Gla", 1))
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(p.path == path and "not UTF-8" in p.message for p in problems)
+
+
+def test_version_changes_with_any_knowledge_file(knowledge_copy: Path) -> None:
+    before = load_knowledge(knowledge_copy).knowledge
+    readme = knowledge_copy / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    after = load_knowledge(knowledge_copy).knowledge
+    assert before is not None and after is not None
+    assert before.version != after.version
