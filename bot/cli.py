@@ -206,8 +206,11 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             print(f"dk2: no usage recorded yet ({path} does not exist)", file=out)
         return EXIT_OK
+    kb = _load(knowledge_path(settings, args.knowledge), err)
+    if kb is None:
+        return EXIT_BAD_KNOWLEDGE
     summary = open_summary(path, args.days, args.guild)
-    reply = stats_reply(summary, args.days)
+    reply = stats_reply(summary, args.days, kb.messages)
     if args.json:
         print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
     else:

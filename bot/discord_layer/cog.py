@@ -189,7 +189,8 @@ class Dk2Cog(
             summary = await asyncio.to_thread(open_summary, path, days, guild_id)
         log.info("/dk2 stats %d days by user %s in guild %s", days, interaction.user.id, guild_id)
         await interaction.followup.send(
-            embed=reply_embed(stats_reply(summary, days)), ephemeral=True
+            embed=reply_embed(stats_reply(summary, days, self.holder.current.messages)),
+            ephemeral=True,
         )
 
     @app_commands.command(

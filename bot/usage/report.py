@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.model import Messages
 from bot.core.reply import Reply, Section
 from bot.usage.summary import Counts, UsageSummary
 
@@ -16,17 +17,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _count_list(counts: Counts, *, quoted: bool = False) -> str:
+def _count_list(messages: Messages, counts: Counts, *, quoted: bool = False) -> str:
     """One line per entry, most frequent first, cut to fit a section's value."""
     if not counts:
-        return "None."
+        return messages.get("stats.none")
     lines: list[str] = []
     length = 0
     shown = counts[:MAX_ENTRIES]
     for index, (name, count) in enumerate(shown):
         label = _clip(name, ENTRY_CHARS)
         line = f'"{label}" — {count}' if quoted else f"{label} — {count}"
-        more = f"… and {len(shown) - index} more"
+        more = messages.get("stats.more", count=str(len(shown) - index))
         if length + len(line) + 1 + len(more) > FIELD_LIMIT:
             lines.append(more)
             break
@@ -35,15 +36,19 @@ def _count_list(counts: Counts, *, quoted: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _window(days: int, guild_id: int | None) -> str:
-    period = "the last day" if days == 1 else f"the last {days} days"
-    return f"{period} in this server" if guild_id is not None else f"{period} across all servers"
+def _window(messages: Messages, days: int, guild_id: int | None) -> str:
+    if days == 1:
+        period = messages.get("stats.last_day")
+    else:
+        period = messages.get("stats.last_days", days=str(days))
+    key = "stats.in_server" if guild_id is not None else "stats.all_servers"
+    return messages.get(key, period=period)
 
 
-def stats_reply(summary: UsageSummary, days: int) -> Reply:
-    """The moderators' usage report for the last `days` days."""
-    title = "dk2 usage"
-    window = _window(days, summary.guild_id)
+def stats_reply(summary: UsageSummary, days: int, messages: Messages) -> Reply:
+    """The moderators' usage report for the last `days` days, in the knowledge's words."""
+    title = messages.get("stats.title")
+    window = _window(messages, days, summary.guild_id)
     data = {
         "days": days,
         "guild_id": summary.guild_id,
@@ -57,26 +62,30 @@ def stats_reply(summary: UsageSummary, days: int) -> Reply:
         "unanswered_terms": dict(summary.unanswered_terms),
     }
     if summary.error is not None:
-        body = (
-            f"The usage log can't be read right now ({_clip(summary.error, 300)}). "
-            "Answering is not affected."
-        )
+        body = messages.get("stats.unreadable", error=_clip(summary.error, 300))
         return Reply(command="stats", ok=True, title=title, body=body, data=data)
     if summary.is_empty:
-        body = f"No usage recorded in {window} yet."
+        body = messages.get("stats.empty", window=window)
         return Reply(command="stats", ok=True, title=title, body=body, data=data)
 
-    body = (
-        f"{summary.total} request(s) in {window}: {summary.total_answered} answered, "
-        f"{summary.total_unanswered} without an answer."
+    body = messages.get(
+        "stats.totals",
+        total=str(summary.total),
+        window=window,
+        answered=str(summary.total_answered),
+        unanswered=str(summary.total_unanswered),
     )
     if summary.commands:
-        body += "\nBy command: " + ", ".join(f"{name} {n}" for name, n in summary.commands)
+        counts = ", ".join(f"{name} {n}" for name, n in summary.commands)
+        body += "\n" + messages.get("stats.by_command", counts=counts)
     sections = (
-        Section("Top topics", _count_list(summary.top_topics)),
-        Section("Dose bands", _count_list(summary.dose_bands)),
-        Section("K2 bands", _count_list(summary.k2_bands)),
-        Section("Level bands", _count_list(summary.level_bands)),
-        Section("Unanswered terms", _count_list(summary.unanswered_terms, quoted=True)),
+        Section(messages.get("stats.top_topics"), _count_list(messages, summary.top_topics)),
+        Section(messages.get("stats.dose_bands"), _count_list(messages, summary.dose_bands)),
+        Section(messages.get("stats.k2_bands"), _count_list(messages, summary.k2_bands)),
+        Section(messages.get("stats.level_bands"), _count_list(messages, summary.level_bands)),
+        Section(
+            messages.get("stats.unanswered_terms"),
+            _count_list(messages, summary.unanswered_terms, quoted=True),
+        ),
     )
     return Reply(command="stats", ok=True, title=title, body=body, sections=sections, data=data)

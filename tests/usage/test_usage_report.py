@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.reply import render_text, to_json_dict
 from bot.usage import UsageSummary, stats_reply
 from bot.usage.report import FIELD_LIMIT
+
+MESSAGES = load_knowledge(default_knowledge_path()).knowledge.messages  # type: ignore[union-attr]
 
 SECTION_NAMES = ["Top topics", "Dose bands", "K2 bands", "Level bands", "Unanswered terms"]
 
 
 def test_no_data_yet_is_said_plainly() -> None:
-    reply = stats_reply(UsageSummary(days=7, guild_id=123), 7)
+    reply = stats_reply(UsageSummary(days=7, guild_id=123), 7, MESSAGES)
     assert reply.ok
     assert reply.command == "stats"
     assert "No usage recorded in the last 7 days in this server yet." in reply.body
@@ -29,7 +32,7 @@ def test_a_summary_becomes_five_short_sections() -> None:
         k2_bands=(("typical", 2),),
         unanswered_terms=(("what is mk-7", 2),),
     )
-    reply = stats_reply(summary, 30)
+    reply = stats_reply(summary, 30, MESSAGES)
 
     assert [section.name for section in reply.sections] == SECTION_NAMES
     values = {section.name: section.value for section in reply.sections}
@@ -52,7 +55,7 @@ def test_long_lists_stay_within_discord_limits() -> None:
         unanswered_terms=terms,
         top_topics=tuple((f"topic-{index}", 1) for index in range(25)),
     )
-    reply = stats_reply(summary, 7)
+    reply = stats_reply(summary, 7, MESSAGES)
 
     for section in reply.sections:
         assert len(section.value) <= FIELD_LIMIT
@@ -65,7 +68,7 @@ def test_long_lists_stay_within_discord_limits() -> None:
 
 def test_an_unreadable_log_is_reported_not_raised() -> None:
     summary = UsageSummary(days=7, guild_id=None, error="can't read the log: disk I/O error")
-    reply = stats_reply(summary, 7)
+    reply = stats_reply(summary, 7, MESSAGES)
     assert reply.ok
     assert "can't be read right now" in reply.body
     assert "disk I/O error" in reply.body
