@@ -175,34 +175,29 @@ def slash_subcommand(
     token: str | None = None,
 ) -> dict[str, Any]:
     """``/group subcommand option:value ...`` typed by ``user_id`` in a guild channel."""
-    data = {
-        "id": str(command_id) if command_id is not None else _snowflake(),
-        "name": group,
-        "type": 1,
-        "guild_id": str(guild_id),
-        "options": [
-            {
-                "type": OPTION_SUB_COMMAND,
-                "name": subcommand,
-                "options": command_options(options or {}),
-            }
-        ],
-    }
-    return _base_interaction(
-        interaction_type=INTERACTION_APPLICATION_COMMAND,
+    payload = slash_command(
         application_id=application_id,
         guild_id=guild_id,
         channel_id=channel_id,
         user_id=user_id,
+        name=group,
+        command_id=command_id,
         member_permissions=member_permissions,
         app_permissions=app_permissions,
         role_ids=role_ids,
+        username=username,
         locale=locale,
         interaction_id=interaction_id,
         token=token,
-        data=data,
-        username=username,
     )
+    payload["data"]["options"] = [
+        {
+            "type": OPTION_SUB_COMMAND,
+            "name": subcommand,
+            "options": command_options(options or {}),
+        }
+    ]
+    return payload
 
 
 def slash_command(

@@ -429,35 +429,36 @@ class RestApi:
             return json_response(message.to_payload())
         return web.Response(status=204)
 
-    async def get_webhook_message(self, request: web.Request) -> web.Response:
-        """``GET /webhooks/{app}/{token}/messages/{id|@original}``."""
+    def _addressed_message(self, request: web.Request) -> Message | web.Response:
+        """The message a webhook message route names, or Discord's error for why not."""
         record, error = self._webhook_record(request)
         if error is not None or record is None:
             return error or _unknown("Webhook", 10015)
         message = self._webhook_message(record, request.match_info.get("message", "@original"))
         if message is None:
             return _unknown("Message", 10008)
+        return message
+
+    async def get_webhook_message(self, request: web.Request) -> web.Response:
+        """``GET /webhooks/{app}/{token}/messages/{id|@original}``."""
+        message = self._addressed_message(request)
+        if isinstance(message, web.Response):
+            return message
         return json_response(message.to_payload())
 
     async def edit_webhook_message(self, request: web.Request) -> web.Response:
         """``PATCH /webhooks/{app}/{token}/messages/{id|@original}``."""
-        record, error = self._webhook_record(request)
-        if error is not None or record is None:
-            return error or _unknown("Webhook", 10015)
-        message = self._webhook_message(record, request.match_info.get("message", "@original"))
-        if message is None:
-            return _unknown("Message", 10008)
+        message = self._addressed_message(request)
+        if isinstance(message, web.Response):
+            return message
         _apply_edit(message, request[_JSON_BODY] or {})
         return json_response(message.to_payload())
 
     async def delete_webhook_message(self, request: web.Request) -> web.Response:
         """``DELETE /webhooks/{app}/{token}/messages/{id|@original}``."""
-        record, error = self._webhook_record(request)
-        if error is not None or record is None:
-            return error or _unknown("Webhook", 10015)
-        message = self._webhook_message(record, request.match_info.get("message", "@original"))
-        if message is None:
-            return _unknown("Message", 10008)
+        message = self._addressed_message(request)
+        if isinstance(message, web.Response):
+            return message
         message.deleted = True
         return web.Response(status=204)
 
