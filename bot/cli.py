@@ -164,6 +164,31 @@ def cmd_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return sync_once(settings, knowledge_path(settings, args.knowledge), guilds, out, err)
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = _settings_or_report(args, err)
+    if settings is None:
+        return EXIT_USER_ERROR
+    from bot.http.run import serve_http
+
+    return serve_http(
+        settings,
+        knowledge_path(settings, args.knowledge),
+        err,
+        workers=args.workers,
+        config_path=args.config,
+    )
+
+
+def _workers(text: str) -> int:
+    from bot.http.run import MAX_WORKERS
+
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of worker processes from 1 to {MAX_WORKERS}, e.g. 2"
+        )
+    return int(text)
+
+
 def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from bot.invite import InvalidTokenError, application_id_from_token, invite_url
 
@@ -243,6 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
+    serve = sub.add_parser(
+        "serve",
+        help="answer interactions over HTTP (Interactions Endpoint URL) instead of the gateway",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="processes sharing http_port (default 1)",
+    )
     sync = sub.add_parser(
         "sync", help="sync the slash commands and exit (dev guilds from config, else global)"
     )
@@ -275,6 +311,7 @@ COMMANDS = {
     "reply": cmd_reply,
     "console": cmd_console,
     "run": cmd_run,
+    "serve": cmd_serve,
     "sync": cmd_sync,
     "invite": cmd_invite,
     "stats": cmd_stats,

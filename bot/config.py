@@ -107,6 +107,15 @@ class Settings:
     database_path: Path = field(default_factory=lambda: Path("dk2.sqlite3").absolute())
     retention_days: int = 90
     watch_knowledge: bool = False
+    # HTTP interactions mode (`python -m bot serve`).
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    public_key: Secret | None = None
+    # PostgreSQL shared by several processes instead of the SQLite file (None: SQLite).
+    database_url: Secret | None = None
+    # Gateway shards: how many in all, and which of them this process runs (None: all).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
     token: Secret | None = None
     # Which file the values came from (None: defaults and environment only); for the log.
     config_file: Path | None = None
@@ -118,7 +127,9 @@ class Settings:
             if f.name in ("token", "config_file"):
                 continue
             value = getattr(self, f.name)
-            if isinstance(value, tuple):
+            if isinstance(value, Secret):
+                shown = "set"
+            elif isinstance(value, tuple):
                 shown = ", ".join(str(v) for v in value) or "none"
             else:
                 shown = str(value)
@@ -277,6 +288,81 @@ def _parse_api_base_no_slash(raw: object) -> str:
     return _parse_api_base(raw).rstrip("/")
 
 
+_HEX_KEY = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _parse_public_key(raw: object) -> Secret | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str) and _HEX_KEY.fullmatch(raw.strip()):
+        return Secret(raw.strip().lower())
+    raise _Invalid(
+        "the application's public key: 64 hexadecimal characters "
+        "(General Information page of the developer portal)"
+    )
+
+
+def _parse_database_url(raw: object) -> Secret | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    expected = "a postgresql://user:password@host:port/database URL (or nothing for SQLite)"
+    if not isinstance(raw, str):
+        raise _Invalid(expected)
+    url = raw.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises ValueError for a port outside 0-65535
+    except ValueError:
+        raise _Invalid(expected) from None
+    if parts.scheme.lower() not in ("postgresql", "postgres") or any(ch.isspace() for ch in url):
+        raise _Invalid(expected)
+    return Secret(url)
+
+
+def _parse_port(raw: object) -> int:
+    return _whole_number(raw, "a TCP port number from 1 to 65535", 1, 65535)
+
+
+def _parse_host(raw: object) -> str:
+    if isinstance(raw, str) and raw.strip() and not any(ch.isspace() for ch in raw.strip()):
+        return raw.strip()
+    raise _Invalid("a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
+
+
+MAX_SHARDS: Final = 100_000
+
+
+def _parse_shard_count(raw: object) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return _whole_number(raw, f"a whole number of shards from 1 to {MAX_SHARDS}", 1, MAX_SHARDS)
+
+
+def _parse_shard_ids(raw: object) -> tuple[int, ...] | None:
+    expected = "shard numbers from 0 (e.g. 0,1 or 0-3), or nothing for every shard"
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    items: list[object]
+    if isinstance(raw, str):
+        items = []
+        for part in _ID_SEPARATORS.split(raw.strip()):
+            first, dash, last = part.partition("-")
+            if dash:
+                low = _whole_number(first, expected, 0, MAX_SHARDS - 1)
+                high = _whole_number(last, expected, low, MAX_SHARDS - 1)
+                items.extend(range(low, high + 1))
+            elif part:
+                items.append(part)
+    elif isinstance(raw, list):
+        items = list(raw)
+    else:
+        items = [raw]
+    ids = sorted({_whole_number(item, expected, 0, MAX_SHARDS - 1) for item in items})
+    if not ids:
+        raise _Invalid(expected)
+    return tuple(ids)
+
+
 _PARSERS: Final[Mapping[str, Callable[[object], object]]] = {
     "knowledge_path": _parse_path,
     "dev_guild_ids": _parse_ids,
@@ -290,6 +376,12 @@ _PARSERS: Final[Mapping[str, Callable[[object], object]]] = {
     "database_path": _parse_path,
     "retention_days": _parse_retention_days,
     "watch_knowledge": _parse_bool,
+    "http_host": _parse_host,
+    "http_port": _parse_port,
+    "public_key": _parse_public_key,
+    "database_url": _parse_database_url,
+    "shard_count": _parse_shard_count,
+    "shard_ids": _parse_shard_ids,
 }
 
 # The settings an operator may put in the file or a DK2_ variable.
@@ -397,6 +489,7 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Setti
     from_file = _read_config_file(path) if path is not None else {}
 
     values: dict[str, object] = {}
+    sources: dict[str, str] = {}
     for name, parse in _PARSERS.items():
         var = env_name(name)
         env_value = environ.get(var)
@@ -408,6 +501,7 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Setti
             source = f"{name} in {path}"
         else:
             continue
+        sources[name] = source
         try:
             values[name] = parse(raw)
         except _Invalid as exc:
@@ -415,8 +509,29 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Setti
                 name, f"{source}: expected {exc.expected}, got {_show(raw)}"
             ) from None
 
-    return Settings(
+    settings = Settings(
         **values,  # type: ignore[arg-type]  # each parser returns its field's type
         token=_read_token(environ),
         config_file=path,
     )
+    _check_shards(settings, sources.get("shard_ids", "shard_ids"))
+    return settings
+
+
+def _check_shards(settings: Settings, source: str) -> None:
+    """Shard ids only mean something with a shard count, and must be below it."""
+    if settings.shard_ids is None:
+        return
+    if settings.shard_count is None:
+        raise ConfigError(
+            "shard_ids",
+            f"{source}: expected shard_count to be set too (the total number of shards across "
+            "every process), or shard_ids left unset",
+        )
+    too_big = [i for i in settings.shard_ids if i >= settings.shard_count]
+    if too_big:
+        raise ConfigError(
+            "shard_ids",
+            f"{source}: expected shard numbers from 0 to {settings.shard_count - 1} "
+            f"(shard_count is {settings.shard_count}), got {too_big[0]}",
+        )

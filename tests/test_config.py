@@ -392,3 +392,47 @@ def test_secret_equality_compares_values() -> None:
     assert Secret("a") == Secret("a")
     assert Secret("a") != Secret("b")
     assert Settings(token=Secret("a")) == Settings(token=Secret("a"))
+
+
+# --- HTTP mode, PostgreSQL and shards ----------------------------------------------------------
+
+
+def test_http_and_scaling_settings_default_to_one_local_process() -> None:
+    s = load_settings(None, {})
+    assert (s.http_host, s.http_port) == ("127.0.0.1", 8080)
+    assert s.public_key is None and s.database_url is None
+    assert s.shard_count is None and s.shard_ids is None
+
+
+def test_public_key_and_database_url_are_kept_out_of_the_log() -> None:
+    key = "ab" * 32
+    url = "postgresql://dk2:hunter2@db:5432/dk2"
+    s = load_settings(None, {"DK2_PUBLIC_KEY": key.upper(), "DK2_DATABASE_URL": url})
+    assert s.public_key is not None and s.public_key.reveal() == key
+    assert s.database_url is not None and s.database_url.reveal() == url
+    logged = "\n".join(s.describe())
+    assert "hunter2" not in logged and key not in logged
+    assert "public_key: set" in logged and "database_url: set" in logged
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DK2_PUBLIC_KEY", "not-a-key", "64 hexadecimal characters"),
+        ("DK2_DATABASE_URL", "mysql://x@y/z", "postgresql://"),
+        ("DK2_HTTP_PORT", "70000", "port number from 1 to 65535"),
+        ("DK2_SHARD_COUNT", "0", "whole number of shards"),
+    ],
+)
+def test_bad_scaling_settings_say_what_to_type(variable: str, value: str, expected: str) -> None:
+    err = error_for(None, {variable: value})
+    assert variable in str(err) and expected in str(err)
+
+
+def test_shard_ids_take_ranges_and_lists_below_the_count() -> None:
+    s = load_settings(None, {"DK2_SHARD_COUNT": "8", "DK2_SHARD_IDS": "0-2, 5"})
+    assert s.shard_ids == (0, 1, 2, 5)
+    err = error_for(None, {"DK2_SHARD_COUNT": "4", "DK2_SHARD_IDS": "3-4"})
+    assert "DK2_SHARD_IDS" in str(err) and "0 to 3" in str(err)
+    err = error_for(None, {"DK2_SHARD_IDS": "1"})
+    assert "shard_count" in str(err)

@@ -1,0 +1,110 @@
+"""The commands dk2 syncs, as Discord describes them, read back to check what arrives.
+
+The endpoint dispatches by command name and type (ids differ per application and per guild
+sync), and answers an interaction whose options don't match what dk2 declares (a client
+showing an older `/dk2`, or a forged body) with the "out of date" reply, as the gateway does.
+The declarations come from the very command tree `python -m bot sync` sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from bot.http.incoming import Option
+
+__all__ = ["DeclaredCommands", "DeclaredOption"]
+
+_STRING: Final = 3
+_INTEGER: Final = 4
+_BOOLEAN: Final = 5
+_NUMBER: Final = 10
+_GROUPING: Final = (1, 2)  # subcommand, subcommand group
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredOption:
+    name: str
+    type: int
+    required: bool
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def accepts(self, value: object) -> bool:
+        """Whether `value` has the wire type of this option and lies in its range."""
+        if self.type == _STRING:
+            return isinstance(value, str)
+        if self.type == _BOOLEAN:
+            return isinstance(value, bool)
+        if self.type in (_INTEGER, _NUMBER):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return False
+            if self.type == _INTEGER and not isinstance(value, int):
+                return False
+            low_ok = self.min_value is None or value >= self.min_value
+            return low_ok and (self.max_value is None or value <= self.max_value)
+        return True  # ids of users, channels, roles: dk2 declares none
+
+
+class DeclaredCommands:
+    """Command path (`("dk2", "dose")`) and type → its declared options."""
+
+    def __init__(self, commands: Sequence[Mapping[str, Any]]) -> None:
+        self._leaves: dict[tuple[tuple[str, ...], int], dict[str, DeclaredOption]] = {}
+        for command in commands:
+            self._add((command["name"],), int(command.get("type", 1)), command)
+
+    def _add(self, path: tuple[str, ...], kind: int, node: Mapping[str, Any]) -> None:
+        options = node.get("options") or []
+        subs = [o for o in options if o.get("type") in _GROUPING]
+        if subs:
+            for sub in subs:
+                self._add((*path, sub["name"]), kind, sub)
+            return
+        self._leaves[(path, kind)] = {
+            o["name"]: DeclaredOption(
+                o["name"],
+                int(o["type"]),
+                bool(o.get("required", False)),
+                o.get("min_value"),
+                o.get("max_value"),
+            )
+            for o in options
+        }
+
+    @property
+    def paths(self) -> list[tuple[str, ...]]:
+        return sorted(path for path, _ in self._leaves)
+
+    def problems(
+        self, path: tuple[str, ...], kind: int, options: Sequence[Option], *, partial: bool
+    ) -> list[str]:
+        """How the options sent differ from the declaration (empty when they match).
+
+        `partial` is autocomplete: the focused option is text still being typed, and
+        required options may not be filled in yet.
+        """
+        declared = self._leaves.get((path, kind))
+        if declared is None:
+            return [f"unknown command /{' '.join(path)} (type {kind})"]
+        problems: list[str] = []
+        for option in options:
+            spec = declared.get(option.name)
+            if spec is None:
+                problems.append(f"unknown option {option.name!r}")
+            elif option.focused and partial:
+                continue
+            elif option.type != spec.type or not spec.accepts(option.value):
+                problems.append(
+                    f"option {option.name!r} is type {option.type} "
+                    f"({type(option.value).__name__}), expected {spec.type}"
+                )
+        if not partial:
+            sent = {option.name for option in options}
+            problems += [
+                f"required option {name!r} missing"
+                for name, spec in declared.items()
+                if spec.required and name not in sent
+            ]
+        return problems

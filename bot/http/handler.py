@@ -1,0 +1,484 @@
+"""One verified interaction in, one response body out (and, for some, work to do after).
+
+The same core calls the gateway cog makes, rendered by the same embed renderer: `/dk2` answers
+go through `bot.core.commands.run`, moderators' commands through the same curation and usage
+replies, and every sentence comes from messages.yaml. What differs is only the transport: the
+first answer is the HTTP response body, and anything later (more pages, a pin, a follow-up)
+goes over Discord's REST API once that body has been sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import discord
+
+from bot.config import Settings
+from bot.core.commands import Request, run
+from bot.core.curation import pins_reply, reload_reply
+from bot.core.holder import KnowledgeHolder
+from bot.core.model import KnowledgeBase, Messages
+from bot.core.reply import Reply
+from bot.core.search import index_for
+from bot.core.watch import log_reload
+from bot.discord_layer.cache import KnowledgeCache
+from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
+from bot.discord_layer.errors import (
+    FAILURE_FALLBACK,
+    FAILURE_TITLE,
+    OnCooldown,
+    cooldown_message,
+    new_ref,
+)
+from bot.discord_layer.usage_hook import usage_event
+from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
+from bot.http.declared import DeclaredCommands
+from bot.http.incoming import APPLICATION_COMMAND, AUTOCOMPLETE, COMPONENT, Incoming
+from bot.http.responses import (
+    DEFERRED_UPDATE,
+    MESSAGE,
+    UPDATE_MESSAGE,
+    autocomplete_body,
+    deferred_message,
+    encode,
+    message_data,
+    pin_components,
+    response,
+)
+from bot.http.rest import DiscordRest
+from bot.usage import UsageStore, stats_reply
+from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
+
+__all__ = ["Answer", "CooldownCheck", "InteractionHandler", "ReloadHook"]
+
+log = logging.getLogger(__name__)
+
+ANSWERS_KEPT: Final = 512
+SUGGESTIONS_KEPT: Final = 1024
+AUTOCOMPLETE_LIMIT: Final = 25
+CHOICE_LIMIT: Final = 100
+PINS_PAGE: Final = 50
+PINS_SCANNED: Final = 250
+PIN_LIMIT_CODE: Final = 30003
+ANSWER_COMMANDS: Final = ("dose", "level", "explain", "topics", "about")
+
+_PIN_MESSAGES: Final = discord.Permissions(pin_messages=True).value
+_MANAGE_GUILD: Final = discord.Permissions(manage_guild=True).value
+
+After = Callable[[], Awaitable[None]]
+# Seconds until this member may use a command again, or None when they may now.
+CooldownCheck = Callable[[int], Awaitable[float | None]]
+# Called after a reload this process did succeeded (to tell other processes).
+ReloadHook = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The HTTP response body, and what to do once it has been sent."""
+
+    body: bytes
+    after: After | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """An answer built once and kept: the reply, its first body and any further pages."""
+
+    reply: Reply
+    body: bytes
+    more: tuple[dict[str, Any], ...]
+
+
+class InteractionHandler:
+    """Answers interactions with dk2's knowledge; one per process."""
+
+    def __init__(
+        self,
+        holder: KnowledgeHolder,
+        settings: Settings,
+        declared: DeclaredCommands,
+        rest: DiscordRest,
+        *,
+        usage: UsageStore | None = None,
+        cooldown: CooldownCheck | None = None,
+        on_reload: ReloadHook | None = None,
+    ) -> None:
+        self.holder = holder
+        self.settings = settings
+        self.declared = declared
+        self.rest = rest
+        self.usage = usage
+        self.cooldown = cooldown
+        self.on_reload = on_reload
+        self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
+        self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
+
+    # -- entry -------------------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> Answer | None:
+        """The answer to a verified interaction; None for a type dk2 doesn't handle."""
+        try:
+            if incoming.type == APPLICATION_COMMAND:
+                return await self._command(incoming)
+            if incoming.type == AUTOCOMPLETE:
+                return Answer(self._autocomplete(incoming))
+            if incoming.type == COMPONENT:
+                return self._component(incoming)
+        except Exception:
+            ref = new_ref()
+            log.exception("interaction %s failed (ref %s)", _where(incoming), ref)
+            if incoming.type == AUTOCOMPLETE:
+                return Answer(encode(autocomplete_body(())))
+            return Answer(self._private_body(self._failure_embed(ref)))
+        return None
+
+    # -- commands ----------------------------------------------------------------------------
+
+    async def _command(self, incoming: Incoming) -> Answer:
+        messages = self.holder.current.messages
+        problems = self.declared.problems(
+            incoming.command_path, incoming.command_type, incoming.options, partial=False
+        )
+        if problems:
+            log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
+            return self._private(messages, "failure.outdated_title", "failure.outdated")
+        if self.cooldown is not None and incoming.user_id is not None:
+            retry_after = await self.cooldown(incoming.user_id)
+            if retry_after is not None:
+                log.info("user %s is on cooldown (%.1f s)", incoming.user_id, retry_after)
+                text = cooldown_message(
+                    messages,
+                    OnCooldown(
+                        retry_after, self.settings.cooldown_rate, self.settings.cooldown_per_seconds
+                    ),
+                )
+                return Answer(self._private_body(error_embed(messages.get("cooldown.title"), text)))
+        name = incoming.command_path[-1]
+        if name in ANSWER_COMMANDS:
+            return self._answer(incoming, name)
+        if name == "reload":
+            return self._reload(incoming, messages)
+        if name == "stats":
+            return self._stats(incoming, messages)
+        if name == "pins":
+            return self._pins(incoming)
+        # Declared by the tree but not handled here: the two shells have drifted. A bug.
+        raise RuntimeError(f"no HTTP handler for /{' '.join(incoming.command_path)}")
+
+    def _request(self, incoming: Incoming, name: str) -> Request:
+        options: dict[str, str] = {}
+        private: bool | None = None
+        for option in incoming.options:
+            if option.name == "private" and isinstance(option.value, bool):
+                private = option.value
+            elif isinstance(option.value, str):
+                options[option.name] = option.value
+        return Request(name, options, private)
+
+    def _is_private(self, request: Request, reply: Reply) -> bool:
+        """Errors are always private; otherwise the member's choice, else the config default."""
+        if not reply.ok:
+            return True
+        if request.private is not None:
+            return request.private
+        return self.settings.private_by_default
+
+    def _answer(self, incoming: Incoming, name: str) -> Answer:
+        kb = self.holder.current  # once per request: a reload can't mix two versions
+        request = self._request(incoming, name)
+        key = (request.command, tuple(sorted(request.options.items())), request.private)
+        built = self._answers.get(kb, key, lambda: self._build(kb, request))
+        log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
+        if self.usage is not None:
+            self.usage.record_nowait(
+                usage_event(
+                    built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
+                )
+            )
+        if not built.more:
+            return Answer(built.body)
+
+        async def more_pages() -> None:
+            for data in built.more:
+                await self.rest.followup(incoming.application_id, incoming.token, data)
+
+        return Answer(built.body, more_pages)
+
+    def _build(self, kb: KnowledgeBase, request: Request) -> _Built:
+        reply = run(kb, request)
+        private = self._is_private(request, reply)
+        embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        pages = [message_data([embed], private=private, pin="pin") for embed in embeds]
+        return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
+
+    # -- moderators --------------------------------------------------------------------------
+
+    def _is_moderator(self, incoming: Incoming) -> bool:
+        """Manage Server or a moderator role, decided from this very interaction."""
+        if incoming.guild_id is None:
+            return False
+        if incoming.permissions & _MANAGE_GUILD:
+            return True
+        return self._has_moderator_role(incoming)
+
+    def _has_moderator_role(self, incoming: Incoming) -> bool:
+        return any(role in incoming.role_ids for role in self.settings.moderator_role_ids)
+
+    def _refuse_non_moderator(self, incoming: Incoming, messages: Messages, refusal: str) -> Answer:
+        log.info(
+            "/%s refused: user %s in guild %s is not a moderator",
+            " ".join(incoming.command_path),
+            incoming.user_id,
+            incoming.guild_id,
+        )
+        return self._private(messages, "moderators.title", refusal)
+
+    def _reload(self, incoming: Incoming, messages: Messages) -> Answer:
+        if not self._is_moderator(incoming):
+            return self._refuse_non_moderator(incoming, messages, "moderators.reload")
+
+        async def reload() -> None:
+            # The load takes tens of milliseconds: off the loop, so answers keep flowing.
+            outcome = await asyncio.to_thread(self.holder.reload_report)
+            who = f"/dk2 reload by user {incoming.user_id} in guild {incoming.guild_id}"
+            log_reload(outcome, self.holder.path, who)
+            if outcome.ok and self.on_reload is not None:
+                try:
+                    await self.on_reload()
+                except Exception:
+                    log.exception("telling other dk2 processes about the reload failed")
+            reply = reload_reply(outcome.current.messages, outcome, self.holder.path)
+            await self._follow_privately(incoming, reply_embed(reply))
+
+        return Answer(encode(deferred_message(private=True)), reload)
+
+    def _stats(self, incoming: Incoming, messages: Messages) -> Answer:
+        if not self._is_moderator(incoming):
+            return self._refuse_non_moderator(incoming, messages, "moderators.stats")
+        option = incoming.option("days")
+        days = (
+            option.value
+            if option is not None and isinstance(option.value, int)
+            else DEFAULT_STATS_DAYS
+        )
+
+        async def stats() -> None:
+            from bot.usage import open_summary
+
+            if self.usage is not None:
+                summary = await self.usage.summary(days, incoming.guild_id)
+            else:
+                path = self.settings.database_path
+                summary = await asyncio.to_thread(open_summary, path, days, incoming.guild_id)
+            log.info(
+                "/dk2 stats %d days by user %s in guild %s",
+                days,
+                incoming.user_id,
+                incoming.guild_id,
+            )
+            reply = stats_reply(summary, days, self.holder.current.messages)
+            await self._follow_privately(incoming, reply_embed(reply))
+
+        return Answer(encode(deferred_message(private=True)), stats)
+
+    def _pins(self, incoming: Incoming) -> Answer:
+        messages = self.holder.current.messages
+        channel_id = incoming.channel_id
+        if channel_id is None:
+            return self._private(messages, "pins.title", "pins.none")
+
+        async def pins() -> None:
+            found: list[tuple[str, str]] = []
+            before: str | None = None
+            while len(found) < PINS_SCANNED:
+                page = await self.rest.pins(channel_id, limit=PINS_PAGE, before=before)
+                if not page.ok or not isinstance(page.body, dict):
+                    log.info(
+                        "/dk2 pins: can't read pins in channel %s (HTTP %s)",
+                        channel_id,
+                        page.status,
+                    )
+                    embed = error_embed(
+                        messages.get("pins.title"), messages.get("pins.cannot_read")
+                    )
+                    await self._follow_privately(incoming, embed)
+                    return
+                items = page.body.get("items") or []
+                for item in items:
+                    message = item.get("message") or {}
+                    if str((message.get("author") or {}).get("id")) == incoming.application_id:
+                        embeds = message.get("embeds") or []
+                        title = (embeds[0].get("title") if embeds else None) or message.get(
+                            "content", ""
+                        )
+                        found.append(
+                            (title, _jump_url(incoming.guild_id, channel_id, message.get("id")))
+                        )
+                if not page.body.get("has_more") or not items:
+                    break
+                before = items[-1].get("pinned_at")
+            log.info("/dk2 pins in channel %s: %d dk2 answer(s)", channel_id, len(found))
+            await self._follow_privately(incoming, reply_embed(pins_reply(messages, found)))
+
+        return Answer(encode(deferred_message(private=True)), pins)
+
+    # -- autocomplete ------------------------------------------------------------------------
+
+    def _autocomplete(self, incoming: Incoming) -> bytes:
+        focused = incoming.focused
+        problems = self.declared.problems(
+            incoming.command_path, incoming.command_type, incoming.options, partial=True
+        )
+        if (
+            problems
+            or focused is None
+            or focused.name != "term"
+            or not isinstance(focused.value, str)
+        ):
+            return encode(autocomplete_body(()))
+        kb = self.holder.current
+        partial = focused.value[: kb.units.max_input_chars]
+        return self._suggestions.get(kb, partial, lambda: _suggest(kb, partial))
+
+    # -- the Pin button ----------------------------------------------------------------------
+
+    def _component(self, incoming: Incoming) -> Answer:
+        messages = self.holder.current.messages
+        custom_id = incoming.custom_id or ""
+        action = custom_id.removeprefix(CUSTOM_ID_PREFIX)
+        if not custom_id.startswith(CUSTOM_ID_PREFIX) or action not in ("pin", "unpin"):
+            log.warning("unknown component %r clicked", custom_id[:100])
+            return self._private(messages, "failure.outdated_title", "failure.outdated")
+        return self._toggle_pin(incoming, "pin" if action == "pin" else "unpin", messages)
+
+    def _toggle_pin(self, incoming: Incoming, action: PinAction, messages: Messages) -> Answer:
+        message = incoming.message
+        message_id = _snowflake(message.get("id")) if message is not None else None
+        channel_id = incoming.channel_id
+        if message is None or message_id is None or channel_id is None:
+            return Answer(self._private_body(_pin_embed(messages, "no_message")))
+        where = (
+            f"message {message_id} in channel {channel_id} (guild {incoming.guild_id}) "
+            f"by {incoming.user_name} ({incoming.user_id})"
+        )
+        allowed = incoming.guild_id is not None and (
+            bool(incoming.permissions & _PIN_MESSAGES) or self._has_moderator_role(incoming)
+        )
+        if not allowed:
+            log.info("%s refused: not a moderator (%s)", action, where)
+            return Answer(self._private_body(_pin_embed(messages, "not_moderator")))
+        pinned = bool(message.get("pinned"))
+        if (action == "pin" and pinned) or (action == "unpin" and not pinned):
+            key = "already_pinned" if pinned else "already_unpinned"
+            log.info("%s: %s (%s)", action, "already pinned" if pinned else "not pinned", where)
+            flipped: PinAction = "unpin" if pinned else "pin"
+
+            async def explain() -> None:
+                await self._follow_privately(incoming, _pin_embed(messages, key))
+
+            body = response(UPDATE_MESSAGE, {"components": pin_components(flipped)})
+            return Answer(encode(body), explain)
+        if not incoming.app_permissions & _PIN_MESSAGES:
+            log.warning("%s impossible: dk2 lacks Pin Messages (%s)", action, where)
+            return Answer(self._private_body(_pin_embed(messages, "bot_lacks_permission")))
+
+        async def pin() -> None:
+            verb = "Pinned" if action == "pin" else "Unpinned"
+            reason = f"{verb} by {incoming.user_name} ({incoming.user_id}) via dk2"
+            result = await self.rest.pin(
+                channel_id, message_id, unpin=action == "unpin", reason=reason
+            )
+            if result.ok:
+                log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
+                other: PinAction = "unpin" if action == "pin" else "pin"
+                edit = await self.rest.edit_original(
+                    incoming.application_id, incoming.token, {"components": pin_components(other)}
+                )
+                if not edit.ok:
+                    log.warning(
+                        "%s done but the button wasn't updated: HTTP %s (%s)",
+                        action,
+                        edit.status,
+                        where,
+                    )
+                return
+            if result.status == 403:
+                log.warning("%s forbidden by Discord (code %s, %s)", action, result.code, where)
+                embed = _pin_embed(messages, "bot_lacks_permission")
+            elif result.status == 404:
+                log.info("%s: message not found (code %s, %s)", action, result.code, where)
+                embed = _pin_embed(messages, "deleted")
+            elif result.code == PIN_LIMIT_CODE:
+                log.info("pin: channel pin limit reached (%s)", where)
+                embed = _pin_embed(messages, "pin_limit", limit=str(PIN_LIMIT))
+            else:
+                log.warning(
+                    "%s failed: HTTP %s code %s (%s)", action, result.status, result.code, where
+                )
+                embed = _pin_embed(
+                    messages, "discord_error", action=action, status=str(result.status)
+                )
+            await self._follow_privately(incoming, embed)
+
+        # The pin is a REST call a rate limit can stretch past Discord's 3 seconds: acknowledge
+        # the click now (the answer stays as it is) and pin once this body has been sent.
+        return Answer(encode(response(DEFERRED_UPDATE)), pin)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _private_body(self, embed: discord.Embed) -> bytes:
+        return encode(response(MESSAGE, message_data([embed], private=True)))
+
+    def _private(self, messages: Messages, title: str, text: str) -> Answer:
+        return Answer(self._private_body(error_embed(messages.get(title), messages.get(text))))
+
+    def _failure_embed(self, ref: str) -> discord.Embed:
+        try:
+            messages = self.holder.current.messages
+            return error_embed(messages.get("failure.title"), messages.get("failure.text", ref=ref))
+        except Exception:
+            return error_embed(FAILURE_TITLE, FAILURE_FALLBACK.format(ref=ref))
+
+    async def _follow_privately(self, incoming: Incoming, embed: discord.Embed) -> None:
+        result = await self.rest.followup(
+            incoming.application_id, incoming.token, message_data([embed], private=True)
+        )
+        if not result.ok:
+            log.warning(
+                "could not answer interaction %s privately: HTTP %s", incoming.id, result.status
+            )
+
+
+def _pin_embed(messages: Messages, key: str, **values: str) -> discord.Embed:
+    return error_embed(messages.get(f"pin.{key}.title"), messages.get(f"pin.{key}.text", **values))
+
+
+def _suggest(kb: KnowledgeBase, partial: str) -> bytes:
+    topics = index_for(kb).autocomplete(partial, AUTOCOMPLETE_LIMIT)
+    return encode(
+        autocomplete_body(
+            (
+                truncate(topic.title, CHOICE_LIMIT) or topic.id[:CHOICE_LIMIT],
+                topic.id[:CHOICE_LIMIT],
+            )
+            for topic in topics[:AUTOCOMPLETE_LIMIT]
+        )
+    )
+
+
+def _snowflake(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _jump_url(guild_id: int | None, channel_id: int, message_id: object) -> str:
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
+
+
+def _where(incoming: Incoming) -> str:
+    if incoming.command_path:
+        return "/" + " ".join(incoming.command_path)
+    return incoming.custom_id or f"type {incoming.type}"

@@ -1,0 +1,179 @@
+"""An interaction as Discord posts it, read into the few plain values dk2 acts on.
+
+Only what the handlers use is read, and every field is checked for its type: a body that is
+valid JSON but not an interaction dk2 can answer becomes a `Malformed` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+__all__ = [
+    "APPLICATION_COMMAND",
+    "AUTOCOMPLETE",
+    "COMPONENT",
+    "PING",
+    "Incoming",
+    "Malformed",
+    "Option",
+    "parse_interaction",
+]
+
+PING: Final = 1
+APPLICATION_COMMAND: Final = 2
+COMPONENT: Final = 3
+AUTOCOMPLETE: Final = 4
+
+_SUB_COMMAND: Final = 1
+_SUB_COMMAND_GROUP: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """Why a body can't be read as an interaction."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One leaf option as sent: its name, type and value, and whether it has the cursor."""
+
+    name: str
+    type: int
+    value: object
+    focused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One interaction: who, where, what was used, and the message a component sits on."""
+
+    id: str
+    token: str
+    application_id: str
+    type: int
+    guild_id: int | None = None
+    channel_id: int | None = None
+    user_id: int | None = None
+    user_name: str = "?"
+    permissions: int = 0  # the member's, in this channel (Discord resolves them)
+    app_permissions: int = 0  # dk2's own, in this channel
+    role_ids: frozenset[int] = frozenset()
+    # Commands: ("dk2", "dose") for a subcommand, ("name",) for a top-level command.
+    command_path: tuple[str, ...] = ()
+    command_type: int = 1
+    options: tuple[Option, ...] = ()
+    custom_id: str | None = None
+    message: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+    @property
+    def focused(self) -> Option | None:
+        return next((o for o in self.options if o.focused), None)
+
+
+def _id(value: object) -> int | None:
+    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+        return int(value)
+    return None
+
+
+def _bits(value: object) -> int:
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
+
+
+def _command(data: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Option, ...]] | Malformed:
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        return Malformed("command without a name")
+    path = [name]
+    options: object = data.get("options") or []
+    # Walk down the subcommand group and subcommand to the options the member filled in.
+    while (
+        isinstance(options, list)
+        and options
+        and isinstance(options[0], Mapping)
+        and options[0].get("type") in (_SUB_COMMAND, _SUB_COMMAND_GROUP)
+    ):
+        sub = options[0]
+        if not isinstance(sub.get("name"), str):
+            return Malformed("subcommand without a name")
+        path.append(sub["name"])
+        options = sub.get("options") or []
+    if not isinstance(options, list):
+        return Malformed("options are not a list")
+    leaves: list[Option] = []
+    for option in options:
+        if not isinstance(option, Mapping) or not isinstance(option.get("name"), str):
+            return Malformed("an option without a name")
+        kind = option.get("type")
+        if not isinstance(kind, int) or isinstance(kind, bool):
+            return Malformed(f"option {option['name']!r} without a type")
+        leaves.append(
+            Option(option["name"], kind, option.get("value"), option.get("focused") is True)
+        )
+    return tuple(path), tuple(leaves)
+
+
+def parse_interaction(payload: object) -> Incoming | Malformed:
+    """The interaction in a decoded JSON body, or why it isn't one."""
+    if not isinstance(payload, Mapping):
+        return Malformed("the body is not a JSON object")
+    kind = payload.get("type")
+    if not isinstance(kind, int) or isinstance(kind, bool):
+        return Malformed("no interaction type")
+    if kind == PING:
+        return Incoming(id="", token="", application_id="", type=PING)
+    ident, token, app = payload.get("id"), payload.get("token"), payload.get("application_id")
+    if not (isinstance(ident, str) and isinstance(token, str) and isinstance(app, str)):
+        return Malformed("id, token or application_id missing")
+    member = payload.get("member")
+    user: object = payload.get("user")
+    roles: Sequence[object] = ()
+    permissions = 0
+    if isinstance(member, Mapping):
+        user = member.get("user")
+        raw_roles = member.get("roles")
+        roles = raw_roles if isinstance(raw_roles, list) else ()
+        permissions = _bits(member.get("permissions"))
+    user_id = _id(user.get("id")) if isinstance(user, Mapping) else None
+    user_name = user.get("username") if isinstance(user, Mapping) else None
+    data = payload.get("data")
+    data = data if isinstance(data, Mapping) else {}
+    message = payload.get("message")
+    incoming = Incoming(
+        id=ident,
+        token=token,
+        application_id=app,
+        type=kind,
+        guild_id=_id(payload.get("guild_id")),
+        channel_id=_id(payload.get("channel_id")),
+        user_id=user_id,
+        user_name=user_name if isinstance(user_name, str) else "?",
+        permissions=permissions,
+        app_permissions=_bits(payload.get("app_permissions")),
+        role_ids=frozenset(r for r in (_id(role) for role in roles) if r is not None),
+        message=message if isinstance(message, Mapping) else None,
+    )
+    if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
+        command = _command(data)
+        if isinstance(command, Malformed):
+            return command
+        command_type = data.get("type", 1)
+        return replace(
+            incoming,
+            command_path=command[0],
+            options=command[1],
+            command_type=command_type if isinstance(command_type, int) else 1,
+        )
+    if kind == COMPONENT:
+        custom_id = data.get("custom_id")
+        if not isinstance(custom_id, str):
+            return Malformed("component without a custom_id")
+        return replace(incoming, custom_id=custom_id)
+    return incoming

@@ -1,0 +1,141 @@
+"""The aiohttp web app behind `python -m bot serve`: `POST /interactions` and `GET /healthz`.
+
+Every request to `/interactions` is checked in this order, each step refusing before any
+work for the next: the declared size (413), the signature (401), the JSON (400), the
+interaction type (400 for one dk2 doesn't handle). PING is answered with PONG; everything
+else goes to `InteractionHandler`, whose answer is the response body. Work an answer leaves
+for later (more pages, a pin) starts once the body has been sent, and is awaited at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from aiohttp import web
+
+from bot.core.holder import KnowledgeHolder
+from bot.http.handler import After, InteractionHandler
+from bot.http.incoming import PING, Malformed, parse_interaction
+from bot.http.responses import PONG, encode, response
+from bot.http.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureCheck
+
+__all__ = ["MAX_BODY_BYTES", "build_app"]
+
+log = logging.getLogger(__name__)
+
+# Discord's largest interactions (a message command on a long message with its embeds and
+# resolved users) stay well under this; anything bigger is not from Discord.
+MAX_BODY_BYTES: Final = 256 * 1024
+AFTER_WORK_TIMEOUT: Final = 10.0
+JSON: Final = "application/json"
+
+# Whether the database answers; None when there is none (SQLite not used yet is fine).
+DatabaseCheck = Callable[[], Awaitable[str | None]]
+
+_PONG: Final = encode(response(PONG))
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.Response(status=status, body=encode({"error": message}), content_type=JSON)
+
+
+class _Endpoint:
+    def __init__(
+        self,
+        handler: InteractionHandler,
+        check: SignatureCheck,
+        holder: KnowledgeHolder,
+        database: DatabaseCheck | None,
+    ) -> None:
+        self.handler = handler
+        self.check = check
+        self.holder = holder
+        self.database = database
+        self.pending: set[asyncio.Task[None]] = set()
+
+    async def interactions(self, request: web.Request) -> web.StreamResponse:
+        length = request.content_length
+        if length is not None and length > MAX_BODY_BYTES:
+            return _error(413, f"body over {MAX_BODY_BYTES} bytes")
+        try:
+            body = await request.read()  # aiohttp stops at client_max_size when unannounced
+        except web.HTTPRequestEntityTooLarge:
+            return _error(413, f"body over {MAX_BODY_BYTES} bytes")
+        problem = self.check.problem(
+            request.headers.get(SIGNATURE_HEADER), request.headers.get(TIMESTAMP_HEADER), body
+        )
+        if problem is not None:
+            log.info("refused a request from %s: %s", request.remote, problem)
+            return _error(401, "invalid request signature")
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return _error(400, "the body is not JSON")
+        incoming = parse_interaction(payload)
+        if isinstance(incoming, Malformed):
+            log.warning("refused a signed but malformed interaction: %s", incoming.reason)
+            return _error(400, incoming.reason)
+        if incoming.type == PING:
+            return web.Response(body=_PONG, content_type=JSON)
+        answer = await self.handler.handle(incoming)
+        if answer is None:
+            log.warning("interaction type %s is not one dk2 handles", incoming.type)
+            return _error(400, f"interaction type {incoming.type} is not handled")
+        if answer.after is None:
+            return web.Response(body=answer.body, content_type=JSON)
+        # Send the body first: what comes after talks to Discord about this very interaction.
+        reply = web.Response(body=answer.body, content_type=JSON)
+        await reply.prepare(request)
+        await reply.write_eof()
+        self._start(answer.after)
+        return reply
+
+    def _start(self, after: After) -> None:
+        async def run() -> None:
+            try:
+                await after()
+            except Exception:
+                log.exception("work after an interaction's answer failed")
+
+        task = asyncio.create_task(run())
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        version = self.holder.current.version
+        problem = await self.database() if self.database is not None else None
+        body = {
+            "ok": problem is None,
+            "knowledge": version,
+            "database": problem or "ok",
+            "pid": os.getpid(),
+        }
+        return web.Response(
+            status=200 if problem is None else 503, body=encode(body), content_type=JSON
+        )
+
+    async def finish(self, app: web.Application) -> None:
+        """At shutdown: let started follow-ups and pins finish (bounded)."""
+        if self.pending:
+            await asyncio.wait(set(self.pending), timeout=AFTER_WORK_TIMEOUT)
+
+
+def build_app(
+    handler: InteractionHandler,
+    check: SignatureCheck,
+    holder: KnowledgeHolder,
+    *,
+    database: DatabaseCheck | None = None,
+) -> web.Application:
+    """The web app; its `on_shutdown` waits for work still running after answers."""
+    endpoint = _Endpoint(handler, check, holder, database)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app.router.add_post("/interactions", endpoint.interactions)
+    app.router.add_get("/healthz", endpoint.healthz)
+    app.on_shutdown.append(endpoint.finish)
+    return app
