@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean postgres-binaries
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot run
 
-test: $(STAMP)
+# The PostgreSQL tests start a throwaway server of their own; on a fresh machine (as root, e.g.
+# CI) this installs the server binaries first. Elsewhere those tests say why they skip.
+postgres-binaries:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing PostgreSQL for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else \
+			echo "note: no PostgreSQL binaries; the PostgreSQL tests will skip"; \
+		fi; \
+	fi
+
+test: $(STAMP) postgres-binaries
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/mypy

@@ -135,8 +135,31 @@ def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_console(kb, sys.stdin, out)
 
 
+def _with_shards(args: argparse.Namespace, err: TextIO) -> Settings | None:
+    """The settings, with `--shards IDS/COUNT` (validated like the settings) applied."""
+    text: str | None = getattr(args, "shards", None)
+    if text is None:
+        return _settings_or_report(args, err)
+    ids, slash, count = text.partition("/")
+    if not slash:
+        ids, count = "", ids
+    environ = {**os.environ, "DK2_SHARD_COUNT": count.strip(), "DK2_SHARD_IDS": ids.strip()}
+    try:
+        return load_settings(args.config, environ)
+    except ConfigError as exc:
+        if exc.setting in ("shard_count", "shard_ids"):
+            print(
+                f"dk2: --shards {text}: {exc}; give shard ids and the total, e.g. 0-3/8 "
+                "(or just 8 for every shard in this process)",
+                file=err,
+            )
+        else:
+            print(f"dk2: {exc}", file=err)
+        return None
+
+
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    settings = _settings_or_report(args, err)
+    settings = _with_shards(args, err)
     if settings is None:
         return EXIT_USER_ERROR
     if settings.token is None:
@@ -224,6 +247,8 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _settings_or_report(args, err)
     if settings is None:
         return EXIT_USER_ERROR
+    if settings.database_url is not None:
+        return _stats_from_postgres(args, settings, out, err)
     path = settings.database_path
     if not path.is_file():
         if args.json:
@@ -235,6 +260,39 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     summary = open_summary(path, args.days, args.guild)
+    reply = stats_reply(summary, args.days, kb.messages)
+    if args.json:
+        print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
+    else:
+        print(render_text(reply), file=out)
+    return EXIT_OK
+
+
+def _stats_from_postgres(
+    args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO
+) -> int:
+    """`python -m bot stats` when the usage log is the shared PostgreSQL database."""
+    import asyncio
+
+    from bot.usage import UsageSummary, stats_reply
+    from bot.usage.postgres import PostgresStore
+
+    kb = _load(knowledge_path(settings, args.knowledge), err)
+    if kb is None:
+        return EXIT_BAD_KNOWLEDGE
+    url = settings.database_url.reveal() if settings.database_url is not None else ""
+
+    async def read() -> UsageSummary:
+        store = PostgresStore(url)
+        try:
+            return await store.summary(args.days, args.guild)
+        finally:
+            await store.close(timeout=2)
+
+    summary = asyncio.run(read())
+    if summary.error is not None:
+        print(f"dk2: can't read usage from PostgreSQL: {summary.error}", file=err)
+        return EXIT_USER_ERROR
     reply = stats_reply(summary, args.days, kb.messages)
     if args.json:
         print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
@@ -267,7 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
     reply.add_argument("--json", action="store_true", help="print one JSON object")
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
-    sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
+    run = sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
+    run.add_argument(
+        "--shards",
+        default=None,
+        metavar="IDS/COUNT",
+        help="run these gateway shards of COUNT, e.g. 0-3/8 (overrides shard_ids, shard_count)",
+    )
     serve = sub.add_parser(
         "serve",
         help="answer interactions over HTTP (Interactions Endpoint URL) instead of the gateway",

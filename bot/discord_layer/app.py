@@ -32,7 +32,8 @@ from bot.discord_layer.errors import CooldownStore, Dk2Tree
 from bot.discord_layer.usage_hook import usage_recorder
 from bot.discord_layer.views import PinButton
 from bot.logs import setup_logging
-from bot.usage import UsageStore
+from bot.scaling import Shared
+from bot.usage.log import UsageLog
 
 __all__ = [
     "SHUTDOWN_TIMEOUT",
@@ -97,11 +98,11 @@ class Dk2Bot(commands.Bot):
         )
         # Constructing the store never fails or touches the disk; a bad path only means
         # warnings later, never a bot that can't answer.
-        self.usage: UsageStore | None = (
-            UsageStore(settings.database_path, retention_days=settings.retention_days)
-            if record_usage
-            else None
-        )
+        # With `database_url`, usage, cooldowns and reloads are shared through PostgreSQL.
+        self.shared: Shared | None = Shared(settings, holder) if record_usage else None
+        self.usage: UsageLog | None = self.shared.usage if self.shared is not None else None
+        if self.shared is not None and self.shared.postgres is not None:
+            self.dk2_tree.shared_cooldown = self.shared.cooldown
         self._watcher: asyncio.Task[None] | None = None
 
     @property
@@ -112,9 +113,19 @@ class Dk2Bot(commands.Bot):
         hook = self.on_answer
         if self.usage is not None:
             await asyncio.to_thread(_make_parent, self.usage.path)
-            self.usage.start()
+        if self.shared is not None:
+            self.shared.start()
+        if self.usage is not None:
             hook = _both(usage_recorder(self.usage), self.on_answer)
-        await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=hook, usage=self.usage))
+        await self.add_cog(
+            Dk2Cog(
+                self.holder,
+                self.settings,
+                on_answer=hook,
+                usage=self.usage,
+                on_reload=self.shared.reloaded if self.shared is not None else None,
+            )
+        )
         # Registered once, so Pin buttons on answers sent before a restart keep working.
         self.add_dynamic_items(PinButton)
         if self.settings.watch_knowledge and self._watcher is None:
@@ -132,8 +143,8 @@ class Dk2Bot(commands.Bot):
         try:
             await super().close()
         finally:
-            if self.usage is not None:
-                await self.usage.close(timeout=USAGE_CLOSE_TIMEOUT)
+            if self.shared is not None:
+                await self.shared.close(timeout=USAGE_CLOSE_TIMEOUT)
 
     async def on_ready(self) -> None:
         log.info(
@@ -266,7 +277,12 @@ async def serve(
     with _stop_on_signals(stop):
         try:
             await bot.login(token)
-            await sync_commands(bot, guilds)
+            from bot.discord_layer.shards import syncs_commands
+
+            if syncs_commands(bot):
+                await sync_commands(bot, guilds)
+            else:
+                log.info("not syncing commands: the process running shard 0 does")
             connect = asyncio.create_task(bot.connect(), name="dk2-gateway")
             stopper = asyncio.create_task(stop.wait(), name="dk2-stop")
             await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -319,7 +335,9 @@ def run_bot(settings: Settings, knowledge_path: Path, err: TextIO) -> int:
     token, holder = prepared
 
     async def main() -> int:
-        return await serve(Dk2Bot(settings, holder), token)
+        from bot.discord_layer.shards import make_bot
+
+        return await serve(make_bot(settings, holder), token)
 
     try:
         return asyncio.run(main())

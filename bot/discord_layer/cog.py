@@ -30,7 +30,8 @@ from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, tru
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.permissions import is_moderator
 from bot.discord_layer.views import pin_view
-from bot.usage import UsageStore, open_summary, stats_reply
+from bot.usage import open_summary, stats_reply
+from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -63,12 +64,14 @@ class Dk2Cog(
         holder: KnowledgeHolder,
         settings: Settings,
         on_answer: AnswerHook | None = None,
-        usage: UsageStore | None = None,
+        usage: UsageLog | None = None,
+        on_reload: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.holder = holder
         self.settings = settings
         self.on_answer = on_answer
         self.usage = usage
+        self.on_reload = on_reload  # tells other dk2 processes (PostgreSQL); None alone
         # The same questions come again and again: their replies and suggestions are kept.
         self._answers: KnowledgeCache[Hashable, tuple[Reply, tuple[discord.Embed, ...]]] = (
             KnowledgeCache(ANSWERS_KEPT)
@@ -166,6 +169,11 @@ class Dk2Cog(
         outcome = await asyncio.to_thread(self.holder.reload_report)
         who = f"/dk2 reload by user {interaction.user.id} in guild {interaction.guild_id}"
         log_reload(outcome, self.holder.path, who)
+        if outcome.ok and self.on_reload is not None:
+            try:
+                await self.on_reload()
+            except Exception:
+                log.exception("telling other dk2 processes about the reload failed")
         reply = reload_reply(outcome.current.messages, outcome, self.holder.path)
         await interaction.followup.send(embed=reply_embed(reply), ephemeral=True)
 

@@ -12,7 +12,7 @@ import math
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import discord
@@ -160,6 +160,8 @@ class Dk2Tree(app_commands.CommandTree[Any]):
     """The command tree with dk2's cooldown check and its one error handler."""
 
     cooldown: CooldownStore | None = None
+    # Counted across processes (PostgreSQL); `cooldown` is used when this is None.
+    shared_cooldown: Callable[[int], Awaitable[float | None]] | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         problems = option_problems(interaction)
@@ -173,7 +175,10 @@ class Dk2Tree(app_commands.CommandTree[Any]):
             or interaction.type is not discord.InteractionType.application_command
         ):
             return True
-        retry_after = self.cooldown.hit(interaction.user.id)
+        if self.shared_cooldown is not None:
+            retry_after = await self.shared_cooldown(interaction.user.id)
+        else:
+            retry_after = self.cooldown.hit(interaction.user.id)
         if retry_after is not None:
             raise OnCooldown(retry_after, self.cooldown.rate, self.cooldown.per)
         return True

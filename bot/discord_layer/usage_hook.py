@@ -14,7 +14,8 @@ import discord
 
 from bot.core.reply import Reply
 from bot.discord_layer.cog import AnswerHook
-from bot.usage import UsageEvent, UsageStore
+from bot.usage import UsageEvent
+from bot.usage.log import UsageLog
 
 __all__ = ["usage_event", "usage_recorder"]
 
@@ -51,7 +52,7 @@ def usage_event(reply: Reply, *, guild_id: int | None, term: str | None = None) 
     )
 
 
-def usage_recorder(store: UsageStore) -> AnswerHook:
+def usage_recorder(store: UsageLog) -> AnswerHook:
     """The `on_answer` hook that queues each answer in `store` and returns at once."""
 
     async def record(interaction: discord.Interaction[Any], reply: Reply) -> None:

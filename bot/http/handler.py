@@ -50,7 +50,8 @@ from bot.http.responses import (
     response,
 )
 from bot.http.rest import DiscordRest
-from bot.usage import UsageStore, stats_reply
+from bot.usage import stats_reply
+from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 
 __all__ = ["Answer", "CooldownCheck", "InteractionHandler", "ReloadHook"]
@@ -103,7 +104,7 @@ class InteractionHandler:
         declared: DeclaredCommands,
         rest: DiscordRest,
         *,
-        usage: UsageStore | None = None,
+        usage: UsageLog | None = None,
         cooldown: CooldownCheck | None = None,
         on_reload: ReloadHook | None = None,
     ) -> None:

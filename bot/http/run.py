@@ -26,14 +26,13 @@ from aiohttp import web
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
-from bot.discord_layer.errors import CooldownStore
 from bot.http.declared import DeclaredCommands
-from bot.http.handler import CooldownCheck, InteractionHandler
+from bot.http.handler import InteractionHandler
 from bot.http.rest import DiscordRest
 from bot.http.server import DatabaseCheck, build_app
 from bot.http.verify import SignatureCheck
 from bot.logs import setup_logging
-from bot.usage import UsageStore
+from bot.scaling import Shared
 from bot.usage.schema import connect
 
 __all__ = ["MAX_WORKERS", "command_definitions", "serve_http"]
@@ -59,15 +58,6 @@ async def command_definitions(settings: Settings, holder: KnowledgeHolder) -> li
         return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
     finally:
         await bot.close()
-
-
-def _memory_cooldown(settings: Settings) -> CooldownCheck:
-    store = CooldownStore(settings.cooldown_rate, settings.cooldown_per_seconds)
-
-    async def hit(user_id: int) -> float | None:
-        return store.hit(user_id)
-
-    return hit
 
 
 def _sqlite_check(path: Path) -> DatabaseCheck:
@@ -118,8 +108,8 @@ async def run_endpoint(
     if settings.public_key is None:
         raise ValueError("serving needs the application's public key")
     token = settings.token.reveal() if settings.token is not None else None
-    usage = UsageStore(settings.database_path, retention_days=settings.retention_days)
-    usage.start()
+    shared = Shared(settings, holder)
+    shared.start()
     definitions = await command_definitions(settings, holder)
     async with aiohttp.ClientSession() as session:
         rest = DiscordRest(session, settings.discord_api_base, token)
@@ -128,14 +118,19 @@ async def run_endpoint(
             settings,
             DeclaredCommands(definitions),
             rest,
-            usage=usage,
-            cooldown=_memory_cooldown(settings),
+            usage=shared.usage,
+            cooldown=shared.cooldown,
+            on_reload=shared.reloaded,
         )
         app = build_app(
             handler,
             SignatureCheck(settings.public_key.reveal()),
             holder,
-            database=_sqlite_check(settings.database_path),
+            database=(
+                shared.database_problem
+                if shared.postgres is not None
+                else _sqlite_check(settings.database_path)
+            ),
         )
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
@@ -157,7 +152,7 @@ async def run_endpoint(
             log.info("stopping: finishing answers in progress")
         finally:
             await runner.cleanup()
-            await usage.close(timeout=USAGE_CLOSE_TIMEOUT)
+            await shared.close(timeout=USAGE_CLOSE_TIMEOUT)
     return EXIT_OK
 
 

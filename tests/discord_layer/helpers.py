@@ -24,6 +24,7 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.discord_layer.app import Dk2Bot, apply_discord_urls, discord_urls, serve
+from bot.discord_layer.shards import make_bot
 from bot.discord_layer.views import CUSTOM_ID_PREFIX
 from tests.fakediscord import FakeDiscord, InteractionHandle, Message, User
 from tests.fakediscord.permissions import PIN_MESSAGES
@@ -124,7 +125,7 @@ async def running_dk2(
     holder = holder or KnowledgeHolder(default_knowledge_path(), knowledge())
     saved = discord_urls()
     apply_discord_urls(settings)
-    bot = Dk2Bot(settings, holder, guild_ready_timeout=0.05)
+    bot = make_bot(settings, holder, guild_ready_timeout=0.05)  # sharded with shard_count
     stop = asyncio.Event()
     task = asyncio.create_task(serve(bot, fake.token, stop=stop), name="dk2-under-test")
     try:

@@ -246,6 +246,13 @@ class Gateway:
             await ws.close(code=CLOSE_DISALLOWED_INTENTS, message=b"Disallowed intent(s)")
             return False
         self.session = Session(session_id=secrets.token_hex(16))
+        # A sharded session gets only its guilds: Discord's (guild_id >> 22) % num_shards.
+        shard = data.get("shard")
+        guilds = [
+            guild
+            for guild in self.world.guilds.values()
+            if not shard or (guild.id >> 22) % int(shard[1]) == int(shard[0])
+        ]
         ready = {
             "v": 10,
             "user": {
@@ -254,7 +261,7 @@ class Gateway:
                 "mfa_enabled": False,
                 "flags": 0,
             },
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in self.world.guilds],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
             "session_id": self.session.session_id,
             "resume_gateway_url": self._resume_url(),
             "session_type": "normal",
@@ -270,8 +277,10 @@ class Gateway:
             "user_settings": {},
             "_trace": ["fakediscord"],
         }
+        if shard:
+            ready["shard"] = [int(shard[0]), int(shard[1])]
         await ws.send_str(json.dumps(self.session.next_frame("READY", ready)))
-        for guild in self.world.guilds.values():
+        for guild in guilds:
             await ws.send_str(
                 json.dumps(self.session.next_frame("GUILD_CREATE", guild.to_payload()))
             )

@@ -31,14 +31,17 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def serve_process(
-    fake: FakeDiscord, workdir: Path, key: SigningKey, *args: str
+    fake: FakeDiscord, workdir: Path, key: SigningKey, *args: str, **extra_env: str
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
+    """`python -m bot serve ARGS` against `fake`, until /healthz answers; killed at the end."""
     port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
     env = bot_environment(
         fake,
         workdir,
         DK2_PUBLIC_KEY=key.verify_key.encode().hex(),
         DK2_HTTP_PORT=str(port),
+        **extra_env,
     )
     log = (workdir / "serve.log").open("ab")
     process = await asyncio.create_subprocess_exec(
@@ -83,12 +86,14 @@ async def test_two_workers_share_one_port_and_stop_on_sigterm(tmp_path: Path) ->
         ),
     ):
         pids = set()
-        for _ in range(60):  # a fresh connection each time: the kernel picks a worker per one
-            async with aiohttp.ClientSession() as session, session.get(base + "/healthz") as r:
-                pids.add((await r.json())["pid"])
-            if len(pids) == 2:
-                break
-        assert len(pids) == 2 and process.pid not in pids
+        # A fresh connection each time: the kernel picks a worker per connection. The second
+        # worker may still be starting when the first answers, so this waits (bounded).
+        async with asyncio.timeout(START_TIMEOUT):
+            while len(pids) < 2:
+                async with aiohttp.ClientSession() as session, session.get(base + "/healthz") as r:
+                    pids.add((await r.json())["pid"])
+                await asyncio.sleep(0.02)
+        assert process.pid not in pids
         payload = fake.slash_subcommand("dk2", "dose", {"amount": "4000"})
         delivery = await post_interaction(fake, base + "/interactions", payload, key)
         assert delivery.status == 200 and delivery.type == 4 and delivery.spec_errors == []

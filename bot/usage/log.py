@@ -1,0 +1,30 @@
+"""What dk2 needs from a usage log, whichever database keeps it (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from bot.usage.events import UsageEvent
+from bot.usage.summary import UsageSummary
+
+__all__ = ["UsageLog"]
+
+
+class UsageLog(Protocol):
+    """Queue events without waiting; read them back as a summary; close at shutdown."""
+
+    path: Path
+
+    def start(self) -> None: ...
+
+    async def close(self, timeout: float = 5.0) -> None: ...
+
+    def record_nowait(self, event: UsageEvent) -> None: ...
+
+    async def flush(self, timeout: float = 5.0) -> bool: ...
+
+    async def summary(self, days: int, guild_id: int | None = None) -> UsageSummary: ...
+
+    @property
+    def dropped(self) -> int: ...

@@ -1,0 +1,3 @@
+-- dk2 version 2: shared cooldowns. Nothing to do in SQLite, where one process (or a few on
+-- one machine) keeps cooldowns in memory; the PostgreSQL migration of the same number adds
+-- the table every process shares. Numbered here too so both schemas count versions alike.
