@@ -7,7 +7,7 @@ valid JSON but not an interaction dk2 can answer becomes a `Malformed` with the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 __all__ = [
@@ -97,7 +97,7 @@ def _command(data: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Option, ..
     while (
         isinstance(options, list)
         and options
-        and isinstance(options[0], Mapping)
+        and isinstance(options[0], dict)
         and options[0].get("type") in (_SUB_COMMAND, _SUB_COMMAND_GROUP)
     ):
         sub = options[0]
@@ -109,7 +109,7 @@ def _command(data: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Option, ..
         return Malformed("options are not a list")
     leaves: list[Option] = []
     for option in options:
-        if not isinstance(option, Mapping) or not isinstance(option.get("name"), str):
+        if not isinstance(option, dict) or not isinstance(option.get("name"), str):
             return Malformed("an option without a name")
         kind = option.get("type")
         if not isinstance(kind, int) or isinstance(kind, bool):
@@ -121,8 +121,11 @@ def _command(data: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Option, ..
 
 
 def parse_interaction(payload: object) -> Incoming | Malformed:
-    """The interaction in a decoded JSON body, or why it isn't one."""
-    if not isinstance(payload, Mapping):
+    """The interaction in a decoded JSON body, or why it isn't one.
+
+    Objects are checked with `dict` rather than `Mapping`: JSON decodes to dicts, and the ABC
+    check cost more than the rest of reading an interaction."""
+    if not isinstance(payload, dict):
         return Malformed("the body is not a JSON object")
     kind = payload.get("type")
     if not isinstance(kind, int) or isinstance(kind, bool):
@@ -136,17 +139,34 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
     user: object = payload.get("user")
     roles: Sequence[object] = ()
     permissions = 0
-    if isinstance(member, Mapping):
+    if isinstance(member, dict):
         user = member.get("user")
         raw_roles = member.get("roles")
         roles = raw_roles if isinstance(raw_roles, list) else ()
         permissions = _bits(member.get("permissions"))
-    user_id = _id(user.get("id")) if isinstance(user, Mapping) else None
-    user_name = user.get("username") if isinstance(user, Mapping) else None
+    user_id = _id(user.get("id")) if isinstance(user, dict) else None
+    user_name = user.get("username") if isinstance(user, dict) else None
     data = payload.get("data")
-    data = data if isinstance(data, Mapping) else {}
+    data = data if isinstance(data, dict) else {}
+    path: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    command_type = 1
+    custom_id: str | None = None
+    if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
+        command = _command(data)
+        if isinstance(command, Malformed):
+            return command
+        path, options = command
+        raw_type = data.get("type", 1)
+        command_type = raw_type if isinstance(raw_type, int) else 1
+    elif kind == COMPONENT:
+        raw_id = data.get("custom_id")
+        if not isinstance(raw_id, str):
+            return Malformed("component without a custom_id")
+        custom_id = raw_id
     message = payload.get("message")
-    incoming = Incoming(
+    # One constructor call: building it once and replacing fields cost more than the rest.
+    return Incoming(
         id=ident,
         token=token,
         application_id=app,
@@ -158,22 +178,9 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
         permissions=permissions,
         app_permissions=_bits(payload.get("app_permissions")),
         role_ids=frozenset(r for r in (_id(role) for role in roles) if r is not None),
-        message=message if isinstance(message, Mapping) else None,
+        command_path=path,
+        command_type=command_type,
+        options=options,
+        custom_id=custom_id,
+        message=message if isinstance(message, dict) else None,
     )
-    if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
-        command = _command(data)
-        if isinstance(command, Malformed):
-            return command
-        command_type = data.get("type", 1)
-        return replace(
-            incoming,
-            command_path=command[0],
-            options=command[1],
-            command_type=command_type if isinstance(command_type, int) else 1,
-        )
-    if kind == COMPONENT:
-        custom_id = data.get("custom_id")
-        if not isinstance(custom_id, str):
-            return Malformed("component without a custom_id")
-        return replace(incoming, custom_id=custom_id)
-    return incoming

@@ -132,6 +132,8 @@ class UsageStore:
         self._clock = clock
         self._failures = _FailureLog(warn_interval)
         self._queue: queue.Queue[_Item] = queue.Queue()
+        # Set when a flush, prune or stop is queued: it cuts the writer's linger short.
+        self._control = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False
         # Owned by the writer thread once it runs.
@@ -159,6 +161,7 @@ class UsageStore:
         thread = self._thread
         if thread is not None and thread.is_alive():
             self._queue.put(_Stop())
+            self._control.set()
             await asyncio.to_thread(thread.join, timeout)
             if thread.is_alive():
                 log.warning(
@@ -224,6 +227,7 @@ class UsageStore:
             return False
         marker = _Flush()
         self._queue.put(marker)
+        self._control.set()
         return await asyncio.to_thread(marker.done.wait, timeout)
 
     async def prune(self, retention_days: int | None = None, timeout: float = 30.0) -> int:
@@ -237,6 +241,7 @@ class UsageStore:
             return 0
         request = _Prune(days)
         self._queue.put(request)
+        self._control.set()
         try:
             return await asyncio.wait_for(asyncio.wrap_future(request.result), timeout)
         except TimeoutError:
@@ -289,18 +294,17 @@ class UsageStore:
         """`first` and what follows it within the linger time; a control item (flush, prune,
         stop) ends the wait at once so nobody waits on the linger."""
         batch = [first]
-        deadline = time.monotonic() + (self._linger if isinstance(first, tuple) else 0.0)
+        if isinstance(first, tuple) and self._linger > 0:
+            # Sleep through the linger rather than wait on the queue: a queue wait wakes this
+            # thread for every event, and each wake-up fights the event loop for the GIL.
+            self._control.wait(self._linger)
         while len(batch) < self._batch_size and isinstance(batch[-1], tuple):
-            remaining = deadline - time.monotonic()
             try:
-                item = (
-                    self._queue.get(timeout=remaining)
-                    if remaining > 0
-                    else self._queue.get_nowait()
-                )
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
             batch.append(item)
+        self._control.clear()  # a control item still queued is the next `first`: no linger
         return batch
 
     def _handle(self, batch: list[_Item]) -> bool:

@@ -1,0 +1,250 @@
+"""Load and cost, side by side: dk2's HTTP endpoint (1, 2 and 4 workers), dk2 on the gateway,
+and a bare discord.py gateway bot, each answering the same burst of interactions.
+
+Everything talks to the local Discord (tests/fakediscord) on 127.0.0.1 in this process. The
+gateway bots get INTERACTION_CREATE over their websocket and call back over REST; the HTTP
+endpoint (`python -m bot serve --workers N`) gets each interaction POSTed and signed with
+Ed25519, as Discord does, and answers in the response body. The mix is bench_load's (dose,
+level, explain, explain's autocomplete, from 600 members). Printed per bot: answered,
+throughput, p50/p99 latency (dispatch to callback; for HTTP, request to response), and CPU
+time per interaction of the bot's processes (all workers together), with the ratios to the
+bare bot answering a small fixed embed.
+
+Targets: HTTP CPU per interaction <= 0.6x the bare gateway bot's; gateway dk2 <= 1.2x.
+
+Run: .venv/bin/python bench/bench_scaling.py [--count 2000] [--concurrency 50] [--spec]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import aiohttp
+from bench_load import MEMBERS, MIX, WARM_UP, Result, cpu_seconds, measure, payload, plan
+from nacl.signing import SigningKey
+
+from tests.e2e.harness import REPO, bot_environment, peak_memory_kib
+from tests.fakediscord import FakeDiscord, User
+from tests.fakediscord.outgoing import post_interaction
+
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def family(pid: int) -> list[int]:
+    """`pid` and its children (the workers), from /proc."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(c) for c in (task / "children").read_text().split()]
+    return pids
+
+
+def family_cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError):
+            total += cpu_seconds(pid)
+    return total
+
+
+async def http_burst(
+    fake: FakeDiscord,
+    url: str,
+    key: SigningKey,
+    items: list[tuple[str, dict[str, object]]],
+    members: list[User],
+    concurrency: int,
+    label: str,
+    validate: bool,
+) -> Result:
+    payloads = [
+        payload(fake, kind, options, members[i % len(members)])
+        for i, (kind, options) in enumerate(items)
+    ]
+    gate = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(body: dict[str, object]) -> None:
+            async with gate:
+                delivery = await post_interaction(
+                    fake, url, body, key, session=session, validate=validate
+                )
+            if delivery.status == 200 and not delivery.spec_errors:
+                latencies.append(delivery.elapsed * 1000)
+            else:
+                name = f"HTTP {delivery.status} {delivery.spec_errors[:1]}"
+                failures[name] = failures.get(name, 0) + 1
+
+        started = time.perf_counter()
+        fake_cpu = time.process_time()
+        await asyncio.gather(*(one(body) for body in payloads))
+        seconds = time.perf_counter() - started
+    result = Result(label, len(items), len(latencies), failures, seconds, latencies)
+    result.fake_cpu_s = time.process_time() - fake_cpu
+    return result
+
+
+async def measure_http(
+    workers: int | None,
+    fake: FakeDiscord,
+    workdir: Path,
+    items: list[tuple[str, dict[str, object]]],
+    members: list[User],
+    concurrency: int,
+    validate: bool,
+) -> Result:
+    key = SigningKey.generate()
+    port = free_port()
+    folder = workdir / f"http-{workers or 'bare'}"
+    folder.mkdir()
+    env = bot_environment(
+        fake,
+        folder,
+        DK2_PUBLIC_KEY=key.verify_key.encode().hex(),
+        DK2_HTTP_PORT=str(port),
+        DK2_COOLDOWN_RATE="1000",
+    )
+    log = (folder / "serve.log").open("ab")
+    if workers is None:  # the floor: verify and answer, nothing else
+        command: tuple[str, ...] = (str(Path(__file__).with_name("bare_endpoint.py")),)
+        label = "bare aiohttp endpoint"
+    else:
+        command = ("-m", "bot", "serve", "--workers", str(workers))
+        label = f"dk2 HTTP, {workers} worker{'s' if workers > 1 else ''}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *command,
+        cwd=REPO,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}/interactions"
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            seen: set[int] = set()
+            while len(seen) < (workers or 1):  # every worker listening
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with (
+                        aiohttp.ClientSession() as fresh,
+                        fresh.get(url.replace("/interactions", "/healthz")) as response,
+                    ):
+                        seen.add((await response.json())["pid"])
+                await asyncio.sleep(0.02)
+        pids = family(process.pid)
+        await http_burst(
+            fake, url, key, plan(WARM_UP, seed=1), members[::-1], concurrency, label, validate
+        )
+        before = family_cpu(pids)
+        result = await http_burst(fake, url, key, items, members, concurrency, label, validate)
+        result.bot_cpu_s = family_cpu(pids) - before
+        result.peak_kib = sum(peak_memory_kib(pid) or 0 for pid in pids) or None
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 15)
+        return result
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        log.close()
+
+
+def row(result: Result, base: Result) -> str:
+    per = result.bot_cpu_s / result.count * 1000
+    base_per = base.bot_cpu_s / base.count * 1000
+    return (
+        f"{result.label:<22} {result.answered:>5}/{result.count:<5} "
+        f"{result.throughput:>8.1f}/s {result.percentile(50):>7.1f} ms "
+        f"{result.percentile(99):>7.1f} ms {per:>8.3f} ms {per / base_per:>6.2f}x"
+    )
+
+
+async def main(count: int, concurrency: int, validate: bool, workers: list[int]) -> int:
+    items = plan(count, seed=42)
+    mix = {kind: sum(1 for k, _ in items if k == kind) for kind, _ in MIX}
+    print(
+        f"scaling: {count} interactions ({', '.join(f'{k} {n}' for k, n in mix.items())}), "
+        f"at most {concurrency} in flight; spec validation {'on' if validate else 'off'}; "
+        f"{os.cpu_count()} CPUs"
+    )
+    results: list[Result] = []
+    async with FakeDiscord(validate_spec=validate) as fake:
+        members = [fake.world.add_user(f"member{n}") for n in range(MEMBERS)]
+        for member in members:
+            fake.world.add_member(fake.guild.id, member)
+        with tempfile.TemporaryDirectory(prefix="dk2-bench-") as tmp:
+            workdir = Path(tmp)
+            bare_bot = (str(Path(__file__).with_name("bare_bot.py")),)
+            base = await measure(
+                "bare discord.py",
+                bare_bot,
+                fake,
+                workdir,
+                items,
+                members,
+                concurrency,
+                env={"BARE_ANSWER": "small"},
+            )
+            results.append(base)
+            results.append(
+                await measure(
+                    "dk2 gateway",
+                    ("-m", "bot", "run"),
+                    fake,
+                    workdir,
+                    items,
+                    members,
+                    concurrency,
+                    env={"DK2_COOLDOWN_RATE": "1000"},
+                )
+            )
+            results.append(
+                await measure_http(None, fake, workdir, items, members, concurrency, False)
+            )
+            for n in workers:
+                results.append(
+                    await measure_http(n, fake, workdir, items, members, concurrency, validate)
+                )
+    print(
+        f"{'bot':<22} {'answered':>11} {'throughput':>10} {'p50':>10} {'p99':>10} "
+        f"{'CPU/inter.':>11} {'vs bare':>7}"
+    )
+    for result in results:
+        print(row(result, base))
+        if result.failures:
+            print(f"  not answered: {result.failures}")
+    print("targets: HTTP CPU per interaction <= 0.60x the bare bot's; dk2 gateway <= 1.20x")
+    return 0 if all(r.answered == r.count for r in results) else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="interactions per burst")
+    parser.add_argument("--concurrency", type=int, default=50, help="most in flight at once")
+    parser.add_argument("--spec", action="store_true", help="validate every body (slower)")
+    parser.add_argument("--workers", default="1,2,4", help="HTTP worker counts, e.g. 1,2,4")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",") if n.strip()]
+    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts)))
