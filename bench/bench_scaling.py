@@ -12,7 +12,8 @@ bare bot answering a small fixed embed.
 
 Targets: HTTP CPU per interaction <= 0.6x the bare gateway bot's; gateway dk2 <= 1.2x.
 
-Run: .venv/bin/python bench/bench_scaling.py [--count 2000] [--concurrency 50] [--spec]
+Run: .venv/bin/python bench/bench_scaling.py [--count 2000] [--concurrency 50] [--rounds 3]
+     [--workers 1,2,4] [--spec]
 """
 
 from __future__ import annotations
@@ -181,7 +182,9 @@ def row(result: Result, base: Result) -> str:
     )
 
 
-async def main(count: int, concurrency: int, validate: bool, workers: list[int]) -> int:
+async def main(
+    count: int, concurrency: int, validate: bool, workers: list[int], rounds: int
+) -> int:
     items = plan(count, seed=42)
     mix = {kind: sum(1 for k, _ in items if k == kind) for kind, _ in MIX}
     print(
@@ -197,44 +200,58 @@ async def main(count: int, concurrency: int, validate: bool, workers: list[int])
         with tempfile.TemporaryDirectory(prefix="dk2-bench-") as tmp:
             workdir = Path(tmp)
             bare_bot = (str(Path(__file__).with_name("bare_bot.py")),)
-            base = await measure(
-                "bare discord.py",
-                bare_bot,
-                fake,
-                workdir,
-                items,
-                members,
-                concurrency,
-                env={"BARE_ANSWER": "small"},
-            )
-            results.append(base)
-            results.append(
-                await measure(
-                    "dk2 gateway",
-                    ("-m", "bot", "run"),
-                    fake,
-                    workdir,
-                    items,
-                    members,
-                    concurrency,
-                    env={"DK2_COOLDOWN_RATE": "1000"},
-                )
-            )
-            results.append(
-                await measure_http(None, fake, workdir, items, members, concurrency, False)
-            )
-            for n in workers:
+            # Rounds run every bot in turn, so load from elsewhere on the machine falls on all
+            # of them alike; the least CPU per interaction of a bot's rounds is its cost.
+            for round_number in range(rounds):
+                folder = workdir / f"round-{round_number}"
+                folder.mkdir()
                 results.append(
-                    await measure_http(n, fake, workdir, items, members, concurrency, validate)
+                    await measure(
+                        "bare discord.py",
+                        bare_bot,
+                        fake,
+                        folder,
+                        items,
+                        members,
+                        concurrency,
+                        env={"BARE_ANSWER": "small"},
+                    )
                 )
+                results.append(
+                    await measure(
+                        "dk2 gateway",
+                        ("-m", "bot", "run"),
+                        fake,
+                        folder,
+                        items,
+                        members,
+                        concurrency,
+                        env={"DK2_COOLDOWN_RATE": "1000"},
+                    )
+                )
+                results.append(
+                    await measure_http(None, fake, folder, items, members, concurrency, False)
+                )
+                for n in workers:
+                    results.append(
+                        await measure_http(n, fake, folder, items, members, concurrency, validate)
+                    )
+    best: dict[str, Result] = {}
+    for result in results:
+        kept = best.get(result.label)
+        if kept is None or result.bot_cpu_s < kept.bot_cpu_s:
+            best[result.label] = result
+    base = best["bare discord.py"]
     print(
+        f"best of {rounds} round(s) by CPU per interaction\n"
         f"{'bot':<22} {'answered':>11} {'throughput':>10} {'p50':>10} {'p99':>10} "
         f"{'CPU/inter.':>11} {'vs bare':>7}"
     )
-    for result in results:
+    for result in best.values():
         print(row(result, base))
-        if result.failures:
-            print(f"  not answered: {result.failures}")
+    failures = [r for r in results if r.failures]
+    for result in failures:
+        print(f"  {result.label} not answered: {result.failures}")
     print("targets: HTTP CPU per interaction <= 0.60x the bare bot's; dk2 gateway <= 1.20x")
     return 0 if all(r.answered == r.count for r in results) else 1
 
@@ -245,6 +262,7 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=50, help="most in flight at once")
     parser.add_argument("--spec", action="store_true", help="validate every body (slower)")
     parser.add_argument("--workers", default="1,2,4", help="HTTP worker counts, e.g. 1,2,4")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every bot in turn")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
-    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts)))
+    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts, args.rounds)))

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.http import MultipartParameters
 
 from bot.config import Settings
 from bot.core.commands import Request, run
@@ -29,6 +30,7 @@ from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.permissions import is_moderator
+from bot.discord_layer.prebuilt import message_params, send_prebuilt
 from bot.discord_layer.views import pin_view
 from bot.usage import open_summary, stats_reply
 from bot.usage.log import UsageLog
@@ -73,9 +75,7 @@ class Dk2Cog(
         self.usage = usage
         self.on_reload = on_reload  # tells other dk2 processes (PostgreSQL); None alone
         # The same questions come again and again: their replies and suggestions are kept.
-        self._answers: KnowledgeCache[Hashable, tuple[Reply, tuple[discord.Embed, ...]]] = (
-            KnowledgeCache(ANSWERS_KEPT)
-        )
+        self._answers: KnowledgeCache[Hashable, _Answer] = KnowledgeCache(ANSWERS_KEPT)
         self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
             KnowledgeCache(SUGGESTIONS_KEPT)
         )
@@ -247,6 +247,15 @@ class Dk2Cog(
 
     # -- replying ----------------------------------------------------------------------------
 
+    def _build(self, kb: KnowledgeBase, request: Request) -> _Answer:
+        """The reply to `request`, the embeds it is sent as (several pages for topics) and the
+        first answer's request body."""
+        reply = run(kb, request)
+        embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        private = self.is_private(request, reply)
+        body = message_params(embeds[0], private=private, view=None if private else pin_view())
+        return reply, tuple(embeds), body
+
     def is_private(self, request: Request, reply: Reply) -> bool:
         """Errors are always private; otherwise the member's choice, else the config default."""
         if not reply.ok:
@@ -258,13 +267,11 @@ class Dk2Cog(
     async def _answer(self, interaction: discord.Interaction[Any], request: Request) -> None:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         key = (request.command, tuple(sorted(request.options.items())), request.private)
-        reply, embeds = self._answers.get(kb, key, lambda: _build(kb, request))
+        reply, embeds, first_body = self._answers.get(kb, key, lambda: self._build(kb, request))
         private = self.is_private(request, reply)
-        first, *rest = embeds
-        if private:
-            await interaction.response.send_message(embed=first, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=first, view=pin_view())
+        rest = embeds[1:]
+        # The first answer's body was built when the reply was (see bot.discord_layer.prebuilt).
+        await send_prebuilt(interaction, first_body)
         for embed in rest:
             if private:
                 await interaction.followup.send(embed=embed, ephemeral=True)
@@ -286,11 +293,7 @@ class Dk2Cog(
                 log.exception("on_answer hook failed (ref %s)", new_ref())
 
 
-def _build(kb: KnowledgeBase, request: Request) -> tuple[Reply, tuple[discord.Embed, ...]]:
-    """The reply to `request` and the embeds it is sent as (several pages for topics)."""
-    reply = run(kb, request)
-    embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
-    return reply, tuple(embeds)
+_Answer = tuple[Reply, tuple[discord.Embed, ...], MultipartParameters]
 
 
 def _suggest(kb: KnowledgeBase, partial: str) -> tuple[app_commands.Choice[str], ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -148,6 +149,9 @@ async def run_endpoint(
             )
             if listening is not None:
                 listening(port)
+            # Everything loaded so far (knowledge, discord.py, the caches' first entries) lives
+            # as long as the process: keep the garbage collector from walking it again and again.
+            gc.freeze()
             await stop.wait()
             log.info("stopping: finishing answers in progress")
         finally:
