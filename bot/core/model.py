@@ -1,77 +1,263 @@
-"""The knowledge base as plain, immutable values, built by `bot.core.loader`."""
+"""The knowledge files' shapes, declared once: each model validates a file and is what the
+code reads. `bot.core.loader` validates the files with them and `bot.core.checks` adds the
+rules that span files; `python -m bot schema` turns them into JSON Schemas for editors.
+
+A text is trimmed of repeated whitespace (YAML's folded `>-` blocks read as one line), names
+people type (aliases, unit spellings) are lowercased, numbers that feed arithmetic are exact
+decimals, and band ranges are intervals.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, Protocol, Self, get_args
 
-from bot.core.interval import Interval
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from bot.core.interval import Interval, IntervalError
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    id: str
-    name: str
-    citation: str
-    facts: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cited:
-    """A piece of text and where it comes from: article quotes and/or reference ids."""
-
-    text: str
-    section: str | None = None
-    quotes: tuple[str, ...] = ()
-    refs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    id: str
-    title: str
-    group: str
-    aliases: tuple[str, ...]
-    keywords: tuple[str, ...]
-    short: str
-    long: str
-    kind: str  # "article" or "reference"
-    source: Cited
-    related: tuple[str, ...]
+Group = Literal[
+    "Basics",
+    "How calcium is handled",
+    "Health effects",
+    "Taking them",
+    "Safety",
+    "Reference figures",
+]
+BandKind = Literal["dose", "k2", "level"]
+Pairing = Literal["not-specific", "optional", "recommended", "not-a-fix"]
+TOPIC_GROUPS: tuple[str, ...] = get_args(Group)
+BAND_KINDS: tuple[str, ...] = get_args(BandKind)
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+BAND_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+INTERVAL_PATTERN = r"^\s*[\[(]\s*[^,\s]+\s*,\s*[^,\s]+\s*[\])]\s*$"
 
 
-@dataclass(frozen=True, slots=True)
-class Caution:
-    id: str
-    text: str
-    refs: tuple[str, ...]
-    quotes: tuple[str, ...] = ()
+def _squash(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
-    id: str
-    range: Interval
-    label: str
-    gauge: str
-    colour: int
-    article: Cited
-    references: tuple[Cited, ...]
-    k2: Cited | None
-    k2_pairing: str | None
-    cautions: tuple[str, ...]
-    topics: tuple[str, ...]
+def _number(value: object) -> object:
+    """YAML numbers only: "40" in quotes or `true` is a mistake, not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("number", "must be a number")
+    return Decimal(str(value)) if isinstance(value, float) else value
 
 
-@dataclass(frozen=True, slots=True)
-class BandTable:
-    kind: str
-    title: str
-    unit: str
-    domain: Interval
-    bands: tuple[Band, ...]
+def _interval(value: object) -> Interval:
+    if not isinstance(value, str):
+        raise PydanticCustomError("interval", 'must be an interval such as "[1, 2)"')
+    try:
+        return Interval.parse(value)
+    except IntervalError as exc:
+        raise PydanticCustomError("interval", "{problem}", {"problem": str(exc)}) from exc
+
+
+def _colour(value: object) -> int:
+    if not isinstance(value, str) or len(value) != 7 or value[0] != "#":
+        raise PydanticCustomError(
+            "colour", 'colour {value} must be like "#27ae60"', {"value": repr(value)}
+        )
+    try:
+        return int(value[1:], 16)
+    except ValueError:
+        raise PydanticCustomError(
+            "colour", 'colour {value} must be like "#27ae60"', {"value": repr(value)}
+        ) from None
+
+
+Text = Annotated[str, BeforeValidator(_squash), StringConstraints(min_length=1)]
+Prose = Annotated[Text, Field(max_length=1000)]
+Lower = Annotated[Text, AfterValidator(str.lower)]
+Texts = tuple[Text, ...]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Positive = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=0),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
+Count = Annotated[int, Field(strict=True, ge=1)]
+IntervalText = Annotated[
+    Interval,
+    PlainValidator(_interval),
+    WithJsonSchema({"type": "string", "pattern": INTERVAL_PATTERN, "examples": ["[1000, 2000)"]}),
+]
+Colour = Annotated[
+    int, PlainValidator(_colour), WithJsonSchema({"type": "string", "pattern": COLOUR_PATTERN})
+]
+
+
+class Model(BaseModel):
+    """Every knowledge mapping: immutable, and an unknown key is an error, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cited(Protocol):
+    """A text and where it comes from: an article section and quotes, and/or source ids."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def section(self) -> str | None: ...
+    @property
+    def quotes(self) -> tuple[str, ...]: ...
+    @property
+    def refs(self) -> tuple[str, ...]: ...
+
+
+# -- sources.yaml ------------------------------------------------------------------------------
+
+
+class Source(Model):
+    id: Id
+    name: Prose
+    citation: Prose
+    facts: Texts = Field(description="the figures taken from this source, word for word")
+
+
+class SourcesFile(Model):
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+# -- topics/<id>.yaml --------------------------------------------------------------------------
+
+
+class TopicSource(Model):
+    kind: Literal["article", "reference"]
+    section: Text | None = Field(None, description="a heading of article.md")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
+    refs: tuple[Text, ...] = Field((), description="ids from sources.yaml")
+
+    @property
+    def text(self) -> str:
+        return ""
+
+    @model_validator(mode="after")
+    def _cites_its_kind(self) -> Self:
+        if self.kind == "article" and (self.section is None or not self.quotes):
+            raise PydanticCustomError(
+                "article_topic", "an article topic needs 'section' and at least one quote"
+            )
+        if self.kind == "reference" and not self.refs:
+            raise PydanticCustomError("reference_topic", "a reference topic must name its 'refs'")
+        return self
+
+
+class Topic(Model):
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; the file is named <id>.yaml")
+    title: Annotated[Text, Field(max_length=100)]
+    group: Group
+    aliases: tuple[Lower, ...] = Field(description="other names a member may type")
+    keywords: tuple[Lower, ...] = Field((), description="words that point a question here")
+    short: Annotated[Text, Field(max_length=400)]
+    long: Annotated[Text, Field(max_length=1500)]
+    source: TopicSource
+    related: tuple[Text, ...] = Field(description="ids of other topics")
+    examples: tuple[Text, ...] = Field((), description="questions members ask that this answers")
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+
+# -- cautions.yaml -----------------------------------------------------------------------------
+
+
+class Caution(Model):
+    id: Id
+    text: Prose
+    refs: tuple[Text, ...]
+    quotes: Texts = ()
+
+    @property
+    def section(self) -> None:
+        return None
+
+
+class CautionsFile(Model):
+    cautions: tuple[Caution, ...]
+
+
+# -- bands/<kind>.yaml -------------------------------------------------------------------------
+
+
+class ArticleText(Model):
+    section: Text
+    text: Prose
+    quotes: Texts
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return ()
+
+
+class Reference(Model):
+    text: Prose
+    refs: tuple[Text, ...] = Field(min_length=1)
+
+    @property
+    def section(self) -> None:
+        return None
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        return ()
+
+
+class K2Advice(Model):
+    text: Prose
+    quotes: Texts
+    pairing: Pairing
+
+    @property
+    def section(self) -> None:
+        return None
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return ("article",) if self.quotes else ()
+
+
+class Band(Model):
+    id: Annotated[str, StringConstraints(pattern=BAND_ID_PATTERN)]
+    range: IntervalText
+    label: Annotated[Text, Field(max_length=120)]
+    gauge: Annotated[Text, Field(max_length=20)]
+    colour: Colour
+    article: ArticleText
+    references: tuple[Reference, ...]
+    k2: K2Advice | None = None
+    cautions: tuple[Text, ...] = Field(description="ids from cautions.yaml")
+    topics: tuple[Text, ...] = Field((), description="ids of topics")
+
+    @property
+    def k2_pairing(self) -> str | None:
+        return self.k2.pairing if self.k2 else None
+
+
+class BandTable(Model):
+    kind: BandKind
+    title: Annotated[Text, Field(max_length=100)]
+    unit: Annotated[Text, Field(max_length=20)]
+    domain: IntervalText
+    bands: tuple[Band, ...] = Field(min_length=1, description="in order, tiling the domain")
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:
@@ -83,51 +269,118 @@ class BandTable:
         return next((band for band in self.bands if band.id == band_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    names: tuple[str, ...]
-    # One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
-    # "1 ng/mL = 2.496 nmol/L".
-    factor: Decimal
-    sources: tuple[str, ...] = ()
-    divisor: Decimal = Decimal(1)
+# -- units.yaml --------------------------------------------------------------------------------
+
+
+class Unit(Model):
+    """One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
+    "1 ng/mL = 2.496 nmol/L". A unit gives one of the two."""
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    factor: Positive = Decimal(1)
+    divisor: Positive = Decimal(1)
+    sources: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_ratio(self) -> Self:
+        if ("factor" in self.model_fields_set) == ("divisor" in self.model_fields_set):
+            raise PydanticCustomError("factor", "give exactly one of 'factor' or 'divisor'")
+        return self
 
     def to_base(self, number: Decimal) -> Decimal:
         return number * self.factor / self.divisor
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
-    names: tuple[str, ...]
-    days: int
+class Period(Model):
+    names: tuple[Lower, ...] = Field(min_length=1)
+    days: Count
 
 
-@dataclass(frozen=True, slots=True)
-class Units:
-    d_units: tuple[Unit, ...]
-    d_base: str
-    d_max_daily: Decimal
-    d_fillers: tuple[str, ...]
-    k2_units: tuple[Unit, ...]
-    k2_base: str
-    k2_max_daily: Decimal
-    k2_fillers: tuple[str, ...]
+class DoseUnits(Model):
+    base_unit: Annotated[Text, Field(max_length=20)]
+    units: tuple[Unit, ...]
+    fillers: tuple[Lower, ...] = ()
+    max_daily: Positive
+
+
+class LevelUnits(Model):
+    base_unit: Annotated[Text, Field(max_length=20)]
+    units: tuple[Unit, ...]
+    max_ng_ml: Positive
+    nmol_hint_above: Positive
+
+
+class Units(Model):
+    vitamin_d: DoseUnits
+    k2: DoseUnits
     periods: tuple[Period, ...]
-    level_units: tuple[Unit, ...]
-    level_base: str
-    level_max: Decimal
-    nmol_hint_above: Decimal
-    max_input_chars: int
+    level: LevelUnits
+    max_input_chars: Count
+
+    # The flat names the code reads.
+
+    @property
+    def d_units(self) -> tuple[Unit, ...]:
+        return self.vitamin_d.units
+
+    @property
+    def d_base(self) -> str:
+        return self.vitamin_d.base_unit
+
+    @property
+    def d_max_daily(self) -> Decimal:
+        return self.vitamin_d.max_daily
+
+    @property
+    def d_fillers(self) -> tuple[str, ...]:
+        return self.vitamin_d.fillers
+
+    @property
+    def k2_units(self) -> tuple[Unit, ...]:
+        return self.k2.units
+
+    @property
+    def k2_base(self) -> str:
+        return self.k2.base_unit
+
+    @property
+    def k2_max_daily(self) -> Decimal:
+        return self.k2.max_daily
+
+    @property
+    def k2_fillers(self) -> tuple[str, ...]:
+        return self.k2.fillers
+
+    @property
+    def level_units(self) -> tuple[Unit, ...]:
+        return self.level.units
+
+    @property
+    def level_base(self) -> str:
+        return self.level.base_unit
+
+    @property
+    def level_max(self) -> Decimal:
+        return self.level.max_ng_ml
+
+    @property
+    def nmol_hint_above(self) -> Decimal:
+        return self.level.nmol_hint_above
 
 
-@dataclass(frozen=True, slots=True)
-class SearchSettings:
-    stopwords: frozenset[str]
-    word_similarity: float
-    alias_similarity: float
-    min_question_score: float
-    min_margin: float
-    max_suggestions: int
+# -- search.yaml -------------------------------------------------------------------------------
+
+
+class SearchSettings(Model):
+    stopwords: frozenset[Lower]
+    word_similarity: Annotated[Number, Field(gt=0)]
+    alias_similarity: Annotated[Number, Field(gt=0)]
+    min_question_score: Annotated[Number, Field(gt=0)]
+    min_margin: Number
+    max_suggestions: Annotated[int, Field(strict=True, ge=1, le=25)]
+
+
+# -- messages.yaml: its model is built from bot.core.message_keys ------------------------------
 
 
 @dataclass(frozen=True, slots=True)
