@@ -86,6 +86,12 @@ Lower = Annotated[Text, AfterValidator(str.lower)]
 Texts = tuple[Text, ...]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Ratio = Annotated[
+    float,
+    BeforeValidator(_number),
+    Field(gt=0),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
 Positive = Annotated[
     Decimal,
     BeforeValidator(_number),
@@ -272,9 +278,17 @@ class BandTable(Model):
 # -- units.yaml --------------------------------------------------------------------------------
 
 
+def _one_of_factor_divisor(schema: dict[str, Any]) -> None:
+    for key in ("factor", "divisor"):
+        del schema["properties"][key]["default"]
+    schema["oneOf"] = [{"required": ["factor"]}, {"required": ["divisor"]}]
+
+
 class Unit(Model):
     """One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
     "1 ng/mL = 2.496 nmol/L". A unit gives one of the two."""
+
+    model_config = ConfigDict(json_schema_extra=_one_of_factor_divisor)
 
     names: tuple[Lower, ...] = Field(min_length=1)
     factor: Positive = Decimal(1)
@@ -372,10 +386,13 @@ class Units(Model):
 
 
 class SearchSettings(Model):
-    stopwords: frozenset[Lower]
-    word_similarity: Annotated[Number, Field(gt=0)]
-    alias_similarity: Annotated[Number, Field(gt=0)]
-    min_question_score: Annotated[Number, Field(gt=0)]
+    # A word listed twice is harmless, so the schema doesn't ask for unique items either.
+    stopwords: Annotated[
+        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
+    ]
+    word_similarity: Ratio
+    alias_similarity: Ratio
+    min_question_score: Ratio
     min_margin: Number
     max_suggestions: Annotated[int, Field(strict=True, ge=1, le=25)]
 
