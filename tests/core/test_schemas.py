@@ -63,7 +63,9 @@ def test_schema_names_its_outputs() -> None:
 def test_every_knowledge_file_names_its_schema_and_is_valid(relative: str) -> None:
     path = KNOWLEDGE / relative
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first == modeline(relative)
+    assert first == modeline(relative), (
+        f"make this the first line of {relative}: {modeline(relative)}"
+    )
     schema_path = (path.parent / first.split("$schema=", 1)[1]).resolve()
     assert schema_path == (KNOWLEDGE / "schema" / f"{kind_of(relative)}.schema.json").resolve()
     errors = [e.message for e in _validator(relative).iter_errors(_data(path))]
