@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from bot.core.interval import coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS
-from bot.core.model import BandTable, Caution, Cited, DoseUnits, LevelUnits, Source, Topic, Units
+from bot.core.model import BandTable, Caution, Cited, Source, Topic, Units
 from bot.core.yamlfile import line_at
 
 Loc = tuple[str | int, ...]
@@ -68,49 +67,37 @@ def sections(article: str) -> tuple[str, ...]:
     return tuple(match.group(1) for match in _HEADING.finditer(article))
 
 
-@dataclass
 class Checker:
-    """The cross-file rules, given the article and whatever else validated."""
+    """The cross-file rules, given the article and whatever else validated (None: broken)."""
 
-    article: str
-    sources: Mapping[str, Source] | None  # None: sources.yaml itself is broken
-    topic_ids: set[str] | None = None
-    caution_ids: set[str] | None = None
-    _facts: dict[str, set[str]] = field(default_factory=dict)
+    def __init__(self, article: str, sources: Mapping[str, Source] | None) -> None:
+        self.sources = sources
+        self.flat_article = " ".join(article.split())
+        self.headings = frozenset(sections(article))
+        self.article_numbers = numbers(article)
+        self.source_numbers = {
+            ref: numbers(" ".join((source.name, source.citation, *source.facts)))
+            for ref, source in (sources or {}).items()
+        }
+        self.topic_ids: set[str] | None = None
+        self.caution_ids: set[str] | None = None
 
-    @cached_property
-    def flat_article(self) -> str:
-        return " ".join(self.article.split())
-
-    @cached_property
-    def headings(self) -> frozenset[str]:
-        return frozenset(sections(self.article))
-
-    @cached_property
-    def article_numbers(self) -> set[str]:
-        return numbers(self.article)
-
-    def source_numbers(self, ref: str) -> set[str]:
-        if ref not in self._facts:
-            source = self.sources.get(ref) if self.sources else None
-            text = " ".join((source.name, source.citation, *source.facts)) if source else ""
-            self._facts[ref] = numbers(text)
-        return self._facts[ref]
-
-    def cited(self, file: File, loc: Loc, item: Cited, *, must_cite: bool = True) -> None:
-        """The section, quotes and refs an item names exist (and it names one)."""
+    def cited(
+        self, file: File, loc: Loc, item: Cited, what: str, *, must_cite: bool = True
+    ) -> None:
+        """The section, quotes and refs an item names exist, and its text's figures in them."""
         if item.section is not None and item.section not in self.headings:
-            file.problem(
-                (*loc, "section"), f"section {item.section!r} is not a heading of article.md"
-            )
+            message = f"section {item.section!r} is not a heading of article.md"
+            file.problem((*loc, "section"), message)
         for index, quote in enumerate(item.quotes):
             if quote not in self.flat_article:
-                file.problem(
-                    (*loc, "quotes", index), f"quote not found verbatim in article.md: {quote!r}"
-                )
+                message = f"quote not found verbatim in article.md: {quote!r}"
+                file.problem((*loc, "quotes", index), message)
         self.refs(file, (*loc, "refs"), item.refs)
         if must_cite and not (item.quotes or item.refs or item.section):
-            file.problem(loc, "names no source (give quotes, section or refs)")
+            file.problem(loc, f"{what} names no source (give quotes, section or refs)")
+        if item.text:
+            self.figures(file, (*loc, "text"), item.text, item, what)
 
     def refs(self, file: File, loc: Loc, refs: Iterable[str]) -> None:
         for index, ref in enumerate(refs):
@@ -120,27 +107,21 @@ class Checker:
 
     def figures(self, file: File, loc: Loc, text: str, item: Cited, what: str) -> None:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
-        found = numbers(text)
-        if not found:
-            return
+        if self.sources is None:
+            return  # which figures a source holds is unknown until sources.yaml is fixed
         allowed: set[str] = set()
         if item.quotes or item.section or "article" in item.refs:
             allowed |= self.article_numbers
         for ref in item.refs:
-            allowed |= self.source_numbers(ref)
-        invented = sorted(found - allowed, key=Decimal)
+            allowed |= self.source_numbers.get(ref, set())
+        invented = sorted(numbers(text) - allowed, key=Decimal)
         if invented:
-            file.problem(
-                loc, f"{what} uses {', '.join(invented)}, which no source it cites contains"
-            )
+            message = f"{what} uses {', '.join(invented)}, which no source it cites contains"
+            file.problem(loc, message)
 
-    def check_sources(self, file: File, sources: Iterable[Source]) -> None:
-        seen: set[str] = set()
-        for index, source in enumerate(sources):
-            if source.id in seen:
-                file.problem(("sources", index), f"duplicate source id {source.id!r}")
-            seen.add(source.id)
-        if "article" not in seen:
+    def check_sources(self, file: File, sources: tuple[Source, ...]) -> None:
+        unique(file, "sources", [source.id for source in sources], "source id")
+        if not any(source.id == "article" for source in sources):
             file.problem((), "sources.yaml must define the 'article' source")
 
     def check_topic(self, file: File, topic: Topic) -> None:
@@ -148,14 +129,11 @@ class Checker:
             file.problem(("id",), f"topic {topic.id!r} must live in {topic.id}.yaml")
         source = topic.source
         if source.kind == "reference" and "article" in source.refs:
-            file.problem(
-                ("source", "refs"),
-                "a reference topic cites the article with 'section' and 'quotes', not refs",
-            )
-        self.cited(file, ("source",), source)
-        for key in ("short", "long"):
-            text = getattr(topic, key)
-            self.figures(file, (key,), text, source, f"topic {topic.id!r} {key}")
+            message = "a reference topic cites the article with 'section' and 'quotes', not refs"
+            file.problem(("source", "refs"), message)
+        self.cited(file, ("source",), source, f"topic {topic.id!r}")
+        self.figures(file, ("short",), topic.short, source, f"topic {topic.id!r} short")
+        self.figures(file, ("long",), topic.long, source, f"topic {topic.id!r} long")
         for index, other in enumerate(topic.related):
             if other == topic.id:
                 file.problem(("related", index), "a topic can't be related to itself")
@@ -163,45 +141,30 @@ class Checker:
                 message = f"related topic {other!r} of {topic.id!r} does not exist"
                 file.problem(("related", index), message)
 
-    def check_cautions(self, file: File, cautions: Iterable[Caution]) -> None:
-        seen: set[str] = set()
+    def check_cautions(self, file: File, cautions: tuple[Caution, ...]) -> None:
+        unique(file, "cautions", [caution.id for caution in cautions], "caution id")
         for index, caution in enumerate(cautions):
-            loc: Loc = ("cautions", index)
-            if caution.id in seen:
-                file.problem(loc, f"duplicate caution id {caution.id!r}")
-            seen.add(caution.id)
-            self.cited(file, loc, caution)
-            self.figures(file, (*loc, "text"), caution.text, caution, f"caution {caution.id!r}")
+            self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
 
     def check_bands(self, file: File, kind: str, table: BandTable) -> None:
         if table.kind != kind:
             file.problem(("kind",), f"kind must be {kind!r} in bands/{kind}.yaml")
-        seen: set[str] = set()
         for index, band in enumerate(table.bands):
             loc: Loc = ("bands", index)
             what = f"{kind} band {band.id!r}"
-            if band.id in seen:
-                file.problem(loc, f"duplicate band id {band.id!r}")
-            seen.add(band.id)
-            self.cited(file, (*loc, "article"), band.article)
-            text_loc: Loc = (*loc, "article", "text")
-            self.figures(file, text_loc, band.article.text, band.article, f"{what} article text")
+            self.cited(file, (*loc, "article"), band.article, f"{what} article text")
             for number, reference in enumerate(band.references):
-                ref_loc: Loc = (*loc, "references", number)
                 if "article" in reference.refs:
-                    file.problem(ref_loc, "reference figures must not cite the article")
-                self.cited(file, ref_loc, reference)
-                self.figures(
-                    file, (*ref_loc, "text"), reference.text, reference, f"{what} reference"
-                )
+                    message = "reference figures must not cite the article"
+                    file.problem((*loc, "references", number), message)
+                self.cited(file, (*loc, "references", number), reference, f"{what} reference")
             if band.k2 is not None:
-                self.cited(file, (*loc, "k2"), band.k2, must_cite=False)
-                self.figures(file, (*loc, "k2", "text"), band.k2.text, band.k2, f"{what} K2 advice")
+                self.cited(file, (*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
             elif kind == "dose":
                 file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
             self.known(file, (*loc, "cautions"), band.cautions, self.caution_ids, "caution")
             self.known(file, (*loc, "topics"), band.topics, self.topic_ids, "topic")
-        if len(seen) == len(table.bands):
+        if unique(file, "bands", [band.id for band in table.bands], "band id"):
             for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
                 file.problem(("bands",), message)
 
@@ -212,13 +175,8 @@ class Checker:
                 file.problem((*loc, index), f"unknown {what} {item!r}")
 
     def check_units(self, file: File, units: Units) -> None:
-        kinds: dict[str, DoseUnits | LevelUnits] = {
-            "vitamin_d": units.vitamin_d,
-            "k2": units.k2,
-            "level": units.level,
-        }
-        for key, kind in kinds.items():
-            for index, unit in enumerate(kind.units):
+        for key in ("vitamin_d", "k2", "level"):
+            for index, unit in enumerate(getattr(units, key).units):
                 self.refs(file, (key, "units", index, "sources"), unit.sources)
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
@@ -249,14 +207,22 @@ class Checker:
                 file.problem(loc, f"message {key!r} states a figure; figures belong in bands")
 
 
+def unique(file: File, key: str, ids: list[str], what: str) -> bool:
+    """Whether every id in the list at `key` is unique; a repeat is reported where it is."""
+    for index, item in enumerate(ids):
+        if item in ids[:index]:
+            file.problem((key, index), f"duplicate {what} {item!r}")
+    return len(set(ids)) == len(ids)
+
+
 def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dict[str, str]:
     """Every id and alias names one topic; a clash is reported in both topics' files."""
     owner: dict[str, str] = {topic_id: topic_id for topic_id in topics}
-    for topic in topics.values():
+    for topic_id, topic in topics.items():
         for alias in topic.aliases:
-            other = owner.setdefault(alias, topic.id)
-            if other != topic.id:
-                for this, that in ((topic.id, other), (other, topic.id)):
+            other = owner.setdefault(alias, topic_id)
+            if other != topic_id:
+                for this, that in ((topic_id, other), (other, topic_id)):
                     message = f"alias {alias!r} names both {this!r} and {that!r}"
                     files[this].problem(("aliases",), message)
     return owner

@@ -22,9 +22,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.core.checks import Checker, File, Problem, check_aliases, sections
-from bot.core.message_keys import MessagesFile
+from bot.core.message_keys import MessagesFile, templates_of
 from bot.core.model import (
     BAND_KINDS,
+    PATTERN_NAMES,
     BandTable,
     CautionsFile,
     KnowledgeBase,
@@ -40,12 +41,20 @@ __all__ = ["LoadResult", "LoaderFn", "Problem", "default_knowledge_path", "load_
 
 M = TypeVar("M", bound=BaseModel)
 _KNOWLEDGE_SUFFIXES = (".yaml", ".md")
-_PATTERNS = {
-    r"^[a-z0-9][a-z0-9-]*$": "lowercase a-z, 0-9 and '-'",
-    r"^[a-z][a-z0-9_]*$": "lowercase a-z, 0-9 and '_', starting with a letter",
+# What a curator is told for each kind of pydantic error, by its type.
+_SAYS = {
+    "missing": "missing required key {key!r}",
+    "string_type": "{what} must be text",
+    "string_too_short": "{what} must be non-empty text",
+    "string_pattern_mismatch": "{what} is {value!r}; it must be {pattern}",
+    "literal_error": "{what} is {value!r}; it must be one of: {expected}",
+    "greater_than": "{what} must be more than {gt}",
+    "greater_than_equal": "{what} must be at least {ge}",
+    "less_than_equal": "{what} must be at most {le}",
+    **dict.fromkeys(("tuple_type", "list_type", "frozen_set_type"), "{what} must be a list"),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "{what} must be a whole number"),
+    **dict.fromkeys(("model_type", "dict_type"), "{what} must be a mapping (key: value lines)"),
 }
-_LIST_TYPES = {"tuple_type", "list_type", "frozen_set_type", "set_type"}
-_MAPPING_TYPES = {"model_type", "dict_type", "model_attributes_type"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +75,12 @@ def _where(loc: tuple[str | int, ...]) -> str:
     return repr(loc[-1])
 
 
-def _model_at(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> type[BaseModel] | None:
-    """The model that validates the mapping at `loc`, to list the keys it allows."""
-    for part in loc:
-        if isinstance(part, str) and model is not None:
-            info = model.model_fields.get(part)
-            model = _inner(info.annotation) if info else None
-    return model
+def _allowed(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> list[str]:
+    """The keys the mapping at `loc` allows, from the model that validates it."""
+    for part in (part for part in loc if isinstance(part, str)):
+        info = model.model_fields.get(part) if model else None
+        model = _inner(info.annotation) if info else None
+    return sorted(model.model_fields) if model else []
 
 
 def _inner(annotation: Any) -> type[BaseModel] | None:
@@ -87,39 +95,23 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     """A pydantic error in the curator's words: which key, what is wrong, what to write."""
     loc, kind, value = error["loc"], error["type"], error["input"]
     ctx: dict[str, Any] = error.get("ctx") or {}
-    what = _where(loc)
-    if kind == "missing":
-        return f"missing required key {loc[-1]!r}"
+    key, what = (loc[-1] if loc else ""), _where(loc)
     if kind == "extra_forbidden":
-        inner = _model_at(model, loc[:-1])
-        allowed = sorted(inner.model_fields) if inner else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        allowed = _allowed(model, loc[:-1])
+        close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown key {loc[-1]!r}{hint} (allowed: {', '.join(allowed)})"
-    if kind in {"too_long", "string_too_long"} and isinstance(value, str):
+        return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
+    if kind in {"too_long", "too_short"} and isinstance(value, str):
+        if kind == "too_short":
+            return f"{what} must be non-empty text"
         return f"{what} is {len(value)} characters; at most {ctx['max_length']}"
-    if kind in {"too_short", "string_too_short"}:
-        return (
-            f"{what} must be non-empty text"
-            if isinstance(value, str)
-            else f"{what} must list at least one entry"
+    if kind == "too_short":
+        return f"{what} must list at least {ctx['min_length']} entry"
+    if kind in _SAYS:
+        pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
+        return _SAYS[kind].format_map(
+            {**ctx, "key": key, "what": what, "value": value, "pattern": pattern}
         )
-    if kind == "string_pattern_mismatch":
-        return f"{what} is {value!r}; it must be {_PATTERNS.get(ctx['pattern'], ctx['pattern'])}"
-    if kind == "literal_error":
-        return f"{what} is {value!r}; it must be one of: {ctx['expected']}"
-    if kind == "string_type":
-        return f"{what} must be text"
-    if kind in _LIST_TYPES:
-        return f"{what} must be a list"
-    if kind in _MAPPING_TYPES:
-        return f"{what} must be a mapping (key: value lines)"
-    if kind.startswith("int_"):
-        return f"{what} must be a whole number"
-    if kind in {"greater_than", "greater_than_equal", "less_than_equal"}:
-        bound = {"greater_than": "more than", "greater_than_equal": "at least"}
-        limit = ctx.get("gt", ctx.get("ge", ctx.get("le")))
-        return f"{what} must be {bound.get(kind, 'at most')} {limit}"
     message = error["msg"]
     return f"{what} {message}" if message.startswith("must") else message
 
@@ -186,18 +178,10 @@ class _Snapshot:
             return file, None
 
 
-def _flatten(node: BaseModel, prefix: str = "") -> dict[str, str]:
-    templates: dict[str, str] = {}
-    for key in type(node).model_fields:
-        value = getattr(node, key)
-        if isinstance(value, BaseModel):
-            templates.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            templates[f"{prefix}{key}"] = value
-    return templates
-
-
-def _load(root: Path) -> LoadResult:
+def load_knowledge(root: Path) -> LoadResult:
+    """Load and validate the knowledge base at `root`; never raises for bad content."""
+    if not root.is_dir():
+        return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
     snap = _Snapshot(root)
     article = snap.text("article.md") or ""
     if snap.files.get("article.md") and not sections(article):
@@ -212,22 +196,17 @@ def _load(root: Path) -> LoadResult:
     topic_names = [n for n in names if n.endswith(".yaml")]
     if not topic_names:
         snap.problems.append(Problem(root / "topics", 0, "no topic files (topics/*.yaml)"))
+    # Topics by file name: a topic whose id differs is reported, so none can hide another,
+    # and a broken one still exists for the others' `related`.
     topics: dict[str, Topic] = {}
     topic_files: dict[str, File] = {}
-    # A topic whose file is broken still exists for the others' `related`, under its file name.
     checker.topic_ids = {Path(name).stem for name in topic_names}
     for name in topic_names:
         file, topic = snap.read(name, Topic)
-        if topic is None:
-            continue
-        if topic.id in topics:
-            file.problem(("id",), f"duplicate topic id {topic.id!r}")
-            continue
-        topics[topic.id] = topic
-        topic_files[topic.id] = file
-        checker.topic_ids.add(topic.id)
-    for topic_id, topic in topics.items():
-        checker.check_topic(topic_files[topic_id], topic)
+        if topic is not None:
+            topics[file.path.stem], topic_files[file.path.stem] = topic, file
+    for stem, topic in topics.items():
+        checker.check_topic(topic_files[stem], topic)
     aliases = check_aliases(topic_files, topics)
 
     cautions_file, cautions = snap.read("cautions.yaml", CautionsFile)
@@ -244,7 +223,7 @@ def _load(root: Path) -> LoadResult:
     if units:
         checker.check_units(units_file, units)
     messages_file, messages = snap.read("messages.yaml", MessagesFile)
-    templates = _flatten(messages) if messages else {}
+    templates = templates_of(messages) if messages else {}
     checker.check_messages(messages_file, templates)
     _, search = snap.read("search.yaml", SearchSettings)
 
@@ -265,13 +244,6 @@ def _load(root: Path) -> LoadResult:
         aliases=aliases,
     )
     return LoadResult(knowledge, ())
-
-
-def load_knowledge(root: Path) -> LoadResult:
-    """Load and validate the knowledge base at `root`; never raises for bad content."""
-    if not root.is_dir():
-        return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
-    return _load(root)
 
 
 def default_knowledge_path() -> Path:

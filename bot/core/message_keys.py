@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from bot.core.model import Model, Text
 
@@ -152,3 +152,15 @@ def _tree() -> dict[str, Any]:
 
 
 MessagesFile = _model("Messages", _tree())
+
+
+def templates_of(messages: BaseModel, prefix: str = "") -> dict[str, str]:
+    """A validated messages.yaml as templates by dotted key ("errors.too_long")."""
+    templates: dict[str, str] = {}
+    for key in type(messages).model_fields:
+        value = getattr(messages, key)
+        if isinstance(value, BaseModel):
+            templates.update(templates_of(value, f"{prefix}{key}."))
+        else:
+            templates[f"{prefix}{key}"] = value
+    return templates

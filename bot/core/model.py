@@ -44,6 +44,10 @@ BAND_KINDS: tuple[str, ...] = get_args(BandKind)
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 BAND_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+PATTERN_NAMES = {
+    ID_PATTERN: "lowercase a-z, 0-9 and '-'",
+    BAND_ID_PATTERN: "lowercase a-z, 0-9 and '_', starting with a letter",
+}
 INTERVAL_PATTERN = r"^\s*[\[(]\s*[^,\s]+\s*,\s*[^,\s]+\s*[\])]\s*$"
 
 
