@@ -43,9 +43,7 @@ M = TypeVar("M", bound=BaseModel)
 _KNOWLEDGE_SUFFIXES = (".yaml", ".md")
 # What a curator is told for each kind of pydantic error, by its type.
 _SAYS = {
-    "missing": "missing required key {key!r}",
     "string_type": "{what} must be text",
-    "string_too_short": "{what} must be non-empty text",
     "string_pattern_mismatch": "{what} is {value!r}; it must be {pattern}",
     "literal_error": "{what} is {value!r}; it must be one of: {expected}",
     "greater_than": "{what} must be more than {gt}",
@@ -96,22 +94,22 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     loc, kind, value = error["loc"], error["type"], error["input"]
     ctx: dict[str, Any] = error.get("ctx") or {}
     key, what = (loc[-1] if loc else ""), _where(loc)
+    if kind == "missing":
+        return f"missing required key {key!r}" + (f" in {_where(loc[:-1])}" if loc[:-1] else "")
     if kind == "extra_forbidden":
         allowed = _allowed(model, loc[:-1])
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
-    if kind in {"too_long", "too_short"} and isinstance(value, str):
-        if kind == "too_short":
-            return f"{what} must be non-empty text"
-        return f"{what} is {len(value)} characters; at most {ctx['max_length']}"
+    if kind in {"too_long", "string_too_long"} and isinstance(value, str):
+        return f"{what} is {len(' '.join(value.split()))} characters; at most {ctx['max_length']}"
+    if kind in {"too_short", "string_too_short"} and isinstance(value, str):
+        return f"{what} must be non-empty text"
     if kind == "too_short":
         return f"{what} must list at least {ctx['min_length']} entry"
     if kind in _SAYS:
         pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
-        return _SAYS[kind].format_map(
-            {**ctx, "key": key, "what": what, "value": value, "pattern": pattern}
-        )
+        return _SAYS[kind].format_map({**ctx, "what": what, "value": value, "pattern": pattern})
     message = error["msg"]
     return f"{what} {message}" if message.startswith("must") else message
 

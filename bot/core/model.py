@@ -9,6 +9,8 @@ decimals, and band ranges are intervals.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -27,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.core.interval import Interval, IntervalError
+from bot.core.interval import INTERVAL, Interval, IntervalError
 
 Group = Literal[
     "Basics",
@@ -48,7 +50,6 @@ PATTERN_NAMES = {
     ID_PATTERN: "lowercase a-z, 0-9 and '-'",
     BAND_ID_PATTERN: "lowercase a-z, 0-9 and '_', starting with a letter",
 }
-INTERVAL_PATTERN = r"^\s*[\[(]\s*[^,\s]+\s*,\s*[^,\s]+\s*[\])]\s*$"
 
 
 def _squash(value: object) -> object:
@@ -59,6 +60,8 @@ def _number(value: object) -> object:
     """YAML numbers only: "40" in quotes or `true` is a mistake, not a number."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise PydanticCustomError("number", "must be a number")
+    if not math.isfinite(value):
+        raise PydanticCustomError("number", "must be a finite number")
     return Decimal(str(value)) if isinstance(value, float) else value
 
 
@@ -72,16 +75,10 @@ def _interval(value: object) -> Interval:
 
 
 def _colour(value: object) -> int:
-    if not isinstance(value, str) or len(value) != 7 or value[0] != "#":
-        raise PydanticCustomError(
-            "colour", 'colour {value} must be like "#27ae60"', {"value": repr(value)}
-        )
-    try:
-        return int(value[1:], 16)
-    except ValueError:
-        raise PydanticCustomError(
-            "colour", 'colour {value} must be like "#27ae60"', {"value": repr(value)}
-        ) from None
+    if not isinstance(value, str) or not re.fullmatch(COLOUR_PATTERN, value):
+        message = 'colour {value} must be like "#27ae60"'
+        raise PydanticCustomError("colour", message, {"value": repr(value)})
+    return int(value[1:], 16)
 
 
 Text = Annotated[str, BeforeValidator(_squash), StringConstraints(min_length=1)]
@@ -106,7 +103,7 @@ Count = Annotated[int, Field(strict=True, ge=1)]
 IntervalText = Annotated[
     Interval,
     PlainValidator(_interval),
-    WithJsonSchema({"type": "string", "pattern": INTERVAL_PATTERN, "examples": ["[1000, 2000)"]}),
+    WithJsonSchema({"type": "string", "pattern": INTERVAL.pattern, "examples": ["[1000, 2000)"]}),
 ]
 Colour = Annotated[
     int, PlainValidator(_colour), WithJsonSchema({"type": "string", "pattern": COLOUR_PATTERN})
@@ -136,10 +133,12 @@ class Cited(Protocol):
 
 
 class Source(Model):
-    id: Id
-    name: Prose
-    citation: Prose
-    facts: Texts = Field(description="the figures taken from this source, word for word")
+    """A source a reply may name."""
+
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; `article` is the source article")
+    name: Prose = Field(description="how replies name it, e.g. IOM 2011")
+    citation: Prose = Field(description="the full reference")
+    facts: Texts = Field(description="the figures taken from it, word for word; may be []")
 
 
 class SourcesFile(Model):
@@ -150,10 +149,12 @@ class SourcesFile(Model):
 
 
 class TopicSource(Model):
+    """Where a topic's answer comes from: the article (section and quotes) or references."""
+
     kind: Literal["article", "reference"]
     section: Text | None = Field(None, description="a heading of article.md")
     quotes: Texts = Field((), description="each found verbatim in article.md")
-    refs: tuple[Text, ...] = Field((), description="ids from sources.yaml")
+    refs: Texts = Field((), description="ids from sources.yaml (reference topics)")
 
     @property
     def text(self) -> str:
@@ -162,25 +163,26 @@ class TopicSource(Model):
     @model_validator(mode="after")
     def _cites_its_kind(self) -> Self:
         if self.kind == "article" and (self.section is None or not self.quotes):
-            raise PydanticCustomError(
-                "article_topic", "an article topic needs 'section' and at least one quote"
-            )
+            message = "an article topic needs 'section' and at least one quote"
+            raise PydanticCustomError("article_topic", message)
         if self.kind == "reference" and not self.refs:
             raise PydanticCustomError("reference_topic", "a reference topic must name its 'refs'")
         return self
 
 
 class Topic(Model):
+    """One curated topic, answered by /dk2 explain."""
+
     id: Id = Field(description="lowercase a-z, 0-9 and '-'; the file is named <id>.yaml")
-    title: Annotated[Text, Field(max_length=100)]
-    group: Group
-    aliases: tuple[Lower, ...] = Field(description="other names a member may type")
+    title: Text = Field(max_length=100)
+    group: Group = Field(description="/dk2 topics lists topics under their group")
+    aliases: tuple[Lower, ...] = Field(description="other names a member may type; unique")
     keywords: tuple[Lower, ...] = Field((), description="words that point a question here")
-    short: Annotated[Text, Field(max_length=400)]
-    long: Annotated[Text, Field(max_length=1500)]
+    short: Text = Field(max_length=400, description="fits one chat reply")
+    long: Text = Field(max_length=1500, description="the fuller answer")
     source: TopicSource
-    related: tuple[Text, ...] = Field(description="ids of other topics")
-    examples: tuple[Text, ...] = Field((), description="questions members ask that this answers")
+    related: Texts = Field(description="ids of other topics")
+    examples: Texts = Field((), description="questions members ask that this topic answers")
 
     @property
     def kind(self) -> str:
@@ -191,10 +193,12 @@ class Topic(Model):
 
 
 class Caution(Model):
-    id: Id
+    """A caution band replies attach; its figures must stand in its sources."""
+
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; bands list these ids")
     text: Prose
-    refs: tuple[Text, ...]
-    quotes: Texts = ()
+    refs: Texts = Field(description="ids from sources.yaml")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
 
     @property
     def section(self) -> None:
@@ -209,9 +213,11 @@ class CautionsFile(Model):
 
 
 class ArticleText(Model):
-    section: Text
+    """What the article says about a band; the text's figures must stand in the article."""
+
+    section: Text = Field(description="a heading of article.md")
     text: Prose
-    quotes: Texts
+    quotes: Texts = Field(description="each found verbatim in article.md")
 
     @property
     def refs(self) -> tuple[str, ...]:
@@ -219,8 +225,10 @@ class ArticleText(Model):
 
 
 class Reference(Model):
+    """A published figure, labelled as not the article's."""
+
     text: Prose
-    refs: tuple[Text, ...] = Field(min_length=1)
+    refs: Texts = Field(min_length=1, description="ids from sources.yaml, never article")
 
     @property
     def section(self) -> None:
@@ -232,8 +240,10 @@ class Reference(Model):
 
 
 class K2Advice(Model):
+    """The K2 pairing advice of a dose band; with no quote it may state no figure."""
+
     text: Prose
-    quotes: Texts
+    quotes: Texts = Field(description="each found verbatim in article.md")
     pairing: Pairing
 
     @property
@@ -246,16 +256,18 @@ class K2Advice(Model):
 
 
 class Band(Model):
-    id: Annotated[str, StringConstraints(pattern=BAND_ID_PATTERN)]
-    range: IntervalText
-    label: Annotated[Text, Field(max_length=120)]
-    gauge: Annotated[Text, Field(max_length=20)]
-    colour: Colour
+    """One band of a table: where a value sits, and what the sources say about it."""
+
+    id: str = Field(pattern=BAND_ID_PATTERN)
+    range: IntervalText = Field(description="[ ] include the edge, ( ) exclude it; inf")
+    label: Text = Field(max_length=120)
+    gauge: Text = Field(max_length=20, description="the word on the reply's gauge")
+    colour: Colour = Field(description='the reply\'s colour, like "#27ae60"')
     article: ArticleText
     references: tuple[Reference, ...]
-    k2: K2Advice | None = None
-    cautions: tuple[Text, ...] = Field(description="ids from cautions.yaml")
-    topics: tuple[Text, ...] = Field((), description="ids of topics")
+    k2: K2Advice | None = Field(None, description="required in dose bands")
+    cautions: Texts = Field(description="ids from cautions.yaml")
+    topics: Texts = Field((), description="ids of topics the reply points to")
 
     @property
     def k2_pairing(self) -> str | None:
@@ -263,11 +275,13 @@ class Band(Model):
 
 
 class BandTable(Model):
-    kind: BandKind
-    title: Annotated[Text, Field(max_length=100)]
-    unit: Annotated[Text, Field(max_length=20)]
-    domain: IntervalText
-    bands: tuple[Band, ...] = Field(min_length=1, description="in order, tiling the domain")
+    """A band table for /dk2 dose or /dk2 level: bands that tile the domain exactly."""
+
+    kind: BandKind = Field(description="the same as the file name")
+    title: Text = Field(max_length=100)
+    unit: Text = Field(max_length=20)
+    domain: IntervalText = Field(description="every value dk2 can place")
+    bands: tuple[Band, ...] = Field(min_length=1, description="in order, lowest first")
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:

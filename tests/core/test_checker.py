@@ -303,7 +303,13 @@ def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
     _break(knowledge_copy, "bands/k2.yaml", 'colour: "#95a5a6"', "colour: 95a5a6")
     _break(knowledge_copy, "units.yaml", "max_input_chars: 200", "max_input_chars: lots")
     _break(knowledge_copy, "search.yaml", "max_suggestions: 3", "max_suggestions: 30")
+    _break(knowledge_copy, "topics/rda.yaml", "title: ", "title: " + "Very " * 20)
+    _break(knowledge_copy, "sources.yaml", "name: IOM 2011", "name: '  '")
     messages = [p.message for p in load_knowledge(knowledge_copy).problems]
+    assert any(
+        m.startswith("'title' is 1") and m.endswith("characters; at most 100") for m in messages
+    )
+    assert "'name' must be non-empty text" in messages
     assert any(
         m.startswith("'group' is 'Calcium'; it must be one of: 'Basics', ") for m in messages
     )

@@ -64,6 +64,41 @@ def test_any_edit_is_loaded_or_reported_with_its_line(
     assert result.ok != bool(result.problems)
     for problem in result.problems:
         assert problem.path.is_relative_to(root), problem
-        assert problem.message.strip(), problem
+        # In dk2's words ("'title' must be text"), never pydantic's ("Input should be ...").
+        assert problem.message[0].islower() or problem.message[0] == "'", problem
         if problem.path.is_file():  # the YAML parser may name the empty line after the last
             assert 0 <= problem.line <= len(lines) + 1, problem
+
+
+@given(file=st.sampled_from(FILES), data=st.data(), value=VALUES)
+@settings(max_examples=150, deadline=None)
+def test_any_value_at_any_key_is_loaded_or_reported_in_dk2s_words(
+    root: Path, file: str, data: st.DataObject, value: object
+) -> None:
+    """Every key, however deep, can get any value: each kind of error has a clear message."""
+    path = root / file
+    original = path.read_text(encoding="utf-8")
+    document = yaml.safe_load(original)
+    node = document
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        key = data.draw(st.sampled_from(keys)) if keys else None
+        child = node[key] if key is not None else None
+        if (
+            key is None
+            or not isinstance(child, dict | list)
+            or not child
+            or data.draw(st.booleans())
+        ):
+            break
+        node = child
+    if key is not None:
+        node[key] = value
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        result = load_knowledge(root)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert result.ok != bool(result.problems)
+    for problem in result.problems:
+        assert problem.message[0].islower() or problem.message[0] == "'", problem
