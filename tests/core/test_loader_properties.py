@@ -45,7 +45,7 @@ def _flow(value: object) -> str:
     value=VALUES,
     junk=st.none() | st.text(max_size=40),
 )
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_any_edit_is_loaded_or_reported_with_its_line(
     root: Path, file: str, where: int, value: object, junk: str | None
 ) -> None:
@@ -71,7 +71,7 @@ def test_any_edit_is_loaded_or_reported_with_its_line(
 
 
 @given(file=st.sampled_from(FILES), data=st.data(), value=VALUES)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_any_value_at_any_key_is_loaded_or_reported_in_dk2s_words(
     root: Path, file: str, data: st.DataObject, value: object
 ) -> None:
