@@ -108,3 +108,14 @@ def test_a_schema_valid_file_can_still_break_a_rule_across_files(knowledge_copy:
     assert [(p.path, p.message) for p in problems] == [
         (path, "related topic 'vitamin-k3' of 'mgp' does not exist")
     ]
+
+
+def test_a_topic_may_list_example_questions(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "topics" / "mgp.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "examples:\n  - what does  MGP do\n  - mgp and arteries\n", "utf-8")
+    assert list(_validator("topics/mgp.yaml", knowledge_copy).iter_errors(_data(path))) == []
+    loaded = load_knowledge(knowledge_copy).knowledge
+    assert loaded is not None
+    assert loaded.topics["mgp"].examples == ("what does MGP do", "mgp and arteries")
+    assert loaded.topics["vitamin-d"].examples == ()
