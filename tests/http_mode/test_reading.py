@@ -1,0 +1,111 @@
+"""Property tests for what the endpoint reads before anything else: signatures and bodies."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nacl.signing import SigningKey
+
+from bot.http.declared import DeclaredCommands
+from bot.http.incoming import Incoming, Malformed, Option, parse_interaction
+from bot.http.verify import SignatureCheck
+
+KEY = SigningKey.generate()
+CHECK = SignatureCheck(KEY.verify_key.encode().hex())
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "id",
+                    "token",
+                    "application_id",
+                    "data",
+                    "member",
+                    "user",
+                    "options",
+                    "name",
+                    "value",
+                    "focused",
+                    "custom_id",
+                    "roles",
+                    "permissions",
+                    "guild_id",
+                    "message",
+                ]
+            )
+            | st.text(max_size=5),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=JSON)
+def test_any_json_is_read_as_an_interaction_or_refused_with_a_reason(payload: object) -> None:
+    result = parse_interaction(payload)
+    assert isinstance(result, Incoming | Malformed)
+    if isinstance(result, Malformed):
+        assert result.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=300), signature=st.text(max_size=140), timestamp=st.text(max_size=12)
+)
+def test_only_a_real_recent_signature_passes(body: bytes, signature: str, timestamp: str) -> None:
+    assert CHECK.problem(signature, timestamp, body) is not None
+    now = str(int(time.time()))
+    good = KEY.sign(now.encode() + body).signature.hex()
+    assert CHECK.problem(good, now, body) is None
+    assert CHECK.problem(good, now, body + b"x") == "bad signature"
+
+
+DECLARED = DeclaredCommands(
+    [
+        {
+            "name": "dk2",
+            "type": 1,
+            "options": [
+                {
+                    "type": 1,
+                    "name": "stats",
+                    "options": [{"type": 4, "name": "days", "min_value": 1, "max_value": 365}],
+                },
+                {
+                    "type": 1,
+                    "name": "dose",
+                    "options": [
+                        {"type": 3, "name": "amount", "required": True},
+                        {"type": 5, "name": "private"},
+                    ],
+                },
+            ],
+        }
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=JSON, kind=st.integers(min_value=1, max_value=11))
+def test_an_option_passes_only_with_its_declared_type_and_range(value: object, kind: int) -> None:
+    problems = DECLARED.problems(("dk2", "stats"), 1, [Option("days", kind, value)], partial=False)
+    fits = kind == 4 and type(value) is int and 1 <= value <= 365
+    assert (problems == []) == fits, json.dumps(value)
+
+
+def test_a_missing_required_option_or_unknown_command_is_a_problem() -> None:
+    assert DECLARED.problems(("dk2", "dose"), 1, [], partial=False)
+    assert DECLARED.problems(("dk2", "dose"), 1, [], partial=True) == []
+    assert DECLARED.problems(("dk2", "nope"), 1, [], partial=False)
+    assert DECLARED.problems(("dk2", "dose"), 2, [Option("amount", 3, "1")], partial=False)
