@@ -183,7 +183,12 @@ def row(result: Result, base: Result) -> str:
 
 
 async def main(
-    count: int, concurrency: int, validate: bool, workers: list[int], rounds: int
+    count: int,
+    concurrency: int,
+    validate: bool,
+    workers: list[int],
+    rounds: int,
+    bots: frozenset[str] = frozenset({"bare", "gateway", "endpoint", "http"}),
 ) -> int:
     items = plan(count, seed=42)
     mix = {kind: sum(1 for k, _ in items if k == kind) for kind, _ in MIX}
@@ -205,34 +210,37 @@ async def main(
             for round_number in range(rounds):
                 folder = workdir / f"round-{round_number}"
                 folder.mkdir()
-                results.append(
-                    await measure(
-                        "bare discord.py",
-                        bare_bot,
-                        fake,
-                        folder,
-                        items,
-                        members,
-                        concurrency,
-                        env={"BARE_ANSWER": "small"},
+                if "bare" in bots:
+                    results.append(
+                        await measure(
+                            "bare discord.py",
+                            bare_bot,
+                            fake,
+                            folder,
+                            items,
+                            members,
+                            concurrency,
+                            env={"BARE_ANSWER": "small"},
+                        )
                     )
-                )
-                results.append(
-                    await measure(
-                        "dk2 gateway",
-                        ("-m", "bot", "run"),
-                        fake,
-                        folder,
-                        items,
-                        members,
-                        concurrency,
-                        env={"DK2_COOLDOWN_RATE": "1000"},
+                if "gateway" in bots:
+                    results.append(
+                        await measure(
+                            "dk2 gateway",
+                            ("-m", "bot", "run"),
+                            fake,
+                            folder,
+                            items,
+                            members,
+                            concurrency,
+                            env={"DK2_COOLDOWN_RATE": "1000"},
+                        )
                     )
-                )
-                results.append(
-                    await measure_http(None, fake, folder, items, members, concurrency, False)
-                )
-                for n in workers:
+                if "endpoint" in bots:
+                    results.append(
+                        await measure_http(None, fake, folder, items, members, concurrency, False)
+                    )
+                for n in workers if "http" in bots else []:
                     results.append(
                         await measure_http(n, fake, folder, items, members, concurrency, validate)
                     )
@@ -241,7 +249,7 @@ async def main(
         kept = best.get(result.label)
         if kept is None or result.bot_cpu_s < kept.bot_cpu_s:
             best[result.label] = result
-    base = best["bare discord.py"]
+    base = best.get("bare discord.py") or next(iter(best.values()))
     print(
         f"best of {rounds} round(s) by CPU per interaction\n"
         f"{'bot':<22} {'answered':>11} {'throughput':>10} {'p50':>10} {'p99':>10} "
@@ -263,6 +271,12 @@ if __name__ == "__main__":
     parser.add_argument("--spec", action="store_true", help="validate every body (slower)")
     parser.add_argument("--workers", default="1,2,4", help="HTTP worker counts, e.g. 1,2,4")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every bot in turn")
+    parser.add_argument(
+        "--bots",
+        default="bare,gateway,endpoint,http",
+        help="which to run: bare (discord.py), gateway (dk2), endpoint (bare aiohttp), http (dk2)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
-    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts, args.rounds)))
+    bots = frozenset(b.strip() for b in args.bots.split(","))
+    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts, args.rounds, bots)))

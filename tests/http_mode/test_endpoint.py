@@ -184,14 +184,16 @@ async def test_every_synced_command_is_answered(endpoint: Endpoint) -> None:
     declared = DeclaredCommands(definitions)
     samples = {"amount": "1000", "value": "30", "term": "k2", "days": 7}
     user = endpoint.people.role_moderator
+    assert declared.paths  # the /dk2 group's subcommands, and any other command synced
     for path in declared.paths:
-        assert path[0] == "dk2"
-        leaf = next(o for o in definitions[0]["options"] if o["name"] == path[1])
+        assert len(path) == 2, path  # every dk2 command so far is a subcommand of a group
+        group = next(c for c in definitions if c["name"] == path[0])
+        leaf = next(o for o in group["options"] if o["name"] == path[1])
         options = {
             o["name"]: samples[o["name"]] for o in leaf.get("options", []) if o.get("required")
         }
         delivery = await endpoint.post(
-            endpoint.fake.slash_subcommand("dk2", path[1], options, user=user)
+            endpoint.fake.slash_subcommand(path[0], path[1], options, user=user)
         )
         assert delivery.status == 200 and delivery.type in (4, 5), path
         assert delivery.embed.get("title") != kb().messages.get("failure.title"), path
