@@ -28,8 +28,10 @@ from bot.discord_layer.texts import messages_of
 __all__ = [
     "CUSTOM_ID_PREFIX",
     "PIN_LIMIT",
+    "PIN_TEMPLATE",
     "PinAction",
     "PinButton",
+    "pin_click",
     "pin_view",
 ]
 
@@ -43,6 +45,9 @@ PinAction = Literal["pin", "unpin"]
 
 PIN_LIMIT: Final = 250  # Discord's pins per channel (it was 50 until 2026)
 
+# The custom ids dk2's button carries; anything else is out of date (see `intake`).
+PIN_TEMPLATE: Final = re.compile(r"dk2:pin:(?P<action>pin|unpin)")
+
 
 def _private(messages: Messages, key: str, **values: str) -> discord.Embed:
     """The private embed for one way a click can end (`pin.<key>` in messages.yaml)."""
@@ -51,7 +56,7 @@ def _private(messages: Messages, key: str, **values: str) -> discord.Embed:
 
 class PinButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.compile(r"dk2:pin:(?P<action>pin|unpin)"),
+    template=PIN_TEMPLATE,
 ):
     """📌 Pin (or Unpin) the answer this button sits on; moderators only."""
 
@@ -76,13 +81,18 @@ class PinButton(
         return cls("unpin" if match["action"] == "unpin" else "pin")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            settings = getattr(interaction.client, "settings", None)
-            if not isinstance(settings, Settings):
-                raise RuntimeError("the Pin button needs a client with dk2 settings")
-            await toggle_pin(interaction, self.action, settings)
-        except Exception as exc:
-            await report_failure(interaction, exc)
+        await pin_click(interaction, self.action)
+
+
+async def pin_click(interaction: discord.Interaction[Any], action: PinAction) -> None:
+    """One click on a Pin (or Unpin) button; any failure is logged with a ref and told."""
+    try:
+        settings = getattr(interaction.client, "settings", None)
+        if not isinstance(settings, Settings):
+            raise RuntimeError("the Pin button needs a client with dk2 settings")
+        await toggle_pin(interaction, action, settings)
+    except Exception as exc:
+        await report_failure(interaction, exc)
 
 
 _VIEWS: dict[PinAction, tuple[asyncio.AbstractEventLoop, discord.ui.View]] = {}
@@ -128,6 +138,14 @@ async def toggle_pin(
     if not may_pin(interaction, settings):
         log.info("%s refused: not a moderator (%s)", action, where)
         await send_private(interaction, _private(messages, "not_moderator"))
+        return
+    me = interaction.client.user
+    if me is None or message.author.id != me.id:
+        # A forged click can name any message; dk2 pins only what it wrote itself.
+        log.warning(
+            "%s refused: not a dk2 message, author %s (%s)", action, message.author.id, where
+        )
+        await send_private(interaction, _private(messages, "not_dk2"))
         return
     if action == "pin" and message.pinned:
         log.info("pin: already pinned (%s)", where)

@@ -61,8 +61,10 @@ __all__ = [
     "People",
     "Stopped",
     "add_people",
+    "answered_once",
     "bot_environment",
     "button_ids",
+    "callback_statuses",
     "dk2_session",
     "embed_text",
     "peak_memory_kib",
@@ -435,3 +437,30 @@ async def dk2_session(
                 with contextlib.suppress(TimeoutError):
                     await bot.stop()
             await bot.kill()
+
+
+# -- the rule: every interaction gets exactly one response within Discord's 3 seconds ---------
+
+RESPONSE_DEADLINE = 3.0  # Discord's window for the first response
+
+
+def callback_statuses(fake: FakeDiscord, interaction_id: int) -> list[int]:
+    """What the fake answered to each callback dk2 sent for the interaction, in order."""
+    route = rf"/interactions/{interaction_id}/[^/]+/callback"
+    return [r.status for r in fake.requests.matching("POST", route)]
+
+
+async def answered_once(
+    fake: FakeDiscord, handle: InteractionHandle, *, settle: float = 0.2
+) -> InteractionCallback:
+    """Assert that dk2 answered ``handle`` exactly once, accepted, inside 3 s; the callback.
+
+    ``settle`` is how long to keep watching for a second (wrong) callback.
+    """
+    callback = await handle.response(timeout=CALLBACK_TIMEOUT)
+    assert callback.accepted, callback
+    assert callback.elapsed <= RESPONSE_DEADLINE, f"answered after {callback.elapsed:.2f} s"
+    await asyncio.sleep(settle)
+    statuses = callback_statuses(fake, handle.id)
+    assert len(statuses) == 1, f"{len(statuses)} callbacks for one interaction: {statuses}"
+    return callback
