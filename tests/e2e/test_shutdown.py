@@ -8,8 +8,6 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.harness import (
     PIN_ID,
     UNPIN_ID,
