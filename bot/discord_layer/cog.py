@@ -240,8 +240,10 @@ class Dk2Cog(
     # -- replying ----------------------------------------------------------------------------
 
     def is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private; otherwise the member's choice, else the config default."""
-        if not reply.ok:
+        """Errors are always private, and so is a reply quoting what the member typed with no
+        curated answer (else anyone could make dk2 post text of their choosing); otherwise
+        the member's choice, else the config default."""
+        if not reply.ok or reply.data.get("private") is True:
             return True
         if request.private is not None:
             return request.private

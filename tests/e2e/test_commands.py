@@ -97,10 +97,28 @@ async def test_explain_quotes_the_curated_answer(dk2: Dk2Session) -> None:
     assert answer.embeds[0]["title"] == "Matrix Gla protein (MGP)"
 
 
-async def test_explain_without_an_answer_says_so_and_points_to_topics(dk2: Dk2Session) -> None:
+async def test_explain_without_an_answer_says_so_privately(dk2: Dk2Session) -> None:
     handle = await dk2.command("explain", {"term": "zzqqxx"})
-    text = embed_text(public_answer(handle.original))
+    message = handle.original
+    assert message is not None and message.ephemeral  # only the asker sees their own words
+    assert button_ids(message) == []  # nothing to pin
+    text = embed_text(message)
     assert "no curated answer for “zzqqxx”" in text and "/dk2 topics" in text
+
+
+async def test_text_typed_into_explain_is_never_posted_publicly_or_raw(dk2: Dk2Session) -> None:
+    """Anyone could make dk2 say 200 characters of their choosing in a channel; the echo
+    also carried bidi overrides, NUL and ESC."""
+    typed = "zz \u202ebuy now\u202c \x00\x1b[31m **free** @everyone [link](http://x)"
+    handle = await dk2.command("explain", {"term": typed})
+    message = handle.original
+    assert message is not None and message.ephemeral
+    assert button_ids(message) == []
+    text = embed_text(message)
+    for bad in ("\u202e", "\u202c", "\x00", "\x1b", "**free**", "[link]("):
+        assert bad not in text
+    assert "@everyone" not in text.replace("\\@everyone", "")  # only escaped: plain text
+    assert "buy now" in text
 
 
 async def test_topics_lists_everything_in_one_or_more_messages(dk2: Dk2Session) -> None:
