@@ -165,6 +165,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "pins.untitled": "",
         "pins.more": "count",
         "pins.cannot_read": "",
+        "pins.no_server": "",
         "failure.title": "",
         "failure.text": "ref",
         "failure.outdated_title": "",

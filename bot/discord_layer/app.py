@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+import aiohttp
 import discord
 import discord.gateway
 import discord.http
@@ -157,6 +158,16 @@ class Dk2Bot(commands.Bot):
             self.user.id if self.user else "?",
             len(self.guilds),
         )
+
+
+# What a network that doesn't reach Discord raises (refused, no route, DNS, timeouts).
+UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+def unreachable(exc: BaseException) -> str:
+    """One line for an API that can't be reached, naming where dk2 tried."""
+    detail = str(exc) or type(exc).__name__
+    return f"can't reach Discord at {discord.http.Route.BASE} ({detail}); check the network"
 
 
 def _make_parent(path: Path) -> None:
@@ -301,6 +312,9 @@ async def serve(
         except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
             log.error("lost Discord: %s", exc)
             return EXIT_FAILED
+        except UNREACHABLE as exc:
+            log.error(unreachable(exc))
+            return EXIT_FAILED
         finally:
             await _close(bot, connect)
             log.info("dk2 stopped")
@@ -367,6 +381,9 @@ def sync_once(
             return EXIT_FAILED
         except discord.HTTPException as exc:
             print(f"dk2: sync failed: Discord said {exc.status}: {exc.text}", file=err)
+            return EXIT_FAILED
+        except UNREACHABLE as exc:
+            print(f"dk2: {unreachable(exc)}", file=err)
             return EXIT_FAILED
         finally:
             await bot.close()

@@ -200,6 +200,11 @@ class Dk2Cog(
         messages = self.holder.current.messages
         channel = interaction.channel
         me = interaction.client.user
+        if interaction.guild_id is None:
+            await send_private(
+                interaction, error_embed(messages.get("pins.title"), messages.get("pins.no_server"))
+            )
+            return
         if not isinstance(channel, discord.abc.Messageable) or me is None:
             await send_private(
                 interaction, error_embed(messages.get("pins.title"), messages.get("pins.none"))
@@ -212,7 +217,7 @@ class Dk2Cog(
                 if message.author.id == me.id:
                     title = message.embeds[0].title if message.embeds else None
                     found.append((title or message.content, message.jump_url))
-        except discord.Forbidden as exc:
+        except discord.HTTPException as exc:
             log.info("/dk2 pins: can't read pins in channel %s (%s)", interaction.channel_id, exc)
             embed = error_embed(messages.get("pins.title"), messages.get("pins.cannot_read"))
             await interaction.followup.send(embed=embed, ephemeral=True)
