@@ -306,7 +306,7 @@ class _Loader:
         self.sources: dict[str, Source] = {}
         # Every file is read once, up front: what is validated, what is loaded and what the
         # version hash covers are the same bytes, even while a curator is still saving.
-        self.files = _read_files(root)
+        self.files = _read_files(root, self.problems)
         self.alias_lines: dict[str, int] = {}
 
     # -- helpers ----------------------------------------------------------------------------
@@ -889,11 +889,21 @@ class _Loader:
 _KNOWLEDGE_SUFFIXES = (".yaml", ".md")
 
 
-def _read_files(root: Path) -> dict[str, bytes]:
-    """Every knowledge file under `root` by its relative path, read once."""
+def _read_files(root: Path, problems: list[Problem]) -> dict[str, bytes]:
+    """Every knowledge file under `root` by its relative path, read once.
+
+    A symlink whose target lies outside `root` is refused (a problem, not read): the
+    knowledge folder is what curators review, and nothing outside it is published.
+    """
     files: dict[str, bytes] = {}
+    inside = root.resolve()
     for path in sorted(root.rglob("*")):
         if path.suffix in _KNOWLEDGE_SUFFIXES and path.is_file():
+            if not path.resolve().is_relative_to(inside):
+                problems.append(
+                    Problem(path, 1, "a symlink to a file outside the knowledge folder; not read")
+                )
+                continue
             try:
                 files[path.relative_to(root).as_posix()] = path.read_bytes()
             except OSError:
