@@ -28,6 +28,7 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
 from bot.core.reply import Reply
 from bot.core.watch import watch_knowledge
+from bot.discord_layer.admin_cog import Dk2AdminCog
 from bot.discord_layer.cog import AnswerHook, Dk2Cog
 from bot.discord_layer.errors import CooldownStore, Dk2Tree
 from bot.discord_layer.intake import Intake
@@ -119,6 +120,7 @@ class Dk2Bot(commands.Bot):
             self.usage.start()
             hook = _both(usage_recorder(self.usage), self.on_answer)
         await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=hook, usage=self.usage))
+        await self.add_cog(Dk2AdminCog(self.holder, self.settings, usage=self.usage))
         # Pin clicks, including on answers sent before a restart, are routed by `self.intake`
         # from the button's custom_id alone.
         if self.settings.watch_knowledge and self._watcher is None:

@@ -121,7 +121,7 @@ class _FailureLog:
 
 
 class UsageStore:
-    """The usage log behind `/dk2 stats`, safe to share with a second dk2 process.
+    """The usage log behind `/dk2-admin stats`, safe to share with a second dk2 process.
 
     Construct it (never fails), `start()` it, `await record(event)` after each answer,
     `await summary(days, guild_id)` for moderators and `await close()` at shutdown; or use

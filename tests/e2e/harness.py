@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.discord_layer.helpers import button_ids, embed_text
+from tests.discord_layer.helpers import button_ids, embed_text, group_of
 from tests.fakediscord import FakeDiscord, InteractionCallback, InteractionHandle, Message, User
 from tests.fakediscord.permissions import PIN_MESSAGES
 
@@ -367,9 +367,10 @@ class Dk2Session:
         user: User | None = None,
         timeout: float = CALLBACK_TIMEOUT,
     ) -> InteractionHandle:
-        """``/dk2 <subcommand> ...`` typed by ``user`` (default: a fresh plain member)."""
+        """``/dk2 <subcommand> ...`` (``/dk2-admin`` for reload and stats) typed by ``user``
+        (default: a fresh plain member)."""
         payload = self.fake.slash_subcommand(
-            "dk2", subcommand, options, user=user or self.new_member()
+            group_of(subcommand), subcommand, options, user=user or self.new_member()
         )
         return await self.dispatch(payload, timeout=timeout)
 
