@@ -196,9 +196,8 @@ class Intake:
             )
         except Exception as exc:
             ref = new_ref()
-            log.warning(
-                "discord.py can't read %s: %r (ref %s)", _describe(data), exc, ref, exc_info=exc
-            )
+            log.warning("discord.py can't read %s: %r (ref %s)", _describe(data), exc, ref)
+            log.debug("where discord.py failed (ref %s)", ref, exc_info=exc)
             self._apologise(data, ref)
             return
         if self.draining:

@@ -36,10 +36,22 @@ def _accepts(option_type: discord.AppCommandOptionType, value: object) -> bool:
     return True  # users, channels, roles, attachments: ids that discord.py resolves itself
 
 
+class _Unreadable(ValueError):
+    """Options that are not a list of objects, as no Discord client sends them."""
+
+
+def _options(value: object) -> Sequence[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(o, Mapping) for o in value):
+        raise _Unreadable(f"options are {type(value).__name__}, not a list of objects")
+    return value
+
+
 def _leaf_options(data: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
-    options: Sequence[Mapping[str, Any]] = data.get("options") or []
+    options = _options(data.get("options"))
     while options and options[0].get("type") in (_SUB_COMMAND, _SUB_COMMAND_GROUP):
-        options = options[0].get("options") or []
+        options = _options(options[0].get("options"))
     return options
 
 
@@ -56,7 +68,11 @@ def option_problems(interaction: discord.Interaction[Any]) -> list[str]:
         return []
     params = {param.display_name: param for param in command.parameters}
     problems: list[str] = []
-    for option in _leaf_options(interaction.data or {}):
+    try:
+        leaves = _leaf_options(interaction.data or {})
+    except _Unreadable as exc:
+        return [str(exc)]
+    for option in leaves:
         name = str(option.get("name"))
         param = params.get(name)
         if param is None:
@@ -93,7 +109,11 @@ def out_of_range(interaction: discord.Interaction[Any]) -> OutOfRange | None:
     if not isinstance(command, app_commands.Command):
         return None
     params = {param.display_name: param for param in command.parameters}
-    for option in _leaf_options(interaction.data or {}):
+    try:
+        leaves = _leaf_options(interaction.data or {})
+    except _Unreadable:
+        return None  # option_problems has said so
+    for option in leaves:
         param = params.get(str(option.get("name")))
         value = option.get("value")
         if param is None or not isinstance(value, int | float) or isinstance(value, bool):
@@ -115,7 +135,10 @@ def focused_without_suggestions(interaction: discord.Interaction[Any]) -> bool:
     command = interaction.command
     if not isinstance(command, app_commands.Command):
         return False
-    focused = [o for o in _leaf_options(interaction.data or {}) if o.get("focused")]
+    try:
+        focused = [o for o in _leaf_options(interaction.data or {}) if o.get("focused")]
+    except _Unreadable:
+        return True
     if len(focused) != 1:
         return True
     params = {param.display_name: param for param in command.parameters}
