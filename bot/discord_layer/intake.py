@@ -87,7 +87,12 @@ def _snowflake(value: object) -> bool:
         return False
     if isinstance(value, int):
         return 0 < value < _SNOWFLAKE_MAX
-    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
+    return (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isdigit()
+        and 0 < int(value[:21]) < _SNOWFLAKE_MAX
+    )
 
 
 def payload_problem(data: object) -> str | None:

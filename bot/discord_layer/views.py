@@ -1,9 +1,10 @@
 """The Pin / Unpin button on public answers, working across restarts.
 
-The button is a `DynamicItem`: its state lives in its `custom_id` (`dk2:pin:pin` or
-`dk2:pin:unpin`) and the message it acts on is the one it is attached to, so a click on an
-answer posted before a restart is still understood. The class is registered once with
-`bot.add_dynamic_items(PinButton)`.
+The button's state lives in its `custom_id` (`dk2:pin:pin` or `dk2:pin:unpin`) and the
+message it acts on is the one it is attached to, so a click on an answer posted before a
+restart is still understood. Clicks are routed here by dk2's intake (`intake.Intake`),
+which matches the custom_id against `PIN_TEMPLATE` and calls `pin_click`; any other id is
+"out of date". Only messages dk2 wrote are pinned.
 
 Every click is checked at that moment: the member must be allowed to pin in that channel
 (`permissions.may_pin`). Every outcome is logged, and every failure is explained privately.
@@ -101,7 +102,7 @@ _VIEWS: dict[PinAction, tuple[asyncio.AbstractEventLoop, discord.ui.View]] = {}
 def pin_view(action: PinAction = "pin") -> discord.ui.View:
     """The view a public answer is sent with: one Pin (or Unpin) button.
 
-    Clicks reach `PinButton` through the dynamic-item registry (matched by custom_id), so
+    Clicks reach `pin_click` through dk2's intake (matched by custom_id), so
     the view needs no bookkeeping in discord.py's view store. One view per action, stopped
     so discord.py skips that bookkeeping on every send, serves every answer; building a
     view per answer was a measurable share of dk2's time per interaction under load.
