@@ -205,3 +205,5 @@ async def toggle_pin(
             exc.code,
             where,
         )
+    except Exception as exc:  # the connection closing under it: the pin still stands
+        log.warning("%s done but the button wasn't updated: %r (%s)", action, exc, where)
