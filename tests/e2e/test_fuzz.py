@@ -36,6 +36,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 CASES = int(os.environ.get("DK2_FUZZ_CASES", "300"))
 SEED = int(os.environ.get("DK2_FUZZ_SEED", "11"))
 IN_FLIGHT = 20  # dispatched together, as a busy server would
+TIME_LIMIT_S = 120 + CASES * 0.5  # generous: 300 cases take well under a minute
 MANAGE_GUILD = 1 << 5
 # What discord.py prints for an error nobody handled.
 UNHANDLED = ("Task exception was never retrieved", "Ignoring exception", "Unclosed")
@@ -106,7 +107,9 @@ async def test_every_generated_interaction_is_answered_once_and_dk2_lives(
     assert len(cases) >= min(CASES, 300)
     failures: list[str] = []
     answered = 0
+    deadline = time.monotonic() + TIME_LIMIT_S
     for at in range(0, len(cases), IN_FLIGHT):
+        assert time.monotonic() < deadline, f"fuzzing took over {TIME_LIMIT_S:.0f} s"
         batch = [await send(dk2, p) for p in cases[at : at + IN_FLIGHT]]
         for payload, handle in batch:
             if not answerable(payload):
