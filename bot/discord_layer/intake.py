@@ -218,7 +218,10 @@ class Intake:
             self.inflight.spawn(_component(interaction, data["data"]), "dk2-component")
         else:
             self.inflight.spawn(_out_of_date(interaction), "dk2-out-of-date")
-        self.client.dispatch("interaction", interaction)
+        try:  # discord.py's own event, for listeners; the handler above already answers
+            self.client.dispatch("interaction", interaction)
+        except Exception:
+            log.exception("an on_interaction listener failed for interaction %s", interaction.id)
 
     def _apologise(self, data: Any, ref: str) -> None:
         """Answer a payload dk2 couldn't read: privately, with the ref from the log."""

@@ -26,6 +26,8 @@ Building blocks, for a scenario that needs its own process or world:
   the work directory) via :meth:`~BotProcess.log`, :meth:`~BotProcess.mark`,
   :meth:`~BotProcess.wait_for_log` and :meth:`~BotProcess.log_problems`.
 - :func:`dk2_session` starts a fake, the people and a bot together and always cleans up.
+- :func:`answered_once` asserts dk2's rule for one interaction: exactly one response,
+  accepted by Discord, within its 3 seconds.
 
 Every wait here is bounded; every process started here is killed in a ``finally``.
 """
