@@ -1,4 +1,4 @@
-"""What members ask: every answer recorded in a real SQLite file, /dk2 stats for moderators,
+"""What members ask: every answer recorded in a real SQLite file, /dk2-admin stats for moderators,
 retention, and a database that can't be written never stopping an answer."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Curation end to end: the real dk2 process (`python -m bot run`) on a copy of knowledge/,
-with its usage log, asked for /dk2 reload, /dk2 stats and /dk2 pins by members and moderators.
+with its usage log, asked for /dk2-admin reload, /dk2-admin stats and /dk2 pins by members and moderators.
 """
 
 from __future__ import annotations
