@@ -466,7 +466,7 @@ class _Loader:
         reader.keys(
             data,
             ["id", "title", "group", "aliases", "short", "long", "source", "related"],
-            ["keywords"],
+            ["keywords", "examples"],
         )
         topic_id = data.get("id")
         if not isinstance(topic_id, str) or not _ID.match(topic_id):
@@ -527,6 +527,7 @@ class _Loader:
             group=group if isinstance(group, str) else "",
             aliases=tuple(alias.lower() for alias in reader.texts(data, "aliases")),
             keywords=tuple(word.lower() for word in reader.texts(data, "keywords")),
+            examples=reader.texts(data, "examples"),
             short=short,
             long=long,
             kind=kind if isinstance(kind, str) else "",

@@ -40,6 +40,8 @@ class Topic:
     kind: str  # "article" or "reference"
     source: Cited
     related: tuple[str, ...]
+    # Questions as members ask them that this topic answers; search learns its words from them.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
