@@ -812,6 +812,11 @@ class _Loader:
                 "min_question_score",
                 "min_margin",
                 "max_suggestions",
+                "min_coverage",
+                "k1",
+                "b",
+                "out_of_scope",
+                "amount_units",
             ],
         )
         max_suggestions = data.get("max_suggestions")
@@ -825,6 +830,11 @@ class _Loader:
             min_question_score=float(reader.number(data, "min_question_score")),
             min_margin=float(reader.number(data, "min_margin", positive=False)),
             max_suggestions=max_suggestions,
+            min_coverage=float(reader.number(data, "min_coverage", positive=False)),
+            k1=float(reader.number(data, "k1")),
+            b=float(reader.number(data, "b", positive=False)),
+            out_of_scope=tuple(words.lower() for words in reader.texts(data, "out_of_scope")),
+            amount_units=frozenset(unit.lower() for unit in reader.texts(data, "amount_units")),
         )
 
     def check_band_topics(self, tables: dict[str, BandTable], topics: dict[str, Topic]) -> None:

@@ -130,6 +130,11 @@ class SearchSettings:
     min_question_score: float
     min_margin: float
     max_suggestions: int
+    min_coverage: float = 0.6
+    k1: float = 1.2
+    b: float = 0.75
+    out_of_scope: tuple[str, ...] = ()
+    amount_units: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,68 +1,70 @@
 """Find the topic a member means: exact names, then typos, then plain-language questions.
 
-Three stages, most certain first:
+Stages, most certain first:
 1. the whole term is a topic id, alias or title;
 2. the whole term is one of those with a typo (rapidfuzz ratio);
-3. a question: its words are scored against every topic (BM25 over the topic's names,
-   keywords and answers, typed words corrected against the vocabulary), and answered only
-   when the best topic covers the question's words and clearly beats the runner-up.
-Anything less certain gets suggestions instead of a confident wrong answer.
+3. a question that names something dk2 does not cover (another supplement, a request to
+   diagnose) is not answered;
+4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords, curated
+   example questions and answers, its words stemmed and typos corrected (bm25s' idf also
+   weighs the topic's multi-word names found as phrases in the question). It is answered only
+   when enough of its words are known, the best topic scores enough and clearly beats the
+   runner-up.
+Anything less certain gets up to three suggestions instead of a confident wrong answer.
+Autocomplete ranks with the same scores.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import bm25s
 from rapidfuzz import fuzz, process
 
 from bot.core.model import KnowledgeBase, Topic
+from bot.core.wording import Vocabulary, Word, normalise_term, stem, tokens
 
-_WORD = re.compile(r"[a-z0-9µ]+(?:[-'][a-z0-9]+)*")
-_K1 = 1.2
-# How much a word counts for a topic by where it stands in the topic.
-_FIELD_WEIGHTS = (("title", 3.0), ("names", 3.0), ("keywords", 3.0), ("short", 1.0), ("long", 0.5))
-# What each word of a curated multi-word name or keyword found as a phrase adds.
-_PHRASE_BONUS = 1.0
-# Typo corrections remembered per index before the memory starts over.
-_MAX_CORRECTIONS = 4096
-# A question must have at least this share of its words known for an answer; a word known
-# only through typo correction counts half.
-_MIN_COVERAGE = 0.6
+# How often each field's words count in a topic's document: names say most about a topic,
+# then its keywords and curated example questions. The answer's prose is left out of the
+# ranking (it mentions neighbouring topics' words in passing) but its words are still known
+# words for typo correction and coverage.
+_FIELD_REPEATS = (("title", 3), ("names", 3), ("keywords", 2), ("examples", 2))
+# What a multi-word name or keyword found whole in the question adds, per unit of its idf.
+_PHRASE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     topic: str | None
-    how: str  # "exact", "fuzzy", "question" or "none"
+    how: str  # "exact", "fuzzy", "question", "out-of-scope" or "none"
     score: float
     suggestions: tuple[str, ...]
 
 
-def stem(word: str) -> str:
-    """A light stemmer: enough that "arteries" finds "artery" and "doses" finds "dose"."""
-    word = word.removesuffix("'s")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A question's topics by score, best first, and how much of the question dk2 knows."""
+
+    ranked: tuple[tuple[str, float], ...]
+    coverage: float
+    out_of_scope: bool
 
 
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("μ", "µ"))
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in tokens(text))
 
 
-def words(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
-    """The stemmed words of `text`, leaving out stopwords (checked before stemming)."""
-    return [stem(word) for word in tokens(text) if word not in stopwords]
-
-
-def normalise_term(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower().replace("μ", "µ")))
+def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
+    """Every run of up to `longest` consecutive words of the sequence."""
+    return {
+        tuple(sequence[start : start + size])
+        for size in range(1, longest + 1)
+        for start in range(len(sequence) - size + 1)
+    }
 
 
 class TopicIndex:
@@ -70,66 +72,63 @@ class TopicIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.settings = kb.search
+        self.settings = settings = kb.search
         self.names: dict[str, str] = {}
         for topic in kb.topics.values():
             for name in (topic.id, topic.title, *topic.aliases):
                 self.names.setdefault(normalise_term(name), topic.id)
         self.name_list = list(self.names)
-        self.weights: dict[str, dict[str, float]] = {}
-        for topic in kb.topics.values():
-            self.weights[topic.id] = self._topic_weights(topic)
-        doc_freq: Counter[str] = Counter()
-        for weights in self.weights.values():
-            doc_freq.update(weights.keys())
-        total = len(kb.topics)
+        self.topic_ids = list(kb.topics)
+        fields = {topic.id: self._fields(topic) for topic in kb.topics.values()}
+        self.vocabulary = Vocabulary(
+            (text for topic_fields in fields.values() for text in topic_fields.values()),
+            settings.stopwords,
+            settings.word_similarity,
+            settings.amount_units,
+        )
+        documents = [self._document(fields[topic_id]) for topic_id in self.topic_ids]
+        self.bm25 = bm25s.BM25(k1=settings.k1, b=settings.b)
+        self.bm25.index(documents, show_progress=False)
+        self.token_ids: dict[str, int] = dict(self.bm25.vocab_dict)
+        doc_freq = Counter(word for document in documents for word in set(document))
+        total = len(documents)
         self.idf = {
-            word: math.log((total - count + 0.5) / (count + 0.5) + 1)
+            word: math.log(1 + (total - count + 0.5) / (count + 0.5))
             for word, count in doc_freq.items()
         }
-        self.vocabulary = sorted(self.idf)
-        self.long_words = [word for word in self.vocabulary if len(word) >= 4]
-        # Multi-word names and keywords, matched as phrases in a question.
-        self.phrases: dict[str, list[tuple[str, ...]]] = {
-            topic.id: [
-                phrase
-                for name in (topic.title, *topic.aliases, *topic.keywords)
-                if len(phrase := tuple(words(name))) > 1
-            ]
-            for topic in kb.topics.values()
-        }
-        self._corrections: dict[str, str | None] = {}
+        self.unknown_idf = math.log(1 + (total + 0.5) / 0.5)
+        # A topic's aliases named anywhere in the question, and its multi-word keywords, each
+        # worth more the rarer its words: phrase -> [(topic id, weight)].
+        self.phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+        for topic in kb.topics.values():
+            named = {_phrase(name) for name in (topic.title, *topic.aliases)}
+            named |= {p for name in topic.keywords if len(p := _phrase(name)) > 1}
+            for phrase in named - {()}:
+                weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
+                self.phrases.setdefault(phrase, []).append((topic.id, weight))
+        self.longest_phrase = max(map(len, self.phrases), default=0)
+        self.out_of_scope = frozenset(_phrase(words) for words in settings.out_of_scope) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
 
-    def _topic_weights(self, topic: Topic) -> dict[str, float]:
-        fields = {
+    @staticmethod
+    def _fields(topic: Topic) -> dict[str, str]:
+        return {
             "title": topic.title,
             "names": " ".join((topic.id.replace("-", " "), *topic.aliases)),
             "keywords": " ".join(topic.keywords),
+            "examples": " ".join(topic.examples),
             "short": topic.short,
             "long": topic.long,
         }
-        weights: defaultdict[str, float] = defaultdict(float)
-        for field_name, weight in _FIELD_WEIGHTS:
-            for word in words(fields[field_name], self.settings.stopwords):
-                weights[word] += weight
-        return dict(weights)
 
-    def _known(self, word: str) -> str | None:
-        """The vocabulary word a typed word stands for, allowing a typo in longer words."""
-        if word in self.idf:
-            return word
-        if len(word) < 4:
-            return None
-        if word in self._corrections:
-            return self._corrections[word]
-        match = process.extractOne(
-            word, self.long_words, scorer=fuzz.ratio, score_cutoff=self.settings.word_similarity
-        )
-        if len(self._corrections) >= _MAX_CORRECTIONS:
-            self._corrections.clear()  # bounded: members can type endless new words
-        self._corrections[word] = match[0] if match else None
-        return self._corrections[word]
+    def _document(self, fields: dict[str, str]) -> list[str]:
+        document: list[str] = []
+        for name, repeats in _FIELD_REPEATS:
+            content = [w.stem for w in self.vocabulary.read(fields[name]) if not w.stopword]
+            document.extend(content * repeats)
+        return document
+
+    # -- searching ------------------------------------------------------------------------
 
     def search(self, query: str) -> SearchResult:
         term = normalise_term(query)
@@ -143,92 +142,93 @@ class TopicIndex:
             )
             if match:
                 return SearchResult(self.names[match[0]], "fuzzy", float(match[1]), ())
-        return self._question(term)
-
-    def _question(self, term: str) -> SearchResult:
-        content = words(term, self.settings.stopwords)
-        if not content:
+        ranking = self.rank(term)
+        suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
+        if ranking.out_of_scope:
+            return SearchResult(None, "out-of-scope", 0.0, ())
+        if not ranking.ranked:
             return SearchResult(None, "none", 0.0, ())
-        known = [self._known(word) for word in content]
-        matched = [word for word in known if word is not None]
-        coverage = sum(
-            1.0 if typed == word else 0.5
-            for typed, word in zip(content, known, strict=True)
-            if word
-        ) / len(content)
-        sequence = self._corrected(term)
-        scores: dict[str, float] = {}
-        for topic_id, weights in self.weights.items():
-            score = 0.0
-            for word in set(matched):
-                tf = weights.get(word, 0.0)
-                if tf:
-                    score += self.idf[word] * tf * (_K1 + 1) / (tf + _K1)
-            score += _PHRASE_BONUS * self._phrase_hits(topic_id, sequence)
-            if score:
-                scores[topic_id] = score
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        suggestions = tuple(topic for topic, _ in ranked[: self.settings.max_suggestions])
-        if not ranked:
-            return SearchResult(None, "none", 0.0, ())
-        best_id, best = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = (
-            best >= self.settings.min_question_score
-            and (best - second) / best >= self.settings.min_margin
-            and coverage >= _MIN_COVERAGE
-        )
-        if confident:
+        best_id, best = ranking.ranked[0]
+        if self.confident(ranking):
             return SearchResult(best_id, "question", best, ())
         return SearchResult(None, "none", best, suggestions)
 
-    def _phrase_hits(self, topic_id: str, sequence: list[str]) -> float:
-        """The weight of the topic's multi-word names that stand as phrases in the question:
-        rare words count, stopwords and words every topic has barely do."""
-        hits = 0.0
-        for phrase in self.phrases[topic_id]:
-            size = len(phrase)
-            if any(
-                tuple(sequence[i : i + size]) == phrase for i in range(len(sequence) - size + 1)
-            ):
-                hits += 1.0 + sum(self.idf.get(word, 0.0) for word in phrase)
-        return hits
+    def confident(self, ranking: Ranking) -> bool:
+        """Whether the best topic is certain enough to answer with, rather than suggest."""
+        if not ranking.ranked or ranking.out_of_scope:
+            return False
+        best = ranking.ranked[0][1]
+        second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
+        return (
+            best >= self.settings.min_question_score
+            and (best - second) / best >= self.settings.min_margin
+            and ranking.coverage >= self.settings.min_coverage
+        )
 
-    def _corrected(self, term: str) -> list[str]:
-        """The question's stemmed words in order, typos corrected, stopwords kept."""
-        out = []
-        for token in tokens(term):
-            word = stem(token)
-            if token not in self.settings.stopwords:
-                word = self._known(word) or word
-            out.append(word)
-        return out
+    def rank(self, term: str) -> Ranking:
+        """Every topic that shares a word with the question, best first."""
+        words = self.vocabulary.read(term)
+        found = _ngrams([word.stem for word in words], self.longest_phrase)
+        out_of_scope = not self.out_of_scope.isdisjoint(found)
+        content = [word for word in words if not word.stopword]
+        coverage = self._coverage(content)
+        ids = sorted({self.token_ids[w.stem] for w in content if w.stem in self.token_ids})
+        if not ids:
+            return Ranking((), coverage, out_of_scope)
+        scores = dict(zip(self.topic_ids, self.bm25.get_scores(ids).tolist(), strict=True))
+        for phrase in found:
+            for topic_id, weight in self.phrases.get(phrase, ()):
+                scores[topic_id] += weight
+        ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        return Ranking(tuple(ranked), coverage, out_of_scope)
+
+    def _coverage(self, content: list[Word]) -> float:
+        """How much of the question dk2 knows, each word weighed by how much it says (its
+        idf): a word no topic uses says the most, so "recommend a good laptop" is mostly
+        unknown. A word known only by correcting a typo counts half."""
+        if not content:
+            return 0.0
+        total = known = 0.0
+        for word in content:
+            weight = self.idf.get(word.stem, self.unknown_idf) if word.known else self.unknown_idf
+            total += weight
+            if word.known:
+                known += weight * (0.5 if word.corrected else 1.0)
+        return known / total
+
+    # -- autocomplete ---------------------------------------------------------------------
 
     def autocomplete(self, partial: str, limit: int = 25) -> list[Topic]:
-        """Topics for a partially typed term, best first, at most `limit`."""
+        """Topics for a partially typed term, best first, at most `limit`: names that start
+        with it, then the topics explain would answer or suggest for it, then names that
+        resemble it."""
         term = normalise_term(partial)
         topics = self.kb.topics
         if not term:
             return self.order[:limit]
         ranked: dict[str, float] = {}
+
+        def offer(topic_id: str, score: float) -> None:
+            ranked[topic_id] = max(ranked.get(topic_id, 0.0), score)
+
         for name, topic_id in self.names.items():
             if name.startswith(term):
-                score = 200.0 - len(name) / 100
+                offer(topic_id, 300.0 - len(name) / 100)
             elif f" {term}" in f" {name}":
-                score = 150.0
-            else:
-                continue
-            ranked[topic_id] = max(ranked.get(topic_id, 0.0), score)
+                offer(topic_id, 250.0)
+        result = self.search(term)
+        if result.topic is not None:
+            offer(result.topic, 275.0)
+        ranking = self.rank(term)
+        if ranking.ranked and not ranking.out_of_scope:
+            top = ranking.ranked[0][1]
+            for topic_id, score in ranking.ranked:
+                offer(topic_id, 100.0 + 100.0 * score / top)
         for name, score, _ in process.extract(
             term, self.name_list, scorer=fuzz.WRatio, limit=None, score_cutoff=60
         ):
-            topic_id = self.names[name]
-            ranked[topic_id] = max(ranked.get(topic_id, 0.0), float(score))
-        if len(ranked) < limit:
-            result = self.search(term)
-            for found in (result.topic, *result.suggestions):
-                if found and found not in ranked:
-                    ranked[found] = 1.0
+            offer(self.names[name], float(score))
         best = sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
         return [topics[topic_id] for topic_id, _ in best[:limit]]
 
