@@ -26,7 +26,7 @@ import bm25s
 from rapidfuzz import fuzz, process
 
 from bot.core.model import KnowledgeBase, Topic
-from bot.core.wording import Vocabulary, Word, normalise_term, stem, tokens
+from bot.core.wording import Vocabulary, Word, normalise_term
 
 # How often each field's words count in a topic's document: names say most about a topic,
 # then its keywords and curated example questions. The answer's prose is left out of the
@@ -52,10 +52,6 @@ class Ranking:
     ranked: tuple[tuple[str, float], ...]
     coverage: float
     out_of_scope: bool
-
-
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in tokens(text))
 
 
 def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
@@ -101,14 +97,18 @@ class TopicIndex:
         # worth more the rarer its words: phrase -> [(topic id, weight)].
         self.phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
         for topic in kb.topics.values():
-            named = {_phrase(name) for name in (topic.title, *topic.aliases)}
-            named |= {p for name in topic.keywords if len(p := _phrase(name)) > 1}
+            named = {self._phrase(name) for name in (topic.title, *topic.aliases)}
+            named |= {p for name in topic.keywords if len(p := self._phrase(name)) > 1}
             for phrase in named - {()}:
                 weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
-        self.out_of_scope = frozenset(_phrase(words) for words in settings.out_of_scope) - {()}
+        self.out_of_scope = frozenset(map(self._phrase, settings.out_of_scope)) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
+
+    def _phrase(self, text: str) -> tuple[str, ...]:
+        """A name's words as they are matched in a question: stems, amounts as one mark."""
+        return tuple(word.stem for word in self.vocabulary.read(text))
 
     @staticmethod
     def _fields(topic: Topic) -> dict[str, str]:
