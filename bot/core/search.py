@@ -5,10 +5,11 @@ Stages, most certain first:
 2. the whole term is one of those with a typo (rapidfuzz ratio);
 3. a question that names something dk2 does not cover (another supplement, a request to
    diagnose) is not answered;
-4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords, curated
-   example questions and answers, its words stemmed and typos corrected (bm25s' idf also
-   weighs the topic's multi-word names found as phrases in the question). It is answered only
-   when enough of its words are known, the best topic scores enough and clearly beats the
+4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
+   curated example questions, plus a smaller share of BM25 over its answer's prose; the
+   question's words are stemmed (Snowball) and typos corrected, and a topic's aliases and
+   multi-word keywords found whole in it add a bonus by rarity. It is answered only when
+   enough of its words are known, and the best topic scores enough and clearly beats the
    runner-up.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,10 +30,13 @@ from bot.core.model import KnowledgeBase, Topic
 from bot.core.wording import Vocabulary, Word, normalise_term
 
 # How often each field's words count in a topic's document: names say most about a topic,
-# then its keywords and curated example questions. The answer's prose is left out of the
-# ranking (it mentions neighbouring topics' words in passing) but its words are still known
-# words for typo correction and coverage.
+# then its keywords and curated example questions.
 _FIELD_REPEATS = (("title", 3), ("names", 3), ("keywords", 2), ("examples", 2))
+# The answer's prose is ranked separately and counts for less: it names neighbouring topics'
+# words in passing ("calcium from food" in the vitamin D answer), but it also holds the
+# article's and references' own words that no name or example repeats.
+_PROSE_FIELDS = ("short", "long")
+_PROSE_WEIGHT = 0.5
 # What a multi-word name or keyword found whole in the question adds, per unit of its idf.
 _PHRASE_WEIGHT = 0.5
 
@@ -52,6 +56,22 @@ class Ranking:
     ranked: tuple[tuple[str, float], ...]
     coverage: float
     out_of_scope: bool
+
+
+class _Bm25:
+    """BM25 scores of every topic for a question's stems, by bm25s."""
+
+    def __init__(self, documents: list[list[str]], k1: float, b: float, weight: float) -> None:
+        self.weight = weight
+        self.index = bm25s.BM25(k1=k1, b=b)
+        self.index.index(documents, show_progress=False)
+        self.token_ids: dict[str, int] = dict(self.index.vocab_dict)
+
+    def add(self, scores: list[float], stems: Iterable[str]) -> None:
+        ids = sorted({self.token_ids[stem] for stem in stems if stem in self.token_ids})
+        if ids:
+            for position, score in enumerate(self.index.get_scores(ids).tolist()):
+                scores[position] += self.weight * score
 
 
 def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
@@ -77,15 +97,21 @@ class TopicIndex:
         self.topic_ids = list(kb.topics)
         fields = {topic.id: self._fields(topic) for topic in kb.topics.values()}
         self.vocabulary = Vocabulary(
-            (text for topic_fields in fields.values() for text in topic_fields.values()),
+            # out-of-scope words too, so that "magnesum" is still read as magnesium
+            [
+                *(text for topic_fields in fields.values() for text in topic_fields.values()),
+                *settings.out_of_scope,
+            ],
             settings.stopwords,
             settings.word_similarity,
             settings.amount_units,
         )
-        documents = [self._document(fields[topic_id]) for topic_id in self.topic_ids]
-        self.bm25 = bm25s.BM25(k1=settings.k1, b=settings.b)
-        self.bm25.index(documents, show_progress=False)
-        self.token_ids: dict[str, int] = dict(self.bm25.vocab_dict)
+        documents = [self._document(fields[t], _FIELD_REPEATS) for t in self.topic_ids]
+        prose = [self._document(fields[t], [(f, 1) for f in _PROSE_FIELDS]) for t in self.topic_ids]
+        self.scorers = (
+            _Bm25(documents, settings.k1, settings.b, 1.0),
+            _Bm25(prose, settings.k1, settings.b, _PROSE_WEIGHT),
+        )
         doc_freq = Counter(word for document in documents for word in set(document))
         total = len(documents)
         self.idf = {
@@ -103,7 +129,10 @@ class TopicIndex:
                 weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
-        self.out_of_scope = frozenset(map(self._phrase, settings.out_of_scope)) - {()}
+        self.out_of_scope = frozenset(
+            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+            for words in settings.out_of_scope
+        ) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
 
     def _phrase(self, text: str) -> tuple[str, ...]:
@@ -121,11 +150,11 @@ class TopicIndex:
             "long": topic.long,
         }
 
-    def _document(self, fields: dict[str, str]) -> list[str]:
+    def _document(self, fields: dict[str, str], repeats: Iterable[tuple[str, int]]) -> list[str]:
         document: list[str] = []
-        for name, repeats in _FIELD_REPEATS:
+        for name, times in repeats:
             content = [w.stem for w in self.vocabulary.read(fields[name]) if not w.stopword]
-            document.extend(content * repeats)
+            document.extend(content * times)
         return document
 
     # -- searching ------------------------------------------------------------------------
@@ -172,10 +201,10 @@ class TopicIndex:
         out_of_scope = not self.out_of_scope.isdisjoint(found)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
-        ids = sorted({self.token_ids[w.stem] for w in content if w.stem in self.token_ids})
-        if not ids:
-            return Ranking((), coverage, out_of_scope)
-        scores = dict(zip(self.topic_ids, self.bm25.get_scores(ids).tolist(), strict=True))
+        totals = [0.0] * len(self.topic_ids)
+        for scorer in self.scorers:
+            scorer.add(totals, (word.stem for word in content))
+        scores = dict(zip(self.topic_ids, totals, strict=True))
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight

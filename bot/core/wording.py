@@ -94,8 +94,10 @@ class Vocabulary:
             match.end() == len(word) or word[match.end() :] in self.amount_units
         )
 
-    def read(self, text: str) -> list[Word]:
-        """Each word of `text` in order, stemmed, typos corrected, stopwords marked. An
+    def read(self, text: str, *, correct: bool = True) -> list[Word]:
+        """Each word of `text` in order, stemmed, typos corrected (unless not `correct`),
+        stopwords marked. A hyphenated word the vocabulary lacks is read as its parts
+        ("25-hydroxyvitamin" as "25 hydroxyvitamin"). An
         amount ("600 iu", "12 ng/ml") is one placeholder that no topic's words match: it
         says how much, not what about, so "is 12 ng/ml low" is not a question on units."""
         out: list[Word] = []
@@ -111,7 +113,10 @@ class Vocabulary:
             if stemmed in self.stems:
                 out.append(Word(typed, stemmed, False, True, False))
                 continue
-            corrected = self.correction(typed)
+            if "-" in typed:
+                out.extend(self.read(typed.replace("-", " "), correct=correct))
+                continue
+            corrected = self.correction(typed) if correct else None
             if corrected is None:
                 out.append(Word(typed, stemmed, False, False, False))
             else:
