@@ -50,6 +50,9 @@ def main() -> int:
             print(f"{name}: {PARTS[name].name} is not in the repository yet")
             continue
         questions: list[Question] = load_part(PARTS[name])
+        unknown = sum(1 for q in questions if not q.topics <= set(kb.topics))
+        if unknown:
+            print(f"{name}: {unknown} labels name no topic of this knowledge base (counted wrong)")
         scores[name] = score(search, questions)
         samples = []
         for question in questions:

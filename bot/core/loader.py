@@ -817,6 +817,7 @@ class _Loader:
                 "b",
                 "out_of_scope",
                 "amount_units",
+                "meaning_weight",
             ],
         )
         max_suggestions = data.get("max_suggestions")
@@ -835,6 +836,7 @@ class _Loader:
             b=float(reader.number(data, "b", positive=False)),
             out_of_scope=tuple(words.lower() for words in reader.texts(data, "out_of_scope")),
             amount_units=frozenset(unit.lower() for unit in reader.texts(data, "amount_units")),
+            meaning_weight=float(reader.number(data, "meaning_weight", positive=False)),
         )
 
     def check_band_topics(self, tables: dict[str, BandTable], topics: dict[str, Topic]) -> None:

@@ -135,6 +135,7 @@ class SearchSettings:
     b: float = 0.75
     out_of_scope: tuple[str, ...] = ()
     amount_units: frozenset[str] = frozenset()
+    meaning_weight: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

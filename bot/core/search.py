@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.wording import Vocabulary, Word, normalise_term
 
@@ -56,6 +58,7 @@ class Ranking:
     ranked: tuple[tuple[str, float], ...]
     coverage: float
     out_of_scope: bool
+    word_score: float = 0.0  # the best topic's score from words alone
 
 
 class _Bm25:
@@ -74,6 +77,13 @@ class _Bm25:
                 scores[position] += self.weight * score
 
 
+def _idf(documents: list[list[str]]) -> dict[str, float]:
+    """BM25's idf of every word of the documents."""
+    counts = Counter(word for document in documents for word in set(document))
+    total = len(documents)
+    return {word: math.log(1 + (total - n + 0.5) / (n + 0.5)) for word, n in counts.items()}
+
+
 def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive words of the sequence."""
     return {
@@ -83,10 +93,27 @@ def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     }
 
 
+class _Meaning:
+    """How close a question's meaning is to each topic: the best cosine similarity between
+    its embedding and those of the topic's title, aliases, keywords and example questions."""
+
+    def __init__(self, embedder: Embedder, passages: list[tuple[str, list[str]]]) -> None:
+        self.embedder = embedder
+        texts = [text for _, texts in passages for text in texts]
+        self.vectors = embedder.embed(texts)
+        sizes = [len(texts) for _, texts in passages]
+        self.starts = np.cumsum([0, *sizes[:-1]])
+
+    def similarities(self, question: str) -> list[float]:
+        (vector,) = self.embedder.embed([question])
+        per_passage = self.vectors @ vector
+        return list(np.maximum.reduceat(per_passage, self.starts).tolist())
+
+
 class TopicIndex:
     """Everything search needs, computed once per loaded knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder | None = None) -> None:
         self.kb = kb
         self.settings = settings = kb.search
         self.names: dict[str, str] = {}
@@ -112,12 +139,13 @@ class TopicIndex:
             _Bm25(documents, settings.k1, settings.b, 1.0),
             _Bm25(prose, settings.k1, settings.b, _PROSE_WEIGHT),
         )
-        doc_freq = Counter(word for document in documents for word in set(document))
         total = len(documents)
-        self.idf = {
-            word: math.log(1 + (total - count + 0.5) / (count + 0.5))
-            for word, count in doc_freq.items()
-        }
+        # How telling a word is, the rarer among the topics the more: among their names and
+        # examples for the phrase bonus, among everything they say for coverage.
+        self.idf = _idf(documents)
+        self.coverage_idf = _idf(
+            [[*names, *text] for names, text in zip(documents, prose, strict=True)]
+        )
         self.unknown_idf = math.log(1 + (total + 0.5) / 0.5)
         # A topic's aliases named anywhere in the question, and its multi-word keywords, each
         # worth more the rarer its words: phrase -> [(topic id, weight)].
@@ -134,6 +162,15 @@ class TopicIndex:
             for words in settings.out_of_scope
         ) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
+        self.meaning: _Meaning | None = None
+        if settings.meaning_weight > 0 and embedder is not None:
+            self.meaning = _Meaning(
+                embedder,
+                [
+                    (t.id, [t.title, *t.aliases, *t.keywords, *t.examples])
+                    for t in kb.topics.values()
+                ],
+            )
 
     def _phrase(self, text: str) -> tuple[str, ...]:
         """A name's words as they are matched in a question: stems, amounts as one mark."""
@@ -163,6 +200,10 @@ class TopicIndex:
         term = normalise_term(query)
         if not term:
             return SearchResult(None, "none", 0.0, ())
+        return self._named(term) or self._decide(self.rank(term))
+
+    def _named(self, term: str) -> SearchResult | None:
+        """The topic whose id, alias or title the whole term is, exactly or with a typo."""
         if term in self.names:
             return SearchResult(self.names[term], "exact", 100.0, ())
         if len(term.split()) <= 4:
@@ -171,8 +212,12 @@ class TopicIndex:
             )
             if match:
                 return SearchResult(self.names[match[0]], "fuzzy", float(match[1]), ())
-        ranking = self.rank(term)
-        suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
+        return None
+
+    def _decide(self, ranking: Ranking) -> SearchResult:
+        """An answer when the ranking is certain enough, else suggestions; none when dk2
+        knows under half of what coverage asks for an answer (the suggestions would rest on
+        a stray word: "zzqx-not-a-topic" is not about cautions)."""
         if ranking.out_of_scope:
             return SearchResult(None, "out-of-scope", 0.0, ())
         if not ranking.ranked:
@@ -180,6 +225,9 @@ class TopicIndex:
         best_id, best = ranking.ranked[0]
         if self.confident(ranking):
             return SearchResult(best_id, "question", best, ())
+        if ranking.coverage < self.settings.min_coverage / 2:
+            return SearchResult(None, "none", best, ())
+        suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
         return SearchResult(None, "none", best, suggestions)
 
     def confident(self, ranking: Ranking) -> bool:
@@ -189,7 +237,7 @@ class TopicIndex:
         best = ranking.ranked[0][1]
         second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         return (
-            best >= self.settings.min_question_score
+            ranking.word_score >= self.settings.min_question_score
             and (best - second) / best >= self.settings.min_margin
             and ranking.coverage >= self.settings.min_coverage
         )
@@ -208,9 +256,19 @@ class TopicIndex:
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
+        word_score = max(scores.values(), default=0.0)
+        if word_score <= 0:
+            return Ranking((), coverage, out_of_scope)
+        if self.meaning is not None:
+            # Words decide which topics are in play and weigh 1 at best; meaning adds its
+            # similarity, so a question worded unlike any example still finds its topic.
+            weight = self.settings.meaning_weight
+            similar = self.meaning.similarities(term)
+            for topic_id, similarity in zip(self.topic_ids, similar, strict=True):
+                scores[topic_id] = scores[topic_id] / word_score + weight * max(similarity, 0.0)
         ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        return Ranking(tuple(ranked), coverage, out_of_scope)
+        return Ranking(tuple(ranked), coverage, out_of_scope, word_score)
 
     def _coverage(self, content: list[Word]) -> float:
         """How much of the question dk2 knows, each word weighed by how much it says (its
@@ -220,7 +278,11 @@ class TopicIndex:
             return 0.0
         total = known = 0.0
         for word in content:
-            weight = self.idf.get(word.stem, self.unknown_idf) if word.known else self.unknown_idf
+            weight = (
+                self.coverage_idf.get(word.stem, self.unknown_idf)
+                if word.known
+                else self.unknown_idf
+            )
             total += weight
             if word.known:
                 known += weight * (0.5 if word.corrected else 1.0)
@@ -246,10 +308,10 @@ class TopicIndex:
                 offer(topic_id, 300.0 - len(name) / 100)
             elif f" {term}" in f" {name}":
                 offer(topic_id, 250.0)
-        result = self.search(term)
+        ranking = self.rank(term)
+        result = self._named(term) or self._decide(ranking)
         if result.topic is not None:
             offer(result.topic, 275.0)
-        ranking = self.rank(term)
         if ranking.ranked and not ranking.out_of_scope:
             top = ranking.ranked[0][1]
             for topic_id, score in ranking.ranked:
@@ -264,5 +326,6 @@ class TopicIndex:
 
 @lru_cache(maxsize=4)
 def index_for(kb: KnowledgeBase) -> TopicIndex:
-    """The search index of a loaded knowledge base, built once."""
-    return TopicIndex(kb)
+    """The search index of a loaded knowledge base, built once, with the packaged embedding
+    model when search.yaml gives meaning a weight."""
+    return TopicIndex(kb, shipped_embedder() if kb.search.meaning_weight > 0 else None)

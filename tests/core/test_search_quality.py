@@ -11,10 +11,10 @@ from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import EVAL_DIR, Search, load_part, score
 
 TUNING = load_part(EVAL_DIR / "tuning.yaml")
-# Measured 92.9 % right and 0.9 % confidently wrong when this floor was set; a change to the
-# ranking or the knowledge that drops below it must say why.
+# Measured 93.5 % right and no confident wrong answer when this floor was set; a change to
+# the ranking or the knowledge that drops below it must say why.
 MIN_ACCURACY = 0.90
-MAX_WRONG = 0.02
+MAX_WRONG = 0.01
 
 
 def _search(index: TopicIndex) -> Search:
@@ -109,7 +109,11 @@ def test_autocomplete_of_a_question_offers_what_explain_would_suggest(
     kb: KnowledgeBase,
 ) -> None:
     index = index_for(kb)
-    result = index.search("do i really need k2 if im taking d3")
-    assert result.topic is None and result.suggestions
-    offered = [topic.id for topic in index.autocomplete("do i really need k2 if im taking d3")]
-    assert offered[: len(result.suggestions)] == list(result.suggestions)
+    checked = 0
+    for question in TUNING:
+        result = index.search(question.text)
+        if result.topic is None and result.suggestions and result.how == "none":
+            offered = [topic.id for topic in index.autocomplete(question.text)]
+            assert offered[: len(result.suggestions)] == list(result.suggestions), question
+            checked += 1
+    assert checked >= 5

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.embedding import shipped_embedder
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.search import TopicIndex, index_for
@@ -21,7 +22,8 @@ def _vocabulary(*texts: str) -> Vocabulary:
 
 
 def _index(kb: KnowledgeBase, **settings: object) -> TopicIndex:
-    return TopicIndex(dataclasses.replace(kb, search=dataclasses.replace(kb.search, **settings)))
+    changed = dataclasses.replace(kb, search=dataclasses.replace(kb.search, **settings))
+    return TopicIndex(changed, shipped_embedder())
 
 
 # -- stemming and words -------------------------------------------------------------------
@@ -144,9 +146,10 @@ def test_an_alias_named_inside_a_question_counts_as_a_phrase(kb: KnowledgeBase) 
 
 def test_phrase_words_in_another_order_earn_no_phrase_bonus(kb: KnowledgeBase) -> None:
     index = index_for(kb)
-    in_order = dict(index.rank("matrix gla protein").ranked)["mgp"]
-    shuffled = dict(index.rank("protein gla matrix").ranked)["mgp"]
-    assert shuffled < in_order
+    in_order = index.rank("matrix gla protein")
+    shuffled = index.rank("protein gla matrix")
+    assert in_order.ranked[0][0] == shuffled.ranked[0][0] == "mgp"
+    assert shuffled.word_score < in_order.word_score  # the score from words, before meaning
 
 
 # -- coverage, out of scope, margins ------------------------------------------------------
@@ -219,3 +222,10 @@ def test_examples_must_be_a_list_of_questions(knowledge_copy: Path) -> None:
     path.write_text(text[: text.index("examples:\n")] + "examples: just one string\n")
     problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
     assert any("synergy.yaml" in p and "'examples'" in p for p in problems), problems
+
+
+def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    ranking = index.rank("zzqx-not-a-topic")
+    assert ranking.ranked  # "not" and "topic" stand somewhere in the answers ...
+    assert index.search("zzqx-not-a-topic").suggestions == ()  # ... but say nothing here
