@@ -818,6 +818,7 @@ class _Loader:
                 "out_of_scope",
                 "amount_units",
                 "meaning_weight",
+                "safety_first",
             ],
         )
         max_suggestions = data.get("max_suggestions")
@@ -837,6 +838,7 @@ class _Loader:
             out_of_scope=tuple(words.lower() for words in reader.texts(data, "out_of_scope")),
             amount_units=frozenset(unit.lower() for unit in reader.texts(data, "amount_units")),
             meaning_weight=float(reader.number(data, "meaning_weight", positive=False)),
+            safety_first=reader.texts(data, "safety_first"),
         )
 
     def check_band_topics(self, tables: dict[str, BandTable], topics: dict[str, Topic]) -> None:
@@ -864,6 +866,16 @@ class _Loader:
         search = self.load_search()
         present = {kind: table for kind, table in tables.items() if table is not None}
         self.check_band_topics(present, topics)
+        if search is not None:
+            for topic_id in search.safety_first:
+                if topic_id not in topics:
+                    self.problems.append(
+                        Problem(
+                            self.root / "search.yaml",
+                            0,
+                            f"safety_first names unknown topic {topic_id!r}",
+                        )
+                    )
         if (
             self.problems
             or units is None

@@ -136,6 +136,7 @@ class SearchSettings:
     out_of_scope: tuple[str, ...] = ()
     amount_units: frozenset[str] = frozenset()
     meaning_weight: float = 0.0
+    safety_first: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

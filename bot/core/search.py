@@ -59,6 +59,7 @@ class Ranking:
     coverage: float
     out_of_scope: bool
     word_score: float = 0.0  # the best topic's score from words alone
+    named: frozenset[str] = frozenset()  # topics whose title or an alias stands in it whole
 
 
 class _Bm25:
@@ -150,10 +151,13 @@ class TopicIndex:
         # A topic's aliases named anywhere in the question, and its multi-word keywords, each
         # worth more the rarer its words: phrase -> [(topic id, weight)].
         self.phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+        self.named_in: dict[tuple[str, ...], set[str]] = {}
         for topic in kb.topics.values():
-            named = {self._phrase(name) for name in (topic.title, *topic.aliases)}
+            named = {self._phrase(name) for name in (topic.title, *topic.aliases)} - {()}
+            for phrase in named:
+                self.named_in.setdefault(phrase, set()).add(topic.id)
             named |= {p for name in topic.keywords if len(p := self._phrase(name)) > 1}
-            for phrase in named - {()}:
+            for phrase in named:
                 weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
@@ -223,11 +227,16 @@ class TopicIndex:
         if not ranking.ranked:
             return SearchResult(None, "none", 0.0, ())
         best_id, best = ranking.ranked[0]
-        if self.confident(ranking):
-            return SearchResult(best_id, "question", best, ())
         if ranking.coverage < self.settings.min_coverage / 2:
             return SearchResult(None, "none", best, ())
         suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
+        first = [t for t in suggestions if t in ranking.named and t in self.settings.safety_first]
+        if len(first) == 1:
+            # A member who names their blood thinner, pregnancy or condition gets that
+            # caution, whatever else the question asks: safety outranks the rest.
+            return SearchResult(first[0], "question", dict(ranking.ranked)[first[0]], ())
+        if self.confident(ranking):
+            return SearchResult(best_id, "question", best, ())
         return SearchResult(None, "none", best, suggestions)
 
     def confident(self, ranking: Ranking) -> bool:
@@ -268,7 +277,8 @@ class TopicIndex:
                 scores[topic_id] = scores[topic_id] / word_score + weight * max(similarity, 0.0)
         ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        return Ranking(tuple(ranked), coverage, out_of_scope, word_score)
+        named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
+        return Ranking(tuple(ranked), coverage, out_of_scope, word_score, named)
 
     def _coverage(self, content: list[Word]) -> float:
         """How much of the question dk2 knows, each word weighed by how much it says (its

@@ -229,3 +229,28 @@ def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
     ranking = index.rank("zzqx-not-a-topic")
     assert ranking.ranked  # "not" and "topic" stand somewhere in the answers ...
     assert index.search("zzqx-not-a-topic").suggestions == ()  # ... but say nothing here
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "by_the_rule"),
+    [
+        ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 1),
+        ("pregnant and taking 4000 iu d3, should i add k2", "pregnancy", 1),
+        ("can i take d3 and k2 while pregnant", "pregnancy", 0),
+        ("taking d3 and k2 but i have sarcoidosis, any problem?", "cautions", 0),
+    ],
+)
+def test_a_named_safety_topic_outranks_the_rest_of_the_question(
+    kb: KnowledgeBase, question: str, topic: str, by_the_rule: int
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+    if by_the_rule:  # without safety_first, the dose or pairing part of the question wins
+        assert _index(kb, safety_first=()).search(question).topic != topic
+
+
+def test_safety_first_names_topics_that_exist(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "search.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("safety_first: [warfarin,", "safety_first: [warfrin,"))
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("search.yaml" in p and "'warfrin'" in p for p in problems), problems
