@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import bm25s
 import pytest
 
 from bot.core.embedding import shipped_embedder
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import TopicIndex, index_for
+from bot.core.search import TopicIndex, _Bm25, index_for
 from bot.core.wording import AMOUNT, Vocabulary, normalise_term, stem, tokens
 
 
@@ -254,3 +255,16 @@ def test_safety_first_names_topics_that_exist(knowledge_copy: Path) -> None:
     path.write_text(text.replace("safety_first: [warfarin,", "safety_first: [warfrin,"))
     problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
     assert any("search.yaml" in p and "'warfrin'" in p for p in problems), problems
+
+
+def test_word_scores_are_bm25s_scores() -> None:
+    documents = [["calcium", "bone", "bone"], ["calcium", "arteri"], ["warfarin", "inr", "k2"]]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index(documents, show_progress=False)
+    ours = _Bm25(documents, 1.2, 0.75, 1.0)
+    for question in (["calcium"], ["bone", "arteri"], ["k2", "calcium", "unknown"]):
+        scores = [0.0, 0.0, 0.0]
+        ours.add(scores, question)
+        known = [word for word in question if word in reference.vocab_dict]
+        expected = reference.get_scores(known).tolist()
+        assert scores == pytest.approx(expected, rel=1e-5), question
