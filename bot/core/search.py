@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
-from bot.core.wording import Vocabulary, Word, normalise_term
+from bot.core.wording import AMOUNT, Vocabulary, Word, normalise_term
 
 # How often each field's words count in a topic's document: names say most about a topic,
 # then its keywords and curated example questions.
@@ -83,6 +83,12 @@ class _Bm25:
         for stem in set(stems):
             for position, score in self.postings.get(stem, ()):
                 scores[position] += score
+
+
+def _without_amounts(words: list[Word]) -> str:
+    """The question as the meaning model reads it: like word matching, without its amounts
+    ("is 25 ng/ml insufficient" is about deficiency, not units)."""
+    return " ".join(word.typed for word in words if word.stem != AMOUNT)
 
 
 def _idf(documents: list[list[str]]) -> dict[str, float]:
@@ -279,7 +285,7 @@ class TopicIndex:
             # Words decide which topics are in play and weigh 1 at best; meaning adds its
             # similarity, so a question worded unlike any example still finds its topic.
             weight = self.settings.meaning_weight
-            similar = self.meaning.similarities(term)
+            similar = self.meaning.similarities(_without_amounts(words))
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True):
                 scores[topic_id] = scores[topic_id] / word_score + weight * max(similarity, 0.0)
         ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
