@@ -82,6 +82,6 @@ def test_meaning_settles_questions_words_alone_leave_open_or_get_wrong(
 
 
 def test_a_zero_meaning_weight_never_loads_the_model(kb: KnowledgeBase) -> None:
-    off = dataclasses.replace(kb, search=dataclasses.replace(kb.search, meaning_weight=0.0))
+    off = dataclasses.replace(kb, search=kb.search.model_copy(update={"meaning_weight": 0.0}))
     assert index_for(off).meaning is None
     assert index_for(kb).meaning is not None

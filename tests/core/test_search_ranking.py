@@ -23,7 +23,7 @@ def _vocabulary(*texts: str) -> Vocabulary:
 
 
 def _index(kb: KnowledgeBase, **settings: object) -> TopicIndex:
-    changed = dataclasses.replace(kb, search=dataclasses.replace(kb.search, **settings))
+    changed = dataclasses.replace(kb, search=kb.search.model_copy(update=settings))
     return TopicIndex(changed, shipped_embedder())
 
 

@@ -65,25 +65,25 @@ INVALID = {
         "topics/mgp.yaml",
         "group: How calcium is handled",
         "group: [How calcium is handled",
-        "topics/mgp.yaml:4: invalid YAML",
+        "topics/mgp.yaml:5: invalid YAML",
     ),
     "failed quote": (
         "topics/mgp.yaml",
         '"Without adequate vitamin K2, these proteins remain inactive."',
         '"Vitamin K2 turns calcium into gold."',
-        "topics/mgp.yaml:22: quote not found verbatim in article.md",
+        "topics/mgp.yaml:23: quote not found verbatim in article.md",
     ),
     "band gap": (
         "bands/dose.yaml",
         'range: "[1000, 2000]"',
         'range: "[1200, 2000]"',
-        "bands/dose.yaml:9: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
+        "bands/dose.yaml:10: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
     ),
     "unknown related id": (
         "topics/mgp.yaml",
         "related: [vitamin-k2, osteocalcin, cardiovascular]",
         "related: [vitamin-k2, osteocalcin, flux-capacitor]",
-        "topics/mgp.yaml:23: related topic 'flux-capacitor' of 'mgp' does not exist",
+        "topics/mgp.yaml:24: related topic 'flux-capacitor' of 'mgp' does not exist",
     ),
 }
 
