@@ -66,7 +66,18 @@ class Vocabulary:
         words = {word for text in texts for word in tokens(text)}
         self.stems = frozenset(stem(word) for word in words)
         self._long_words = sorted(word for word in words if len(word) >= _MIN_CORRECTABLE)
+        self._by_length: dict[int, list[str]] = {}
         self._corrections: dict[str, str | None] = {}
+
+    def _candidates(self, size: int) -> list[str]:
+        """The vocabulary words long or short enough to reach the similarity with a word of
+        `size` letters. rapidfuzz's ratio is 1 - distance / (sum of lengths), and the
+        distance is at least the difference in length, so the rest can never match."""
+        if size not in self._by_length:
+            slack = 1 - self.similarity / 100
+            low, high = size * (1 - slack) / (1 + slack), size * (1 + slack) / (1 - slack)
+            self._by_length[size] = [w for w in self._long_words if low <= len(w) <= high]
+        return self._by_length[size]
 
     def correction(self, word: str) -> str | None:
         """The vocabulary word a typed word is a typo of, or None."""
@@ -75,7 +86,7 @@ class Vocabulary:
         if word in self._corrections:
             return self._corrections[word]
         match = process.extractOne(
-            word, self._long_words, scorer=fuzz.ratio, score_cutoff=self.similarity
+            word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=self.similarity
         )
         if len(self._corrections) >= _MAX_REMEMBERED:
             self._corrections.clear()

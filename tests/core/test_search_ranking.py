@@ -8,6 +8,9 @@ from pathlib import Path
 
 import bm25s
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from bot.core.embedding import shipped_embedder
 from bot.core.loader import load_knowledge
@@ -268,3 +271,21 @@ def test_word_scores_are_bm25s_scores() -> None:
         known = [word for word in question if word in reference.vocab_dict]
         expected = reference.get_scores(known).tolist()
         assert scores == pytest.approx(expected, rel=1e-5), question
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdeklmnost", min_size=4, max_size=14), min_size=1, max_size=30),
+    st.text(alphabet="abcdeklmnost", min_size=4, max_size=14),
+)
+def test_the_length_filter_never_loses_a_correction(vocabulary: list[str], typed: str) -> None:
+    words = Vocabulary([" ".join(vocabulary)], frozenset(), 84)
+    everyone = process.extractOne(
+        typed, sorted(set(vocabulary)), scorer=fuzz.ratio, score_cutoff=84
+    )
+    found = words.correction(typed)
+    if everyone is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert fuzz.ratio(typed, found) == everyone[1]
