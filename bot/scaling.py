@@ -103,7 +103,7 @@ class Shared:
     async def _reload_announced(self, origin: str) -> None:
         # Each process validates what it reads itself; a broken copy here keeps the old one.
         outcome = await asyncio.to_thread(self.holder.reload_report)
-        log_reload(outcome, self.holder.path, f"a /dk2 reload in another dk2 process ({origin})")
+        log_reload(outcome, self.holder.path, f"a reload in another dk2 process ({origin})")
 
     async def database_problem(self) -> str | None:
         """None when the database answers (or SQLite will be created); else why not."""

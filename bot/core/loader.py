@@ -114,11 +114,21 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     return f"{what} {message}" if message.startswith("must") else message
 
 
-def _read_files(root: Path) -> dict[str, bytes]:
-    """Every knowledge file under `root` by its relative path, read once."""
+def _read_files(root: Path, problems: list[Problem]) -> dict[str, bytes]:
+    """Every knowledge file under `root` by its relative path, read once.
+
+    A symlink whose target lies outside `root` is refused (a problem, not read): the
+    knowledge folder is what curators review, and nothing outside it is published.
+    """
     files: dict[str, bytes] = {}
+    inside = root.resolve()
     for path in sorted(root.rglob("*")):
         if path.suffix in _KNOWLEDGE_SUFFIXES and path.is_file():
+            if not path.resolve().is_relative_to(inside):
+                problems.append(
+                    Problem(path, 1, "a symlink to a file outside the knowledge folder; not read")
+                )
+                continue
             try:
                 files[path.relative_to(root).as_posix()] = path.read_bytes()
             except OSError:
@@ -142,8 +152,8 @@ class _Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.files = _read_files(root)
         self.problems: list[Problem] = []
+        self.files = _read_files(root, self.problems)
 
     def text(self, relative: str) -> str | None:
         raw = self.files.get(relative)
@@ -223,7 +233,11 @@ def load_knowledge(root: Path) -> LoadResult:
     messages_file, messages = snap.read("messages.yaml", MessagesFile)
     templates = templates_of(messages) if messages else {}
     checker.check_messages(messages_file, templates)
-    _, search = snap.read("search.yaml", SearchSettings)
+    search_file, search = snap.read("search.yaml", SearchSettings)
+    if search:
+        checker.known(
+            search_file, ("safety_first",), search.safety_first, checker.topic_ids, "topic"
+        )
 
     if snap.problems or not (by_id and cautions and units and messages and search):
         return LoadResult(None, tuple(snap.problems))

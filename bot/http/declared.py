@@ -40,11 +40,18 @@ class DeclaredOption:
         if self.type in (_INTEGER, _NUMBER):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return False
-            if self.type == _INTEGER and not isinstance(value, int):
-                return False
-            low_ok = self.min_value is None or value >= self.min_value
-            return low_ok and (self.max_value is None or value <= self.max_value)
+            # orjson reads an integer too big for 64 bits as a (whole) float.
+            return self.type == _NUMBER or isinstance(value, int) or value.is_integer()
         return True  # ids of users, channels, roles: dk2 declares none
+
+    def in_range(self, value: object) -> bool:
+        """Whether a number lies within the declared min/max (anything else: True)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return True
+        if value != value or value in (float("inf"), float("-inf")):
+            return False
+        low_ok = self.min_value is None or value >= self.min_value
+        return low_ok and (self.max_value is None or value <= self.max_value)
 
 
 class DeclaredCommands:
@@ -72,6 +79,17 @@ class DeclaredCommands:
             )
             for o in options
         }
+
+    def out_of_range(
+        self, path: tuple[str, ...], kind: int, options: Sequence[Option]
+    ) -> DeclaredOption | None:
+        """The first number option outside its declared range, as the gateway reports it."""
+        declared = self._leaves.get((path, kind), {})
+        for option in options:
+            spec = declared.get(option.name)
+            if spec is not None and not spec.in_range(option.value):
+                return spec
+        return None
 
     @property
     def paths(self) -> list[tuple[str, ...]]:

@@ -31,6 +31,7 @@ from bot.discord_layer.errors import (
     FAILURE_FALLBACK,
     FAILURE_TITLE,
     OnCooldown,
+    _number,
     cooldown_message,
     new_ref,
 )
@@ -147,6 +148,19 @@ class InteractionHandler:
         if problems:
             log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
             return self._private(messages, "failure.outdated_title", "failure.outdated")
+        wrong = self.declared.out_of_range(
+            incoming.command_path, incoming.command_type, incoming.options
+        )
+        if wrong is not None:
+            log.info("%s: option %s out of range", _where(incoming), wrong.name)
+            text = messages.get(
+                "failure.out_of_range",
+                option=wrong.name,
+                min=_number(wrong.min_value),
+                max=_number(wrong.max_value),
+            )
+            title = messages.get("failure.out_of_range_title")
+            return Answer(self._private_body(error_embed(title, text)))
         if self.cooldown is not None and incoming.user_id is not None:
             retry_after = await self.cooldown(incoming.user_id)
             if retry_after is not None:
@@ -245,7 +259,10 @@ class InteractionHandler:
         async def reload() -> None:
             # The load takes tens of milliseconds: off the loop, so answers keep flowing.
             outcome = await asyncio.to_thread(self.holder.reload_report)
-            who = f"/dk2 reload by user {incoming.user_id} in guild {incoming.guild_id}"
+            who = (
+                f"/{' '.join(incoming.command_path)} by user {incoming.user_id} "
+                f"in guild {incoming.guild_id}"
+            )
             log_reload(outcome, self.holder.path, who)
             if outcome.ok and self.on_reload is not None:
                 try:
@@ -276,7 +293,8 @@ class InteractionHandler:
                 path = self.settings.database_path
                 summary = await asyncio.to_thread(open_summary, path, days, incoming.guild_id)
             log.info(
-                "/dk2 stats %d days by user %s in guild %s",
+                "/%s %d days by user %s in guild %s",
+                " ".join(incoming.command_path),
                 days,
                 incoming.user_id,
                 incoming.guild_id,

@@ -7,7 +7,7 @@ Several dk2 processes (gateway shards, HTTP workers, machines) share one databas
   count, never an answer;
 - `cooldown_hit` asks the database (one atomic function call) so a member's limit holds
   across every process; when the database can't answer, the process's own memory decides;
-- `/dk2 reload` on one process sends `NOTIFY dk2_reload`; every other process hears it on
+- `/dk2-admin reload` on one process sends `NOTIFY dk2_reload`; every other process hears it on
   its LISTEN connection and reloads its own copy, validating it first as always.
 
 asyncpg is the driver: asyncio-native like the rest of dk2, its own protocol implementation
@@ -440,7 +440,7 @@ class ReloadListener:
         try:
             await self._on_reload(origin)
         except Exception:
-            log.exception("reloading after another process's /dk2 reload failed")
+            log.exception("reloading after another process's reload failed")
 
     async def _run(self) -> None:
         warned = False

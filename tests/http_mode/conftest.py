@@ -56,6 +56,12 @@ class Endpoint:
     ) -> Delivery:
         return await self.post(self.fake.slash_subcommand("dk2", sub, options, user=user))
 
+    async def admin(
+        self, sub: str, options: dict[str, object] | None = None, *, user: User | None = None
+    ) -> Delivery:
+        """`/dk2-admin <sub>`: the moderators' command."""
+        return await self.post(self.fake.slash_subcommand("dk2-admin", sub, options, user=user))
+
     async def click(
         self, message: Message, custom_id: str, *, user: User | None = None
     ) -> Delivery:

@@ -179,6 +179,14 @@ async def test_options_of_the_wrong_type_get_the_out_of_date_answer(endpoint: En
     assert unknown.private and unknown.embed["title"] == messages.get("failure.outdated_title")
 
 
+async def test_a_number_out_of_range_says_what_to_type(endpoint: Endpoint) -> None:
+    user = endpoint.people.role_moderator
+    for days in (0, 10**30):  # 10^30 is past 64 bits: JSON readers make it a float
+        delivery = await endpoint.admin("stats", {"days": days}, user=user)
+        assert delivery.private and delivery.type == 4
+        assert "`days` takes a number from 1 to" in delivery.embed["description"]
+
+
 async def test_every_synced_command_is_answered(endpoint: Endpoint) -> None:
     definitions = await command_definitions(endpoint.settings, knowledge_holder())
     declared = DeclaredCommands(definitions)
@@ -218,9 +226,9 @@ async def test_cooldown_holds_per_member(tmp_path) -> None:
 async def test_reload_and_stats_are_for_moderators_only(endpoint: Endpoint) -> None:
     messages = kb().messages
     for sub in ("reload", "stats"):
-        refused = await endpoint.command(sub)
+        refused = await endpoint.admin(sub)
         assert refused.private and refused.embed["title"] == messages.get("moderators.title")
-    reload = await endpoint.command("reload", user=endpoint.people.role_moderator)
+    reload = await endpoint.admin("reload", user=endpoint.people.role_moderator)
     assert reload.type == 5 and reload.private and reload.handle is not None
     done = await reload.handle.wait_for_original(loaded=True)
     assert done.embeds and done.ephemeral
@@ -230,7 +238,7 @@ async def test_reload_and_stats_are_for_moderators_only(endpoint: Endpoint) -> N
 async def test_stats_counts_the_answers_given_over_http(endpoint: Endpoint) -> None:
     await endpoint.command("explain", {"term": "mgp"})
     await endpoint.command("explain", {"term": "quantum spin of kale"})
-    stats = await endpoint.command("stats", {"days": 7}, user=endpoint.people.role_moderator)
+    stats = await endpoint.admin("stats", {"days": 7}, user=endpoint.people.role_moderator)
     assert stats.type == 5 and stats.handle is not None
     message = await stats.handle.wait_for_original(loaded=True)
     text = json.dumps(message.embeds)

@@ -99,9 +99,14 @@ DECLARED = DeclaredCommands(
 @settings(max_examples=200, deadline=None)
 @given(value=JSON, kind=st.integers(min_value=1, max_value=11))
 def test_an_option_passes_only_with_its_declared_type_and_range(value: object, kind: int) -> None:
-    problems = DECLARED.problems(("dk2", "stats"), 1, [Option("days", kind, value)], partial=False)
-    fits = kind == 4 and type(value) is int and 1 <= value <= 365
-    assert (problems == []) == fits, json.dumps(value)
+    options = [Option("days", kind, value)]
+    problems = DECLARED.problems(("dk2", "stats"), 1, options, partial=False)
+    whole = type(value) is int or (type(value) is float and value.is_integer())
+    assert (problems == []) == (kind == 4 and whole), json.dumps(value)
+    if not problems:
+        assert isinstance(value, int | float)
+        wrong = DECLARED.out_of_range(("dk2", "stats"), 1, options)
+        assert (wrong is None) == (1 <= value <= 365)
 
 
 def test_a_missing_required_option_or_unknown_command_is_a_problem() -> None:

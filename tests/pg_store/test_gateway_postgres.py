@@ -28,7 +28,8 @@ async def test_gateway_dk2_records_counts_and_announces_through_postgres(databas
             third = await dk2.command("about")
             assert third.original is not None and third.original.ephemeral
             assert third.original.embeds[0]["title"] == messages.get("cooldown.title")
-            reload = await dk2.command("reload", user=dk2.role_moderator)
+            payload = fake.slash_subcommand("dk2-admin", "reload", user=dk2.role_moderator)
+            reload = await fake.dispatch_interaction(payload)
             await reload.wait_for_original(loaded=True)
             origin = await asyncio.wait_for(heard.get(), 10)
             assert origin  # who reloaded, so that process ignores its own news

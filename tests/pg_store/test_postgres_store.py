@@ -198,7 +198,7 @@ async def test_a_reload_on_one_process_reloads_the_others(
             topic.write_text(topic.read_text() + "\n# edited by a curator\n")
             expected = load_knowledge(knowledge).knowledge
             assert expected is not None and expected.version != before
-            payload = fake.slash_subcommand("dk2", "reload", user=people.role_moderator)
+            payload = fake.slash_subcommand("dk2-admin", "reload", user=people.role_moderator)
             delivery = await post_interaction(fake, first + "/interactions", payload, key)
             assert delivery.status == 200 and delivery.type == 5
             for base in (first, second):
