@@ -50,7 +50,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(payload=JSON)
 def test_any_json_is_read_as_an_interaction_or_refused_with_a_reason(payload: object) -> None:
     result = parse_interaction(payload)
@@ -59,7 +59,7 @@ def test_any_json_is_read_as_an_interaction_or_refused_with_a_reason(payload: ob
         assert result.reason
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     body=st.binary(max_size=300), signature=st.text(max_size=140), timestamp=st.text(max_size=12)
 )
@@ -96,7 +96,7 @@ DECLARED = DeclaredCommands(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(value=JSON, kind=st.integers(min_value=1, max_value=11))
 def test_an_option_passes_only_with_its_declared_type_and_range(value: object, kind: int) -> None:
     options = [Option("days", kind, value)]
