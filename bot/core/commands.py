@@ -22,7 +22,7 @@ from bot.core.reply import Reply
 
 # Each command and its options, the first being the one positional text fills.
 COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "dose": ("amount", "k2", "private"),
+    "dose": ("amount", "k2", "age", "private"),
     "level": ("value", "private"),
     "explain": ("term", "private"),
     "topics": ("private",),
@@ -30,7 +30,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
-_MAX_OPTIONS = 3
+_MAX_OPTIONS = 4
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -128,7 +128,7 @@ def _dose(kb: KnowledgeBase, options: dict[str, str]) -> Reply:
         # "5000 IU 100 mcg": the leading amount is D3, what follows it is K2.
         amount, rest = split_amount(amount, kb.units, "d")
         k2 = rest or None
-    return dose_reply(kb, amount, k2)
+    return dose_reply(kb, amount, k2, options.get("age"))
 
 
 def reply_for_text(kb: KnowledgeBase, text: str) -> tuple[Reply, Request | None]:

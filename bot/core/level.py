@@ -2,40 +2,55 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
+from bot.core.dosetext import top_lines
+from bot.core.interval import Interval
 from bot.core.model import KnowledgeBase, Unit
 from bot.core.replies import input_error_reply
-from bot.core.reply import Reply, Section
+from bot.core.reply import Reply
+from bot.core.shown import agreeing, nearest_edge
 
 
 def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
-    """Place a blood test result (ng/mL unless a unit says nmol/L) on the level bands."""
+    """Place a blood test result (ng/mL unless a unit says nmol/L) on the level bands.
+
+    A result typed in nmol/L is placed on the bands' nmol/L ranges, the cut-points the IOM
+    publishes in that unit, so it lands where the IOM itself would put it.
+    """
     value = parse_level(value_text, kb.units)
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
-    band = table.find(value.ng_ml)
+    nmol = _nmol_unit(kb)
+    typed_nmol = value.unit is nmol
+    band = table.find_nmol(value.number) if typed_nmol else None
+    band = band or table.find(value.ng_ml)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    nmol = _nmol_unit(kb)
-    nmol_per_ng = nmol.divisor
-    ng_ml = fmt(value.ng_ml, 1)
-    your_result = [
-        msg.get("level.value_line", ng_ml=ng_ml, nmol_l=fmt(value.ng_ml * nmol_per_ng, 1))
-    ]
+    ng_ml = _shown(kb, value.ng_ml, band.range)
+    nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
+    nmol_l = _shown(kb, nmol_value, band.nmol_range) if band.nmol_range else fmt(nmol_value, 1)
     hint = _nmol_hint(kb, value) if value.unit is None else None
-    if value.unit is None:
-        your_result.append(msg.get("level.assumed_unit"))
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
-    hint_section = Section(msg.get("headings.check_input"), hint) if hint else None
-    sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
+    body = top_lines(kb, fixed.warning, [hint] if hint else [])
+    if typed_nmol:
+        body.append(msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml))
+    else:
+        body.append(msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l))
+    if value.unit is None:
+        body.append(msg.get("level.assumed_unit"))
+    if typed_nmol and ng_ml.startswith(msg.get("level.about", value="")):
+        body.append(msg.get("level.nmol_placed"))
+    sections = (fixed.article, fixed.references, fixed.cautions, fixed.related)
     return Reply(
         command="level",
         ok=True,
         title=msg.get("level.title", value=value.entered, label=band.label),
-        body="\n".join(your_result),
+        body="\n".join(body),
         sections=tuple(section for section in sections if section is not None),
         gauge=fixed.gauge,
         sources=fixed.sources,
@@ -45,10 +60,19 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "ng_ml": float(value.ng_ml),
             "band": band.id,
             "unit_assumed": value.unit is None,
+            "warning": band.warning,
             "cautions": list(fixed.caution_ids),
             "hints": [hint] if hint else [],
         },
     )
+
+
+def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> str:
+    """`value` to one decimal, or more where rounding would cross the band's edge."""
+    text = agreeing(value, lambda shown: shown in band, 1)
+    if text is None:
+        text = kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1))
+    return text
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:

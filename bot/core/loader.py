@@ -19,6 +19,9 @@ from typing import Any
 
 from bot.core.interval import Interval, IntervalError, coverage_problems
 from bot.core.model import (
+    AgeGroup,
+    AgeLimits,
+    AgeScale,
     Band,
     BandTable,
     Caution,
@@ -31,6 +34,7 @@ from bot.core.model import (
     Topic,
     Unit,
     Units,
+    Verdict,
 )
 from bot.core.yamlfile import LineDict, LineList, YamlError, parse_yaml
 
@@ -43,7 +47,9 @@ TOPIC_GROUPS = (
     "Safety",
     "Reference figures",
 )
-PAIRINGS = ("not-specific", "optional", "recommended", "not-a-fix")
+PAIRINGS = ("not-specific", "optional", "may-help", "not-a-fix")
+# Cautions the code attaches by situation (see dose.py); cautions.yaml must define them.
+CODE_CAUTIONS = ("check-first", "non-daily", "mk-4")
 SHORT_MAX = 400
 LONG_MAX = 1500
 TEXT_MAX = 1000
@@ -105,12 +111,29 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "stats.unanswered_terms": "",
         "dose.title": "amount label",
         "dose.daily_line": "daily_iu daily_mcg",
-        "dose.averaged_line": "entered daily_iu days",
+        "dose.averaged_line": "entered daily_iu daily_mcg days",
         "dose.k2_line": "k2_mcg label",
         "dose.k2_none": "",
         "dose.mixup_mass": "entered daily_iu number",
         "dose.mixup_iu": "entered number as_mcg_iu",
         "dose.mixup_k2": "entered k2_mcg number",
+        "dose.adults_only": "",
+        "dose.k2_form": "",
+        "dose.sources_article": "sections",
+        "dose.age_adult": "age",
+        "dose.child_title": "amount age label",
+        "dose.child_limit": "source ul group verdict",
+        "dose.child_within": "",
+        "dose.child_above": "",
+        "dose.child_note": "",
+        "dose.child_k2": "",
+        "dose.warning": "text sources",
+        "headings.limits": "",
+        "level.nmol_value_line": "nmol_l ng_ml",
+        "level.about": "value",
+        "level.nmol_placed": "",
+        "errors.bad_age": "text",
+        "errors.age_too_high": "text",
         "level.title": "value label",
         "level.value_line": "ng_ml nmol_l",
         "level.assumed_unit": "",
@@ -300,6 +323,8 @@ class _Loader:
         # version hash covers are the same bytes, even while a curator is still saving.
         self.files = _read_files(root)
         self.alias_lines: dict[str, int] = {}
+        # Caution ids named before cautions.yaml is read (by topics), checked once it is.
+        self.caution_uses: list[tuple[_Reader, int, str]] = []
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -466,7 +491,7 @@ class _Loader:
         reader.keys(
             data,
             ["id", "title", "group", "aliases", "short", "long", "source", "related"],
-            ["keywords"],
+            ["keywords", "cautions"],
         )
         topic_id = data.get("id")
         if not isinstance(topic_id, str) or not _ID.match(topic_id):
@@ -521,7 +546,11 @@ class _Loader:
                 reader.problem(data["related"].line_of(index), "a topic can't be related to itself")
             else:
                 related_lines.append((reader, data["related"].line_of(index), topic_id, other))
+        topic_cautions = reader.texts(data, "cautions")
+        for index, caution in enumerate(topic_cautions):
+            self.caution_uses.append((reader, data["cautions"].line_of(index), caution))
         return Topic(
+            cautions=topic_cautions,
             id=topic_id,
             title=reader.text(data, "title", limit=100),
             group=group if isinstance(group, str) else "",
@@ -595,6 +624,12 @@ class _Loader:
         if domain is not None and bands:
             for message in coverage_problems(domain, [(band.id, band.range) for band in bands]):
                 reader.problem(data.line_of("bands"), message)
+            nmol = [(band.id, band.nmol_range) for band in bands if band.nmol_range is not None]
+            if nmol and len(nmol) != len(bands):
+                reader.problem(data.line_of("bands"), "give every band an nmol_range, or none")
+            elif nmol:
+                for message in coverage_problems(domain, nmol):
+                    reader.problem(data.line_of("bands"), f"nmol_range: {message}")
         if domain is None:
             return None
         return BandTable(
@@ -622,7 +657,7 @@ class _Loader:
         reader.keys(
             data,
             ["id", "range", "label", "gauge", "colour", "article", "references", "cautions"],
-            ["k2", "topics"],
+            ["k2", "topics", "warning", "nmol_range"],
         )
         band_id = data.get("id")
         if not isinstance(band_id, str) or not _BAND_ID.match(band_id):
@@ -665,6 +700,10 @@ class _Loader:
         for index, caution in enumerate(band_cautions):
             if caution not in cautions:
                 reader.problem(data["cautions"].line_of(index), f"unknown caution {caution!r}")
+        warning = data.get("warning")
+        if warning is not None and warning not in cautions:
+            reader.problem(data.line_of("warning"), f"unknown caution {warning!r} as warning")
+        nmol_range = self.interval(reader, data, "nmol_range") if "nmol_range" in data else None
         if band_range is None:
             return None
         return Band(
@@ -679,6 +718,8 @@ class _Loader:
             k2_pairing=pairing,
             cautions=band_cautions,
             topics=reader.texts(data, "topics"),
+            warning=warning if isinstance(warning, str) else None,
+            nmol_range=nmol_range,
         )
 
     def k2_advice(self, reader: _Reader, data: LineDict, what: str) -> Cited:
@@ -695,7 +736,7 @@ class _Loader:
         data, reader = self.read("units.yaml")
         if data is None:
             return None
-        reader.keys(data, ["vitamin_d", "k2", "periods", "level", "max_input_chars"])
+        reader.keys(data, ["vitamin_d", "k2", "periods", "level", "max_input_chars"], ["age"])
 
         def kind_units(key: str, extra: tuple[str, ...]) -> tuple[LineDict | None, list[Unit]]:
             section = reader.mapping(data.get(key), data.line_of(key), repr(key))
@@ -717,7 +758,8 @@ class _Loader:
             return section, units
 
         d_section, d_units = kind_units("vitamin_d", ("max_daily", "fillers"))
-        k2_section, k2_units = kind_units("k2", ("max_daily", "fillers"))
+        k2_section, k2_units = kind_units("k2", ("max_daily", "fillers", "forms", "banded_form"))
+        _, age_units = kind_units("age", ()) if "age" in data else (None, [])
         level_section, level_units = kind_units("level", ("max_ng_ml", "nmol_hint_above"))
         periods: list[Period] = []
         for _, item in reader.items(data, "periods"):
@@ -738,7 +780,11 @@ class _Loader:
             reader.problem(data.line, f"spelling {name!r} is listed twice")
         if d_section is None or k2_section is None or level_section is None:
             return None
+        forms, banded_form = self.k2_forms(reader, k2_section)
         return Units(
+            k2_forms=forms,
+            k2_banded_form=banded_form,
+            age_units=tuple(age_units),
             d_units=tuple(d_units),
             d_base=reader.text(d_section, "base_unit", limit=20),
             d_max_daily=reader.number(d_section, "max_daily"),
@@ -754,6 +800,100 @@ class _Loader:
             nmol_hint_above=reader.number(level_section, "nmol_hint_above"),
             max_input_chars=max_chars,
         )
+
+    def k2_forms(
+        self, reader: _Reader, section: LineDict
+    ) -> tuple[dict[str, tuple[str, ...]], str]:
+        """The K2 forms and their spellings; each spelling must be a filler the parser skips."""
+        forms: dict[str, tuple[str, ...]] = {}
+        data = reader.mapping(section.get("forms", LineDict()), section.line_of("forms"), "'forms'")
+        fillers = {word.lower() for word in reader.texts(section, "fillers")}
+        for form, names in (data or {}).items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                reader.problem(data.line_of(form) if data else 0, f"form {form!r}: list spellings")
+                continue
+            forms[str(form)] = tuple(" ".join(name.lower().split()) for name in names)
+            for name in forms[str(form)]:
+                if name not in fillers:
+                    reader.problem(section.line_of("forms"), f"form spelling {name!r} isn't a filler")
+        banded = section.get("banded_form", "mk-7")
+        if forms and banded not in forms:
+            reader.problem(section.line_of("banded_form"), f"banded_form {banded!r} isn't a form")
+        return forms, str(banded)
+
+    def load_ages(self) -> AgeLimits | None:
+        """Children's upper limits by age (ages.yaml): groups cover every age, figures sourced."""
+        data, reader = self.read("ages.yaml")
+        if data is None:
+            return None
+        reader.keys(data, ["adult_from", "oldest", "limits", "verdicts"])
+        adult_from = reader.number(data, "adult_from")
+        oldest = reader.number(data, "oldest")
+        children = Interval(Decimal(0), True, adult_from, False)
+        scales: list[AgeScale] = []
+        for line, item in reader.items(data, "limits"):
+            reader.keys(item, ["scale", "unit", "groups"])
+            groups: list[AgeGroup] = []
+            for _, group in reader.items(item, "groups"):
+                reader.keys(group, ["ages", "label", "ul", "refs"])
+                ages = self.interval(reader, group, "ages")
+                label = reader.text(group, "label", limit=60)
+                refs = reader.texts(group, "refs", required=True)
+                self.check_refs(reader, group, refs)
+                ul = reader.number(group, "ul")
+                what = f"age group {label!r}"
+                figures = f"{label} {format(ul.normalize(), 'f')}"
+                self.check_figures(reader, group.line, figures, (), None, refs, what)
+                if ages is not None:
+                    groups.append(AgeGroup(ages=ages, label=label, ul=ul, refs=refs))
+            for message in coverage_problems(children, [(g.label, g.ages) for g in groups]):
+                reader.problem(line, f"scale {item.get('scale')!r}: {message}")
+            scales.append(
+                AgeScale(
+                    scale=reader.text(item, "scale", limit=20),
+                    unit=reader.text(item, "unit", limit=10),
+                    groups=tuple(groups),
+                )
+            )
+        if not scales:
+            reader.problem(data.line_of("limits"), "list at least one scale of limits")
+        verdicts = reader.mapping(data.get("verdicts"), data.line_of("verdicts"), "'verdicts'")
+        found: dict[str, Verdict] = {}
+        if verdicts is not None:
+            reader.keys(verdicts, ["within", "above"])
+            for key in ("within", "above"):
+                item = reader.mapping(verdicts.get(key), verdicts.line_of(key), repr(key))
+                if item is None:
+                    continue
+                reader.keys(item, ["label", "gauge", "colour"])
+                colour_text = item.get("colour")
+                if not (isinstance(colour_text, str) and _COLOUR.match(colour_text)):
+                    reader.problem(item.line_of("colour"), 'colour must be like "#27ae60"')
+                    colour_text = "#000000"
+                found[key] = Verdict(
+                    label=reader.text(item, "label", limit=120),
+                    gauge=reader.text(item, "gauge", limit=20),
+                    colour=int(colour_text[1:], 16),
+                )
+        if len(found) != 2 or not scales:
+            return None
+        return AgeLimits(
+            adult_from=adult_from,
+            oldest=oldest,
+            scales=tuple(scales),
+            within=found["within"],
+            above=found["above"],
+        )
+
+    def check_caution_uses(self, cautions: dict[str, Caution]) -> None:
+        for reader, line, caution in self.caution_uses:
+            if caution not in cautions:
+                reader.problem(line, f"unknown caution {caution!r}")
+        missing = [caution for caution in CODE_CAUTIONS if caution not in cautions]
+        if missing:
+            path = self.root / "cautions.yaml"
+            message = f"cautions the code attaches are missing: {', '.join(missing)}"
+            self.problems.append(Problem(path, 0, message))
 
     def load_messages(self) -> Messages | None:
         data, reader = self.read("messages.yaml")
@@ -845,7 +985,9 @@ class _Loader:
         topics = self.load_topics()
         aliases = self.check_aliases(topics)
         cautions = self.load_cautions()
+        self.check_caution_uses(cautions)
         tables = {kind: self.load_bands(kind, cautions) for kind in BAND_KINDS}
+        ages = self.load_ages()
         units = self.load_units()
         messages = self.load_messages()
         search = self.load_search()
@@ -856,6 +998,7 @@ class _Loader:
             or units is None
             or messages is None
             or search is None
+            or ages is None
             or len(present) != len(BAND_KINDS)
         ):
             if not self.problems:
@@ -874,6 +1017,7 @@ class _Loader:
             version=_hash(self.files),
             loaded_at=datetime.now(UTC),
             aliases=aliases,
+            ages=ages,
         )
         return LoadResult(knowledge, ())
 

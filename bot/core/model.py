@@ -40,6 +40,7 @@ class Topic:
     kind: str  # "article" or "reference"
     source: Cited
     related: tuple[str, ...]
+    cautions: tuple[str, ...] = ()  # caution ids shown with the answer (dose or pairing advice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class Band:
     k2_pairing: str | None
     cautions: tuple[str, ...]
     topics: tuple[str, ...]
+    warning: str | None = None  # a caution id shown before anything else in the reply
+    nmol_range: Interval | None = None  # level bands: the same band on the IOM's nmol/L scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,13 @@ class BandTable:
 
     def get(self, band_id: str) -> Band | None:
         return next((band for band in self.bands if band.id == band_id), None)
+
+    def find_nmol(self, value: Decimal) -> Band | None:
+        """The band holding a result typed in nmol/L, on the bands' own nmol/L ranges."""
+        for band in self.bands:
+            if band.nmol_range is not None and value in band.nmol_range:
+                return band
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,48 @@ class Units:
     level_max: Decimal
     nmol_hint_above: Decimal
     max_input_chars: int
+    # K2 forms by id, each with the spellings that name it; the K2 bands are for banded_form.
+    k2_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    k2_banded_form: str = "mk-7"
+    age_units: tuple[Unit, ...] = ()  # to months; the first is assumed when none is typed
+
+
+@dataclass(frozen=True, slots=True)
+class AgeGroup:
+    """One age group's upper limit on one scale (IOM, EFSA), with its source."""
+
+    ages: Interval  # in months
+    label: str
+    ul: Decimal
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgeScale:
+    scale: str
+    unit: str  # "IU" or "µg"
+    groups: tuple[AgeGroup, ...]
+
+    def find(self, months: Decimal) -> AgeGroup | None:
+        return next((group for group in self.groups if months in group.ages), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    label: str
+    gauge: str
+    colour: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgeLimits:
+    """Children's upper limits by age (ages.yaml): the first scale places a child's dose."""
+
+    adult_from: Decimal  # months; from here on the adult dose bands apply
+    oldest: Decimal  # months; an older age is a typo
+    scales: tuple[AgeScale, ...]
+    within: Verdict
+    above: Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +209,7 @@ class KnowledgeBase:
     version: str
     loaded_at: datetime
     aliases: dict[str, str] = field(default_factory=dict)  # lowercased alias or id -> topic id
+    ages: AgeLimits | None = None
 
     def source_name(self, source_id: str) -> str:
         source = self.sources.get(source_id)

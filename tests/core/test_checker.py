@@ -107,16 +107,16 @@ CASES = [
         "bands/k2.yaml",
         'range: "[90, 200]"',
         'range: "(90, 200]"',
-        6,
+        7,
         "neither 'low' nor 'typical' includes 90",
     ),
-    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 6, "overlap"),
+    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 7, "overlap"),
     (
         "band misses domain",
         "bands/k2.yaml",
         'range: "(200, inf)"',
         'range: "(200, 5000]"',
-        6,
+        7,
         "ends at",
     ),
     (
@@ -220,7 +220,7 @@ def test_check_command_exit_codes(knowledge_copy: Path) -> None:
     _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
     broken = _check(knowledge_copy)
     assert broken.returncode == 2
-    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:6:" in broken.stderr
+    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:7:" in broken.stderr
 
 
 def test_a_file_that_is_not_utf8_is_named(knowledge_copy: Path) -> None:
