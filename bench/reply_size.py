@@ -1,11 +1,9 @@
 """How much of a phone screen each /dk2 dose reply takes, as Discord shows it (an embed).
 
-A phone screen is modelled as PHONE_COLUMNS characters per row and PHONE_ROWS rows: Discord
-on a 390-point-wide phone leaves an embed about 280 points of text width, roughly 40
-characters of its 15-point font, and about 620 points of height between the channel header
-and the message box, roughly 31 rows of 20 points, plus the rows a scrolled-up header frees.
-Each embed part is wrapped at word boundaries; a field's name is one row. Prints every
-sample's rows, the longest first, beside the budget. Run: .venv/bin/python bench/reply_size.py
+The phone model (tests/discord_layer/phone.py): a 6.1-inch phone at Discord's default font,
+PHONE_COLUMNS characters a row and PHONE_ROWS rows a screen. Prints every sample's rows and
+screens, the longest first, and where the dose line ends (what the first screen must hold).
+Run: .venv/bin/python bench/reply_size.py
 """
 
 from __future__ import annotations
@@ -21,10 +19,11 @@ from tests.discord_layer.phone import PHONE_COLUMNS, PHONE_ROWS, dose_samples, e
 def main() -> None:
     rows = sorted(((embed_rows(reply), line) for line, reply in dose_samples()), reverse=True)
     print(f"phone screen: {PHONE_COLUMNS} columns x {PHONE_ROWS} rows")
+    print(" rows  screens  reply")
     for count, line in rows:
-        flag = "" if count <= PHONE_ROWS else "  OVER"
-        print(f"{count:4d} rows  {line}{flag}")
-    print(f"longest: {rows[0][0]} rows ({rows[0][1]}); budget {PHONE_ROWS}")
+        print(f"{count:5d}  {count / PHONE_ROWS:7.2f}  {line}")
+    fitting = sum(count <= PHONE_ROWS for count, _ in rows)
+    print(f"longest: {rows[0][0]} rows ({rows[0][1]}); {fitting} of {len(rows)} fit one screen")
 
 
 if __name__ == "__main__":

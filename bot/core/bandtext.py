@@ -15,7 +15,6 @@ from bot.core.gauge import gauge
 from bot.core.model import Band, Cited, KnowledgeBase
 from bot.core.reply import Section
 
-
 # The caution every band reply ends its cautions with: one short line linking the topic.
 CHECK_FIRST = "check-first"
 # Cautions about what K2 does, shown with the K2 advice rather than among the cautions.

@@ -66,7 +66,9 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     return Reply(
         command="dose",
         ok=True,
-        title=msg.get("dose.child_title", amount=amount.entered, age=age.entered, label=verdict.label),
+        title=msg.get(
+            "dose.child_title", amount=amount.entered, age=age.entered, label=verdict.label
+        ),
         body="\n".join(body),
         sections=sections,
         gauge=gauge_marks([(ages.within.gauge, not over), (ages.above.gauge, over)]),

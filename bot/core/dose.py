@@ -1,7 +1,7 @@
 """/dk2 dose: where a daily vitamin D3 dose sits, with the K2 pairing advice and cautions.
 
-The reply reads top to bottom in the order a member needs it: a warning when the band has
-one, then a hint when the input looks mistyped, then the dose itself (and, for a weekly or
+The reply reads top to bottom in the order a member needs it: a hint when the input looks
+mistyped, then a warning when the band has one, then the dose itself (and, for a weekly or
 monthly dose, that the article's range is daily), then the bands, the K2 advice and the
 cautions. With `age:` below the adult age the dose goes to `child.py` instead.
 """

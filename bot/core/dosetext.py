@@ -18,11 +18,11 @@ NON_DAILY = "non-daily"
 
 
 def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[str]:
-    """What comes before the dose itself: the band's warning, then any mistype hints."""
-    lines = [warning] if warning else []
+    """What comes before the dose itself: any mistype hint (it may change how the rest reads),
+    then the band's warning."""
     heading = kb.messages.get("headings.check_input")
-    lines += [f"{heading}: {hint}" for hint in hints]
-    return lines
+    lines = [f"{heading}: {hint}" for hint in hints]
+    return [*lines, warning] if warning else lines
 
 
 def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:

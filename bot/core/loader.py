@@ -815,7 +815,9 @@ class _Loader:
             forms[str(form)] = tuple(" ".join(name.lower().split()) for name in names)
             for name in forms[str(form)]:
                 if name not in fillers:
-                    reader.problem(section.line_of("forms"), f"form spelling {name!r} isn't a filler")
+                    reader.problem(
+                        section.line_of("forms"), f"form spelling {name!r} isn't a filler"
+                    )
         banded = section.get("banded_form", "mk-7")
         if forms and banded not in forms:
             reader.problem(section.line_of("banded_form"), f"banded_form {banded!r} isn't a form")
@@ -862,17 +864,17 @@ class _Loader:
         if verdicts is not None:
             reader.keys(verdicts, ["within", "above"])
             for key in ("within", "above"):
-                item = reader.mapping(verdicts.get(key), verdicts.line_of(key), repr(key))
-                if item is None:
+                verdict = reader.mapping(verdicts.get(key), verdicts.line_of(key), repr(key))
+                if verdict is None:
                     continue
-                reader.keys(item, ["label", "gauge", "colour"])
-                colour_text = item.get("colour")
+                reader.keys(verdict, ["label", "gauge", "colour"])
+                colour_text = verdict.get("colour")
                 if not (isinstance(colour_text, str) and _COLOUR.match(colour_text)):
-                    reader.problem(item.line_of("colour"), 'colour must be like "#27ae60"')
+                    reader.problem(verdict.line_of("colour"), 'colour must be like "#27ae60"')
                     colour_text = "#000000"
                 found[key] = Verdict(
-                    label=reader.text(item, "label", limit=120),
-                    gauge=reader.text(item, "gauge", limit=20),
+                    label=reader.text(verdict, "label", limit=120),
+                    gauge=reader.text(verdict, "gauge", limit=20),
                     colour=int(colour_text[1:], 16),
                 )
         if len(found) != 2 or not scales:

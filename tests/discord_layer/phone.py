@@ -1,6 +1,9 @@
-"""A phone screen as a budget of rows, and the dose replies measured against it.
+"""A phone screen as rows of text, and dose replies measured against it.
 
-See bench/reply_size.py for the model: PHONE_COLUMNS characters a row, PHONE_ROWS rows.
+The model: a 6.1-inch phone (393 x 852 points) showing Discord at its default font. An embed
+there has about 280 points of text width, about 44 characters of its 14-point font, and the
+message list about 650 points of height, about 36 rows of 18 points. Each embed part is
+wrapped at word boundaries; a field's name is a row of its own.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from bot.core.reply import Reply
 from bot.discord_layer.embeds import reply_embed
 from tests.discord_layer.helpers import knowledge
 
-PHONE_COLUMNS = 40
-PHONE_ROWS = 48
+PHONE_COLUMNS = 44
+PHONE_ROWS = 36
 
 
 def text_rows(text: str | None, width: int = PHONE_COLUMNS) -> int:
@@ -25,13 +28,23 @@ def text_rows(text: str | None, width: int = PHONE_COLUMNS) -> int:
     return sum(max(1, len(textwrap.wrap(line, width))) for line in text.splitlines())
 
 
-def embed_rows(reply: Reply) -> int:
-    """Rows the reply's embed takes: title, description, each field's name and value, footer."""
+def embed_lines(reply: Reply) -> list[str]:
+    """The reply's embed as the rows a phone shows: title, description, each field's name
+    and value, footer."""
     embed: discord.Embed = reply_embed(reply)
-    rows = text_rows(embed.title) + text_rows(embed.description)
+    parts = [embed.title, embed.description]
     for field in embed.fields:
-        rows += text_rows(field.name) + text_rows(field.value)
-    return rows + text_rows(embed.footer.text)
+        parts += [field.name, field.value]
+    parts.append(embed.footer.text)
+    rows: list[str] = []
+    for part in parts:
+        for line in (part or "").splitlines():
+            rows += textwrap.wrap(line, PHONE_COLUMNS) or [""]
+    return rows
+
+
+def embed_rows(reply: Reply) -> int:
+    return len(embed_lines(reply))
 
 
 DOSE_LINES = [
