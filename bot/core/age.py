@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.core.amounts import InputError, fmt, normalise, too_long
 from bot.core.model import Unit, Units
+from bot.core.sanitize import echo
 
 _AGE = re.compile(r"^\+?(\d+(?:\.\d+)?|\.\d+)\s*(.*)$")
 
@@ -30,7 +31,7 @@ def parse_age(text: str, units: Units, oldest_months: Decimal) -> Age | InputErr
     if error := too_long(text, units.max_input_chars):
         return error
     clean = normalise(text)
-    shown = clean[:40]
+    shown = echo(text, 40)
     match = _AGE.match(clean)
     if not match or not units.age_units:
         return InputError("bad_age", {"text": shown})

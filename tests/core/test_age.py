@@ -109,3 +109,10 @@ def test_every_child_age_falls_in_exactly_one_group_of_every_scale(
     for scale in kb.ages.scales:
         groups = [group for group in scale.groups if Decimal(months) in group.ages]
         assert len(groups) == 1
+
+
+def test_an_unreadable_age_is_quoted_back_escaped(kb: KnowledgeBase) -> None:
+    error = parse_age("**six** @everyone", kb.units, oldest(kb))
+    assert isinstance(error, InputError)
+    message = kb.messages.get(f"errors.{error.key}", **error.values)
+    assert "\\*\\*six\\*\\*" in message and "\\@everyone" in message
