@@ -29,14 +29,14 @@ def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
     """The daily dose in IU and µg, each shown so that it agrees with the band; for a weekly
     or monthly dose, its daily average, then that the article's range is daily."""
     per_mcg = iu_per_mcg(kb)
-    about = kb.messages.templates["level.about"]
     daily_iu = agreeing(amount.daily, lambda v: v in band.range, 0)
     if daily_iu is None:
-        daily_iu = about.format(value=fmt(nearest_edge(amount.daily, band.range)))
+        daily_iu = kb.messages.get("level.about", value=fmt(nearest_edge(amount.daily, band.range)))
     mcg = amount.daily / per_mcg
     daily_mcg = agreeing(mcg, lambda v: v * per_mcg in band.range, 2)
     if daily_mcg is None:
-        daily_mcg = about.format(value=fmt(nearest_edge(amount.daily, band.range) / per_mcg, 2))
+        edge = nearest_edge(amount.daily, band.range) / per_mcg
+        daily_mcg = kb.messages.get("level.about", value=fmt(edge, 2))
     return dose_lines(kb, amount, daily_iu, daily_mcg)
 
 

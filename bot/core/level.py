@@ -31,9 +31,9 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    ng_ml = _shown(kb, value.ng_ml, band.range)
+    ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
     nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
-    nmol_l = _shown(kb, nmol_value, band.nmol_range) if band.nmol_range else fmt(nmol_value, 1)
+    nmol_l = _shown(kb, nmol_value, band.nmol_range)[0] if band.nmol_range else fmt(nmol_value, 1)
     hint = _nmol_hint(kb, value) if value.unit is None else None
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
     body = top_lines(kb, fixed.warning, [hint] if hint else [])
@@ -43,7 +43,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         body.append(msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l))
     if value.unit is None:
         body.append(msg.get("level.assumed_unit"))
-    if typed_nmol and ng_ml.startswith(msg.get("level.about", value="")):
+    if typed_nmol and ng_about:
         body.append(msg.get("level.nmol_placed"))
     sections = (fixed.article, fixed.references, fixed.cautions, fixed.related)
     return Reply(
@@ -67,12 +67,13 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     )
 
 
-def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> str:
-    """`value` to one decimal, or more where rounding would cross the band's edge."""
+def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool]:
+    """`value` to one decimal, or more where rounding would cross the band's edge; else
+    "about" the edge (True), where the two units' cut-points differ by a rounding."""
     text = agreeing(value, lambda shown: shown in band, 1)
-    if text is None:
-        text = kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1))
-    return text
+    if text is not None:
+        return text, False
+    return kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1)), True
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:
