@@ -173,8 +173,9 @@ class Checker:
                 file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
             self.known(file, (*loc, "cautions"), band.cautions, self.caution_ids, "caution")
             self.known(file, (*loc, "topics"), band.topics, self.topic_ids, "topic")
-            if band.warning is not None:
-                self.known(file, loc, (band.warning,), self.caution_ids, "caution as warning")
+            known = self.caution_ids
+            if band.warning is not None and known is not None and band.warning not in known:
+                file.problem((*loc, "warning"), f"unknown caution {band.warning!r} as warning")
         if unique(file, "bands", [band.id for band in table.bands], "band id"):
             for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
                 file.problem(("bands",), message)
