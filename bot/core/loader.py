@@ -226,7 +226,11 @@ def load_knowledge(root: Path) -> LoadResult:
     messages_file, messages = snap.read("messages.yaml", MessagesFile)
     templates = templates_of(messages) if messages else {}
     checker.check_messages(messages_file, templates)
-    _, search = snap.read("search.yaml", SearchSettings)
+    search_file, search = snap.read("search.yaml", SearchSettings)
+    if search:
+        checker.known(
+            search_file, ("safety_first",), search.safety_first, checker.topic_ids, "topic"
+        )
     ages_file, ages = snap.read("ages.yaml", AgeLimits)
     if ages:
         checker.check_ages(ages_file, ages)
