@@ -70,7 +70,7 @@ def test_bad_ages_are_errors_that_say_what_to_type(kb: KnowledgeBase, text: str,
     assert message
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(text=st.text(max_size=60))
 def test_any_text_is_an_age_or_an_error_never_an_exception(kb: KnowledgeBase, text: str) -> None:
     result = parse_age(text, kb.units, oldest(kb))
@@ -82,7 +82,7 @@ def test_any_text_is_an_age_or_an_error_never_an_exception(kb: KnowledgeBase, te
         assert kb.messages.get(f"errors.{result.key}", **result.values)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(
     number=st.decimals(min_value=0, max_value=120, places=2, allow_nan=False),
     unit=st.sampled_from(["", " years", " y", " months", " mo", " weeks"]),
@@ -100,7 +100,7 @@ def test_a_number_and_a_unit_give_that_many_months(
         assert result.months == expected
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(months=st.integers(min_value=0, max_value=131))
 def test_every_child_age_falls_in_exactly_one_group_of_every_scale(
     kb: KnowledgeBase, months: int

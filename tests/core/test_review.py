@@ -534,7 +534,7 @@ def test_always_applicable_cautions_are_one_line_linking_the_topic(kb: Knowledge
             assert sum(condition in other for other in cautions) == 1
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(amount=st.decimals(min_value="0.01", max_value="20000", places=4, allow_nan=False))
 def test_any_dose_is_shown_inside_its_band(kb: KnowledgeBase, amount: Decimal) -> None:
     reply = ask(kb, f"/dk2 dose {amount}")
@@ -545,7 +545,7 @@ def test_any_dose_is_shown_inside_its_band(kb: KnowledgeBase, amount: Decimal) -
     assert Decimal(match.group(1).replace(",", "")) in band.range
 
 
-@settings(max_examples=300)
+@settings(max_examples=100)
 @given(
     value=st.decimals(min_value="0.1", max_value="600", places=3, allow_nan=False),
     unit=st.sampled_from(["ng/mL", "nmol/L"]),
