@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.core.age import Age, parse_age
 from bot.core.amounts import InputError
+from bot.core.commands import reply_for_text
 from bot.core.model import KnowledgeBase
 
 
@@ -116,3 +117,28 @@ def test_an_unreadable_age_is_quoted_back_escaped(kb: KnowledgeBase) -> None:
     assert isinstance(error, InputError)
     message = kb.messages.get(f"errors.{error.key}", **error.values)
     assert "\\*\\*six\\*\\*" in message and "\\@everyone" in message
+
+
+@settings(max_examples=100)
+@given(
+    age=st.one_of(
+        st.text(max_size=40),
+        st.decimals(min_value=0, max_value=200, places=3).map(str),
+        st.tuples(st.integers(0, 300), st.sampled_from(["months", "mo", "weeks", "y"])).map(
+            lambda pair: f"{pair[0]} {pair[1]}"
+        ),
+    ),
+    amount=st.integers(min_value=1, max_value=200_000),
+)
+def test_any_age_on_a_dose_gets_a_reply_or_a_clear_error(
+    kb: KnowledgeBase, age: str, amount: int
+) -> None:
+    reply, _ = reply_for_text(kb, f"/dk2 dose {amount} age:{age}")
+    assert reply.title
+    if not reply.ok:
+        assert reply.error
+    elif reply.data["band"] in {"child_within", "child_above"}:
+        # A child's dose sits on the right side of its limit, and says so in its title.
+        assert (reply.data["daily_iu"] > reply.data["limit_iu"]) == (
+            reply.data["band"] == "child_above"
+        )
