@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from bot.core.amounts import Amount, fmt, normalise
 from bot.core.citing import unique
@@ -73,12 +74,21 @@ def with_caution_sources(
 
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
     """The K2 form a member named in the K2 amount ("100 mcg mk-4"), or None."""
-    clean = normalise(k2_text)
-    for form, names in kb.units.k2_forms.items():
-        for name in names:
-            if re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", clean):
-                return form
-    return None
+    pattern, forms = _forms_pattern(tuple(kb.units.k2_forms.items()))
+    match = pattern.search(normalise(k2_text)) if forms else None
+    return forms[match.group()] if match else None
+
+
+@lru_cache(maxsize=8)
+def _forms_pattern(
+    forms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every form's spellings (longest first, whole words) and the form
+    each spelling names: compiled once per knowledge base, not per reply."""
+    names = {name: form for form, spellings in forms for name in spellings}
+    ordered = sorted(names, key=len, reverse=True)
+    alternation = "|".join(re.escape(name) for name in ordered) or "(?!)"
+    return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), names
 
 
 def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
