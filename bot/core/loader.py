@@ -26,6 +26,7 @@ from bot.core.model import (
     KnowledgeBase,
     Messages,
     Period,
+    Reading,
     SearchSettings,
     Source,
     Topic,
@@ -87,6 +88,16 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "headings.version": "",
         "about.version_line": "version loaded topics",
         "explain.not_found_title": "",
+        "help.title": "",
+        "help.text": "",
+        "help.dose": "",
+        "help.level": "",
+        "help.explain": "",
+        "help.topics": "",
+        "help.about": "",
+        "help.help": "",
+        "help.moderators_heading": "",
+        "help.moderators": "",
         "stats.title": "",
         "stats.none": "",
         "stats.more": "count",
@@ -110,7 +121,19 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "dose.k2_none": "",
         "dose.mixup_mass": "entered daily_iu number",
         "dose.mixup_iu": "entered number as_mcg_iu",
-        "dose.mixup_k2": "entered k2_mcg number",
+        "dose.mixup_k2": "entered k2_mcg number mk4_mg mk4_sources",
+        "dose.k2_mk4": "entered mk4_mg mk4_sources",
+        "dose.mixup_mass_check": "entered daily_iu",
+        "dose.mixup_capsule": "entered iu typed",
+        "hints.set_aside": "words",
+        "hints.separator": "text chosen",
+        "hints.separator_other": "text chosen other typed",
+        "hints.d2": "iu_per_mcg unit_sources compare_sources",
+        "hints.form_each": "entered form typed",
+        "hints.child": "",
+        "hints.range_same": "range label",
+        "hints.lab_below": "number unit",
+        "hints.lab_above": "number unit",
         "level.title": "value label",
         "level.value_line": "ng_ml nmol_l",
         "level.assumed_unit": "",
@@ -144,6 +167,16 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.duplicate_option": "name",
         "errors.bad_private": "",
         "errors.extra_text": "text what hint",
+        "errors.exponent": "text example",
+        "errors.too_small": "entered minimum example",
+        "errors.form_amount": "count form",
+        "errors.two_amounts": "text",
+        "errors.two_labels": "text",
+        "errors.k2_only": "text",
+        "errors.two_frequencies": "first second",
+        "errors.bad_range": "text",
+        "errors.range_spans": "range low high low_label high_label low_typed high_typed",
+        "errors.level_numbers": "text",
         # The Discord layer: the Pin button, moderator commands, failures and the cooldown.
         **{f"pin.{key}.title": "" for key in _PIN_OUTCOMES},
         **{f"pin.{key}.text": "" for key in _PIN_OUTCOMES},
@@ -695,7 +728,7 @@ class _Loader:
         data, reader = self.read("units.yaml")
         if data is None:
             return None
-        reader.keys(data, ["vitamin_d", "k2", "periods", "level", "max_input_chars"])
+        reader.keys(data, ["vitamin_d", "k2", "periods", "level", "max_input_chars", "reading"])
 
         def kind_units(key: str, extra: tuple[str, ...]) -> tuple[LineDict | None, list[Unit]]:
             section = reader.mapping(data.get(key), data.line_of(key), repr(key))
@@ -716,8 +749,8 @@ class _Loader:
                 units.append(Unit(names=names, factor=factor, sources=sources, divisor=divisor))
             return section, units
 
-        d_section, d_units = kind_units("vitamin_d", ("max_daily", "fillers"))
-        k2_section, k2_units = kind_units("k2", ("max_daily", "fillers"))
+        d_section, d_units = kind_units("vitamin_d", ("max_daily", "min_daily", "fillers"))
+        k2_section, k2_units = kind_units("k2", ("max_daily", "min_daily", "fillers"))
         level_section, level_units = kind_units("level", ("max_ng_ml", "nmol_hint_above"))
         periods: list[Period] = []
         for _, item in reader.items(data, "periods"):
@@ -736,16 +769,19 @@ class _Loader:
         spellings += [name for period in periods for name in period.names]
         for name in sorted({name for name in spellings if spellings.count(name) > 1}):
             reader.problem(data.line, f"spelling {name!r} is listed twice")
-        if d_section is None or k2_section is None or level_section is None:
+        reading = self.load_reading(reader, data)
+        if d_section is None or k2_section is None or level_section is None or reading is None:
             return None
         return Units(
             d_units=tuple(d_units),
             d_base=reader.text(d_section, "base_unit", limit=20),
             d_max_daily=reader.number(d_section, "max_daily"),
+            d_min_daily=reader.number(d_section, "min_daily"),
             d_fillers=tuple(word.lower() for word in reader.texts(d_section, "fillers")),
             k2_units=tuple(k2_units),
             k2_base=reader.text(k2_section, "base_unit", limit=20),
             k2_max_daily=reader.number(k2_section, "max_daily"),
+            k2_min_daily=reader.number(k2_section, "min_daily"),
             k2_fillers=tuple(word.lower() for word in reader.texts(k2_section, "fillers")),
             periods=tuple(periods),
             level_units=tuple(level_units),
@@ -753,6 +789,86 @@ class _Loader:
             level_max=reader.number(level_section, "max_ng_ml"),
             nmol_hint_above=reader.number(level_section, "nmol_hint_above"),
             max_input_chars=max_chars,
+            reading=reading,
+        )
+
+    def load_reading(self, reader: _Reader, data: LineDict) -> Reading | None:
+        """units.yaml `reading:`, the words around an amount (see bot.core.amounts)."""
+        section = reader.mapping(data.get("reading"), data.line_of("reading"), "'reading'")
+        if section is None:
+            return None
+        lists = ["every", "times", "per", "forms", "child_words", "not_units", "below"]
+        lists += ["above", "range_words", "level_names"]
+        reader.keys(
+            section, [*lists, "spans", "counts", "d2", "mk4", "max_count", "weekly_capsules_iu"]
+        )
+
+        def words(node: LineDict | None, key: str) -> tuple[str, ...]:
+            if node is None:
+                return ()
+            return tuple(word.lower() for word in reader.texts(node, key, required=True))
+
+        spans: dict[str, int] = {}
+        for _, item in reader.items(section, "spans"):
+            reader.keys(item, ["names", "days"])
+            days = item.get("days")
+            if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+                reader.problem(item.line_of("days"), "'days' must be a whole number ≥ 1")
+                continue
+            spans.update(dict.fromkeys(words(item, "names"), days))
+        counts: dict[str, int] = {}
+        raw_counts = reader.mapping(section.get("counts"), section.line_of("counts"), "'counts'")
+        for word, count in (raw_counts or {}).items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                reader.problem(section.line_of("counts"), f"count {word!r} must be ≥ 1")
+                continue
+            counts[str(word).lower()] = count
+        d2 = reader.mapping(section.get("d2"), section.line_of("d2"), "'d2'")
+        mk4 = reader.mapping(section.get("mk4"), section.line_of("mk4"), "'mk4'")
+        if d2 is not None:
+            reader.keys(d2, ["names", "sources", "compare_sources"])
+        if mk4 is not None:
+            reader.keys(mk4, ["names", "pharmacological_mg", "sources"])
+        for node in (node for node in (d2, mk4) if node is not None):
+            for key in ("sources", "compare_sources"):
+                for ref in reader.texts(node, key):
+                    if ref not in self.sources:
+                        reader.problem(node.line_of(key), f"unknown source {ref!r}")
+        max_count = section.get("max_count")
+        if isinstance(max_count, bool) or not isinstance(max_count, int) or max_count < 1:
+            reader.problem(section.line_of("max_count"), "'max_count' must be ≥ 1")
+            max_count = 1
+        capsules: list[Decimal] = []
+        raw_capsules = section.get("weekly_capsules_iu")
+        if not isinstance(raw_capsules, LineList) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in raw_capsules
+        ):
+            reader.problem(section.line_of("weekly_capsules_iu"), "must be a list of amounts")
+        else:
+            capsules = [Decimal(n) for n in raw_capsules]
+        if d2 is None or mk4 is None or raw_counts is None:
+            return None
+        return Reading(
+            spans=spans,
+            every=words(section, "every"),
+            times=words(section, "times"),
+            per=words(section, "per"),
+            counts=counts,
+            d2_names=words(d2, "names"),
+            d2_sources=reader.texts(d2, "sources"),
+            d2_compare_sources=reader.texts(d2, "compare_sources"),
+            mk4_names=words(mk4, "names"),
+            mk4_mg=reader.number(mk4, "pharmacological_mg"),
+            mk4_sources=reader.texts(mk4, "sources"),
+            forms=words(section, "forms"),
+            max_count=max_count,
+            weekly_capsules_iu=tuple(capsules),
+            child_words=frozenset(words(section, "child_words")),
+            not_units=frozenset(words(section, "not_units")),
+            below=words(section, "below"),
+            above=words(section, "above"),
+            range_words=words(section, "range_words"),
+            level_names=words(section, "level_names"),
         )
 
     def load_messages(self) -> Messages | None:

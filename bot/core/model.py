@@ -103,14 +103,42 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """The words around an amount that dk2 reads (units.yaml `reading:`)."""
+
+    spans: dict[str, int]  # "week" -> 7
+    every: tuple[str, ...]
+    times: tuple[str, ...]
+    per: tuple[str, ...]
+    counts: dict[str, int]  # "twice" -> 2
+    d2_names: tuple[str, ...]
+    d2_sources: tuple[str, ...]
+    d2_compare_sources: tuple[str, ...]
+    mk4_names: tuple[str, ...]
+    mk4_mg: Decimal
+    mk4_sources: tuple[str, ...]
+    forms: tuple[str, ...]
+    max_count: int
+    weekly_capsules_iu: tuple[Decimal, ...]
+    child_words: frozenset[str]
+    not_units: frozenset[str]
+    below: tuple[str, ...]
+    above: tuple[str, ...]
+    range_words: tuple[str, ...]
+    level_names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Units:
     d_units: tuple[Unit, ...]
     d_base: str
     d_max_daily: Decimal
+    d_min_daily: Decimal
     d_fillers: tuple[str, ...]
     k2_units: tuple[Unit, ...]
     k2_base: str
     k2_max_daily: Decimal
+    k2_min_daily: Decimal
     k2_fillers: tuple[str, ...]
     periods: tuple[Period, ...]
     level_units: tuple[Unit, ...]
@@ -118,6 +146,7 @@ class Units:
     level_max: Decimal
     nmol_hint_above: Decimal
     max_input_chars: int
+    reading: Reading
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+import aiohttp
 import discord
 import discord.gateway
 import discord.http
@@ -285,6 +286,10 @@ async def serve(
         except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
             log.error("lost Discord: %s", exc)
             return EXIT_FAILED
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            # No network, DNS, a firewall: one line that says so, not a traceback.
+            log.error("can't reach Discord at %s: %s", bot.settings.discord_api_base, exc)
+            return EXIT_FAILED
         finally:
             await _close(bot, connect)
             log.info("dk2 stopped")
@@ -351,6 +356,9 @@ def sync_once(
             return EXIT_FAILED
         except discord.HTTPException as exc:
             print(f"dk2: sync failed: Discord said {exc.status}: {exc.text}", file=err)
+            return EXIT_FAILED
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            print(f"dk2: can't reach Discord at {settings.discord_api_base}: {exc}", file=err)
             return EXIT_FAILED
         finally:
             await bot.close()

@@ -31,7 +31,17 @@ async def test_commands_are_synced_to_the_dev_guild(dk2: Dk2Harness) -> None:
     (command,) = dk2.fake.commands(dk2.fake.guild.id)
     assert command["name"] == "dk2"
     names = [option["name"] for option in command["options"]]
-    assert names == ["dose", "level", "explain", "topics", "about", "reload", "stats", "pins"]
+    assert names == [
+        "dose",
+        "level",
+        "explain",
+        "topics",
+        "about",
+        "help",
+        "reload",
+        "stats",
+        "pins",
+    ]
     assert dk2.fake.commands() == []  # dev guilds configured: nothing global
     assert dk2.fake.spec_violations == []
 

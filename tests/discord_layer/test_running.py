@@ -117,7 +117,7 @@ async def test_sync_command_syncs_to_the_given_guild_and_exits(fake: FakeDiscord
     process = await start_bot(fake, "sync", "--guild", str(fake.guild.id), DK2_DEV_GUILD_IDS="")
     code, out, err = await finish(process)
     assert code == 0, err
-    subcommands = "dose, level, explain, topics, about, reload, stats, pins"
+    subcommands = "dose, level, explain, topics, about, help, reload, stats, pins"
     assert f"synced to guild {fake.guild.id}: /dk2 ({subcommands})" in out
     assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2"]
     assert fake.commands() == []
