@@ -112,9 +112,9 @@ def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
     """Read chat lines until EOF, Ctrl-C or `quit`, printing each reply as chat shows it.
     A line with no command is a question for explain; leaving is one clean line."""
-    print(CONSOLE_BANNER, file=out)
     interactive = stdin.isatty()
     try:
+        print(CONSOLE_BANNER, file=out, flush=True)
         while True:
             if interactive:
                 print("dk2> ", end="", file=out, flush=True)

@@ -150,13 +150,14 @@ class _Parse:
     error: InputError | None = None
 
 
-def _group(tokens: list[Token], units: Units, option: str, mode: str) -> _Parse:
+def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _Parse:
     """Gather tokens into quantities: a number takes the unit, frequency, label and count
     typed around it. Labels before a number belong to it unless that number has its own."""
     reading = units.reading
     out = _Parse([], [], False)
     pending: dict[str, object] = {}
-    label_events: list[tuple[str, int, bool]] = []  # label, quantity before it, number next
+    # Each label, the quantity before it, whether a number follows it, and its spelling.
+    label_events: list[tuple[str, int, bool, str]] = []
     range_open = times_open = False
     last = ""  # kind of the previous token that meant something
     for index, token in enumerate(tokens):
@@ -214,7 +215,7 @@ def _group(tokens: list[Token], units: Units, option: str, mode: str) -> _Parse:
                 pending["freq"] = token
         elif kind in _LABELS:
             before = len(out.quantities) - 1
-            label_events.append((kind, before, following == "num"))
+            label_events.append((kind, before, following == "num", token.text))
         elif kind == "form":
             if quantity is None:
                 pending["form"] = token.text
@@ -261,7 +262,7 @@ def _group(tokens: list[Token], units: Units, option: str, mode: str) -> _Parse:
     for key, value in pending.items():
         if key == "form" and out.quantities:
             out.quantities[-1].form = str(value)
-    _place_labels(out.quantities, label_events)
+    out.set_aside += _place_labels(out.quantities, label_events, units)
     return out
 
 
@@ -274,21 +275,39 @@ def _unknown_unit(units: Units, word: str, option: str, mode: str) -> InputError
     return InputError("unknown_unit", values, option)
 
 
-def _place_labels(quantities: list[_Quantity], events: list[tuple[str, int, bool]]) -> None:
+def _place_labels(
+    quantities: list[_Quantity], events: list[tuple[str, int, bool, str]], units: Units
+) -> list[str]:
     """A label before a number names it ("k2 100"); after one, it names that one ("100 k2").
-    "5000 d3 100 k2": "d3" is followed by a number that has its own label, so it goes back."""
-    for label, before, number_next in events:
-        if not number_next and before >= 0:
+    "5000 d3 100 k2": "d3" is followed by a number that has its own label, so it goes back.
+    A K2 label never names an amount in IU. Returns the labels that fit nowhere."""
+
+    def fits(label: str, index: int) -> bool:
+        if not 0 <= index < len(quantities):
+            return False
+        unit = quantities[index].unit
+        k2_label = label in ("k2", "mk4")
+        return not (k2_label and unit is not None and _unit(units, "k2", unit) is None)
+
+    unplaced: list[str] = []
+    for label, before, number_next, text in events:
+        if not number_next and fits(label, before):
             quantities[before].labels.add(label)
             quantities[before].trailing_label = True
-    for label, before, number_next in events:
+        elif not number_next:
+            unplaced.append(text)
+    for label, before, number_next, text in events:
         if not number_next:
             continue
         after = before + 1
-        if after < len(quantities) and not (quantities[after].trailing_label and before >= 0):
+        own_label = after < len(quantities) and quantities[after].trailing_label
+        if fits(label, after) and not (own_label and before >= 0):
             quantities[after].labels.add(label)
-        elif before >= 0:
+        elif fits(label, before):
             quantities[before].labels.add(label)
+        else:
+            unplaced.append(text)
+    return unplaced
 
 
 def _whole(number: Number, max_count: int) -> bool:
@@ -383,9 +402,13 @@ def _make(
     example = _D_EXAMPLE if kind == "d" else _K2_EXAMPLE
     if value <= 0:
         return InputError("not_positive", {"example": example}, option)
-    with localcontext() as context:
-        # Exact for any number a member can type (the input is at most a few hundred chars).
-        context.prec = max(28, len(quantity.number.raw) + 12)
+    if len(quantity.number.raw) > 14:
+        with localcontext() as context:
+            # Exact for any number a member can type (inputs are at most a few hundred chars).
+            context.prec = len(quantity.number.raw) + 14
+            base = unit.to_base(value) if unit else value
+            daily = base * quantity.count * times / days
+    else:
         base = unit.to_base(value) if unit else value
         daily = base * quantity.count * times / days
     d2, mk4 = "d2" in quantity.labels, "mk4" in quantity.labels
@@ -428,9 +451,10 @@ def _entered(
         parts.append("IU" if unit.names[0] == "iu" else unit.names[0])
     if d2:
         parts.append("D2")
+    text = " ".join(parts)
     if period_text:
-        parts.append(period_text)
-    return " ".join(parts)
+        text += period_text if period_text.startswith("/") else f" {period_text}"
+    return text
 
 
 def _separator_note(
@@ -496,12 +520,13 @@ def _read_k2_option(text: str, units: Units, notes: list[Note]) -> Amount | Inpu
         return _no_number(text, "k2")
     if len(parsed.quantities) > 1:
         return InputError("two_amounts", {"text": echo(text, 60)}, "k2")
-    _set_aside_note(parsed, notes)
+    _set_aside_note(parsed, units, notes)
     return _read_amount(parsed.quantities[0], units, "k2", "k2", notes)
 
 
-def _set_aside_note(parsed: _Parse, notes: list[Note]) -> None:
-    if parsed.set_aside:
+def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
+    """Say which words dk2 did not read, unless they are only connectors ("and", "of")."""
+    if any(word not in units.reading.not_units for word in parsed.set_aside):
         notes.append(Note("set_aside", {"words": echo(" ".join(parsed.set_aside), 60)}))
 
 
@@ -571,7 +596,7 @@ def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadin
         notes.append(Note("form_each", {"entered": d.entered, "form": d.form, "typed": typed}))
     if parsed.child:
         notes.append(Note("child"))
-    _set_aside_note(parsed, notes)
+    _set_aside_note(parsed, units, notes)
     return DoseReading(d=d, k2=k2, notes=tuple(notes), k2_option=k2_option)
 
 
@@ -598,7 +623,9 @@ def parse_level(text: str, units: Units) -> LevelValue | InputError:
     if other is not None:
         values = {"text": quantity.number.raw, "chosen": exact(number)}
         if other <= units.level_max:
-            typed = exact(other).replace(",", "")
+            typed = exact(other).replace(",", "") + (
+                f" {_unit_display(unit.names[0])}" if unit else ""
+            )
             values |= {"other": exact(other), "typed": f"/dk2 level {typed}"}
         notes.append(Note("separator_other" if "typed" in values else "separator", values))
     if number <= 0:
@@ -615,7 +642,7 @@ def parse_level(text: str, units: Units) -> LevelValue | InputError:
         key = "lab_below" if quantity.bound == "<" else "lab_above"
         values = {"number": fmt(number, 4), "unit": shown_unit or units.level_base}
         notes.insert(0, Note(key, values))
-    _set_aside_note(parsed, notes)
+    _set_aside_note(parsed, units, notes)
     return LevelValue(
         number=number,
         unit=unit,

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.model import Units
 from bot.core.numbers import NUMBER, Number, read_number
@@ -29,6 +30,9 @@ class Token:
 
 def normalise(text: str) -> str:
     """One line, no invisible characters, plain digits, one micro sign, lower case."""
+    if text.isascii() and text.isprintable():
+        # What members type most: nothing to clean or fold, only spaces to tidy.
+        return " ".join(text.split()).lower()
     shown = clean(text, len(text) + 1)
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
@@ -100,6 +104,41 @@ class _Grammar:
         ]
         self.kinds = [kind for kind, _ in groups]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
+        # Members type the same few amounts again and again; tokens are immutable.
+        self.tokens = lru_cache(maxsize=4096)(self._tokens)
+
+    def _tokens(self, text: str) -> tuple[Token, ...]:
+        clean_text = normalise(text)
+        tokens: list[Token] = []
+        position = 0
+        while position < len(clean_text):
+            match = self.pattern.match(clean_text, position)
+            assert match is not None  # "punct" matches any character
+            position = match.end()
+            kind = match.lastgroup
+            assert kind is not None
+            if kind != "space":
+                tokens.append(self._token(kind, match))
+        return tuple(_join_space_groups(tokens))
+
+    def _token(self, kind: str, match: re.Match[str]) -> Token:
+        found = match.group(kind)
+        if kind == "num":
+            number = read_number(found)
+            return Token("badnum" if number is None else "num", found, number)
+        if kind == "every":
+            days = self.count(match["en"]) * self.days(_key(match["es"]), None)
+            return Token("freq", _spelling(found), freq=(1, days))
+        if kind == "times_per":
+            days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
+            return Token("freq", _spelling(found), freq=(self.count(match["tn"]), days))
+        if kind == "count_per":
+            days = self.days(_key(match["cs"]), _key(match["cp"]))
+            return Token("freq", _spelling(found), freq=(self.count(match["cn"]), days))
+        if kind == "period":
+            days = self.days(_key(match["ps"]), _key(match["pp"]))
+            return Token("freq", _spelling(found), freq=(1, days))
+        return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:
         return int(text) if text.isdigit() else self.counts[text.replace(" ", "")]
@@ -132,40 +171,9 @@ def _spelling(text: str) -> str:
     return " ".join(text.split())
 
 
-def tokenize(text: str, units: Units, mode: str) -> list[Token]:
+def tokenize(text: str, units: Units, mode: str) -> tuple[Token, ...]:
     """The tokens of `text`; spaces dropped, numbers read, frequencies as (times, days)."""
-    grammar = _grammar(units, mode)
-    clean_text = normalise(text)
-    tokens: list[Token] = []
-    position = 0
-    while position < len(clean_text):
-        match = grammar.pattern.match(clean_text, position)
-        assert match is not None  # "punct" matches any character
-        position = match.end()
-        kind = match.lastgroup
-        assert kind is not None
-        if kind == "space":
-            continue
-        found = match.group(kind)
-        if kind == "num":
-            number = read_number(found)
-            tokens.append(Token("badnum" if number is None else "num", found, number))
-        elif kind == "every":
-            days = grammar.count(match["en"]) * grammar.days(_key(match["es"]), None)
-            tokens.append(Token("freq", _spelling(found), freq=(1, days)))
-        elif kind == "times_per":
-            span = match["ts"] or match["tb"]
-            days = grammar.days(_key(span), _key(match["tp"]))
-            tokens.append(Token("freq", _spelling(found), freq=(grammar.count(match["tn"]), days)))
-        elif kind == "count_per":
-            days = grammar.days(_key(match["cs"]), _key(match["cp"]))
-            tokens.append(Token("freq", _spelling(found), freq=(grammar.count(match["cn"]), days)))
-        elif kind == "period":
-            days = grammar.days(_key(match["ps"]), _key(match["pp"]))
-            tokens.append(Token("freq", _spelling(found), freq=(1, days)))
-        else:
-            tokens.append(Token(kind, _spelling(found)))
-    return _join_space_groups(tokens)
+    return _grammar(units, mode).tokens(text)
 
 
 def _key(text: str | None) -> str | None:
