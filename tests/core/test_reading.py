@@ -67,7 +67,7 @@ def test_a_dose_for_a_baby_is_read_and_flagged_as_not_for_adults(kb: KnowledgeBa
     reply = dose(kb, "400 IU for my baby")
     assert reply.data["daily_iu"] == 400 and reply.data["k2_mcg"] is None
     text = hints(reply)
-    assert "for adults" in text and "`/dk2 explain rda`" in text
+    assert "for adults" in text and "`/dk2 explain children`" in text
     assert "set aside “for my baby”" in text
 
 
