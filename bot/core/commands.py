@@ -32,7 +32,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Options whose value is one short thing: text after it is the command's main option, so
 # `/dk2 dose k2:100 5000` reads like `/dk2 dose 5000 k2:100`.
-_SHORT_VALUES = {"k2": "amount", "private": "word"}
+_SHORT_VALUES = {"k2": "amount", "private": "word", "age": "word"}
 _DIGIT_START = re.compile(r"^[.,]?\d")
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.amounts import DoseReading, InputError, parse_level, read_dose
-from bot.core.commands import reply_for_text
+from bot.core.commands import COMMAND_OPTIONS, Request, parse_request, reply_for_text
 from bot.core.model import KnowledgeBase
 from bot.core.numbers import read_number
 from bot.core.reply import Reply, render_text
@@ -372,3 +372,42 @@ def test_rendered_replies_carry_no_raw_member_markup(kb: KnowledgeBase) -> None:
         text = render_text(reply_for_text(kb, line)[0])
         assert "~~" not in text.replace("\\~\\~", "")
         assert "<@1234>" not in text and "**zzqx**" not in text
+
+
+CHAT_PIECES = st.one_of(
+    PIECES,
+    st.sampled_from(
+        [
+            "/dk2",
+            "dose",
+            "level",
+            "explain",
+            "help",
+            "k2:",
+            "private:",
+            "amount:",
+            "value:",
+            "term:",
+            "bogus:",
+            "yes",
+            "no",
+            ":",
+            "k2:100",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(line=st.lists(CHAT_PIECES, max_size=8).map(" ".join))
+def test_any_chat_line_is_a_request_or_says_what_to_type(kb: KnowledgeBase, line: str) -> None:
+    parsed = parse_request(line, kb.units.max_input_chars)
+    if isinstance(parsed, Request):
+        allowed = COMMAND_OPTIONS[parsed.command]
+        assert set(parsed.options) <= set(allowed) - {"private"}
+        return
+    command, error = parsed
+    assert command == "" or command in COMMAND_OPTIONS
+    message = kb.messages.get(f"errors.{error.key}", **error.values)
+    assert message.strip() and "\x1b" not in message
