@@ -224,14 +224,14 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 if quantity.unit is None and _is_count(quantity, reading.max_count):
                     quantity.counts_forms = True
         elif kind == "range":
-            if (quantity is not None and last == "num") or (last == "unit" and following == "num"):
-                range_open = following == "num"
-            elif quantity is None and following == "num" and mode != "level":
-                out.error = InputError("negative", {"example": _example(option)}, option)
+            if quantity is not None and last in ("num", "unit") and following == "num":
+                range_open = True  # "1000-2000", "1000 IU to 2000 IU"
+            elif quantity is None and token.text == "-" and following == "num":
+                example = _LEVEL_EXAMPLE if mode == "level" else _example(option)
+                out.error = InputError("negative", {"example": example}, option)
                 return out
-            elif quantity is None and following == "num":
-                out.error = InputError("negative", {"example": _LEVEL_EXAMPLE}, option)
-                return out
+            else:
+                out.set_aside.append(token.text)  # "up to 5000"
         elif kind == "times":
             times_open = quantity is not None and following == "num"
         elif kind in ("below", "above"):
@@ -524,6 +524,17 @@ def _read_k2_option(text: str, units: Units, notes: list[Note]) -> Amount | Inpu
     return _read_amount(parsed.quantities[0], units, "k2", "k2", notes)
 
 
+def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
+    """Whether `second` is `first` again in another vitamin D unit, as labels print it."""
+    if first.unit is None or second.unit is None or first.unit == second.unit:
+        return False
+    one, two = _unit(units, "d", first.unit), _unit(units, "d", second.unit)
+    if one is None or two is None:
+        return False
+    a, b = one.to_base(first.number.value), two.to_base(second.number.value)
+    return a > 0 and abs(a - b) <= a / 100
+
+
 def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
     """Say which words dk2 did not read, unless they are only connectors ("and", "of")."""
     if any(word not in units.reading.not_units for word in parsed.set_aside):
@@ -563,6 +574,8 @@ def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadin
         d_unit = quantity.unit is not None and _unit(units, "k2", quantity.unit) is None
         if d_quantity is None:
             d_quantity = quantity
+        elif _restated(d_quantity, quantity, units):
+            continue  # "5000 IU (125 mcg)": the same amount in the label's other unit
         elif k2_quantity is None and k2_text is None and not d_unit:
             # "5000 IU 100 mcg": what follows the D3 amount is K2, as before.
             k2_quantity = quantity

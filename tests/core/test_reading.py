@@ -411,3 +411,35 @@ def test_any_chat_line_is_a_request_or_says_what_to_type(kb: KnowledgeBase, line
     assert command == "" or command in COMMAND_OPTIONS
     message = kb.messages.get(f"errors.{error.key}", **error.values)
     assert message.strip() and "\x1b" not in message
+
+
+@pytest.mark.parametrize("line", ["5000 IU (125 mcg)", "125 mcg / 5000 IU"])
+def test_the_same_amount_in_the_labels_other_unit_is_not_read_as_k2(
+    kb: KnowledgeBase, line: str
+) -> None:
+    reply = dose(kb, line)
+    assert reply.data["daily_iu"] == 5000 and reply.data["k2_mcg"] is None
+
+
+def test_up_to_is_not_a_minus_sign(kb: KnowledgeBase) -> None:
+    reply = dose(kb, "up to 5000 IU")
+    assert reply.data["daily_iu"] == 5000
+    assert "set aside “up to”" in hints(reply)
+
+
+@pytest.mark.parametrize(
+    ("line", "iu", "k2"),
+    [
+        ("5000 IU k2 100 mcg", 5000, 100),
+        ("5000 IU and 100 mcg MK-7", 5000, 100),
+        ("d3 5000 k2 100", 5000, 100),
+        ("5000 d3 100 k2", 5000, 100),
+        ("I take 5000 IU a day with 100mcg K2", 5000, 100),
+        ("5000 IU 100 mcg", 5000, 100),
+    ],
+)
+def test_k2_typed_in_the_amount_is_found_by_its_label_or_place(
+    kb: KnowledgeBase, line: str, iu: int, k2: int
+) -> None:
+    reply = dose(kb, line)
+    assert (reply.data["daily_iu"], reply.data["k2_mcg"]) == (iu, k2)
