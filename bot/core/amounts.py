@@ -196,8 +196,10 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                     setattr(quantity, key, value)
                 pending.clear()
         elif kind == "unit":
-            if quantity is not None and quantity.unit is None and last in ("num", "range_num"):
+            if quantity is not None and quantity.unit is None and last == "num":
                 quantity.unit = token.text
+            elif quantity is not None and quantity.unit == token.text and last == "num":
+                pass  # "1000 IU - 2000 IU": the range's second end, in the same unit
             elif quantity is None and "unit" not in pending:
                 pending["unit"] = token.text
             else:
