@@ -625,9 +625,10 @@ def parse_level(text: str, units: Units) -> LevelValue | InputError:
         return parsed
     if not parsed.quantities:
         return _no_number(text, option, level=True)
-    if len(parsed.quantities) > 1 or parsed.quantities[0].low is not None:
-        return InputError("level_numbers", {"text": echo(text, 60)}, option)
     quantity = parsed.quantities[0]
+    others = parsed.quantities[1:]
+    if quantity.low is not None or not all(_same_level(quantity, o, units) for o in others):
+        return InputError("level_numbers", {"text": echo(text, 60)}, option)
     unit = None
     if quantity.unit is not None:
         unit = next((u for u in units.level_units if quantity.unit in u.names), None)
@@ -667,6 +668,18 @@ def parse_level(text: str, units: Units) -> LevelValue | InputError:
         bound=quantity.bound,
         notes=tuple(notes),
     )
+
+
+def _same_level(first: _Quantity, second: _Quantity, units: Units) -> bool:
+    """ "75 nmol/L (30 ng/mL)": a lab report giving one result in both units."""
+    if first.unit is None or second.unit is None or first.unit == second.unit:
+        return False
+    one = next((u for u in units.level_units if first.unit in u.names), None)
+    two = next((u for u in units.level_units if second.unit in u.names), None)
+    if one is None or two is None:
+        return False
+    a, b = one.to_base(first.number.value), two.to_base(second.number.value)
+    return a > 0 and abs(a - b) <= a / 50
 
 
 def _unit_display(name: str) -> str:

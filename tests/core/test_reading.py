@@ -443,3 +443,9 @@ def test_k2_typed_in_the_amount_is_found_by_its_label_or_place(
 ) -> None:
     reply = dose(kb, line)
     assert (reply.data["daily_iu"], reply.data["k2_mcg"]) == (iu, k2)
+
+
+def test_a_lab_result_given_in_both_units_is_one_result(kb: KnowledgeBase) -> None:
+    reply = level(kb, "25-OH vitamin D 75 nmol/L (30 ng/mL)")
+    assert round(reply.data["ng_ml"], 1) == 30.0 and reply.data["band"] == "goal"
+    assert error_of(level(kb, "30 ng/ml or 45 nmol/l")) == ("level_numbers", "value")
