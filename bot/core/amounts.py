@@ -137,6 +137,7 @@ class _Quantity:
     count: int = 1
     form: str | None = None
     counts_forms: bool = False  # "2 drops": the number is how many, not how much
+    counted: bool = False  # a count was typed ("1 capsule of", "2 x")
     bound: Literal["<", ">"] | None = None
     # Words that followed a label ("d3", "k2") directly: that label belongs here.
     trailing_label: bool = False
@@ -181,14 +182,14 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 range_open = False
             elif times_open and quantity is not None and _is_count(quantity, reading.max_count):
                 quantity.count = int(quantity.number.value)
-                quantity.number = number
+                quantity.number, quantity.counted = number, True
                 times_open = False
             elif times_open and quantity is not None and _whole(number, reading.max_count):
-                quantity.count = int(number.value)
+                quantity.count, quantity.counted = int(number.value), True
                 times_open = False
             elif quantity is not None and quantity.counts_forms and last in ("form", "word"):
                 quantity.count = int(quantity.number.value)
-                quantity.number, quantity.counts_forms = number, False
+                quantity.number, quantity.counts_forms, quantity.counted = number, False, True
             else:
                 out.quantities.append(_Quantity(number))
                 quantity = out.quantities[-1]
@@ -236,6 +237,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 out.set_aside.append(token.text)  # "up to 5000"
         elif kind == "times":
             times_open = quantity is not None and following == "num"
+        elif kind == "duration":
+            out.set_aside.append(token.text)  # "for 2 weeks": how long, not how often
         elif kind in ("below", "above"):
             if mode == "level":
                 pending["bound"] = "<" if kind == "below" else ">"
@@ -606,7 +609,7 @@ def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadin
         k2, k2_option = read, "k2"
     if d.d2:
         notes.insert(0, Note("d2"))
-    if d.form is not None and d.count == 1 and not d_quantity.counts_forms:
+    if d.form is not None and not d_quantity.counted:
         typed = d.entered.replace(",", "")
         notes.append(Note("form_each", {"entered": d.entered, "form": d.form, "typed": typed}))
     if parsed.child:

@@ -797,7 +797,8 @@ class _Loader:
         section = reader.mapping(data.get("reading"), data.line_of("reading"), "'reading'")
         if section is None:
             return None
-        lists = ["every", "times", "per", "forms", "child_words", "not_units", "below"]
+        lists = ["every", "times", "per", "durations", "forms", "child_words", "not_units"]
+        lists += ["below"]
         lists += ["above", "range_words", "level_names"]
         reader.keys(
             section, [*lists, "spans", "counts", "d2", "mk4", "max_count", "weekly_capsules_iu"]
@@ -853,6 +854,7 @@ class _Loader:
             every=words(section, "every"),
             times=words(section, "times"),
             per=words(section, "per"),
+            durations=words(section, "durations"),
             counts=counts,
             d2_names=words(d2, "names"),
             d2_sources=reader.texts(d2, "sources"),

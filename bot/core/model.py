@@ -110,6 +110,7 @@ class Reading:
     every: tuple[str, ...]
     times: tuple[str, ...]
     per: tuple[str, ...]
+    durations: tuple[str, ...]  # "for", "over": "for 2 weeks" is how long, not how often
     counts: dict[str, int]  # "twice" -> 2
     d2_names: tuple[str, ...]
     d2_sources: tuple[str, ...]

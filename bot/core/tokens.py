@@ -81,6 +81,10 @@ class _Grammar:
                 rf"(?:(?:{per}) ?(?P<ts>{spans})|(?P<tp>{periods})|(?P<tb>{spans}))",
             ),
             ("count_per", rf"(?P<cn>{counts}) ?(?:{per} ?(?P<cs>{spans})|(?P<cp>{periods}))"),
+            (
+                "duration",
+                rf"{_alternatives(reading.durations)} ?(?:{how_many}|{per}) ?(?:{spans})s?",
+            ),
             ("period", rf"(?P<pp>{periods})|/ ?(?P<ps>{spans})"),
             ("exp", rf"{NUMBER}e[-+]?\d+(?![a-z])"),
             ("num", rf"{NUMBER}(?:k(?![a-z]))?"),

@@ -449,3 +449,15 @@ def test_a_lab_result_given_in_both_units_is_one_result(kb: KnowledgeBase) -> No
     reply = level(kb, "25-OH vitamin D 75 nmol/L (30 ng/mL)")
     assert round(reply.data["ng_ml"], 1) == 30.0 and reply.data["band"] == "goal"
     assert error_of(level(kb, "30 ng/ml or 45 nmol/l")) == ("level_numbers", "value")
+
+
+def test_how_long_is_not_how_often(kb: KnowledgeBase) -> None:
+    reply = dose(kb, "1000 IU for 2 weeks")
+    assert reply.data["daily_iu"] == 1000
+    assert "set aside “for 2 weeks”" in hints(reply)
+
+
+@pytest.mark.parametrize("line", ["1 capsule 50000 IU every 2 weeks", "1 drop (400 IU)"])
+def test_a_typed_count_of_one_needs_no_per_drop_question(kb: KnowledgeBase, line: str) -> None:
+    reply = dose(kb, line)
+    assert reply.ok and "amount in each one" not in hints(reply)
