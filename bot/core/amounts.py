@@ -342,7 +342,7 @@ def _unit(units: Units, kind: Kind, name: str) -> Unit | None:
     return next((unit for unit in _units_for(units, kind) if name in unit.names), None)
 
 
-def _freq(units: Units, token: Token | None) -> tuple[int, int, str | None]:
+def _freq(token: Token | None) -> tuple[int, int, str | None]:
     """(times, days, text) of a frequency token; once a day when none was typed."""
     if token is None or token.freq is None:
         return 1, 1, None
@@ -375,7 +375,7 @@ def _read_amount(
             return _unknown_unit(units, quantity.unit, option, "dose")
     in_iu = kind == "d" and (unit is None or unit.factor == 1)
     value, other = _choose(quantity.number, prefer_thousands=in_iu)
-    times, days, period_text = _freq(units, quantity.freq)
+    times, days, period_text = _freq(quantity.freq)
     made = _make(units, kind, option, quantity, unit, value, times, days, period_text)
     if isinstance(made, InputError):
         return made

@@ -103,10 +103,10 @@ def _make(text: str, value: Decimal | None, *, alt: Decimal | None = None) -> Nu
 
 
 def exact(value: Decimal) -> str:
-    """A typed number written back with every digit it had: "0.0000001", not "0"."""
-    exponent = value.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return fmt(value, places)
+    """A typed number written back with every digit it had: "0.0000001", not "0", and all
+    32 digits of a 32-digit number; thousands separated, no trailing zeros."""
+    text = format(value, ",f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt(value: Decimal, places: int = 0) -> str:

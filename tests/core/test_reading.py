@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.core.amounts import DoseReading, InputError, parse_level, read_dose
 from bot.core.commands import COMMAND_OPTIONS, Request, parse_request, reply_for_text
 from bot.core.model import KnowledgeBase
-from bot.core.numbers import read_number
+from bot.core.numbers import exact, read_number
 from bot.core.reply import Reply, render_text
 
 
@@ -461,3 +461,9 @@ def test_how_long_is_not_how_often(kb: KnowledgeBase) -> None:
 def test_a_typed_count_of_one_needs_no_per_drop_question(kb: KnowledgeBase, line: str) -> None:
     reply = dose(kb, line)
     assert reply.ok and "amount in each one" not in hints(reply)
+
+
+@settings(max_examples=300)
+@given(st.decimals(min_value=0, max_value=10**40, places=12, allow_nan=False))
+def test_exact_writes_every_digit_back(value: Decimal) -> None:
+    assert Decimal(exact(value).replace(",", "")) == value
