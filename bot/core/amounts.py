@@ -161,9 +161,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
     label_events: list[tuple[str, int, bool, str]] = []
     range_open = times_open = False
     last = ""  # kind of the previous token that meant something
-    for index, token in enumerate(tokens):
+    for token, following in zip(tokens, _next_kinds(tokens), strict=True):
         kind = token.kind
-        following = next((t.kind for t in tokens[index + 1 :] if t.kind != "punct"), "")
         quantity = out.quantities[-1] if out.quantities else None
         if kind == "exp":
             values = {"text": echo(token.text, 40), "example": _example(option)}
@@ -269,6 +268,17 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             out.quantities[-1].form = str(value)
     out.set_aside += _place_labels(out.quantities, label_events, units)
     return out
+
+
+def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
+    """For each token, the kind of the next one that is not punctuation ("" at the end)."""
+    kinds = [""] * len(tokens)
+    following = ""
+    for index in range(len(tokens) - 1, -1, -1):
+        kinds[index] = following
+        if tokens[index].kind != "punct":
+            following = tokens[index].kind
+    return kinds
 
 
 def _unknown_unit(units: Units, word: str, option: str, mode: str) -> InputError:
