@@ -55,10 +55,10 @@ class _Grammar:
 
     def __init__(self, units: Units, mode: str) -> None:
         reading = units.reading
-        self.spans = dict(reading.spans)
+        self.spans = reading.span_days
         self.periods = {name: period.days for period in units.periods for name in period.names}
         self.counts = dict(reading.counts)
-        spans = _alternatives(reading.spans)
+        spans = _alternatives(self.spans)
         periods = _alternatives(self.periods)
         counts = _alternatives(reading.counts)
         per = _alternatives(reading.per)
