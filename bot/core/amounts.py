@@ -12,9 +12,10 @@ the option that is wrong), never raise: bad input is a value. What dk2 noticed o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
-from typing import Literal
+from typing import Literal, TypeVar
 
 from bot.core.model import Unit, Units
 from bot.core.numbers import Number, exact, fmt
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 Kind = Literal["d", "k2"]
+_T = TypeVar("_T")
 _LABELS = ("d2", "d3", "k2", "mk4")
 _D_EXAMPLE = "5000 IU"
 _K2_EXAMPLE = "k2:100 mcg"
@@ -556,9 +558,38 @@ def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
         notes.append(Note("set_aside", {"words": echo(" ".join(parsed.set_aside), 60)}))
 
 
+# Readings already made, per knowledge base: members type the same few amounts again and
+# again, and every reading (and error) is an immutable value.
+_MEMO: dict[int, tuple[Units, dict[tuple[str, str, str | None], object]]] = {}
+_MEMO_SIZE = 4096
+
+
+def _memo(units: Units, key: tuple[str, str, str | None], read: Callable[[], _T]) -> _T:
+    entry = _MEMO.get(id(units))
+    if entry is None or entry[0] is not units:
+        if len(_MEMO) > 8:
+            _MEMO.clear()
+        entry = (units, {})
+        _MEMO[id(units)] = entry
+    table = entry[1]
+    if key in table:
+        return table[key]  # type: ignore[return-value]
+    if len(table) >= _MEMO_SIZE:
+        table.clear()
+    value = read()
+    table[key] = value
+    return value
+
+
 def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReading | InputError:
     """The dose command's `amount` (and `k2`) as typed: the D3 amount, a K2 amount (from the
     `k2` option, or labelled or second in `amount`) and what the reply should point out."""
+    return _memo(
+        units, ("dose", amount_text, k2_text), lambda: _read_dose(amount_text, k2_text, units)
+    )
+
+
+def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReading | InputError:
     notes: list[Note] = []
     if not amount_text.strip():
         return InputError("empty_amount", option="amount")
@@ -630,6 +661,10 @@ def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadin
 
 def parse_level(text: str, units: Units) -> LevelValue | InputError:
     """A blood 25(OH)D result: "42", "42 ng/mL", "105 nmol/L", "<10", "my level is 18"."""
+    return _memo(units, ("level", text, None), lambda: _parse_level(text, units))
+
+
+def _parse_level(text: str, units: Units) -> LevelValue | InputError:
     option = "value"
     if not text.strip():
         return InputError("empty_level", option=option)

@@ -8,16 +8,15 @@ the unit, chooses and offers the other. `fmt` writes a number back for people.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
+from typing import NamedTuple
 
 # Digits with separators between them, or a leading decimal point (".5"), then "k" (x1000).
 NUMBER = r"(?:\d+(?:[.,']\d+)*|[.,]\d+)"
 _GROUPS = re.compile(r"[.,']")
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+class Number(NamedTuple):
     """A number as typed: `value` is its reading and `alt` the other one a separator allows.
     "5,5": value 5.5 (a decimal comma), alt 55. "5.000": value 5, alt 5000, and `dot_group`
     says the caller should choose by the unit (5000 IU, but 5 mg)."""

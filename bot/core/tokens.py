@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.core.model import Units
 from bot.core.numbers import NUMBER, Number, read_number
@@ -20,8 +20,9 @@ from bot.core.sanitize import clean
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token (a tuple: dozens are built per line, and tuples build fastest)."""
+
     kind: str
     text: str
     number: Number | None = None
@@ -108,6 +109,11 @@ class _Grammar:
         ]
         self.kinds = [kind for kind, _ in groups]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
+        # At a digit only these can match: trying the rest there costs a third of the time.
+        at_digit = {"levelname", "times_per", "exp", "num", "punct"}
+        self.digit_pattern = re.compile(
+            "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
+        )
         # Members type the same few amounts again and again; tokens are immutable.
         self.tokens = lru_cache(maxsize=4096)(self._tokens)
 
@@ -115,8 +121,13 @@ class _Grammar:
         clean_text = normalise(text)
         tokens: list[Token] = []
         position = 0
-        while position < len(clean_text):
-            match = self.pattern.match(clean_text, position)
+        end = len(clean_text)
+        while position < end:
+            if clean_text[position] == " ":  # normalised: single spaces only
+                position += 1
+                continue
+            pattern = self.digit_pattern if clean_text[position].isdigit() else self.pattern
+            match = pattern.match(clean_text, position)
             assert match is not None  # "punct" matches any character
             position = match.end()
             kind = match.lastgroup
