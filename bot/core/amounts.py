@@ -99,16 +99,6 @@ class LevelValue:
     bound: Literal["<", ">"] | None = None  # lab notation: "<10" is below 10
     notes: tuple[Note, ...] = ()
 
-    @property
-    def position(self) -> Decimal:
-        """Where the result sits on the scale: just below or above a "<" or ">" bound."""
-        step = Decimal("0.0001")
-        if self.bound == "<":
-            return self.ng_ml - step
-        if self.bound == ">":
-            return self.ng_ml + step
-        return self.ng_ml
-
 
 @dataclass(frozen=True, slots=True)
 class DoseReading:

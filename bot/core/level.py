@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
-from bot.core.model import KnowledgeBase, Unit
+from bot.core.model import Band, BandTable, KnowledgeBase, Unit
 from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Reply, Section
 
@@ -15,7 +15,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
-    band = table.find(value.position)
+    band = _find(table, value)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
@@ -50,6 +50,20 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "hints": hints,
         },
     )
+
+
+def _find(table: BandTable, value: LevelValue) -> Band | None:
+    """The band of the result; for lab notation, the band just below "<10" or above ">150"."""
+    if value.bound is None:
+        return table.find(value.ng_ml)
+    edge = value.ng_ml
+    for band in table.bands:
+        low, high = band.range.low, band.range.high
+        if value.bound == "<" and (low is None or low < edge) and (high is None or edge <= high):
+            return band
+        if value.bound == ">" and (low is None or low <= edge) and (high is None or edge < high):
+            return band
+    return None
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:

@@ -3,6 +3,7 @@ and property tests for the readers (frequencies, separators, option order, blame
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from decimal import Decimal
 
@@ -467,3 +468,13 @@ def test_a_typed_count_of_one_needs_no_per_drop_question(kb: KnowledgeBase, line
 @given(st.decimals(min_value=0, max_value=10**40, places=12, allow_nan=False))
 def test_exact_writes_every_digit_back(value: Decimal) -> None:
     assert Decimal(exact(value).replace(",", "")) == value
+
+
+def test_lab_bounds_at_a_band_edge_land_on_the_side_they_name(kb: KnowledgeBase) -> None:
+    bands = kb.bands["level"].bands
+    for below, above in itertools.pairwise(bands):
+        edge = below.range.high
+        assert edge is not None and edge == above.range.low
+        shown = exact(edge)
+        assert level(kb, f"<{shown} ng/mL").data["band"] == below.id, shown
+        assert level(kb, f">{shown} ng/mL").data["band"] == above.id, shown
