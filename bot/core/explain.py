@@ -73,5 +73,6 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
         body=body,
         sections=sections,
         colour=INFO_COLOUR,
-        data={"topic": None, "suggestions": list(suggestions), "match": "none"},
+        # The member's own words: the Discord layer shows this reply to them only.
+        data={"topic": None, "suggestions": list(suggestions), "match": "none", "private": True},
     )

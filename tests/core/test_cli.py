@@ -144,19 +144,3 @@ def test_console_ctrl_c_is_one_clean_line() -> None:
     assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
     assert out.strip().splitlines() == ["dk2: bye."]
 
-
-def test_an_unreachable_discord_at_start_up_is_one_line_not_a_traceback(tmp_path: Path) -> None:
-    for command in ("run", "sync"):
-        done = _bot(
-            command,
-            env={
-                "DISCORD_TOKEN": "not.a.token",
-                "DK2_DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",  # nothing listens there
-                "DK2_DATABASE_PATH": str(tmp_path / "usage.sqlite3"),
-                "DK2_CONFIG": str(REPO / "config.example.yaml"),
-            },
-        )
-        assert done.returncode == 1, done.stderr
-        assert "Traceback" not in done.stderr + done.stdout
-        reached = [line for line in done.stderr.splitlines() if "can't reach Discord" in line]
-        assert len(reached) == 1 and "127.0.0.1:9" in reached[0]

@@ -28,20 +28,11 @@ from tests.fakediscord.fixtures import require_spec
 
 
 async def test_commands_are_synced_to_the_dev_guild(dk2: Dk2Harness) -> None:
-    (command,) = dk2.fake.commands(dk2.fake.guild.id)
-    assert command["name"] == "dk2"
+    command, admin = dk2.fake.commands(dk2.fake.guild.id)
+    assert command["name"] == "dk2" and admin["name"] == "dk2-admin"
     names = [option["name"] for option in command["options"]]
-    assert names == [
-        "dose",
-        "level",
-        "explain",
-        "topics",
-        "about",
-        "help",
-        "reload",
-        "stats",
-        "pins",
-    ]
+    assert names == ["dose", "level", "explain", "topics", "about", "help", "pins"]
+    assert [option["name"] for option in admin["options"]] == ["reload", "stats"]
     assert dk2.fake.commands() == []  # dev guilds configured: nothing global
     assert dk2.fake.spec_violations == []
 
@@ -149,7 +140,7 @@ async def test_help_lists_every_command_with_an_example(dk2: Dk2Harness) -> None
     text = embed_text(handle.original)
     for example in ("/dk2 dose 5000", "/dk2 level 42 ng/mL", "/dk2 explain mgp", "/dk2 topics"):
         assert example in text
-    assert "/dk2 about" in text and "/dk2 help" in text and "/dk2 reload" in text
+    assert "/dk2 about" in text and "/dk2 help" in text and "/dk2-admin reload" in text
     assert button_ids(handle.original) == [PIN_ID]
 
 
