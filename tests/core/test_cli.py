@@ -143,4 +143,3 @@ def test_console_ctrl_c_is_one_clean_line() -> None:
     assert process.returncode == 0
     assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
     assert out.strip().splitlines() == ["dk2: bye."]
-
