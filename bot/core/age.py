@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from bot.core.amounts import InputError, fmt, normalise, too_long
+from bot.core.amounts import InputError, fmt, too_long
 from bot.core.model import Unit, Units
 from bot.core.sanitize import echo
+from bot.core.tokens import normalise
 
 _AGE = re.compile(r"^\+?(\d+(?:\.\d+)?|\.\d+)\s*(.*)$")
 

@@ -204,6 +204,10 @@ class Checker:
         if units.k2.forms and units.k2.banded_form not in units.k2.forms:
             message = f"banded_form {units.k2.banded_form!r} isn't one of the forms"
             file.problem(("k2", "banded_form"), message)
+        reading = units.reading
+        self.refs(file, ("reading", "d2", "sources"), reading.d2.sources)
+        self.refs(file, ("reading", "d2", "compare_sources"), reading.d2.compare_sources)
+        self.refs(file, ("reading", "mk4", "sources"), reading.mk4.sources)
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
         places: list[tuple[Loc, tuple[str, ...]]] = [

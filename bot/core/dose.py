@@ -9,7 +9,7 @@ cautions. With `age:` below the adult age the dose goes to `child.py` instead.
 from __future__ import annotations
 
 from bot.core.age import Age, parse_age
-from bot.core.amounts import Amount, InputError, fmt, parse_dose
+from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import BandText, band_text
 from bot.core.child import child_dose_reply
 from bot.core.citing import labelled_lines, unique
@@ -22,7 +22,8 @@ from bot.core.dosetext import (
     with_caution_sources,
 )
 from bot.core.model import Band, KnowledgeBase
-from bot.core.replies import input_error_reply
+from bot.core.numbers import exact
+from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Reply, Section
 from bot.core.shown import agreeing
 
@@ -34,15 +35,10 @@ def dose_reply(
     kb: KnowledgeBase, amount_text: str, k2_text: str | None = None, age_text: str | None = None
 ) -> Reply:
     """Place a daily vitamin D3 dose (and optionally a K2 amount) on the knowledge's bands."""
-    amount = parse_dose(amount_text, kb.units, "d")
-    if isinstance(amount, InputError):
-        return input_error_reply(kb, "dose", amount)
-    k2: Amount | None = None
-    if k2_text is not None and k2_text.strip():
-        parsed_k2 = parse_dose(k2_text, kb.units, "k2")
-        if isinstance(parsed_k2, InputError):
-            return input_error_reply(kb, "dose", parsed_k2, option="k2")
-        k2 = parsed_k2
+    reading = read_dose(amount_text, k2_text if k2_text and k2_text.strip() else None, kb.units)
+    if isinstance(reading, InputError):
+        return input_error_reply(kb, "dose", reading)
+    amount, k2 = reading.d, reading.k2
     age: Age | None = None
     if age_text is not None and age_text.strip() and kb.ages is not None:
         parsed_age = parse_age(age_text, kb.units, kb.ages.oldest)
@@ -56,14 +52,23 @@ def dose_reply(
     band = table.find(amount.daily)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no dose band holds {amount.daily}")
-    form = k2_form(kb, k2_text) if k2 is not None and k2_text else None
+    notes = list(reading.notes)
+    if amount.low is not None:
+        low_band = table.find(amount.low.daily)
+        if low_band is not None and low_band.id != band.id:
+            return input_error_reply(kb, "dose", _range_error(kb, amount, low_band, band))
+        notes.insert(0, Note("range_same", {"range": _shown(amount), "label": band.label}))
+    form = None
+    if k2 is not None:
+        form = K2_FORM_OTHER if k2.mk4 else k2_form(kb, k2_text or "")
     banded = k2 is not None and form in (None, kb.units.k2_banded_form)
     k2_band = kb.bands["k2"].find(k2.daily) if k2 is not None and banded else None
 
     msg = kb.messages
     unit_refs = amount.unit.sources if amount.unit else ()
     fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
-    hints = [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
+    hints = [note_text(kb, note) for note in notes]
+    hints += [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
     body = top_lines(kb, fixed.warning, hints)
     body.append(daily_line(kb, amount, band))
     if age is None:
@@ -77,13 +82,13 @@ def dose_reply(
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))
-    # No related-topics line: a dose reply must fit one phone screen, and the cautions line
+    # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most.
     sections = (fixed.article, fixed.references, k2_section, fixed.cautions)
     return Reply(
         command="dose",
         ok=True,
-        title=msg.get("dose.title", amount=amount.entered, label=band.label),
+        title=msg.get("dose.title", amount=_shown(amount), label=band.label),
         body="\n".join(body),
         sections=tuple(section for section in sections if section is not None),
         gauge=fixed.gauge,
@@ -129,17 +134,53 @@ def _k2_text(
     return "\n".join(lines)
 
 
+def _range_error(kb: KnowledgeBase, amount: Amount, low_band: Band, band: Band) -> InputError:
+    """ "1000-2000 IU" across two bands: say where each end sits and ask for one amount."""
+    low = amount.low
+    assert low is not None
+    values = {
+        "low": low.entered,
+        "range": _shown(amount),
+        "high": amount.entered,
+        "low_label": low_band.label,
+        "high_label": band.label,
+        "low_typed": _typed(low),
+        "high_typed": _typed(amount),
+    }
+    return InputError("range_spans", values, "amount")
+
+
+def _typed(amount: Amount) -> str:
+    """What to type for exactly this amount ("1,000 IU" is typed `1000 IU`)."""
+    return amount.entered.replace(",", "")
+
+
+def _shown(amount: Amount) -> str:
+    """The amount as the reply's title quotes it: "1,000-2,000 IU" for a range."""
+    if amount.low is None:
+        return amount.entered
+    return f"{exact(amount.low.number)}-{amount.entered}"
+
+
 def _k2_mixup(kb: KnowledgeBase, k2: Amount | None) -> str | None:
-    """K2 typed in mg that lands far above the typical range was probably µg."""
+    """K2 typed in mg: probably µg, unless it is MK-4, where milligram doses are real."""
     if k2 is None or k2.unit is None or k2.unit.factor == 1:
         return None
+    reading = kb.units.reading
+    mk4 = {
+        "mk4_mg": fmt(reading.mk4_mg),
+        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4_sources),
+    }
+    if k2.mk4:
+        return kb.messages.get("dose.k2_mk4", entered=k2.entered, **mk4)
     top = kb.bands["k2"].bands[-1]
-    as_mcg = k2.number / k2.period_days
+    as_mcg = k2.number * k2.per_day
     if k2.daily in top.range and as_mcg not in top.range:
         return kb.messages.get(
             "dose.mixup_k2",
             entered=k2.entered,
             k2_mcg=fmt(k2.daily, 2),
             number=fmt(k2.number, 4),
+            **mk4,
         )
     return None

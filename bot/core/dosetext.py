@@ -8,10 +8,11 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from bot.core.amounts import Amount, fmt, normalise
+from bot.core.amounts import Amount, fmt
 from bot.core.citing import unique
 from bot.core.model import Band, KnowledgeBase
 from bot.core.shown import agreeing, nearest_edge
+from bot.core.tokens import normalise
 
 # Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
 _IU = "iu"
@@ -104,8 +105,21 @@ def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
     lowest = table.bands[0]
     if amount.unit is not None and _IU not in amount.unit.names:
         # µg or mg: a number that would be an ordinary IU dose, read as mass, is huge.
-        as_iu = amount.number / amount.period_days
+        one_dose_iu = amount.unit.to_base(amount.number)
+        unit_name = amount.unit.names[0]
+        if one_dose_iu in kb.units.reading.weekly_capsules_iu and amount.per_day >= 1:
+            return kb.messages.get(
+                "dose.mixup_capsule",
+                entered=amount.entered,
+                iu=fmt(one_dose_iu),
+                typed=f"{fmt(amount.number, 4).replace(',', '')} {unit_name}",
+            )
+        as_iu = amount.number * amount.per_day
         if amount.daily in very_high.range and as_iu not in very_high.range:
+            if as_iu in lowest.range:
+                return kb.messages.get(
+                    "dose.mixup_mass_check", entered=amount.entered, daily_iu=fmt(amount.daily)
+                )
             return kb.messages.get(
                 "dose.mixup_mass",
                 entered=amount.entered,
@@ -113,9 +127,9 @@ def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
                 number=fmt(amount.number, 4),
             )
     elif amount.daily in lowest.range:
-        # IU (or no unit) with a tiny number: perhaps the label said µg.
-        as_mcg_iu = amount.number * iu_per_mcg(kb) / amount.period_days
-        if as_mcg_iu not in lowest.range and as_mcg_iu not in very_high.range:
+        # IU (or no unit) with a small number: perhaps the label said µg.
+        as_mcg_iu = amount.number * iu_per_mcg(kb) * amount.per_day
+        if as_mcg_iu not in very_high.range:
             return kb.messages.get(
                 "dose.mixup_iu",
                 entered=amount.entered,

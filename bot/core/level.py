@@ -1,4 +1,9 @@
-"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale."""
+"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale.
+
+A result typed in nmol/L is placed on the bands' nmol/L ranges, the cut-points the IOM
+publishes in that unit, so it lands where the IOM itself would put it. The reply leads with
+any hint that the input looks mistyped, then the band's warning, then the result.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +13,38 @@ from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
 from bot.core.dosetext import top_lines
 from bot.core.interval import Interval
-from bot.core.model import KnowledgeBase, Unit
-from bot.core.replies import input_error_reply
+from bot.core.model import Band, BandTable, KnowledgeBase, Unit
+from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Reply
 from bot.core.shown import agreeing, nearest_edge
 
 
 def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
-    """Place a blood test result (ng/mL unless a unit says nmol/L) on the level bands.
-
-    A result typed in nmol/L is placed on the bands' nmol/L ranges, the cut-points the IOM
-    publishes in that unit, so it lands where the IOM itself would put it.
-    """
+    """Place a blood test result (ng/mL unless a unit says nmol/L) on the level bands."""
     value = parse_level(value_text, kb.units)
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
     nmol = _nmol_unit(kb)
-    typed_nmol = value.unit is nmol
+    typed_nmol = value.unit == nmol and value.bound is None
     band = table.find_nmol(value.number) if typed_nmol else None
-    band = band or table.find(value.ng_ml)
+    band = band or _find(table, value)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
     nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
-    nmol_l = _shown(kb, nmol_value, band.nmol_range)[0] if band.nmol_range else fmt(nmol_value, 1)
+    ng_about = False
+    if value.bound is not None:  # "<10": the lab's "below 10" stays "below" in both units
+        ng_ml, nmol_l = value.bound + fmt(value.ng_ml, 1), value.bound + fmt(nmol_value, 1)
+    else:
+        ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
+        nmol_l = (
+            _shown(kb, nmol_value, band.nmol_range)[0] if band.nmol_range else fmt(nmol_value, 1)
+        )
     hint = _nmol_hint(kb, value) if value.unit is None else None
+    hints = [note_text(kb, note) for note in value.notes] + ([hint] if hint else [])
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
-    body = top_lines(kb, fixed.warning, [hint] if hint else [])
+    body = top_lines(kb, fixed.warning, hints)
     if typed_nmol:
         body.append(msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml))
     else:
@@ -62,7 +70,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "unit_assumed": value.unit is None,
             "warning": band.warning,
             "cautions": list(fixed.caution_ids),
-            "hints": [hint] if hint else [],
+            "hints": hints,
         },
     )
 
@@ -74,6 +82,20 @@ def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool
     if text is not None:
         return text, False
     return kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1)), True
+
+
+def _find(table: BandTable, value: LevelValue) -> Band | None:
+    """The band of the result; for lab notation, the band just below "<10" or above ">150"."""
+    if value.bound is None:
+        return table.find(value.ng_ml)
+    edge = value.ng_ml
+    for band in table.bands:
+        low, high = band.range.low, band.range.high
+        if value.bound == "<" and (low is None or low < edge) and (high is None or edge <= high):
+            return band
+        if value.bound == ">" and (low is None or low <= edge) and (high is None or edge < high):
+            return band
+    return None
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:
