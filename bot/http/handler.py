@@ -18,7 +18,7 @@ from typing import Any, Final
 import discord
 
 from bot.config import Settings
-from bot.core.commands import Request, run
+from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_reply
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase, Messages
@@ -66,7 +66,8 @@ CHOICE_LIMIT: Final = 100
 PINS_PAGE: Final = 50
 PINS_SCANNED: Final = 250
 PIN_LIMIT_CODE: Final = 30003
-ANSWER_COMMANDS: Final = ("dose", "level", "explain", "topics", "about")
+# The answers the core gives (the same list the console reads): a new one is answered here too.
+ANSWER_COMMANDS: Final = frozenset(COMMAND_OPTIONS)
 
 _PIN_MESSAGES: Final = discord.Permissions(pin_messages=True).value
 _MANAGE_GUILD: Final = discord.Permissions(manage_guild=True).value
