@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, read_token
 from bot.core.commands import reply_for_text
-from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
+from bot.core.loader import LoadResult, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
@@ -35,13 +35,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, os.environ)
 
 
-def knowledge_path(settings: Settings | None, override: Path | None) -> Path:
-    """The knowledge folder: --knowledge, then settings, then the clone's own knowledge/."""
-    if override is not None:
-        return override
-    if settings is not None and settings.knowledge_path.is_dir():
-        return settings.knowledge_path
-    return default_knowledge_path()
+def knowledge_path(settings: Settings, override: Path | None) -> Path:
+    """The knowledge folder: --knowledge, else the `knowledge_path` setting."""
+    return override if override is not None else settings.knowledge_path
 
 
 def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
@@ -55,7 +51,9 @@ def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path = _knowledge_for(args)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
     result = load_knowledge(path)
     if result.knowledge is None:
         for problem in result.problems:
@@ -65,20 +63,19 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = result.knowledge
     bands = sum(len(table.bands) for table in kb.bands.values())
     print(
-        f"knowledge OK: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
+        f"knowledge in {path} OK: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
         f"{len(kb.sources)} sources, {len(kb.cautions)} cautions; version {kb.version}",
         file=out,
     )
     return EXIT_OK
 
 
-def _knowledge_for(args: argparse.Namespace) -> Path:
-    """The folder for commands that only read knowledge: a broken config doesn't stop them."""
-    try:
-        settings: Settings | None = _settings(args)
-    except ConfigError:
-        settings = None
-    return knowledge_path(settings, args.knowledge)
+def _knowledge_for(args: argparse.Namespace, err: TextIO) -> Path | None:
+    """The folder for commands that only read knowledge: --knowledge needs no settings."""
+    if args.knowledge is not None:
+        return Path(args.knowledge)
+    settings = _settings_or_report(args, err)
+    return settings.knowledge_path if settings is not None else None
 
 
 def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | None:
@@ -86,12 +83,16 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
     try:
         return _settings(args)
     except ConfigError as exc:
-        print(f"dk2: {exc}", file=err)
+        hint = " (or pass --knowledge FOLDER)" if exc.setting == "knowledge_path" else ""
+        print(f"dk2: {exc}{hint}", file=err)
         return None
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(_knowledge_for(args), err)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
+    kb = _load(path, err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     text = " ".join(args.text)
@@ -129,7 +130,10 @@ def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
 
 
 def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(_knowledge_for(args), err)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
+    kb = _load(path, err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     return run_console(kb, sys.stdin, out)
@@ -169,10 +173,12 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     application_id: int | None = args.application_id
     if application_id is None:
-        settings = _settings_or_report(args, err)
-        if settings is None:
+        try:  # the token alone: the invite link needs no other setting
+            token = read_token(os.environ)
+        except ConfigError as exc:
+            print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
-        if settings.token is None:
+        if token is None:
             print(
                 "dk2: give --application-id (General Information page of the developer "
                 "portal) or set DISCORD_TOKEN",
@@ -180,7 +186,7 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             return EXIT_USER_ERROR
         try:
-            application_id = application_id_from_token(settings.token.reveal())
+            application_id = application_id_from_token(token.reveal())
         except InvalidTokenError as exc:
             print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
