@@ -18,6 +18,7 @@ from bot.core.commands import reply_for_text
 from bot.core.loader import LoadResult, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
+from bot.core.reply_json import reply_json, reply_schema
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -98,8 +99,7 @@ def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = " ".join(args.text)
     reply, request = reply_for_text(kb, text)
     if args.json:
-        payload = to_json_dict(reply)
-        payload["private"] = request.private if request else None
+        payload = reply_json(reply, request.private if request else None)
         print(json.dumps(payload, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
@@ -224,6 +224,22 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+REPLY_SCHEMA = Path("schema") / "reply.schema.json"
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`python -m bot schema --output reply`: write the JSON Schema of `reply --json`."""
+    target: Path = args.to or REPLY_SCHEMA
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(reply_schema(), indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        print(f"dk2: can't write {target} ({exc.strerror}); give --to PATH", file=err)
+        return EXIT_USER_ERROR
+    print(f"wrote {target}", file=out)
+    return EXIT_OK
+
+
 def _days(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_STATS_DAYS:
         raise argparse.ArgumentTypeError(f"expected a number of days from 1 to {MAX_STATS_DAYS}")
@@ -265,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--guild", type=_discord_id, default=None, metavar="ID", help="one server")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    schema = sub.add_parser("schema", help="write JSON Schemas (reply: the reply --json contract)")
+    schema.add_argument("--output", choices=["reply"], required=True, help="which schema")
+    schema.add_argument(
+        "--to", type=Path, default=None, help=f"file to write (default: {REPLY_SCHEMA})"
+    )
     invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
     invite.add_argument(
         "--application-id",
@@ -284,6 +305,7 @@ COMMANDS = {
     "sync": cmd_sync,
     "invite": cmd_invite,
     "stats": cmd_stats,
+    "schema": cmd_schema,
 }
 
 

@@ -87,6 +87,12 @@ def fmt(value: Decimal, places: int = 0) -> str:
     return text
 
 
+def shown_number(text: str) -> int | float:
+    """The number `fmt` showed, for machine-readable output: "7,142.86" -> 7142.86."""
+    number = float(text.replace(",", ""))
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
 def _match_name(text: str, names: list[str]) -> str | None:
     """The longest spelling in `names` that `text` starts with, ending at a word boundary."""
     match = _names_pattern(tuple(names)).match(text)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.citing import caution_lines, labelled_lines, source_names, unique
+from bot.core.citing import caution_lines, labelled_lines, source_refs, unique
 from bot.core.gauge import gauge
 from bot.core.model import Band, Cited, KnowledgeBase
-from bot.core.reply import Section
+from bot.core.reply import Section, SourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class BandText:
     cautions: Section | None
     related: Section | None
     caution_ids: tuple[str, ...]
-    sources: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
     gauge: str
     # The K2 part of a dose reply: the band's pairing advice, and what the article and the
     # references say of the K2 amount's band (the amount itself is filled in per reply).
@@ -77,7 +77,7 @@ def band_text(
         cautions=cautions,
         related=related,
         caution_ids=caution_ids,
-        sources=source_names(kb, cited, [*unit_refs, *caution_refs]),
+        sources=source_refs(kb, cited, [*unit_refs, *caution_refs]),
     )
 
 

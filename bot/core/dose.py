@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.core.amounts import Amount, InputError, fmt, parse_dose
+from bot.core.amounts import Amount, InputError, fmt, parse_dose, shown_number
 from bot.core.bandtext import BandText, band_text
 from bot.core.model import Band, KnowledgeBase
 from bot.core.replies import input_error_reply
@@ -67,10 +67,12 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        data={
-            "daily_iu": float(amount.daily),
+        data={  # numbers rounded as the reply shows them
+            "daily_iu": shown_number(daily_iu),
+            "daily_mcg": shown_number(daily_mcg),
             "band": band.id,
-            "k2_mcg": float(k2.daily) if k2 else None,
+            "label": band.label,
+            "k2_mcg": shown_number(fmt(k2.daily, 2)) if k2 else None,
             "k2_band": k2_band.id if k2_band else None,
             "k2_pairing": band.k2_pairing,
             "cautions": list(fixed.caution_ids),

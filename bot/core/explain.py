@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.amounts import InputError, too_long
-from bot.core.citing import source_names
+from bot.core.citing import source_refs
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
@@ -46,7 +46,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
         title=topic.title,
         body=topic.short,
         sections=tuple(sections),
-        sources=source_names(kb, [topic.source]),
+        sources=source_refs(kb, [topic.source]),
         disclaimer=msg.get("disclaimer"),
         colour=INFO_COLOUR,
         data={"topic": topic.id, "suggestions": [], "match": how, "kind": topic.kind},
@@ -72,5 +72,5 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
         body=body,
         sections=sections,
         colour=INFO_COLOUR,
-        data={"topic": None, "suggestions": list(suggestions), "match": "none"},
+        data={"topic": None, "suggestions": list(suggestions), "match": "none", "kind": None},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.amounts import InputError, LevelValue, fmt, parse_level
+from bot.core.amounts import InputError, LevelValue, fmt, parse_level, shown_number
 from bot.core.bandtext import band_text
 from bot.core.model import KnowledgeBase, Unit
 from bot.core.replies import input_error_reply
@@ -21,10 +21,8 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     msg = kb.messages
     nmol = _nmol_unit(kb)
     nmol_per_ng = nmol.divisor
-    ng_ml = fmt(value.ng_ml, 1)
-    your_result = [
-        msg.get("level.value_line", ng_ml=ng_ml, nmol_l=fmt(value.ng_ml * nmol_per_ng, 1))
-    ]
+    ng_ml, nmol_l = fmt(value.ng_ml, 1), fmt(value.ng_ml * nmol_per_ng, 1)
+    your_result = [msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l)]
     hint = _nmol_hint(kb, value) if value.unit is None else None
     if value.unit is None:
         your_result.append(msg.get("level.assumed_unit"))
@@ -41,9 +39,11 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        data={
-            "ng_ml": float(value.ng_ml),
+        data={  # numbers rounded as the reply shows them
+            "ng_ml": shown_number(ng_ml),
+            "nmol_l": shown_number(nmol_l),
             "band": band.id,
+            "label": band.label,
             "unit_assumed": value.unit is None,
             "cautions": list(fixed.caution_ids),
             "hints": [hint] if hint else [],

@@ -53,7 +53,7 @@ def test_level_json_has_the_contract_fields() -> None:
     code, data = _json("/dk2 level 105 nmol/L")
     assert code == 0
     assert data["command"] == "level"
-    assert round(data["ng_ml"], 2) == 42.07
+    assert data["ng_ml"] == 42.1 and data["nmol_l"] == 105  # as the reply shows them
     assert data["band"] == "goal"
 
 
@@ -132,7 +132,9 @@ def test_without_a_knowledge_path_nothing_answers_and_the_fix_is_named(tmp_path:
 
 
 def test_a_bad_setting_is_reported_by_name_before_anything_answers(tmp_path: Path) -> None:
-    (tmp_path / "config.yaml").write_text(f"knowledge_path: {REPO / 'knowledge'}\nretention_days: 0\n")
+    (tmp_path / "config.yaml").write_text(
+        f"knowledge_path: {REPO / 'knowledge'}\nretention_days: 0\n"
+    )
     done = _bot("reply", "/dk2 dose 5000", env={"DK2_KNOWLEDGE_PATH": ""}, cwd=tmp_path)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip() == (
