@@ -84,7 +84,11 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
     try:
         return _settings(args)
     except ConfigError as exc:
-        hint = " (or pass --knowledge FOLDER)" if exc.setting == "knowledge_path" else ""
+        hint = (
+            " (or --knowledge FOLDER on the command line)"
+            if exc.setting == "knowledge_path"
+            else ""
+        )
         print(f"dk2: {exc}{hint}", file=err)
         return None
 
@@ -144,12 +148,15 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if settings is None:
         return EXIT_USER_ERROR
     if settings.token is None:
+        path = knowledge_path(settings, args.knowledge)
         print(
             "dk2: no DISCORD_TOKEN set, so starting the offline console "
             "(set DISCORD_TOKEN to run the Discord bot).",
+            f"dk2: answering from the knowledge in {path}.",
+            sep="\n",
             file=err,
         )
-        kb = _load(knowledge_path(settings, args.knowledge), err)
+        kb = _load(path, err)
         if kb is None:
             return EXIT_BAD_KNOWLEDGE
         return run_console(kb, sys.stdin, out)

@@ -104,6 +104,7 @@ def test_run_without_token_starts_the_console_and_says_so() -> None:
     assert done.returncode == 0
     notice = [line for line in done.stderr.splitlines() if "DISCORD_TOKEN" in line]
     assert len(notice) == 1 and "offline console" in notice[0]
+    assert f"dk2: answering from the knowledge in {REPO / 'knowledge'}." in done.stderr
     assert "3,000 IU/day" in done.stdout
 
 
