@@ -550,3 +550,30 @@ def test_any_relative_folder_name_resolves_against_the_start_directory(name: str
             assert not name.strip() and err.setting == "database_path"
         else:
             assert loaded.database_path == Path.cwd() / name.strip()
+
+
+HOSTS = st.from_regex(r"\A[a-z][a-z0-9-]{0,20}(\.[a-z]{2,6}){0,2}\Z") | st.just("127.0.0.1")
+URL_PATHS = st.from_regex(r"\A(/[a-zA-Z0-9._~-]{1,10}){0,3}/?\Z")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    scheme=st.sampled_from(["https", "http", "wss", "ws"]),
+    host=HOSTS,
+    port=st.none() | st.integers(min_value=1, max_value=65535),
+    path=URL_PATHS,
+)
+def test_any_plain_url_is_kept_as_typed_for_its_own_setting_and_refused_for_the_other(
+    scheme: str, host: str, port: int | None, path: str
+) -> None:
+    url = f"{scheme}://{host}{f':{port}' if port else ''}{path}"
+    fits, other = ("discord_api_base", "discord_gateway_url")
+    if scheme.startswith("ws"):
+        fits, other = other, fits
+    with tempfile.TemporaryDirectory() as folder:
+        base = {"DK2_KNOWLEDGE_PATH": folder}
+        loaded = getattr(load_settings(None, {**base, env_name(fits): url}), fits)
+        assert loaded == (url.rstrip("/") if fits == "discord_api_base" else url)
+        with pytest.raises(ConfigError) as caught:
+            load_settings(None, {**base, env_name(other): url})
+        assert str(caught.value).startswith(f"{env_name(other)}: expected a ")
