@@ -33,7 +33,7 @@ CONSOLE_BANNER = (
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config, os.environ)
+    return load_settings(args.config, os.environ, args.knowledge)
 
 
 def knowledge_path(settings: Settings, override: Path | None) -> Path:

@@ -266,8 +266,11 @@ def _show(raw: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Settings:
-    """Read the settings: defaults, then the config file, then `DK2_*` environment variables.
+def load_settings(
+    config_path: Path | None, environ: Mapping[str, str], knowledge: Path | None = None
+) -> Settings:
+    """Read the settings: defaults, then the config file, then `DK2_*` environment variables,
+    then `knowledge` (the command line's --knowledge) for `knowledge_path`.
 
     `config_path` None means: the file named by `DK2_CONFIG` if set, else `config.yaml` in the
     current directory if it exists, else no file. Raises `ConfigError` for the first value
@@ -276,12 +279,14 @@ def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Setti
     path = _find_config_file(config_path, environ)
     from_file, lines = _read_file(path) if path else ({}, {})
     from_env = _Environment(environ)()
-    values = {**from_file, **from_env}
+    from_cli = {"knowledge_path": str(knowledge)} if knowledge is not None else {}
+    values = {**from_file, **from_env, **from_cli}
     try:
         return Settings(**values, token=read_token(environ), config_file=path)
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
     where = env_name(name) if name in from_env else f"{path}:{lines.get(name, 1)}: {name}"
+    where = "--knowledge" if name in from_cli else where
     if name not in values:  # knowledge_path, the one setting without a default
         fix = (
             f"add the line `{name}: <folder>` to {path}"

@@ -577,3 +577,19 @@ def test_any_plain_url_is_kept_as_typed_for_its_own_setting_and_refused_for_the_
         with pytest.raises(ConfigError) as caught:
             load_settings(None, {**base, env_name(other): url})
         assert str(caught.value).startswith(f"{env_name(other)}: expected a ")
+
+
+def test_the_command_line_knowledge_folder_wins_and_is_named_when_wrong(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    write_config(tmp_path, "knowledge_path: nowhere\n")
+    loaded = load_settings(None, {"DK2_KNOWLEDGE_PATH": "nowhere"}, Path("other"))
+    assert loaded.knowledge_path == tmp_path / "other"
+    err = error_for_cli(Path("missing"))
+    assert str(err).startswith("--knowledge: expected an existing folder of knowledge YAML")
+    assert str(err).endswith('got "missing"')
+
+
+def error_for_cli(knowledge: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {}, knowledge)
+    return caught.value

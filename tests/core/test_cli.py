@@ -142,3 +142,17 @@ def test_a_bad_setting_is_reported_by_name_before_anything_answers(tmp_path: Pat
         f"dk2: {tmp_path / 'config.yaml'}:2: retention_days: expected a whole number of days "
         "≥ 1 (at most 36500), got 0"
     )
+
+
+def test_run_takes_the_knowledge_folder_from_the_command_line(tmp_path: Path) -> None:
+    env = {"DK2_KNOWLEDGE_PATH": "", "DK2_CONFIG": ""}
+    done = _bot(
+        "--knowledge",
+        str(REPO / "knowledge"),
+        "run",
+        stdin="/dk2 dose 3000\n",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "3,000 IU/day" in done.stdout
