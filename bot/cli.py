@@ -64,7 +64,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = result.knowledge
     bands = sum(len(table.bands) for table in kb.bands.values())
     print(
-        f"knowledge in {path} OK: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
+        f"knowledge OK in {path}: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
         f"{len(kb.sources)} sources, {len(kb.cautions)} cautions; version {kb.version}",
         file=out,
     )

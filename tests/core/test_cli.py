@@ -111,11 +111,11 @@ def test_run_without_token_starts_the_console_and_says_so() -> None:
 def test_check_names_the_folder_it_validated(tmp_path: Path) -> None:
     done = _bot("check")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"knowledge in {REPO / 'knowledge'} OK: ")
+    assert done.stdout.startswith(f"knowledge OK in {REPO / 'knowledge'}: ")
     copy = tmp_path / "kb"
     shutil.copytree(REPO / "knowledge", copy)
     done = _bot("--knowledge", str(copy), "check")
-    assert done.returncode == 0 and done.stdout.startswith(f"knowledge in {copy} OK: ")
+    assert done.returncode == 0 and done.stdout.startswith(f"knowledge OK in {copy}: ")
 
 
 def test_without_a_knowledge_path_nothing_answers_and_the_fix_is_named(tmp_path: Path) -> None:
