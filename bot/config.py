@@ -190,20 +190,17 @@ class _Environment(EnvSettingsSource):
 
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read, or None. A file that was asked for by name must exist."""
-    source = "the config path given"
-    if config_path is None and environ.get(CONFIG_ENV, "").strip():
-        config_path, source = Path(environ[CONFIG_ENV].strip()), CONFIG_ENV
-    elif config_path is None:
+    named = environ.get(CONFIG_ENV, "").strip()
+    if config_path is None and not named:
         default = Path(DEFAULT_CONFIG_FILE).absolute()
         return default if default.is_file() else None
-    config_path = config_path.expanduser().absolute()
-    if not config_path.is_file():
+    source = "--config" if config_path is not None else CONFIG_ENV
+    path = Path(config_path or named).expanduser().absolute()
+    if not path.is_file():
         raise ConfigError(
-            "config",
-            f"{source}: no config file at {config_path}; "
-            f"point {CONFIG_ENV} at an existing YAML file or unset it",
+            "config", f"{source}: no config file at {path}; name an existing YAML file instead"
         )
-    return config_path
+    return path
 
 
 def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
@@ -213,13 +210,12 @@ def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
         data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError("config", f"{path}: can't read the config file ({exc})") from None
-    except yaml.YAMLError as exc:  # only the position and the problem: a snippet could quote
+    except yaml.YAMLError as exc:  # the place and the problem only: a snippet could quote
         mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ConfigError(
             "config",
-            f"{path}: not valid YAML{where} ({problem or 'syntax error'}); "
-            "expected `setting: value` lines",
+            f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML "
+            f"({problem or 'syntax error'}); expected `setting: value` lines",
         ) from None
     if not isinstance(data, dict | None):
         raise ConfigError("config", f"{path}: expected `setting: value` lines at the top level")
