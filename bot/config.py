@@ -197,8 +197,9 @@ def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> P
     source = "--config" if config_path is not None else CONFIG_ENV
     path = Path(config_path or named).expanduser().absolute()
     if not path.is_file():
+        unset = " or unset it" if source == CONFIG_ENV else ""
         raise ConfigError(
-            "config", f"{source}: no config file at {path}; name an existing YAML file instead"
+            "config", f"{source}: no config file at {path}; point {source} at a YAML file{unset}"
         )
     return path
 
