@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +19,7 @@ from bot.core.loader import LoadResult, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
 from bot.core.reply_json import reply_json, reply_schema
+from bot.core.schemas import JsonSchema, knowledge_schemas, write_schemas
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -91,6 +92,33 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
         )
         print(f"dk2: {exc}{hint}", file=err)
         return None
+
+
+# What `python -m bot schema --output NAME` writes: each a set of named JSON Schemas, and the
+# folder they go to without --dir (None: the knowledge folder's schema/).
+SCHEMA_OUTPUTS: dict[str, tuple[Callable[[], dict[str, JsonSchema]], Path | None]] = {
+    "knowledge": (knowledge_schemas, None),
+    "reply": (lambda: {"reply": reply_schema()}, Path("schema")),  # the reply --json contract
+}
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the JSON Schemas of one output (default: the knowledge files) into a folder."""
+    schemas, default_folder = SCHEMA_OUTPUTS[args.output]
+    folder = args.dir or default_folder
+    if folder is None:
+        knowledge = _knowledge_for(args, err)
+        if knowledge is None:
+            return EXIT_USER_ERROR
+        folder = knowledge / "schema"
+    try:
+        written = write_schemas(schemas(), folder)
+    except OSError as exc:
+        print(f"dk2: cannot write the schemas into {folder}: {exc}", file=err)
+        return EXIT_USER_ERROR
+    for path in written:
+        print(f"wrote {path}", file=out)
+    return EXIT_OK
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -231,22 +259,6 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-REPLY_SCHEMA = Path("schema") / "reply.schema.json"
-
-
-def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """`python -m bot schema --output reply`: write the JSON Schema of `reply --json`."""
-    target: Path = args.to or REPLY_SCHEMA
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(reply_schema(), indent=2, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        print(f"dk2: can't write {target} ({exc.strerror}); give --to PATH", file=err)
-        return EXIT_USER_ERROR
-    print(f"wrote {target}", file=out)
-    return EXIT_OK
-
-
 def _days(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_STATS_DAYS:
         raise argparse.ArgumentTypeError(f"expected a number of days from 1 to {MAX_STATS_DAYS}")
@@ -271,6 +283,17 @@ def build_parser() -> argparse.ArgumentParser:
     reply.add_argument("--json", action="store_true", help="print one JSON object")
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
+    schema = sub.add_parser("schema", help="write JSON Schemas generated from dk2's models")
+    schema.add_argument(
+        "--output",
+        choices=sorted(SCHEMA_OUTPUTS),
+        default="knowledge",
+        help="which schemas: knowledge (default), one per knowledge file kind, in "
+        "<knowledge>/schema; reply, the reply --json contract, in schema/",
+    )
+    schema.add_argument(
+        "--dir", type=Path, default=None, help="folder to write into (default: see --output)"
+    )
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
     sync = sub.add_parser(
         "sync", help="sync the slash commands and exit (dev guilds from config, else global)"
@@ -288,11 +311,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--guild", type=_discord_id, default=None, metavar="ID", help="one server")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
-    schema = sub.add_parser("schema", help="write JSON Schemas (reply: the reply --json contract)")
-    schema.add_argument("--output", choices=["reply"], required=True, help="which schema")
-    schema.add_argument(
-        "--to", type=Path, default=None, help=f"file to write (default: {REPLY_SCHEMA})"
-    )
     invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
     invite.add_argument(
         "--application-id",
@@ -306,13 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "check": cmd_check,
+    "schema": cmd_schema,
     "reply": cmd_reply,
     "console": cmd_console,
     "run": cmd_run,
     "sync": cmd_sync,
     "invite": cmd_invite,
     "stats": cmd_stats,
-    "schema": cmd_schema,
 }
 
 

@@ -149,19 +149,23 @@ def test_a_reply_whose_data_drifts_from_its_model_is_refused_not_printed() -> No
         reply_json(missing, None)
 
 
-def test_schema_command_writes_the_published_file(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "reply.schema.json"
+def test_schema_command_writes_the_published_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert main(["schema", "--output", "reply", "--to", str(target)], out, err) == 0
+    assert main(["schema", "--output", "reply", "--dir", str(tmp_path / "out")], out, err) == 0
+    target = tmp_path / "out" / "reply.schema.json"
     assert target.read_text(encoding="utf-8") == PUBLISHED.read_text(encoding="utf-8")
     assert out.getvalue().strip() == f"wrote {target}"
-    blocked = tmp_path / "file"
-    blocked.write_text("")
-    assert main(["schema", "--output", "reply", "--to", str(blocked / "x.json")], out, err) == 1
-    assert f"can't write {blocked / 'x.json'}" in err.getvalue()
+    # Without --dir it goes to schema/ where it is run (the clone's root), knowledge unneeded.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DK2_KNOWLEDGE_PATH", raising=False)
+    monkeypatch.delenv("DK2_CONFIG", raising=False)
+    assert main(["schema", "--output", "reply"], io.StringIO(), err) == 0, err.getvalue()
+    assert (tmp_path / "schema" / "reply.schema.json").read_text() == target.read_text()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     # Every amount dk2 shows is ≥ 0 (negative input is refused) and far below 10⁹.
     value=st.decimals(min_value=Decimal(0), max_value=Decimal("1e9"), places=6),
