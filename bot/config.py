@@ -184,9 +184,6 @@ class _Environment(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
         return self._given
 
-    def __call__(self) -> dict[str, Any]:
-        return {name: value for name, value in super().__call__().items() if name in SETTING_NAMES}
-
 
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read, or None. A file that was asked for by name must exist."""
@@ -275,7 +272,7 @@ def load_settings(
     """
     path = _find_config_file(config_path, environ)
     from_file, lines = _read_file(path) if path else ({}, {})
-    from_env = _Environment(environ)()
+    from_env = {k: v for k, v in _Environment(environ)().items() if k in SETTING_NAMES}
     from_cli = {"knowledge_path": str(knowledge)} if knowledge is not None else {}
     values = {**from_file, **from_env, **from_cli}
     try:

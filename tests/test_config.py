@@ -593,3 +593,9 @@ def error_for_cli(knowledge: Path) -> ConfigError:
     with pytest.raises(ConfigError) as caught:
         load_settings(None, {}, knowledge)
     return caught.value
+
+
+def test_only_settings_are_read_from_dk2_variables() -> None:
+    """config_file and token are not settings: no DK2_ variable can set them."""
+    loaded = load_settings(None, {**KB, "DK2_CONFIG_FILE": "/etc/passwd", "DK2_SHARD": "2"})
+    assert loaded.config_file is None and loaded.token is None
