@@ -212,7 +212,7 @@ def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
         mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
         raise ConfigError(
             "config",
-            f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML "
+            f"{path}{f':{mark.line + 1}:{mark.column + 1}' if mark else ''}: not valid YAML "
             f"({problem or 'syntax error'}); expected `setting: value` lines",
         ) from None
     if not isinstance(data, dict | None):

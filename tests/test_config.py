@@ -162,6 +162,11 @@ def test_malformed_file_is_an_error_naming_the_file(
     assert str(path) in str(err) and fragment in str(err)
 
 
+def test_bad_yaml_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "knowledge_path: knowledge\nlog_level: [debug\n")
+    assert str(error_for(None, {})).startswith(f"{path}:3:1: not valid YAML (")
+
+
 def test_file_is_loaded_with_safe_load_only(tmp_path: Path) -> None:
     write_config(tmp_path, "retention_days: !!python/object/apply:os.system ['true']\n")
     assert error_for(None, {}).setting == "config"
