@@ -31,7 +31,10 @@ class _Reply(BaseModel):
     ok: bool = Field(description="false only for an error reply")
     title: str
     text: str = Field(description="the whole reply as plain text, as the console shows it")
-    private: bool | None = Field(description="`private:` as typed; null when not given")
+    private: bool | None = Field(
+        description="`private:` as typed, or true where dk2 always answers privately (a "
+        "question it has no answer for echoes the member's words); null when not given"
+    )
     sources: list[Source]
     disclaimer: str | None = Field(description="the not-medical-advice line, on health replies")
 
@@ -145,7 +148,7 @@ def reply_json(reply: Reply, private: bool | None) -> dict[str, Any]:
         ],
         "disclaimer": reply.disclaimer,
         **({"error": reply.error} if not reply.ok else {}),
-        **reply.data,
+        **reply.data,  # a reply dk2 always shows privately says so: data["private"] is True
     }
     return model.model_validate(values).model_dump(mode="json")
 

@@ -90,6 +90,7 @@ def test_absent_values_are_null_not_missing() -> None:
     assert plain["k2_mcg"] is None and plain["k2_band"] is None and plain["private"] is None
     _, unmatched = reply_for("/dk2 explain recommend a good laptop")
     assert unmatched["topic"] is None and unmatched["kind"] is None
+    assert unmatched["private"] is True  # it echoes the member's words: never public
     _, error = reply_for("/dk2 dose -5")
     assert error["sources"] == [] and error["disclaimer"] is None
 
