@@ -8,11 +8,20 @@ id, title, article section and citation. `reply_schema()` is the JSON Schema pub
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
+from bot.core.numbers import fmt, shown_number
 from bot.core.reply import Reply, render_text
+
+
+def _as_shown(places: int) -> BeforeValidator:
+    """Round a figure as the reply shows it (`fmt` with `places` decimals)."""
+    return BeforeValidator(
+        lambda value: value if value is None else shown_number(fmt(Decimal(repr(value)), places))
+    )
 
 
 class Source(BaseModel):
@@ -51,9 +60,11 @@ class DoseReply(_Band):
     """`/dk2 dose`: a daily vitamin D3 dose placed on the dose bands."""
 
     command: Literal["dose"]
-    daily_iu: float = Field(description="the daily dose in IU, rounded as shown")
-    daily_mcg: float = Field(description="the same in µg, rounded as shown")
-    k2_mcg: float | None = Field(description="the daily K2 amount in µg, if one was given")
+    daily_iu: Annotated[float, _as_shown(0)] = Field(description="daily dose in IU, as shown")
+    daily_mcg: Annotated[float, _as_shown(2)] = Field(description="the same in µg, as shown")
+    k2_mcg: Annotated[float | None, _as_shown(2)] = Field(
+        description="the daily K2 amount in µg, as shown; null when none was given"
+    )
     k2_band: str | None = Field(description="the K2 amount's band id, if one was given")
     k2_pairing: str | None = Field(description="the band's K2 pairing advice id")
 
@@ -62,8 +73,12 @@ class LevelReply(_Band):
     """`/dk2 level`: a blood 25(OH)D result placed on the level bands."""
 
     command: Literal["level"]
-    ng_ml: float = Field(description="the result in ng/mL, rounded as shown")
-    nmol_l: float = Field(description="the result in nmol/L, rounded as shown")
+    ng_ml: Annotated[float, _as_shown(1)] = Field(description="the result in ng/mL, as shown")
+    nmol_l: Annotated[float, _as_shown(1)] = Field(description="the result in nmol/L, as shown")
+    bound: Literal["<", ">"] | None = Field(
+        description="`<` or `>` when the lab reported a bound (`<10`): the result is below or "
+        "above the figures; null for a plain result"
+    )
     unit_assumed: bool = Field(description="true when no unit was typed and ng/mL was assumed")
 
 
@@ -95,6 +110,14 @@ class AboutReply(_Reply):
     loaded_at: str = Field(description="when it was loaded, ISO 8601")
 
 
+class HelpReply(_Reply):
+    """`/dk2 help`: every command with an example."""
+
+    ok: Literal[True]
+    command: Literal["help"]
+    commands: list[str] = Field(description="the commands listed, in order")
+
+
 class ErrorReply(_Reply):
     """Bad input, for any command: what to type instead."""
 
@@ -102,6 +125,7 @@ class ErrorReply(_Reply):
     command: str = Field(description="the command tried, or `unknown`")
     error: str = Field(description="the message saying what to type instead")
     error_key: str = Field(description="which message (the key under `errors` in messages.yaml)")
+    error_option: str | None = Field(description="the option that is wrong, when one is")
 
 
 KINDS: dict[str, type[_Reply]] = {
@@ -110,6 +134,7 @@ KINDS: dict[str, type[_Reply]] = {
     "explain": ExplainReply,
     "topics": TopicsReply,
     "about": AboutReply,
+    "help": HelpReply,
     "error": ErrorReply,
 }
 
@@ -127,6 +152,7 @@ AnyReply = Annotated[
     | Annotated[ExplainReply, Tag("explain")]
     | Annotated[TopicsReply, Tag("topics")]
     | Annotated[AboutReply, Tag("about")]
+    | Annotated[HelpReply, Tag("help")]
     | Annotated[ErrorReply, Tag("error")],
     Discriminator(_kind),
 ]

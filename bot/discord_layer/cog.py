@@ -149,6 +149,13 @@ class Dk2Cog(
     ) -> None:
         await self._answer(interaction, Request("about", {}, private))
 
+    @app_commands.command(name="help", description="Every dk2 command, with an example of each")
+    @app_commands.describe(private=PRIVATE_HELP)
+    async def help(
+        self, interaction: discord.Interaction[Any], private: bool | None = None
+    ) -> None:
+        await self._answer(interaction, Request("help", {}, private))
+
     # -- curating ----------------------------------------------------------------------------
 
     @app_commands.command(

@@ -318,6 +318,22 @@ def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
     assert "'max_suggestions' must be at most 25" in messages
 
 
+def test_reading_words_name_sources_that_exist(knowledge_copy: Path) -> None:
+    line = _break(
+        knowledge_copy, "units.yaml", "compare_sources: [d3-vs-d2]", "compare_sources: [d3-d2]"
+    )
+    problems = load_knowledge(knowledge_copy).problems
+    assert [(p.path.name, p.line) for p in problems if "unknown source 'd3-d2'" in p.message] == [
+        ("units.yaml", line)
+    ]
+
+
+def test_reading_counts_are_whole_numbers(knowledge_copy: Path) -> None:
+    line = _break(knowledge_copy, "units.yaml", "max_count: 20", "max_count: 0")
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(p.path.name == "units.yaml" and p.line == line for p in problems)
+
+
 def test_a_symlink_leaving_the_knowledge_folder_is_refused(
     knowledge_copy: Path, tmp_path: Path
 ) -> None:

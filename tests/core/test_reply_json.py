@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.cli import main
-from bot.core.amounts import fmt, shown_number
 from bot.core.model import KnowledgeBase
+from bot.core.numbers import fmt, shown_number
 from bot.core.reply import Reply
 from bot.core.reply_json import KINDS, reply_json, reply_schema
 from tests.core.conftest import KNOWLEDGE
@@ -37,6 +37,7 @@ SAMPLES = {
     ],
     "topics": ["/dk2 topics", "/dk2 topics private:no"],
     "about": ["/dk2 about"],
+    "help": ["/dk2 help"],
     "error": [
         "/dk2 dose -5",
         "/dk2 level abc",
@@ -46,6 +47,8 @@ SAMPLES = {
         "/dk2 dose 5000 private:perhaps",
         "/dk2 explain",
         "/dk2 topics extra words",
+        "/dk2 level <abc",
+        "/dk2 dose 5000 k2:lots",
     ],
 }
 
