@@ -28,7 +28,7 @@ class SourceRef:
     title: str
     section: str | None
     citation: str | None
-    label: str
+    label: str | None  # None: named in the label of the entry before (article sections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +55,9 @@ class Reply:
     @property
     def source_line(self) -> str | None:
         """The sources named in one line, as both renderings show it."""
-        if not self.sources:
+        if not any(source.label for source in self.sources):
             return None
-        return "Sources: " + "; ".join(source.label for source in self.sources)
+        return "Sources: " + "; ".join(s.label for s in self.sources if s.label)
 
 
 def error_reply(command: str, message: str, *, title: str = "Can't read that") -> Reply:

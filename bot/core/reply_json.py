@@ -66,7 +66,11 @@ class DoseReply(_Band):
         description="the daily K2 amount in µg, as shown; null when none was given"
     )
     k2_band: str | None = Field(description="the K2 amount's band id, if one was given")
-    k2_pairing: str | None = Field(description="the band's K2 pairing advice id")
+    k2_form: str | None = Field(description="the K2 form named (e.g. `mk-7`), if any")
+    k2_pairing: str | None = Field(description="how the band pairs K2 (`pairing` in the band)")
+    age_months: float | None = Field(description="the age given with `age:`, in months")
+    limit_iu: float | None = Field(description="a child's upper limit in IU/day, for `age:`")
+    warning: str | None = Field(description="id of the caution shown first, if any")
 
 
 class LevelReply(_Band):
@@ -80,6 +84,7 @@ class LevelReply(_Band):
         "above the figures; null for a plain result"
     )
     unit_assumed: bool = Field(description="true when no unit was typed and ng/mL was assumed")
+    warning: str | None = Field(description="id of the caution shown first, if any")
 
 
 class ExplainReply(_Reply):

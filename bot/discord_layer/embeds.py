@@ -153,7 +153,9 @@ def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
     if not reply.sources:
         return None
     return _Field(
-        SOURCES_NAME, truncate("; ".join(s.label for s in reply.sources), limits.field_value), -1
+        SOURCES_NAME,
+        truncate("; ".join(s.label for s in reply.sources if s.label), limits.field_value),
+        -1,
     )
 
 

@@ -27,8 +27,20 @@ VALIDATOR = jsonschema.Draft202012Validator(json.loads(PUBLISHED.read_text(encod
 
 # What a member may type, covering every reply kind and the variants within each.
 SAMPLES = {
-    "dose": ["/dk2 dose 5000", "/dk2 dose 50000 IU weekly k2:100", "/dk2 dose 125 mcg k2:0.1 mg"],
-    "level": ["/dk2 level 105 nmol/L", "/dk2 level 42", "/dk2 level 180 private:yes"],
+    "dose": [
+        "/dk2 dose 5000",
+        "/dk2 dose 50000 IU weekly k2:100",
+        "/dk2 dose 125 mcg k2:0.1 mg mk-7",
+        "/dk2 dose 1000-2000",
+        "/dk2 dose 800 age:4",
+        "/dk2 dose 60000",
+    ],
+    "level": [
+        "/dk2 level 105 nmol/L",
+        "/dk2 level 42",
+        "/dk2 level 180 private:yes",
+        "/dk2 level <10",
+    ],
     "explain": [
         "/dk2 explain mgp",
         "/dk2 explain upper-limit",
@@ -104,7 +116,7 @@ def test_numbers_are_rounded_as_the_reply_shows_them() -> None:
     assert "7,143 IU/day (178.57 µg/day)" in dose["text"]
     _, level = reply_for("/dk2 level 105 nmol/L")
     assert level["ng_ml"] == 42.1 and level["nmol_l"] == 105
-    assert "42.1 ng/mL (105 nmol/L)" in level["text"]
+    assert "105 nmol/L (42.1 ng/mL)" in level["text"]
 
 
 def test_sources_name_id_title_section_and_citation(kb: KnowledgeBase) -> None:
