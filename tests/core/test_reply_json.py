@@ -191,3 +191,12 @@ def test_shown_number_reads_back_exactly_what_fmt_showed(value: Decimal, places:
     shown = fmt(value, places)
     number = shown_number(shown)
     assert fmt(Decimal(repr(number)), places) == shown
+
+
+def test_several_article_sections_are_one_line_for_people_and_separate_in_json() -> None:
+    _, dose = reply_for("/dk2 dose 5000 k2:100")
+    sections = [s["section"] for s in dose["sources"] if s["id"] == "article"]
+    assert len(sections) == 2 and None not in sections
+    source_line = next(line for line in dose["text"].splitlines() if line.startswith("Sources:"))
+    assert source_line.count("the source article") == 1
+    assert all(f"“{section}”" in source_line for section in sections)

@@ -123,7 +123,7 @@ def test_embed_shows_what_the_console_shows(label: str, reply: Reply) -> None:
         assert embed.description.endswith(reply.gauge) and reply.gauge in text
     fields = [(str(f.name), str(f.value)) for f in embed.fields]
     if reply.sources:
-        assert fields.pop() == (SOURCES_NAME, "; ".join(s.label for s in reply.sources))
+        assert fields.pop() == (SOURCES_NAME, "; ".join(s.label for s in reply.sources if s.label))
         assert reply.source_line is not None and reply.source_line in text
     merged: list[tuple[str, str]] = []
     for name, value in fields:
