@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import gc
 import logging
 import multiprocessing
@@ -52,7 +51,7 @@ async def command_definitions(settings: Settings, holder: KnowledgeHolder) -> li
     so the endpoint answers exactly what is synced."""
     from bot.discord_layer.app import Dk2Bot
 
-    quiet = dataclasses.replace(settings, watch_knowledge=False)
+    quiet = settings.model_copy(update={"watch_knowledge": False})
     bot = Dk2Bot(quiet, holder, record_usage=False)
     try:
         await bot.setup_hook()

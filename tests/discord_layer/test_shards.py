@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.core.loader import default_knowledge_path
 from bot.discord_layer.shards import Dk2ShardedBot
 from tests.discord_layer.helpers import running_dk2
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import require_spec
 
+KNOWLEDGE = default_knowledge_path()
 SYNC_ROUTE = r"/applications/\d+/guilds/\d+/commands"
 
 
@@ -15,7 +17,9 @@ async def test_a_process_runs_only_its_shards_and_leaves_sync_to_shard_0() -> No
     require_spec()
     async with (
         FakeDiscord() as fake,
-        running_dk2(fake, settings=Settings(shard_count=4, shard_ids=(2, 3))) as dk2,
+        running_dk2(
+            fake, settings=Settings(knowledge_path=KNOWLEDGE, shard_count=4, shard_ids=(2, 3))
+        ) as dk2,
     ):
         assert isinstance(dk2.bot, Dk2ShardedBot)
         first = await fake.wait_for_identify(1)
@@ -31,7 +35,9 @@ async def test_the_process_with_shard_0_syncs_and_answers() -> None:
     require_spec()
     async with (
         FakeDiscord() as fake,
-        running_dk2(fake, settings=Settings(shard_count=2, shard_ids=(0,))) as dk2,
+        running_dk2(
+            fake, settings=Settings(knowledge_path=KNOWLEDGE, shard_count=2, shard_ids=(0,))
+        ) as dk2,
     ):
         identify = await fake.wait_for_identify(1)
         assert identify["shard"] == [0, 2]

@@ -82,6 +82,7 @@ async def running_endpoint(
     key = SigningKey.generate()
     people = add_people(fake)
     values: dict[str, Any] = {
+        "knowledge_path": default_knowledge_path(),
         "public_key": Secret(key.verify_key.encode().hex()),
         "token": Secret(fake.token),
         "discord_api_base": fake.api_base,

@@ -7,6 +7,7 @@ import asyncio
 import asyncpg
 
 from bot.config import Secret, Settings
+from bot.core.loader import default_knowledge_path
 from bot.usage.postgres import RELOAD_CHANNEL, PostgresStore
 from tests.discord_layer.helpers import knowledge, running_dk2
 from tests.fakediscord import FakeDiscord
@@ -18,7 +19,11 @@ async def test_gateway_dk2_records_counts_and_announces_through_postgres(databas
     heard: asyncio.Queue[str] = asyncio.Queue()
     listener = await asyncpg.connect(database_url)
     await listener.add_listener(RELOAD_CHANNEL, lambda *args: heard.put_nowait(str(args[-1])))
-    settings = Settings(database_url=Secret(database_url), cooldown_rate=2)
+    settings = Settings(
+        knowledge_path=default_knowledge_path(),
+        database_url=Secret(database_url),
+        cooldown_rate=2,
+    )
     messages = knowledge().messages
     try:
         async with FakeDiscord() as fake, running_dk2(fake, settings=settings) as dk2:

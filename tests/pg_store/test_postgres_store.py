@@ -237,4 +237,5 @@ async def test_python_m_bot_stats_reads_the_shared_database(database_url: str) -
 def _clean_env() -> dict[str, str]:
     import os
 
-    return {k: v for k, v in os.environ.items() if not k.startswith("DK2_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DK2_")}
+    return {**env, "DK2_KNOWLEDGE_PATH": str(default_knowledge_path())}
