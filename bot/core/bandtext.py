@@ -19,6 +19,10 @@ from bot.core.reply import Section
 CHECK_FIRST = "check-first"
 # Cautions about what K2 does, shown with the K2 advice rather than among the cautions.
 K2_NOTES = ("k2-evidence",)
+# The one-line anticoagulant caution, and the full one that replaces it when a K2 amount is
+# given (the member is taking K2, so which drugs are vitamin K antagonists matters there).
+SHORT_ANTICOAGULANT = "blood-thinner"
+FULL_ANTICOAGULANT = "warfarin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ def band_text(
     caution_ids = tuple(
         unique([*band.cautions, *(k2_band.cautions if k2_band else ()), CHECK_FIRST])
     )
+    if FULL_ANTICOAGULANT in caution_ids:
+        caution_ids = tuple(cid for cid in caution_ids if cid != SHORT_ANTICOAGULANT)
     shown = tuple(cid for cid in caution_ids if cid not in K2_NOTES)
     cautions = Section(msg.get("headings.cautions"), cautions_text(kb, shown))
     notes = [cid for cid in caution_ids if cid in K2_NOTES]

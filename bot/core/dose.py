@@ -84,7 +84,7 @@ def dose_reply(
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most.
-    sections = (fixed.article, fixed.references, k2_section, fixed.cautions)
+    sections = (_positions(kb, fixed), k2_section, fixed.cautions)
     return Reply(
         command="dose",
         ok=True,
@@ -108,6 +108,16 @@ def dose_reply(
             "hints": hints,
         },
     )
+
+
+def _positions(kb: KnowledgeBase, fixed: BandText) -> Section:
+    """The article's position and the guidelines' in one section, each line labelled: the
+    article's by name, each reference line by its source."""
+    msg = kb.messages
+    lines = [msg.get("dose.article_line", text=fixed.article.value)]
+    if fixed.references is not None:
+        lines.append(fixed.references.value)
+    return Section(msg.get("headings.positions"), "\n".join(lines))
 
 
 def _k2_text(
