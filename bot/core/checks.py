@@ -23,7 +23,7 @@ from bot.core.yamlfile import line_at
 
 Loc = tuple[str | int, ...]
 # Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
-CODE_CAUTIONS = ("check-first", "non-daily", "mk-4")
+CODE_CAUTIONS = ("check-first", "check-first-k2", "blood-thinner", "warfarin", "non-daily", "mk-4")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.

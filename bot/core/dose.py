@@ -66,9 +66,11 @@ def dose_reply(
 
     msg = kb.messages
     unit_refs = amount.unit.sources if amount.unit else ()
-    fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
+    k2_band_id = k2_band.id if k2_band else None
+    fixed = band_text(kb, "dose", band.id, k2_band_id, unit_refs, k2_given=k2 is not None)
     hints = [note_text(kb, note) for note in notes]
-    hints += [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
+    k2_hint = _k2_mixup(kb, k2)
+    hints += [hint for hint in (d_mixup(kb, amount), k2_hint) if hint]
     body = top_lines(kb, fixed.warning, hints)
     body.append(daily_line(kb, amount, band))
     if age is None:
@@ -79,6 +81,8 @@ def dose_reply(
     form_caution = None
     if k2 is not None:
         form_caution = K2_FORM_UNKNOWN if form is None else (None if banded else K2_FORM_OTHER)
+        if form_caution == K2_FORM_UNKNOWN and k2_hint:
+            form_caution = None  # the unit hint already says what to do about MK-4
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))

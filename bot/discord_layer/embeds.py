@@ -146,7 +146,7 @@ def _description(reply: Reply, limit: int) -> str:
     room = limit - len(gauge) - 2
     if not body or room <= 0:
         return gauge
-    return f"{truncate(body, room)}\n\n{gauge}"
+    return f"{truncate(body, room)}\n{gauge}"
 
 
 def _sources_field(reply: Reply, limits: Limits) -> _Field | None:

@@ -205,8 +205,8 @@ def test_d3_and_k2_while_pregnant_never_gets_the_pairing_case_alone(kb: Knowledg
 def test_non_daily_doses_say_the_range_is_daily(kb: KnowledgeBase, line: str) -> None:
     reply = ask(kb, line)
     assert "non-daily" in reply.data["cautions"]
-    assert "The article's range is per day" in reply.body
-    assert "at 75 and over the guideline prefers daily doses" in reply.body
+    assert "The article's range is daily" in reply.body
+    assert "at 75+ the guideline prefers daily doses. (Endocrine Society 2024)" in reply.body
     assert "daily lower-dose vitamin D is preferred over non-daily higher doses" in facts(
         kb, "demay-2024"
     )
@@ -215,7 +215,7 @@ def test_non_daily_doses_say_the_range_is_daily(kb: KnowledgeBase, line: str) ->
 def test_daily_doses_say_nothing_about_non_daily(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 5000 daily")
     assert "non-daily" not in reply.data["cautions"]
-    assert "per day" not in reply.body
+    assert "range is daily" not in reply.body
 
 
 # -- 5. K2 wording no stronger than the article, with the review finding -------------------
@@ -326,8 +326,12 @@ def test_anticoagulant_topic_says_which_drugs_are_vitamin_k_antagonists(
 def test_the_k2_caution_names_both_kinds_of_blood_thinner(kb: KnowledgeBase) -> None:
     cautions = section(ask(kb, "/dk2 dose 3000 k2:100"), "Cautions")
     assert "Warfarin (Coumadin) is a vitamin K antagonist" in cautions
-    assert "Apixaban, rivaroxaban, edoxaban and dabigatran" in cautions
-    assert "ask your clinician before K2" in cautions
+    assert "apixaban, rivaroxaban, edoxaban and dabigatran are not" in cautions
+    assert "On any blood thinner, ask your clinician before K2" in cautions
+    # Without a K2 amount, one line folds the blood thinner in and links the warfarin topic.
+    line = section(ask(kb, "/dk2 dose 3000"), "Cautions").splitlines()[-1]
+    assert "on warfarin or any blood thinner (`/dk2 explain warfarin`)" in line
+    assert line.endswith("`/dk2 explain cautions`.")
 
 
 # -- 8. Conditions found by members' words -------------------------------------------------
