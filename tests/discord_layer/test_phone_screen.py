@@ -52,7 +52,6 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 50000 weekly k2:100",
     "/dk2 dose 5000 k2:100 mcg mk-7",
     "/dk2 dose 5000 k2:100",
-    "/dk2 dose 3000 k2:100",
 }
 
 
