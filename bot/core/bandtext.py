@@ -69,7 +69,7 @@ def band_text(
             lines.append(f"{item.text} ({names})")
         k2_band_text = "\n".join(lines)
     return BandText(
-        gauge=gauge(kb.bands[kind], band),
+        gauge=gauge(kb.bands[kind], band, msg),
         k2_advice=band.k2.text if band.k2 else None,
         k2_band_text=k2_band_text,
         article=Section(msg.get("headings.article"), band.article.text),

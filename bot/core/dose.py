@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from bot.core.amounts import Amount, InputError, fmt, parse_dose
 from bot.core.bandtext import BandText, band_text
+from bot.core.gauge import picture_description
 from bot.core.model import Band, KnowledgeBase
 from bot.core.replies import input_error_reply
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 
 # Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
 _IU = "iu"
@@ -57,6 +58,13 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         hint_section,
         fixed.related,
     )
+    shown = f"{daily_iu} {table.unit}"
+    picture = Picture(
+        kind="dose",
+        value=amount.daily,
+        label=shown,
+        description=picture_description(table, band, shown, msg),
+    )
     return Reply(
         command="dose",
         ok=True,
@@ -67,6 +75,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
+        picture=picture,
         data={
             "daily_iu": float(amount.daily),
             "band": band.id,

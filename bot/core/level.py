@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
+from bot.core.gauge import picture_description
 from bot.core.model import KnowledgeBase, Unit
 from bot.core.replies import input_error_reply
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 
 
 def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
@@ -31,6 +32,13 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
     hint_section = Section(msg.get("headings.check_input"), hint) if hint else None
     sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
+    shown = f"{ng_ml} {table.unit}"
+    picture = Picture(
+        kind="level",
+        value=value.ng_ml,
+        label=shown,
+        description=picture_description(table, band, shown, msg),
+    )
     return Reply(
         command="level",
         ok=True,
@@ -41,6 +49,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
+        picture=picture,
         data={
             "ng_ml": float(value.ng_ml),
             "band": band.id,

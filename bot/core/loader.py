@@ -24,6 +24,7 @@ from bot.core.model import (
     Caution,
     Cited,
     KnowledgeBase,
+    Mark,
     Messages,
     Period,
     SearchSettings,
@@ -87,6 +88,9 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "headings.version": "",
         "about.version_line": "version loaded topics",
         "explain.not_found_title": "",
+        "gauge.edges": "unit edges",
+        "gauge.mark": "label figures unit",
+        "gauge.alt": "title value band",
         "stats.title": "",
         "stats.none": "",
         "stats.more": "count",
@@ -577,7 +581,7 @@ class _Loader:
         data, reader = self.read(f"bands/{kind}.yaml")
         if data is None:
             return None
-        reader.keys(data, ["kind", "title", "unit", "domain", "bands"])
+        reader.keys(data, ["kind", "title", "unit", "domain", "bands"], ["marks"])
         if data.get("kind") != kind:
             reader.problem(data.line_of("kind"), f"kind must be {kind!r} in bands/{kind}.yaml")
         domain = self.interval(reader, data, "domain")
@@ -597,13 +601,49 @@ class _Loader:
                 reader.problem(data.line_of("bands"), message)
         if domain is None:
             return None
+        marks = self.marks(reader, data, domain) if "marks" in data else ()
         return BandTable(
             kind=kind,
             title=reader.text(data, "title", limit=100),
             unit=reader.text(data, "unit", limit=20),
             domain=domain,
             bands=tuple(bands),
+            marks=marks,
         )
+
+    def marks(self, reader: _Reader, data: LineDict, domain: Interval) -> tuple[Mark, ...]:
+        """The cut-points and ranges the gauge draws, each a figure its source holds."""
+        marks: list[Mark] = []
+        for line, item in reader.items(data, "marks"):
+            reader.keys(item, ["text"], ["at", "range", "refs", "quotes", "section"])
+            cited = self.cited(reader, item, what="gauge mark", limit=60)
+            at: tuple[Decimal, ...] = ()
+            if "at" in item:
+                raw = item["at"]
+                numbers = raw if isinstance(raw, LineList) else None
+                if not numbers or not all(
+                    isinstance(n, int | float) and not isinstance(n, bool) for n in numbers
+                ):
+                    reader.problem(item.line_of("at"), "'at' must be a list of numbers")
+                else:
+                    at = tuple(sorted(Decimal(str(n)) for n in numbers))
+            span = self.interval(reader, item, "range") if "range" in item else None
+            if ("at" in item) == ("range" in item):
+                reader.problem(line, "a gauge mark gives either 'at' (cut-points) or 'range'")
+            figures = [*at]
+            if span is not None:
+                if span.low is None or span.high is None:
+                    reader.problem(item.line_of("range"), "a gauge mark's range must be finite")
+                figures += [edge for edge in (span.low, span.high) if edge is not None]
+            for figure in figures:
+                if figure not in domain:
+                    reader.problem(line, f"gauge mark at {figure} is outside the domain {domain}")
+            shown = " ".join(format(n.normalize(), "f") for n in figures)
+            self.check_figures(
+                reader, line, shown, cited.quotes, cited.section, cited.refs, "gauge mark"
+            )
+            marks.append(Mark(source=cited, at=at, range=span))
+        return tuple(marks)
 
     def interval(self, reader: _Reader, data: LineDict, key: str) -> Interval | None:
         value = data.get(key)

@@ -66,12 +66,23 @@ class Band:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """Figures drawn over a band table's gauge, labelled with their source: cut-points
+    (`at`) or a range. `source.text` is the label; its quotes/refs say where they come from."""
+
+    source: Cited
+    at: tuple[Decimal, ...] = ()
+    range: Interval | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BandTable:
     kind: str
     title: str
     unit: str
     domain: Interval
     bands: tuple[Band, ...]
+    marks: tuple[Mark, ...] = ()
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:

@@ -8,6 +8,7 @@ drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -17,6 +18,22 @@ class Section:
 
     name: str
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """The gauge picture that goes with a reply: a value marked on one band table.
+
+    `label` is the value as the picture captions it ("5,000 IU/day"); `description` says
+    what the picture shows in words, for screen readers (the reply's text says it too).
+    """
+
+    kind: str
+    value: Decimal
+    label: str
+    description: str
+
+    filename = "gauge.png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +54,7 @@ class Reply:
     sources: tuple[str, ...] = ()
     disclaimer: str | None = None
     colour: int | None = None
+    picture: Picture | None = None
     error: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -1,0 +1,281 @@
+"""The gauge picture for dose and level replies: the bands of a scale, the member's value on it.
+
+Everything drawn comes from the knowledge: each band's short label (`gauge`), edges and
+colour from its band table, and the table's `marks` (cut-points and ranges, each labelled
+with its source) in rows under the scale. Each band gets the same width and values are
+placed linearly within their band, so narrow bands stay readable; the open-ended top band
+is drawn as wide as the band below it in value. A value past the drawn end sits at the
+right end, with an arrow saying it goes on.
+
+Rendering is a pure function of the knowledge base and the value, so its PNG is cached:
+the same answer asked again reuses the same bytes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from bot.core.amounts import fmt
+from bot.core.model import BandTable, KnowledgeBase, Mark
+from bot.core.reply import Picture
+from bot.pictures.draw import (
+    INK,
+    MUTED,
+    WHITE,
+    clamp,
+    draw_fitted,
+    fit,
+    fit_all,
+    font,
+    png,
+    rgb,
+    shorten,
+    text_on,
+    two_lines,
+    width,
+)
+
+WIDTH = 800
+PAD = 16  # nothing is drawn in the outer PAD pixels
+BUBBLE_TOP = 6
+BUBBLE_HEIGHT = 46
+BAR_TOP = 72
+BAR_HEIGHT = 88
+SCALE_GAP = 8  # between the bar and the numbers under it
+SCALE_ROW = 32
+MARK_ROW = 50
+BOTTOM = 12
+MARKER_WIDTH = 3
+LABEL_PAD = 8  # each side of a band's label
+LABEL_SIZES = (30, 28, 26, 24, 22, 20, 18)
+MARK_SIZES = (24, 22, 20, 18, 16)
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """Where each value of a band table goes across the bar, in pixels."""
+
+    # Each band's drawn extent, in the table's unit: (low, high), finite.
+    extents: tuple[tuple[Decimal, Decimal], ...]
+    # The x of each band's left edge, then the bar's right end.
+    edges: tuple[float, ...]
+
+    @classmethod
+    def of(cls, table: BandTable, left: float, right: float) -> Scale:
+        """Each band as wide as its label needs at the largest size, the rest shared out
+        evenly (or, when the labels need more than there is, shrunk in proportion)."""
+        extents = drawn_extents(table)
+        face = font(LABEL_SIZES[0], bold=True)
+        needed = [_label_width(band.gauge, face) + 2 * LABEL_PAD for band in table.bands]
+        total = right - left
+        spare = total - sum(needed)
+        if spare >= 0:
+            widths = [need + spare / len(needed) for need in needed]
+        else:
+            widths = [need * total / sum(needed) for need in needed]
+        edges = [left]
+        for band_width in widths:
+            edges.append(edges[-1] + band_width)
+        edges[-1] = right
+        return cls(extents, tuple(edges))
+
+    def edge_x(self, index: int) -> float:
+        """The x of the left edge of band `index` (len(extents) gives the right end)."""
+        return self.edges[index]
+
+    def x(self, value: Decimal) -> float:
+        """The x at which `value` sits; values past either end sit at that end."""
+        for index, (low, high) in enumerate(self.extents):
+            if value <= high or index == len(self.extents) - 1:
+                share = float((clamp_decimal(value, low, high) - low) / (high - low))
+                return self.edges[index] + share * (self.edges[index + 1] - self.edges[index])
+        raise AssertionError("a scale has at least one band")
+
+    def beyond(self, value: Decimal) -> bool:
+        return value > self.extents[-1][1]
+
+
+def _label_width(text: str, face: ImageFont.FreeTypeFont) -> int:
+    """How wide a band's label is at its best: on one line or split over two."""
+    options = [(text,), *two_lines(text)]
+    return min(max(width(line, face) for line in lines) for lines in options)
+
+
+def clamp_decimal(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+def drawn_extents(table: BandTable) -> tuple[tuple[Decimal, Decimal], ...]:
+    """Each band's (low, high) as drawn: an open end is as wide as its neighbour's band."""
+    lows = [band.range.low for band in table.bands]
+    highs = [band.range.high for band in table.bands]
+    finite = [edge for edge in (*lows, *highs) if edge is not None]
+    if not finite:
+        return ((Decimal(0), Decimal(1)),)
+    extents: list[tuple[Decimal, Decimal]] = []
+    for index, (low, high) in enumerate(zip(lows, highs, strict=True)):
+        if low is not None and high is not None:
+            extents.append((low, high))
+            continue
+        if low is None and high is None:
+            extents.append((Decimal(0), Decimal(1)))
+            continue
+        neighbour = table.bands[index + 1 if low is None else index - 1] if len(lows) > 1 else None
+        span = _span(neighbour.range.low, neighbour.range.high) if neighbour else None
+        if low is None:
+            assert high is not None
+            extents.append((high - (span or abs(high) or Decimal(1)), high))
+        else:
+            assert low is not None
+            extents.append((low, low + (span or abs(low) or Decimal(1))))
+    return tuple(extents)
+
+
+def _span(low: Decimal | None, high: Decimal | None) -> Decimal | None:
+    return high - low if low is not None and high is not None else None
+
+
+def number(value: Decimal) -> str:
+    return fmt(value, 2)
+
+
+def _marker(draw: ImageDraw.ImageDraw, x: float, label: str, beyond: bool) -> None:
+    """The value: a line across the bar, a notch under it and a bubble above saying it."""
+    half = MARKER_WIDTH / 2
+    bar_bottom = BAR_TOP + BAR_HEIGHT
+    draw.rectangle((x - half - 1, BAR_TOP, x + half + 1, bar_bottom - 1), fill=WHITE)
+    draw.rectangle((x - half, BAR_TOP - 12, x + half, bar_bottom + 5), fill=INK)
+    draw.polygon([(x - 7, bar_bottom + 7), (x + 7, bar_bottom + 7), (x, bar_bottom)], fill=INK)
+    face = font(28, bold=True)
+    text = shorten(label + (" ▸" if beyond else ""), face, WIDTH - 2 * PAD - 24)
+    box_width = width(text, face) + 24
+    box_left = clamp(x - box_width / 2, PAD, WIDTH - PAD - box_width)
+    bubble_bottom = BUBBLE_TOP + BUBBLE_HEIGHT
+    draw.rounded_rectangle(
+        (box_left, BUBBLE_TOP, box_left + box_width, bubble_bottom), radius=10, fill=INK
+    )
+    draw.polygon(
+        [(x - 9, bubble_bottom - 1), (x + 9, bubble_bottom - 1), (x, BAR_TOP - 4)], fill=INK
+    )
+    draw.text(
+        (box_left + box_width / 2, BUBBLE_TOP + BUBBLE_HEIGHT / 2),
+        text,
+        font=face,
+        fill=WHITE,
+        anchor="mm",
+    )
+
+
+def _bands(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
+    rooms = [
+        int(scale.edge_x(i + 1) - scale.edge_x(i)) - 2 * LABEL_PAD for i in range(len(table.bands))
+    ]
+    labels = fit_all(
+        [band.gauge for band in table.bands], rooms, BAR_HEIGHT - 12, LABEL_SIZES, bold=True
+    )
+    for index, (band, label) in enumerate(zip(table.bands, labels, strict=True)):
+        left, right = scale.edge_x(index), scale.edge_x(index + 1)
+        colour = rgb(band.colour)
+        draw.rectangle((round(left), BAR_TOP, round(right) - 1, BAR_TOP + BAR_HEIGHT - 1), colour)
+        draw_fitted(draw, label, (left + right) / 2, BAR_TOP + BAR_HEIGHT / 2, text_on(colour))
+
+
+def _scale_numbers(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
+    """Each inner band edge's figure under the bar."""
+    face = font(24)
+    y = BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW / 2
+    for index, band in enumerate(table.bands[1:], start=1):
+        if band.range.low is None:
+            continue
+        text = number(band.range.low)
+        x = clamp(
+            scale.edge_x(index), PAD + width(text, face) / 2, WIDTH - PAD - width(text, face) / 2
+        )
+        draw.text((x, y), text, font=face, fill=MUTED, anchor="mm")
+
+
+def _mark_row(draw: ImageDraw.ImageDraw, mark: Mark, scale: Scale, top: float) -> None:
+    """One mark under the scale: ticks at its cut-points or a bracket over its range, and
+    its source's label beside them (in the widest free stretch of the row)."""
+    line_y = top + MARK_ROW / 2
+    if mark.range is not None and mark.range.low is not None and mark.range.high is not None:
+        x1, x2 = scale.x(mark.range.low), scale.x(mark.range.high)
+        draw.rectangle((x1, line_y - 1.5, x2, line_y + 1.5), fill=INK)
+        for x in (x1, x2):
+            draw.rectangle((x - 1.5, line_y - 12, x + 1.5, line_y + 1.5), fill=INK)
+        figures = f"{number(mark.range.low)}–{number(mark.range.high)}"
+        points = [x1, x2]
+        inside = False  # the bracket's own line runs between its ends
+    else:
+        for x in (scale.x(value) for value in mark.at):
+            draw.polygon([(x, line_y - 10), (x - 9, line_y + 6), (x + 9, line_y + 6)], fill=INK)
+        figures = ", ".join(number(value) for value in mark.at)
+        points = [scale.x(value) for value in mark.at]
+        inside = True
+    label = f"{mark.source.text}: {figures}"
+    gaps = _gaps(points, inside)
+    left, right = max(gaps, key=lambda gap: gap[1] - gap[0])
+    room = int(right - left)
+    if room < 120:  # no free stretch worth the name: use the whole row
+        left, right, room = PAD, WIDTH - PAD, WIDTH - 2 * PAD
+    fitted = fit(label, room, MARK_ROW - 4, MARK_SIZES)
+    if inside:
+        x = (left + right) / 2
+    elif left > min(points):  # right of the bracket: start next to it
+        x = left + fitted.width / 2
+    else:  # left of it: end next to it
+        x = right - fitted.width / 2
+    x = clamp(x, PAD + fitted.width / 2, WIDTH - PAD - fitted.width / 2)
+    draw_fitted(draw, fitted, x, line_y, MUTED)
+
+
+def _gaps(points: list[float], inside: bool) -> list[tuple[float, float]]:
+    """The free stretches of a mark's row: between its points (`inside`) and beyond them."""
+    edges = [float(PAD), *sorted(points), float(WIDTH - PAD)]
+    inner = [(a + 14, b - 14) for a, b in itertools.pairwise(edges)]
+    if not inside:
+        inner = [inner[0], inner[-1]]
+    return [(a, b) for a, b in inner if b > a] or [(float(PAD), float(WIDTH - PAD))]
+
+
+def height(table: BandTable) -> int:
+    return BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW + len(table.marks) * MARK_ROW + BOTTOM
+
+
+@lru_cache(maxsize=16)
+def _base(table: BandTable) -> Image.Image:
+    """Everything but the value: the bands, the scale's figures and the marks (per table)."""
+    image = Image.new("RGB", (WIDTH, height(table)), WHITE)
+    draw = ImageDraw.Draw(image)
+    scale = Scale.of(table, PAD, WIDTH - PAD)
+    _bands(draw, table, scale)
+    _scale_numbers(draw, table, scale)
+    top = BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW
+    for mark in table.marks:
+        _mark_row(draw, mark, scale, top)
+        top += MARK_ROW
+    return image
+
+
+@lru_cache(maxsize=16)
+def _scale(table: BandTable) -> Scale:
+    return Scale.of(table, PAD, WIDTH - PAD)
+
+
+def render(table: BandTable, value: Decimal, label: str) -> bytes:
+    """The gauge of `table` with `value` (captioned `label`) marked, as PNG bytes."""
+    image = _base(table).copy()
+    scale = _scale(table)
+    _marker(ImageDraw.Draw(image), scale.x(value), label, scale.beyond(value))
+    return png(image)
+
+
+@lru_cache(maxsize=256)
+def gauge_png(kb: KnowledgeBase, picture: Picture) -> bytes:
+    """The gauge a reply's picture asks for; cached per knowledge base and value."""
+    return render(kb.bands[picture.kind], picture.value, picture.label)
