@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.core.commands import reply_for_text
 from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.reply import render_text, to_json_dict
+from bot.core.reply import Reply, render_text, to_json_dict
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -102,7 +102,29 @@ def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps(payload, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
+    if args.png is not None and not _write_gauge(kb, reply, args.png, err):
+        return EXIT_USER_ERROR
     return EXIT_OK if reply.ok else EXIT_USER_ERROR
+
+
+def _write_gauge(kb: KnowledgeBase, reply: Reply, path: Path, err: TextIO) -> bool:
+    """Write the reply's gauge picture to `path`; False after saying why there is none."""
+    if reply.picture is None:
+        what = "the reply is an error" if not reply.ok else f"/dk2 {reply.command} has no gauge"
+        print(f"dk2: no picture to write ({what}; dose and level replies have one)", file=err)
+        return False
+    from bot.pictures.gauge import gauge_png
+
+    return _write_png(gauge_png(kb, reply.picture), path, err)
+
+
+def _write_png(data: bytes, path: Path, err: TextIO) -> bool:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"dk2: can't write {path}: {exc.strerror or exc}", file=err)
+        return False
+    return True
 
 
 def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
@@ -240,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="interactive prompt, replies as chat shows them")
     reply = sub.add_parser("reply", help="print the reply to one chat line")
     reply.add_argument("--json", action="store_true", help="print one JSON object")
+    reply.add_argument(
+        "--png", type=Path, default=None, metavar="FILE", help="write the reply's gauge picture"
+    )
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
