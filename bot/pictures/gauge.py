@@ -67,12 +67,19 @@ class Scale:
 
     @classmethod
     def of(cls, table: BandTable, left: float, right: float) -> Scale:
-        """Each band as wide as its label needs at the largest size, the rest shared out
-        evenly (or, when the labels need more than there is, shrunk in proportion)."""
+        """Each band as wide as its label needs at the largest size (within half and twice
+        an even share), the rest shared out evenly, or all shrunk in proportion when the
+        labels need more than there is."""
         extents = drawn_extents(table)
         face = font(LABEL_SIZES[0], bold=True)
-        needed = [_label_width(band.gauge, face) + 2 * LABEL_PAD for band in table.bands]
         total = right - left
+        fair = total / len(table.bands)
+        # No band narrower than half a fair share, or wider than two: a long label shrinks
+        # rather than squeezing its neighbours out.
+        needed = [
+            clamp(_label_width(band.gauge, face) + 2 * LABEL_PAD, fair / 2, fair * 2)
+            for band in table.bands
+        ]
         spare = total - sum(needed)
         if spare >= 0:
             widths = [need + spare / len(needed) for need in needed]
@@ -186,17 +193,21 @@ def _bands(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
 
 
 def _scale_numbers(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
-    """Each inner band edge's figure under the bar."""
+    """Each inner band edge's figure under the bar; one that would touch the figure before it
+    is left out (the reply's text lists every edge)."""
     face = font(24)
     y = BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW / 2
+    taken = float(PAD)
     for index, band in enumerate(table.bands[1:], start=1):
         if band.range.low is None:
             continue
         text = number(band.range.low)
-        x = clamp(
-            scale.edge_x(index), PAD + width(text, face) / 2, WIDTH - PAD - width(text, face) / 2
-        )
+        half = width(text, face) / 2
+        x = clamp(scale.edge_x(index), PAD + half, WIDTH - PAD - half)
+        if x - half < taken + 8:
+            continue
         draw.text((x, y), text, font=face, fill=MUTED, anchor="mm")
+        taken = x + half
 
 
 def _mark_row(draw: ImageDraw.ImageDraw, mark: Mark, scale: Scale, top: float) -> None:
