@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from decimal import Decimal
@@ -88,7 +89,7 @@ def test_each_bands_colour_is_drawn_in_the_knowledges_order(kb: KnowledgeBase, k
     assert found[0].x0 >= 0 and right_end <= image.width
     # Each band is wide enough to see and read (a phone shows the picture about 350 px wide).
     assert min(run.width for run in found) >= 60
-    assert all(a.x1 == b.x0 for a, b in zip(found, found[1:], strict=False))
+    assert all(a.x1 == b.x0 for a, b in itertools.pairwise(found))
 
 
 @pytest.mark.parametrize(
