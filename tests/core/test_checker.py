@@ -89,7 +89,7 @@ CASES = [
     (
         "reference without refs",
         "topics/warfarin.yaml",
-        "refs: [nih-ods, schurgers-2007]",
+        "refs: [nih-ods, schurgers-2007, nutr-rev-2005, anticoagulants-2016]",
         "refs: []",
         AT_EDIT - 1,
         "must name its 'refs'",
@@ -97,7 +97,7 @@ CASES = [
     (
         "unknown source",
         "topics/warfarin.yaml",
-        "refs: [nih-ods, schurgers-2007]",
+        "refs: [nih-ods, schurgers-2007, nutr-rev-2005, anticoagulants-2016]",
         "refs: [nih-ods, webmd]",
         AT_EDIT,
         "unknown source 'webmd'",
