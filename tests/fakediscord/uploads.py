@@ -13,6 +13,7 @@ most 10 files, and each file within the interaction's ``attachment_size_limit``.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import struct
 from dataclasses import dataclass
@@ -46,6 +47,15 @@ def png_size(data: bytes) -> tuple[int, int] | None:
         return None
     width, height = struct.unpack(">II", data[16:24])
     return width, height
+
+
+def _content_type(upload: Upload) -> str:
+    """The type Discord records: from the bytes and the name, not the part's header (which
+    discord.py always sends as application/octet-stream)."""
+    if png_size(upload.data) is not None:
+        return "image/png"
+    guessed, _ = mimetypes.guess_type(upload.filename)
+    return guessed or upload.content_type
 
 
 def _embed_urls(body: Any) -> list[tuple[str, str]]:
@@ -135,7 +145,7 @@ def stored_attachments(
             "size": len(upload.data),
             "url": url,
             "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
-            "content_type": upload.content_type,
+            "content_type": _content_type(upload),
         }
         size = png_size(upload.data)
         if size is not None:
