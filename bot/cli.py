@@ -18,6 +18,7 @@ from bot.core.commands import reply_for_text
 from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import Reply, render_text, to_json_dict
+from bot.usage import UsageSummary
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -227,6 +228,9 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(json.dumps({"command": "stats", "ok": True, "recorded": False}), file=out)
         else:
             print(f"dk2: no usage recorded yet ({path} does not exist)", file=out)
+        if args.png is not None:
+            print(f"dk2: no chart written to {args.png}: nothing recorded yet", file=err)
+            return EXIT_USER_ERROR
         return EXIT_OK
     kb = _load(knowledge_path(settings, args.knowledge), err)
     if kb is None:
@@ -237,7 +241,23 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
+    if args.png is not None and not _write_chart(summary, args, kb, err):
+        return EXIT_USER_ERROR
     return EXIT_OK
+
+
+def _write_chart(
+    summary: UsageSummary, args: argparse.Namespace, kb: KnowledgeBase, err: TextIO
+) -> bool:
+    """Write the moderators' chart to `args.png`; False after saying why it can't be."""
+    from bot.pictures.chart import stats_png
+    from bot.usage.report import window_text
+
+    if summary.error is not None:
+        print(f"dk2: no chart: {summary.error}", file=err)
+        return False
+    window = window_text(kb.messages, args.days, summary.guild_id)
+    return _write_png(stats_png(summary, window, kb.messages), args.png, err)
 
 
 def _days(text: str) -> int:
@@ -284,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--guild", type=_discord_id, default=None, metavar="ID", help="one server")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.add_argument(
+        "--png", type=Path, default=None, metavar="FILE", help="also write the usage chart"
+    )
     invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
     invite.add_argument(
         "--application-id",

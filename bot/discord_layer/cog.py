@@ -29,7 +29,7 @@ from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.permissions import is_moderator
-from bot.discord_layer.pictures import picture_file, without_picture
+from bot.discord_layer.pictures import chart_file, picture_file, without_picture
 from bot.discord_layer.views import pin_view
 from bot.usage import UsageStore, open_summary, stats_reply
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
@@ -189,10 +189,14 @@ class Dk2Cog(
             path = self.settings.database_path
             summary = await asyncio.to_thread(open_summary, path, days, guild_id)
         log.info("/dk2 stats %d days by user %s in guild %s", days, interaction.user.id, guild_id)
-        await interaction.followup.send(
-            embed=reply_embed(stats_reply(summary, days, self.holder.current.messages)),
-            ephemeral=True,
-        )
+        messages = self.holder.current.messages
+        embed = reply_embed(stats_reply(summary, days, messages))
+        chart = await asyncio.to_thread(chart_file, summary, days, messages)
+        if chart is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        embed.set_image(url=f"attachment://{chart.filename}")
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
 
     @app_commands.command(
         name="pins", description="The dk2 answers pinned in this channel, with links"

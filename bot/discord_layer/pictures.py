@@ -12,11 +12,14 @@ from typing import Any
 
 import discord
 
-from bot.core.model import KnowledgeBase
+from bot.core.model import KnowledgeBase, Messages
 from bot.core.reply import Reply
 from bot.discord_layer.embeds import truncate
 from bot.discord_layer.errors import new_ref
+from bot.pictures.chart import stats_png
 from bot.pictures.gauge import gauge_png
+from bot.usage import UsageSummary
+from bot.usage.report import window_text
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,24 @@ def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
         filename=picture.filename,
         description=truncate(picture.description, DESCRIPTION_LIMIT),
     )
+
+
+CHART_FILENAME = "usage.png"
+
+
+def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
+    """The moderators' usage chart as an attachment; None when there is nothing to draw
+    (no usage, an unreadable log) or drawing failed (the report's text stands alone)."""
+    if summary.error is not None or summary.is_empty:
+        return None
+    window = window_text(messages, days, summary.guild_id)
+    try:
+        data = stats_png(summary, window, messages)
+    except Exception:
+        log.exception("drawing the usage chart failed (ref %s)", new_ref())
+        return None
+    description = messages.get("stats.chart_title", window=window)
+    return UploadFile(io.BytesIO(data), filename=CHART_FILENAME, description=description)
 
 
 def without_picture(embed: discord.Embed) -> discord.Embed:

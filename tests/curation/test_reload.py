@@ -117,12 +117,13 @@ async def test_an_invalid_change_is_refused_with_file_and_line_and_nothing_is_lo
 
 
 async def test_many_problems_are_listed_within_discords_limits(curation: Curation) -> None:
-    for path in sorted((curation.knowledge / "topics").glob("*.yaml")):
+    topics = sorted((curation.knowledge / "topics").glob("*.yaml"))
+    for path in topics:
         edit(path, "group:", "group: [")
     message = await curation.run("reload", user=curation.manager)
     (embed,) = message.embeds
     assert len(embed["description"]) <= 4096
-    assert embed["description"].count("invalid YAML") == 22
+    assert embed["description"].count("invalid YAML") == len(topics)
 
 
 def test_problems_beyond_the_room_are_counted(tmp_path: Path) -> None:
