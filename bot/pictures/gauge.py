@@ -151,31 +151,34 @@ def number(value: Decimal) -> str:
     return fmt(value, 2)
 
 
-def _marker(draw: ImageDraw.ImageDraw, x: float, label: str, beyond: bool) -> None:
-    """The value: a line across the bar, a notch under it and a bubble above saying it."""
-    half = MARKER_WIDTH / 2
-    bar_bottom = BAR_TOP + BAR_HEIGHT
-    draw.rectangle((x - half - 1, BAR_TOP, x + half + 1, bar_bottom - 1), fill=WHITE)
-    draw.rectangle((x - half, BAR_TOP - 12, x + half, bar_bottom + 5), fill=INK)
-    draw.polygon([(x - 7, bar_bottom + 7), (x + 7, bar_bottom + 7), (x, bar_bottom)], fill=INK)
+def _bubble(label: str, beyond: bool) -> Image.Image:
+    """The value in words, white on a dark rounded box (full colour, for its smooth text)."""
     face = font(28, bold=True)
     text = shorten(label + (" ▸" if beyond else ""), face, WIDTH - 2 * PAD - 24)
     box_width = width(text, face) + 24
-    box_left = clamp(x - box_width / 2, PAD, WIDTH - PAD - box_width)
+    tile = Image.new("RGB", (box_width, BUBBLE_HEIGHT), WHITE)
+    draw = ImageDraw.Draw(tile)
+    draw.rounded_rectangle((0, 0, box_width - 1, BUBBLE_HEIGHT - 1), radius=10, fill=INK)
+    draw.text((box_width / 2, BUBBLE_HEIGHT / 2), text, font=face, fill=WHITE, anchor="mm")
+    return tile
+
+
+def _marker(image: Image.Image, stock: _Stock, x: float, label: str, beyond: bool) -> None:
+    """The value: a line across the bar, a notch under it and a bubble above saying it.
+    Drawn on the palette image; only the bubble's text is blended, in its own tile."""
+    draw = ImageDraw.Draw(image)
+    half = MARKER_WIDTH / 2
+    bar_bottom = BAR_TOP + BAR_HEIGHT
+    draw.rectangle((x - half - 1, BAR_TOP, x + half + 1, bar_bottom - 1), fill=stock.white)
+    draw.rectangle((x - half, BAR_TOP - 12, x + half, bar_bottom + 5), fill=stock.ink)
+    notch = [(x - 7, bar_bottom + 7), (x + 7, bar_bottom + 7), (x, bar_bottom)]
+    draw.polygon(notch, fill=stock.ink)
+    tile = _bubble(label, beyond)
+    left = round(clamp(x - tile.width / 2, PAD, WIDTH - PAD - tile.width))
+    image.paste(tile.quantize(palette=stock.palette, dither=Image.Dither.NONE), (left, BUBBLE_TOP))
     bubble_bottom = BUBBLE_TOP + BUBBLE_HEIGHT
-    draw.rounded_rectangle(
-        (box_left, BUBBLE_TOP, box_left + box_width, bubble_bottom), radius=10, fill=INK
-    )
-    draw.polygon(
-        [(x - 9, bubble_bottom - 1), (x + 9, bubble_bottom - 1), (x, BAR_TOP - 4)], fill=INK
-    )
-    draw.text(
-        (box_left + box_width / 2, BUBBLE_TOP + BUBBLE_HEIGHT / 2),
-        text,
-        font=face,
-        fill=WHITE,
-        anchor="mm",
-    )
+    pointer = [(x - 9, bubble_bottom - 1), (x + 9, bubble_bottom - 1), (x, BAR_TOP - 4)]
+    draw.polygon(pointer, fill=stock.ink)
 
 
 def _bands(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
@@ -258,12 +261,11 @@ def height(table: BandTable) -> int:
     return BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW + len(table.marks) * MARK_ROW + BOTTOM
 
 
-@lru_cache(maxsize=16)
 def _base(table: BandTable) -> Image.Image:
-    """Everything but the value: the bands, the scale's figures and the marks (per table)."""
+    """Everything but the value, in full colour: the bands, the scale's figures, the marks."""
     image = Image.new("RGB", (WIDTH, height(table)), WHITE)
     draw = ImageDraw.Draw(image)
-    scale = Scale.of(table, PAD, WIDTH - PAD)
+    scale = _scale(table)
     _bands(draw, table, scale)
     _scale_numbers(draw, table, scale)
     top = BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW
@@ -278,11 +280,53 @@ def _scale(table: BandTable) -> Scale:
     return Scale.of(table, PAD, WIDTH - PAD)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stock:
+    """What every gauge of one table starts from, made once: the base in a 256-colour
+    palette (a palette PNG is a third the size of a full-colour one and encodes several
+    times faster), that palette, and the indexes of white and ink."""
+
+    base: Image.Image
+    palette: Image.Image
+    white: int
+    ink: int
+
+
+@lru_cache(maxsize=16)
+def _stock(table: BandTable) -> _Stock:
+    rgb_base = _base(table)
+    counts: dict[tuple[int, int, int], int] = {}
+    for image in (rgb_base, _bubble("0123456789,. " + table.unit, True)):
+        for count, colour in image.getcolors(image.width * image.height) or []:
+            assert isinstance(colour, tuple)  # an RGB image's colours are (r, g, b)
+            r, g, b = colour
+            counts[(r, g, b)] = counts.get((r, g, b), 0) + count
+    # The most used colours, white and ink always among them: every band colour is exact;
+    # a rare anti-aliased edge pixel beyond the 256th colour takes its nearest.
+    ranked = sorted(counts, key=lambda colour: (-counts[colour], colour))
+    chosen = [WHITE, INK, *[c for c in ranked if c not in (WHITE, INK)]][:256]
+    channels = [channel for colour in chosen for channel in colour]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(channels)
+    index = {colour: n for n, colour in enumerate(chosen)}
+    rest = [colour for colour in counts if colour not in index]
+    if rest:  # each rare colour to a near palette colour, in one pass of Pillow's own
+        strip = Image.frombytes("RGB", (len(rest), 1), bytes(c for colour in rest for c in colour))
+        nearest = strip.quantize(palette=palette, dither=Image.Dither.NONE).tobytes()
+        index.update(zip(rest, nearest, strict=True))
+    raw = rgb_base.tobytes()
+    flat = bytes(map(index.__getitem__, zip(raw[0::3], raw[1::3], raw[2::3], strict=True)))
+    base = Image.frombytes("P", rgb_base.size, flat)
+    base.putpalette(channels)
+    return _Stock(base=base, palette=palette, white=0, ink=1)
+
+
 def render(table: BandTable, value: Decimal, label: str) -> bytes:
     """The gauge of `table` with `value` (captioned `label`) marked, as PNG bytes."""
-    image = _base(table).copy()
+    stock = _stock(table)
+    image = stock.base.copy()
     scale = _scale(table)
-    _marker(ImageDraw.Draw(image), scale.x(value), label, scale.beyond(value))
+    _marker(image, stock, scale.x(value), label, scale.beyond(value))
     return png(image)
 
 
