@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image, ImageDraw
 
 from bot.core.model import Messages
-from bot.pictures.draw import INK, MUTED, WHITE, clamp, font, png, shorten, width
+from bot.pictures.draw import INK, MUTED, WHITE, clamp, drawable, font, png, shorten, width
 from bot.usage.summary import UsageSummary
 
 WIDTH = 800
@@ -102,7 +102,7 @@ def _legend(
         totals[command] = totals.get(command, 0) + n
     x = float(PAD)
     for command in commands:
-        text = f"{command} {totals[command]}"
+        text = drawable(f"{command} {totals[command]}")
         needed = 22 + width(text, face)
         if x + needed > WIDTH - PAD:
             break  # the text reply lists every command

@@ -9,6 +9,7 @@ read.
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -82,8 +83,16 @@ def two_lines(text: str) -> list[tuple[str, str]]:
     return [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
 
 
+def drawable(text: str) -> str:
+    """`text` on one line without control or format characters (which the text layout
+    engine refuses), runs of spaces as one."""
+    kept = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    return " ".join(kept.split())
+
+
 def shorten(text: str, face: ImageFont.FreeTypeFont, room: int) -> str:
     """`text` cut to fit `room` pixels, ending in "…" when something was cut."""
+    text = drawable(text)
     if width(text, face) <= room:
         return text
     while text and width(text + ELLIPSIS, face) > room:
@@ -97,6 +106,7 @@ def fit(
     """The largest size (of `sizes`, largest first) at which `text` fits the box on one line,
     else on two lines split at a space; failing both, one line at the smallest size, cut
     with "…". The result never overflows `box_width`."""
+    text = drawable(text)
     for size in sizes:
         face = font(size, bold=bold)
         one = Fitted((text,), face)
