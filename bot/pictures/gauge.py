@@ -13,7 +13,6 @@ the same answer asked again reuses the same bytes.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -49,11 +48,12 @@ BAR_HEIGHT = 88
 SCALE_GAP = 8  # between the bar and the numbers under it
 SCALE_ROW = 32
 MARK_ROW = 50
+LABEL_LINE = 34  # a cut-points mark's label, under its ticks
 BOTTOM = 12
 MARKER_WIDTH = 3
 LABEL_PAD = 8  # each side of a band's label
 LABEL_SIZES = (30, 28, 26, 24, 22, 20, 18)
-MARK_SIZES = (24, 22, 20, 18, 16)
+MARK_SIZES = (26, 24, 22, 20, 18)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,52 +213,52 @@ def _scale_numbers(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) ->
         taken = x + half
 
 
-def _mark_row(draw: ImageDraw.ImageDraw, mark: Mark, scale: Scale, top: float) -> None:
-    """One mark under the scale: ticks at its cut-points or a bracket over its range, and
-    its source's label beside them (in the widest free stretch of the row)."""
+def _mark_row(
+    draw: ImageDraw.ImageDraw, table: BandTable, mark: Mark, scale: Scale, top: float
+) -> None:
+    """One mark under the scale, labelled with its source: a bracket over a range with the
+    label beside it, or ticks under cut-points with the label centred beneath them."""
     line_y = top + MARK_ROW / 2
+    # The scale already prints its band edges: a mark at those needs only its source's label.
+    edges = {band.range.low for band in table.bands[1:]}
     if mark.range is not None and mark.range.low is not None and mark.range.high is not None:
         x1, x2 = scale.x(mark.range.low), scale.x(mark.range.high)
         draw.rectangle((x1, line_y - 1.5, x2, line_y + 1.5), fill=INK)
         for x in (x1, x2):
             draw.rectangle((x - 1.5, line_y - 12, x + 1.5, line_y + 1.5), fill=INK)
         figures = f"{number(mark.range.low)}–{number(mark.range.high)}"
-        points = [x1, x2]
-        inside = False  # the bracket's own line runs between its ends
-    else:
-        for x in (scale.x(value) for value in mark.at):
-            draw.polygon([(x, line_y - 10), (x - 9, line_y + 6), (x + 9, line_y + 6)], fill=INK)
-        figures = ", ".join(number(value) for value in mark.at)
-        points = [scale.x(value) for value in mark.at]
-        inside = True
-    label = f"{mark.source.text}: {figures}"
-    gaps = _gaps(points, inside)
-    left, right = max(gaps, key=lambda gap: gap[1] - gap[0])
-    room = int(right - left)
-    if room < 120:  # no free stretch worth the name: use the whole row
-        left, right, room = PAD, WIDTH - PAD, WIDTH - 2 * PAD
-    fitted = fit(label, room, MARK_ROW - 4, MARK_SIZES)
-    if inside:
-        x = (left + right) / 2
-    elif left > min(points):  # right of the bracket: start next to it
-        x = left + fitted.width / 2
-    else:  # left of it: end next to it
-        x = right - fitted.width / 2
-    x = clamp(x, PAD + fitted.width / 2, WIDTH - PAD - fitted.width / 2)
-    draw_fitted(draw, fitted, x, line_y, MUTED)
+        printed = mark.range.low in edges and mark.range.high in edges
+        label = mark.source.text if printed else f"{mark.source.text}: {figures}"
+        # Beside the bracket, on the side with more room.
+        left_room, right_room = x1 - 14 - PAD, WIDTH - PAD - (x2 + 14)
+        room = int(max(left_room, right_room))
+        fitted = fit(label, max(room, 1), MARK_ROW - 4, MARK_SIZES)
+        half = fitted.width / 2
+        x = x2 + 14 + half if right_room >= left_room else x1 - 14 - half
+        x = clamp(x, PAD + fitted.width / 2, WIDTH - PAD - fitted.width / 2)
+        draw_fitted(draw, fitted, x, line_y, MUTED)
+        return
+    points = [scale.x(value) for value in mark.at]
+    if len(points) > 1:  # a rail joins the ticks, so they read as one mark with one label
+        draw.rectangle((min(points), line_y + 5, max(points), line_y + 6), fill=INK)
+    for x in points:
+        draw.polygon([(x, line_y - 10), (x - 9, line_y + 6), (x + 9, line_y + 6)], fill=INK)
+    figures = ", ".join(number(value) for value in mark.at)
+    printed = all(value in edges for value in mark.at)
+    label = mark.source.text if printed else f"{mark.source.text}: {figures}"
+    fitted = fit(label, WIDTH - 2 * PAD, LABEL_LINE, MARK_SIZES)
+    centre = (min(points) + max(points)) / 2 if points else WIDTH / 2
+    x = clamp(centre, PAD + fitted.width / 2, WIDTH - PAD - fitted.width / 2)
+    draw_fitted(draw, fitted, x, line_y + 8 + LABEL_LINE / 2, MUTED)
 
 
-def _gaps(points: list[float], inside: bool) -> list[tuple[float, float]]:
-    """The free stretches of a mark's row: between its points (`inside`) and beyond them."""
-    edges = [float(PAD), *sorted(points), float(WIDTH - PAD)]
-    inner = [(a + 14, b - 14) for a, b in itertools.pairwise(edges)]
-    if not inside:
-        inner = [inner[0], inner[-1]]
-    return [(a, b) for a, b in inner if b > a] or [(float(PAD), float(WIDTH - PAD))]
+def _mark_height(mark: Mark) -> int:
+    return MARK_ROW if mark.range is not None else MARK_ROW + LABEL_LINE
 
 
 def height(table: BandTable) -> int:
-    return BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW + len(table.marks) * MARK_ROW + BOTTOM
+    marks = sum(_mark_height(mark) for mark in table.marks)
+    return BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW + marks + BOTTOM
 
 
 def _base(table: BandTable) -> Image.Image:
@@ -270,8 +270,8 @@ def _base(table: BandTable) -> Image.Image:
     _scale_numbers(draw, table, scale)
     top = BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW
     for mark in table.marks:
-        _mark_row(draw, mark, scale, top)
-        top += MARK_ROW
+        _mark_row(draw, table, mark, scale, top)
+        top += _mark_height(mark)
     return image
 
 
