@@ -2,13 +2,14 @@
 
 Everything drawn comes from the knowledge: each band's short label (`gauge`), edges and
 colour from its band table, and the table's `marks` (cut-points and ranges, each labelled
-with its source) in rows under the scale. Each band gets the same width and values are
-placed linearly within their band, so narrow bands stay readable; the open-ended top band
-is drawn as wide as the band below it in value. A value past the drawn end sits at the
-right end, with an arrow saying it goes on.
+with its source) in rows under the scale. Each band is as wide as its label needs (within
+half and twice an even share), not as wide as its numbers, and values are placed linearly
+within their band, so a narrow band stays readable; the open-ended top band is drawn as
+wide, in value, as the band below it. A value past the drawn end sits at the right end,
+with an arrow saying it goes on.
 
-Rendering is a pure function of the knowledge base and the value, so its PNG is cached:
-the same answer asked again reuses the same bytes.
+Rendering is a pure function of the band table and the value, so its PNG is cached per
+knowledge base: the same answer asked again reuses the same bytes.
 """
 
 from __future__ import annotations
