@@ -258,7 +258,7 @@ class Dk2Cog(
         reply, embeds = self._answers.get(kb, key, lambda: _build(kb, request))
         private = self.is_private(request, reply)
         first, *rest = embeds
-        file = picture_file(kb, reply)
+        file = await picture_file(kb, reply)
         # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
         upload: dict[str, Any] = {"file": file} if file is not None else {}
         if file is None and reply.picture is not None:

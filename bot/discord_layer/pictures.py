@@ -6,6 +6,7 @@ its own `discord.File`, since a file is read as it is sent.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from typing import Any
@@ -17,7 +18,7 @@ from bot.core.reply import Reply
 from bot.discord_layer.embeds import truncate
 from bot.discord_layer.errors import new_ref
 from bot.pictures.chart import stats_png
-from bot.pictures.gauge import gauge_png
+from bot.pictures.gauge import cached_gauge, gauge_png
 from bot.usage import UsageSummary
 from bot.usage.report import window_text
 
@@ -26,14 +27,17 @@ log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
 
 
-def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
+async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     """The reply's gauge as an attachment, or None (no picture, or it could not be drawn:
-    the answer then goes without it, as its text says the same)."""
+    the answer then goes without it, as its text says the same). A gauge not drawn before
+    is drawn in a worker thread, so the event loop keeps serving other members."""
     picture = reply.picture
     if picture is None:
         return None
     try:
-        data = gauge_png(kb, picture)
+        data = cached_gauge(kb, picture)
+        if data is None:
+            data = await asyncio.to_thread(gauge_png, kb, picture)
     except Exception:
         log.exception("drawing the %s gauge failed (ref %s)", picture.kind, new_ref())
         return None

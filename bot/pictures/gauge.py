@@ -14,6 +14,8 @@ knowledge base: the same answer asked again reuses the same bytes.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -55,6 +57,7 @@ MARKER_WIDTH = 3
 LABEL_PAD = 8  # each side of a band's label
 LABEL_SIZES = (30, 28, 26, 24, 22, 20, 18)
 MARK_SIZES = (26, 24, 22, 20, 18)
+GAUGES_KEPT = 256  # about 10 kB each
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +334,44 @@ def render(table: BandTable, value: Decimal, label: str) -> bytes:
     return png(image)
 
 
-@lru_cache(maxsize=256)
+class _Kept:
+    """The last `size` gauges drawn, least recently used dropped first; safe across threads
+    (the bot draws in a worker thread and looks up on the event loop)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        # Keyed by the knowledge base itself (compared by identity, and kept alive by the
+        # key, so a new one can never be taken for an old one) and the picture.
+        self._items: OrderedDict[tuple[KnowledgeBase, Picture], bytes] = OrderedDict()
+
+    def get(self, key: tuple[KnowledgeBase, Picture]) -> bytes | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[KnowledgeBase, Picture], data: bytes) -> bytes:
+        with self._lock:
+            kept = self._items.setdefault(key, data)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+            return kept
+
+
+_KEPT = _Kept(GAUGES_KEPT)
+
+
+def cached_gauge(kb: KnowledgeBase, picture: Picture) -> bytes | None:
+    """The gauge if it has been drawn already (a lookup, fine on the event loop)."""
+    return _KEPT.get((kb, picture))
+
+
 def gauge_png(kb: KnowledgeBase, picture: Picture) -> bytes:
-    """The gauge a reply's picture asks for; cached per knowledge base and value."""
-    return render(kb.bands[picture.kind], picture.value, picture.label)
+    """The gauge a reply's picture asks for: drawn once per knowledge base and value."""
+    found = cached_gauge(kb, picture)
+    if found is not None:
+        return found
+    return _KEPT.put((kb, picture), render(kb.bands[picture.kind], picture.value, picture.label))
