@@ -103,3 +103,40 @@ def test_run_without_token_starts_the_console_and_says_so() -> None:
     notice = [line for line in done.stderr.splitlines() if "DISCORD_TOKEN" in line]
     assert len(notice) == 1 and "offline console" in notice[0]
     assert "3,000 IU/day" in done.stdout
+
+
+def test_reply_png_writes_the_gauge_beside_the_text(tmp_path: Path) -> None:
+    out = tmp_path / "gauge.png"
+    done = _bot("reply", "--png", str(out), "/dk2 dose 5000")
+    assert done.returncode == 0, done.stderr
+    assert "5,000 IU/day" in done.stdout
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("/dk2 explain mgp", "/dk2 explain has no gauge"),
+        ("/dk2 dose lots", "the reply is an error"),
+    ],
+)
+def test_reply_png_without_a_gauge_says_so(tmp_path: Path, text: str, why: str) -> None:
+    out = tmp_path / "gauge.png"
+    done = _bot("reply", "--png", str(out), text)
+    assert done.returncode == 1 and why in done.stderr
+    assert done.stdout.strip()  # the reply itself is still printed
+    assert not out.exists()
+
+
+def test_reply_png_to_an_unwritable_place_says_so(tmp_path: Path) -> None:
+    done = _bot("reply", "--png", str(tmp_path / "missing" / "gauge.png"), "/dk2 level 42")
+    assert done.returncode == 1 and "can't write" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_stats_png_with_nothing_recorded_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "usage.png"
+    env = {"DK2_DATABASE_PATH": str(tmp_path / "none.sqlite3")}
+    done = _bot("stats", "--png", str(out), env=env)
+    assert done.returncode == 1 and "nothing recorded yet" in done.stderr
+    assert not out.exists()
