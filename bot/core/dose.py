@@ -58,7 +58,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
         hint_section,
         fixed.related,
     )
-    shown = f"{daily_iu} {table.unit}"
+    shown = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
     picture = Picture(
         kind="dose",
         value=amount.daily,

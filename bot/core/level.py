@@ -32,7 +32,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
     hint_section = Section(msg.get("headings.check_input"), hint) if hint else None
     sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
-    shown = f"{ng_ml} {table.unit}"
+    shown = your_result[0]  # the value in both units, as the text says it
     picture = Picture(
         kind="level",
         value=value.ng_ml,
