@@ -9,7 +9,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +18,7 @@ from bot.core.commands import reply_for_text
 from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import Reply, render_text, to_json_dict
+from bot.core.schemas import JsonSchema, knowledge_schemas, write_schemas
 from bot.usage import UsageSummary
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
@@ -89,6 +90,23 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
     except ConfigError as exc:
         print(f"dk2: {exc}", file=err)
         return None
+
+
+# What `python -m bot schema --output NAME` writes: each a set of named JSON Schemas.
+SCHEMA_OUTPUTS: dict[str, Callable[[], dict[str, JsonSchema]]] = {"knowledge": knowledge_schemas}
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the JSON Schemas of one output (default: the knowledge files) into a folder."""
+    folder = args.dir or _knowledge_for(args) / "schema"
+    try:
+        written = write_schemas(SCHEMA_OUTPUTS[args.output](), folder)
+    except OSError as exc:
+        print(f"dk2: cannot write the schemas into {folder}: {exc}", file=err)
+        return EXIT_USER_ERROR
+    for path in written:
+        print(f"wrote {path}", file=out)
+    return EXIT_OK
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -287,6 +305,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
+    schema = sub.add_parser("schema", help="write JSON Schemas generated from dk2's models")
+    schema.add_argument(
+        "--output",
+        choices=sorted(SCHEMA_OUTPUTS),
+        default="knowledge",
+        help="which schemas (default: knowledge, one per knowledge file kind)",
+    )
+    schema.add_argument(
+        "--dir", type=Path, default=None, help="folder to write into (default: <knowledge>/schema)"
+    )
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
     sync = sub.add_parser(
         "sync", help="sync the slash commands and exit (dev guilds from config, else global)"
@@ -320,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "check": cmd_check,
+    "schema": cmd_schema,
     "reply": cmd_reply,
     "console": cmd_console,
     "run": cmd_run,

@@ -19,9 +19,7 @@ def gauge(table: BandTable, current: Band, messages: Messages) -> str:
             figures = f"{fmt(mark.range.low, 2)}–{fmt(mark.range.high, 2)}"
         else:
             figures = ", ".join(fmt(value, 2) for value in mark.at)
-        lines.append(
-            messages.get("gauge.mark", label=mark.source.text, figures=figures, unit=table.unit)
-        )
+        lines.append(messages.get("gauge.mark", label=mark.text, figures=figures, unit=table.unit))
     return "\n".join(lines)
 
 

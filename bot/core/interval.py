@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
+INTERVAL = re.compile(r"^\s*([\[(])\s*([^,\s]+)\s*,\s*([^,\s]+)\s*([\])])\s*$")
 
 
 class IntervalError(ValueError):
@@ -25,7 +25,7 @@ class Interval:
 
     @classmethod
     def parse(cls, text: str) -> Interval:
-        match = _INTERVAL.match(text)
+        match = INTERVAL.match(text)
         if not match:
             raise IntervalError(
                 f'range {text!r} is not interval notation; write it like "[1000, 2000]" '

@@ -1,88 +1,320 @@
-"""The knowledge base as plain, immutable values, built by `bot.core.loader`."""
+"""The knowledge files' shapes, declared once: each model validates a file and is what the
+code reads. `bot.core.loader` validates the files with them and `bot.core.checks` adds the
+rules that span files; `python -m bot schema` turns them into JSON Schemas for editors.
+
+A text is trimmed of repeated whitespace (YAML's folded `>-` blocks read as one line), names
+people type (aliases, unit spellings) are lowercased, numbers that feed arithmetic are exact
+decimals, and band ranges are intervals.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal, Protocol, Self, get_args
 
-from bot.core.interval import Interval
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from bot.core.interval import INTERVAL, Interval, IntervalError
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    id: str
-    name: str
-    citation: str
-    facts: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cited:
-    """A piece of text and where it comes from: article quotes and/or reference ids."""
-
-    text: str
-    section: str | None = None
-    quotes: tuple[str, ...] = ()
-    refs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Topic:
-    id: str
-    title: str
-    group: str
-    aliases: tuple[str, ...]
-    keywords: tuple[str, ...]
-    short: str
-    long: str
-    kind: str  # "article" or "reference"
-    source: Cited
-    related: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Caution:
-    id: str
-    text: str
-    refs: tuple[str, ...]
-    quotes: tuple[str, ...] = ()
+Group = Literal[
+    "Basics",
+    "How calcium is handled",
+    "Health effects",
+    "Taking them",
+    "Safety",
+    "Reference figures",
+]
+BandKind = Literal["dose", "k2", "level"]
+Pairing = Literal["not-specific", "optional", "recommended", "not-a-fix"]
+TOPIC_GROUPS: tuple[str, ...] = get_args(Group)
+BAND_KINDS: tuple[str, ...] = get_args(BandKind)
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+BAND_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+PATTERN_NAMES = {
+    ID_PATTERN: "lowercase a-z, 0-9 and '-'",
+    BAND_ID_PATTERN: "lowercase a-z, 0-9 and '_', starting with a letter",
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
-    id: str
-    range: Interval
-    label: str
-    gauge: str
-    colour: int
-    article: Cited
-    references: tuple[Cited, ...]
-    k2: Cited | None
-    k2_pairing: str | None
-    cautions: tuple[str, ...]
-    topics: tuple[str, ...]
+def _squash(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """Figures drawn over a band table's gauge, labelled with their source: cut-points
-    (`at`) or a range. `source.text` is the label; its quotes/refs say where they come from."""
+def _number(value: object) -> object:
+    """YAML numbers only: "40" in quotes or `true` is a mistake, not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("number", "must be a number")
+    if not math.isfinite(value):
+        raise PydanticCustomError("number", "must be a finite number")
+    return Decimal(str(value)) if isinstance(value, float) else value
 
-    source: Cited
-    at: tuple[Decimal, ...] = ()
-    range: Interval | None = None
+
+def _interval(value: object) -> Interval:
+    if not isinstance(value, str):
+        raise PydanticCustomError("interval", 'must be an interval such as "[1, 2)"')
+    try:
+        return Interval.parse(value)
+    except IntervalError as exc:
+        raise PydanticCustomError("interval", "{problem}", {"problem": str(exc)}) from exc
 
 
-@dataclass(frozen=True, slots=True)
-class BandTable:
-    kind: str
-    title: str
-    unit: str
-    domain: Interval
-    bands: tuple[Band, ...]
-    marks: tuple[Mark, ...] = ()
+def _colour(value: object) -> int:
+    if not isinstance(value, str) or not re.fullmatch(COLOUR_PATTERN, value):
+        message = 'colour {value} must be like "#27ae60"'
+        raise PydanticCustomError("colour", message, {"value": repr(value)})
+    return int(value[1:], 16)
+
+
+Text = Annotated[str, BeforeValidator(_squash), StringConstraints(min_length=1)]
+Prose = Annotated[Text, Field(max_length=1000)]
+Lower = Annotated[Text, AfterValidator(str.lower)]
+Texts = tuple[Text, ...]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Number = Annotated[float, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Ratio = Annotated[
+    float,
+    BeforeValidator(_number),
+    Field(gt=0),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
+Positive = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=0),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
+]
+Figure = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Count = Annotated[int, Field(strict=True, ge=1)]
+IntervalText = Annotated[
+    Interval,
+    PlainValidator(_interval),
+    WithJsonSchema({"type": "string", "pattern": INTERVAL.pattern, "examples": ["[1000, 2000)"]}),
+]
+Colour = Annotated[
+    int, PlainValidator(_colour), WithJsonSchema({"type": "string", "pattern": COLOUR_PATTERN})
+]
+
+
+class Model(BaseModel):
+    """Every knowledge mapping: immutable, and an unknown key is an error, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cited(Protocol):
+    """A text and where it comes from: an article section and quotes, and/or source ids."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def section(self) -> str | None: ...
+    @property
+    def quotes(self) -> tuple[str, ...]: ...
+    @property
+    def refs(self) -> tuple[str, ...]: ...
+
+
+# -- sources.yaml ------------------------------------------------------------------------------
+
+
+class Source(Model):
+    """A source a reply may name."""
+
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; `article` is the source article")
+    name: Prose = Field(description="how replies name it, e.g. IOM 2011")
+    citation: Prose = Field(description="the full reference")
+    facts: Texts = Field(description="the figures taken from it, word for word; may be []")
+
+
+class SourcesFile(Model):
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+# -- topics/<id>.yaml --------------------------------------------------------------------------
+
+
+class TopicSource(Model):
+    """Where a topic's answer comes from: the article (section and quotes) or references."""
+
+    kind: Literal["article", "reference"]
+    section: Text | None = Field(None, description="a heading of article.md")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
+    refs: Texts = Field((), description="ids from sources.yaml (reference topics)")
+
+    @property
+    def text(self) -> str:
+        return ""
+
+    @model_validator(mode="after")
+    def _cites_its_kind(self) -> Self:
+        if self.kind == "article" and (self.section is None or not self.quotes):
+            message = "an article topic needs 'section' and at least one quote"
+            raise PydanticCustomError("article_topic", message)
+        if self.kind == "reference" and not self.refs:
+            raise PydanticCustomError("reference_topic", "a reference topic must name its 'refs'")
+        return self
+
+
+class Topic(Model):
+    """One curated topic, answered by /dk2 explain."""
+
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; the file is named <id>.yaml")
+    title: Text = Field(max_length=100)
+    group: Group = Field(description="/dk2 topics lists topics under their group")
+    aliases: tuple[Lower, ...] = Field(description="other names a member may type; unique")
+    keywords: tuple[Lower, ...] = Field((), description="words that point a question here")
+    short: Text = Field(max_length=400, description="fits one chat reply")
+    long: Text = Field(max_length=1500, description="the fuller answer")
+    source: TopicSource
+    related: Texts = Field(description="ids of other topics")
+    examples: Texts = Field((), description="questions members ask that this topic answers")
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+
+# -- cautions.yaml -----------------------------------------------------------------------------
+
+
+class Caution(Model):
+    """A caution band replies attach; its figures must stand in its sources."""
+
+    id: Id = Field(description="lowercase a-z, 0-9 and '-'; bands list these ids")
+    text: Prose
+    refs: Texts = Field(description="ids from sources.yaml")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
+
+    @property
+    def section(self) -> None:
+        return None
+
+
+class CautionsFile(Model):
+    cautions: tuple[Caution, ...]
+
+
+# -- bands/<kind>.yaml -------------------------------------------------------------------------
+
+
+class ArticleText(Model):
+    """What the article says about a band; the text's figures must stand in the article."""
+
+    section: Text = Field(description="a heading of article.md")
+    text: Prose
+    quotes: Texts = Field(description="each found verbatim in article.md")
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return ()
+
+
+class Reference(Model):
+    """A published figure, labelled as not the article's."""
+
+    text: Prose
+    refs: Texts = Field(min_length=1, description="ids from sources.yaml, never article")
+
+    @property
+    def section(self) -> None:
+        return None
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        return ()
+
+
+class K2Advice(Model):
+    """The K2 pairing advice of a dose band; with no quote it may state no figure."""
+
+    text: Prose
+    quotes: Texts = Field(description="each found verbatim in article.md")
+    pairing: Pairing
+
+    @property
+    def section(self) -> None:
+        return None
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return ("article",) if self.quotes else ()
+
+
+class Band(Model):
+    """One band of a table: where a value sits, and what the sources say about it."""
+
+    id: str = Field(pattern=BAND_ID_PATTERN)
+    range: IntervalText = Field(description="[ ] include the edge, ( ) exclude it; inf")
+    label: Text = Field(max_length=120)
+    gauge: Text = Field(max_length=20, description="the word on the reply's gauge")
+    colour: Colour = Field(description='the reply\'s colour, like "#27ae60"')
+    article: ArticleText
+    references: tuple[Reference, ...]
+    k2: K2Advice | None = Field(None, description="required in dose bands")
+    cautions: Texts = Field(description="ids from cautions.yaml")
+    topics: Texts = Field((), description="ids of topics the reply points to")
+
+    @property
+    def k2_pairing(self) -> str | None:
+        return self.k2.pairing if self.k2 else None
+
+
+class Mark(Model):
+    """Figures drawn under a table's gauge and written under its text, labelled with their
+    source: cut-points (`at`) or a range. Like any figure, they must stand in that source."""
+
+    text: Text = Field(max_length=60, description="the label, e.g. IOM 2011 cut-points")
+    at: tuple[Figure, ...] = Field((), description="cut-points, in the table's unit")
+    range: IntervalText | None = Field(None, description='a range, like "[30, 50]"')
+    section: Text | None = Field(None, description="a heading of article.md")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
+    refs: Texts = Field((), description="ids from sources.yaml")
+
+    @model_validator(mode="after")
+    def _points_or_range(self) -> Self:
+        if bool(self.at) == (self.range is not None):
+            raise PydanticCustomError(
+                "mark", "a gauge mark gives either 'at' (cut-points) or 'range'"
+            )
+        if self.range is not None and (self.range.low is None or self.range.high is None):
+            raise PydanticCustomError("mark", "a gauge mark's range must be finite")
+        return self
+
+    @property
+    def figures(self) -> tuple[Decimal, ...]:
+        """Every figure the mark shows: its cut-points, or its range's two edges."""
+        if self.range is not None and self.range.low is not None and self.range.high is not None:
+            return (self.range.low, self.range.high)
+        return tuple(sorted(self.at))
+
+
+class BandTable(Model):
+    """A band table for /dk2 dose or /dk2 level: bands that tile the domain exactly."""
+
+    kind: BandKind = Field(description="the same as the file name")
+    title: Text = Field(max_length=100)
+    unit: Text = Field(max_length=20)
+    domain: IntervalText = Field(description="every value dk2 can place")
+    bands: tuple[Band, ...] = Field(min_length=1, description="in order, lowest first")
+    marks: tuple[Mark, ...] = Field(
+        (), description="figures the gauge draws under the bands, each labelled by its source"
+    )
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:
@@ -94,51 +326,129 @@ class BandTable:
         return next((band for band in self.bands if band.id == band_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    names: tuple[str, ...]
-    # One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
-    # "1 ng/mL = 2.496 nmol/L".
-    factor: Decimal
-    sources: tuple[str, ...] = ()
-    divisor: Decimal = Decimal(1)
+# -- units.yaml --------------------------------------------------------------------------------
+
+
+def _one_of_factor_divisor(schema: dict[str, Any]) -> None:
+    for key in ("factor", "divisor"):
+        del schema["properties"][key]["default"]
+    schema["oneOf"] = [{"required": ["factor"]}, {"required": ["divisor"]}]
+
+
+class Unit(Model):
+    """One of this unit is factor / divisor base units; exact for both "1 µg = 40 IU" and
+    "1 ng/mL = 2.496 nmol/L". A unit gives one of the two."""
+
+    model_config = ConfigDict(json_schema_extra=_one_of_factor_divisor)
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    factor: Positive = Decimal(1)
+    divisor: Positive = Decimal(1)
+    sources: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_ratio(self) -> Self:
+        if ("factor" in self.model_fields_set) == ("divisor" in self.model_fields_set):
+            raise PydanticCustomError("factor", "give exactly one of 'factor' or 'divisor'")
+        return self
 
     def to_base(self, number: Decimal) -> Decimal:
         return number * self.factor / self.divisor
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
-    names: tuple[str, ...]
-    days: int
+class Period(Model):
+    names: tuple[Lower, ...] = Field(min_length=1)
+    days: Count
 
 
-@dataclass(frozen=True, slots=True)
-class Units:
-    d_units: tuple[Unit, ...]
-    d_base: str
-    d_max_daily: Decimal
-    d_fillers: tuple[str, ...]
-    k2_units: tuple[Unit, ...]
-    k2_base: str
-    k2_max_daily: Decimal
-    k2_fillers: tuple[str, ...]
+class DoseUnits(Model):
+    base_unit: Annotated[Text, Field(max_length=20)]
+    units: tuple[Unit, ...]
+    fillers: tuple[Lower, ...] = ()
+    max_daily: Positive
+
+
+class LevelUnits(Model):
+    base_unit: Annotated[Text, Field(max_length=20)]
+    units: tuple[Unit, ...]
+    max_ng_ml: Positive
+    nmol_hint_above: Positive
+
+
+class Units(Model):
+    vitamin_d: DoseUnits
+    k2: DoseUnits
     periods: tuple[Period, ...]
-    level_units: tuple[Unit, ...]
-    level_base: str
-    level_max: Decimal
-    nmol_hint_above: Decimal
-    max_input_chars: int
+    level: LevelUnits
+    max_input_chars: Count
+
+    # The flat names the code reads.
+
+    @property
+    def d_units(self) -> tuple[Unit, ...]:
+        return self.vitamin_d.units
+
+    @property
+    def d_base(self) -> str:
+        return self.vitamin_d.base_unit
+
+    @property
+    def d_max_daily(self) -> Decimal:
+        return self.vitamin_d.max_daily
+
+    @property
+    def d_fillers(self) -> tuple[str, ...]:
+        return self.vitamin_d.fillers
+
+    @property
+    def k2_units(self) -> tuple[Unit, ...]:
+        return self.k2.units
+
+    @property
+    def k2_base(self) -> str:
+        return self.k2.base_unit
+
+    @property
+    def k2_max_daily(self) -> Decimal:
+        return self.k2.max_daily
+
+    @property
+    def k2_fillers(self) -> tuple[str, ...]:
+        return self.k2.fillers
+
+    @property
+    def level_units(self) -> tuple[Unit, ...]:
+        return self.level.units
+
+    @property
+    def level_base(self) -> str:
+        return self.level.base_unit
+
+    @property
+    def level_max(self) -> Decimal:
+        return self.level.max_ng_ml
+
+    @property
+    def nmol_hint_above(self) -> Decimal:
+        return self.level.nmol_hint_above
 
 
-@dataclass(frozen=True, slots=True)
-class SearchSettings:
-    stopwords: frozenset[str]
-    word_similarity: float
-    alias_similarity: float
-    min_question_score: float
-    min_margin: float
-    max_suggestions: int
+# -- search.yaml -------------------------------------------------------------------------------
+
+
+class SearchSettings(Model):
+    # A word listed twice is harmless, so the schema doesn't ask for unique items either.
+    stopwords: Annotated[
+        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
+    ]
+    word_similarity: Ratio
+    alias_similarity: Ratio
+    min_question_score: Ratio
+    min_margin: Number
+    max_suggestions: Annotated[int, Field(strict=True, ge=1, le=25)]
+
+
+# -- messages.yaml: its model is built from bot.core.message_keys ------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,3 +106,21 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise YamlError(path, line, f"invalid YAML: {problem}") from exc
     except yaml.YAMLError as exc:
         raise YamlError(path, 0, f"invalid YAML: {exc}") from exc
+
+
+def line_at(data: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> int:
+    """The line of the value at `loc` (keys and list indexes) in data parsed by `parse_yaml`.
+
+    A mapping answers with the line of its first key, so a rule about a whole mapping (a
+    missing key, a band that breaks a rule) points into it; `at_key` points at the last
+    key itself instead (an unknown key). Parts the YAML doesn't have stop the walk there.
+    """
+    node, line = data, data.line if isinstance(data, LineDict | LineList) else 1
+    for part in loc:
+        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
+            line, node = node.key_lines[part], node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.item_lines[part], node[part]
+        else:
+            break
+    return node.line if isinstance(node, LineDict) and not at_key else line

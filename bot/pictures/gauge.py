@@ -232,7 +232,7 @@ def _mark_row(
             draw.rectangle((x - 1.5, line_y - 12, x + 1.5, line_y + 1.5), fill=INK)
         figures = f"{number(mark.range.low)}–{number(mark.range.high)}"
         printed = mark.range.low in edges and mark.range.high in edges
-        label = mark.source.text if printed else f"{mark.source.text}: {figures}"
+        label = mark.text if printed else f"{mark.text}: {figures}"
         # Beside the bracket, on the side with more room.
         left_room, right_room = x1 - 14 - PAD, WIDTH - PAD - (x2 + 14)
         room = int(max(left_room, right_room))
@@ -249,7 +249,7 @@ def _mark_row(
         draw.polygon([(x, line_y - 10), (x - 9, line_y + 6), (x + 9, line_y + 6)], fill=INK)
     figures = ", ".join(number(value) for value in mark.at)
     printed = all(value in edges for value in mark.at)
-    label = mark.source.text if printed else f"{mark.source.text}: {figures}"
+    label = mark.text if printed else f"{mark.text}: {figures}"
     fitted = fit(label, WIDTH - 2 * PAD, LABEL_LINE, MARK_SIZES)
     centre = (min(points) + max(points)) / 2 if points else WIDTH / 2
     x = clamp(centre, PAD + fitted.width / 2, WIDTH - PAD - fitted.width / 2)

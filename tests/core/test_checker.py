@@ -24,6 +24,7 @@ def _break(root: Path, relative: str, old: str, new: str) -> int:
 
 # Where each problem must be reported: AT_EDIT + n is n lines after the edited line; a
 # plain number is an absolute line (a problem that belongs to a whole mapping or table).
+# Line 1 of every knowledge YAML names its JSON Schema, so a file's first key is on line 2.
 AT_EDIT = 1000
 
 CASES = [
@@ -34,10 +35,17 @@ CASES = [
         "topics/mgp.yaml",
         "title: Matrix Gla protein (MGP)\n",
         "",
-        1,
+        2,
         "missing required key 'title'",
     ),
-    ("unknown key", "topics/mgp.yaml", "group:", "groop:", AT_EDIT, "unknown key 'groop'"),
+    (
+        "unknown key",
+        "topics/mgp.yaml",
+        "group:",
+        "groop:",
+        AT_EDIT,
+        "unknown key 'groop'; did you mean 'group'?",
+    ),
     (
         "quote not verbatim",
         "topics/mgp.yaml",
@@ -107,16 +115,16 @@ CASES = [
         "bands/k2.yaml",
         'range: "[90, 200]"',
         'range: "(90, 200]"',
-        6,
+        7,
         "neither 'low' nor 'typical' includes 90",
     ),
-    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 6, "overlap"),
+    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 7, "overlap"),
     (
         "band misses domain",
         "bands/k2.yaml",
         'range: "(200, inf)"',
         'range: "(200, 5000]"',
-        6,
+        7,
         "ends at",
     ),
     (
@@ -150,6 +158,32 @@ CASES = [
         "Add 100 micrograms",
         AT_EDIT,
         "states a figure",
+    ),
+    # Beyond the checker's first eighteen: a wrong type deep in a band table, an unknown key
+    # in a nested mapping, and a schema-valid file breaking a rule that spans files.
+    (
+        "wrong type deep in a band table",
+        "bands/dose.yaml",
+        "refs: [iom-2011]",
+        "refs: iom-2011",
+        AT_EDIT,
+        "'refs' must be a list",
+    ),
+    (
+        "unknown nested key",
+        "bands/k2.yaml",
+        "section: Practical Recommendations",
+        "sektion: Practical Recommendations",
+        AT_EDIT,
+        "unknown key 'sektion'; did you mean 'section'?",
+    ),
+    (
+        "band points to a missing topic",
+        "bands/level.yaml",
+        "topics: [testing, dosing, vitamin-d]",
+        "topics: [testing, dosing, vitamin-e]",
+        AT_EDIT,
+        "unknown topic 'vitamin-e'",
     ),
     (
         "gauge mark figure not in its source",
@@ -201,7 +235,7 @@ def test_duplicate_topic_id_is_caught(knowledge_copy: Path) -> None:
     text = (knowledge_copy / "topics" / "mgp.yaml").read_text(encoding="utf-8")
     (knowledge_copy / "topics" / "mgp-copy.yaml").write_text(text, encoding="utf-8")
     problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
-    assert any("mgp-copy.yaml:1" in p and "must live in mgp.yaml" in p for p in problems)
+    assert any("mgp-copy.yaml:2:" in p and "must live in mgp.yaml" in p for p in problems)
 
 
 def test_missing_file_is_named(knowledge_copy: Path) -> None:
@@ -244,7 +278,7 @@ def test_check_command_exit_codes(knowledge_copy: Path) -> None:
     _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
     broken = _check(knowledge_copy)
     assert broken.returncode == 2
-    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:6:" in broken.stderr
+    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:7:" in broken.stderr
 
 
 def test_a_file_that_is_not_utf8_is_named(knowledge_copy: Path) -> None:
@@ -261,3 +295,48 @@ def test_version_changes_with_any_knowledge_file(knowledge_copy: Path) -> None:
     after = load_knowledge(knowledge_copy).knowledge
     assert before is not None and after is not None
     assert before.version != after.version
+
+
+def test_every_problem_in_every_file_is_reported_at_once(knowledge_copy: Path) -> None:
+    edits = [
+        ("topics/mgp.yaml", "group:", "groop:"),
+        ("bands/dose.yaml", "refs: [iom-2011]", "refs: iom-2011"),
+        ("bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"'),
+        ("units.yaml", "days: 7", "days: seven"),
+        ("messages.yaml", 'title: "{amount}: {label}"', 'title: "{amount}: {lable}"'),
+    ]
+    expected = {
+        (Path(file).name, _break(knowledge_copy, file, old, new)) for file, old, new in edits
+    }
+    problems = load_knowledge(knowledge_copy).problems
+    found = {(p.path.name, p.line) for p in problems}
+    # The band gap belongs to the whole table: it is reported at the table's `bands:` key.
+    assert expected - found == {
+        ("k2.yaml", _line_of(knowledge_copy / "bands/k2.yaml", "(90, 200]"))
+    }
+    assert ("k2.yaml", _line_of(knowledge_copy / "bands/k2.yaml", "bands:")) in found
+
+
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "topics/mgp.yaml", "group: How calcium is handled", "group: Calcium")
+    _break(knowledge_copy, "bands/k2.yaml", 'colour: "#95a5a6"', "colour: 95a5a6")
+    _break(knowledge_copy, "units.yaml", "max_input_chars: 200", "max_input_chars: lots")
+    _break(knowledge_copy, "search.yaml", "max_suggestions: 3", "max_suggestions: 30")
+    _break(knowledge_copy, "topics/rda.yaml", "title: ", "title: " + "Very " * 20)
+    _break(knowledge_copy, "sources.yaml", "name: IOM 2011", "name: '  '")
+    messages = [p.message for p in load_knowledge(knowledge_copy).problems]
+    assert any(
+        m.startswith("'title' is 1") and m.endswith("characters; at most 100") for m in messages
+    )
+    assert "'name' must be non-empty text" in messages
+    assert any(
+        m.startswith("'group' is 'Calcium'; it must be one of: 'Basics', ") for m in messages
+    )
+    assert """colour '95a5a6' must be like "#27ae60\"""" in messages
+    assert "'max_input_chars' must be a whole number" in messages
+    assert "'max_suggestions' must be at most 25" in messages

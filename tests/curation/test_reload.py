@@ -65,25 +65,25 @@ INVALID = {
         "topics/mgp.yaml",
         "group: How calcium is handled",
         "group: [How calcium is handled",
-        "topics/mgp.yaml:4: invalid YAML",
+        "topics/mgp.yaml:5: invalid YAML",
     ),
     "failed quote": (
         "topics/mgp.yaml",
         '"Without adequate vitamin K2, these proteins remain inactive."',
         '"Vitamin K2 turns calcium into gold."',
-        "topics/mgp.yaml:22: quote not found verbatim in article.md",
+        "topics/mgp.yaml:23: quote not found verbatim in article.md",
     ),
     "band gap": (
         "bands/dose.yaml",
         'range: "[1000, 2000]"',
         'range: "[1200, 2000]"',
-        "bands/dose.yaml:9: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
+        "bands/dose.yaml:10: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
     ),
     "unknown related id": (
         "topics/mgp.yaml",
         "related: [vitamin-k2, osteocalcin, cardiovascular]",
         "related: [vitamin-k2, osteocalcin, flux-capacitor]",
-        "topics/mgp.yaml:23: related topic 'flux-capacitor' of 'mgp' does not exist",
+        "topics/mgp.yaml:24: related topic 'flux-capacitor' of 'mgp' does not exist",
     ),
 }
 
@@ -117,13 +117,13 @@ async def test_an_invalid_change_is_refused_with_file_and_line_and_nothing_is_lo
 
 
 async def test_many_problems_are_listed_within_discords_limits(curation: Curation) -> None:
-    topics = sorted((curation.knowledge / "topics").glob("*.yaml"))
-    for path in topics:
+    paths = sorted((curation.knowledge / "topics").glob("*.yaml"))
+    for path in paths:
         edit(path, "group:", "group: [")
     message = await curation.run("reload", user=curation.manager)
     (embed,) = message.embeds
     assert len(embed["description"]) <= 4096
-    assert embed["description"].count("invalid YAML") == len(topics)
+    assert embed["description"].count("invalid YAML") == len(paths)
 
 
 def test_problems_beyond_the_room_are_counted(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ async def test_a_saved_change_is_reloaded_once_and_an_invalid_one_is_logged(
             r for r in caplog.records if r.levelno == logging.WARNING and r.name == "bot.core.watch"
         ]
         assert "NOT reloaded" in warning.getMessage()
-        assert "topics/mgp.yaml:23: related topic 'no-such-topic'" in warning.getMessage()
+        assert "topics/mgp.yaml:24: related topic 'no-such-topic'" in warning.getMessage()
         await asyncio.sleep(INTERVAL * 4)
         assert len(outcomes) == 2  # an unchanged folder is not reloaded again
     finally:

@@ -143,11 +143,12 @@ def test_topics_fit_however_many_topics_there_are() -> None:
     kb = knowledge()
     model = next(iter(kb.topics.values()))
     many = {
-        f"topic-{n:04d}": dataclasses.replace(
-            model,
-            id=f"topic-{n:04d}",
-            title=f"A rather long topic title number {n} " + "x" * (n % 60),
-            group=f"Group {n % 7}",
+        f"topic-{n:04d}": model.model_copy(
+            update={
+                "id": f"topic-{n:04d}",
+                "title": f"A rather long topic title number {n} " + "x" * (n % 60),
+                "group": f"Group {n % 7}",
+            }
         )
         for n in range(1500)
     }

@@ -112,7 +112,7 @@ async def test_an_invalid_change_is_refused_and_the_old_knowledge_answers(
     try:
         text = await slash(curating, "reload", curating.manager)
         assert "Knowledge not reloaded" in text
-        assert "topics/mgp.yaml:23: related topic 'no-such-topic' of 'mgp' does not exist" in text
+        assert "topics/mgp.yaml:24: related topic 'no-such-topic' of 'mgp' does not exist" in text
         assert MGP_SHORT_START in await public(curating, "explain", term="mgp")
         assert "NOT reloaded" in curating.session.bot.log()
     finally:

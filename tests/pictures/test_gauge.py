@@ -187,7 +187,7 @@ def test_level_gauge_shows_the_iom_cut_points_and_the_articles_goal_range(
     kb: KnowledgeBase,
 ) -> None:
     table = kb.bands["level"]
-    sources = [mark.source for mark in table.marks]
+    sources = list(table.marks)
     assert [s.refs for s in sources] == [("iom-2011",), ()]
     assert sources[1].quotes and "30 and 50" in sources[1].quotes[0]
     image = open_png(picture(kb, "level", Decimal(42)))

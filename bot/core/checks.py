@@ -1,0 +1,238 @@
+"""The rules no schema can express, run on the validated models: quotes verbatim in the
+article, sections that exist, band tables that tile their domain, no figure a cited source
+lacks, ids and aliases unique, and every id that points elsewhere pointing at something.
+
+A rule that needs another file runs only when that file itself validated, so one broken
+file doesn't bury the real problems under reports of what it would have defined.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from bot.core.interval import coverage_problems
+from bot.core.message_keys import MESSAGE_FIELDS
+from bot.core.model import BandTable, Caution, Cited, Source, Topic, Units
+from bot.core.yamlfile import line_at
+
+Loc = tuple[str | int, ...]
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
+_CODE_SPAN = re.compile(r"`[^`]*`")
+# A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(?<![A-Za-z]-)\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the knowledge base, where to fix it, and what."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class File:
+    """One knowledge file as parsed, so a problem at a place in it can name its line."""
+
+    path: Path
+    data: Any
+    problems: list[Problem]
+
+    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        self.problems.append(Problem(self.path, line_at(self.data, loc, at_key=at_key), message))
+
+
+def numbers(text: str) -> set[str]:
+    """The figures in `text`, normalised ("4,000" and "4000.0" are both "4000")."""
+    found = set()
+    for raw in _NUMBER.findall(text):
+        try:
+            found.add(format(Decimal(raw.replace(",", "").rstrip(".")).normalize(), "f"))
+        except InvalidOperation:
+            continue
+    return found
+
+
+def sections(article: str) -> tuple[str, ...]:
+    return tuple(match.group(1) for match in _HEADING.finditer(article))
+
+
+class Checker:
+    """The cross-file rules, given the article and whatever else validated (None: broken)."""
+
+    def __init__(self, article: str, sources: Mapping[str, Source] | None) -> None:
+        self.sources = sources
+        self.flat_article = " ".join(article.split())
+        self.headings = frozenset(sections(article))
+        self.article_numbers = numbers(article)
+        self.source_numbers = {
+            ref: numbers(" ".join((source.name, source.citation, *source.facts)))
+            for ref, source in (sources or {}).items()
+        }
+        self.topic_ids: set[str] | None = None
+        self.caution_ids: set[str] | None = None
+
+    def cited(
+        self, file: File, loc: Loc, item: Cited, what: str, *, must_cite: bool = True
+    ) -> None:
+        """The section, quotes and refs an item names exist, and its text's figures in them."""
+        if item.section is not None and item.section not in self.headings:
+            message = f"section {item.section!r} is not a heading of article.md"
+            file.problem((*loc, "section"), message)
+        for index, quote in enumerate(item.quotes):
+            if quote not in self.flat_article:
+                message = f"quote not found verbatim in article.md: {quote!r}"
+                file.problem((*loc, "quotes", index), message)
+        self.refs(file, (*loc, "refs"), item.refs)
+        if must_cite and not (item.quotes or item.refs or item.section):
+            file.problem(loc, f"{what} names no source (give quotes, section or refs)")
+        if item.text:
+            self.figures(file, (*loc, "text"), item.text, item, what)
+
+    def refs(self, file: File, loc: Loc, refs: Iterable[str]) -> None:
+        for index, ref in enumerate(refs):
+            if self.sources is not None and ref not in self.sources:
+                known = ", ".join(self.sources)
+                file.problem((*loc, index), f"unknown source {ref!r} (sources.yaml has: {known})")
+
+    def figures(self, file: File, loc: Loc, text: str, item: Cited, what: str) -> None:
+        """Every number in `text` stands in a source `item` cites: no invented figures."""
+        if self.sources is None:
+            return  # which figures a source holds is unknown until sources.yaml is fixed
+        allowed: set[str] = set()
+        if item.quotes or item.section or "article" in item.refs:
+            allowed |= self.article_numbers
+        for ref in item.refs:
+            allowed |= self.source_numbers.get(ref, set())
+        invented = sorted(numbers(text) - allowed, key=Decimal)
+        if invented:
+            message = f"{what} uses {', '.join(invented)}, which no source it cites contains"
+            file.problem(loc, message)
+
+    def check_sources(self, file: File, sources: tuple[Source, ...]) -> None:
+        unique(file, "sources", [source.id for source in sources], "source id")
+        if not any(source.id == "article" for source in sources):
+            file.problem((), "sources.yaml must define the 'article' source")
+
+    def check_topic(self, file: File, topic: Topic) -> None:
+        if file.path.stem != topic.id:
+            file.problem(("id",), f"topic {topic.id!r} must live in {topic.id}.yaml")
+        source = topic.source
+        if source.kind == "reference" and "article" in source.refs:
+            message = "a reference topic cites the article with 'section' and 'quotes', not refs"
+            file.problem(("source", "refs"), message)
+        self.cited(file, ("source",), source, f"topic {topic.id!r}")
+        self.figures(file, ("short",), topic.short, source, f"topic {topic.id!r} short")
+        self.figures(file, ("long",), topic.long, source, f"topic {topic.id!r} long")
+        for index, other in enumerate(topic.related):
+            if other == topic.id:
+                file.problem(("related", index), "a topic can't be related to itself")
+            elif self.topic_ids is not None and other not in self.topic_ids:
+                message = f"related topic {other!r} of {topic.id!r} does not exist"
+                file.problem(("related", index), message)
+
+    def check_cautions(self, file: File, cautions: tuple[Caution, ...]) -> None:
+        unique(file, "cautions", [caution.id for caution in cautions], "caution id")
+        for index, caution in enumerate(cautions):
+            self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
+
+    def check_bands(self, file: File, kind: str, table: BandTable) -> None:
+        if table.kind != kind:
+            file.problem(("kind",), f"kind must be {kind!r} in bands/{kind}.yaml")
+        for index, band in enumerate(table.bands):
+            loc: Loc = ("bands", index)
+            what = f"{kind} band {band.id!r}"
+            self.cited(file, (*loc, "article"), band.article, f"{what} article text")
+            for number, reference in enumerate(band.references):
+                if "article" in reference.refs:
+                    message = "reference figures must not cite the article"
+                    file.problem((*loc, "references", number), message)
+                self.cited(file, (*loc, "references", number), reference, f"{what} reference")
+            if band.k2 is not None:
+                self.cited(file, (*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
+            elif kind == "dose":
+                file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
+            self.known(file, (*loc, "cautions"), band.cautions, self.caution_ids, "caution")
+            self.known(file, (*loc, "topics"), band.topics, self.topic_ids, "topic")
+        if unique(file, "bands", [band.id for band in table.bands], "band id"):
+            for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
+                file.problem(("bands",), message)
+        for index, mark in enumerate(table.marks):
+            loc = ("marks", index)
+            self.cited(file, loc, mark, "gauge mark")
+            for figure in mark.figures:
+                if figure not in table.domain:
+                    shown = format(figure.normalize(), "f")
+                    file.problem(loc, f"gauge mark at {shown} is outside the domain {table.domain}")
+            # The figures themselves, not only the label, must stand in the mark's sources.
+            figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
+            self.figures(file, loc, figures, mark, "gauge mark")
+
+    @staticmethod
+    def known(file: File, loc: Loc, ids: Iterable[str], known: set[str] | None, what: str) -> None:
+        for index, item in enumerate(ids):
+            if known is not None and item not in known:
+                file.problem((*loc, index), f"unknown {what} {item!r}")
+
+    def check_units(self, file: File, units: Units) -> None:
+        for key in ("vitamin_d", "k2", "level"):
+            for index, unit in enumerate(getattr(units, key).units):
+                self.refs(file, (key, "units", index, "sources"), unit.sources)
+        # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
+        seen: set[str] = set()
+        places: list[tuple[Loc, tuple[str, ...]]] = [
+            (("vitamin_d", "units", i, "names"), u.names) for i, u in enumerate(units.d_units)
+        ]
+        places += [(("periods", i, "names"), p.names) for i, p in enumerate(units.periods)]
+        for loc, names in places:
+            for index, name in enumerate(names):
+                if name in seen:
+                    file.problem((*loc, index), f"spelling {name!r} is listed twice")
+                seen.add(name)
+
+    def check_messages(self, file: File, templates: Mapping[str, str]) -> None:
+        for key, template in templates.items():
+            loc = tuple(key.split("."))
+            allowed = MESSAGE_FIELDS.get(key, frozenset())
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            except ValueError as exc:
+                file.problem(loc, f"message {key!r} has a broken placeholder: {exc}")
+                continue
+            for name in sorted(names - allowed):
+                can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
+                file.problem(loc, f"message {key!r} uses {{{name}}}; it can use: {can}")
+            # Examples of what to type (in `code`) may hold numbers; prose may not.
+            if numbers(_CODE_SPAN.sub(" ", template)):
+                file.problem(loc, f"message {key!r} states a figure; figures belong in bands")
+
+
+def unique(file: File, key: str, ids: list[str], what: str) -> bool:
+    """Whether every id in the list at `key` is unique; a repeat is reported where it is."""
+    for index, item in enumerate(ids):
+        if item in ids[:index]:
+            file.problem((key, index), f"duplicate {what} {item!r}")
+    return len(set(ids)) == len(ids)
+
+
+def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dict[str, str]:
+    """Every id and alias names one topic; a clash is reported in both topics' files."""
+    owner: dict[str, str] = {topic_id: topic_id for topic_id in topics}
+    for topic_id, topic in topics.items():
+        for alias in topic.aliases:
+            other = owner.setdefault(alias, topic_id)
+            if other != topic_id:
+                for this, that in ((topic_id, other), (other, topic_id)):
+                    message = f"alias {alias!r} names both {this!r} and {that!r}"
+                    files[this].problem(("aliases",), message)
+    return owner

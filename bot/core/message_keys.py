@@ -1,0 +1,172 @@
+"""Every message template dk2 says, the placeholders the code fills each with, and the model
+of `messages.yaml` built from that list: a missing or unknown message is a schema error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+from bot.core.model import Model, Text
+
+_PIN_OUTCOMES = (
+    "not_moderator",
+    "bot_lacks_permission",
+    "pin_limit",
+    "deleted",
+    "already_pinned",
+    "already_unpinned",
+    "no_message",
+    "discord_error",
+)
+# Each message template and the placeholders the code fills it with.
+MESSAGE_FIELDS: dict[str, frozenset[str]] = {
+    key: frozenset(fields.split())
+    for key, fields in {
+        "disclaimer": "",
+        "about.title": "",
+        "about.text": "",
+        "about.commands": "",
+        "headings.article": "",
+        "headings.references": "",
+        "headings.k2": "",
+        "headings.cautions": "",
+        "headings.check_input": "",
+        "headings.related": "",
+        "headings.suggestions": "",
+        "headings.sources": "",
+        "headings.more_detail": "",
+        "headings.from_source": "where",
+        "headings.commands": "",
+        "headings.version": "",
+        "about.version_line": "version loaded topics",
+        "explain.not_found_title": "",
+        "stats.title": "",
+        "stats.chart_title": "window",
+        "stats.chart_title_buckets": "window days",
+        "stats.chart_empty": "",
+        "gauge.edges": "unit edges",
+        "gauge.mark": "label figures unit",
+        "gauge.alt": "title value band",
+        "stats.none": "",
+        "stats.more": "count",
+        "stats.last_day": "",
+        "stats.last_days": "days",
+        "stats.in_server": "period",
+        "stats.all_servers": "period",
+        "stats.unreadable": "error",
+        "stats.empty": "window",
+        "stats.totals": "total window answered unanswered",
+        "stats.by_command": "counts",
+        "stats.top_topics": "",
+        "stats.dose_bands": "",
+        "stats.k2_bands": "",
+        "stats.level_bands": "",
+        "stats.unanswered_terms": "",
+        "dose.title": "amount label",
+        "dose.daily_line": "daily_iu daily_mcg",
+        "dose.averaged_line": "entered daily_iu days",
+        "dose.k2_line": "k2_mcg label",
+        "dose.k2_none": "",
+        "dose.mixup_mass": "entered daily_iu number",
+        "dose.mixup_iu": "entered number as_mcg_iu",
+        "dose.mixup_k2": "entered k2_mcg number",
+        "level.title": "value label",
+        "level.value_line": "ng_ml nmol_l",
+        "level.assumed_unit": "",
+        "level.nmol_hint": "number as_ng_ml",
+        "level.nmol_only": "number as_ng_ml",
+        "explain.not_found": "term",
+        "explain.not_found_suggest": "term",
+        "explain.source_article": "section",
+        "explain.read_more": "topics",
+        "topics.title": "",
+        "topics.footer": "example",
+        "errors.title": "",
+        "errors.too_long": "length limit",
+        "errors.empty_amount": "",
+        "errors.empty_level": "",
+        "errors.empty_term": "",
+        "errors.no_number": "text",
+        "errors.no_number_level": "text",
+        "errors.not_positive": "example",
+        "errors.negative": "example",
+        "errors.not_finite": "text example",
+        "errors.bad_grouping": "text",
+        "errors.unknown_unit": "unit units example",
+        "errors.unknown_level_unit": "unit",
+        "errors.k2_iu": "",
+        "errors.too_high": "entered daily limit",
+        "errors.level_too_high": "value limit",
+        "errors.unknown_command": "name commands rest",
+        "errors.no_command": "commands",
+        "errors.unknown_option": "name command options",
+        "errors.duplicate_option": "name",
+        "errors.bad_private": "",
+        "errors.extra_text": "text what hint",
+        # The Discord layer: the Pin button, moderator commands, failures and the cooldown.
+        **{f"pin.{key}.title": "" for key in _PIN_OUTCOMES},
+        **{f"pin.{key}.text": "" for key in _PIN_OUTCOMES},
+        "pin.pin_limit.text": "limit",
+        "pin.discord_error.text": "action status",
+        "moderators.title": "",
+        "moderators.reload": "",
+        "moderators.stats": "",
+        "reload.ok_title": "",
+        "reload.ok": "version loaded topics",
+        "reload.changes": "added removed changed",
+        "reload.none": "",
+        "reload.failed_title": "",
+        "reload.failed": "count version",
+        "reload.more": "count",
+        "pins.title": "",
+        "pins.none": "",
+        "pins.untitled": "",
+        "pins.more": "count",
+        "pins.cannot_read": "",
+        "failure.title": "",
+        "failure.text": "ref",
+        "failure.outdated_title": "",
+        "failure.outdated": "",
+        "cooldown.title": "",
+        "cooldown.text": "rate per seconds",
+        "cooldown.text_one": "rate per",
+    }.items()
+}
+
+
+def _model(name: str, tree: dict[str, Any]) -> type[Model]:
+    fields: dict[str, Any] = {}
+    for key, node in tree.items():
+        if isinstance(node, dict):
+            fields[key] = (_model(f"{name}_{key}", node), ...)
+        else:
+            description = "placeholders: " + (" ".join(f"{{{f}}}" for f in sorted(node)) or "none")
+            fields[key] = (Text, Field(description=description))
+    return create_model(name, __base__=Model, **fields)
+
+
+def _tree() -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for dotted, placeholders in MESSAGE_FIELDS.items():
+        *groups, last = dotted.split(".")
+        node = tree
+        for group in groups:
+            node = node.setdefault(group, {})
+        node[last] = placeholders
+    return tree
+
+
+MessagesFile = _model("Messages", _tree())
+
+
+def templates_of(messages: BaseModel, prefix: str = "") -> dict[str, str]:
+    """A validated messages.yaml as templates by dotted key ("errors.too_long")."""
+    templates: dict[str, str] = {}
+    for key in type(messages).model_fields:
+        value = getattr(messages, key)
+        if isinstance(value, BaseModel):
+            templates.update(templates_of(value, f"{prefix}{key}."))
+        else:
+            templates[f"{prefix}{key}"] = value
+    return templates

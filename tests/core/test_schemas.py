@@ -1,0 +1,121 @@
+"""The JSON Schemas curators' editors use: generated from the models, committed, and true to
+the knowledge files (every file valid, a misspelt key refused)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from bot.cli import main
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.schemas import kind_of, modeline
+
+KNOWLEDGE = default_knowledge_path()
+YAML_FILES = sorted(p.relative_to(KNOWLEDGE).as_posix() for p in KNOWLEDGE.rglob("*.yaml"))
+
+
+def _validator(relative: str, root: Path = KNOWLEDGE) -> Draft202012Validator:
+    kind = kind_of(relative)
+    assert kind is not None, f"{relative} is no kind of knowledge file"
+    schema = json.loads((root / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _data(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_committed_schemas_match_the_models(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert main(["schema", "--dir", str(tmp_path)], out=out) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in (KNOWLEDGE / "schema").iterdir())
+    assert written == committed
+    for name in written:
+        fresh = (tmp_path / name).read_text(encoding="utf-8")
+        stale = (KNOWLEDGE / "schema" / name).read_text(encoding="utf-8")
+        assert fresh == stale, f"knowledge/schema/{name} is stale: run `python -m bot schema`"
+    assert f"wrote {tmp_path / 'topic.schema.json'}" in out.getvalue()
+
+
+def test_schema_writes_into_the_knowledge_folder_by_default(knowledge_copy: Path) -> None:
+    for path in (knowledge_copy / "schema").iterdir():
+        path.unlink()
+    assert main(["--knowledge", str(knowledge_copy), "schema"], out=io.StringIO()) == 0
+    assert {p.name for p in (knowledge_copy / "schema").iterdir()} == {
+        p.name for p in (KNOWLEDGE / "schema").iterdir()
+    }
+
+
+def test_schema_names_its_outputs() -> None:
+    err = io.StringIO()
+    assert main(["schema", "--output", "nonsense"], err=err) == 1
+
+
+@pytest.mark.parametrize("relative", YAML_FILES)
+def test_every_knowledge_file_names_its_schema_and_is_valid(relative: str) -> None:
+    path = KNOWLEDGE / relative
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == modeline(relative), (
+        f"make this the first line of {relative}: {modeline(relative)}"
+    )
+    schema_path = (path.parent / first.split("$schema=", 1)[1]).resolve()
+    assert schema_path == (KNOWLEDGE / "schema" / f"{kind_of(relative)}.schema.json").resolve()
+    errors = [e.message for e in _validator(relative).iter_errors(_data(path))]
+    assert errors == []
+
+
+MISSPELT = [
+    ("topics/mgp.yaml", "group:", "groop:", "'groop' was unexpected"),
+    ("bands/k2.yaml", "    gauge: low", "    guage: low", "'guage' was unexpected"),
+    ("units.yaml", "  max_ng_ml:", "  max_ng_per_ml:", "'max_ng_per_ml' was unexpected"),
+    ("messages.yaml", "  k2_none:", "  k2_nome:", "'k2_nome' was unexpected"),
+    ("search.yaml", "min_margin:", "min_marign:", "'min_marign' was unexpected"),
+    ("sources.yaml", "    citation:", "    citaton:", "'citaton' was unexpected"),
+    ("cautions.yaml", "    refs: [iom-2011]", "    ref: [iom-2011]", "'ref' was unexpected"),
+]
+
+
+@pytest.mark.parametrize(("relative", "old", "new", "fragment"), MISSPELT)
+def test_a_misspelt_key_is_rejected_by_the_schema_and_the_checker(
+    knowledge_copy: Path, relative: str, old: str, new: str, fragment: str
+) -> None:
+    path = knowledge_copy / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    errors = [e.message for e in _validator(relative, knowledge_copy).iter_errors(_data(path))]
+    assert any(fragment in error for error in errors), errors
+    wrong = new.split(":")[0].strip()
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(f"unknown key {wrong!r}" in p.message and p.path == path for p in problems)
+
+
+def test_a_schema_valid_file_can_still_break_a_rule_across_files(knowledge_copy: Path) -> None:
+    """The schema knows shapes; quotes, sources and other files are the checker's."""
+    path = knowledge_copy / "topics" / "mgp.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("related: [vitamin-k2,", "related: [vitamin-k3,"), "utf-8")
+    assert list(_validator("topics/mgp.yaml", knowledge_copy).iter_errors(_data(path))) == []
+    problems = load_knowledge(knowledge_copy).problems
+    assert [(p.path, p.message) for p in problems] == [
+        (path, "related topic 'vitamin-k3' of 'mgp' does not exist")
+    ]
+
+
+def test_a_topic_may_list_example_questions(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "topics" / "mgp.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "examples:\n  - what does  MGP do\n  - mgp and arteries\n", "utf-8")
+    assert list(_validator("topics/mgp.yaml", knowledge_copy).iter_errors(_data(path))) == []
+    loaded = load_knowledge(knowledge_copy).knowledge
+    assert loaded is not None
+    assert loaded.topics["mgp"].examples == ("what does MGP do", "mgp and arteries")
+    assert loaded.topics["vitamin-d"].examples == ()
