@@ -14,7 +14,7 @@ from bot.pictures.gauge import LABEL_SIZES, Scale
 VALUES = st.decimals(min_value=0, max_value=10**7, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(a=VALUES, b=VALUES, kind=st.sampled_from(["dose", "level", "k2"]))
 def test_a_larger_value_never_sits_left_of_a_smaller_one(
     kb: KnowledgeBase, a: Decimal, b: Decimal, kind: str
@@ -24,7 +24,7 @@ def test_a_larger_value_never_sits_left_of_a_smaller_one(
     assert 16 <= scale.x(low) <= scale.x(high) <= 784
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     kind=st.sampled_from(["dose", "level", "k2"]),
     index=st.integers(min_value=0, max_value=5),
@@ -44,7 +44,7 @@ def test_a_value_inside_a_band_is_drawn_inside_that_band(
     assert scale.edge_x(index) - 1e-6 <= scale.x(value) <= scale.edge_x(index + 1) + 1e-6
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     text=st.text(min_size=1, max_size=60).filter(lambda t: t.strip()),
     box=st.integers(min_value=30, max_value=400),
