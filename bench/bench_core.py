@@ -2,9 +2,11 @@
 pictures (gauge and usage chart).
 
 Prints median and p99 per operation. Targets on a 2-core machine: dose and level under
-50 µs, explain under 300 µs, load under 50 ms, a gauge for a new value under 10 ms (cached:
-under 5 µs; from nothing, once per band table after a start or reload, under 200 ms). The pictures are printed beside Pillow's PNG encoder alone on the same pixels,
-the floor no drawing code can go under. Run: .venv/bin/python bench/bench_core.py
+50 µs (median), explain under 1 ms at p99 over the tuning questions of the explain
+evaluation, load under 50 ms, a gauge for a new value under 10 ms (cached: under 5 µs; from
+nothing, once per band table after a start or reload, under 200 ms). The pictures are
+printed beside Pillow's PNG encoder alone on the same pixels, the floor no drawing code can
+go under. Run: .venv/bin/python bench/bench_core.py
 """
 
 from __future__ import annotations
@@ -31,26 +33,33 @@ from bot.core.search import index_for
 from bot.pictures import chart, draw, gauge
 from bot.usage.report import window_text
 from bot.usage.summary import UsageSummary
-from tests.core.search_queries import QUERIES
+from tests.core.eval.evalset import EVAL_DIR, load_part
 
 DOSES = ["5000", "125 mcg", "50,000 IU weekly", "0.1 mg", "1000 IU daily", "5k", "60000 monthly"]
 LEVELS = ["42", "42 ng/mL", "105 nmol/L", "12.5", "200"]
 
 
-def measure(name: str, fn: Callable[[int], object], count: int, target_us: float) -> None:
+def measure(
+    name: str, fn: Callable[[int], object], count: int, target_us: float, *, at_p99: bool = False
+) -> None:
     for i in range(min(200, count)):  # warm up caches and the search index
         fn(i)
-    samples = []
+    samples, cpu = [], []
     for i in range(count):
-        start = time.perf_counter_ns()
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
         fn(i)
+        cpu.append((time.thread_time_ns() - start_cpu) / 1000)
         samples.append((time.perf_counter_ns() - start) / 1000)
     samples.sort()
+    cpu.sort()
     median = statistics.median(samples)
     p99 = samples[int(len(samples) * 0.99) - 1]
-    verdict = "ok" if median < target_us else "over target"
+    cpu_p99 = cpu[int(len(cpu) * 0.99) - 1]
+    verdict = "ok" if (p99 if at_p99 else median) < target_us else "over target"
+    which = "p99" if at_p99 else "median"
     print(
-        f"{name:<10} n={count:<6} median {median:8.1f} µs   p99 {p99:8.1f} µs   target {target_us:.0f} µs: {verdict}"
+        f"{name:<10} n={count:<6} median {median:8.1f} µs   p99 {p99:8.1f} µs   "
+        f"(CPU p99 {cpu_p99:8.1f} µs)   target {which} {target_us:.0f} µs: {verdict}"
     )
 
 
@@ -71,19 +80,23 @@ def main() -> None:
         f"{'load':<10} n={len(loads):<6} median {statistics.median(loads):8.1f} ms   "
         f"max {loads[-1]:8.1f} ms   (+ search index {index_ms:.1f} ms)   target 50 ms"
     )
-    queries = [query for query, _ in QUERIES]
+    queries = [question.text for question in load_part(EVAL_DIR / "tuning.yaml")]
     measure("dose", lambda i: dose_reply(kb, DOSES[i % len(DOSES)]), 5000, 50)
     measure("dose+k2", lambda i: dose_reply(kb, DOSES[i % len(DOSES)], "100 mcg"), 5000, 50)
     measure("level", lambda i: level_reply(kb, LEVELS[i % len(LEVELS)]), 5000, 50)
-    measure("explain", lambda i: explain_reply(kb, queries[i % len(queries)]), 3000, 300)
+    measure(
+        "explain", lambda i: explain_reply(kb, queries[i % len(queries)]), 3000, 1000, at_p99=True
+    )
     index = index_for(kb)
 
     def cold(i: int) -> object:
-        index._corrections.clear()  # no remembered typo corrections: every word looked up
+        index.vocabulary.forget_corrections()  # every typed word looked up afresh
         return explain_reply(kb, queries[i % len(queries)])
 
-    measure("explain*", cold, 3000, 300)
+    measure("explain*", cold, 3000, 1000, at_p99=True)
     print("explain* = with the typo-correction memory emptied before every query")
+    print("CPU p99 = the thread's own CPU time: on a shared machine, wall-clock p99 includes")
+    print("the time other processes held the core")
     pictures(kb)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.core.loader import LoadResult, Problem, load_knowledge
 from bot.core.model import KnowledgeBase
+from bot.core.search import index_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ def problem_lines(problems: tuple[Problem, ...], root: Path) -> list[str]:
 class KnowledgeHolder:
     def __init__(self, path: Path, knowledge: KnowledgeBase) -> None:
         self.path = path
+        index_for(knowledge)  # the search index (and its model) are built before any question
         self._current = knowledge
         self._reload_lock = threading.Lock()
 
@@ -83,5 +85,6 @@ class KnowledgeHolder:
             previous = self._current
             result = load_knowledge(self.path)
             if result.knowledge is not None:
+                index_for(result.knowledge)  # built here, off the loop, before the swap
                 self._current = result.knowledge
             return Reload(previous, result)

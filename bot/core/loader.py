@@ -223,7 +223,11 @@ def load_knowledge(root: Path) -> LoadResult:
     messages_file, messages = snap.read("messages.yaml", MessagesFile)
     templates = templates_of(messages) if messages else {}
     checker.check_messages(messages_file, templates)
-    _, search = snap.read("search.yaml", SearchSettings)
+    search_file, search = snap.read("search.yaml", SearchSettings)
+    if search:
+        checker.known(
+            search_file, ("safety_first",), search.safety_first, checker.topic_ids, "topic"
+        )
 
     if snap.problems or not (by_id and cautions and units and messages and search):
         return LoadResult(None, tuple(snap.problems))

@@ -446,6 +446,17 @@ class SearchSettings(Model):
     min_question_score: Ratio
     min_margin: Number
     max_suggestions: Annotated[int, Field(strict=True, ge=1, le=25)]
+    min_coverage: Number = Field(description="share of a question's words (by idf) dk2 must know")
+    k1: Ratio = Field(description="BM25 term-frequency saturation")
+    b: Number = Field(description="BM25 length normalisation, 0 to 1")
+    meaning_weight: Number = Field(description="weight of the embedding similarity; 0: words only")
+    amount_units: Annotated[
+        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
+    ] = Field(description="unit words that, after a number, belong to an amount")
+    out_of_scope: tuple[Lower, ...] = Field(description="words and phrases dk2 never answers on")
+    safety_first: tuple[Id, ...] = Field(
+        (), description="topics that answer a question naming them whenever they are suggested"
+    )
 
 
 # -- messages.yaml: its model is built from bot.core.message_keys ------------------------------

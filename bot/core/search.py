@@ -1,140 +1,226 @@
 """Find the topic a member means: exact names, then typos, then plain-language questions.
 
-Three stages, most certain first:
+Stages, most certain first:
 1. the whole term is a topic id, alias or title;
 2. the whole term is one of those with a typo (rapidfuzz ratio);
-3. a question: its words are scored against every topic (BM25 over the topic's names,
-   keywords and answers, typed words corrected against the vocabulary), and answered only
-   when the best topic covers the question's words and clearly beats the runner-up.
-Anything less certain gets suggestions instead of a confident wrong answer.
+3. a question that names something dk2 does not cover (another supplement, a request to
+   diagnose) is not answered;
+4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
+   curated example questions, plus a smaller share of BM25 over its answer's prose; the
+   question's words are stemmed (Snowball) and typos corrected, and a topic's aliases and
+   multi-word keywords found whole in it add a bonus by rarity. It is answered only when
+   enough of its words are known, and the best topic scores enough and clearly beats the
+   runner-up.
+Anything less certain gets up to three suggestions instead of a confident wrong answer.
+Autocomplete ranks with the same scores.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import bm25s
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
+from bot.core.wording import AMOUNT, Vocabulary, Word, normalise_term
 
-_WORD = re.compile(r"[a-z0-9µ]+(?:[-'][a-z0-9]+)*")
-_K1 = 1.2
-# How much a word counts for a topic by where it stands in the topic.
-_FIELD_WEIGHTS = (("title", 3.0), ("names", 3.0), ("keywords", 3.0), ("short", 1.0), ("long", 0.5))
-# What each word of a curated multi-word name or keyword found as a phrase adds.
-_PHRASE_BONUS = 1.0
-# Typo corrections remembered per index before the memory starts over.
-_MAX_CORRECTIONS = 4096
-# A question must have at least this share of its words known for an answer; a word known
-# only through typo correction counts half.
-_MIN_COVERAGE = 0.6
+# How often each field's words count in a topic's document: names say most about a topic,
+# then its keywords and curated example questions.
+_FIELD_REPEATS = (("title", 3), ("names", 3), ("keywords", 2), ("examples", 2))
+# The answer's prose is ranked separately and counts for less: it names neighbouring topics'
+# words in passing ("calcium from food" in the vitamin D answer), but it also holds the
+# article's and references' own words that no name or example repeats.
+_PROSE_FIELDS = ("short", "long")
+_PROSE_WEIGHT = 0.5
+# What a multi-word name or keyword found whole in the question adds, per unit of its idf.
+_PHRASE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     topic: str | None
-    how: str  # "exact", "fuzzy", "question" or "none"
+    how: str  # "exact", "fuzzy", "question", "out-of-scope" or "none"
     score: float
     suggestions: tuple[str, ...]
 
 
-def stem(word: str) -> str:
-    """A light stemmer: enough that "arteries" finds "artery" and "doses" finds "dose"."""
-    word = word.removesuffix("'s")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A question's topics by score, best first, and how much of the question dk2 knows."""
+
+    ranked: tuple[tuple[str, float], ...]
+    coverage: float
+    out_of_scope: bool
+    word_score: float = 0.0  # the best topic's score from words alone
+    named: frozenset[str] = frozenset()  # topics whose title or an alias stands in it whole
 
 
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("μ", "µ"))
+class _Bm25:
+    """BM25 scores of every topic for a question's stems. bm25s computes each word's score in
+    each document when it indexes them (its sparse `scores` matrix, one column per word);
+    with a few dozen topics, reading a question's columns in Python is several times faster
+    than bm25s' own numpy query path."""
+
+    def __init__(self, documents: list[list[str]], k1: float, b: float, weight: float) -> None:
+        index = bm25s.BM25(k1=k1, b=b)
+        index.index(documents, show_progress=False)
+        matrix = index.scores
+        data, rows, starts = (matrix[key].tolist() for key in ("data", "indices", "indptr"))
+        self.postings: dict[str, list[tuple[int, float]]] = {
+            word: [(rows[i], weight * data[i]) for i in range(starts[column], starts[column + 1])]
+            for word, column in index.vocab_dict.items()
+            if column + 1 < len(starts)  # bm25s' placeholder for an empty text has none
+        }
+
+    def add(self, scores: list[float], stems: Iterable[str]) -> None:
+        for stem in set(stems):
+            for position, score in self.postings.get(stem, ()):
+                scores[position] += score
 
 
-def words(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
-    """The stemmed words of `text`, leaving out stopwords (checked before stemming)."""
-    return [stem(word) for word in tokens(text) if word not in stopwords]
+def _without_amounts(words: list[Word]) -> str:
+    """The question as the meaning model reads it: like word matching, without its amounts
+    ("is 25 ng/ml insufficient" is about deficiency, not units)."""
+    return " ".join(word.typed for word in words if word.stem != AMOUNT)
 
 
-def normalise_term(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower().replace("μ", "µ")))
+def _idf(documents: list[list[str]]) -> dict[str, float]:
+    """BM25's idf of every word of the documents."""
+    counts = Counter(word for document in documents for word in set(document))
+    total = len(documents)
+    return {word: math.log(1 + (total - n + 0.5) / (n + 0.5)) for word, n in counts.items()}
+
+
+def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
+    """Every run of up to `longest` consecutive words of the sequence."""
+    return {
+        tuple(sequence[start : start + size])
+        for size in range(1, longest + 1)
+        for start in range(len(sequence) - size + 1)
+    }
+
+
+class _Meaning:
+    """How close a question's meaning is to each topic: the best cosine similarity between
+    its embedding and those of the topic's title, aliases, keywords and example questions."""
+
+    def __init__(self, embedder: Embedder, passages: list[tuple[str, list[str]]]) -> None:
+        self.embedder = embedder
+        texts = [text for _, texts in passages for text in texts]
+        self.vectors = embedder.embed(texts)
+        sizes = [len(texts) for _, texts in passages]
+        self.starts = np.cumsum([0, *sizes[:-1]])
+
+    def similarities(self, question: str) -> list[float]:
+        (vector,) = self.embedder.embed([question])
+        per_passage = self.vectors @ vector
+        return list(np.maximum.reduceat(per_passage, self.starts).tolist())
 
 
 class TopicIndex:
     """Everything search needs, computed once per loaded knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, embedder: Embedder | None = None) -> None:
         self.kb = kb
-        self.settings = kb.search
+        self.settings = settings = kb.search
         self.names: dict[str, str] = {}
         for topic in kb.topics.values():
             for name in (topic.id, topic.title, *topic.aliases):
                 self.names.setdefault(normalise_term(name), topic.id)
         self.name_list = list(self.names)
-        self.weights: dict[str, dict[str, float]] = {}
+        self.topic_ids = list(kb.topics)
+        fields = {topic.id: self._fields(topic) for topic in kb.topics.values()}
+        self.vocabulary = Vocabulary(
+            # out-of-scope words too, so that "magnesum" is still read as magnesium
+            [
+                *(text for topic_fields in fields.values() for text in topic_fields.values()),
+                *settings.out_of_scope,
+            ],
+            settings.stopwords,
+            settings.word_similarity,
+            settings.amount_units,
+        )
+        documents = [self._document(fields[t], _FIELD_REPEATS) for t in self.topic_ids]
+        prose = [self._document(fields[t], [(f, 1) for f in _PROSE_FIELDS]) for t in self.topic_ids]
+        self.scorers = (
+            _Bm25(documents, settings.k1, settings.b, 1.0),
+            _Bm25(prose, settings.k1, settings.b, _PROSE_WEIGHT),
+        )
+        total = len(documents)
+        # How telling a word is, the rarer among the topics the more: among their names and
+        # examples for the phrase bonus, among everything they say for coverage.
+        self.idf = _idf(documents)
+        self.coverage_idf = _idf(
+            [[*names, *text] for names, text in zip(documents, prose, strict=True)]
+        )
+        self.unknown_idf = math.log(1 + (total + 0.5) / 0.5)
+        # A topic's aliases named anywhere in the question, and its multi-word keywords, each
+        # worth more the rarer its words: phrase -> [(topic id, weight)].
+        self.phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+        self.named_in: dict[tuple[str, ...], set[str]] = {}
         for topic in kb.topics.values():
-            self.weights[topic.id] = self._topic_weights(topic)
-        doc_freq: Counter[str] = Counter()
-        for weights in self.weights.values():
-            doc_freq.update(weights.keys())
-        total = len(kb.topics)
-        self.idf = {
-            word: math.log((total - count + 0.5) / (count + 0.5) + 1)
-            for word, count in doc_freq.items()
-        }
-        self.vocabulary = sorted(self.idf)
-        self.long_words = [word for word in self.vocabulary if len(word) >= 4]
-        # Multi-word names and keywords, matched as phrases in a question.
-        self.phrases: dict[str, list[tuple[str, ...]]] = {
-            topic.id: [
-                phrase
-                for name in (topic.title, *topic.aliases, *topic.keywords)
-                if len(phrase := tuple(words(name))) > 1
-            ]
-            for topic in kb.topics.values()
-        }
-        self._corrections: dict[str, str | None] = {}
+            named = {self._phrase(name) for name in (topic.title, *topic.aliases)} - {()}
+            for phrase in named:
+                self.named_in.setdefault(phrase, set()).add(topic.id)
+            named |= {p for name in topic.keywords if len(p := self._phrase(name)) > 1}
+            for phrase in named:
+                weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
+                self.phrases.setdefault(phrase, []).append((topic.id, weight))
+        self.longest_phrase = max(map(len, self.phrases), default=0)
+        self.out_of_scope = frozenset(
+            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+            for words in settings.out_of_scope
+        ) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
+        self.meaning: _Meaning | None = None
+        if settings.meaning_weight > 0 and embedder is not None:
+            self.meaning = _Meaning(
+                embedder,
+                [
+                    (t.id, [t.title, *t.aliases, *t.keywords, *t.examples])
+                    for t in kb.topics.values()
+                ],
+            )
 
-    def _topic_weights(self, topic: Topic) -> dict[str, float]:
-        fields = {
+    def _phrase(self, text: str) -> tuple[str, ...]:
+        """A name's words as they are matched in a question: stems, amounts as one mark."""
+        return tuple(word.stem for word in self.vocabulary.read(text))
+
+    @staticmethod
+    def _fields(topic: Topic) -> dict[str, str]:
+        return {
             "title": topic.title,
             "names": " ".join((topic.id.replace("-", " "), *topic.aliases)),
             "keywords": " ".join(topic.keywords),
+            "examples": " ".join(topic.examples),
             "short": topic.short,
             "long": topic.long,
         }
-        weights: defaultdict[str, float] = defaultdict(float)
-        for field_name, weight in _FIELD_WEIGHTS:
-            for word in words(fields[field_name], self.settings.stopwords):
-                weights[word] += weight
-        return dict(weights)
 
-    def _known(self, word: str) -> str | None:
-        """The vocabulary word a typed word stands for, allowing a typo in longer words."""
-        if word in self.idf:
-            return word
-        if len(word) < 4:
-            return None
-        if word in self._corrections:
-            return self._corrections[word]
-        match = process.extractOne(
-            word, self.long_words, scorer=fuzz.ratio, score_cutoff=self.settings.word_similarity
-        )
-        if len(self._corrections) >= _MAX_CORRECTIONS:
-            self._corrections.clear()  # bounded: members can type endless new words
-        self._corrections[word] = match[0] if match else None
-        return self._corrections[word]
+    def _document(self, fields: dict[str, str], repeats: Iterable[tuple[str, int]]) -> list[str]:
+        document: list[str] = []
+        for name, times in repeats:
+            content = [w.stem for w in self.vocabulary.read(fields[name]) if not w.stopword]
+            document.extend(content * times)
+        return document
+
+    # -- searching ------------------------------------------------------------------------
 
     def search(self, query: str) -> SearchResult:
         term = normalise_term(query)
         if not term:
             return SearchResult(None, "none", 0.0, ())
+        return self._named(term) or self._decide(self.rank(term))
+
+    def _named(self, term: str) -> SearchResult | None:
+        """The topic whose id, alias or title the whole term is, exactly or with a typo."""
         if term in self.names:
             return SearchResult(self.names[term], "exact", 100.0, ())
         if len(term.split()) <= 4:
@@ -143,97 +229,126 @@ class TopicIndex:
             )
             if match:
                 return SearchResult(self.names[match[0]], "fuzzy", float(match[1]), ())
-        return self._question(term)
+        return None
 
-    def _question(self, term: str) -> SearchResult:
-        content = words(term, self.settings.stopwords)
-        if not content:
+    def _decide(self, ranking: Ranking) -> SearchResult:
+        """An answer when the ranking is certain enough, else suggestions; none when dk2
+        knows under half of what coverage asks for an answer (the suggestions would rest on
+        a stray word: "zzqx-not-a-topic" is not about cautions)."""
+        if ranking.out_of_scope:
+            return SearchResult(None, "out-of-scope", 0.0, ())
+        if not ranking.ranked:
             return SearchResult(None, "none", 0.0, ())
-        known = [self._known(word) for word in content]
-        matched = [word for word in known if word is not None]
-        coverage = sum(
-            1.0 if typed == word else 0.5
-            for typed, word in zip(content, known, strict=True)
-            if word
-        ) / len(content)
-        sequence = self._corrected(term)
-        scores: dict[str, float] = {}
-        for topic_id, weights in self.weights.items():
-            score = 0.0
-            for word in set(matched):
-                tf = weights.get(word, 0.0)
-                if tf:
-                    score += self.idf[word] * tf * (_K1 + 1) / (tf + _K1)
-            score += _PHRASE_BONUS * self._phrase_hits(topic_id, sequence)
-            if score:
-                scores[topic_id] = score
-        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        suggestions = tuple(topic for topic, _ in ranked[: self.settings.max_suggestions])
-        if not ranked:
-            return SearchResult(None, "none", 0.0, ())
-        best_id, best = ranked[0]
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = (
-            best >= self.settings.min_question_score
-            and (best - second) / best >= self.settings.min_margin
-            and coverage >= _MIN_COVERAGE
-        )
-        if confident:
+        best_id, best = ranking.ranked[0]
+        if ranking.coverage < self.settings.min_coverage / 2:
+            return SearchResult(None, "none", best, ())
+        suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
+        first = [t for t in suggestions if t in ranking.named and t in self.settings.safety_first]
+        if len(first) == 1:
+            # A member who names their blood thinner, pregnancy or condition gets that
+            # caution, whatever else the question asks: safety outranks the rest.
+            return SearchResult(first[0], "question", dict(ranking.ranked)[first[0]], ())
+        if self.confident(ranking):
             return SearchResult(best_id, "question", best, ())
         return SearchResult(None, "none", best, suggestions)
 
-    def _phrase_hits(self, topic_id: str, sequence: list[str]) -> float:
-        """The weight of the topic's multi-word names that stand as phrases in the question:
-        rare words count, stopwords and words every topic has barely do."""
-        hits = 0.0
-        for phrase in self.phrases[topic_id]:
-            size = len(phrase)
-            if any(
-                tuple(sequence[i : i + size]) == phrase for i in range(len(sequence) - size + 1)
-            ):
-                hits += 1.0 + sum(self.idf.get(word, 0.0) for word in phrase)
-        return hits
+    def confident(self, ranking: Ranking) -> bool:
+        """Whether the best topic is certain enough to answer with, rather than suggest."""
+        if not ranking.ranked or ranking.out_of_scope:
+            return False
+        best = ranking.ranked[0][1]
+        second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
+        return (
+            ranking.word_score >= self.settings.min_question_score
+            and (best - second) / best >= self.settings.min_margin
+            and ranking.coverage >= self.settings.min_coverage
+        )
 
-    def _corrected(self, term: str) -> list[str]:
-        """The question's stemmed words in order, typos corrected, stopwords kept."""
-        out = []
-        for token in tokens(term):
-            word = stem(token)
-            if token not in self.settings.stopwords:
-                word = self._known(word) or word
-            out.append(word)
-        return out
+    def rank(self, term: str) -> Ranking:
+        """Every topic that shares a word with the question, best first."""
+        words = self.vocabulary.read(term)
+        found = _ngrams([word.stem for word in words], self.longest_phrase)
+        out_of_scope = not self.out_of_scope.isdisjoint(found)
+        content = [word for word in words if not word.stopword]
+        coverage = self._coverage(content)
+        totals = [0.0] * len(self.topic_ids)
+        for scorer in self.scorers:
+            scorer.add(totals, (word.stem for word in content))
+        scores = dict(zip(self.topic_ids, totals, strict=True))
+        for phrase in found:
+            for topic_id, weight in self.phrases.get(phrase, ()):
+                scores[topic_id] += weight
+        word_score = max(scores.values(), default=0.0)
+        if word_score <= 0:
+            return Ranking((), coverage, out_of_scope)
+        if self.meaning is not None:
+            # Words decide which topics are in play and weigh 1 at best; meaning adds its
+            # similarity, so a question worded unlike any example still finds its topic.
+            weight = self.settings.meaning_weight
+            similar = self.meaning.similarities(_without_amounts(words))
+            for topic_id, similarity in zip(self.topic_ids, similar, strict=True):
+                scores[topic_id] = scores[topic_id] / word_score + weight * max(similarity, 0.0)
+        ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
+        return Ranking(tuple(ranked), coverage, out_of_scope, word_score, named)
+
+    def _coverage(self, content: list[Word]) -> float:
+        """How much of the question dk2 knows, each word weighed by how much it says (its
+        idf): a word no topic uses says the most, so "recommend a good laptop" is mostly
+        unknown. A word known only by correcting a typo counts half."""
+        if not content:
+            return 0.0
+        total = known = 0.0
+        for word in content:
+            weight = (
+                self.coverage_idf.get(word.stem, self.unknown_idf)
+                if word.known
+                else self.unknown_idf
+            )
+            total += weight
+            if word.known:
+                known += weight * (0.5 if word.corrected else 1.0)
+        return known / total
+
+    # -- autocomplete ---------------------------------------------------------------------
 
     def autocomplete(self, partial: str, limit: int = 25) -> list[Topic]:
-        """Topics for a partially typed term, best first, at most `limit`."""
+        """Topics for a partially typed term, best first, at most `limit`: names that start
+        with it, then the topics explain would answer or suggest for it, then names that
+        resemble it."""
         term = normalise_term(partial)
         topics = self.kb.topics
         if not term:
             return self.order[:limit]
         ranked: dict[str, float] = {}
+
+        def offer(topic_id: str, score: float) -> None:
+            ranked[topic_id] = max(ranked.get(topic_id, 0.0), score)
+
         for name, topic_id in self.names.items():
             if name.startswith(term):
-                score = 200.0 - len(name) / 100
+                offer(topic_id, 300.0 - len(name) / 100)
             elif f" {term}" in f" {name}":
-                score = 150.0
-            else:
-                continue
-            ranked[topic_id] = max(ranked.get(topic_id, 0.0), score)
+                offer(topic_id, 250.0)
+        ranking = self.rank(term)
+        result = self._named(term) or self._decide(ranking)
+        if result.topic is not None:
+            offer(result.topic, 275.0)
+        if ranking.ranked and not ranking.out_of_scope:
+            top = ranking.ranked[0][1]
+            for topic_id, score in ranking.ranked:
+                offer(topic_id, 100.0 + 100.0 * score / top)
         for name, score, _ in process.extract(
             term, self.name_list, scorer=fuzz.WRatio, limit=None, score_cutoff=60
         ):
-            topic_id = self.names[name]
-            ranked[topic_id] = max(ranked.get(topic_id, 0.0), float(score))
-        if len(ranked) < limit:
-            result = self.search(term)
-            for found in (result.topic, *result.suggestions):
-                if found and found not in ranked:
-                    ranked[found] = 1.0
+            offer(self.names[name], float(score))
         best = sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
         return [topics[topic_id] for topic_id, _ in best[:limit]]
 
 
 @lru_cache(maxsize=4)
 def index_for(kb: KnowledgeBase) -> TopicIndex:
-    """The search index of a loaded knowledge base, built once."""
-    return TopicIndex(kb)
+    """The search index of a loaded knowledge base, built once, with the packaged embedding
+    model when search.yaml gives meaning a weight."""
+    return TopicIndex(kb, shipped_embedder() if kb.search.meaning_weight > 0 else None)

@@ -110,11 +110,18 @@ def test_a_schema_valid_file_can_still_break_a_rule_across_files(knowledge_copy:
     ]
 
 
+def _without_examples(text: str) -> str:
+    """A topic file's text with its (last, optional) examples block removed."""
+    return text[: text.index("examples:")] if "examples:" in text else text
+
+
 def test_a_topic_may_list_example_questions(knowledge_copy: Path) -> None:
     path = knowledge_copy / "topics" / "mgp.yaml"
-    text = path.read_text(encoding="utf-8")
+    text = _without_examples(path.read_text(encoding="utf-8"))
     path.write_text(text + "examples:\n  - what does  MGP do\n  - mgp and arteries\n", "utf-8")
     assert list(_validator("topics/mgp.yaml", knowledge_copy).iter_errors(_data(path))) == []
+    other = knowledge_copy / "topics" / "vitamin-d.yaml"
+    other.write_text(_without_examples(other.read_text(encoding="utf-8")), "utf-8")
     loaded = load_knowledge(knowledge_copy).knowledge
     assert loaded is not None
     assert loaded.topics["mgp"].examples == ("what does MGP do", "mgp and arteries")

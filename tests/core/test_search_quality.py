@@ -1,4 +1,5 @@
-"""Search quality over realistic queries; prints the accuracy it measured."""
+"""Question understanding over the tuning part of the evaluation: the floor it must keep, and
+the questions from the issue that must get their topic or an honest refusal."""
 
 from __future__ import annotations
 
@@ -6,35 +7,81 @@ import pytest
 
 from bot.core.explain import explain_reply
 from bot.core.model import KnowledgeBase
-from bot.core.search import index_for
-from tests.core.search_queries import QUERIES
+from bot.core.search import TopicIndex, index_for
+from tests.core.eval.evalset import EVAL_DIR, Search, load_part, score
 
-MIN_ACCURACY = 0.9
+TUNING = load_part(EVAL_DIR / "tuning.yaml")
+# Measured 90.0 % right and no confident wrong answer over 301 questions when this floor was
+# set; a change to the ranking or the knowledge that drops below it must say why.
+MIN_ACCURACY = 0.88
+MAX_WRONG = 0.01
 
 
-def test_search_accuracy(kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
-    index = index_for(kb)
-    misses = []
-    for query, expected in QUERIES:
-        found = index.search(query).topic
-        if found != expected:
-            misses.append(f"{query!r}: expected {expected}, got {found}")
-    accuracy = 1 - len(misses) / len(QUERIES)
+def _search(index: TopicIndex) -> Search:
+    def search(text: str) -> tuple[str | None, tuple[str, ...]]:
+        result = index.search(text)
+        return result.topic, result.suggestions
+
+    return search
+
+
+def test_tuning_part_accuracy_floor(kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
+    result = score(_search(index_for(kb)), TUNING)
     with capsys.disabled():
-        print(f"\nexplain search accuracy: {accuracy:.1%} over {len(QUERIES)} queries")
-        for miss in misses:
-            print(f"  miss: {miss}")
-    assert len(QUERIES) >= 40
-    assert accuracy >= MIN_ACCURACY, misses
+        print(
+            f"\nexplain tuning part: right {result.accuracy:.1%}, "
+            f"confidently wrong {result.wrong_rate:.1%}, off-topic refused "
+            f"{result.refusal_rate:.1%} over {result.total} questions"
+        )
+    assert result.total >= 110
+    assert result.accuracy >= MIN_ACCURACY, result.missed
+    assert result.wrong_rate <= MAX_WRONG, result.missed
 
 
-@pytest.mark.parametrize(("query", "expected"), [(q, e) for q, e in QUERIES if e is None])
-def test_unrelated_questions_never_get_a_confident_answer(
-    kb: KnowledgeBase, query: str, expected: None
+def test_every_tuning_label_is_a_topic(kb: KnowledgeBase) -> None:
+    unknown = {topic for question in TUNING for topic in question.topics} - set(kb.topics)
+    assert not unknown
+
+
+@pytest.mark.parametrize(
+    "question", [q.text for q in TUNING if q.refuse], ids=lambda text: text[:40]
+)
+def test_off_topic_questions_are_refused_with_at_most_three_suggestions(
+    kb: KnowledgeBase, question: str
 ) -> None:
-    reply = explain_reply(kb, query)
+    reply = explain_reply(kb, question)
     assert reply.data["topic"] is None
+    assert reply.data["match"] == "none"
     assert len(reply.data["suggestions"]) <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "allowed"),
+    [
+        ("should i take k2 with d3", {"synergy"}),
+        ("how much d3 should i take", {"dosing"}),
+        ("does d3 cause artery calcification", {"safety", None}),
+        ("best time to take", {None}),
+        ("side effects", {"toxicity", None}),
+        ("k2 with food", {None}),
+    ],
+)
+def test_the_issues_questions_get_their_topic_or_an_honest_refusal(
+    kb: KnowledgeBase, question: str, allowed: set[str | None]
+) -> None:
+    assert index_for(kb).search(question).topic in allowed
+
+
+@pytest.mark.parametrize(
+    "drug", ["apixaban", "Eliquis", "rivaroxaban", "Xarelto", "dabigatran", "Pradaxa", "edoxaban"]
+)
+def test_a_member_naming_a_newer_anticoagulant_finds_the_warfarin_topic(
+    kb: KnowledgeBase, drug: str
+) -> None:
+    index = index_for(kb)
+    assert index.search(drug).topic == "warfarin"
+    assert index.search(f"i'm on {drug}, is k2 ok?").topic == "warfarin"
+    assert index.search(f"can I take K2 with {drug}").topic == "warfarin"
 
 
 def test_autocomplete_offers_at_most_25_topics(kb: KnowledgeBase) -> None:
@@ -44,3 +91,29 @@ def test_autocomplete_offers_at_most_25_topics(kb: KnowledgeBase) -> None:
     assert index.autocomplete("warf")[0].id == "warfarin"
     assert index.autocomplete("matrix")[0].id == "mgp"
     assert all(len(t.title) <= 100 for t in index.autocomplete("vitamin"))
+
+
+def test_autocomplete_puts_the_topic_explain_would_answer_first(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    answered = [
+        (q.text, found)
+        for q in TUNING
+        if (found := index.search(q.text).topic) is not None and len(q.text) <= 100
+    ]
+    assert len(answered) > 100
+    for text, found in answered:
+        assert index.autocomplete(text)[0].id == found, text
+
+
+def test_autocomplete_of_a_question_offers_what_explain_would_suggest(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    checked = 0
+    for question in TUNING:
+        result = index.search(question.text)
+        if result.topic is None and result.suggestions and result.how == "none":
+            offered = [topic.id for topic in index.autocomplete(question.text)]
+            assert offered[: len(result.suggestions)] == list(result.suggestions), question
+            checked += 1
+    assert checked >= 5

@@ -1,0 +1,116 @@
+"""How well /dk2 explain understands members' questions, on the tuning and held-back parts.
+
+For each part: accuracy (the right topic, or a refusal where dk2 must refuse), the rate of
+confident wrong answers, and the share of off-topic questions refused; then, for the tuning
+part only, what was missed per topic. The held-back part is for reporting, never for tuning.
+
+Run: .venv/bin/python bench/bench_explain_eval.py [--part tuning|heldback|both] [--misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.search import index_for
+from tests.core.eval.evalset import EVAL_DIR, Question, Score, load_part, score
+
+PARTS = {"tuning": EVAL_DIR / "tuning.yaml", "heldback": EVAL_DIR / "heldback.yaml"}
+TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-topic refused 100 %"
+
+
+def _row(name: str, values: list[str]) -> str:
+    return f"{name:<26}" + "".join(f"{value:>16}" for value in values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=["tuning", "heldback", "both"], default="both")
+    parser.add_argument("--misses", action="store_true", help="list each tuning miss")
+    args = parser.parse_args()
+    names = ["tuning", "heldback"] if args.part == "both" else [args.part]
+    kb = load_knowledge(default_knowledge_path()).knowledge
+    assert kb is not None, "the knowledge base does not load: run python -m bot check"
+    index = index_for(kb)
+
+    def search(text: str) -> tuple[str | None, tuple[str, ...]]:
+        result = index.search(text)
+        return result.topic, result.suggestions
+
+    scores: dict[str, Score] = {}
+    latencies: dict[str, list[float]] = {}
+    for name in names:
+        if not PARTS[name].exists():
+            print(f"{name}: {PARTS[name].name} is not in the repository yet")
+            continue
+        questions: list[Question] = load_part(PARTS[name])
+        unknown = sum(1 for q in questions if not q.topics <= set(kb.topics))
+        if unknown:
+            print(f"{name}: {unknown} labels name no topic of this knowledge base (counted wrong)")
+        scores[name] = score(search, questions)
+        samples = []
+        for question in questions:
+            start = time.perf_counter_ns()
+            index.search(question.text)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+        latencies[name] = sorted(samples)
+    if not scores:
+        return 1
+    parts = list(scores)
+    print(_row("", parts))
+    print(_row("questions", [str(scores[p].total) for p in parts]))
+    print(_row("right (all)", [f"{scores[p].accuracy:.1%}" for p in parts]))
+    print(
+        _row(
+            "right topic (on-topic)",
+            [f"{scores[p].rate(scores[p].right_on_topic, scores[p].on_topic):.1%}" for p in parts],
+        )
+    )
+    print(_row("confidently wrong", [f"{scores[p].wrong_rate:.1%}" for p in parts]))
+    print(_row("off-topic refused", [f"{scores[p].refusal_rate:.1%}" for p in parts]))
+    print(
+        _row(
+            "on-topic refused",
+            [
+                f"{scores[p].rate(scores[p].refused_on_topic, scores[p].on_topic):.1%}"
+                for p in parts
+            ],
+        )
+    )
+    print(
+        _row(
+            " of which suggested right",
+            [f"{scores[p].suggested}/{scores[p].refused_on_topic}" for p in parts],
+        )
+    )
+    print(
+        _row(
+            "search median / p99 µs",
+            [
+                f"{statistics.median(latencies[p]):.0f} / {latencies[p][int(len(latencies[p]) * 0.99) - 1]:.0f}"
+                for p in parts
+            ],
+        )
+    )
+    print(TARGETS)
+    tuning = scores.get("tuning")
+    if tuning is not None:
+        if tuning.misses:
+            print(
+                "tuning misses per topic: "
+                + ", ".join(f"{t} {n}" for t, n in sorted(tuning.misses.items()))
+            )
+        if args.misses:
+            for text, label, found in tuning.missed:
+                print(f"  {text!r}: want {label}, got {found}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The words of a member's question as search sees them: tokens, stems, corrected typos.
+
+Stemming is Snowball's English stemmer (PyStemmer), so "arteries", "artery" and "arterial"
+meet at one stem. A word that is not in the knowledge base's vocabulary is corrected to the
+closest vocabulary word when rapidfuzz finds one similar enough ("osteocalsin" reads as
+"osteocalcin"); short words are never corrected, since one letter changes their meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import Stemmer
+from rapidfuzz import fuzz, process
+
+# A word; digits grouped or with decimals ("5,000", "1.25") stay one number.
+_WORD = re.compile(r"[a-z0-9µ]+(?:[-'][a-z0-9]+|(?<=\d)[.,]\d+)*")
+_NUMBER = re.compile(r"\d[\d.,]*")
+# What an amount's words become in the question: one placeholder, matching no topic's words.
+AMOUNT = "#"
+# Words shorter than this are only ever taken as typed.
+_MIN_CORRECTABLE = 4
+# Corrections remembered before the memory starts over: members can type endless new words.
+_MAX_REMEMBERED = 4096
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased words, with the Greek mu folded into the micro sign."""
+    return _WORD.findall(text.lower().replace("μ", "µ").replace("’", "'"))
+
+
+def normalise_term(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def stem(word: str) -> str:
+    """The stem of one lowercased word ("arteries" -> "arteri"); a possessive 's goes first."""
+    return str(_STEMMER.stemWord(word.removesuffix("'s")))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    typed: str
+    stem: str  # the stem search uses: the typed word's, or the corrected word's
+    stopword: bool
+    known: bool  # the stem is in the vocabulary
+    corrected: bool  # known only through a typo correction
+
+
+class Vocabulary:
+    """Every word the topics use, and what a member's words stand for among them."""
+
+    def __init__(
+        self,
+        texts: Iterable[str],
+        stopwords: frozenset[str],
+        similarity: float,
+        amount_units: frozenset[str] = frozenset(),
+    ) -> None:
+        self.stopwords = stopwords
+        self.similarity = similarity
+        self.amount_units = amount_units
+        words = {word for text in texts for word in tokens(text)}
+        self.stems = frozenset(stem(word) for word in words)
+        self._long_words = sorted(word for word in words if len(word) >= _MIN_CORRECTABLE)
+        self._by_length: dict[int, list[str]] = {}
+        self._corrections: dict[str, str | None] = {}
+
+    def _candidates(self, size: int) -> list[str]:
+        """The vocabulary words long or short enough to reach the similarity with a word of
+        `size` letters. rapidfuzz's ratio is 1 - distance / (sum of lengths), and the
+        distance is at least the difference in length, so the rest can never match."""
+        if size not in self._by_length:
+            slack = 1 - self.similarity / 100
+            low, high = size * (1 - slack) / (1 + slack), size * (1 + slack) / (1 - slack)
+            self._by_length[size] = [w for w in self._long_words if low <= len(w) <= high]
+        return self._by_length[size]
+
+    def correction(self, word: str) -> str | None:
+        """The vocabulary word a typed word is a typo of, or None."""
+        if len(word) < _MIN_CORRECTABLE:
+            return None
+        if word in self._corrections:
+            return self._corrections[word]
+        match = process.extractOne(
+            word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=self.similarity
+        )
+        if len(self._corrections) >= _MAX_REMEMBERED:
+            self._corrections.clear()
+        self._corrections[word] = match[0] if match else None
+        return self._corrections[word]
+
+    def forget_corrections(self) -> None:
+        self._corrections.clear()
+
+    def _is_amount(self, word: str, after_number: bool) -> bool:
+        """A number ("600", "5,000", "10k", "5000iu") or a unit right after one."""
+        if after_number and word in self.amount_units:
+            return True
+        match = _NUMBER.match(word)
+        return match is not None and (
+            match.end() == len(word) or word[match.end() :] in self.amount_units
+        )
+
+    def read(self, text: str, *, correct: bool = True) -> list[Word]:
+        """Each word of `text` in order, stemmed, typos corrected (unless not `correct`),
+        stopwords marked. A hyphenated word the vocabulary lacks is read as its parts
+        ("25-hydroxyvitamin" as "25 hydroxyvitamin"). An
+        amount ("600 iu", "12 ng/ml") is one placeholder that no topic's words match: it
+        says how much, not what about, so "is 12 ng/ml low" is not a question on units."""
+        out: list[Word] = []
+        for typed in tokens(text):
+            if self._is_amount(typed, bool(out) and out[-1].stem == AMOUNT):
+                if not (out and out[-1].stem == AMOUNT):
+                    out.append(Word(typed, AMOUNT, True, False, False))
+                continue
+            if typed in self.stopwords:
+                out.append(Word(typed, stem(typed), True, False, False))
+                continue
+            stemmed = stem(typed)
+            if stemmed in self.stems:
+                out.append(Word(typed, stemmed, False, True, False))
+                continue
+            if "-" in typed:
+                out.extend(self.read(typed.replace("-", " "), correct=correct))
+                continue
+            corrected = self.correction(typed) if correct else None
+            if corrected is None:
+                out.append(Word(typed, stemmed, False, False, False))
+            else:
+                out.append(Word(typed, stem(corrected), False, True, True))
+        return out

@@ -1,0 +1,291 @@
+"""The pieces of question understanding, one at a time: stemming, typo correction, amounts,
+phrases, coverage, out-of-scope words and the margin that decides answer or suggestions."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import bm25s
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from bot.core.embedding import shipped_embedder
+from bot.core.loader import load_knowledge
+from bot.core.model import KnowledgeBase
+from bot.core.search import TopicIndex, _Bm25, index_for
+from bot.core.wording import AMOUNT, Vocabulary, normalise_term, stem, tokens
+
+
+def _vocabulary(*texts: str) -> Vocabulary:
+    return Vocabulary(
+        texts, frozenset({"the", "is", "my"}), 84, frozenset({"iu", "mcg", "ng", "ml"})
+    )
+
+
+def _index(kb: KnowledgeBase, **settings: object) -> TopicIndex:
+    changed = dataclasses.replace(kb, search=kb.search.model_copy(update=settings))
+    return TopicIndex(changed, shipped_embedder())
+
+
+# -- stemming and words -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("artery", "arteries"),
+        ("dose", "doses", "dosing"),
+        ("calcification", "calcifications"),
+        ("deficiency", "deficient"),
+        ("fracture", "fractures", "fractured"),
+    ],
+)
+def test_forms_of_a_word_share_one_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(form) for form in forms}) == 1
+
+
+def test_a_possessive_is_the_word_itself() -> None:
+    assert stem("k2's") == stem("k2")
+
+
+def test_tokens_keep_names_and_grouped_numbers_whole() -> None:
+    assert tokens("MK-7, 5,000 IU or 1.25 mg?") == ["mk-7", "5,000", "iu", "or", "1.25", "mg"]
+    assert tokens("K2 μg") == ["k2", "µg"]  # Greek mu and the micro sign are one letter
+    assert normalise_term("  Vitamin   D3!! ") == "vitamin d3"
+
+
+def test_a_question_in_other_word_forms_finds_the_same_topic(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.search("does k2 keep calcium out of the arteries").topic == "mgp"
+    assert index.search("does k2 keep calcium out of the artery").topic == "mgp"
+
+
+# -- typo correction ----------------------------------------------------------------------
+
+
+def test_a_misspelt_word_is_read_as_the_vocabulary_word() -> None:
+    vocabulary = _vocabulary("osteocalcin binds calcium")
+    (word,) = vocabulary.read("osteocalsin")
+    assert word.known and word.corrected and word.stem == stem("osteocalcin")
+
+
+def test_short_words_are_never_corrected() -> None:
+    vocabulary = _vocabulary("k2 and d3")
+    (word,) = vocabulary.read("k3")
+    assert not word.known and word.stem == "k3"
+
+
+def test_a_word_far_from_every_known_word_stays_unknown() -> None:
+    vocabulary = _vocabulary("osteocalcin binds calcium")
+    (word,) = vocabulary.read("laptop")
+    assert not word.known and not word.corrected
+
+
+def test_corrections_are_remembered_and_can_be_forgotten() -> None:
+    vocabulary = _vocabulary("osteocalcin")
+    vocabulary.read("osteocalsin")
+    assert vocabulary.correction("osteocalsin") == "osteocalcin"
+    vocabulary.forget_corrections()
+    assert vocabulary._corrections == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic"),
+    [
+        ("osteocalsin", "osteocalcin"),
+        ("warfrin", "warfarin"),
+        ("what does osteocalsin do", "osteocalcin"),
+        ("can i take k2 with warfrin", "warfarin"),
+        ("upper limt for vitamin d", "upper-limit"),
+    ],
+)
+def test_typos_find_their_topic(kb: KnowledgeBase, typed: str, topic: str) -> None:
+    assert index_for(kb).search(typed).topic == topic
+
+
+def test_a_word_known_only_by_correction_counts_half_towards_coverage(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    exact = index.rank("osteocalcin bone")
+    corrected = index.rank("osteocalsin bone")
+    assert exact.coverage == 1.0
+    assert 0.5 < corrected.coverage < 1.0
+
+
+# -- amounts ------------------------------------------------------------------------------
+
+
+def test_an_amount_is_one_placeholder_whatever_its_unit() -> None:
+    vocabulary = _vocabulary("iu")
+    for text in ("600 iu", "5,000 iu", "5000iu", "12 ng ml", "1.25 mcg"):
+        words = vocabulary.read(text)
+        assert [word.stem for word in words] == [AMOUNT], text
+        assert words[0].stopword
+
+
+def test_a_unit_without_a_number_is_a_word() -> None:
+    (word,) = _vocabulary("iu").read("iu")
+    assert word.stem == "iu" and not word.stopword
+
+
+def test_a_level_with_its_unit_is_not_a_question_about_units(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.search("is 12 ng/ml deficient").topic == "deficiency"
+    assert index.search("how do i convert ng/ml to nmol/l").topic == "units"
+
+
+# -- phrases ------------------------------------------------------------------------------
+
+
+def test_an_alias_named_inside_a_question_counts_as_a_phrase(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert ("matrix", "gla", "protein") in index.phrases
+    ranking = index.rank("my doctor mentioned matrix gla protein, what is that")
+    assert ranking.ranked[0][0] == "mgp"
+
+
+def test_phrase_words_in_another_order_earn_no_phrase_bonus(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    in_order = index.rank("matrix gla protein")
+    shuffled = index.rank("protein gla matrix")
+    assert in_order.ranked[0][0] == shuffled.ranked[0][0] == "mgp"
+    assert shuffled.word_score < in_order.word_score  # the score from words, before meaning
+
+
+# -- coverage, out of scope, margins ------------------------------------------------------
+
+
+def test_a_question_mostly_of_unknown_words_is_not_answered(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    ranking = index.rank("recommend a good laptop")
+    assert ranking.ranked  # "recommend" is a word of the rda topic ...
+    assert ranking.coverage < kb.search.min_coverage  # ... but "laptop" is most of it
+    assert index.search("recommend a good laptop").topic is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["should i take magnesium with d3", "vitamin c with k2", "fish oil and d3 together"],
+)
+def test_a_question_naming_another_supplement_is_refused(kb: KnowledgeBase, question: str) -> None:
+    result = index_for(kb).search(question)
+    assert result.topic is None and result.how == "out-of-scope"
+
+
+def test_out_of_scope_words_come_from_the_knowledge_base(kb: KnowledgeBase) -> None:
+    question = "what does osteocalcin do"
+    assert index_for(kb).search(question).topic == "osteocalcin"
+    refused = _index(kb, out_of_scope=("osteocalcin do",)).search(question)
+    assert refused.topic is None and refused.how == "out-of-scope"
+    assert _index(kb, out_of_scope=("do osteocalcin",)).search(question).topic == "osteocalcin"
+
+
+def test_a_close_runner_up_turns_an_answer_into_suggestions(kb: KnowledgeBase) -> None:
+    question = "should i take k2 with d3"
+    ranking = index_for(kb).rank(question)
+    (best, first), (_, second) = ranking.ranked[:2]
+    lead = (first - second) / first
+    answers = _index(kb, min_margin=lead * 0.9).search(question)
+    assert answers.topic == best and answers.suggestions == ()
+    suggests = _index(kb, min_margin=lead * 1.1).search(question)
+    assert suggests.topic is None
+    assert suggests.suggestions[0] == best and len(suggests.suggestions) <= 3
+
+
+def test_suggestions_are_capped_by_the_setting(kb: KnowledgeBase) -> None:
+    index = _index(kb, min_margin=1.0, max_suggestions=2)
+    result = index.search("how much k2 with d3 for my bones and heart")
+    assert result.topic is None and len(result.suggestions) == 2
+
+
+def test_exact_names_beat_everything(kb: KnowledgeBase) -> None:
+    index = _index(kb, min_margin=1.0, min_coverage=1.0)
+    assert index.search("MGP").how == "exact"
+    assert index.search("eliquis").topic == "warfarin"
+    assert index.search("mk-4").topic == "k2-forms"
+
+
+def test_a_curators_example_question_makes_its_topic_findable(knowledge_copy: Path) -> None:
+    question = "does the zorblax protocol need k2"
+    before = load_knowledge(knowledge_copy).knowledge
+    assert before is not None and index_for(before).search(question).topic is None
+    path = knowledge_copy / "topics" / "synergy.yaml"
+    text = path.read_text().replace("examples:\n", "examples:\n  - zorblax protocol with k2\n", 1)
+    path.write_text(text)
+    after = load_knowledge(knowledge_copy).knowledge
+    assert after is not None and index_for(after).search(question).topic == "synergy"
+
+
+def test_examples_must_be_a_list_of_questions(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "topics" / "synergy.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("examples:\n")] + "examples: just one string\n")
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("synergy.yaml" in p and "'examples'" in p for p in problems), problems
+
+
+def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    ranking = index.rank("zzqx-not-a-topic")
+    assert ranking.ranked  # "not" and "topic" stand somewhere in the answers ...
+    assert index.search("zzqx-not-a-topic").suggestions == ()  # ... but say nothing here
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "by_the_rule"),
+    [
+        ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 1),
+        ("pregnant and taking 4000 iu d3, should i add k2", "pregnancy", 1),
+        ("can i take d3 and k2 while pregnant", "pregnancy", 0),
+        ("taking d3 and k2 but i have sarcoidosis, any problem?", "cautions", 0),
+    ],
+)
+def test_a_named_safety_topic_outranks_the_rest_of_the_question(
+    kb: KnowledgeBase, question: str, topic: str, by_the_rule: int
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+    if by_the_rule:  # without safety_first, the dose or pairing part of the question wins
+        assert _index(kb, safety_first=()).search(question).topic != topic
+
+
+def test_safety_first_names_topics_that_exist(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "search.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("safety_first: [warfarin,", "safety_first: [warfrin,"))
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("search.yaml" in p and "'warfrin'" in p for p in problems), problems
+
+
+def test_word_scores_are_bm25s_scores() -> None:
+    documents = [["calcium", "bone", "bone"], ["calcium", "arteri"], ["warfarin", "inr", "k2"]]
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index(documents, show_progress=False)
+    ours = _Bm25(documents, 1.2, 0.75, 1.0)
+    for question in (["calcium"], ["bone", "arteri"], ["k2", "calcium", "unknown"]):
+        scores = [0.0, 0.0, 0.0]
+        ours.add(scores, question)
+        known = [word for word in question if word in reference.vocab_dict]
+        expected = reference.get_scores(known).tolist()
+        assert scores == pytest.approx(expected, rel=1e-5), question
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdeklmnost", min_size=4, max_size=14), min_size=1, max_size=30),
+    st.text(alphabet="abcdeklmnost", min_size=4, max_size=14),
+)
+def test_the_length_filter_never_loses_a_correction(vocabulary: list[str], typed: str) -> None:
+    words = Vocabulary([" ".join(vocabulary)], frozenset(), 84)
+    everyone = process.extractOne(
+        typed, sorted(set(vocabulary)), scorer=fuzz.ratio, score_cutoff=84
+    )
+    found = words.correction(typed)
+    if everyone is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert fuzz.ratio(typed, found) == everyone[1]
