@@ -188,6 +188,10 @@ class Checker:
         for key in ("vitamin_d", "k2", "level"):
             for index, unit in enumerate(getattr(units, key).units):
                 self.refs(file, (key, "units", index, "sources"), unit.sources)
+        reading = units.reading
+        self.refs(file, ("reading", "d2", "sources"), reading.d2.sources)
+        self.refs(file, ("reading", "d2", "compare_sources"), reading.d2.compare_sources)
+        self.refs(file, ("reading", "mk4", "sources"), reading.mk4.sources)
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
         places: list[tuple[Loc, tuple[str, ...]]] = [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.core.amounts import Amount, InputError, fmt, parse_dose
+from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import BandText, band_text
 from bot.core.gauge import picture_description
 from bot.core.model import Band, KnowledgeBase
-from bot.core.replies import input_error_reply
+from bot.core.numbers import exact
+from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Picture, Reply, Section
 
 # Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
@@ -17,19 +18,20 @@ _IU = "iu"
 
 def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) -> Reply:
     """Place a daily vitamin D3 dose (and optionally a K2 amount) on the knowledge's bands."""
-    amount = parse_dose(amount_text, kb.units, "d")
-    if isinstance(amount, InputError):
-        return input_error_reply(kb, "dose", amount)
-    k2: Amount | None = None
-    if k2_text is not None and k2_text.strip():
-        parsed_k2 = parse_dose(k2_text, kb.units, "k2")
-        if isinstance(parsed_k2, InputError):
-            return input_error_reply(kb, "dose", parsed_k2, option="k2")
-        k2 = parsed_k2
+    reading = read_dose(amount_text, k2_text if k2_text and k2_text.strip() else None, kb.units)
+    if isinstance(reading, InputError):
+        return input_error_reply(kb, "dose", reading)
+    amount, k2 = reading.d, reading.k2
     table = kb.bands["dose"]
     band = table.find(amount.daily)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no dose band holds {amount.daily}")
+    notes = list(reading.notes)
+    if amount.low is not None:
+        low_band = table.find(amount.low.daily)
+        if low_band is not None and low_band.id != band.id:
+            return input_error_reply(kb, "dose", _range_error(kb, amount, low_band, band))
+        notes.insert(0, Note("range_same", {"range": _shown(amount), "label": band.label}))
     k2_band = kb.bands["k2"].find(k2.daily) if k2 else None
 
     msg = kb.messages
@@ -47,7 +49,8 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
 
     unit_refs = amount.unit.sources if amount.unit else ()
     fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
-    hints = [hint for hint in (_d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
+    hints = [note_text(kb, note) for note in notes]
+    hints += [hint for hint in (_d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band))
     hint_section = Section(msg.get("headings.check_input"), "\n".join(hints)) if hints else None
     sections = (
@@ -68,7 +71,7 @@ def dose_reply(kb: KnowledgeBase, amount_text: str, k2_text: str | None = None) 
     return Reply(
         command="dose",
         ok=True,
-        title=msg.get("dose.title", amount=amount.entered, label=band.label),
+        title=msg.get("dose.title", amount=_shown(amount), label=band.label),
         body=your_dose,
         sections=tuple(section for section in sections if section is not None),
         gauge=fixed.gauge,
@@ -104,6 +107,34 @@ def _k2_text(kb: KnowledgeBase, fixed: BandText, k2: Amount | None, k2_band: Ban
     return "\n".join(lines)
 
 
+def _range_error(kb: KnowledgeBase, amount: Amount, low_band: Band, band: Band) -> InputError:
+    """ "1000-2000 IU" across two bands: say where each end sits and ask for one amount."""
+    low = amount.low
+    assert low is not None
+    values = {
+        "low": low.entered,
+        "range": _shown(amount),
+        "high": amount.entered,
+        "low_label": low_band.label,
+        "high_label": band.label,
+        "low_typed": _typed(low),
+        "high_typed": _typed(amount),
+    }
+    return InputError("range_spans", values, "amount")
+
+
+def _typed(amount: Amount) -> str:
+    """What to type for exactly this amount ("1,000 IU" is typed `1000 IU`)."""
+    return amount.entered.replace(",", "")
+
+
+def _shown(amount: Amount) -> str:
+    """The amount as the reply's title quotes it: "1,000-2,000 IU" for a range."""
+    if amount.low is None:
+        return amount.entered
+    return f"{exact(amount.low.number)}-{amount.entered}"
+
+
 def _d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
     """A hint when the unit typed probably isn't the unit on the label."""
     table = kb.bands["dose"]
@@ -111,8 +142,21 @@ def _d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
     lowest = table.bands[0]
     if amount.unit is not None and _IU not in amount.unit.names:
         # µg or mg: a number that would be an ordinary IU dose, read as mass, is huge.
-        as_iu = amount.number / amount.period_days
+        one_dose_iu = amount.unit.to_base(amount.number)
+        unit_name = amount.unit.names[0]
+        if one_dose_iu in kb.units.reading.weekly_capsules_iu and amount.per_day >= 1:
+            return kb.messages.get(
+                "dose.mixup_capsule",
+                entered=amount.entered,
+                iu=fmt(one_dose_iu),
+                typed=f"{fmt(amount.number, 4).replace(',', '')} {unit_name}",
+            )
+        as_iu = amount.number * amount.per_day
         if amount.daily in very_high.range and as_iu not in very_high.range:
+            if as_iu in lowest.range:
+                return kb.messages.get(
+                    "dose.mixup_mass_check", entered=amount.entered, daily_iu=fmt(amount.daily)
+                )
             return kb.messages.get(
                 "dose.mixup_mass",
                 entered=amount.entered,
@@ -120,9 +164,9 @@ def _d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
                 number=fmt(amount.number, 4),
             )
     elif amount.daily in lowest.range:
-        # IU (or no unit) with a tiny number: perhaps the label said µg.
-        as_mcg_iu = amount.number * _iu_per_mcg(kb) / amount.period_days
-        if as_mcg_iu not in lowest.range and as_mcg_iu not in very_high.range:
+        # IU (or no unit) with a small number: perhaps the label said µg.
+        as_mcg_iu = amount.number * _iu_per_mcg(kb) * amount.per_day
+        if as_mcg_iu not in very_high.range:
             return kb.messages.get(
                 "dose.mixup_iu",
                 entered=amount.entered,
@@ -133,16 +177,24 @@ def _d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
 
 
 def _k2_mixup(kb: KnowledgeBase, k2: Amount | None) -> str | None:
-    """K2 typed in mg that lands far above the typical range was probably µg."""
+    """K2 typed in mg: probably µg, unless it is MK-4, where milligram doses are real."""
     if k2 is None or k2.unit is None or k2.unit.factor == 1:
         return None
+    reading = kb.units.reading
+    mk4 = {
+        "mk4_mg": fmt(reading.mk4_mg),
+        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4_sources),
+    }
+    if k2.mk4:
+        return kb.messages.get("dose.k2_mk4", entered=k2.entered, **mk4)
     top = kb.bands["k2"].bands[-1]
-    as_mcg = k2.number / k2.period_days
+    as_mcg = k2.number * k2.per_day
     if k2.daily in top.range and as_mcg not in top.range:
         return kb.messages.get(
             "dose.mixup_k2",
             entered=k2.entered,
             k2_mcg=fmt(k2.daily, 2),
             number=fmt(k2.number, 4),
+            **mk4,
         )
     return None

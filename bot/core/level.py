@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
 from bot.core.gauge import picture_description
-from bot.core.model import KnowledgeBase, Unit
-from bot.core.replies import input_error_reply
+from bot.core.model import Band, BandTable, KnowledgeBase, Unit
+from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Picture, Reply, Section
 
 
@@ -16,21 +16,22 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
-    band = table.find(value.ng_ml)
+    band = _find(table, value)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
     nmol = _nmol_unit(kb)
     nmol_per_ng = nmol.divisor
-    ng_ml = fmt(value.ng_ml, 1)
-    your_result = [
-        msg.get("level.value_line", ng_ml=ng_ml, nmol_l=fmt(value.ng_ml * nmol_per_ng, 1))
-    ]
+    bound = value.bound or ""  # "<10": the lab's "below 10" stays "below" in both units
+    ng_ml = bound + fmt(value.ng_ml, 1)
+    nmol_l = bound + fmt(value.ng_ml * nmol_per_ng, 1)
+    your_result = [msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l)]
     hint = _nmol_hint(kb, value) if value.unit is None else None
     if value.unit is None:
         your_result.append(msg.get("level.assumed_unit"))
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
-    hint_section = Section(msg.get("headings.check_input"), hint) if hint else None
+    hints = [note_text(kb, note) for note in value.notes] + ([hint] if hint else [])
+    hint_section = Section(msg.get("headings.check_input"), "\n".join(hints)) if hints else None
     sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
     shown = your_result[0]  # the value in both units, as the text says it
     picture = Picture(
@@ -38,6 +39,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         value=value.ng_ml,
         label=shown,
         description=picture_description(table, band, shown, msg),
+        side={"<": -1, ">": 1}.get(value.bound or "", 0),
     )
     return Reply(
         command="level",
@@ -55,9 +57,23 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "band": band.id,
             "unit_assumed": value.unit is None,
             "cautions": list(fixed.caution_ids),
-            "hints": [hint] if hint else [],
+            "hints": hints,
         },
     )
+
+
+def _find(table: BandTable, value: LevelValue) -> Band | None:
+    """The band of the result; for lab notation, the band just below "<10" or above ">150"."""
+    if value.bound is None:
+        return table.find(value.ng_ml)
+    edge = value.ng_ml
+    for band in table.bands:
+        low, high = band.range.low, band.range.high
+        if value.bound == "<" and (low is None or low < edge) and (high is None or edge <= high):
+            return band
+        if value.bound == ">" and (low is None or low <= edge) and (high is None or edge < high):
+            return band
+    return None
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:

@@ -366,6 +366,9 @@ class DoseUnits(Model):
     units: tuple[Unit, ...]
     fillers: tuple[Lower, ...] = ()
     max_daily: Positive
+    min_daily: Positive = Field(
+        description="less than this a day shows as nothing in a reply: refused like 0"
+    )
 
 
 class LevelUnits(Model):
@@ -375,12 +378,97 @@ class LevelUnits(Model):
     nmol_hint_above: Positive
 
 
+class Span(Model):
+    """A span of time in a counted frequency ("every 2 weeks", "twice a week")."""
+
+    names: tuple[Lower, ...] = Field(min_length=1, description="singular and plural spellings")
+    days: Count
+
+
+class D2Words(Model):
+    """Vitamin D2 (ergocalciferol): counted like D3, but D3 raises blood levels more."""
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    sources: Texts = Field(min_length=1, description="sources.yaml ids: D2's IU per µg")
+    compare_sources: Texts = Field(
+        min_length=1, description="sources.yaml ids: D3 raises blood levels more than D2"
+    )
+
+
+class Mk4Words(Model):
+    """MK-4 in milligrams is a real pharmacological dose: no µg mix-up hint for it."""
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    pharmacological_mg: Positive = Field(description="the daily mg dose the sources name")
+    sources: Texts = Field(min_length=1, description="sources.yaml ids for that dose")
+
+
+WordSet = Annotated[
+    frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
+]
+
+
+class Reading(Model):
+    """The words around an amount that /dk2 dose and /dk2 level read (bot.core.tokens)."""
+
+    spans: tuple[Span, ...] = Field(min_length=1)
+    every: tuple[Lower, ...] = Field(description='"every 2 weeks"')
+    times: tuple[Lower, ...] = Field(description='"2x/week", "3 times a day"')
+    per: tuple[Lower, ...] = Field(description='"twice a week", "2x per day"')
+    durations: tuple[Lower, ...] = Field(description='"for 2 weeks": how long, not how often')
+    counts: dict[Lower, Count] = Field(description='count words: "twice" is 2')
+    d2: D2Words
+    mk4: Mk4Words
+    forms: tuple[Lower, ...] = Field(description='what a dose comes in: "2 drops" asks how much')
+    max_count: Count = Field(description='"2 drops" is a count; a number above this is an amount')
+    weekly_capsules_iu: tuple[Positive, ...] = Field(
+        description="capsule strengths usually taken weekly: 1.25 mg is one, not an IU typo"
+    )
+    child_words: WordSet = Field(description="words that say the dose is for a child")
+    not_units: WordSet = Field(description="ordinary words that may follow a number")
+    below: tuple[Lower, ...] = Field(description='lab notation for "below": "<10"')
+    above: tuple[Lower, ...] = Field(description='lab notation for "above": ">150"')
+    range_words: tuple[Lower, ...] = Field(description='"1000-2000", "1000 to 2000"')
+    level_names: tuple[Lower, ...] = Field(description="test names with a number: 25(OH)D")
+
+    # The flat names the code reads.
+
+    @property
+    def span_days(self) -> dict[str, int]:
+        return {name: span.days for span in self.spans for name in span.names}
+
+    @property
+    def d2_names(self) -> tuple[str, ...]:
+        return self.d2.names
+
+    @property
+    def d2_sources(self) -> tuple[str, ...]:
+        return self.d2.sources
+
+    @property
+    def d2_compare_sources(self) -> tuple[str, ...]:
+        return self.d2.compare_sources
+
+    @property
+    def mk4_names(self) -> tuple[str, ...]:
+        return self.mk4.names
+
+    @property
+    def mk4_mg(self) -> Decimal:
+        return self.mk4.pharmacological_mg
+
+    @property
+    def mk4_sources(self) -> tuple[str, ...]:
+        return self.mk4.sources
+
+
 class Units(Model):
     vitamin_d: DoseUnits
     k2: DoseUnits
     periods: tuple[Period, ...]
     level: LevelUnits
     max_input_chars: Count
+    reading: Reading
 
     # The flat names the code reads.
 
@@ -399,6 +487,14 @@ class Units(Model):
     @property
     def d_fillers(self) -> tuple[str, ...]:
         return self.vitamin_d.fillers
+
+    @property
+    def d_min_daily(self) -> Decimal:
+        return self.vitamin_d.min_daily
+
+    @property
+    def k2_min_daily(self) -> Decimal:
+        return self.k2.min_daily
 
     @property
     def k2_units(self) -> tuple[Unit, ...]:

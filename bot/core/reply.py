@@ -32,6 +32,9 @@ class Picture:
     value: Decimal
     label: str
     description: str
+    # A lab's "<12" or ">150": the value is an edge and the result lies below (-1) or
+    # above (+1) it, so the marker sits just that side of the edge.
+    side: int = 0
 
     filename = "gauge.png"
 

@@ -54,6 +54,7 @@ MARK_ROW = 50
 LABEL_LINE = 34  # a cut-points mark's label, under its ticks
 BOTTOM = 12
 MARKER_WIDTH = 3
+SIDE_STEP = 8  # how far past an edge a "<x" or ">x" result is marked
 LABEL_PAD = 8  # each side of a band's label
 LABEL_SIZES = (30, 28, 26, 24, 22, 20, 18)
 MARK_SIZES = (26, 24, 22, 20, 18)
@@ -325,12 +326,14 @@ def _stock(table: BandTable) -> _Stock:
     return _Stock(base=base, palette=palette, white=0, ink=1)
 
 
-def render(table: BandTable, value: Decimal, label: str) -> bytes:
-    """The gauge of `table` with `value` (captioned `label`) marked, as PNG bytes."""
+def render(table: BandTable, value: Decimal, label: str, side: int = 0) -> bytes:
+    """The gauge of `table` with `value` (captioned `label`) marked, as PNG bytes; `side`
+    -1 or 1 puts the marker just below or above the value (a lab's "<12" or ">150")."""
     stock = _stock(table)
     image = stock.base.copy()
     scale = _scale(table)
-    _marker(image, stock, scale.x(value), label, scale.beyond(value))
+    x = clamp(scale.x(value) + side * SIDE_STEP, PAD, WIDTH - PAD)
+    _marker(image, stock, x, label, scale.beyond(value))
     return png(image)
 
 
@@ -374,4 +377,5 @@ def gauge_png(kb: KnowledgeBase, picture: Picture) -> bytes:
     found = cached_gauge(kb, picture)
     if found is not None:
         return found
-    return _KEPT.put((kb, picture), render(kb.bands[picture.kind], picture.value, picture.label))
+    drawn = render(kb.bands[picture.kind], picture.value, picture.label, picture.side)
+    return _KEPT.put((kb, picture), drawn)

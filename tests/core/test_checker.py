@@ -340,3 +340,45 @@ def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
     assert """colour '95a5a6' must be like "#27ae60\"""" in messages
     assert "'max_input_chars' must be a whole number" in messages
     assert "'max_suggestions' must be at most 25" in messages
+
+
+def test_reading_words_name_sources_that_exist(knowledge_copy: Path) -> None:
+    line = _break(
+        knowledge_copy, "units.yaml", "compare_sources: [d3-vs-d2]", "compare_sources: [d3-d2]"
+    )
+    problems = load_knowledge(knowledge_copy).problems
+    assert [(p.path.name, p.line) for p in problems if "unknown source 'd3-d2'" in p.message] == [
+        ("units.yaml", line)
+    ]
+
+
+def test_reading_counts_are_whole_numbers(knowledge_copy: Path) -> None:
+    line = _break(knowledge_copy, "units.yaml", "max_count: 20", "max_count: 0")
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(p.path.name == "units.yaml" and p.line == line for p in problems)
+
+
+def test_a_symlink_leaving_the_knowledge_folder_is_refused(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    secret.write_text(mgp.read_text(encoding="utf-8"), encoding="utf-8")
+    mgp.unlink()
+    mgp.symlink_to(secret)
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is None
+    (problem,) = [p for p in result.problems if p.path.name == "mgp.yaml"]
+    assert str(problem).startswith(f"{mgp}:1: ")
+    assert "outside the knowledge folder" in problem.message
+
+
+def test_a_symlink_inside_the_knowledge_folder_is_fine(knowledge_copy: Path) -> None:
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    real = knowledge_copy / "topics" / "mgp.yaml.real"
+    mgp.rename(real)
+    mgp.symlink_to(real)
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is not None, result.problems

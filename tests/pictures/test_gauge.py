@@ -230,3 +230,16 @@ def test_another_process_draws_the_same_bytes(kb: KnowledgeBase, tmp_path: Path)
     reply, _ = reply_for_text(kb, "/dk2 level 42 ng/mL")
     assert reply.picture is not None
     assert out.read_bytes() == gauge_png(kb, reply.picture)
+
+
+@pytest.mark.parametrize(("text", "band"), [("/dk2 level <12", 0), ("/dk2 level >150", -1)])
+def test_a_labs_below_or_above_is_marked_inside_its_band(
+    kb: KnowledgeBase, text: str, band: int
+) -> None:
+    reply, _ = reply_for_text(kb, text)
+    assert reply.picture is not None and reply.data["band"] == kb.bands["level"].bands[band].id
+    image = open_png(gauge_png(kb, reply.picture))
+    colours = bands_of(kb.bands["level"])
+    found, _ = scale_runs(kb, "level")
+    x = marker_x(image, bar_top(image, colours) + 2)
+    assert found[band].x0 < x < found[band].x1
