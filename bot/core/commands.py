@@ -23,7 +23,7 @@ from bot.core.sanitize import echo
 
 # Each command and its options, the first being the one positional text fills.
 COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "dose": ("amount", "k2", "private"),
+    "dose": ("amount", "k2", "age", "private"),
     "level": ("value", "private"),
     "explain": ("term", "private"),
     "topics": ("private",),
@@ -32,11 +32,12 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Options whose value is one short thing: text after it is the command's main option, so
 # `/dk2 dose k2:100 5000` reads like `/dk2 dose 5000 k2:100`.
-_SHORT_VALUES = {"k2": "amount", "private": "word", "age": "word"}
+# An age is a number and perhaps its unit ("age:8 months 400"), read like an amount.
+_SHORT_VALUES = {"k2": "amount", "private": "word", "age": "amount"}
 _DIGIT_START = re.compile(r"^[.,]?\d")
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
-_MAX_OPTIONS = 3
+_MAX_OPTIONS = 4
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -155,7 +156,7 @@ def run(kb: KnowledgeBase, request: Request) -> Reply:
 
 def _dose(kb: KnowledgeBase, options: dict[str, str]) -> Reply:
     # "5000 IU 100 mcg" in `amount` is read as D3 then K2 by the dose reader itself.
-    return dose_reply(kb, options.get("amount", ""), options.get("k2"))
+    return dose_reply(kb, options.get("amount", ""), options.get("k2"), options.get("age"))
 
 
 def console_text(text: str) -> str:

@@ -9,8 +9,7 @@ from bot.core.model import Band, BandTable, Messages
 
 def gauge(table: BandTable, current: Band, messages: Messages) -> str:
     """Lines like "low · ▶typical◀ · high", "Band edges (IU/day): 1,000 · 2,000", marks."""
-    marks = [f"▶ {band.gauge} ◀" if band.id == current.id else band.gauge for band in table.bands]
-    lines = [" · ".join(marks)]
+    lines = [gauge_marks([(band.gauge, band.id == current.id) for band in table.bands])]
     edges = [fmt(band.range.low, 2) for band in table.bands[1:] if band.range.low is not None]
     if edges:
         lines.append(messages.get("gauge.edges", unit=table.unit, edges=" · ".join(edges)))
@@ -21,6 +20,11 @@ def gauge(table: BandTable, current: Band, messages: Messages) -> str:
             figures = ", ".join(fmt(value, 2) for value in mark.at)
         lines.append(messages.get("gauge.mark", label=mark.text, figures=figures, unit=table.unit))
     return "\n".join(lines)
+
+
+def gauge_marks(labels: list[tuple[str, bool]]) -> str:
+    """Short labels left to right, the one flagged True marked."""
+    return " · ".join(f"▶ {label} ◀" if current else label for label, current in labels)
 
 
 def picture_description(table: BandTable, current: Band, value: str, messages: Messages) -> str:

@@ -1,13 +1,23 @@
-"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale."""
+"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale.
+
+A result typed in nmol/L is placed on the bands' nmol/L ranges, the cut-points the IOM
+publishes in that unit, so it lands where the IOM itself would put it. The reply leads with
+any hint that the input looks mistyped, then the band's warning, then the result.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
+from bot.core.dosetext import top_lines
 from bot.core.gauge import picture_description
-from bot.core.model import Band, BandTable, KnowledgeBase, Unit
+from bot.core.interval import Interval
+from bot.core.model import Band, BandTable, KnowledgeBase, Messages, Unit
 from bot.core.replies import input_error_reply, note_text
-from bot.core.reply import Picture, Reply, Section
+from bot.core.reply import Picture, Reply
+from bot.core.shown import agreeing, nearest_edge
 
 
 def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
@@ -16,50 +26,79 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
-    band = _find(table, value)
+    nmol = _nmol_unit(kb)
+    typed_nmol = value.unit == nmol and value.bound is None
+    band = table.find_nmol(value.number) if typed_nmol else None
+    band = band or _find(table, value)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    nmol = _nmol_unit(kb)
-    nmol_per_ng = nmol.divisor
-    bound = value.bound or ""  # "<10": the lab's "below 10" stays "below" in both units
-    ng_ml = bound + fmt(value.ng_ml, 1)
-    nmol_l = bound + fmt(value.ng_ml * nmol_per_ng, 1)
-    your_result = [msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l)]
+    nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
+    ng_about = False
+    if value.bound is not None:  # "<10": the lab's "below 10" stays "below" in both units
+        ng_ml, nmol_l = value.bound + fmt(value.ng_ml, 1), value.bound + fmt(nmol_value, 1)
+    else:
+        ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
+        nmol_l = (
+            _shown(kb, nmol_value, band.nmol_range)[0] if band.nmol_range else fmt(nmol_value, 1)
+        )
     hint = _nmol_hint(kb, value) if value.unit is None else None
-    if value.unit is None:
-        your_result.append(msg.get("level.assumed_unit"))
-    fixed = band_text(kb, "level", band.id, None, nmol.sources)
     hints = [note_text(kb, note) for note in value.notes] + ([hint] if hint else [])
-    hint_section = Section(msg.get("headings.check_input"), "\n".join(hints)) if hints else None
-    sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
-    shown = your_result[0]  # the value in both units, as the text says it
-    picture = Picture(
-        kind="level",
-        value=value.ng_ml,
-        label=shown,
-        description=picture_description(table, band, shown, msg),
-        side={"<": -1, ">": 1}.get(value.bound or "", 0),
-    )
+    fixed = band_text(kb, "level", band.id, None, nmol.sources)
+    body = top_lines(kb, fixed.warning, hints)
+    if typed_nmol:
+        shown = msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml)
+    else:
+        shown = msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l)
+    body.append(shown)
+    if value.unit is None:
+        body.append(msg.get("level.assumed_unit"))
+    if typed_nmol and ng_about:
+        body.append(msg.get("level.nmol_placed"))
+    sections = (fixed.article, fixed.references, fixed.cautions, fixed.related)
     return Reply(
         command="level",
         ok=True,
         title=msg.get("level.title", value=value.entered, label=band.label),
-        body="\n".join(your_result),
+        body="\n".join(body),
         sections=tuple(section for section in sections if section is not None),
         gauge=fixed.gauge,
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        picture=picture,
+        picture=_picture(table, band, value, shown, msg),
         data={
             "ng_ml": float(value.ng_ml),
             "band": band.id,
             "unit_assumed": value.unit is None,
+            "warning": band.warning,
             "cautions": list(fixed.caution_ids),
             "hints": hints,
         },
     )
+
+
+def _picture(
+    table: BandTable, band: Band, value: LevelValue, shown: str, messages: Messages
+) -> Picture:
+    """The gauge, its marker always inside the band the reply names: a lab's "<12" just
+    below its edge, and a result placed by its nmol/L cut-point (which the ng/mL figure
+    misses by a rounding) just inside the band's edge."""
+    marked, side = value.ng_ml, {"<": -1, ">": 1}.get(value.bound or "", 0)
+    if value.bound is None and value.ng_ml not in band.range:
+        marked = nearest_edge(value.ng_ml, band.range)
+        side = 1 if marked == band.range.low else -1
+    description = picture_description(table, band, shown, messages)
+    return Picture("level", marked, shown, description, side=side)
+
+
+def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool]:
+    """`value` to one decimal, or more where rounding would cross the band's edge; else
+    "about" the edge (True), where the two units' cut-points differ by a rounding."""
+    text = agreeing(value, lambda shown: shown in band, 1)
+    if text is not None:
+        return text, False
+    return kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1)), True
 
 
 def _find(table: BandTable, value: LevelValue) -> Band | None:

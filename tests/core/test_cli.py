@@ -145,6 +145,25 @@ def test_console_ctrl_c_is_one_clean_line() -> None:
     assert out.strip().splitlines() == ["dk2: bye."]
 
 
+def test_reply_demos_of_the_content_review() -> None:
+    """The review's demos, as an operator runs them from a clone."""
+    toxic = _bot("reply", "/dk2 level 160 ng/mL")
+    assert toxic.returncode == 0, toxic.stderr
+    lines = toxic.stdout.splitlines()
+    assert lines[0].startswith("== 160 ng/mL: in the range described as vitamin D toxicity")
+    assert lines[1].startswith("⚠️ Stop taking vitamin D supplements")
+    assert "severe hypercalcaemia" in lines[1]
+    within = _bot("reply", "/dk2 dose 400 age:2").stdout
+    assert "400 at 2 years: at or below the upper limit for this age" in within
+    assert "IOM 2011: 2,500 IU/day at 1–3 years; this dose is at or below it." in within
+    above = _bot("reply", "/dk2 dose 3000 age:2").stdout
+    assert "3,000 at 2 years: above the upper limit for this age" in above
+    assert "EFSA 2012/2023: 50 µg/day at 1–10 years; this dose is above it." in above
+    weekly = _bot("reply", "/dk2 dose 50000 weekly").stdout
+    assert "50,000 weekly averages 7,143 IU/day (178.57 µg/day) over 7 days." in weekly
+    assert "The article's range is per day" in weekly
+
+
 def test_reply_png_writes_the_gauge_beside_the_text(tmp_path: Path) -> None:
     out = tmp_path / "gauge.png"
     done = _bot("reply", "--png", str(out), "/dk2 dose 5000")
