@@ -243,3 +243,20 @@ def test_a_labs_below_or_above_is_marked_inside_its_band(
     found, _ = scale_runs(kb, "level")
     x = marker_x(image, bar_top(image, colours) + 2)
     assert found[band].x0 < x < found[band].x1
+
+
+def test_a_result_placed_by_its_nmol_cut_point_is_marked_inside_that_band(
+    kb: KnowledgeBase,
+) -> None:
+    # 125 nmol/L is 50.08 ng/mL: past the ng/mL edge of 50, yet inside the band by the IOM's
+    # own nmol/L cut-point. The marker must sit in the band the reply names.
+    reply, _ = reply_for_text(kb, "/dk2 level 125 nmol/L")
+    assert reply.picture is not None
+    table = kb.bands["level"]
+    index = [band.id for band in table.bands].index(reply.data["band"])
+    assert Decimal(str(reply.data["ng_ml"])) not in table.bands[index].range
+    image = open_png(gauge_png(kb, reply.picture))
+    found, _ = scale_runs(kb, "level")
+    x = marker_x(image, bar_top(image, bands_of(table)) + 2)
+    assert found[index].x0 < x < found[index].x1
+    assert "125 nmol/L" in reply.picture.label
