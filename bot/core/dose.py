@@ -73,7 +73,8 @@ def dose_reply(
     hints = [note_text(kb, note) for note in notes]
     hints += [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
     body = top_lines(kb, fixed.warning, hints)
-    body.append(daily_line(kb, amount, band))
+    dose_line = daily_line(kb, amount, band)
+    body.append(dose_line)
     if age is None:
         body.append(msg.get("dose.adults_only"))
     else:
@@ -98,7 +99,7 @@ def dose_reply(
         sources=with_caution_sources(kb, fixed.sources, extra),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        picture=_picture(kb, amount, band),
+        picture=_picture(kb, amount, band, dose_line, fixed.gauge),
         data={
             "daily_iu": float(amount.daily),
             "band": band.id,
@@ -114,11 +115,15 @@ def dose_reply(
     )
 
 
-def _picture(kb: KnowledgeBase, amount: Amount, band: Band) -> Picture:
-    """The gauge, captioned with the daily dose as the reply's dose line says it."""
-    shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
-    table = kb.bands["dose"]
-    description = picture_description(table, band, shown, kb.messages)
+def _picture(
+    kb: KnowledgeBase, amount: Amount, band: Band, dose_line: str, gauge_text: str
+) -> Picture:
+    """The gauge, captioned with the daily dose as the reply's dose line says it (for a
+    weekly or monthly dose, its daily average)."""
+    shown = dose_line
+    if amount.period_days != 1:
+        shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
+    description = picture_description(kb.bands["dose"], band, shown, kb.messages, gauge_text)
     return Picture("dose", amount.daily, shown, description)
 
 

@@ -27,7 +27,10 @@ def gauge_marks(labels: list[tuple[str, bool]]) -> str:
     return " · ".join(f"▶ {label} ◀" if current else label for label, current in labels)
 
 
-def picture_description(table: BandTable, current: Band, value: str, messages: Messages) -> str:
-    """What the gauge picture shows, in words (its alt text)."""
+def picture_description(
+    table: BandTable, current: Band, value: str, messages: Messages, gauge_text: str
+) -> str:
+    """What the gauge picture shows, in words (its alt text); `gauge_text` is `gauge(...)`
+    for this band, which replies have built already."""
     text = messages.get("gauge.alt", title=table.title, value=value, band=current.gauge)
-    return f"{text} {gauge(table, current, messages)}".replace("\n", "; ")
+    return f"{text} {gauge_text}".replace("\n", "; ")

@@ -66,7 +66,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        picture=_picture(table, band, value, shown, msg),
+        picture=_picture(table, band, value, shown, msg, fixed.gauge),
         data={
             "ng_ml": float(value.ng_ml),
             "band": band.id,
@@ -79,7 +79,12 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
 
 
 def _picture(
-    table: BandTable, band: Band, value: LevelValue, shown: str, messages: Messages
+    table: BandTable,
+    band: Band,
+    value: LevelValue,
+    shown: str,
+    messages: Messages,
+    gauge_text: str,
 ) -> Picture:
     """The gauge, its marker always inside the band the reply names: a lab's "<12" just
     below its edge, and a result placed by its nmol/L cut-point (which the ng/mL figure
@@ -88,7 +93,7 @@ def _picture(
     if value.bound is None and value.ng_ml not in band.range:
         marked = nearest_edge(value.ng_ml, band.range)
         side = 1 if marked == band.range.low else -1
-    description = picture_description(table, band, shown, messages)
+    description = picture_description(table, band, shown, messages, gauge_text)
     return Picture("level", marked, shown, description, side=side)
 
 
