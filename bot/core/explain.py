@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.amounts import InputError, too_long
 from bot.core.bandtext import cautions_text
-from bot.core.citing import source_names
+from bot.core.citing import source_refs
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
@@ -50,7 +50,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
         title=topic.title,
         body=topic.short,
         sections=tuple(sections),
-        sources=source_names(
+        sources=source_refs(
             kb, [topic.source], [ref for cid in topic.cautions for ref in kb.cautions[cid].refs]
         ),
         disclaimer=msg.get("disclaimer"),
@@ -79,5 +79,11 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
         sections=sections,
         colour=INFO_COLOUR,
         # The member's own words: the Discord layer shows this reply to them only.
-        data={"topic": None, "suggestions": list(suggestions), "match": "none", "private": True},
+        data={
+            "topic": None,
+            "suggestions": list(suggestions),
+            "match": "none",
+            "kind": None,
+            "private": True,
+        },
     )

@@ -69,7 +69,10 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         picture=_picture(table, band, value, shown, msg, fixed.gauge),
         data={
             "ng_ml": float(value.ng_ml),
+            "nmol_l": float(nmol_value),
+            "bound": value.bound,
             "band": band.id,
+            "label": band.label,
             "unit_assumed": value.unit is None,
             "warning": band.warning,
             "cautions": list(fixed.caution_ids),

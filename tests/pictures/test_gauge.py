@@ -222,7 +222,17 @@ def test_the_same_value_gives_the_same_bytes_and_is_drawn_once(kb: KnowledgeBase
 def test_another_process_draws_the_same_bytes(kb: KnowledgeBase, tmp_path: Path) -> None:
     out = tmp_path / "gauge.png"
     subprocess.run(
-        [sys.executable, "-m", "bot", "reply", "--png", str(out), "/dk2 level 42 ng/mL"],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--knowledge",
+            str(REPO / "knowledge"),
+            "reply",
+            "--png",
+            str(out),
+            "/dk2 level 42 ng/mL",
+        ],
         cwd=REPO,
         check=True,
         capture_output=True,
