@@ -420,3 +420,8 @@ def main(
         # Ctrl-C before a command's own handling starts (loading knowledge, say): one line.
         print("dk2: stopped.", file=err)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`reply ... | head`): nothing more to say, and no traceback.
+        # Point stdout at devnull so Python's own flush at exit can't fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -253,3 +253,26 @@ def test_stats_png_with_nothing_recorded_writes_nothing(tmp_path: Path) -> None:
     done = _bot("stats", "--png", str(out), env=env)
     assert done.returncode == 1 and "nothing recorded yet" in done.stderr
     assert not out.exists()
+
+
+def test_reply_into_a_reader_that_stops_early_is_no_traceback() -> None:
+    """`python -m bot reply ... | head -3`: the reader closes the pipe before the reply ends."""
+    environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environment["DK2_KNOWLEDGE_PATH"] = str(REPO / "knowledge")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `head` that has already quit
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "reply", "/dk2 dose 5000 k2:100"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=environment,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 0
