@@ -52,6 +52,13 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 50000 weekly k2:100",
     "/dk2 dose 5000 k2:100 mcg mk-7",
     "/dk2 dose 5000 k2:100",
+    # Over since the gauge picture joined the embed beside the text gauge and its band edges.
+    "/dk2 dose 3000 k2:100",
+    "/dk2 dose 50000 weekly",
+    "/dk2 dose 125 IU k2:100",
+    "/dk2 dose 20000",
+    "/dk2 dose 5000",
+    "/dk2 dose 1500",
 }
 
 
