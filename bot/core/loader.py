@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +26,7 @@ from bot.core.model import BAND_KINDS, PATTERN_NAMES, KnowledgeBase, Messages
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
 from bot.core.yamlfile import YamlError, parse_yaml
 
-__all__ = ["LoadResult", "LoaderFn", "Problem", "default_knowledge_path", "load_knowledge"]
+__all__ = ["LoadResult", "Problem", "default_knowledge_path", "load_knowledge"]
 
 # The files every knowledge base has besides its topics (topics/<id>.yaml).
 _FILES = (
@@ -214,6 +213,3 @@ def load_knowledge(root: Path) -> LoadResult:
 def default_knowledge_path() -> Path:
     """The repository's own `knowledge/`, for tools run from a clone."""
     return Path(__file__).resolve().parents[2] / "knowledge"
-
-
-LoaderFn = Callable[[Path], LoadResult]
