@@ -78,7 +78,7 @@ def band_text(
         k2_band_text = labelled_lines(kb, ((item.text, item.refs) for item in k2_band.references))
     return BandText(
         warning=warning_line(kb, band.warning) if band.warning else None,
-        gauge=gauge(kb.bands[kind], band),
+        gauge=gauge(kb.bands[kind], band, msg),
         k2_advice=band.k2.text if band.k2 else None,
         k2_band_text=k2_band_text,
         k2_notes=k2_notes,

@@ -206,6 +206,16 @@ class Checker:
             elif nmol:
                 for message in coverage_problems(table.domain, nmol):
                     file.problem(("bands",), f"nmol_range: {message}")
+        for index, mark in enumerate(table.marks):
+            loc = ("marks", index)
+            self.cited(file, loc, mark, "gauge mark")
+            for figure in mark.figures:
+                if figure not in table.domain:
+                    shown = format(figure.normalize(), "f")
+                    file.problem(loc, f"gauge mark at {shown} is outside the domain {table.domain}")
+            # The figures themselves, not only the label, must stand in the mark's sources.
+            figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
+            self.figures(file, loc, figures, mark, "gauge mark")
 
     def check_units(self, file: File, units: Units) -> None:
         for key in ("vitamin_d", "k2", "level", "age"):

@@ -8,6 +8,8 @@ cautions. With `age:` below the adult age the dose goes to `child.py` instead.
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import BandText, band_text
@@ -22,10 +24,11 @@ from bot.core.dosetext import (
     top_lines,
     with_caution_sources,
 )
+from bot.core.gauge import picture_description
 from bot.core.model import Band, KnowledgeBase
 from bot.core.numbers import exact
 from bot.core.replies import input_error_reply, note_text
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
 
 K2_FORM_UNKNOWN = "k2-form"
@@ -71,7 +74,8 @@ def dose_reply(
     hints = [note_text(kb, note) for note in notes]
     hints += [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
     body = top_lines(kb, fixed.warning, hints)
-    body.append(daily_line(kb, amount, band))
+    dose_line = daily_line(kb, amount, band)
+    body.append(dose_line)
     if age is None:
         body.append(msg.get("dose.adults_only"))
     else:
@@ -96,6 +100,7 @@ def dose_reply(
         sources=with_caution_sources(kb, fixed.sources, extra),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
+        picture=_picture(kb, amount, band, dose_line, fixed.gauge),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / iu_per_mcg(kb)),
@@ -112,6 +117,18 @@ def dose_reply(
             "hints": hints,
         },
     )
+
+
+def _picture(
+    kb: KnowledgeBase, amount: Amount, band: Band, dose_line: str, gauge_text: str
+) -> Picture:
+    """The gauge, captioned with the daily dose as the reply's dose line says it (for a
+    weekly or monthly dose, its daily average)."""
+    shown = dose_line
+    if amount.period_days != 1:
+        shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
+    description = picture_description(kb.bands["dose"], band, shown, kb.messages, gauge_text)
+    return Picture("dose", amount.daily, shown, description)
 
 
 def _k2_text(
