@@ -27,6 +27,7 @@ from bot.core.search import index_for
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
+from bot.discord_layer.pictures import picture_file, without_picture
 from bot.discord_layer.prebuilt import message_params, send_prebuilt
 from bot.discord_layer.views import pin_view
 from bot.usage.log import UsageLog
@@ -221,8 +222,20 @@ class Dk2Cog(
         reply, embeds, first_body = self._answers.get(kb, key, lambda: self._build(kb, request))
         private = self.is_private(request, reply)
         rest = embeds[1:]
-        # The first answer's body was built when the reply was (see bot.discord_layer.prebuilt).
-        await send_prebuilt(interaction, first_body)
+        if reply.picture is None:
+            # Built once with the reply (see bot.discord_layer.prebuilt): no file to upload.
+            await send_prebuilt(interaction, first_body)
+        else:
+            first = embeds[0]
+            file = await picture_file(kb, reply)
+            # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
+            upload: dict[str, Any] = {"file": file} if file is not None else {}
+            if file is None:
+                first = without_picture(first)
+            if private:
+                await interaction.response.send_message(embed=first, ephemeral=True, **upload)
+            else:
+                await interaction.response.send_message(embed=first, view=pin_view(), **upload)
         for embed in rest:
             if private:
                 await interaction.followup.send(embed=embed, ephemeral=True)

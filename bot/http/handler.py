@@ -35,6 +35,7 @@ from bot.discord_layer.errors import (
     cooldown_message,
     new_ref,
 )
+from bot.discord_layer.pictures import without_picture
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
 from bot.http.declared import DeclaredCommands
@@ -228,6 +229,10 @@ class InteractionHandler:
         reply = run(kb, request)
         private = self._is_private(request, reply)
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        if reply.picture is not None:
+            # A JSON response carries no upload: the gauge stays in the text, the picture is
+            # the gateway's alone for now (a multipart response could carry it).
+            embeds = [without_picture(embed) for embed in embeds]
         pages = [message_data([embed], private=private, pin="pin") for embed in embeds]
         return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
 

@@ -129,7 +129,7 @@ async def post_interaction(
             errors.append(problem)
         if not errors and record.type != 1:
             data = decoded.get("data") or {}
-            fake.rest._apply_callback(record, callback_type, data)
+            fake.rest._apply_callback(record, callback_type, data, [])  # JSON: no uploads
             record.response_type = callback_type
             record.callback_future.set_result(
                 InteractionCallback(callback_type, data, elapsed, 200)

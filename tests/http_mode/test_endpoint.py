@@ -18,6 +18,7 @@ from bot.core.commands import Request, run
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.discord_layer.embeds import ERROR_COLOUR, paged_embeds, reply_embed
+from bot.discord_layer.pictures import without_picture
 from bot.http.declared import DeclaredCommands
 from bot.http.run import command_definitions
 from bot.http.server import MAX_BODY_BYTES
@@ -120,8 +121,10 @@ async def test_dose_is_answered_inline_with_the_gateway_embed_and_pin_button(
     delivery = await endpoint.command("dose", {"amount": "5000", "k2": "100"})
     assert delivery.status == 200 and delivery.type == 4
     assert not delivery.private
-    expected = reply_embed(run(kb(), Request("dose", {"amount": "5000", "k2": "100"}))).to_dict()
-    assert delivery.embed == expected  # the same renderer as gateway mode
+    reply = run(kb(), Request("dose", {"amount": "5000", "k2": "100"}))
+    # The same renderer as gateway mode; a JSON response has no upload for the gauge picture.
+    assert delivery.embed == without_picture(reply_embed(reply)).to_dict()
+    assert "image" not in delivery.embed
     assert components(delivery.data) == [PIN_ID]
     assert delivery.data["allowed_mentions"] == {"parse": []}
     assert delivery.handle is not None and delivery.handle.original is not None
