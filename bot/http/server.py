@@ -10,12 +10,12 @@ for later (more pages, a pin) starts once the body has been sent, and is awaited
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import Final
 
-import orjson
 from aiohttp import web
 
 from bot.core.holder import KnowledgeHolder
@@ -73,8 +73,8 @@ class _Endpoint:
             log.info("refused a request from %s: %s", request.remote, problem)
             return _error(401, "invalid request signature")
         try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
         incoming = parse_interaction(payload)
         if isinstance(incoming, Malformed):

@@ -385,6 +385,16 @@ async def _read_summary(
         k2_bands=await _counts(conn, "k2_band", where, params, limit),
         level_bands=await _counts(conn, "outcome", f"{where} AND command = 'level'", params, limit),
         unanswered_terms=await _counts(conn, "term", where, params, limit),
+        daily=tuple(
+            (str(row["day"]), str(row["command"]), int(row["n"]))
+            for row in await conn.fetch(
+                "SELECT to_char(to_timestamp(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
+                f" command, count(*) AS n FROM events WHERE {where}"
+                " GROUP BY day, command ORDER BY day, command",
+                *params,
+            )
+        ),
+        until=float(now),
     )
 
 
