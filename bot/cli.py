@@ -211,7 +211,7 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """`python -m bot stats`: what `/dk2 stats` shows, from the configured usage log."""
+    """`python -m bot stats`: what `/dk2-admin stats` shows, from the configured usage log."""
     from bot.usage import open_summary, stats_reply
 
     settings = _settings_or_report(args, err)

@@ -1,4 +1,4 @@
-"""The replies moderators' curation commands give: `/dk2 reload` and `/dk2 pins`.
+"""The replies moderators' curation commands give: `/dk2-admin reload` and `/dk2 pins`.
 
 Plain values in, a `Reply` out, so the texts (from messages.yaml) and the cut to Discord's
 limits are the same wherever they are shown.
@@ -41,7 +41,7 @@ def _ids(messages: Messages, ids: tuple[str, ...]) -> str:
 
 
 def reload_reply(messages: Messages, outcome: Reload, root: Path) -> Reply:
-    """What a moderator is told after `/dk2 reload`: the live version and what changed, or
+    """What a moderator is told after `/dk2-admin reload`: the live version and what changed, or
     every problem as `file:line: message` when nothing was swapped in."""
     if not outcome.ok:
         lines = problem_lines(outcome.result.problems, root)

@@ -7,6 +7,7 @@ from bot.core.citing import source_names
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
+from bot.core.sanitize import echo
 from bot.core.search import index_for
 
 INFO_COLOUR = 0x3498DB
@@ -55,7 +56,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
 
 def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Reply:
     msg = kb.messages
-    shown = term if len(term) <= 80 else term[:77] + "..."
+    shown = echo(term, 80)
     sections: tuple[Section, ...] = ()
     if suggestions:
         body = msg.get("explain.not_found_suggest", term=shown)
@@ -72,5 +73,6 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
         body=body,
         sections=sections,
         colour=INFO_COLOUR,
-        data={"topic": None, "suggestions": list(suggestions), "match": "none"},
+        # The member's own words: the Discord layer shows this reply to them only.
+        data={"topic": None, "suggestions": list(suggestions), "match": "none", "private": True},
     )

@@ -114,11 +114,21 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     return f"{what} {message}" if message.startswith("must") else message
 
 
-def _read_files(root: Path) -> dict[str, bytes]:
-    """Every knowledge file under `root` by its relative path, read once."""
+def _read_files(root: Path, problems: list[Problem]) -> dict[str, bytes]:
+    """Every knowledge file under `root` by its relative path, read once.
+
+    A symlink whose target lies outside `root` is refused (a problem, not read): the
+    knowledge folder is what curators review, and nothing outside it is published.
+    """
     files: dict[str, bytes] = {}
+    inside = root.resolve()
     for path in sorted(root.rglob("*")):
         if path.suffix in _KNOWLEDGE_SUFFIXES and path.is_file():
+            if not path.resolve().is_relative_to(inside):
+                problems.append(
+                    Problem(path, 1, "a symlink to a file outside the knowledge folder; not read")
+                )
+                continue
             try:
                 files[path.relative_to(root).as_posix()] = path.read_bytes()
             except OSError:
@@ -142,8 +152,8 @@ class _Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.files = _read_files(root)
         self.problems: list[Problem] = []
+        self.files = _read_files(root, self.problems)
 
     def text(self, relative: str) -> str | None:
         raw = self.files.get(relative)

@@ -18,6 +18,7 @@ _PIN_OUTCOMES = (
     "already_unpinned",
     "no_message",
     "discord_error",
+    "not_dk2",
 )
 # Each message template and the placeholders the code fills it with.
 MESSAGE_FIELDS: dict[str, frozenset[str]] = {
@@ -118,10 +119,17 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "pins.untitled": "",
         "pins.more": "count",
         "pins.cannot_read": "",
+        "pins.no_server": "",
         "failure.title": "",
         "failure.text": "ref",
         "failure.outdated_title": "",
         "failure.outdated": "",
+        "failure.button_outdated_title": "",
+        "failure.button_outdated": "",
+        "failure.restarting_title": "",
+        "failure.restarting": "",
+        "failure.out_of_range_title": "",
+        "failure.out_of_range": "option min max",
         "cooldown.title": "",
         "cooldown.text": "rate per seconds",
         "cooldown.text_one": "rate per",

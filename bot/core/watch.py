@@ -4,7 +4,7 @@ A plain poll of every file's modification time and size, no extra dependency: ev
 `interval` seconds the folder is listed off the event loop. A change is reloaded once the
 folder has stayed the same for one more poll, so an editor saving several files (or writing
 one in pieces) causes one reload, not several. The reload follows the same rules as
-`/dk2 reload`: invalid knowledge is logged with every problem and the running knowledge
+`/dk2-admin reload`: invalid knowledge is logged with every problem and the running knowledge
 base stays.
 """
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+import aiohttp
 import discord
 import discord.gateway
 import discord.http
@@ -27,10 +28,11 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
 from bot.core.reply import Reply
 from bot.core.watch import watch_knowledge
+from bot.discord_layer.admin_cog import Dk2AdminCog
 from bot.discord_layer.cog import AnswerHook, Dk2Cog
 from bot.discord_layer.errors import CooldownStore, Dk2Tree
+from bot.discord_layer.intake import Intake
 from bot.discord_layer.usage_hook import usage_recorder
-from bot.discord_layer.views import PinButton
 from bot.logs import setup_logging
 from bot.usage import UsageStore
 
@@ -95,6 +97,9 @@ class Dk2Bot(commands.Bot):
         self.dk2_tree.cooldown = CooldownStore(
             settings.cooldown_rate, settings.cooldown_per_seconds
         )
+        # Every INTERACTION_CREATE goes through dk2's own intake: read, routed, answered once.
+        self.intake = Intake(self, self.dk2_tree)
+        self.intake.install(self._connection)
         # Constructing the store never fails or touches the disk; a bad path only means
         # warnings later, never a bot that can't answer.
         self.usage: UsageStore | None = (
@@ -115,12 +120,25 @@ class Dk2Bot(commands.Bot):
             self.usage.start()
             hook = _both(usage_recorder(self.usage), self.on_answer)
         await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=hook, usage=self.usage))
-        # Registered once, so Pin buttons on answers sent before a restart keep working.
-        self.add_dynamic_items(PinButton)
+        await self.add_cog(Dk2AdminCog(self.holder, self.settings, usage=self.usage))
+        # Pin clicks, including on answers sent before a restart, are routed by `self.intake`
+        # from the button's custom_id alone.
         if self.settings.watch_knowledge and self._watcher is None:
             self._watcher = asyncio.create_task(
                 watch_knowledge(self.holder), name="dk2-knowledge-watch"
             )
+
+    async def drain(self, timeout: float = SHUTDOWN_TIMEOUT) -> int:
+        """Stop taking new interactions (they are told dk2 is restarting) and wait, at most
+        `timeout` s, for those in flight; returns how many are still running."""
+        self.intake.draining = True
+        running = len(self.intake.inflight)
+        if running:
+            log.info("stopping: finishing %d interaction(s) in flight", running)
+        left = await self.intake.inflight.drain(timeout)
+        if left:
+            log.warning("stopping with %d interaction(s) unfinished after %.0f s", left, timeout)
+        return left
 
     async def close(self) -> None:
         """Stop watching, close the Discord connection, then write what usage is queued."""
@@ -142,6 +160,16 @@ class Dk2Bot(commands.Bot):
             self.user.id if self.user else "?",
             len(self.guilds),
         )
+
+
+# What a network that doesn't reach Discord raises (refused, no route, DNS, timeouts).
+UNREACHABLE = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+def unreachable(exc: BaseException) -> str:
+    """One line for an API that can't be reached, naming where dk2 tried."""
+    detail = str(exc) or type(exc).__name__
+    return f"can't reach Discord at {discord.http.Route.BASE} ({detail}); check the network"
 
 
 def _make_parent(path: Path) -> None:
@@ -241,6 +269,7 @@ def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
 
 
 async def _close(bot: Dk2Bot, connect: asyncio.Task[None] | None) -> None:
+    await bot.drain(SHUTDOWN_TIMEOUT)
     try:
         await asyncio.wait_for(bot.close(), SHUTDOWN_TIMEOUT)
     except TimeoutError:
@@ -284,6 +313,9 @@ async def serve(
             return EXIT_FAILED
         except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
             log.error("lost Discord: %s", exc)
+            return EXIT_FAILED
+        except UNREACHABLE as exc:
+            log.error(unreachable(exc))
             return EXIT_FAILED
         finally:
             await _close(bot, connect)
@@ -351,6 +383,9 @@ def sync_once(
             return EXIT_FAILED
         except discord.HTTPException as exc:
             print(f"dk2: sync failed: Discord said {exc.status}: {exc.text}", file=err)
+            return EXIT_FAILED
+        except UNREACHABLE as exc:
+            print(f"dk2: {unreachable(exc)}", file=err)
             return EXIT_FAILED
         finally:
             await bot.close()

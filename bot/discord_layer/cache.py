@@ -5,7 +5,7 @@ and explain's suggestions depend only on the knowledge base and what was typed. 
 runs on the event loop and takes from tens of microseconds (a level) to a third of a
 millisecond (a free-text explain, an autocomplete search); a hit is a dictionary lookup.
 
-A cache belongs to one knowledge base: when `/dk2 reload` (or the watcher) swaps in another,
+A cache belongs to one knowledge base: when `/dk2-admin reload` (or the watcher) swaps in another,
 the next lookup starts afresh, so an answer never outlives the knowledge it came from.
 """
 

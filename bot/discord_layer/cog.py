@@ -8,7 +8,6 @@ the member made are private red embeds; failures of dk2 itself go to the tree's 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
@@ -19,22 +18,18 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.core.commands import Request, run
-from bot.core.curation import pins_reply, reload_reply
+from bot.core.curation import pins_reply
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase
 from bot.core.reply import Reply
 from bot.core.search import index_for
-from bot.core.watch import log_reload
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
-from bot.discord_layer.permissions import is_moderator
 from bot.discord_layer.views import pin_view
-from bot.usage import UsageStore, open_summary, stats_reply
-from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
-from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
+from bot.usage import UsageStore
 
-__all__ = ["AUTOCOMPLETE_LIMIT", "DEFAULT_STATS_DAYS", "MAX_STATS_DAYS", "AnswerHook", "Dk2Cog"]
+__all__ = ["AUTOCOMPLETE_LIMIT", "AnswerHook", "Dk2Cog"]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +51,8 @@ class Dk2Cog(
     group_name="dk2",
     group_description="Vitamin D and K2 answers from a curated article, with sources",
 ):
-    """`/dk2 dose|level|explain|topics|about`, and `reload|stats|pins` for curating."""
+    """`/dk2 dose|level|explain|topics|about|pins`; moderators' commands are in
+    `admin_cog.Dk2AdminCog` (`/dk2-admin`)."""
 
     def __init__(
         self,
@@ -156,50 +152,17 @@ class Dk2Cog(
     # -- curating ----------------------------------------------------------------------------
 
     @app_commands.command(
-        name="reload", description="Moderators: check the knowledge folder and swap it in if valid"
-    )
-    async def reload(self, interaction: discord.Interaction[Any]) -> None:
-        if not await self._moderator(interaction, "moderators.reload"):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # The load takes tens of milliseconds: off the loop, so answers keep flowing.
-        outcome = await asyncio.to_thread(self.holder.reload_report)
-        who = f"/dk2 reload by user {interaction.user.id} in guild {interaction.guild_id}"
-        log_reload(outcome, self.holder.path, who)
-        reply = reload_reply(outcome.current.messages, outcome, self.holder.path)
-        await interaction.followup.send(embed=reply_embed(reply), ephemeral=True)
-
-    @app_commands.command(
-        name="stats", description="Moderators: what members ask dk2, and what it couldn't answer"
-    )
-    @app_commands.describe(days=f"How many days back to count (default {DEFAULT_STATS_DAYS})")
-    async def stats(
-        self,
-        interaction: discord.Interaction[Any],
-        days: app_commands.Range[int, 1, MAX_STATS_DAYS] = DEFAULT_STATS_DAYS,
-    ) -> None:
-        if not await self._moderator(interaction, "moderators.stats"):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = interaction.guild_id
-        if self.usage is not None:
-            summary = await self.usage.summary(days, guild_id)
-        else:
-            path = self.settings.database_path
-            summary = await asyncio.to_thread(open_summary, path, days, guild_id)
-        log.info("/dk2 stats %d days by user %s in guild %s", days, interaction.user.id, guild_id)
-        await interaction.followup.send(
-            embed=reply_embed(stats_reply(summary, days, self.holder.current.messages)),
-            ephemeral=True,
-        )
-
-    @app_commands.command(
         name="pins", description="The dk2 answers pinned in this channel, with links"
     )
     async def pins(self, interaction: discord.Interaction[Any]) -> None:
         messages = self.holder.current.messages
         channel = interaction.channel
         me = interaction.client.user
+        if interaction.guild_id is None:
+            await send_private(
+                interaction, error_embed(messages.get("pins.title"), messages.get("pins.no_server"))
+            )
+            return
         if not isinstance(channel, discord.abc.Messageable) or me is None:
             await send_private(
                 interaction, error_embed(messages.get("pins.title"), messages.get("pins.none"))
@@ -212,7 +175,7 @@ class Dk2Cog(
                 if message.author.id == me.id:
                     title = message.embeds[0].title if message.embeds else None
                     found.append((title or message.content, message.jump_url))
-        except discord.Forbidden as exc:
+        except discord.HTTPException as exc:
             log.info("/dk2 pins: can't read pins in channel %s (%s)", interaction.channel_id, exc)
             embed = error_embed(messages.get("pins.title"), messages.get("pins.cannot_read"))
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -221,27 +184,13 @@ class Dk2Cog(
         reply = pins_reply(messages, found)
         await interaction.followup.send(embed=reply_embed(reply), ephemeral=True)
 
-    async def _moderator(self, interaction: discord.Interaction[Any], refusal: str) -> bool:
-        """True for a moderator; anyone else is told privately, and False comes back."""
-        if is_moderator(interaction, self.settings):
-            return True
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.info(
-            "/%s refused: user %s in guild %s is not a moderator",
-            command,
-            interaction.user.id,
-            interaction.guild_id,
-        )
-        messages = self.holder.current.messages
-        embed = error_embed(messages.get("moderators.title"), messages.get(refusal))
-        await send_private(interaction, embed)
-        return False
-
     # -- replying ----------------------------------------------------------------------------
 
     def is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private; otherwise the member's choice, else the config default."""
-        if not reply.ok:
+        """Errors are always private, and so is a reply quoting what the member typed with no
+        curated answer (else anyone could make dk2 post text of their choosing); otherwise
+        the member's choice, else the config default."""
+        if not reply.ok or reply.data.get("private") is True:
             return True
         if request.private is not None:
             return request.private

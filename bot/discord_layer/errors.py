@@ -20,7 +20,12 @@ from discord import app_commands
 
 from bot.core.model import Messages
 from bot.discord_layer.embeds import error_embed
-from bot.discord_layer.signature import option_problems
+from bot.discord_layer.signature import (
+    OutOfRange,
+    focused_without_suggestions,
+    option_problems,
+    out_of_range,
+)
 from bot.discord_layer.texts import messages_of
 
 __all__ = [
@@ -28,6 +33,9 @@ __all__ = [
     "CooldownStore",
     "Dk2Tree",
     "OnCooldown",
+    "OptionOutOfRange",
+    "ensure_answered",
+    "failure_embed",
     "new_ref",
     "report_failure",
     "send_private",
@@ -89,6 +97,15 @@ class CooldownStore:
         self._last_prune = now
 
 
+class OptionOutOfRange(app_commands.CheckFailure):
+    """A number option outside what the command declares (Discord's client enforces the
+    declared range, but a payload can carry anything)."""
+
+    def __init__(self, problem: OutOfRange) -> None:
+        super().__init__(f"option {problem.name!r} out of range: {problem.value!r}")
+        self.problem = problem
+
+
 class OnCooldown(app_commands.CheckFailure):
     """A member used dk2 more often than the cooldown allows."""
 
@@ -107,7 +124,8 @@ def cooldown_message(messages: Messages, error: OnCooldown) -> str:
     return messages.get("cooldown.text", seconds=str(seconds), **values)
 
 
-def _failure_embed(interaction: discord.Interaction[Any], ref: str) -> discord.Embed:
+def failure_embed(interaction: discord.Interaction[Any], ref: str) -> discord.Embed:
+    """The private "something went wrong (ref …)" embed."""
     try:
         messages = messages_of(interaction)
         return error_embed(messages.get("failure.title"), messages.get("failure.text", ref=ref))
@@ -115,13 +133,24 @@ def _failure_embed(interaction: discord.Interaction[Any], ref: str) -> discord.E
         return error_embed(FAILURE_TITLE, FAILURE_FALLBACK.format(ref=ref))
 
 
+# Set in `interaction.extras` once dk2 has tried to answer, even if the attempt failed: the
+# last-resort reply (`ensure_answered`) must not make it two.
+ATTEMPTED: Final = "dk2_answer_attempted"
+
+
 async def send_private(interaction: discord.Interaction[Any], embed: discord.Embed) -> None:
     """Answer privately, as the first response or as a follow-up, whichever is still open.
 
-    An interaction that has expired can't be answered; that is logged, never raised.
+    Autocomplete can't show a message: it gets an empty list of choices instead. An
+    interaction that has expired, or a connection closing under it, can't be answered; that
+    is logged, never raised.
     """
+    interaction.extras[ATTEMPTED] = True
     try:
-        if interaction.response.is_done():
+        if interaction.type is discord.InteractionType.autocomplete:
+            if not interaction.response.is_done():
+                await interaction.response.autocomplete([])
+        elif interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -129,10 +158,28 @@ async def send_private(interaction: discord.Interaction[Any], embed: discord.Emb
         log.warning(
             "could not answer interaction %s privately: %s %s", interaction.id, exc.status, exc
         )
+    except Exception as exc:  # the session closing at shutdown, a connection error, ...
+        log.warning("could not answer interaction %s privately: %r", interaction.id, exc)
+
+
+async def ensure_answered(interaction: discord.Interaction[Any]) -> None:
+    """The last line of the rule "every interaction gets a response": if a handler ended
+    without answering (or trying to), answer now, with a logged ref."""
+    if interaction.response.is_done() or interaction.extras.get(ATTEMPTED):
+        return
+    if interaction.type is discord.InteractionType.autocomplete:
+        await send_private(interaction, discord.Embed())
+        return
+    ref = new_ref()
+    log.error("%s ended without a reply (ref %s)", _where(interaction), ref)
+    await send_private(interaction, failure_embed(interaction, ref))
 
 
 def _where(interaction: discord.Interaction[Any]) -> str:
-    command = interaction.command
+    try:
+        command = interaction.command
+    except Exception:  # data too broken to name a command
+        command = None
     if command is not None:
         return f"/{command.qualified_name}"
     data: dict[str, Any] = dict(interaction.data or {})
@@ -147,12 +194,12 @@ async def report_failure(interaction: discord.Interaction[Any], error: BaseExcep
     log.error(
         "%s failed for user %s in guild %s (ref %s)",
         _where(interaction),
-        interaction.user.id,
+        getattr(interaction.user, "id", None),
         interaction.guild_id,
         ref,
         exc_info=(type(cause), cause, cause.__traceback__),
     )
-    await send_private(interaction, _failure_embed(interaction, ref))
+    await send_private(interaction, failure_embed(interaction, ref))
     return ref
 
 
@@ -167,6 +214,14 @@ class Dk2Tree(app_commands.CommandTree[Any]):
             # An older (or forged) command: answered like an unknown one, never run with it.
             log.info("%s sent with options dk2 doesn't declare: %s", _where(interaction), problems)
             raise app_commands.CommandSignatureMismatch(interaction.command)
+        if focused_without_suggestions(interaction) and isinstance(
+            interaction.command, app_commands.Command
+        ):
+            # Autocomplete for an option that has none: no choices, quietly.
+            raise app_commands.CommandSignatureMismatch(interaction.command)
+        wrong = out_of_range(interaction)
+        if wrong is not None:
+            raise OptionOutOfRange(wrong)
         # Autocomplete runs on every keystroke; only submitted commands count.
         if (
             self.cooldown is None
@@ -177,6 +232,18 @@ class Dk2Tree(app_commands.CommandTree[Any]):
         if retry_after is not None:
             raise OnCooldown(retry_after, self.cooldown.rate, self.cooldown.per)
         return True
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        """Run a command or autocomplete interaction (what discord.py's `_from_interaction`
+        schedules), catching everything, and make sure it is answered once."""
+        try:
+            try:
+                await self._call(interaction)
+            except app_commands.AppCommandError as error:
+                await self._dispatch_error(interaction, error)
+        except Exception as exc:
+            await report_failure(interaction, exc)
+        await ensure_answered(interaction)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
@@ -200,6 +267,22 @@ class Dk2Tree(app_commands.CommandTree[Any]):
             log.info("user %s is on cooldown (%.1f s)", interaction.user.id, error.retry_after)
             messages = messages_of(interaction)
             return error_embed(messages.get("cooldown.title"), cooldown_message(messages, error))
+        if isinstance(error, OptionOutOfRange):
+            wrong = error.problem
+            log.info("%s: %s", _where(interaction), error)
+            messages = messages_of(interaction)
+            return error_embed(
+                messages.get("failure.out_of_range_title"),
+                messages.get(
+                    "failure.out_of_range",
+                    option=wrong.name,
+                    min=_number(wrong.minimum),
+                    max=_number(wrong.maximum),
+                ),
+            )
+        if interaction.type is discord.InteractionType.autocomplete:
+            log.info("autocomplete with no suggestions: %s (%s)", _where(interaction), error)
+            return discord.Embed()  # send_private answers autocomplete with no choices
         if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
             log.warning("stale command used: %s (%s)", _where(interaction), error)
             messages = messages_of(interaction)
@@ -207,3 +290,9 @@ class Dk2Tree(app_commands.CommandTree[Any]):
                 messages.get("failure.outdated_title"), messages.get("failure.outdated")
             )
         return None
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "any"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

@@ -1,9 +1,10 @@
 """The Pin / Unpin button on public answers, working across restarts.
 
-The button is a `DynamicItem`: its state lives in its `custom_id` (`dk2:pin:pin` or
-`dk2:pin:unpin`) and the message it acts on is the one it is attached to, so a click on an
-answer posted before a restart is still understood. The class is registered once with
-`bot.add_dynamic_items(PinButton)`.
+The button's state lives in its `custom_id` (`dk2:pin:pin` or `dk2:pin:unpin`) and the
+message it acts on is the one it is attached to, so a click on an answer posted before a
+restart is still understood. Clicks are routed here by dk2's intake (`intake.Intake`),
+which matches the custom_id against `PIN_TEMPLATE` and calls `pin_click`; any other id is
+"out of date". Only messages dk2 wrote are pinned.
 
 Every click is checked at that moment: the member must be allowed to pin in that channel
 (`permissions.may_pin`). Every outcome is logged, and every failure is explained privately.
@@ -28,8 +29,10 @@ from bot.discord_layer.texts import messages_of
 __all__ = [
     "CUSTOM_ID_PREFIX",
     "PIN_LIMIT",
+    "PIN_TEMPLATE",
     "PinAction",
     "PinButton",
+    "pin_click",
     "pin_view",
 ]
 
@@ -43,6 +46,9 @@ PinAction = Literal["pin", "unpin"]
 
 PIN_LIMIT: Final = 250  # Discord's pins per channel (it was 50 until 2026)
 
+# The custom ids dk2's button carries; anything else is out of date (see `intake`).
+PIN_TEMPLATE: Final = re.compile(r"dk2:pin:(?P<action>pin|unpin)")
+
 
 def _private(messages: Messages, key: str, **values: str) -> discord.Embed:
     """The private embed for one way a click can end (`pin.<key>` in messages.yaml)."""
@@ -51,7 +57,7 @@ def _private(messages: Messages, key: str, **values: str) -> discord.Embed:
 
 class PinButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.compile(r"dk2:pin:(?P<action>pin|unpin)"),
+    template=PIN_TEMPLATE,
 ):
     """📌 Pin (or Unpin) the answer this button sits on; moderators only."""
 
@@ -76,13 +82,18 @@ class PinButton(
         return cls("unpin" if match["action"] == "unpin" else "pin")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            settings = getattr(interaction.client, "settings", None)
-            if not isinstance(settings, Settings):
-                raise RuntimeError("the Pin button needs a client with dk2 settings")
-            await toggle_pin(interaction, self.action, settings)
-        except Exception as exc:
-            await report_failure(interaction, exc)
+        await pin_click(interaction, self.action)
+
+
+async def pin_click(interaction: discord.Interaction[Any], action: PinAction) -> None:
+    """One click on a Pin (or Unpin) button; any failure is logged with a ref and told."""
+    try:
+        settings = getattr(interaction.client, "settings", None)
+        if not isinstance(settings, Settings):
+            raise RuntimeError("the Pin button needs a client with dk2 settings")
+        await toggle_pin(interaction, action, settings)
+    except Exception as exc:
+        await report_failure(interaction, exc)
 
 
 _VIEWS: dict[PinAction, tuple[asyncio.AbstractEventLoop, discord.ui.View]] = {}
@@ -91,7 +102,7 @@ _VIEWS: dict[PinAction, tuple[asyncio.AbstractEventLoop, discord.ui.View]] = {}
 def pin_view(action: PinAction = "pin") -> discord.ui.View:
     """The view a public answer is sent with: one Pin (or Unpin) button.
 
-    Clicks reach `PinButton` through the dynamic-item registry (matched by custom_id), so
+    Clicks reach `pin_click` through dk2's intake (matched by custom_id), so
     the view needs no bookkeeping in discord.py's view store. One view per action, stopped
     so discord.py skips that bookkeeping on every send, serves every answer; building a
     view per answer was a measurable share of dk2's time per interaction under load.
@@ -128,6 +139,14 @@ async def toggle_pin(
     if not may_pin(interaction, settings):
         log.info("%s refused: not a moderator (%s)", action, where)
         await send_private(interaction, _private(messages, "not_moderator"))
+        return
+    me = interaction.client.user
+    if me is None or message.author.id != me.id:
+        # A forged click can name any message; dk2 pins only what it wrote itself.
+        log.warning(
+            "%s refused: not a dk2 message, author %s (%s)", action, message.author.id, where
+        )
+        await send_private(interaction, _private(messages, "not_dk2"))
         return
     if action == "pin" and message.pinned:
         log.info("pin: already pinned (%s)", where)
@@ -186,3 +205,5 @@ async def toggle_pin(
             exc.code,
             where,
         )
+    except Exception as exc:  # the connection closing under it: the pin still stands
+        log.warning("%s done but the button wasn't updated: %r (%s)", action, exc, where)

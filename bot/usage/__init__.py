@@ -1,4 +1,4 @@
-"""The usage log behind moderators' `/dk2 stats`: what was asked, never who asked.
+"""The usage log behind moderators' `/dk2-admin stats`: what was asked, never who asked.
 
 Recording never blocks or breaks answering: events go to one background writer thread, and
 database trouble becomes a rate-limited warning. See `store.UsageStore`.

@@ -1,4 +1,4 @@
-"""Turning a `UsageSummary` into the `/dk2 stats` reply moderators see."""
+"""Turning a `UsageSummary` into the `/dk2-admin stats` reply moderators see."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from bot.core.reply import Reply, Section
 from bot.usage.summary import Counts, UsageSummary
 
 MAX_ENTRIES = 10
-DEFAULT_DAYS = 30  # what `/dk2 stats` and `python -m bot stats` count without a number
+DEFAULT_DAYS = 30  # what `/dk2-admin stats` and `python -m bot stats` count without a number
 MAX_DAYS = 36_500  # as the longest retention config allows
 FIELD_LIMIT = 1024  # Discord's limit on an embed field's value
 ENTRY_CHARS = 100  # an unanswered term may be 200 characters; a list line needn't be

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+JOURNAL_MODE = "delete"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,18 +116,22 @@ def database_uri(
     return f"{Path(path).absolute().as_uri()}?mode={mode}"
 
 
-def _use_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
-    """Switch the file to WAL, retrying: SQLite answers SQLITE_BUSY here without waiting.
+def _use_rollback_journal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch the file to a rollback journal (from WAL, if an older dk2 left it so), retrying:
+    SQLite answers SQLITE_BUSY to a journal-mode change without waiting.
 
-    Two processes opening a new file at once both try the switch; the loser must retry
-    rather than fail (the busy handler does not cover a journal-mode change).
+    Not WAL: WAL maps a `-shm` file into memory, and when that file is truncated or made
+    immutable under a running process the next write is a SIGBUS that kills it, with no log
+    line. A rollback journal only reads and writes files, so every fault of the file system
+    becomes an error dk2 can log. Readers still share the file with the writer (they wait a
+    moment during a commit, covered by the busy timeout).
     """
     deadline = time.monotonic() + busy_timeout_ms / 1000
     while True:
         try:
             (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
-            if str(mode).lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            if str(mode).lower() != JOURNAL_MODE:
+                conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}")
             return
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY":
@@ -136,6 +141,17 @@ def _use_wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
             time.sleep(0.01 + random.random() * 0.02)
 
 
+def create_private(path: str | os.PathLike[str]) -> bool:
+    """Create the database file readable by its owner only (0600), unless it exists; True
+    when it was created here. SQLite gives its journal the same mode as the file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:  # it exists, or SQLite will say what is wrong with the path
+        return False
+    os.close(fd)
+    return True
+
+
 def connect(
     path: str | os.PathLike[str],
     *,
@@ -143,12 +159,15 @@ def connect(
     create: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
 ) -> sqlite3.Connection:
-    """Open the database in autocommit mode, WAL journal and a busy timeout.
+    """Open the database in autocommit mode, with a rollback journal, no memory mapping and a
+    busy timeout.
 
-    WAL lets a second dk2 process on the same machine read while this one writes; the busy
-    timeout makes a writer wait for the other's write lock instead of failing at once.
-    Raises `sqlite3.Error` when the file can't be opened; nothing is migrated here.
+    A new file is created 0600 (usage is nobody else's business). The busy timeout makes a
+    writer wait for another process's lock instead of failing at once. Raises
+    `sqlite3.Error` (or `OSError`) when the file can't be opened; nothing is migrated here.
     """
+    if not read_only and create:
+        create_private(path)
     conn = sqlite3.connect(
         database_uri(path, read_only=read_only, create=create),
         uri=True,
@@ -157,9 +176,9 @@ def connect(
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms):d}")
+        conn.execute("PRAGMA mmap_size = 0")  # reads and writes only: no SIGBUS either
         if not read_only:
-            _use_wal(conn, busy_timeout_ms)
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL
+            _use_rollback_journal(conn, busy_timeout_ms)
     except BaseException:
         conn.close()
         raise

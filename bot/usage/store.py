@@ -51,6 +51,15 @@ class _Stop:
 _Item = Row | _Flush | _Prune | _Stop
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at `path` as (device, inode); None when there is none (or it can't be read)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def failure_kind(exc: BaseException) -> str:
     """A stable name for a kind of failure, e.g. SQLITE_BUSY or SQLITE_READONLY."""
     name = getattr(exc, "sqlite_errorname", None)
@@ -61,8 +70,11 @@ _TRANSIENT = {"SQLITE_BUSY", "SQLITE_LOCKED"}  # keep the connection; the lock w
 
 
 class _FailureLog:
-    """Warn once per kind of failure (again only after `interval` seconds) and count drops.
+    """Warn once per fault (again only after `interval` seconds) and count drops.
 
+    One fault often shows as several kinds of error in a row (a file made immutable fails
+    a write with SQLITE_IOERR_WRITE, then the reopen with SQLITE_READONLY): from the first
+    warning until a write succeeds again (`recovered`), further kinds are only counted.
     Used from the event loop and the writer thread, hence the lock.
     """
 
@@ -71,6 +83,7 @@ class _FailureLog:
         self._lock = threading.Lock()
         self._last_warned: dict[str, float] = {}
         self._dropped_by_kind: dict[str, int] = {}
+        self._outage_warned: float | None = None  # when this outage was first warned about
         self.dropped = 0
 
     def failed(self, kind: str, detail: str, dropped: int = 0) -> None:
@@ -78,10 +91,13 @@ class _FailureLog:
             self.dropped += dropped
             self._dropped_by_kind[kind] = self._dropped_by_kind.get(kind, 0) + dropped
             now = time.monotonic()
+            if self._outage_warned is not None and now - self._outage_warned < self._interval:
+                return
             last = self._last_warned.get(kind)
             if last is not None and now - last < self._interval:
                 return
             self._last_warned[kind] = now
+            self._outage_warned = now
             dropped_here = self._dropped_by_kind[kind]
             total = self.dropped
         log.warning(
@@ -94,9 +110,18 @@ class _FailureLog:
             self._interval,
         )
 
+    def recovered(self) -> None:
+        """A write succeeded: the next failure is a new fault, worth a warning."""
+        with self._lock:
+            if self._outage_warned is None:
+                return
+            self._outage_warned = None
+            total = self.dropped
+        log.info("Usage log is recording again (%d event(s) dropped in all).", total)
+
 
 class UsageStore:
-    """The usage log behind `/dk2 stats`, safe to share with a second dk2 process.
+    """The usage log behind `/dk2-admin stats`, safe to share with a second dk2 process.
 
     Construct it (never fails), `start()` it, `await record(event)` after each answer,
     `await summary(days, guild_id)` for moderators and `await close()` at shutdown; or use
@@ -136,6 +161,8 @@ class UsageStore:
         self._closed = False
         # Owned by the writer thread once it runs.
         self._conn: sqlite3.Connection | None = None
+        # (device, inode) of the file last opened, kept while disconnected after a failure.
+        self._identity: tuple[int, int] | None = None
         self._last_open_attempt: float | None = None
         self._unavailable: tuple[str, str] | None = None
 
@@ -348,8 +375,32 @@ class UsageStore:
                 self._last_open_attempt = None  # a lock passes: try again on the next batch
             return None
         self._conn = conn
+        self._identity = _identity(self.path)
         self._unavailable = None
         return conn
+
+    def _check_file(self) -> None:
+        """Notice the file being deleted or replaced since it was opened (SQLite would go on
+        writing to the unlinked file, and every later record would be lost silently): say
+        so once, and reopen the path at once, creating it again if it is gone."""
+        if self._identity is None:
+            return
+        current = _identity(self.path)
+        if current == self._identity:
+            return
+        if current is None:
+            log.warning(
+                "Usage log %s was deleted while dk2 ran; recording into a new file there.",
+                self.path,
+            )
+        else:
+            log.warning(
+                "Usage log %s was replaced by another file while dk2 ran; recording into it.",
+                self.path,
+            )
+        self._disconnect()
+        self._identity = None
+        self._last_open_attempt = None  # reopen now, not after the reopen interval
 
     def _disconnect(self) -> None:
         if self._conn is not None:
@@ -360,6 +411,7 @@ class UsageStore:
     def _write(self, rows: list[Row]) -> None:
         if not rows:
             return
+        self._check_file()
         conn = self._connection()
         if conn is None:
             kind, detail = self._unavailable or ("unavailable", "no database connection")
@@ -369,6 +421,8 @@ class UsageStore:
             self._in_transaction(conn, lambda: conn.executemany(INSERT_ROW, rows))
         except (sqlite3.Error, OverflowError, ValueError) as exc:
             self._failed(exc, f"writing to {self.path}: {exc}", dropped=len(rows))
+        else:
+            self._failures.recovered()
 
     def _prune(self, retention_days: int) -> int:
         conn = self._connection()

@@ -1,4 +1,4 @@
-"""Reading the usage log back as the counts `/dk2 stats` and `python -m bot stats` show."""
+"""Reading the usage log back as the counts `/dk2-admin stats` and `python -m bot stats` show."""
 
 from __future__ import annotations
 

@@ -316,3 +316,29 @@ def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
     assert """colour '95a5a6' must be like "#27ae60\"""" in messages
     assert "'max_input_chars' must be a whole number" in messages
     assert "'max_suggestions' must be at most 25" in messages
+
+
+def test_a_symlink_leaving_the_knowledge_folder_is_refused(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    secret.write_text(mgp.read_text(encoding="utf-8"), encoding="utf-8")
+    mgp.unlink()
+    mgp.symlink_to(secret)
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is None
+    (problem,) = [p for p in result.problems if p.path.name == "mgp.yaml"]
+    assert str(problem).startswith(f"{mgp}:1: ")
+    assert "outside the knowledge folder" in problem.message
+
+
+def test_a_symlink_inside_the_knowledge_folder_is_fine(knowledge_copy: Path) -> None:
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    real = knowledge_copy / "topics" / "mgp.yaml.real"
+    mgp.rename(real)
+    mgp.symlink_to(real)
+    result = load_knowledge(knowledge_copy)
+    assert result.knowledge is not None, result.problems

@@ -1,4 +1,4 @@
-"""`python -m bot stats`: the same report as /dk2 stats, from the configured usage log."""
+"""`python -m bot stats`: the same report as /dk2-admin stats, from the configured usage log."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/dk2 reload: a valid change goes live at once; an invalid one is refused, file and line
+"""/dk2-admin reload: a valid change goes live at once; an invalid one is refused, file and line
 named, while the old knowledge keeps answering; requests during reloads never see a mix."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What members ask: every answer recorded in a real SQLite file, /dk2 stats for moderators,
+"""What members ask: every answer recorded in a real SQLite file, /dk2-admin stats for moderators,
 retention, and a database that can't be written never stopping an answer."""
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ async def test_a_second_dk2_process_can_share_the_file(curation: Curation) -> No
     assert "mk7 — 10" in text
     conn = sqlite3.connect(curation.database)
     try:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     finally:
         conn.close()
 

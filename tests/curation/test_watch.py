@@ -1,4 +1,4 @@
-"""`watch_knowledge`: a saved change is reloaded by itself, by the same rules as /dk2 reload."""
+"""`watch_knowledge`: a saved change is reloaded by itself, by the same rules as /dk2-admin reload."""
 
 from __future__ import annotations
 

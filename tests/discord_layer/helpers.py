@@ -29,6 +29,14 @@ from tests.fakediscord import FakeDiscord, InteractionHandle, Message, User
 from tests.fakediscord.permissions import PIN_MESSAGES
 
 PIN_ID = f"{CUSTOM_ID_PREFIX}pin"
+ADMIN_SUBCOMMANDS = frozenset({"reload", "stats"})
+
+
+def group_of(subcommand: str) -> str:
+    """The command a subcommand belongs to: moderators' ones are under `/dk2-admin`."""
+    return "dk2-admin" if subcommand in ADMIN_SUBCOMMANDS else "dk2"
+
+
 UNPIN_ID = f"{CUSTOM_ID_PREFIX}unpin"
 TIMEOUT = 5.0
 
@@ -59,8 +67,11 @@ class Dk2Harness:
     async def command(
         self, subcommand: str, options: dict[str, object] | None = None, *, user: User | None = None
     ) -> InteractionHandle:
-        """`/dk2 <subcommand> ...` typed by `user` (default: the plain member)."""
-        payload = self.fake.slash_subcommand("dk2", subcommand, options, user=user or self.member)
+        """`/dk2 <subcommand> ...` (`/dk2-admin` for reload and stats) typed by `user`
+        (default: the plain member)."""
+        payload = self.fake.slash_subcommand(
+            group_of(subcommand), subcommand, options, user=user or self.member
+        )
         handle = await self.fake.dispatch_interaction(payload)
         await handle.response(timeout=TIMEOUT)
         return handle

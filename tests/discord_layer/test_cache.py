@@ -38,7 +38,7 @@ def test_the_least_recently_used_value_goes_first() -> None:
 
 def test_another_knowledge_base_starts_afresh() -> None:
     kb = knowledge()
-    reloaded = dataclasses.replace(kb)  # what /dk2 reload swaps in: a different object
+    reloaded = dataclasses.replace(kb)  # what /dk2-admin reload swaps in: a different object
     cache: KnowledgeCache[str, str] = KnowledgeCache(8)
     assert cache.get(kb, "about", lambda: "old") == "old"
     assert cache.get(reloaded, "about", lambda: "new") == "new"

@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.core.commands import COMMAND_OPTIONS
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import default_knowledge_path
+from bot.discord_layer.admin_cog import Dk2AdminCog
 from bot.discord_layer.app import Dk2Bot, bot_intents
 from bot.discord_layer.cog import Dk2Cog
 from tests.discord_layer.helpers import knowledge
@@ -33,6 +34,7 @@ async def synced_commands() -> list[dict[str, Any]]:
     """The JSON body dk2's `tree.sync()` sends (discord.py builds it with `to_dict`)."""
     bot = Dk2Bot(Settings(), KnowledgeHolder(default_knowledge_path(), knowledge()))
     await bot.add_cog(Dk2Cog(bot.holder, bot.settings))
+    await bot.add_cog(Dk2AdminCog(bot.holder, bot.settings))
     return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
 
 
@@ -53,12 +55,29 @@ def text_size(command: dict[str, Any]) -> int:
     return size
 
 
+MANAGE_GUILD = 1 << 5
+
+
+async def test_moderators_commands_are_hidden_from_members_by_default() -> None:
+    """Discord applies default_member_permissions to whole commands only, so the moderators'
+    commands are their own command: members don't see them in the picker."""
+    command, admin = await synced_commands()
+    assert command["name"] == "dk2" and command.get("default_member_permissions") is None
+    assert admin["name"] == "dk2-admin"
+    assert int(admin["default_member_permissions"]) == MANAGE_GUILD
+    assert admin["contexts"] == [0]  # servers only
+    subcommands = {o["name"]: [p["name"] for p in o.get("options", [])] for o in admin["options"]}
+    assert subcommands == {"reload": [], "stats": ["days"]}
+    (days,) = admin["options"][1]["options"]
+    assert days["min_value"] == 1 and days["max_value"] >= 365
+
+
 async def test_one_dk2_group_with_the_core_commands_and_options() -> None:
-    (command,) = await synced_commands()
+    command, _ = await synced_commands()
     assert command["name"] == "dk2"
     subcommands = {o["name"]: o for o in command["options"]}
-    # The members' commands (shared with the console), then the curation commands.
-    expected = {**COMMAND_OPTIONS, "reload": (), "stats": ("days",), "pins": ()}
+    # The members' commands (shared with the console), then the pinned-answers list.
+    expected = {**COMMAND_OPTIONS, "pins": ()}
     assert list(subcommands) == list(expected)
     for name, option_names in expected.items():
         sub = subcommands[name]

@@ -26,6 +26,8 @@ Building blocks, for a scenario that needs its own process or world:
   the work directory) via :meth:`~BotProcess.log`, :meth:`~BotProcess.mark`,
   :meth:`~BotProcess.wait_for_log` and :meth:`~BotProcess.log_problems`.
 - :func:`dk2_session` starts a fake, the people and a bot together and always cleans up.
+- :func:`answered_once` asserts dk2's rule for one interaction: exactly one response,
+  accepted by Discord, within its 3 seconds.
 
 Every wait here is bounded; every process started here is killed in a ``finally``.
 """
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.discord_layer.helpers import button_ids, embed_text
+from tests.discord_layer.helpers import button_ids, embed_text, group_of
 from tests.fakediscord import FakeDiscord, InteractionCallback, InteractionHandle, Message, User
 from tests.fakediscord.permissions import PIN_MESSAGES
 
@@ -61,8 +63,10 @@ __all__ = [
     "People",
     "Stopped",
     "add_people",
+    "answered_once",
     "bot_environment",
     "button_ids",
+    "callback_statuses",
     "dk2_session",
     "embed_text",
     "peak_memory_kib",
@@ -365,9 +369,10 @@ class Dk2Session:
         user: User | None = None,
         timeout: float = CALLBACK_TIMEOUT,
     ) -> InteractionHandle:
-        """``/dk2 <subcommand> ...`` typed by ``user`` (default: a fresh plain member)."""
+        """``/dk2 <subcommand> ...`` (``/dk2-admin`` for reload and stats) typed by ``user``
+        (default: a fresh plain member)."""
         payload = self.fake.slash_subcommand(
-            "dk2", subcommand, options, user=user or self.new_member()
+            group_of(subcommand), subcommand, options, user=user or self.new_member()
         )
         return await self.dispatch(payload, timeout=timeout)
 
@@ -435,3 +440,30 @@ async def dk2_session(
                 with contextlib.suppress(TimeoutError):
                     await bot.stop()
             await bot.kill()
+
+
+# -- the rule: every interaction gets exactly one response within Discord's 3 seconds ---------
+
+RESPONSE_DEADLINE = 3.0  # Discord's window for the first response
+
+
+def callback_statuses(fake: FakeDiscord, interaction_id: int) -> list[int]:
+    """What the fake answered to each callback dk2 sent for the interaction, in order."""
+    route = rf"/interactions/{interaction_id}/[^/]+/callback"
+    return [r.status for r in fake.requests.matching("POST", route)]
+
+
+async def answered_once(
+    fake: FakeDiscord, handle: InteractionHandle, *, settle: float = 0.2
+) -> InteractionCallback:
+    """Assert that dk2 answered ``handle`` exactly once, accepted, inside 3 s; the callback.
+
+    ``settle`` is how long to keep watching for a second (wrong) callback.
+    """
+    callback = await handle.response(timeout=CALLBACK_TIMEOUT)
+    assert callback.accepted, callback
+    assert callback.elapsed <= RESPONSE_DEADLINE, f"answered after {callback.elapsed:.2f} s"
+    await asyncio.sleep(settle)
+    statuses = callback_statuses(fake, handle.id)
+    assert len(statuses) == 1, f"{len(statuses)} callbacks for one interaction: {statuses}"
+    return callback

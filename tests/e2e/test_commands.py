@@ -49,14 +49,15 @@ async def test_commands_are_synced_once_to_the_dev_guild_within_discords_rules(
     (sync,) = fake.requests.matching("PUT", SYNC_ROUTE)
     assert sync.status == 200  # the fake refuses (400) a body Discord's spec would refuse
     assert command_name_errors(sync.json) == []
-    (command,) = sync.json
+    command, admin = sync.json
     assert command["name"] == "dk2" and is_valid_command_name(command["name"])
+    assert admin["name"] == "dk2-admin" and int(admin["default_member_permissions"]) == 1 << 5
     names = [option["name"] for option in command["options"]]
     assert names[: len(CORE_SUBCOMMANDS)] == CORE_SUBCOMMANDS
     for option in command["options"]:
         assert 1 <= len(option["description"]) <= 100
     assert fake.requests.matching("PUT", r"/applications/\d+/commands") == []  # nothing global
-    assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2"]
+    assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2", "dk2-admin"]
     assert fake.spec_violations == []
 
 
@@ -97,10 +98,28 @@ async def test_explain_quotes_the_curated_answer(dk2: Dk2Session) -> None:
     assert answer.embeds[0]["title"] == "Matrix Gla protein (MGP)"
 
 
-async def test_explain_without_an_answer_says_so_and_points_to_topics(dk2: Dk2Session) -> None:
+async def test_explain_without_an_answer_says_so_privately(dk2: Dk2Session) -> None:
     handle = await dk2.command("explain", {"term": "zzqqxx"})
-    text = embed_text(public_answer(handle.original))
+    message = handle.original
+    assert message is not None and message.ephemeral  # only the asker sees their own words
+    assert button_ids(message) == []  # nothing to pin
+    text = embed_text(message)
     assert "no curated answer for “zzqqxx”" in text and "/dk2 topics" in text
+
+
+async def test_text_typed_into_explain_is_never_posted_publicly_or_raw(dk2: Dk2Session) -> None:
+    """Anyone could make dk2 say 200 characters of their choosing in a channel; the echo
+    also carried bidi overrides, NUL and ESC."""
+    typed = "zz \u202ebuy now\u202c \x00\x1b[31m **free** @everyone [link](http://x)"
+    handle = await dk2.command("explain", {"term": typed})
+    message = handle.original
+    assert message is not None and message.ephemeral
+    assert button_ids(message) == []
+    text = embed_text(message)
+    for bad in ("\u202e", "\u202c", "\x00", "\x1b", "**free**", "[link]("):
+        assert bad not in text
+    assert "@everyone" not in text.replace("\\@everyone", "")  # only escaped: plain text
+    assert "buy now" in text
 
 
 async def test_topics_lists_everything_in_one_or_more_messages(dk2: Dk2Session) -> None:

@@ -1,5 +1,5 @@
 """Curation end to end: the real dk2 process (`python -m bot run`) on a copy of knowledge/,
-with its usage log, asked for /dk2 reload, /dk2 stats and /dk2 pins by members and moderators.
+with its usage log, asked for /dk2-admin reload, /dk2-admin stats and /dk2 pins by members and moderators.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from bot.core.loader import default_knowledge_path
+from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 from tests.e2e.harness import (
     PIN_ID,
     REPO,
@@ -127,13 +128,23 @@ async def test_a_member_cannot_see_stats(curating: Curating) -> None:
 
 
 async def test_a_moderator_sees_what_members_ask(curating: Curating) -> None:
-    for _ in range(3):
-        await public(curating, "explain", term="e2e flux capacitor")
+    for _ in range(3):  # no curated answer: told privately, and counted
+        await slash(curating, "explain", curating.session.new_member(), term="e2e flux capacitor")
     await public(curating, "dose", amount="5000")
     text = await slash(curating, "stats", curating.manager, days=7)
     assert "dk2 usage" in text and "in the last 7 days in this server" in text
     assert '"e2e flux capacitor" — 3' in text
     assert curating.database.is_file()  # created, folder and all, on first start
+
+
+async def test_a_huge_number_of_days_says_what_to_type(curating: Curating) -> None:
+    """Discord's client keeps `days` within its declared range; a payload can carry anything, and
+    10^30 days used to end in an OverflowError and the generic apology."""
+    mark = curating.session.bot.mark()
+    text = await slash(curating, "stats", curating.manager, days=10**30)
+    assert f"`days` takes a number from 1 to {MAX_STATS_DAYS:,}" in text
+    assert "ref" not in text
+    assert curating.session.bot.log_problems(mark) == []
 
 
 async def test_python_m_bot_stats_reads_the_running_bots_log(curating: Curating) -> None:
@@ -159,9 +170,27 @@ async def test_python_m_bot_stats_reads_the_running_bots_log(curating: Curating)
 # -- pins -----------------------------------------------------------------------------------
 
 
+async def test_pins_in_a_direct_message_says_where_it_works(curating: Curating) -> None:
+    session = curating.session
+    mark = session.bot.mark()
+    payload = curating.fake.slash_subcommand("dk2", "pins", user=session.new_member())
+    member = payload.pop("member")
+    for key in ("guild_id", "guild", "guild_locale"):
+        payload.pop(key, None)
+    payload["user"] = member["user"]
+    payload["context"] = 1  # a DM with the bot
+    payload["channel"] = {"id": payload["channel_id"], "type": 1, "recipients": [member["user"]]}
+    payload["data"].pop("guild_id", None)
+    handle = await session.dispatch(payload)
+    text = await private_text(handle)
+    assert "in a server channel" in text
+    assert "ref" not in text
+    assert session.bot.log_problems(mark) == []
+
+
 async def test_pins_list_pinned_answers_for_members_and_moderators(curating: Curating) -> None:
     session = curating.session
-    handle = await session.command("explain", {"term": "k2 mk7"})
+    handle = await session.command("explain", {"term": "mgp"})
     answer = handle.original
     assert answer is not None and not answer.ephemeral
     await session.click(answer, PIN_ID, user=session.people.moderator)

@@ -174,6 +174,21 @@ async def test_a_server_error_that_isnt_retried_is_explained_and_logged(dk2: Dk2
     await dk2.bot.wait_for_log("pin failed: HTTP 503", since=mark)
 
 
+async def test_a_forged_click_on_someone_elses_message_pins_nothing(dk2: Dk2Session) -> None:
+    """A client can put dk2's button id on any message id; dk2 pins only its own answers."""
+    fake = dk2.fake
+    theirs = fake.world.add_message(
+        fake.channel.id,
+        content="my own post",
+        author=dk2.people.member,
+        components=[action_row(button(PIN_ID, "Pin"))],
+    )
+    click = await dk2.click(theirs, PIN_ID, user=dk2.people.moderator)
+    assert "only pins and unpins its own answers" in await private_text(click)
+    assert not theirs.pinned
+    assert pin_calls(dk2, theirs) == 0
+
+
 async def test_the_log_has_no_traceback(dk2: Dk2Session) -> None:
     assert dk2.bot.log_problems() == []
     assert dk2.fake.spec_violations == []

@@ -88,6 +88,9 @@ class Gateway:
         self.ready_count = 0
         self.resumed_count = 0
         self._ws: web.WebSocketResponse | None = None
+        # The socket live dispatches go to: set once IDENTIFY (READY, GUILD_CREATEs) or
+        # RESUME (the replay) is done, so no dispatch is sent twice or ahead of READY.
+        self._live: web.WebSocketResponse | None = None
         self._open: set[web.WebSocketResponse] = set()
         self._transports: dict[web.WebSocketResponse, asyncio.BaseTransport] = {}
 
@@ -196,6 +199,8 @@ class Gateway:
             self._transports.pop(ws, None)
             if self._ws is ws:
                 self._ws = None
+            if self._live is ws:
+                self._live = None
         return ws
 
     async def _serve(self, ws: web.WebSocketResponse) -> None:
@@ -270,13 +275,26 @@ class Gateway:
             "user_settings": {},
             "_trace": ["fakediscord"],
         }
-        await ws.send_str(json.dumps(self.session.next_frame("READY", ready)))
-        for guild in self.world.guilds.values():
-            await ws.send_str(
-                json.dumps(self.session.next_frame("GUILD_CREATE", guild.to_payload()))
-            )
+        session = self.session
+        frames = [session.next_frame("READY", ready)]
+        frames += [
+            session.next_frame("GUILD_CREATE", guild.to_payload())
+            for guild in self.world.guilds.values()
+        ]
+        for frame in frames:
+            await ws.send_str(json.dumps(frame))
         self.ready_count += 1
+        await self._catch_up(ws, session, frames[-1]["s"])
         return True
+
+    async def _catch_up(self, ws: web.WebSocketResponse, session: Session, sent: int) -> None:
+        """Send what was dispatched into `session` after seq `sent`, then go live: frames
+        dispatched meanwhile are sent here, in order, exactly once."""
+        while pending := [frame for frame in session.events if frame["s"] > sent]:
+            for frame in pending:
+                await ws.send_str(json.dumps(frame))
+                sent = frame["s"]
+        self._live = ws
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> bool:
         self.resume_payloads.append(data)
@@ -288,15 +306,14 @@ class Gateway:
             await ws.send_str(json.dumps({"op": OP_INVALID_SESSION, "d": False}))
             return False
         last_seen = int(data.get("seq") or 0)
-        for frame in session.events:
-            if frame["s"] > last_seen:
-                await ws.send_str(json.dumps(frame))
-        await ws.send_str(json.dumps(session.next_frame("RESUMED", {"_trace": ["fakediscord"]})))
+        await self._catch_up(ws, session, last_seen)
+        # Live from here on: RESUMED goes out like any dispatch, after everything replayed.
+        await self._send(session.next_frame("RESUMED", {"_trace": ["fakediscord"]}))
         self.resumed_count += 1
         return True
 
     async def _send(self, frame: dict[str, Any]) -> None:
-        ws = self._ws
+        ws = self._live
         if ws is None or ws.closed:
             return
         # The bot may go away mid-send; a dispatch stays in the session for RESUME.

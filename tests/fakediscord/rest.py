@@ -328,11 +328,13 @@ class RestApi:
 
     def _callback_response(self, record: InteractionRecord, callback_type: int) -> dict[str, Any]:
         interaction: dict[str, Any] = {"id": str(record.id), "type": record.type}
-        channel_id = record.payload.get("channel_id")
+        # Discord echoes real ids; a test's malformed payload must not make the fake send junk.
+        channel_id = _snowflake_text(record.payload.get("channel_id"))
         if channel_id:
             interaction["channel_id"] = channel_id
-        if record.payload.get("guild_id"):
-            interaction["guild_id"] = record.payload["guild_id"]
+        guild_id = _snowflake_text(record.payload.get("guild_id"))
+        if guild_id:
+            interaction["guild_id"] = guild_id
         original = record.original
         if original is not None and callback_type in (4, 5, 7):
             interaction["response_message_id"] = str(original.id)
@@ -348,7 +350,7 @@ class RestApi:
     ) -> Message:
         flags = int(data.get("flags") or 0)
         message = self.world.add_message(
-            int(record.payload.get("channel_id") or 0),
+            int(_snowflake_text(record.payload.get("channel_id")) or 0),
             content=data.get("content") or "",
             flags=flags if raw_flags else flags & _SETTABLE_FLAGS,
             embeds=list(data.get("embeds") or []),
@@ -363,20 +365,26 @@ class RestApi:
 
     def _component_message(self, record: InteractionRecord) -> Message:
         """The message a component sits on; adopted into the world if a test made it up."""
-        payload = record.payload.get("message") or {}
+        payload = record.payload.get("message")
+        if not isinstance(payload, dict):
+            payload = {}
         message_id = _int(str(payload.get("id", "0"))) or 0
         existing = self.world.messages.get(message_id)
         if existing is not None:
             return existing
         message = Message(
             id=message_id or new_snowflake(),
-            channel_id=int(payload.get("channel_id") or record.payload.get("channel_id") or 0),
-            guild_id=_int(str(record.payload.get("guild_id") or "")),
+            channel_id=int(
+                _snowflake_text(payload.get("channel_id"))
+                or _snowflake_text(record.payload.get("channel_id"))
+                or 0
+            ),
+            guild_id=_int(_snowflake_text(record.payload.get("guild_id")) or ""),
             author=self.world.bot,
-            content=payload.get("content", ""),
-            embeds=list(payload.get("embeds") or []),
-            components=list(payload.get("components") or []),
-            flags=int(payload.get("flags") or 0),
+            content=payload.get("content", "") if isinstance(payload.get("content"), str) else "",
+            embeds=_list_of_dicts(payload.get("embeds")),
+            components=_list_of_dicts(payload.get("components")),
+            flags=payload["flags"] if isinstance(payload.get("flags"), int) else 0,
         )
         self.world.messages[message.id] = message
         return message
@@ -572,6 +580,16 @@ class RestApi:
         page = pins[:limit]
         items = [{"pinned_at": m.pinned_at, "message": m.to_payload()} for m in page]
         return json_response({"items": items, "has_more": len(pins) > limit})
+
+
+def _snowflake_text(value: object) -> str | None:
+    """``value`` as a snowflake string when it is one (payloads in tests may carry junk)."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return text if text.isascii() and text.isdigit() and len(text) <= 20 else None
+
+
+def _list_of_dicts(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _relative(path: str) -> str:

@@ -1,4 +1,4 @@
-"""The `/dk2 stats` reply built from a usage summary."""
+"""The `/dk2-admin stats` reply built from a usage summary."""
 
 from __future__ import annotations
 
