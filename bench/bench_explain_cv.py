@@ -62,7 +62,6 @@ def _outcomes(
     return out
 
 
-
 def _rates(values: list[int]) -> tuple[float, float]:
     return values.count(1) / len(values), values.count(-1) / len(values)
 

@@ -36,6 +36,25 @@ def normalise_term(text: str) -> str:
     return " ".join(tokens(text))
 
 
+# An age as members type it: "70 year old", "70-year-old", "5 yr old", "28yo", "6 months old".
+_AGE = re.compile(r"\b(\d{1,3})[ -]?(?:(?:years?|yrs?|yr)[ -]old|yo|(months?|weeks?)[ -]old)\b")
+ADULT_AGE = 18
+
+
+def ages_as_words(term: str) -> str:
+    """A normalised term with each age written as who it is: "child" under 18 years,
+    "baby" in months or weeks, "adult" from 18. The words "years old" alone say child to
+    search (a topic's alias), so "my 70 year old mum" must not read as a question on
+    children."""
+
+    def word(match: re.Match[str]) -> str:
+        if match.group(2):
+            return "baby"
+        return "adult" if int(match.group(1)) >= ADULT_AGE else "child"
+
+    return _AGE.sub(word, term)
+
+
 def stem(word: str) -> str:
     """The stem of one lowercased word ("arteries" -> "arteri"); a possessive 's goes first."""
     return str(_STEMMER.stemWord(word.removesuffix("'s")))

@@ -77,7 +77,8 @@ def test_meaning_settles_questions_words_alone_leave_open_or_get_wrong(
     assert words_only.search(open_question).topic is None
     assert full.search(open_question).topic == "toxicity"
     misread = "how much vitamin k should i get a day"  # "how much" pulls words to dosing
-    assert words_only.search(misread).topic == "dosing"
+    assert words_only.rank(misread).ranked[0][0] == "dosing"
+    assert words_only.search(misread).topic != "k-intake"
     assert full.search(misread).topic == "k-intake"
 
 
