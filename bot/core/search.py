@@ -31,7 +31,14 @@ from rapidfuzz import fuzz, process
 
 from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
-from bot.core.wording import AMOUNT, Vocabulary, Word, ages_as_words, normalise_term
+from bot.core.wording import (
+    AMOUNT,
+    Vocabulary,
+    Word,
+    ages_as_words,
+    conversion_units,
+    normalise_term,
+)
 
 # How often each field's words count in a topic's document: names say most about a topic,
 # then its keywords and curated example questions.
@@ -311,6 +318,11 @@ class TopicIndex:
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
         words = self.vocabulary.read(ages_as_words(term))
+        units = conversion_units(term)
+        if units:
+            # Two units named ("how many iu is 50 mcg") ask for a conversion: the units
+            # count as words, though in an amount they say only how much.
+            words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         out_of_scope = not self.out_of_scope.isdisjoint(found)
         content = [word for word in words if not word.stopword]

@@ -21,6 +21,7 @@ from bot.core.wording import (
     AMOUNT,
     Vocabulary,
     ages_as_words,
+    conversion_units,
     normalise_term,
     stem,
     tokens,
@@ -368,3 +369,29 @@ def test_an_older_adults_age_is_not_a_question_on_children(
 
 def test_a_childs_age_still_finds_children(kb: KnowledgeBase) -> None:
     assert index_for(kb).search("vitamin d dose for my 2 year old").topic == "children"
+
+
+# -- conversions --------------------------------------------------------------------------
+
+_UNITS = st.sampled_from(["iu", "mcg", "µg", "mg", "ng/ml", "nmol/l"])
+
+
+@given(amount=st.integers(1, 100_000), first=_UNITS, second=_UNITS)
+def test_a_unit_named_alone_beside_an_amount_asks_for_a_conversion(
+    amount: int, first: str, second: str
+) -> None:
+    units = conversion_units(normalise_term(f"how many {first} is {amount} {second}"))
+    same = {first, second} <= {"mcg", "µg"}
+    assert (units == []) if same or first == second else (len(units) == 2)
+
+
+@given(first=st.integers(1, 100_000), second=st.integers(1, 1000), glued=st.booleans())
+def test_two_amounts_are_a_dose_not_a_conversion(first: int, second: int, glued: bool) -> None:
+    space = "" if glued else " "
+    assert conversion_units(f"{first}{space}iu d3 with {second}{space}mcg k2") == []
+
+
+def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.search("how many iu is 50 mcg of d3").topic == "units"
+    assert index.search("75 nmol/l in ng/ml please").topic == "units"
