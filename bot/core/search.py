@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.core.embedding import Embedder, shipped_embedder
@@ -198,6 +199,14 @@ class TopicIndex:
             _Bm25(documents, settings.k1, settings.b, 1.0),
             _Bm25(prose, settings.k1, settings.b, _PROSE_WEIGHT),
         )
+        # Both scorers' scores of each stem for every topic, summed, as one row per stem:
+        # a question's word scores are the sum of its stems' rows (one numpy call).
+        self.stem_rows: dict[str, npt.NDArray[np.float64]] = {}
+        for scorer in self.scorers:
+            for word, postings in scorer.postings.items():
+                row = self.stem_rows.setdefault(word, np.zeros(len(self.topic_ids)))
+                for position, score in postings:
+                    row[position] += score
         total = len(documents)
         # How telling a word is, the rarer among the topics the more: among their names and
         # examples for the phrase bonus, among everything they say for coverage.
@@ -324,19 +333,19 @@ class TopicIndex:
             # count as words, though in an amount they say only how much.
             words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
-        out_of_scope = not self.out_of_scope.isdisjoint(found)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
-        totals = [0.0] * len(self.topic_ids)
-        for scorer in self.scorers:
-            scorer.add(totals, (word.stem for word in content))
+        if not self.out_of_scope.isdisjoint(found):
+            return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
+        rows = [self.stem_rows[s] for s in {w.stem for w in content} if s in self.stem_rows]
+        totals = np.sum(rows, axis=0).tolist() if rows else [0.0] * len(self.topic_ids)
         scores = dict(zip(self.topic_ids, totals, strict=True))
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
         word_score = max(scores.values(), default=0.0)
         if word_score <= 0:
-            return Ranking((), coverage, out_of_scope)
+            return Ranking((), coverage, False)
         similar = (
             self.meaning.similarities(_without_amounts(words))
             if self.meaning is not None
@@ -347,7 +356,7 @@ class TopicIndex:
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
         )
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
-        ranking = Ranking((), coverage, out_of_scope, word_score, named, signals)
+        ranking = Ranking((), coverage, False, word_score, named, signals)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
 
     def _coverage(self, content: list[Word]) -> float:

@@ -236,7 +236,7 @@ def test_a_close_runner_up_turns_an_answer_into_suggestions(kb: KnowledgeBase) -
 
 
 def test_suggestions_are_capped_by_the_setting(kb: KnowledgeBase) -> None:
-    index = _index(kb, min_margin=1.0, max_suggestions=2)
+    index = _index(kb, min_margin=1.0, agreed_similarity=2.0, max_suggestions=2)
     result = index.search("how much k2 with d3 for my bones and heart")
     assert result.topic is None and len(result.suggestions) == 2
 
