@@ -201,12 +201,13 @@ class TopicIndex:
         )
         # Both scorers' scores of each stem for every topic, summed, as one row per stem:
         # a question's word scores are the sum of its stems' rows (one numpy call).
-        self.stem_rows: dict[str, npt.NDArray[np.float64]] = {}
+        stems = sorted({word for scorer in self.scorers for word in scorer.postings})
+        self.stem_row = {word: row for row, word in enumerate(stems)}
+        self.stem_matrix: npt.NDArray[np.float64] = np.zeros((len(stems), len(self.topic_ids)))
         for scorer in self.scorers:
             for word, postings in scorer.postings.items():
-                row = self.stem_rows.setdefault(word, np.zeros(len(self.topic_ids)))
                 for position, score in postings:
-                    row[position] += score
+                    self.stem_matrix[self.stem_row[word], position] += score
         total = len(documents)
         # How telling a word is, the rarer among the topics the more: among their names and
         # examples for the phrase bonus, among everything they say for coverage.
@@ -337,8 +338,8 @@ class TopicIndex:
         coverage = self._coverage(content)
         if not self.out_of_scope.isdisjoint(found):
             return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
-        rows = [self.stem_rows[s] for s in {w.stem for w in content} if s in self.stem_rows]
-        totals = np.sum(rows, axis=0).tolist() if rows else [0.0] * len(self.topic_ids)
+        rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]
+        totals = self.stem_matrix[rows].sum(axis=0).tolist()
         scores = dict(zip(self.topic_ids, totals, strict=True))
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
