@@ -1,8 +1,9 @@
 """Latency of the core: dose, level and explain replies, and loading the knowledge base.
 
 Prints median and p99 per operation. Targets on a 2-core machine: dose and level under
-50 µs (median), explain under 1 ms at p99 over the tuning questions of the explain
-evaluation, load under 50 ms. Run: .venv/bin/python bench/bench_core.py
+50 µs (median) for tidy input and 100 µs as forum members type it, explain under 1 ms at
+p99 over the tuning questions of the explain evaluation, load under 50 ms.
+Run: .venv/bin/python bench/bench_core.py
 """
 
 from __future__ import annotations
@@ -24,6 +25,18 @@ from tests.core.eval.evalset import TUNING_FILES, load_parts
 
 DOSES = ["5000", "125 mcg", "50,000 IU weekly", "0.1 mg", "1000 IU daily", "5k", "60000 monthly"]
 LEVELS = ["42", "42 ng/mL", "105 nmol/L", "12.5", "200"]
+# As forum members type them: frequencies, labels, counts, ranges, separators, sentences.
+FORUM_DOSES = [
+    "10000 IU every other day",
+    "50000 IU D2 weekly",
+    "2 x 5000 IU",
+    "1000-2000 IU",
+    "5.000 IU",
+    "400 IU for my baby",
+    "10000 IU twice a week",
+    "5 000 IU k2 100 mcg",
+]
+FORUM_LEVELS = ["my level is 18", "<10 ng/ml", "25(OH)D 42 ng/mL", "12,5 nmol/l"]
 
 
 def measure(
@@ -71,6 +84,15 @@ def main() -> None:
     measure("dose", lambda i: dose_reply(kb, DOSES[i % len(DOSES)]), 5000, 50)
     measure("dose+k2", lambda i: dose_reply(kb, DOSES[i % len(DOSES)], "100 mcg"), 5000, 50)
     measure("level", lambda i: level_reply(kb, LEVELS[i % len(LEVELS)]), 5000, 50)
+    forum_dose = FORUM_DOSES
+    measure("dose~", lambda i: dose_reply(kb, forum_dose[i % len(forum_dose)]), 5000, 100)
+    measure("level~", lambda i: level_reply(kb, FORUM_LEVELS[i % len(FORUM_LEVELS)]), 5000, 100)
+
+    def distinct(i: int) -> object:
+        # A new amount every time: neither the token cache nor the reading memo helps.
+        return dose_reply(kb, f"{2000 + i} IU every other day", f"{90 + i % 50} mcg MK-7")
+
+    measure("dose*", distinct, 5000, 100)
     measure(
         "explain", lambda i: explain_reply(kb, queries[i % len(queries)]), 3000, 1000, at_p99=True
     )
@@ -82,6 +104,8 @@ def main() -> None:
 
     measure("explain*", cold, 3000, 1000, at_p99=True)
     print("explain* = with the typo-correction memory emptied before every query")
+    print("dose~, level~ = as forum members type them (frequencies, labels, ranges, sentences)")
+    print("dose* = D3 and K2 with words, a different amount every time (no reading memoised)")
     print("CPU p99 = the thread's own CPU time: on a shared machine, wall-clock p99 includes")
     print("the time other processes held the core")
 

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 a user error (bad input or settings), 2 invalid knowledge.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.core.commands import reply_for_text
+from bot.core.commands import console_text, reply_for_text
 from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
@@ -25,10 +26,13 @@ from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
 EXIT_BAD_KNOWLEDGE = 2
+EXIT_INTERRUPTED = 130
 
+CONSOLE_BYE = "dk2: bye."
 CONSOLE_BANNER = (
     "dk2 offline console: type what you would type in chat, e.g. `/dk2 dose 5000`, "
-    "`/dk2 level 42 ng/mL`, `/dk2 explain mgp`. `quit` or Ctrl-D leaves."
+    "`/dk2 level 42 ng/mL`, `/dk2 explain mgp`, `help`, or just ask a question. "
+    "`quit`, Ctrl-D or Ctrl-C leaves."
 )
 
 
@@ -124,26 +128,44 @@ def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
-    """Read chat lines until EOF or `quit`, printing each reply as chat would show it."""
-    print(CONSOLE_BANNER, file=out)
+    """Read chat lines until EOF, Ctrl-C or `quit`, printing each reply as chat shows it.
+    A line with no command is a question for explain; leaving is one clean line."""
     interactive = stdin.isatty()
-    while True:
-        if interactive:
-            print("dk2> ", end="", file=out, flush=True)
-        line = stdin.readline()
-        if not line:
-            break
-        text = line.strip()
-        if not text:
-            continue
-        if text.lower() in {"quit", "exit", "/quit", "/exit"}:
-            break
-        if not text.lower().lstrip("/").startswith("dk2"):
-            text = f"/dk2 {text}"
-        reply, _ = reply_for_text(kb, text)
-        print(render_text(reply), file=out)
-        print(file=out, flush=True)
+    try:
+        print(CONSOLE_BANNER, file=out, flush=True)
+        while True:
+            if interactive:
+                print("dk2> ", end="", file=out, flush=True)
+            line = stdin.readline()
+            if not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text.lower() in {"quit", "exit", "/quit", "/exit"}:
+                return EXIT_OK
+            reply, _ = reply_for_text(kb, console_text(text))
+            print(render_text(reply), file=out)
+            print(file=out, flush=True)
+    except KeyboardInterrupt:
+        pass
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing more to say, and nowhere to say it.
+        _silence(out)
+        return EXIT_OK
+    if interactive:
+        print(file=out)
+    print(CONSOLE_BYE, file=out)
     return EXIT_OK
+
+
+def _silence(out: TextIO) -> None:
+    """Point `out` at /dev/null so Python's exit-time flush of a closed pipe stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -320,4 +342,9 @@ def main(
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USER_ERROR if exc.code else EXIT_OK
-    return COMMANDS[args.command](args, out, err)
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command's own handling starts (loading knowledge, say): one line.
+        print("dk2: stopped.", file=err)
+        return EXIT_INTERRUPTED

@@ -1,32 +1,61 @@
-"""Read amounts as people type them: "5,000 IU", "5k", "125µg", "50000 IU weekly", "42 ng/mL".
+"""Read amounts as members type them: "5,000 IU", "2 x 5000 IU twice a week", "D2 50000",
+"k2 100 mcg", "1000-2000 IU", "my level is <10 ng/ml".
 
-Parsers return a value or an `InputError` (a message key plus what fills it), never raise:
-bad input is a value. Which spellings exist and what they convert to comes from
-`knowledge/units.yaml`; this module only knows the shape of a number.
+The text is split into tokens (`bot.core.tokens`), the tokens into quantities (a number with
+its unit, frequency, label and count), and each quantity is read as a vitamin D3 or K2 amount
+or a blood level. Readers return a value or an `InputError` (a message key, what fills it and
+the option that is wrong), never raise: bad input is a value. What dk2 noticed on the way
+(a D2 label, a separator it had to choose a reading for, words it set aside) comes back as
+`Note`s for the reply to show. Every spelling, word and threshold comes from
+`knowledge/units.yaml`; this module only knows how they fit together.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation, localcontext
-from functools import lru_cache
-from typing import Literal, NamedTuple
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, localcontext
+from typing import Literal, TypeVar
 
-from bot.core.model import Period, Unit, Units
+from bot.core.model import Unit, Units
+from bot.core.numbers import Number, exact, fmt
+from bot.core.sanitize import echo
+from bot.core.tokens import Token, tokenize
+
+__all__ = [
+    "Amount",
+    "DoseReading",
+    "InputError",
+    "LevelValue",
+    "Note",
+    "fmt",
+    "parse_dose",
+    "parse_level",
+    "read_dose",
+    "too_long",
+]
 
 Kind = Literal["d", "k2"]
-
-# A number at the start of the text: 5000, 5,000, 0.1, .5 (thousands groups must be whole).
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
-_NOT_FINITE = re.compile(r"^[-+−]?\s*(?:nan|inf|infinity|∞)\b")
-_SPACES = re.compile(r"\s+")
+_T = TypeVar("_T")
+_LABELS = ("d2", "d3", "k2", "mk4")
+_D_EXAMPLE = "5000 IU"
+_K2_EXAMPLE = "k2:100 mcg"
+_LEVEL_EXAMPLE = "42 ng/mL"
 
 
 @dataclass(frozen=True, slots=True)
 class InputError:
-    """Bad input, as a value: `key` names the message in messages.yaml (under errors.)."""
+    """Bad input, as a value: `key` names the message in messages.yaml (under errors.);
+    `option` is the option the member typed that is wrong, when one is."""
+
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+    option: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something about the reading the member should see: `key` under hints. in messages."""
 
     key: str
     values: dict[str, str] = field(default_factory=dict)
@@ -36,17 +65,28 @@ class InputError:
 class Amount:
     """A dose as typed and as a daily amount in the kind's base unit (IU or µg)."""
 
-    number: Decimal  # the number as typed, after a "k" multiplier
+    number: Decimal  # one dose as typed, after a "k" multiplier
     unit: Unit | None  # None: no unit typed, the base unit assumed
     unit_text: str | None
-    period_days: int
+    period_days: int  # how many days one period of `times` doses spans
     period_text: str | None
     daily: Decimal
     entered: str  # the amount, tidied, to quote back
+    times: int = 1  # doses per period ("twice a week": 2)
+    count: int = 1  # taken at once ("2 x 5000 IU": 2)
+    low: Amount | None = None  # a range's low end ("1000-2000 IU"); this is the high end
+    d2: bool = False
+    mk4: bool = False
+    form: str | None = None  # "drops", "softgels" when named
 
     @property
     def unit_given(self) -> bool:
         return self.unit is not None
+
+    @property
+    def per_day(self) -> Decimal:
+        """How many of `number` are taken a day on average (count x times / days)."""
+        return Decimal(self.count * self.times) / self.period_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +96,18 @@ class LevelValue:
     unit_text: str | None
     ng_ml: Decimal
     entered: str
+    bound: Literal["<", ">"] | None = None  # lab notation: "<10" is below 10
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DoseReading:
+    """A dose command's options read together: the D3 amount, the K2 amount, what to say."""
+
+    d: Amount
+    k2: Amount | None
+    notes: tuple[Note, ...]
+    k2_option: str  # where the K2 amount was typed: "k2" (the option) or "amount"
 
 
 def too_long(text: str, limit: int) -> InputError | None:
@@ -65,247 +117,607 @@ def too_long(text: str, limit: int) -> InputError | None:
     return InputError("too_long", {"length": str(len(text)), "limit": str(limit)})
 
 
-def normalise(text: str) -> str:
-    """Lower-case, one space between words, and one spelling of the micro sign."""
-    return _SPACES.sub(" ", text.replace("μ", "µ").replace("−", "-")).strip().lower()
+@dataclass(slots=True)
+class _Quantity:
+    """One number and what was typed with it, before it is read as a kind of amount."""
+
+    number: Number
+    low: Number | None = None
+    unit: str | None = None
+    freq: Token | None = None
+    labels: set[str] = field(default_factory=set)
+    count: int = 1
+    form: str | None = None
+    counts_forms: bool = False  # "2 drops": the number is how many, not how much
+    counted: bool = False  # a count was typed ("1 capsule of", "2 x")
+    bound: Literal["<", ">"] | None = None
+    # Words that followed a label ("d3", "k2") directly: that label belongs here.
+    trailing_label: bool = False
 
 
-def fmt(value: Decimal, places: int = 0) -> str:
-    """A number for people: thousands separated, at most `places` decimals, no trailing 0s."""
-    if abs(value) < 10**12:
-        # Floats format exactly enough at this size, and far faster than Decimal.
-        text = f"{float(value):,.{places}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    quantum = Decimal(1).scaleb(-places)
-    with localcontext() as context:
-        # Enough precision for any number a member can type (up to the input length limit).
-        context.prec = max(28, value.adjusted() + places + 2)
-        rounded = value.quantize(quantum)
-    text = f"{rounded:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+@dataclass(slots=True)
+class _Parse:
+    quantities: list[_Quantity]
+    set_aside: list[str]
+    child: bool
+    error: InputError | None = None
+
+
+def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _Parse:
+    """Gather tokens into quantities: a number takes the unit, frequency, label and count
+    typed around it. Labels before a number belong to it unless that number has its own."""
+    reading = units.reading
+    out = _Parse([], [], False)
+    pending: dict[str, object] = {}
+    # Each label, the quantity before it, whether a number follows it, and its spelling.
+    label_events: list[tuple[str, int, bool, str]] = []
+    range_open = times_open = False
+    last = ""  # kind of the previous token that meant something
+    for token, following in zip(tokens, _next_kinds(tokens), strict=True):
+        kind = token.kind
+        quantity = out.quantities[-1] if out.quantities else None
+        if kind == "exp":
+            values = {"text": echo(token.text, 40), "example": _example(option)}
+            if mode == "level":
+                values["example"] = _LEVEL_EXAMPLE
+            out.error = InputError("exponent", values, option)
+            return out
+        if kind == "badnum":
+            out.error = InputError("bad_grouping", {"text": echo(token.text, 40)}, option)
+            return out
+        if kind == "num":
+            number = token.number
+            assert number is not None
+            if range_open and quantity is not None:
+                quantity.low, quantity.number = quantity.number, number
+                range_open = False
+            elif times_open and quantity is not None and _is_count(quantity, reading.max_count):
+                quantity.count = int(quantity.number.value)
+                quantity.number, quantity.counted = number, True
+                times_open = False
+            elif times_open and quantity is not None and _whole(number, reading.max_count):
+                quantity.count, quantity.counted = int(number.value), True
+                times_open = False
+            elif quantity is not None and quantity.counts_forms and last in ("form", "word"):
+                quantity.count = int(quantity.number.value)
+                quantity.number, quantity.counts_forms, quantity.counted = number, False, True
+            else:
+                out.quantities.append(_Quantity(number))
+                quantity = out.quantities[-1]
+                for key, value in pending.items():
+                    setattr(quantity, key, value)
+                pending.clear()
+        elif kind == "unit":
+            if quantity is not None and quantity.unit is None and last == "num":
+                quantity.unit = token.text
+            elif quantity is not None and quantity.unit == token.text and last == "num":
+                pass  # "1000 IU - 2000 IU": the range's second end, in the same unit
+            elif quantity is None and "unit" not in pending:
+                pending["unit"] = token.text
+            else:
+                out.set_aside.append(token.text)
+        elif kind == "freq":
+            target = quantity if quantity is not None and last != "label_next" else None
+            if target is not None and target.freq is not None:
+                first, second = target.freq.text, token.text
+                out.error = InputError("two_frequencies", {"first": first, "second": second})
+                out.error = replace(out.error, option=option)
+                return out
+            if target is not None:
+                target.freq = token
+            else:
+                pending["freq"] = token
+        elif kind in _LABELS:
+            before = len(out.quantities) - 1
+            label_events.append((kind, before, following == "num", token.text))
+        elif kind == "form":
+            if quantity is None:
+                pending["form"] = token.text
+            else:
+                quantity.form = token.text
+                if quantity.unit is None and _is_count(quantity, reading.max_count):
+                    quantity.counts_forms = True
+        elif kind == "range":
+            if quantity is not None and last in ("num", "unit") and following == "num":
+                range_open = True  # "1000-2000", "1000 IU to 2000 IU"
+            elif quantity is None and token.text == "-" and following == "num":
+                example = _LEVEL_EXAMPLE if mode == "level" else _example(option)
+                out.error = InputError("negative", {"example": example}, option)
+                return out
+            else:
+                out.set_aside.append(token.text)  # "up to 5000"
+        elif kind == "times":
+            times_open = quantity is not None and following == "num"
+        elif kind == "duration":
+            out.set_aside.append(token.text)  # "for 2 weeks": how long, not how often
+        elif kind in ("below", "above"):
+            if mode == "level":
+                pending["bound"] = "<" if kind == "below" else ">"
+            else:
+                out.set_aside.append(token.text)
+        elif kind == "word":
+            if token.text in reading.child_words:
+                out.child = True
+            if (
+                last == "num"
+                and quantity is not None
+                and quantity.unit is None
+                and token.text not in reading.not_units
+                and token.text not in reading.child_words
+            ):
+                out.error = _unknown_unit(units, token.text, option, mode)
+                return out
+            out.set_aside.append(token.text)
+        elif kind == "notfinite":
+            example = _LEVEL_EXAMPLE if mode == "level" else _example(option)
+            values = {"text": echo(token.text, 40), "example": example}
+            out.error = InputError("not_finite", values, option)
+            return out
+        if kind != "punct":
+            last = "label_next" if kind in _LABELS and following == "num" else kind
+    for key, value in pending.items():
+        if key == "form" and out.quantities:
+            out.quantities[-1].form = str(value)
+    out.set_aside += _place_labels(out.quantities, label_events, units)
+    return out
+
+
+def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
+    """For each token, the kind of the next one that is not punctuation ("" at the end)."""
+    kinds = [""] * len(tokens)
+    following = ""
+    for index in range(len(tokens) - 1, -1, -1):
+        kinds[index] = following
+        if tokens[index].kind != "punct":
+            following = tokens[index].kind
+    return kinds
+
+
+def _unknown_unit(units: Units, word: str, option: str, mode: str) -> InputError:
+    if mode == "level":
+        return InputError("unknown_level_unit", {"unit": echo(word, 40)}, option)
+    kind: Kind = "k2" if option == "k2" else "d"
+    listed = ", ".join(unit.names[0] for unit in _units_for(units, kind))
+    values = {"unit": echo(word, 40), "units": listed, "example": _example(option)}
+    return InputError("unknown_unit", values, option)
+
+
+def _place_labels(
+    quantities: list[_Quantity], events: list[tuple[str, int, bool, str]], units: Units
+) -> list[str]:
+    """A label before a number names it ("k2 100"); after one, it names that one ("100 k2").
+    "5000 d3 100 k2": "d3" is followed by a number that has its own label, so it goes back.
+    A K2 label never names an amount in IU. Returns the labels that fit nowhere."""
+
+    def fits(label: str, index: int) -> bool:
+        if not 0 <= index < len(quantities):
+            return False
+        unit = quantities[index].unit
+        k2_label = label in ("k2", "mk4")
+        return not (k2_label and unit is not None and _unit(units, "k2", unit) is None)
+
+    unplaced: list[str] = []
+    for label, before, number_next, text in events:
+        if not number_next and fits(label, before):
+            quantities[before].labels.add(label)
+            quantities[before].trailing_label = True
+        elif not number_next:
+            unplaced.append(text)
+    for label, before, number_next, text in events:
+        if not number_next:
+            continue
+        after = before + 1
+        own_label = after < len(quantities) and quantities[after].trailing_label
+        if fits(label, after) and not (own_label and before >= 0):
+            quantities[after].labels.add(label)
+        elif fits(label, before):
+            quantities[before].labels.add(label)
+        else:
+            unplaced.append(text)
+    return unplaced
+
+
+def _whole(number: Number, max_count: int) -> bool:
+    """A number that can be a count: "2" in "2 drops" or "2 x 5000 IU"."""
+    value = number.value
+    return number.alt is None and value == value.to_integral_value() and 1 <= value <= max_count
+
+
+def _is_count(quantity: _Quantity, max_count: int) -> bool:
+    return (
+        quantity.unit is None
+        and quantity.low is None
+        and quantity.count == 1
+        and _whole(quantity.number, max_count)
+    )
+
+
+def _example(option: str) -> str:
+    return _K2_EXAMPLE if option == "k2" else _D_EXAMPLE
+
+
+def _units_for(units: Units, kind: Kind) -> tuple[Unit, ...]:
+    return units.d_units if kind == "d" else units.k2_units
+
+
+def _unit(units: Units, kind: Kind, name: str) -> Unit | None:
+    return next((unit for unit in _units_for(units, kind) if name in unit.names), None)
+
+
+def _freq(token: Token | None) -> tuple[int, int, str | None]:
+    """(times, days, text) of a frequency token; once a day when none was typed."""
+    if token is None or token.freq is None:
+        return 1, 1, None
+    times, days = token.freq
+    return times, days, token.text
+
+
+def _choose(number: Number, prefer_thousands: bool) -> tuple[Decimal, Decimal | None]:
+    """The value read and the other reading a separator allows ("5.000", "5,5")."""
+    if number.dot_group and prefer_thousands:
+        assert number.alt is not None
+        return number.alt, number.value
+    return number.value, number.alt
+
+
+def _read_amount(
+    quantity: _Quantity, units: Units, kind: Kind, option: str, notes: list[Note]
+) -> Amount | InputError:
+    """One quantity as a D3 (base IU) or K2 (base µg) amount."""
+    if quantity.counts_forms:
+        count = fmt(quantity.number.value)
+        form = quantity.form or ""
+        return InputError("form_amount", {"count": count, "form": form}, option)
+    unit: Unit | None = None
+    if quantity.unit is not None:
+        unit = _unit(units, kind, quantity.unit)
+        if unit is None:
+            if kind == "k2" and _unit(units, "d", quantity.unit) is not None:
+                return InputError("k2_iu", option=option)
+            return _unknown_unit(units, quantity.unit, option, "dose")
+    in_iu = kind == "d" and (unit is None or unit.factor == 1)
+    value, other = _choose(quantity.number, prefer_thousands=in_iu)
+    times, days, period_text = _freq(quantity.freq)
+    made = _make(units, kind, option, quantity, unit, value, times, days, period_text)
+    if isinstance(made, InputError):
+        return made
+    if other is not None:
+        notes.append(_separator_note(units, kind, quantity, unit, value, other, made))
+    if quantity.low is not None:
+        low_value, _ = _choose(quantity.low, prefer_thousands=in_iu)
+        low = _make(units, kind, option, quantity, unit, low_value, times, days, period_text)
+        if isinstance(low, InputError):
+            return low
+        if low.daily >= made.daily:
+            text = f"{exact(low_value)}-{exact(value)}"
+            return InputError("bad_range", {"text": text}, option)
+        made = replace(made, low=low)
+    return made
+
+
+def _make(
+    units: Units,
+    kind: Kind,
+    option: str,
+    quantity: _Quantity,
+    unit: Unit | None,
+    value: Decimal,
+    times: int,
+    days: int,
+    period_text: str | None,
+) -> Amount | InputError:
+    example = _D_EXAMPLE if kind == "d" else _K2_EXAMPLE
+    if value <= 0:
+        return InputError("not_positive", {"example": example}, option)
+    if len(quantity.number.raw) > 14:
+        with localcontext() as context:
+            # Exact for any number a member can type (inputs are at most a few hundred chars).
+            context.prec = len(quantity.number.raw) + 14
+            base = unit.to_base(value) if unit else value
+            daily = base * quantity.count * times / days
+    else:
+        base = unit.to_base(value) if unit else value
+        daily = base * quantity.count * times / days
+    d2, mk4 = "d2" in quantity.labels, "mk4" in quantity.labels
+    entered = _entered(value, unit, quantity.count, period_text, d2)
+    limit = units.d_max_daily if kind == "d" else units.k2_max_daily
+    minimum = units.d_min_daily if kind == "d" else units.k2_min_daily
+    base_name = units.d_base if kind == "d" else units.k2_base
+    if daily > limit:
+        values = {
+            "entered": entered,
+            "daily": f"{fmt(daily)} {base_name}",
+            "limit": f"{fmt(limit)} {base_name}",
+        }
+        return InputError("too_high", values, option)
+    if daily < minimum:
+        values = {"entered": entered, "minimum": f"{fmt(minimum, 4)} {base_name}"}
+        return InputError("too_small", {**values, "example": example}, option)
+    return Amount(
+        number=value,
+        unit=unit,
+        unit_text=quantity.unit,
+        period_days=days,
+        period_text=period_text,
+        daily=daily,
+        entered=entered,
+        times=times,
+        count=quantity.count,
+        d2=d2,
+        mk4=mk4,
+        form=quantity.form,
+    )
+
+
+def _entered(
+    number: Decimal, unit: Unit | None, count: int, period_text: str | None, d2: bool
+) -> str:
+    parts = [f"{count} x"] if count != 1 else []
+    parts.append(exact(number))
+    if unit is not None:
+        parts.append("IU" if unit.names[0] == "iu" else unit.names[0])
+    if d2:
+        parts.append("D2")
+    text = " ".join(parts)
+    if period_text:
+        text += period_text if period_text.startswith("/") else f" {period_text}"
     return text
 
 
-def _match_name(text: str, names: list[str]) -> str | None:
-    """The longest spelling in `names` that `text` starts with, ending at a word boundary."""
-    match = _names_pattern(tuple(names)).match(text)
-    return match.group() if match else None
-
-
-def _by_length(names: list[str]) -> list[str]:
-    return sorted(set(names), key=len, reverse=True)
-
-
-def _alternatives(names: Iterable[str]) -> str:
-    """A regex alternation of spellings, longest first, each ending at a word boundary."""
-    ordered = _by_length(list(names))
-    return "(?:" + "|".join(re.escape(name) for name in ordered) + r")(?![a-z0-9µ])"
-
-
-@lru_cache(maxsize=32)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(_alternatives(names))
-
-
-@dataclass(frozen=True, slots=True)
-class _Grammar:
-    """What one kind of amount may say, compiled from units.yaml."""
-
-    tail: re.Pattern[str]
-    units: dict[str, Unit]
-    periods: dict[str, Period]
-
-
-_GRAMMARS: dict[tuple[int, Kind], tuple[Units, _Grammar]] = {}
-
-
-def _grammar(units: Units, kind: Kind) -> _Grammar:
-    """The compiled grammar for these units, cached by identity: hashing a whole Units value
-    on every keystroke would cost more than the parse."""
-    cached = _GRAMMARS.get((id(units), kind))
-    if cached is not None and cached[0] is units:
-        return cached[1]
-    if len(_GRAMMARS) > 16:
-        _GRAMMARS.clear()
-    unit_list = units.d_units if kind == "d" else units.k2_units
-    grammar = _Grammar(
-        tail=_build_tail_pattern(units, kind),
-        units={name: unit for unit in unit_list for name in unit.names},
-        periods={name: period for period in units.periods for name in period.names},
+def _separator_note(
+    units: Units,
+    kind: Kind,
+    quantity: _Quantity,
+    unit: Unit | None,
+    chosen: Decimal,
+    other: Decimal,
+    made: Amount,
+) -> Note:
+    """ "5.000 IU": dk2 says which reading it took and offers the other, if it is one."""
+    values = {"text": quantity.number.raw, "chosen": exact(chosen)}
+    alternative = _make(
+        units, kind, "amount", quantity, unit, other, made.times, made.period_days, None
     )
-    _GRAMMARS[(id(units), kind)] = (units, grammar)
-    return grammar
-
-
-def _build_tail_pattern(units: Units, kind: Kind) -> re.Pattern[str]:
-    """What may follow the number: a unit, a filler ("of D3"), a period, another filler."""
-    unit_list = units.d_units if kind == "d" else units.k2_units
-    unit = _alternatives(name for u in unit_list for name in u.names)
-    fillers = units.d_fillers if kind == "d" else units.k2_fillers
-    filler = _alternatives(fillers) if fillers else "(?!)"
-    period_names = [name for period in units.periods for name in period.names]
-    period = _alternatives(period_names)
-    bare = _alternatives(name.lstrip("/") for name in period_names if name.startswith("/"))
-    return re.compile(
-        rf"(?: ?(?P<unit>{unit}))?(?: ?{filler})?"
-        rf"(?: ?(?:(?P<period>{period})|/ ?(?P<bare>{bare})))?(?: ?{filler})?"
-    )
-
-
-class _Scan(NamedTuple):
-    """What a dose scan read (a tuple: built on every keystroke, so kept cheap)."""
-
-    number: Decimal
-    unit_text: str | None
-    period_text: str | None
-    end: int
-
-
-def _scan_number(text: str) -> tuple[Decimal, int] | InputError:
-    """Read the number at the start of `text` (already normalised)."""
-    if not text[:1].isdigit() and _NOT_FINITE.match(text):
-        return InputError("not_finite", {"text": text})
-    if text.startswith("-"):
-        return InputError("negative")
-    match = _NUMBER.match(text)
-    if not match:
-        return InputError("no_number", {"text": text})
-    end = match.end()
-    after = text[end : end + 2]
-    if len(after) == 2 and after[0] in ",." and after[1].isdigit():
-        return InputError("bad_grouping", {"text": text})
-    try:
-        number = Decimal(match.group().replace(",", ""))
-    except InvalidOperation:
-        return InputError("no_number", {"text": text})
-    if text[end : end + 1] == "k" and not text[end + 1 : end + 2].isalpha():
-        return number * 1000, end + 1
-    return number, end
-
-
-def _scan_dose(text: str, units: Units, kind: Kind) -> _Scan | InputError:
-    stripped = text[1:].lstrip() if text.startswith("+") else text
-    consumed = len(text) - len(stripped)
-    read = _scan_number(stripped)
-    if isinstance(read, InputError):
-        return read
-    number, end = read
-    tail = _grammar(units, kind).tail.match(stripped, end)
-    assert tail is not None  # every part of the pattern is optional
-    period_text = tail.group("period")
-    if period_text is None and tail.group("bare"):
-        period_text = "/" + tail.group("bare")
-    return _Scan(number, tail.group("unit"), period_text, consumed + tail.end())
-
-
-def _unknown_unit(text: str, units: Units, kind: Kind, example: str) -> InputError:
-    word = text.strip().split(" ")[0] if text.strip() else text
+    if isinstance(alternative, InputError):
+        return Note("separator", values)
+    typed = exact(other).replace(",", "")
+    if unit is not None:
+        typed += " " + ("IU" if unit.names[0] == "iu" else unit.names[0])
     if kind == "k2":
-        d_names = {name for unit in units.d_units for name in unit.names}
-        k2_names = {name for unit in units.k2_units for name in unit.names}
-        if word in d_names - k2_names:
-            return InputError("k2_iu")
-    names = units.d_units if kind == "d" else units.k2_units
-    listed = ", ".join(unit.names[0] for unit in names)
-    return InputError("unknown_unit", {"unit": word[:40], "units": listed, "example": example})
+        typed = f"k2:{typed}"
+    return Note("separator_other", {**values, "other": exact(other), "typed": typed})
 
 
-def _example(kind: Kind) -> str:
-    return "5000 IU" if kind == "d" else "k2:100 mcg"
+def _no_number(text: str, option: str, level: bool = False) -> InputError:
+    key = "no_number_level" if level else "no_number"
+    return InputError(key, {"text": echo(text, 60)}, option)
 
 
-def split_amount(text: str, units: Units, kind: Kind = "d") -> tuple[str, str]:
-    """Split "5000 IU 100 mcg" into the leading amount and what follows it."""
-    clean = normalise(text)
-    scan = _scan_dose(clean, units, kind)
-    if isinstance(scan, InputError):
-        return clean, ""
-    return clean[: scan.end].strip(), clean[scan.end :].strip()
+def _parse(text: str, units: Units, option: str, mode: str) -> _Parse | InputError:
+    if error := too_long(text, units.max_input_chars):
+        return replace(error, option=option)
+    tokens = tokenize(text, units, mode)
+    parsed = _group(tokens, units, option, mode)
+    if parsed.error is not None:
+        return parsed.error
+    return parsed
 
 
 def parse_dose(text: str, units: Units, kind: Kind = "d") -> Amount | InputError:
-    """Parse a vitamin D3 (kind "d", base IU) or K2 (kind "k2", base µg) amount."""
-    if error := too_long(text, units.max_input_chars):
-        return error
-    clean = normalise(text)
-    if not clean:
-        return InputError("empty_amount")
-    scan = _scan_dose(clean, units, kind)
-    if isinstance(scan, InputError):
-        if scan.key in {"not_positive", "negative", "not_finite"}:
-            values = {**scan.values, "example": _example(kind)}
-            return InputError(scan.key, values)
-        return scan
-    rest = clean[scan.end :].strip()
-    if rest:
-        return _unknown_unit(rest, units, kind, _example(kind))
-    if scan.number <= 0:
-        return InputError("not_positive", {"example": _example(kind)})
-    grammar = _grammar(units, kind)
-    unit = grammar.units.get(scan.unit_text) if scan.unit_text else None
-    period = grammar.periods.get(scan.period_text) if scan.period_text else None
-    days = period.days if period else 1
-    daily = (unit.to_base(scan.number) if unit else scan.number) / days
-    limit = units.d_max_daily if kind == "d" else units.k2_max_daily
-    base = units.d_base if kind == "d" else units.k2_base
-    entered = _entered(
-        scan.number, unit.names[0] if unit else None, period.names[0] if period else None
-    )
-    if daily > limit:
-        return InputError(
-            "too_high",
-            {"entered": entered, "daily": f"{fmt(daily)} {base}", "limit": f"{fmt(limit)} {base}"},
-        )
-    return Amount(
-        number=scan.number,
-        unit=unit,
-        unit_text=scan.unit_text,
-        period_days=days,
-        period_text=scan.period_text,
-        daily=daily,
-        entered=entered,
+    """One vitamin D3 (kind "d", base IU) or K2 (kind "k2", base µg) amount, alone."""
+    option = "amount" if kind == "d" else "k2"
+    if kind == "d":
+        reading = read_dose(text, None, units)
+        if isinstance(reading, InputError):
+            return reading
+        if reading.k2 is not None:
+            return InputError("two_amounts", {"text": echo(text, 60)}, option)
+        return reading.d
+    reading_k2 = _read_k2_option(text, units, [])
+    return reading_k2
+
+
+def _read_k2_option(text: str, units: Units, notes: list[Note]) -> Amount | InputError:
+    if not text.strip():
+        return InputError("empty_amount", option="k2")
+    parsed = _parse(text, units, "k2", "dose")
+    if isinstance(parsed, InputError):
+        return parsed
+    if not parsed.quantities:
+        return _no_number(text, "k2")
+    if len(parsed.quantities) > 1:
+        return InputError("two_amounts", {"text": echo(text, 60)}, "k2")
+    _set_aside_note(parsed, units, notes)
+    return _read_amount(parsed.quantities[0], units, "k2", "k2", notes)
+
+
+def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
+    """Whether `second` is `first` again in another vitamin D unit, as labels print it."""
+    if first.unit is None or second.unit is None or first.unit == second.unit:
+        return False
+    one, two = _unit(units, "d", first.unit), _unit(units, "d", second.unit)
+    if one is None or two is None:
+        return False
+    a, b = one.to_base(first.number.value), two.to_base(second.number.value)
+    return a > 0 and abs(a - b) <= a / 100
+
+
+def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
+    """Say which words dk2 did not read, unless they are only connectors ("and", "of")."""
+    if any(word not in units.reading.not_units for word in parsed.set_aside):
+        notes.append(Note("set_aside", {"words": echo(" ".join(parsed.set_aside), 60)}))
+
+
+# Readings already made, per knowledge base: members type the same few amounts again and
+# again, and every reading (and error) is an immutable value.
+_MEMO: dict[int, tuple[Units, dict[tuple[str, str, str | None], object]]] = {}
+_MEMO_SIZE = 4096
+
+
+def _memo(units: Units, key: tuple[str, str, str | None], read: Callable[[], _T]) -> _T:
+    entry = _MEMO.get(id(units))
+    if entry is None or entry[0] is not units:
+        if len(_MEMO) > 8:
+            _MEMO.clear()
+        entry = (units, {})
+        _MEMO[id(units)] = entry
+    table = entry[1]
+    if key in table:
+        return table[key]  # type: ignore[return-value]
+    if len(table) >= _MEMO_SIZE:
+        table.clear()
+    value = read()
+    table[key] = value
+    return value
+
+
+def read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReading | InputError:
+    """The dose command's `amount` (and `k2`) as typed: the D3 amount, a K2 amount (from the
+    `k2` option, or labelled or second in `amount`) and what the reply should point out."""
+    return _memo(
+        units, ("dose", amount_text, k2_text), lambda: _read_dose(amount_text, k2_text, units)
     )
 
 
-def _entered(number: Decimal, unit_text: str | None, period_text: str | None) -> str:
-    parts = [fmt(number, 4)]
-    if unit_text:
-        parts.append("IU" if unit_text == "iu" else unit_text)
-    if period_text:
-        parts.append(period_text)
-    return " ".join(parts)
+def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReading | InputError:
+    notes: list[Note] = []
+    if not amount_text.strip():
+        return InputError("empty_amount", option="amount")
+    parsed = _parse(amount_text, units, "amount", "dose")
+    if isinstance(parsed, InputError):
+        return parsed
+    if not parsed.quantities:
+        return _no_number(amount_text, "amount")
+    d_quantity: _Quantity | None = None
+    k2_quantity: _Quantity | None = None
+    unlabelled: list[_Quantity] = []
+    for quantity in parsed.quantities:
+        is_k2 = bool(quantity.labels & {"k2", "mk4"})
+        is_d = bool(quantity.labels & {"d2", "d3"})
+        if is_k2 and is_d:
+            return InputError("two_labels", {"text": echo(amount_text, 60)}, "amount")
+        if is_k2:
+            if k2_quantity is not None:
+                return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
+            k2_quantity = quantity
+        elif is_d:
+            if d_quantity is not None:
+                return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
+            d_quantity = quantity
+        else:
+            unlabelled.append(quantity)
+    for quantity in unlabelled:
+        d_unit = quantity.unit is not None and _unit(units, "k2", quantity.unit) is None
+        if d_quantity is None:
+            d_quantity = quantity
+        elif _restated(d_quantity, quantity, units):
+            continue  # "5000 IU (125 mcg)": the same amount in the label's other unit
+        elif k2_quantity is None and k2_text is None and not d_unit:
+            # "5000 IU 100 mcg": what follows the D3 amount is K2, as before.
+            k2_quantity = quantity
+        else:
+            return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
+    if d_quantity is None:
+        # Only a K2 amount was typed where the D3 amount goes.
+        return InputError("k2_only", {"text": echo(amount_text, 60)}, "amount")
+    if k2_quantity is not None and k2_text is not None:
+        return InputError("duplicate_option", {"name": "k2"}, "k2")
+    d = _read_amount(d_quantity, units, "d", "amount", notes)
+    if isinstance(d, InputError):
+        return d
+    k2: Amount | None = None
+    k2_option = "amount"
+    if k2_quantity is not None:
+        option = "k2" if "k2" in k2_quantity.labels or "mk4" in k2_quantity.labels else "amount"
+        read = _read_amount(k2_quantity, units, "k2", option, notes)
+        if isinstance(read, InputError):
+            return read
+        k2 = read
+    elif k2_text is not None and k2_text.strip():
+        read = _read_k2_option(k2_text, units, notes)
+        if isinstance(read, InputError):
+            return read
+        k2, k2_option = read, "k2"
+    if d.d2:
+        notes.insert(0, Note("d2"))
+    if d.form is not None and not d_quantity.counted:
+        typed = d.entered.replace(",", "")
+        notes.append(Note("form_each", {"entered": d.entered, "form": d.form, "typed": typed}))
+    if parsed.child:
+        notes.append(Note("child"))
+    _set_aside_note(parsed, units, notes)
+    return DoseReading(d=d, k2=k2, notes=tuple(notes), k2_option=k2_option)
 
 
 def parse_level(text: str, units: Units) -> LevelValue | InputError:
-    """Parse a blood 25(OH)D result: "42", "42 ng/mL", "105 nmol/L"."""
-    if error := too_long(text, units.max_input_chars):
-        return error
-    clean = normalise(text)
-    if not clean:
-        return InputError("empty_level")
-    read = _scan_number(clean[1:].lstrip() if clean.startswith("+") else clean)
-    if isinstance(read, InputError):
-        if read.key == "no_number":
-            return InputError("no_number_level", read.values)
-        return InputError(read.key, {**read.values, "example": "42 ng/mL"})
-    number, end = read
-    rest = clean.lstrip("+ ")[end:].strip()
-    names = _by_length([name for unit in units.level_units for name in unit.names])
-    unit_text = None
-    if rest:
-        unit_text = _match_name(rest, names)
-        if unit_text is None or rest[len(unit_text) :].strip():
-            return InputError("unknown_level_unit", {"unit": rest[:40]})
+    """A blood 25(OH)D result: "42", "42 ng/mL", "105 nmol/L", "<10", "my level is 18"."""
+    return _memo(units, ("level", text, None), lambda: _parse_level(text, units))
+
+
+def _parse_level(text: str, units: Units) -> LevelValue | InputError:
+    option = "value"
+    if not text.strip():
+        return InputError("empty_level", option=option)
+    parsed = _parse(text, units, option, "level")
+    if isinstance(parsed, InputError):
+        return parsed
+    if not parsed.quantities:
+        return _no_number(text, option, level=True)
+    quantity = parsed.quantities[0]
+    others = parsed.quantities[1:]
+    if quantity.low is not None or not all(_same_level(quantity, o, units) for o in others):
+        return InputError("level_numbers", {"text": echo(text, 60)}, option)
+    unit = None
+    if quantity.unit is not None:
+        unit = next((u for u in units.level_units if quantity.unit in u.names), None)
+        if unit is None:
+            return InputError("unknown_level_unit", {"unit": echo(quantity.unit, 40)}, option)
+    notes: list[Note] = []
+    number, other = _choose(quantity.number, prefer_thousands=False)
+    if other is not None:
+        values = {"text": quantity.number.raw, "chosen": exact(number)}
+        if other <= units.level_max:
+            typed = exact(other).replace(",", "") + (
+                f" {_unit_display(unit.names[0])}" if unit else ""
+            )
+            values |= {"other": exact(other), "typed": f"/dk2 level {typed}"}
+        notes.append(Note("separator_other" if "typed" in values else "separator", values))
     if number <= 0:
-        return InputError("not_positive", {"example": "42 ng/mL"})
-    unit = next((u for u in units.level_units if unit_text in u.names), None)
-    ng_ml = unit.to_base(number) if unit else number
+        return InputError("not_positive", {"example": _LEVEL_EXAMPLE}, option)
+    with localcontext() as context:
+        context.prec = max(28, len(quantity.number.raw) + 12)
+        ng_ml = unit.to_base(number) if unit else number
     if ng_ml > units.level_max:
-        return InputError("level_too_high", {"value": fmt(ng_ml, 1), "limit": fmt(units.level_max)})
-    shown_unit = unit.names[0] if unit else None
-    entered = fmt(number, 4) + (f" {_unit_display(shown_unit)}" if shown_unit else "")
-    return LevelValue(number=number, unit=unit, unit_text=unit_text, ng_ml=ng_ml, entered=entered)
+        values = {"value": fmt(ng_ml, 1), "limit": fmt(units.level_max)}
+        return InputError("level_too_high", values, option)
+    shown_unit = _unit_display(unit.names[0]) if unit else None
+    entered = (quantity.bound or "") + exact(number) + (f" {shown_unit}" if shown_unit else "")
+    if quantity.bound is not None:
+        key = "lab_below" if quantity.bound == "<" else "lab_above"
+        values = {"number": fmt(number, 4), "unit": shown_unit or units.level_base}
+        notes.insert(0, Note(key, values))
+    _set_aside_note(parsed, units, notes)
+    return LevelValue(
+        number=number,
+        unit=unit,
+        unit_text=quantity.unit,
+        ng_ml=ng_ml,
+        entered=entered,
+        bound=quantity.bound,
+        notes=tuple(notes),
+    )
+
+
+def _same_level(first: _Quantity, second: _Quantity, units: Units) -> bool:
+    """ "75 nmol/L (30 ng/mL)": a lab report giving one result in both units."""
+    if first.unit is None or second.unit is None or first.unit == second.unit:
+        return False
+    one = next((u for u in units.level_units if first.unit in u.names), None)
+    two = next((u for u in units.level_units if second.unit in u.names), None)
+    if one is None or two is None:
+        return False
+    a, b = one.to_base(first.number.value), two.to_base(second.number.value)
+    return a > 0 and abs(a - b) <= a / 50
 
 
 def _unit_display(name: str) -> str:

@@ -15,12 +15,19 @@ from bot.core.gauge import gauge
 from bot.core.model import Band, Cited, KnowledgeBase
 from bot.core.reply import Section
 
+# The caution every band reply ends its cautions with: one short line linking the topic.
+CHECK_FIRST = "check-first"
+# Cautions about what K2 does, shown with the K2 advice rather than among the cautions.
+K2_NOTES = ("k2-evidence",)
+
 
 @dataclass(frozen=True, slots=True)
 class BandText:
+    # The band's warning, shown before anything else, with its sources named.
+    warning: str | None
     article: Section
     references: Section | None
-    cautions: Section | None
+    cautions: Section
     related: Section | None
     caution_ids: tuple[str, ...]
     sources: tuple[str, ...]
@@ -29,6 +36,7 @@ class BandText:
     # references say of the K2 amount's band (the amount itself is filled in per reply).
     k2_advice: str | None
     k2_band_text: str | None
+    k2_notes: str | None
 
 
 @lru_cache(maxsize=1024)
@@ -47,38 +55,68 @@ def band_text(
     if band.references:
         refs = ((cited.text, cited.refs) for cited in band.references)
         references = Section(msg.get("headings.references"), labelled_lines(kb, refs))
-    caution_ids = tuple(unique([*band.cautions, *(k2_band.cautions if k2_band else ())]))
-    cautions = None
-    if caution_ids:
-        cautions = Section(msg.get("headings.cautions"), caution_lines(kb, caution_ids))
+    caution_ids = tuple(
+        unique([*band.cautions, *(k2_band.cautions if k2_band else ()), CHECK_FIRST])
+    )
+    shown = tuple(cid for cid in caution_ids if cid not in K2_NOTES)
+    cautions = Section(msg.get("headings.cautions"), cautions_text(kb, shown))
+    notes = [cid for cid in caution_ids if cid in K2_NOTES]
+    k2_notes = caution_lines(kb, notes) if notes else None
     related = None
     if band.topics:
         topics = ", ".join(f"`{topic}`" for topic in band.topics)
         related = Section(msg.get("headings.related"), msg.get("explain.read_more", topics=topics))
-    cited: list[Cited] = [band.article, *band.references]
+    # Reference lines, cautions and the warning name their sources where they stand; the
+    # sources line adds the article's sections and what the unlabelled lines lean on.
+    cited: list[Cited] = [band.article]
     if band.k2 is not None:
         cited.append(band.k2)
     if k2_band is not None:
-        cited += [k2_band.article, *k2_band.references]
-    caution_refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs]
+        cited.append(k2_band.article)
     k2_band_text = None
     if k2_band is not None:
-        lines = [k2_band.article.text]
-        for item in k2_band.references:
-            names = ", ".join(kb.source_name(ref) for ref in item.refs)
-            lines.append(f"{item.text} ({names})")
-        k2_band_text = "\n".join(lines)
+        k2_band_text = labelled_lines(kb, ((item.text, item.refs) for item in k2_band.references))
     return BandText(
+        warning=warning_line(kb, band.warning) if band.warning else None,
         gauge=gauge(kb.bands[kind], band),
         k2_advice=band.k2.text if band.k2 else None,
         k2_band_text=k2_band_text,
+        k2_notes=k2_notes,
         article=Section(msg.get("headings.article"), band.article.text),
         references=references,
         cautions=cautions,
         related=related,
         caution_ids=caution_ids,
-        sources=source_names(kb, cited, [*unit_refs, *caution_refs]),
+        sources=_sources(kb, cited, [*unit_refs, *kb.cautions[CHECK_FIRST].refs]),
     )
+
+
+def _sources(kb: KnowledgeBase, cited: list[Cited], refs: list[str]) -> tuple[str, ...]:
+    """The article's sections in one entry, then the other sources, each named once."""
+    names = list(source_names(kb, cited, refs))
+    sections = unique(item.section for item in cited if item.section)
+    if len(sections) > 1:
+        joined = "”, “".join(sections)
+        article = [kb.messages.get("dose.sources_article", sections=joined)]
+        singles = {kb.messages.get("explain.source_article", section=s) for s in sections}
+        names = article + [name for name in names if name not in singles]
+    return tuple(names)
+
+
+def warning_line(kb: KnowledgeBase, caution_id: str) -> str:
+    """A warning caution as the first line of a reply, its sources named."""
+    caution = kb.cautions[caution_id]
+    sources = ", ".join(kb.source_name(ref) for ref in caution.refs)
+    return kb.messages.get("dose.warning", text=caution.text, sources=sources)
+
+
+def cautions_text(kb: KnowledgeBase, caution_ids: tuple[str, ...]) -> str:
+    """Band cautions as labelled bullets, then the always-applicable line on its own."""
+    specific = [cid for cid in caution_ids if cid != CHECK_FIRST]
+    lines = [caution_lines(kb, specific)] if specific else []
+    if CHECK_FIRST in caution_ids:
+        lines.append(kb.cautions[CHECK_FIRST].text)
+    return "\n".join(lines)
 
 
 def _band(kb: KnowledgeBase, kind: str, band_id: str) -> Band:

@@ -1,4 +1,4 @@
-"""/dk2 topics and /dk2 about: what dk2 knows, and where it comes from."""
+"""/dk2 topics, /dk2 about and /dk2 help: what dk2 knows, where it comes from, how to ask."""
 
 from __future__ import annotations
 
@@ -45,4 +45,26 @@ def about_reply(kb: KnowledgeBase) -> Reply:
         disclaimer=msg.get("disclaimer"),
         colour=INFO_COLOUR,
         data={"version": kb.version, "loaded_at": kb.loaded_at.isoformat()},
+    )
+
+
+# The commands `/dk2 help` lists, in this order; each has `help.<name>` in messages.yaml.
+HELP_COMMANDS = ("dose", "level", "explain", "topics", "about", "help")
+
+
+def help_reply(kb: KnowledgeBase) -> Reply:
+    """Every command with one example of it."""
+    msg = kb.messages
+    lines = "\n".join(f"• {msg.get(f'help.{name}')}" for name in HELP_COMMANDS)
+    return Reply(
+        command="help",
+        ok=True,
+        title=msg.get("help.title"),
+        body=msg.get("help.text"),
+        sections=(
+            Section(msg.get("headings.commands"), lines),
+            Section(msg.get("help.moderators_heading"), msg.get("help.moderators")),
+        ),
+        colour=INFO_COLOUR,
+        data={"commands": list(HELP_COMMANDS)},
     )

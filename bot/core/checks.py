@@ -16,12 +16,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot.core.interval import coverage_problems
+from bot.core.interval import Interval, coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS
-from bot.core.model import BandTable, Caution, Cited, Source, Topic, Units
+from bot.core.model import AgeLimits, BandTable, Caution, Cited, Source, Topic, Units
 from bot.core.yamlfile import line_at
 
 Loc = tuple[str | int, ...]
+# Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
+CODE_CAUTIONS = ("check-first", "non-daily", "mk-4")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
@@ -145,6 +147,13 @@ class Checker:
         unique(file, "cautions", [caution.id for caution in cautions], "caution id")
         for index, caution in enumerate(cautions):
             self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
+        missing = [cid for cid in CODE_CAUTIONS if cid not in {c.id for c in cautions}]
+        if missing:
+            file.problem(("cautions",), f"cautions the code attaches are missing: {missing}")
+
+    def check_topic_cautions(self, file: File, topic: Topic) -> None:
+        """A topic's cautions exist (run once cautions.yaml is read)."""
+        self.known(file, ("cautions",), topic.cautions, self.caution_ids, "caution")
 
     def check_bands(self, file: File, kind: str, table: BandTable) -> None:
         if table.kind != kind:
@@ -164,9 +173,18 @@ class Checker:
                 file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
             self.known(file, (*loc, "cautions"), band.cautions, self.caution_ids, "caution")
             self.known(file, (*loc, "topics"), band.topics, self.topic_ids, "topic")
+            known = self.caution_ids
+            if band.warning is not None and known is not None and band.warning not in known:
+                file.problem((*loc, "warning"), f"unknown caution {band.warning!r} as warning")
         if unique(file, "bands", [band.id for band in table.bands], "band id"):
             for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
                 file.problem(("bands",), message)
+            nmol = [(b.id, b.nmol_range) for b in table.bands if b.nmol_range is not None]
+            if nmol and len(nmol) != len(table.bands):
+                file.problem(("bands",), "give every band an nmol_range, or none")
+            elif nmol:
+                for message in coverage_problems(table.domain, nmol):
+                    file.problem(("bands",), f"nmol_range: {message}")
 
     @staticmethod
     def known(file: File, loc: Loc, ids: Iterable[str], known: set[str] | None, what: str) -> None:
@@ -175,9 +193,21 @@ class Checker:
                 file.problem((*loc, index), f"unknown {what} {item!r}")
 
     def check_units(self, file: File, units: Units) -> None:
-        for key in ("vitamin_d", "k2", "level"):
-            for index, unit in enumerate(getattr(units, key).units):
+        for key in ("vitamin_d", "k2", "level", "age"):
+            for index, unit in enumerate(getattr(units, key).units if getattr(units, key) else ()):
                 self.refs(file, (key, "units", index, "sources"), unit.sources)
+        # Each K2 form's spellings are fillers, so the amount parser reads past them.
+        for form, names in units.k2.forms.items():
+            for name in names:
+                if name not in units.k2.fillers:
+                    file.problem(("k2", "forms", form), f"form spelling {name!r} isn't a filler")
+        if units.k2.forms and units.k2.banded_form not in units.k2.forms:
+            message = f"banded_form {units.k2.banded_form!r} isn't one of the forms"
+            file.problem(("k2", "banded_form"), message)
+        reading = units.reading
+        self.refs(file, ("reading", "d2", "sources"), reading.d2.sources)
+        self.refs(file, ("reading", "d2", "compare_sources"), reading.d2.compare_sources)
+        self.refs(file, ("reading", "mk4", "sources"), reading.mk4.sources)
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
         places: list[tuple[Loc, tuple[str, ...]]] = [
@@ -189,6 +219,20 @@ class Checker:
                 if name in seen:
                     file.problem((*loc, index), f"spelling {name!r} is listed twice")
                 seen.add(name)
+
+    def check_ages(self, file: File, ages: AgeLimits) -> None:
+        """Each scale covers every child's age exactly; each limit's figures are sourced."""
+        children = Interval(Decimal(0), True, ages.adult_from, False)
+        for index, scale in enumerate(ages.limits):
+            loc: Loc = ("limits", index)
+            for number, group in enumerate(scale.groups):
+                where = (*loc, "groups", number)
+                self.refs(file, (*where, "refs"), group.refs)
+                figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
+                self.figures(file, where, figures, group, f"age group {group.label!r}")
+            ranges = [(group.label, group.ages) for group in scale.groups]
+            for message in coverage_problems(children, ranges):
+                file.problem((*loc, "groups"), f"scale {scale.scale!r}: {message}")
 
     def check_messages(self, file: File, templates: Mapping[str, str]) -> None:
         for key, template in templates.items():

@@ -11,26 +11,33 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.core.amounts import InputError, split_amount, too_long
-from bot.core.catalogue import about_reply, topics_reply
+from bot.core.amounts import InputError, too_long
+from bot.core.catalogue import about_reply, help_reply, topics_reply
 from bot.core.dose import dose_reply
 from bot.core.explain import explain_reply
 from bot.core.level import level_reply
 from bot.core.model import KnowledgeBase
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply
+from bot.core.sanitize import echo
 
 # Each command and its options, the first being the one positional text fills.
 COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "dose": ("amount", "k2", "private"),
+    "dose": ("amount", "k2", "age", "private"),
     "level": ("value", "private"),
     "explain": ("term", "private"),
     "topics": ("private",),
     "about": ("private",),
+    "help": ("private",),
 }
+# Options whose value is one short thing: text after it is the command's main option, so
+# `/dk2 dose k2:100 5000` reads like `/dk2 dose 5000 k2:100`.
+# An age is a number and perhaps its unit ("age:8 months 400"), read like an amount.
+_SHORT_VALUES = {"k2": "amount", "private": "word", "age": "amount"}
+_DIGIT_START = re.compile(r"^[.,]?\d")
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
-_MAX_OPTIONS = 3
+_MAX_OPTIONS = 4
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -62,7 +69,11 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
     if command not in COMMAND_OPTIONS:
         return "", InputError(
             "unknown_command",
-            {"name": name[:32], "commands": _commands_hint(), "rest": body[:100]},
+            {
+                "name": echo(name, 32, code=True),
+                "commands": _commands_hint(),
+                "rest": echo(body, 100, code=True),
+            },
         )
     allowed = COMMAND_OPTIONS[command]
     pieces = _OPTION.split(rest)
@@ -70,11 +81,14 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
     options: dict[str, str] = {}
     for index in range(1, len(pieces), 2):
         option = pieces[index].lower()
-        value = pieces[index + 1].strip()
+        value, after = _short_value(option, pieces[index + 1].strip())
+        if after:
+            positional = f"{positional} {after}".strip()
         if option not in allowed:
             listed = ", ".join(f"`{name}`" for name in allowed)
             return command, InputError(
-                "unknown_option", {"name": option[:32], "command": command, "options": listed}
+                "unknown_option",
+                {"name": echo(option, 32, code=True), "command": command, "options": listed},
             )
         if option in options:
             return command, InputError("duplicate_option", {"name": option})
@@ -83,7 +97,7 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
     if "private" in options:
         flag = options.pop("private").lower()
         if flag not in _TRUE | _FALSE:
-            return command, InputError("bad_private")
+            return command, InputError("bad_private", option="private")
         private = flag in _TRUE
     if positional:
         error = _place_positional(command, positional, options)
@@ -92,11 +106,29 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
     return Request(command, options, private)
 
 
+def _short_value(option: str, text: str) -> tuple[str, str]:
+    """An option's own value and the text after it that belongs to the main option."""
+    shape = _SHORT_VALUES.get(option)
+    words = text.split()
+    if shape is None or not words:
+        return text, ""
+    if shape == "word":
+        return words[0], " ".join(words[1:])
+    # An amount: the words up to the second number ("100 mcg 5000 IU": "100 mcg").
+    seen_number = False
+    for index, word in enumerate(words):
+        if _DIGIT_START.match(word):
+            if seen_number:
+                return " ".join(words[:index]), " ".join(words[index:])
+            seen_number = True
+    return text, ""
+
+
 def _place_positional(command: str, text: str, options: dict[str, str]) -> InputError | None:
     main = COMMAND_OPTIONS[command][0]
     if main == "private":
         return InputError(
-            "extra_text", {"text": text[:60], "what": f"`/dk2 {command}`", "hint": ""}
+            "extra_text", {"text": echo(text, 60), "what": f"`/dk2 {command}`", "hint": ""}
         )
     if main not in options:
         options[main] = text
@@ -105,7 +137,7 @@ def _place_positional(command: str, text: str, options: dict[str, str]) -> Input
         options["k2"] = text
         return None
     hint = f"Give `{main}` once."
-    return InputError("extra_text", {"text": text[:60], "what": f"`{main}`", "hint": hint})
+    return InputError("extra_text", {"text": echo(text, 60), "what": f"`{main}`", "hint": hint})
 
 
 def run(kb: KnowledgeBase, request: Request) -> Reply:
@@ -117,18 +149,25 @@ def run(kb: KnowledgeBase, request: Request) -> Reply:
         "explain": lambda: explain_reply(kb, options.get("term", "")),
         "topics": lambda: topics_reply(kb),
         "about": lambda: about_reply(kb),
+        "help": lambda: help_reply(kb),
     }
     return handlers[request.command]()
 
 
 def _dose(kb: KnowledgeBase, options: dict[str, str]) -> Reply:
-    amount = options.get("amount", "")
-    k2 = options.get("k2")
-    if k2 is None:
-        # "5000 IU 100 mcg": the leading amount is D3, what follows it is K2.
-        amount, rest = split_amount(amount, kb.units, "d")
-        k2 = rest or None
-    return dose_reply(kb, amount, k2)
+    # "5000 IU 100 mcg" in `amount` is read as D3 then K2 by the dose reader itself.
+    return dose_reply(kb, options.get("amount", ""), options.get("k2"), options.get("age"))
+
+
+def console_text(text: str) -> str:
+    """A console line as chat text: `dose 5000` is `/dk2 dose 5000`, and a line that starts
+    with no command (`is d3 safe without k2?`) is a question for `/dk2 explain`."""
+    if _PREFIX.match(text):
+        return text
+    first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    if first in COMMAND_OPTIONS:
+        return f"/dk2 {text}"
+    return f"/dk2 explain {text}"
 
 
 def reply_for_text(kb: KnowledgeBase, text: str) -> tuple[Reply, Request | None]:

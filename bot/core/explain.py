@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.amounts import InputError, too_long
+from bot.core.bandtext import cautions_text
 from bot.core.citing import source_names
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
@@ -38,6 +39,8 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
         )
         quotes = "\n".join(f"> {quote}" for quote in topic.source.quotes)
         sections.append(Section(msg.get("headings.from_source", where=where), quotes))
+    if topic.cautions:
+        sections.append(Section(msg.get("headings.cautions"), cautions_text(kb, topic.cautions)))
     if topic.related:
         related = ", ".join(f"`{other}`" for other in topic.related)
         sections.append(
@@ -49,7 +52,9 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
         title=topic.title,
         body=topic.short,
         sections=tuple(sections),
-        sources=source_names(kb, [topic.source]),
+        sources=source_names(
+            kb, [topic.source], [ref for cid in topic.cautions for ref in kb.cautions[cid].refs]
+        ),
         disclaimer=msg.get("disclaimer"),
         colour=INFO_COLOUR,
         data={"topic": topic.id, "suggestions": [], "match": how, "kind": topic.kind},

@@ -1,12 +1,22 @@
-"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale."""
+"""/dk2 level: where a blood 25(OH)D result sits on the article's and the IOM's scale.
+
+A result typed in nmol/L is placed on the bands' nmol/L ranges, the cut-points the IOM
+publishes in that unit, so it lands where the IOM itself would put it. The reply leads with
+any hint that the input looks mistyped, then the band's warning, then the result.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
-from bot.core.model import KnowledgeBase, Unit
-from bot.core.replies import input_error_reply
-from bot.core.reply import Reply, Section
+from bot.core.dosetext import top_lines
+from bot.core.interval import Interval
+from bot.core.model import Band, BandTable, KnowledgeBase, Unit
+from bot.core.replies import input_error_reply, note_text
+from bot.core.reply import Reply
+from bot.core.shown import agreeing, nearest_edge
 
 
 def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
@@ -15,27 +25,40 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     if isinstance(value, InputError):
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
-    band = table.find(value.ng_ml)
+    nmol = _nmol_unit(kb)
+    typed_nmol = value.unit == nmol and value.bound is None
+    band = table.find_nmol(value.number) if typed_nmol else None
+    band = band or _find(table, value)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    nmol = _nmol_unit(kb)
-    nmol_per_ng = nmol.divisor
-    ng_ml = fmt(value.ng_ml, 1)
-    your_result = [
-        msg.get("level.value_line", ng_ml=ng_ml, nmol_l=fmt(value.ng_ml * nmol_per_ng, 1))
-    ]
+    nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
+    ng_about = False
+    if value.bound is not None:  # "<10": the lab's "below 10" stays "below" in both units
+        ng_ml, nmol_l = value.bound + fmt(value.ng_ml, 1), value.bound + fmt(nmol_value, 1)
+    else:
+        ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
+        nmol_l = (
+            _shown(kb, nmol_value, band.nmol_range)[0] if band.nmol_range else fmt(nmol_value, 1)
+        )
     hint = _nmol_hint(kb, value) if value.unit is None else None
-    if value.unit is None:
-        your_result.append(msg.get("level.assumed_unit"))
+    hints = [note_text(kb, note) for note in value.notes] + ([hint] if hint else [])
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
-    hint_section = Section(msg.get("headings.check_input"), hint) if hint else None
-    sections = (fixed.article, fixed.references, fixed.cautions, hint_section, fixed.related)
+    body = top_lines(kb, fixed.warning, hints)
+    if typed_nmol:
+        body.append(msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml))
+    else:
+        body.append(msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l))
+    if value.unit is None:
+        body.append(msg.get("level.assumed_unit"))
+    if typed_nmol and ng_about:
+        body.append(msg.get("level.nmol_placed"))
+    sections = (fixed.article, fixed.references, fixed.cautions, fixed.related)
     return Reply(
         command="level",
         ok=True,
         title=msg.get("level.title", value=value.entered, label=band.label),
-        body="\n".join(your_result),
+        body="\n".join(body),
         sections=tuple(section for section in sections if section is not None),
         gauge=fixed.gauge,
         sources=fixed.sources,
@@ -45,10 +68,34 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "ng_ml": float(value.ng_ml),
             "band": band.id,
             "unit_assumed": value.unit is None,
+            "warning": band.warning,
             "cautions": list(fixed.caution_ids),
-            "hints": [hint] if hint else [],
+            "hints": hints,
         },
     )
+
+
+def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool]:
+    """`value` to one decimal, or more where rounding would cross the band's edge; else
+    "about" the edge (True), where the two units' cut-points differ by a rounding."""
+    text = agreeing(value, lambda shown: shown in band, 1)
+    if text is not None:
+        return text, False
+    return kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1)), True
+
+
+def _find(table: BandTable, value: LevelValue) -> Band | None:
+    """The band of the result; for lab notation, the band just below "<10" or above ">150"."""
+    if value.bound is None:
+        return table.find(value.ng_ml)
+    edge = value.ng_ml
+    for band in table.bands:
+        low, high = band.range.low, band.range.high
+        if value.bound == "<" and (low is None or low < edge) and (high is None or edge <= high):
+            return band
+        if value.bound == ">" and (low is None or low <= edge) and (high is None or edge < high):
+            return band
+    return None
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:

@@ -26,6 +26,7 @@ from bot.core.message_keys import MessagesFile, templates_of
 from bot.core.model import (
     BAND_KINDS,
     PATTERN_NAMES,
+    AgeLimits,
     BandTable,
     CautionsFile,
     KnowledgeBase,
@@ -221,6 +222,8 @@ def load_knowledge(root: Path) -> LoadResult:
     if cautions:
         checker.caution_ids = {caution.id for caution in cautions.cautions}
         checker.check_cautions(cautions_file, cautions.cautions)
+    for stem, topic in topics.items():
+        checker.check_topic_cautions(topic_files[stem], topic)
     bands: dict[str, BandTable] = {}
     for kind in BAND_KINDS:
         file, table = snap.read(f"bands/{kind}.yaml", BandTable)
@@ -238,8 +241,11 @@ def load_knowledge(root: Path) -> LoadResult:
         checker.known(
             search_file, ("safety_first",), search.safety_first, checker.topic_ids, "topic"
         )
+    ages_file, ages = snap.read("ages.yaml", AgeLimits)
+    if ages:
+        checker.check_ages(ages_file, ages)
 
-    if snap.problems or not (by_id and cautions and units and messages and search):
+    if snap.problems or not (by_id and cautions and units and messages and search and ages):
         return LoadResult(None, tuple(snap.problems))
     knowledge = KnowledgeBase(
         article=article,
@@ -254,6 +260,7 @@ def load_knowledge(root: Path) -> LoadResult:
         version=_hash(snap.files),
         loaded_at=datetime.now(UTC),
         aliases=aliases,
+        ages=ages,
     )
     return LoadResult(knowledge, ())
 

@@ -40,7 +40,7 @@ Group = Literal[
     "Reference figures",
 ]
 BandKind = Literal["dose", "k2", "level"]
-Pairing = Literal["not-specific", "optional", "recommended", "not-a-fix"]
+Pairing = Literal["not-specific", "optional", "may-help", "not-a-fix"]
 TOPIC_GROUPS: tuple[str, ...] = get_args(Group)
 BAND_KINDS: tuple[str, ...] = get_args(BandKind)
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -183,6 +183,9 @@ class Topic(Model):
     source: TopicSource
     related: Texts = Field(description="ids of other topics")
     examples: Texts = Field((), description="questions members ask that this topic answers")
+    cautions: Texts = Field(
+        (), description="ids from cautions.yaml the answer carries (dose or pairing advice)"
+    )
 
     @property
     def kind(self) -> str:
@@ -268,6 +271,12 @@ class Band(Model):
     k2: K2Advice | None = Field(None, description="required in dose bands")
     cautions: Texts = Field(description="ids from cautions.yaml")
     topics: Texts = Field((), description="ids of topics the reply points to")
+    warning: Text | None = Field(
+        None, description="a caution id shown before anything else in the reply"
+    )
+    nmol_range: IntervalText | None = Field(
+        None, description="level bands: the same band on the IOM's nmol/L cut-points"
+    )
 
     @property
     def k2_pairing(self) -> str | None:
@@ -291,6 +300,13 @@ class BandTable(Model):
 
     def get(self, band_id: str) -> Band | None:
         return next((band for band in self.bands if band.id == band_id), None)
+
+    def find_nmol(self, value: Decimal) -> Band | None:
+        """The band holding a result typed in nmol/L, on the bands' own nmol/L ranges."""
+        for band in self.bands:
+            if band.nmol_range is not None and value in band.nmol_range:
+                return band
+        return None
 
 
 # -- units.yaml --------------------------------------------------------------------------------
@@ -333,6 +349,25 @@ class DoseUnits(Model):
     units: tuple[Unit, ...]
     fillers: tuple[Lower, ...] = ()
     max_daily: Positive
+    min_daily: Positive = Field(
+        description="less than this a day shows as nothing in a reply: refused like 0"
+    )
+
+
+class K2Units(DoseUnits):
+    """The K2 amount's units, and the K2 forms dk2 tells apart in what a member types."""
+
+    forms: dict[Lower, tuple[Lower, ...]] = Field(
+        default_factory=dict, description="each form's spellings; each is also a filler"
+    )
+    banded_form: Lower = Field("mk-7", description="the form the K2 bands are for")
+
+
+class AgeUnits(Model):
+    """How `age:` is read, in months; a bare number is read in the first unit."""
+
+    base_unit: Annotated[Text, Field(max_length=20)]
+    units: tuple[Unit, ...] = Field(min_length=1)
 
 
 class LevelUnits(Model):
@@ -342,12 +377,98 @@ class LevelUnits(Model):
     nmol_hint_above: Positive
 
 
+class Span(Model):
+    """A span of time in a counted frequency ("every 2 weeks", "twice a week")."""
+
+    names: tuple[Lower, ...] = Field(min_length=1, description="singular and plural spellings")
+    days: Count
+
+
+class D2Words(Model):
+    """Vitamin D2 (ergocalciferol): counted like D3, but D3 raises blood levels more."""
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    sources: Texts = Field(min_length=1, description="sources.yaml ids: D2's IU per µg")
+    compare_sources: Texts = Field(
+        min_length=1, description="sources.yaml ids: D3 raises blood levels more than D2"
+    )
+
+
+class Mk4Words(Model):
+    """MK-4 in milligrams is a real pharmacological dose: no µg mix-up hint for it."""
+
+    names: tuple[Lower, ...] = Field(min_length=1)
+    pharmacological_mg: Positive = Field(description="the daily mg dose the sources name")
+    sources: Texts = Field(min_length=1, description="sources.yaml ids for that dose")
+
+
+WordSet = Annotated[
+    frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
+]
+
+
+class Reading(Model):
+    """The words around an amount that /dk2 dose and /dk2 level read (bot.core.tokens)."""
+
+    spans: tuple[Span, ...] = Field(min_length=1)
+    every: tuple[Lower, ...] = Field(description='"every 2 weeks"')
+    times: tuple[Lower, ...] = Field(description='"2x/week", "3 times a day"')
+    per: tuple[Lower, ...] = Field(description='"twice a week", "2x per day"')
+    durations: tuple[Lower, ...] = Field(description='"for 2 weeks": how long, not how often')
+    counts: dict[Lower, Count] = Field(description='count words: "twice" is 2')
+    d2: D2Words
+    mk4: Mk4Words
+    forms: tuple[Lower, ...] = Field(description='what a dose comes in: "2 drops" asks how much')
+    max_count: Count = Field(description='"2 drops" is a count; a number above this is an amount')
+    weekly_capsules_iu: tuple[Positive, ...] = Field(
+        description="capsule strengths usually taken weekly: 1.25 mg is one, not an IU typo"
+    )
+    child_words: WordSet = Field(description="words that say the dose is for a child")
+    not_units: WordSet = Field(description="ordinary words that may follow a number")
+    below: tuple[Lower, ...] = Field(description='lab notation for "below": "<10"')
+    above: tuple[Lower, ...] = Field(description='lab notation for "above": ">150"')
+    range_words: tuple[Lower, ...] = Field(description='"1000-2000", "1000 to 2000"')
+    level_names: tuple[Lower, ...] = Field(description="test names with a number: 25(OH)D")
+
+    # The flat names the code reads.
+
+    @property
+    def span_days(self) -> dict[str, int]:
+        return {name: span.days for span in self.spans for name in span.names}
+
+    @property
+    def d2_names(self) -> tuple[str, ...]:
+        return self.d2.names
+
+    @property
+    def d2_sources(self) -> tuple[str, ...]:
+        return self.d2.sources
+
+    @property
+    def d2_compare_sources(self) -> tuple[str, ...]:
+        return self.d2.compare_sources
+
+    @property
+    def mk4_names(self) -> tuple[str, ...]:
+        return self.mk4.names
+
+    @property
+    def mk4_mg(self) -> Decimal:
+        return self.mk4.pharmacological_mg
+
+    @property
+    def mk4_sources(self) -> tuple[str, ...]:
+        return self.mk4.sources
+
+
 class Units(Model):
     vitamin_d: DoseUnits
-    k2: DoseUnits
+    k2: K2Units
     periods: tuple[Period, ...]
     level: LevelUnits
+    age: AgeUnits | None = None
     max_input_chars: Count
+    reading: Reading
 
     # The flat names the code reads.
 
@@ -366,6 +487,14 @@ class Units(Model):
     @property
     def d_fillers(self) -> tuple[str, ...]:
         return self.vitamin_d.fillers
+
+    @property
+    def d_min_daily(self) -> Decimal:
+        return self.vitamin_d.min_daily
+
+    @property
+    def k2_min_daily(self) -> Decimal:
+        return self.k2.min_daily
 
     @property
     def k2_units(self) -> tuple[Unit, ...]:
@@ -398,6 +527,83 @@ class Units(Model):
     @property
     def nmol_hint_above(self) -> Decimal:
         return self.level.nmol_hint_above
+
+    @property
+    def k2_forms(self) -> dict[str, tuple[str, ...]]:
+        return self.k2.forms
+
+    @property
+    def k2_banded_form(self) -> str:
+        return self.k2.banded_form
+
+    @property
+    def age_units(self) -> tuple[Unit, ...]:
+        return self.age.units if self.age else ()
+
+
+# -- ages.yaml ---------------------------------------------------------------------------------
+
+
+class AgeGroup(Model):
+    """One age group's upper limit on one scale (IOM, EFSA), with its source."""
+
+    ages: IntervalText = Field(description="in months: [12, 48) is the IOM's 1–3 years")
+    label: Annotated[Text, Field(max_length=60)]
+    ul: Positive = Field(description="the upper limit a day, in the scale's unit")
+    refs: tuple[Text, ...] = Field(min_length=1, description="ids from sources.yaml")
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    @property
+    def section(self) -> None:
+        return None
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        return ()
+
+
+class AgeScale(Model):
+    scale: Annotated[Text, Field(max_length=20)]
+    unit: Annotated[Text, Field(max_length=10)]
+    groups: tuple[AgeGroup, ...] = Field(min_length=1)
+
+    def find(self, months: Decimal) -> AgeGroup | None:
+        return next((group for group in self.groups if months in group.ages), None)
+
+
+class Verdict(Model):
+    label: Annotated[Text, Field(max_length=120)]
+    gauge: Annotated[Text, Field(max_length=20)]
+    colour: Colour
+
+
+class Verdicts(Model):
+    within: Verdict
+    above: Verdict
+
+
+class AgeLimits(Model):
+    """Children's upper limits by age: the first scale places a child's dose."""
+
+    adult_from: Positive = Field(description="months; from here on the adult bands apply")
+    oldest: Positive = Field(description="months; an older age is a typo")
+    limits: tuple[AgeScale, ...] = Field(min_length=1)
+    verdicts: Verdicts
+
+    @property
+    def scales(self) -> tuple[AgeScale, ...]:
+        return self.limits
+
+    @property
+    def within(self) -> Verdict:
+        return self.verdicts.within
+
+    @property
+    def above(self) -> Verdict:
+        return self.verdicts.above
 
 
 # -- search.yaml -------------------------------------------------------------------------------
@@ -464,6 +670,7 @@ class KnowledgeBase:
     version: str
     loaded_at: datetime
     aliases: dict[str, str] = field(default_factory=dict)  # lowercased alias or id -> topic id
+    ages: AgeLimits | None = None
 
     def source_name(self, source_id: str) -> str:
         source = self.sources.get(source_id)

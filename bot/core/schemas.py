@@ -15,7 +15,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.core.message_keys import MessagesFile
-from bot.core.model import BandTable, CautionsFile, SearchSettings, SourcesFile, Topic, Units
+from bot.core.model import (
+    AgeLimits,
+    BandTable,
+    CautionsFile,
+    SearchSettings,
+    SourcesFile,
+    Topic,
+    Units,
+)
 
 JsonSchema = dict[str, Any]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -29,6 +37,7 @@ KNOWLEDGE_KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "messages": (MessagesFile, "Every sentence dk2 says that is not a topic or band."),
     "search": (SearchSettings, "How /dk2 explain finds a topic (search.yaml)."),
     "sources": (SourcesFile, "Every source a reply may name (sources.yaml)."),
+    "ages": (AgeLimits, "Upper limits by age, for /dk2 dose with age: (ages.yaml)."),
 }
 
 

@@ -81,7 +81,8 @@ class Dk2Cog(
     )
     @app_commands.describe(
         amount="Vitamin D3 amount as on the label, e.g. 5000, 125 mcg or 50000 IU weekly",
-        k2="Optional vitamin K2 amount, e.g. 100 (micrograms) or 100 mcg",
+        k2="Optional vitamin K2 amount, e.g. 100 (micrograms) or 100 mcg mk-7",
+        age="Optional age, for a child's dose: e.g. 6 (years) or 8 months",
         private=PRIVATE_HELP,
     )
     async def dose(
@@ -89,9 +90,11 @@ class Dk2Cog(
         interaction: discord.Interaction[Any],
         amount: str,
         k2: str | None = None,
+        age: str | None = None,
         private: bool | None = None,
     ) -> None:
-        options = {"amount": amount} if k2 is None else {"amount": amount, "k2": k2}
+        given = {"amount": amount, "k2": k2, "age": age}
+        options = {name: value for name, value in given.items() if value is not None}
         await self._answer(interaction, Request("dose", options, private))
 
     @app_commands.command(
@@ -148,6 +151,13 @@ class Dk2Cog(
         self, interaction: discord.Interaction[Any], private: bool | None = None
     ) -> None:
         await self._answer(interaction, Request("about", {}, private))
+
+    @app_commands.command(name="help", description="Every dk2 command, with an example of each")
+    @app_commands.describe(private=PRIVATE_HELP)
+    async def help(
+        self, interaction: discord.Interaction[Any], private: bool | None = None
+    ) -> None:
+        await self._answer(interaction, Request("help", {}, private))
 
     # -- curating ----------------------------------------------------------------------------
 

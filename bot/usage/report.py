@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.model import Messages
 from bot.core.reply import Reply, Section
+from bot.core.sanitize import echo
 from bot.usage.summary import Counts, UsageSummary
 
 MAX_ENTRIES = 10
@@ -25,7 +26,8 @@ def _count_list(messages: Messages, counts: Counts, *, quoted: bool = False) -> 
     length = 0
     shown = counts[:MAX_ENTRIES]
     for index, (name, count) in enumerate(shown):
-        label = _clip(name, ENTRY_CHARS)
+        # Quoted entries are what members typed: shown to moderators, so sanitized and escaped.
+        label = echo(name, ENTRY_CHARS) if quoted else _clip(name, ENTRY_CHARS)
         line = f'"{label}" — {count}' if quoted else f"{label} — {count}"
         more = messages.get("stats.more", count=str(len(shown) - index))
         if length + len(line) + 1 + len(more) > FIELD_LIMIT:

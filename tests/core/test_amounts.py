@@ -66,8 +66,8 @@ def test_k2_amounts_are_micrograms(kb: KnowledgeBase, text: str, mcg: str) -> No
         ("abc", "no_number"),
         ("nan", "not_finite"),
         ("inf IU", "not_finite"),
-        ("5000 capsules", "unknown_unit"),
-        ("5,00", "bad_grouping"),
+        ("5000 xyz", "unknown_unit"),
+        ("5,00,0", "bad_grouping"),
         ("2,000,000", "too_high"),
         ("30 mg", "too_high"),  # 1,200,000 IU a day
         ("x" * 201, "too_long"),
@@ -165,6 +165,9 @@ def test_typed_amounts_convert_exactly(
     if expected > kb.units.d_max_daily:
         assert isinstance(result, InputError)
         assert result.key == "too_high"
+    elif expected < kb.units.d_min_daily:
+        assert isinstance(result, InputError)
+        assert result.key == "too_small"
     else:
         assert isinstance(result, Amount), (written, unit, period, result)
         assert result.daily == expected

@@ -69,9 +69,18 @@ def test_k2_bands_follow_the_issue_edges(kb: KnowledgeBase, k2: str, band: str) 
         ("50.1", "high"),
         ("150", "high"),
         ("150.1", "toxic"),
-        ("74.88 nmol/L", "goal"),  # 30 ng/mL
-        ("124.8 nmol/L", "goal"),  # 50 ng/mL
-        ("125 nmol/L", "high"),
+        # nmol/L results sit on the IOM's own nmol/L cut-points (and 75 nmol/L for 30 ng/mL).
+        ("29.9 nmol/L", "deficient"),
+        ("30 nmol/L", "inadequate"),
+        ("49.9 nmol/L", "inadequate"),
+        ("50 nmol/L", "below_goal"),
+        ("74.88 nmol/L", "below_goal"),  # 30 ng/mL by the factor, below the 75 nmol/L line
+        ("75 nmol/L", "goal"),
+        ("124.8 nmol/L", "goal"),
+        ("125 nmol/L", "goal"),  # the IOM's 50 ng/mL, not "high" by a rounding error
+        ("125.1 nmol/L", "high"),
+        ("375 nmol/L", "high"),
+        ("375.1 nmol/L", "toxic"),
     ],
 )
 def test_level_bands_follow_the_issue_edges(kb: KnowledgeBase, value: str, band: str) -> None:

@@ -115,16 +115,16 @@ CASES = [
         "bands/k2.yaml",
         'range: "[90, 200]"',
         'range: "(90, 200]"',
-        7,
+        8,
         "neither 'low' nor 'typical' includes 90",
     ),
-    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 7, "overlap"),
+    ("band overlap", "bands/k2.yaml", 'range: "(0, 90)"', 'range: "(0, 95)"', 8, "overlap"),
     (
         "band misses domain",
         "bands/k2.yaml",
         'range: "(200, inf)"',
         'range: "(200, 5000]"',
-        7,
+        8,
         "ends at",
     ),
     (
@@ -184,6 +184,55 @@ CASES = [
         "topics: [testing, dosing, vitamin-e]",
         AT_EDIT,
         "unknown topic 'vitamin-e'",
+    ),
+    (
+        "unknown warning",
+        "bands/level.yaml",
+        "warning: toxicity\n",
+        "warning: toxicityx\n",
+        AT_EDIT,
+        "unknown caution 'toxicityx' as warning",
+    ),
+    (
+        "nmol ranges with a gap",
+        "bands/level.yaml",
+        'nmol_range: "(125, 375]"',
+        'nmol_range: "(130, 375]"',
+        13,
+        "nmol_range: gap",
+    ),
+    (
+        "age limit its source lacks",
+        "ages.yaml",
+        "ul: 2500",
+        "ul: 2400",
+        AT_EDIT,
+        "uses 2400, which no source it cites contains",
+    ),
+    ("age groups with a gap", "ages.yaml", '"[48, 108)"', '"[50, 108)"', 15, "scale 'iom'"),
+    (
+        "topic names an unknown caution",
+        "topics/vitamin-k2.yaml",
+        "cautions: [check-first]",
+        "cautions: [check-frist]",
+        AT_EDIT,
+        "unknown caution 'check-frist'",
+    ),
+    (
+        "K2 form spelling the parser can't read past",
+        "units.yaml",
+        "menatetrenone, of mk-4]",
+        "menatetrenone, mk-four]",
+        AT_EDIT,
+        "form spelling 'mk-four' isn't a filler",
+    ),
+    (
+        "a caution the code attaches is missing",
+        "cautions.yaml",
+        "  - id: non-daily",
+        "  - id: not-daily",
+        6,
+        "cautions the code attaches are missing",
     ),
 ]
 
@@ -254,7 +303,7 @@ def test_check_command_exit_codes(knowledge_copy: Path) -> None:
     _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
     broken = _check(knowledge_copy)
     assert broken.returncode == 2
-    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:7:" in broken.stderr
+    assert f"{knowledge_copy / 'bands' / 'k2.yaml'}:8:" in broken.stderr
 
 
 def test_a_file_that_is_not_utf8_is_named(knowledge_copy: Path) -> None:
@@ -316,6 +365,22 @@ def test_messages_say_what_to_type(knowledge_copy: Path) -> None:
     assert """colour '95a5a6' must be like "#27ae60\"""" in messages
     assert "'max_input_chars' must be a whole number" in messages
     assert "'max_suggestions' must be at most 25" in messages
+
+
+def test_reading_words_name_sources_that_exist(knowledge_copy: Path) -> None:
+    line = _break(
+        knowledge_copy, "units.yaml", "compare_sources: [d3-vs-d2]", "compare_sources: [d3-d2]"
+    )
+    problems = load_knowledge(knowledge_copy).problems
+    assert [(p.path.name, p.line) for p in problems if "unknown source 'd3-d2'" in p.message] == [
+        ("units.yaml", line)
+    ]
+
+
+def test_reading_counts_are_whole_numbers(knowledge_copy: Path) -> None:
+    line = _break(knowledge_copy, "units.yaml", "max_count: 20", "max_count: 0")
+    problems = load_knowledge(knowledge_copy).problems
+    assert any(p.path.name == "units.yaml" and p.line == line for p in problems)
 
 
 def test_a_symlink_leaving_the_knowledge_folder_is_refused(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,61 @@ def test_run_without_token_starts_the_console_and_says_so() -> None:
     notice = [line for line in done.stderr.splitlines() if "DISCORD_TOKEN" in line]
     assert len(notice) == 1 and "offline console" in notice[0]
     assert "3,000 IU/day" in done.stdout
+
+
+def test_console_sends_a_plain_question_to_explain_and_lists_commands_on_help() -> None:
+    done = _bot("console", stdin="is d3 safe without k2?\nhelp\n")
+    assert done.returncode == 0
+    assert "doesn't have a `is` command" not in done.stdout
+    assert "Is vitamin D dangerous without K2?" in done.stdout
+    assert "`/dk2 level 42 ng/mL`" in done.stdout and "`/dk2 help`" in done.stdout
+
+
+def test_console_end_of_input_is_one_clean_line() -> None:
+    done = _bot("console", stdin="dose 5000\n")
+    assert done.returncode == 0
+    assert done.stdout.rstrip().splitlines()[-1] == "dk2: bye."
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_console_ctrl_c_is_one_clean_line() -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=environment,
+    )
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        assert "offline console" in process.stdout.readline()  # waiting for a line now
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
+    assert out.strip().splitlines() == ["dk2: bye."]
+
+
+def test_reply_demos_of_the_content_review() -> None:
+    """The review's demos, as an operator runs them from a clone."""
+    toxic = _bot("reply", "/dk2 level 160 ng/mL")
+    assert toxic.returncode == 0, toxic.stderr
+    lines = toxic.stdout.splitlines()
+    assert lines[0].startswith("== 160 ng/mL: in the range described as vitamin D toxicity")
+    assert lines[1].startswith("⚠️ Stop taking vitamin D supplements")
+    assert "severe hypercalcaemia" in lines[1]
+    within = _bot("reply", "/dk2 dose 400 age:2").stdout
+    assert "400 at 2 years: at or below the upper limit for this age" in within
+    assert "IOM 2011: 2,500 IU/day at 1–3 years; this dose is at or below it." in within
+    above = _bot("reply", "/dk2 dose 3000 age:2").stdout
+    assert "3,000 at 2 years: above the upper limit for this age" in above
+    assert "EFSA 2012/2023: 50 µg/day at 1–10 years; this dose is above it." in above
+    weekly = _bot("reply", "/dk2 dose 50000 weekly").stdout
+    assert "50,000 weekly averages 7,143 IU/day (178.57 µg/day) over 7 days." in weekly
+    assert "The article's range is per day" in weekly

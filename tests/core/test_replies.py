@@ -23,36 +23,36 @@ def test_dose_reply_places_5000_iu_above_the_upper_limit(kb: KnowledgeBase) -> N
     assert "5,000 IU/day (125 µg/day)" in text
     assert "▶ above UL ◀" in (reply.gauge or "")
     # The reference figure is labelled and attributed, apart from the article's text.
-    assert "Reference figures (not from the article)" in text
+    assert "Guidelines and reference figures" in text
     assert "4,000 IU (100 µg)/day" in text and "(IOM 2011" in text
     assert "not medical advice" in text
 
 
-def test_every_dose_reply_carries_k2_advice_and_the_warfarin_caution(kb: KnowledgeBase) -> None:
+def test_every_dose_reply_carries_k2_advice_and_the_blood_thinner_caution(
+    kb: KnowledgeBase,
+) -> None:
     for amount in ("500", "1500", "3000", "8000", "20000"):
         reply = dose_reply(kb, amount)
         names = [section.name for section in reply.sections]
         assert "Vitamin K2" in names
-        assert "warfarin" in reply.data["cautions"]
-        assert reply.data["k2_pairing"] in {"not-specific", "optional", "recommended", "not-a-fix"}
+        assert "check-first" in reply.data["cautions"]
+        assert "blood thinner" in render_text(reply)
+        assert reply.data["k2_pairing"] in {"not-specific", "optional", "may-help", "not-a-fix"}
+    # Where the reply gives K2 doses, the anticoagulant caution is there in full.
+    for amount in ("1500", "3000", "8000"):
+        assert "warfarin" in dose_reply(kb, amount).data["cautions"]
 
 
-def test_pairing_applies_above_2000_iu(kb: KnowledgeBase) -> None:
+def test_pairing_is_optional_then_may_help_above_2000_iu(kb: KnowledgeBase) -> None:
     assert dose_reply(kb, "1500").data["k2_pairing"] == "optional"
-    assert dose_reply(kb, "3000").data["k2_pairing"] == "recommended"
-
-
-def test_the_upper_limit_caution_mentions_children(kb: KnowledgeBase) -> None:
-    text = render_text(dose_reply(kb, "3000"))
-    assert "healthy people aged 9 and over" in text
-    assert "lower for children" in text
+    assert dose_reply(kb, "3000").data["k2_pairing"] == "may-help"
 
 
 def test_k2_amount_gets_its_own_verdict(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "3000", "100 mcg")
     assert reply.data["k2_mcg"] == 100
     assert reply.data["k2_band"] == "typical"
-    assert "100 µg/day: within the article's typical K2 dose" in render_text(reply)
+    assert "100 µg/day: within the article's typical 90 to 200 micrograms" in render_text(reply)
 
 
 def test_5000_mcg_is_flagged_as_a_likely_unit_mix_up(kb: KnowledgeBase) -> None:
@@ -76,7 +76,7 @@ def test_k2_in_milligrams_far_above_typical_is_flagged(kb: KnowledgeBase) -> Non
 
 def test_weekly_dose_shows_its_daily_average(kb: KnowledgeBase) -> None:
     text = render_text(dose_reply(kb, "50000 IU weekly"))
-    assert "50,000 IU weekly is 7,143 IU/day averaged over 7 days" in text
+    assert "50,000 IU weekly averages 7,143 IU/day (178.57 µg/day) over 7 days" in text
 
 
 def test_level_without_unit_that_only_fits_nmol_says_so(kb: KnowledgeBase) -> None:

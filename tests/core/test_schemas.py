@@ -79,7 +79,13 @@ MISSPELT = [
     ("messages.yaml", "  k2_none:", "  k2_nome:", "'k2_nome' was unexpected"),
     ("search.yaml", "min_margin:", "min_marign:", "'min_marign' was unexpected"),
     ("sources.yaml", "    citation:", "    citaton:", "'citaton' was unexpected"),
-    ("cautions.yaml", "    refs: [iom-2011]", "    ref: [iom-2011]", "'ref' was unexpected"),
+    (
+        "cautions.yaml",
+        "    refs: [vlasschaert-2020]",
+        "    ref: [vlasschaert-2020]",
+        "'ref' was unexpected",
+    ),
+    ("ages.yaml", "adult_from:", "adult_form:", "'adult_form' was unexpected"),
 ]
 
 

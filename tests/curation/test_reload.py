@@ -77,7 +77,7 @@ INVALID = {
         "bands/dose.yaml",
         'range: "[1000, 2000]"',
         'range: "[1200, 2000]"',
-        "bands/dose.yaml:10: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
+        "bands/dose.yaml:14: gap between 'low' (0, 1000) and 'typical' [1200, 2000]",
     ),
     "unknown related id": (
         "topics/mgp.yaml",

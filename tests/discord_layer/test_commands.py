@@ -31,7 +31,7 @@ async def test_commands_are_synced_to_the_dev_guild(dk2: Dk2Harness) -> None:
     command, admin = dk2.fake.commands(dk2.fake.guild.id)
     assert command["name"] == "dk2" and admin["name"] == "dk2-admin"
     names = [option["name"] for option in command["options"]]
-    assert names == ["dose", "level", "explain", "topics", "about", "pins"]
+    assert names == ["dose", "level", "explain", "topics", "about", "help", "pins"]
     assert [option["name"] for option in admin["options"]] == ["reload", "stats"]
     assert dk2.fake.commands() == []  # dev guilds configured: nothing global
     assert dk2.fake.spec_violations == []
@@ -132,6 +132,26 @@ async def test_about_names_sources_version_and_disclaimer(dk2: Dk2Harness) -> No
     assert kb.version in text
     assert all(source.name in text for source in kb.sources.values())
     assert "not medical advice" in text
+
+
+async def test_help_lists_every_command_with_an_example(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("help")
+    assert handle.original is not None
+    text = embed_text(handle.original)
+    for example in ("/dk2 dose 5000", "/dk2 level 42 ng/mL", "/dk2 explain mgp", "/dk2 topics"):
+        assert example in text
+    assert "/dk2 about" in text and "/dk2 help" in text and "/dk2-admin reload" in text
+    assert button_ids(handle.original) == [PIN_ID]
+
+
+async def test_dose_options_as_discord_sends_them_are_read_like_chat(dk2: Dk2Harness) -> None:
+    handle = await dk2.command("dose", {"amount": "10000 IU twice a week", "k2": "100 mcg MK-7"})
+    assert handle.original is not None
+    text = embed_text(handle.original)
+    assert "2,857 IU/day" in text and "100 µg/day" in text
+    wrong = await dk2.command("dose", {"amount": "2 drops"})
+    assert wrong.original is not None and wrong.original.ephemeral
+    assert "`amount`" in embed_text(wrong.original) and "`k2`" not in embed_text(wrong.original)
 
 
 async def test_private_by_default_from_config() -> None:

@@ -58,7 +58,7 @@ ERROR_LINES = [
     "/dk2 dose 0",
     "/dk2 dose 5000 furlongs",
     "/dk2 dose 1e400",
-    "/dk2 dose 5.000,5",
+    "/dk2 dose 5,00,0",
     "/dk2 dose 99999999999 IU",
     "/dk2 dose 5000 k2:lots",
     "/dk2 level",

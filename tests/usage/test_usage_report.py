@@ -73,3 +73,17 @@ def test_an_unreadable_log_is_reported_not_raised() -> None:
     assert "can't be read right now" in reply.body
     assert "disk I/O error" in reply.body
     assert reply.sections == ()
+
+
+def test_unanswered_terms_are_shown_to_moderators_escaped() -> None:
+    summary = UsageSummary(
+        days=7,
+        guild_id=None,
+        total_unanswered=2,
+        commands=(("explain", 2),),
+        unanswered_terms=(("**free** [pills](https://evil.example)", 1), ("@everyone hi", 1)),
+    )
+    values = {s.name: s.value for s in stats_reply(summary, 7, MESSAGES).sections}
+    terms = values["Unanswered terms"]
+    assert r"\*\*free\*\* \[pills\]" in terms and r"\@everyone" in terms
+    assert "**free**" not in terms and "[pills](" not in terms

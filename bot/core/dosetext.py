@@ -1,0 +1,139 @@
+"""The lines a dose reply shares with a child's dose reply: the dose itself, the warning and
+mistype hints that come first, what a weekly or monthly dose means, and sources of cautions
+attached per reply."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from bot.core.amounts import Amount, fmt
+from bot.core.citing import unique
+from bot.core.model import Band, KnowledgeBase
+from bot.core.shown import agreeing, nearest_edge
+from bot.core.tokens import normalise
+
+# Spellings that are not IU (µg, mg): a big IU figure typed with them is a likely mix-up.
+_IU = "iu"
+NON_DAILY = "non-daily"
+
+
+def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[str]:
+    """What comes before the dose itself: any mistype hint (it may change how the rest reads),
+    then the band's warning."""
+    heading = kb.messages.get("headings.check_input")
+    lines = [f"{heading}: {hint}" for hint in hints]
+    return [*lines, warning] if warning else lines
+
+
+def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
+    """The daily dose in IU and µg, each shown so that it agrees with the band; for a weekly
+    or monthly dose, its daily average, then that the article's range is daily."""
+    per_mcg = iu_per_mcg(kb)
+    daily_iu = agreeing(amount.daily, lambda v: v in band.range, 0)
+    if daily_iu is None:
+        daily_iu = kb.messages.get("level.about", value=fmt(nearest_edge(amount.daily, band.range)))
+    mcg = amount.daily / per_mcg
+    daily_mcg = agreeing(mcg, lambda v: v * per_mcg in band.range, 2)
+    if daily_mcg is None:
+        edge = nearest_edge(amount.daily, band.range) / per_mcg
+        daily_mcg = kb.messages.get("level.about", value=fmt(edge, 2))
+    return dose_lines(kb, amount, daily_iu, daily_mcg)
+
+
+def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str) -> str:
+    """The dose line: daily as it is, or a weekly or monthly dose's daily average followed by
+    the caution that the article's range is daily."""
+    msg = kb.messages
+    if amount.period_days == 1:
+        return msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
+    averaged = msg.get(
+        "dose.averaged_line",
+        entered=amount.entered,
+        daily_iu=daily_iu,
+        daily_mcg=daily_mcg,
+        days=str(amount.period_days),
+    )
+    caution = kb.cautions[NON_DAILY]
+    names = ", ".join(kb.source_name(ref) for ref in caution.refs if ref != "article")
+    return f"{averaged}\n{caution.text} ({names})" if names else f"{averaged}\n{caution.text}"
+
+
+def with_caution_sources(
+    kb: KnowledgeBase, sources: tuple[str, ...], caution_ids: list[str]
+) -> tuple[str, ...]:
+    """The reply's sources with those of cautions attached per reply added, each once."""
+    names = [
+        kb.source_name(ref)
+        for caution_id in caution_ids
+        for ref in kb.cautions[caution_id].refs
+        if ref != "article"
+    ]
+    return tuple(unique([*sources, *names]))
+
+
+def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
+    """The K2 form a member named in the K2 amount ("100 mcg mk-4"), or None."""
+    pattern, forms = _forms_pattern(tuple(kb.units.k2_forms.items()))
+    match = pattern.search(normalise(k2_text)) if forms else None
+    return forms[match.group()] if match else None
+
+
+@lru_cache(maxsize=8)
+def _forms_pattern(
+    forms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every form's spellings (longest first, whole words) and the form
+    each spelling names: compiled once per knowledge base, not per reply."""
+    names = {name: form for form, spellings in forms for name in spellings}
+    ordered = sorted(names, key=len, reverse=True)
+    alternation = "|".join(re.escape(name) for name in ordered) or "(?!)"
+    return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), names
+
+
+def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
+    """How many IU one microgram of D3 is, as units.yaml states it."""
+    mcg = next(unit for unit in kb.units.d_units if "mcg" in unit.names)
+    return mcg.factor
+
+
+def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
+    """A hint when the unit typed probably isn't the unit on the label."""
+    table = kb.bands["dose"]
+    very_high = table.bands[-1]
+    lowest = table.bands[0]
+    if amount.unit is not None and _IU not in amount.unit.names:
+        # µg or mg: a number that would be an ordinary IU dose, read as mass, is huge.
+        one_dose_iu = amount.unit.to_base(amount.number)
+        unit_name = amount.unit.names[0]
+        if one_dose_iu in kb.units.reading.weekly_capsules_iu and amount.per_day >= 1:
+            return kb.messages.get(
+                "dose.mixup_capsule",
+                entered=amount.entered,
+                iu=fmt(one_dose_iu),
+                typed=f"{fmt(amount.number, 4).replace(',', '')} {unit_name}",
+            )
+        as_iu = amount.number * amount.per_day
+        if amount.daily in very_high.range and as_iu not in very_high.range:
+            if as_iu in lowest.range:
+                return kb.messages.get(
+                    "dose.mixup_mass_check", entered=amount.entered, daily_iu=fmt(amount.daily)
+                )
+            return kb.messages.get(
+                "dose.mixup_mass",
+                entered=amount.entered,
+                daily_iu=fmt(amount.daily),
+                number=fmt(amount.number, 4),
+            )
+    elif amount.daily in lowest.range:
+        # IU (or no unit) with a small number: perhaps the label said µg.
+        as_mcg_iu = amount.number * iu_per_mcg(kb) * amount.per_day
+        if as_mcg_iu not in very_high.range:
+            return kb.messages.get(
+                "dose.mixup_iu",
+                entered=amount.entered,
+                number=fmt(amount.number, 4),
+                as_mcg_iu=fmt(as_mcg_iu),
+            )
+    return None

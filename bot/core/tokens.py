@@ -1,0 +1,224 @@
+"""Split what a member typed into tokens: numbers, units, frequencies, labels and words.
+
+The spellings come from units.yaml (`bot.core.model.Units`); they are compiled into one
+pattern per knowledge base and mode ("dose" or "level"), tried at each position in priority
+order (a frequency such as "2x/week" before the number it starts with, a unit before a word).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
+
+from bot.core.model import Units
+from bot.core.numbers import NUMBER, Number, read_number
+from bot.core.sanitize import clean
+
+_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ"})
+
+
+class Token(NamedTuple):
+    """One token (a tuple: dozens are built per line, and tuples build fastest)."""
+
+    kind: str
+    text: str
+    number: Number | None = None
+    freq: tuple[int, int] | None = None  # (times, days) for a frequency
+
+
+def normalise(text: str) -> str:
+    """One line, no invisible characters, plain digits, one micro sign, lower case."""
+    if text.isascii() and text.isprintable():
+        # What members type most: nothing to clean or fold, only spaces to tidy.
+        return " ".join(text.split()).lower()
+    shown = clean(text, len(text) + 1)
+    return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    """A regex alternation of spellings, longest first; a spelling that ends in a letter or
+    digit must end at a word boundary ("d" is not the start of "daily")."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    if not ordered:
+        return "(?!)"
+    parts = []
+    for name in ordered:
+        tail = r"(?![a-z0-9µ])" if name[-1].isalnum() else ""
+        parts.append(re.escape(name) + tail)
+    return "(?:" + "|".join(parts) + ")"
+
+
+class _Grammar:
+    """The compiled pattern and the lookups that turn its matches into tokens."""
+
+    def __init__(self, units: Units, mode: str) -> None:
+        reading = units.reading
+        self.spans = reading.span_days
+        self.periods = {name: period.days for period in units.periods for name in period.names}
+        self.counts = dict(reading.counts)
+        spans = _alternatives(self.spans)
+        periods = _alternatives(self.periods)
+        counts = _alternatives(reading.counts)
+        per = _alternatives(reading.per)
+        how_many = rf"(?:\d+|{counts})"
+        if mode == "level":
+            unit_names = [name for unit in units.level_units for name in unit.names]
+        else:
+            unit_names = [name for unit in (*units.d_units, *units.k2_units) for name in unit.names]
+        groups = [
+            (r"space", r"\s+"),
+            ("levelname", _alternatives(reading.level_names) if mode == "level" else "(?!)"),
+            ("notfinite", r"(?:nan|infinity|inf|∞)(?![a-z])"),
+            (
+                "every",
+                rf"(?:{_alternatives(reading.every)}) ?(?P<en>{how_many}) ?(?P<es>{spans})",
+            ),
+            (
+                "times_per",
+                rf"(?P<tn>{how_many}) ?{_alternatives(reading.times)} ?"
+                rf"(?:(?:{per}) ?(?P<ts>{spans})|(?P<tp>{periods})|(?P<tb>{spans}))",
+            ),
+            ("count_per", rf"(?P<cn>{counts}) ?(?:{per} ?(?P<cs>{spans})|(?P<cp>{periods}))"),
+            (
+                "duration",
+                rf"{_alternatives(reading.durations)} ?(?:{how_many}|{per}) ?(?:{spans})s?",
+            ),
+            ("period", rf"(?P<pp>{periods})|/ ?(?P<ps>{spans})"),
+            ("exp", rf"{NUMBER}e[-+]?\d+(?![a-z])"),
+            ("num", rf"{NUMBER}(?:k(?![a-z]))?"),
+            ("unit", _alternatives(unit_names)),
+        ]
+        if mode == "dose":
+            groups += [
+                ("d2", _alternatives(reading.d2_names)),
+                ("mk4", _alternatives(reading.mk4_names)),
+                ("k2", _alternatives(units.k2_fillers)),
+                ("d3", _alternatives(units.d_fillers)),
+                ("form", _alternatives(reading.forms)),
+            ]
+        groups += [
+            ("below", _alternatives(reading.below)),
+            ("above", _alternatives(reading.above)),
+            ("range", _alternatives(reading.range_words)),
+            ("times", _alternatives(reading.times)),
+            ("word", r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?"),
+            ("punct", r"."),
+        ]
+        self.kinds = [kind for kind, _ in groups]
+        self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
+        # At a digit only these can match: trying the rest there costs a third of the time.
+        at_digit = {"levelname", "times_per", "exp", "num", "punct"}
+        self.digit_pattern = re.compile(
+            "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
+        )
+        # Members type the same few amounts again and again; tokens are immutable.
+        self.tokens = lru_cache(maxsize=4096)(self._tokens)
+
+    def _tokens(self, text: str) -> tuple[Token, ...]:
+        clean_text = normalise(text)
+        tokens: list[Token] = []
+        position = 0
+        end = len(clean_text)
+        while position < end:
+            if clean_text[position] == " ":  # normalised: single spaces only
+                position += 1
+                continue
+            pattern = self.digit_pattern if clean_text[position].isdigit() else self.pattern
+            match = pattern.match(clean_text, position)
+            assert match is not None  # "punct" matches any character
+            position = match.end()
+            kind = match.lastgroup
+            assert kind is not None
+            if kind != "space":
+                tokens.append(self._token(kind, match))
+        return tuple(_join_space_groups(tokens))
+
+    def _token(self, kind: str, match: re.Match[str]) -> Token:
+        found = match.group(kind)
+        if kind == "num":
+            number = read_number(found)
+            return Token("badnum" if number is None else "num", found, number)
+        if kind == "every":
+            days = self.count(match["en"]) * self.days(_key(match["es"]), None)
+            return Token("freq", _spelling(found), freq=(1, days))
+        if kind == "times_per":
+            days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
+            return Token("freq", _spelling(found), freq=(self.count(match["tn"]), days))
+        if kind == "count_per":
+            days = self.days(_key(match["cs"]), _key(match["cp"]))
+            return Token("freq", _spelling(found), freq=(self.count(match["cn"]), days))
+        if kind == "period":
+            days = self.days(_key(match["ps"]), _key(match["pp"]))
+            return Token("freq", _spelling(found), freq=(1, days))
+        return Token(kind, _spelling(found))
+
+    def count(self, text: str) -> int:
+        return int(text) if text.isdigit() else self.counts[text.replace(" ", "")]
+
+    def days(self, span: str | None, period: str | None) -> int:
+        if span is not None:
+            return self.spans[span]
+        assert period is not None
+        return self.periods[period]
+
+
+_GRAMMARS: dict[tuple[int, str], tuple[Units, _Grammar]] = {}
+
+
+def _grammar(units: Units, mode: str) -> _Grammar:
+    """The compiled grammar for these units, cached by identity: hashing a whole Units value
+    on every keystroke would cost more than the tokenizing."""
+    cached = _GRAMMARS.get((id(units), mode))
+    if cached is not None and cached[0] is units:
+        return cached[1]
+    if len(_GRAMMARS) > 16:
+        _GRAMMARS.clear()
+    grammar = _Grammar(units, mode)
+    _GRAMMARS[(id(units), mode)] = (units, grammar)
+    return grammar
+
+
+def _spelling(text: str) -> str:
+    """A matched spelling as units.yaml lists it (one space where the match allowed none)."""
+    return " ".join(text.split())
+
+
+def tokenize(text: str, units: Units, mode: str) -> tuple[Token, ...]:
+    """The tokens of `text`; spaces dropped, numbers read, frequencies as (times, days)."""
+    return _grammar(units, mode).tokens(text)
+
+
+def _key(text: str | None) -> str | None:
+    """A matched spelling back to its units.yaml form ("a  week" -> "a week")."""
+    return None if text is None else _spelling(text)
+
+
+def _join_space_groups(tokens: list[Token]) -> list[Token]:
+    """ "5 000 IU", "1 000 000": digits grouped with spaces are one number when the groups
+    are "000" or a unit follows; "400 100" stays two amounts (D3 and K2)."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind == "num" and token.text.isdigit() and len(token.text) <= 3:
+            end = index + 1
+            while (
+                end < len(tokens)
+                and tokens[end].kind == "num"
+                and tokens[end].text.isdigit()
+                and len(tokens[end].text) == 3
+            ):
+                end += 1
+            groups = [t.text for t in tokens[index + 1 : end]]
+            unit_next = end < len(tokens) and tokens[end].kind == "unit"
+            if groups and (unit_next or all(group == "000" for group in groups)):
+                joined = token.text + "".join(groups)
+                out.append(Token("num", joined, read_number(joined)))
+                index = end
+                continue
+        out.append(token)
+        index += 1
+    return out
