@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, read_token
 from bot.core.commands import console_text, reply_for_text
-from bot.core.loader import LoadResult, default_knowledge_path, load_knowledge
+from bot.core.loader import LoadResult, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text, to_json_dict
+from bot.core.reply_json import reply_json, reply_schema
 from bot.core.schemas import JsonSchema, knowledge_schemas, write_schemas
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
@@ -37,16 +38,12 @@ CONSOLE_BANNER = (
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config, os.environ)
+    return load_settings(args.config, os.environ, args.knowledge)
 
 
-def knowledge_path(settings: Settings | None, override: Path | None) -> Path:
-    """The knowledge folder: --knowledge, then settings, then the clone's own knowledge/."""
-    if override is not None:
-        return override
-    if settings is not None and settings.knowledge_path.is_dir():
-        return settings.knowledge_path
-    return default_knowledge_path()
+def knowledge_path(settings: Settings, override: Path | None) -> Path:
+    """The knowledge folder: --knowledge, else the `knowledge_path` setting."""
+    return override if override is not None else settings.knowledge_path
 
 
 def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
@@ -60,7 +57,9 @@ def _load(path: Path, err: TextIO) -> KnowledgeBase | None:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    path = _knowledge_for(args)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
     result = load_knowledge(path)
     if result.knowledge is None:
         for problem in result.problems:
@@ -70,20 +69,19 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = result.knowledge
     bands = sum(len(table.bands) for table in kb.bands.values())
     print(
-        f"knowledge OK: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
+        f"knowledge OK in {path}: {len(kb.topics)} topics, {bands} bands in {len(kb.bands)} tables, "
         f"{len(kb.sources)} sources, {len(kb.cautions)} cautions; version {kb.version}",
         file=out,
     )
     return EXIT_OK
 
 
-def _knowledge_for(args: argparse.Namespace) -> Path:
-    """The folder for commands that only read knowledge: a broken config doesn't stop them."""
-    try:
-        settings: Settings | None = _settings(args)
-    except ConfigError:
-        settings = None
-    return knowledge_path(settings, args.knowledge)
+def _knowledge_for(args: argparse.Namespace, err: TextIO) -> Path | None:
+    """The folder for commands that only read knowledge: --knowledge needs no settings."""
+    if args.knowledge is not None:
+        return Path(args.knowledge)
+    settings = _settings_or_report(args, err)
+    return settings.knowledge_path if settings is not None else None
 
 
 def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | None:
@@ -91,19 +89,34 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
     try:
         return _settings(args)
     except ConfigError as exc:
-        print(f"dk2: {exc}", file=err)
+        hint = (
+            " (or --knowledge FOLDER on the command line)"
+            if exc.setting == "knowledge_path"
+            else ""
+        )
+        print(f"dk2: {exc}{hint}", file=err)
         return None
 
 
-# What `python -m bot schema --output NAME` writes: each a set of named JSON Schemas.
-SCHEMA_OUTPUTS: dict[str, Callable[[], dict[str, JsonSchema]]] = {"knowledge": knowledge_schemas}
+# What `python -m bot schema --output NAME` writes: each a set of named JSON Schemas, and the
+# folder they go to without --dir (None: the knowledge folder's schema/).
+SCHEMA_OUTPUTS: dict[str, tuple[Callable[[], dict[str, JsonSchema]], Path | None]] = {
+    "knowledge": (knowledge_schemas, None),
+    "reply": (lambda: {"reply": reply_schema()}, Path("schema")),  # the reply --json contract
+}
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the JSON Schemas of one output (default: the knowledge files) into a folder."""
-    folder = args.dir or _knowledge_for(args) / "schema"
+    schemas, default_folder = SCHEMA_OUTPUTS[args.output]
+    folder = args.dir or default_folder
+    if folder is None:
+        knowledge = _knowledge_for(args, err)
+        if knowledge is None:
+            return EXIT_USER_ERROR
+        folder = knowledge / "schema"
     try:
-        written = write_schemas(SCHEMA_OUTPUTS[args.output](), folder)
+        written = write_schemas(schemas(), folder)
     except OSError as exc:
         print(f"dk2: cannot write the schemas into {folder}: {exc}", file=err)
         return EXIT_USER_ERROR
@@ -113,14 +126,16 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(_knowledge_for(args), err)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
+    kb = _load(path, err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     text = " ".join(args.text)
     reply, request = reply_for_text(kb, text)
     if args.json:
-        payload = to_json_dict(reply)
-        payload["private"] = request.private if request else None
+        payload = reply_json(reply, request.private if request else None)
         print(json.dumps(payload, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
@@ -169,7 +184,10 @@ def _silence(out: TextIO) -> None:
 
 
 def cmd_console(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kb = _load(_knowledge_for(args), err)
+    path = _knowledge_for(args, err)
+    if path is None:
+        return EXIT_USER_ERROR
+    kb = _load(path, err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
     return run_console(kb, sys.stdin, out)
@@ -180,12 +198,15 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if settings is None:
         return EXIT_USER_ERROR
     if settings.token is None:
+        path = knowledge_path(settings, args.knowledge)
         print(
             "dk2: no DISCORD_TOKEN set, so starting the offline console "
             "(set DISCORD_TOKEN to run the Discord bot).",
+            f"dk2: answering from the knowledge in {path}.",
+            sep="\n",
             file=err,
         )
-        kb = _load(knowledge_path(settings, args.knowledge), err)
+        kb = _load(path, err)
         if kb is None:
             return EXIT_BAD_KNOWLEDGE
         return run_console(kb, sys.stdin, out)
@@ -209,10 +230,12 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     application_id: int | None = args.application_id
     if application_id is None:
-        settings = _settings_or_report(args, err)
-        if settings is None:
+        try:  # the token alone: the invite link needs no other setting
+            token = read_token(os.environ)
+        except ConfigError as exc:
+            print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
-        if settings.token is None:
+        if token is None:
             print(
                 "dk2: give --application-id (General Information page of the developer "
                 "portal) or set DISCORD_TOKEN",
@@ -220,7 +243,7 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             return EXIT_USER_ERROR
         try:
-            application_id = application_id_from_token(settings.token.reveal())
+            application_id = application_id_from_token(token.reveal())
         except InvalidTokenError as exc:
             print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
@@ -287,10 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         choices=sorted(SCHEMA_OUTPUTS),
         default="knowledge",
-        help="which schemas (default: knowledge, one per knowledge file kind)",
+        help="which schemas: knowledge (default), one per knowledge file kind, in "
+        "<knowledge>/schema; reply, the reply --json contract, in schema/",
     )
     schema.add_argument(
-        "--dir", type=Path, default=None, help="folder to write into (default: <knowledge>/schema)"
+        "--dir", type=Path, default=None, help="folder to write into (default: see --output)"
     )
     sub.add_parser("run", help="run the Discord bot (the console when no token is set)")
     sync = sub.add_parser(

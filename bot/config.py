@@ -1,130 +1,170 @@
-"""dk2's settings: one typed, frozen `Settings` read from an optional YAML file and the environment.
+"""dk2's settings: one declared, frozen `Settings` model read from a YAML file and the environment.
 
-Precedence, lowest to highest: built-in defaults, the config file, `DK2_<SETTING>` environment
-variables. The bot token is the exception: it comes only from `DISCORD_TOKEN`, never from the
-file, and is held in a `Secret` so that printing or logging the settings can't leak it.
+Precedence, lowest to highest: the defaults declared below, the config file, `DK2_<SETTING>`
+environment variables (read by pydantic-settings). The bot token is the exception: it comes
+only from `DISCORD_TOKEN`, never the file, and is held in a `Secret` that never prints or pickles.
 
-Every bad value becomes a `ConfigError` whose message names the setting, where it came from
-and what to type instead, e.g. ``DK2_RETENTION_DAYS: expected a whole number of days ≥ 1, got
-"abc"``.
+Adding a setting is one declaration in `Settings`: its type, limits and default, and under it
+a docstring saying what to type, which every error about it quotes, e.g.
+``DK2_RETENTION_DAYS: expected a whole number of days ≥ 1 (at most 36500), got "abc"``.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
 import yaml
-
-__all__ = [
-    "CONFIG_ENV",
-    "DEFAULT_CONFIG_FILE",
-    "ENV_PREFIX",
-    "SETTING_NAMES",
-    "TOKEN_ENV",
-    "ConfigError",
-    "Secret",
-    "Settings",
-    "env_name",
-    "load_settings",
-]
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+from pydantic_settings import PydanticBaseSettingsSource as Source
 
 ENV_PREFIX: Final = "DK2_"
 TOKEN_ENV: Final = "DISCORD_TOKEN"
 CONFIG_ENV: Final = "DK2_CONFIG"
 DEFAULT_CONFIG_FILE: Final = "config.yaml"
 
-LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-MAX_RETENTION_DAYS: Final = 36_500  # a century; larger values overflow datetime arithmetic
-MAX_COOLDOWN_RATE: Final = 1_000
-MAX_COOLDOWN_SECONDS: Final = 86_400.0
-_MAX_SNOWFLAKE: Final = 2**64 - 1
-
 
 class ConfigError(Exception):
-    """A setting has a value dk2 can't use; the message says which and what is allowed.
-
-    `setting` is the setting's name (``retention_days``, ``token``, or ``config`` for problems
-    with the config file itself).
-    """
+    """A setting dk2 can't use; `setting` names it (``config`` for the file itself)."""
 
     def __init__(self, setting: str, message: str) -> None:
         super().__init__(message)
         self.setting = setting
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
-class Secret:
-    """A string that never shows itself in `repr()`, `str()` or f-strings; use `reveal()`."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
+class Secret(SecretStr):
+    """The token: shown as stars by repr, str and JSON, and never pickled."""
 
     def reveal(self) -> str:
         """The real value, for the one place that needs it (logging in to Discord)."""
-        return self._value
+        return self.get_secret_value()
 
-    def __repr__(self) -> str:
-        return "Secret('****')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash((Secret, self._value))
-
-    def __reduce__(self) -> Any:
-        # Pickling would write the token to disk or a queue in the clear.
+    def __reduce__(self) -> Any:  # pickling would write the token out in the clear
         raise TypeError("a Secret can't be pickled")
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything dk2 reads at start-up. Build it with `load_settings`."""
+def _no_bool(raw: object) -> object:
+    if isinstance(raw, bool):  # YAML `yes` is a bool, and bool is an int subclass
+        raise ValueError("a yes/no where a number belongs")
+    return raw
 
-    knowledge_path: Path = field(default_factory=lambda: Path("knowledge").absolute())
-    dev_guild_ids: tuple[int, ...] = ()
-    moderator_role_ids: tuple[int, ...] = ()
-    private_by_default: bool = False
-    cooldown_rate: int = 5
-    cooldown_per_seconds: float = 30.0
-    log_level: str = "INFO"
-    discord_api_base: str = "https://discord.com/api/v10"
-    discord_gateway_url: str = "wss://gateway.discord.gg/"
-    database_path: Path = field(default_factory=lambda: Path("dk2.sqlite3").absolute())
-    retention_days: int = 90
-    watch_knowledge: bool = False
+
+def _path(raw: object) -> Path:
+    """A path as typed; relative paths are relative to the directory dk2 was started in."""
+    if not isinstance(raw, str | Path) or not str(raw).strip() or "\0" in str(raw):
+        raise ValueError("not a path")
+    try:
+        return Path(str(raw).strip()).expanduser().absolute()
+    except RuntimeError as exc:  # "~someone" for a user this machine doesn't have
+        raise ValueError("no such home directory") from exc
+
+
+def _folder(path: Path) -> Path:
+    if not path.is_dir():
+        raise ValueError("no such folder")
+    return path
+
+
+def _ids(raw: object) -> object:
+    """Ids as a YAML list, one id, or text with ids separated by commas or spaces."""
+    if isinstance(raw, str):
+        return [part for part in re.split(r"[\s,]+", raw) if part]
+    return raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+
+
+def _url(*schemes: str) -> AfterValidator:
+    def check(url: str) -> str:
+        parts = urlsplit(url)  # .port raises ValueError outside 0-65535
+        if any(ch.isspace() or not ch.isprintable() for ch in url) or parts.port == 0:
+            raise ValueError("not a URL")
+        if parts.scheme.lower() not in schemes or not parts.hostname or parts.username:
+            raise ValueError("not a URL dk2 can use")
+        if parts.password or parts.query or parts.fragment:
+            raise ValueError("extra parts in a URL")
+        return url
+
+    return AfterValidator(check)
+
+
+Whole = Annotated[int, BeforeValidator(_no_bool)]
+Ids = Annotated[
+    tuple[Annotated[Whole, Field(ge=1, le=2**64 - 1)], ...],
+    NoDecode,  # "1, 2 3" in the environment is split by _ids, not read as JSON
+    BeforeValidator(_ids),
+    AfterValidator(lambda ids: tuple(dict.fromkeys(ids))),  # drop repeats, keep order
+]
+Folder = Annotated[Path, BeforeValidator(_path), AfterValidator(_folder)]
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+    BeforeValidator(lambda raw: raw.strip().upper() if isinstance(raw, str) else raw),
+]
+Seconds = Annotated[float, BeforeValidator(_no_bool), Field(gt=0, le=86_400, allow_inf_nan=False)]
+ApiUrl = Annotated[str, _url("https", "http"), AfterValidator(lambda url: url.rstrip("/"))]
+IDS: Final = "Discord ids (positive whole numbers), separated by commas or spaces"
+YES_NO: Final = "true or false (also yes/no, on/off, 1/0)"
+
+
+class Settings(BaseSettings):
+    """Everything dk2 reads at start-up. `load_settings` reads it from a file and the
+    environment; built in code it holds the values given and the defaults, nothing else."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        use_attribute_docstrings=True,
+    )
+
+    knowledge_path: Folder  # no default: dk2 never guesses which knowledge it answers from
+    """an existing folder of knowledge YAML (relative to the directory dk2 starts in)"""
+    dev_guild_ids: Annotated[Ids, Field(description=IDS)] = ()
+    moderator_role_ids: Annotated[Ids, Field(description=IDS)] = ()
+    private_by_default: Annotated[bool, Field(description=YES_NO)] = False
+    cooldown_rate: Annotated[Whole, Field(ge=1, le=1000)] = 5
+    """a whole number of commands from 1 to 1000"""
+    cooldown_per_seconds: Seconds = 30.0
+    """a number of seconds greater than 0 and at most 86400"""
+    log_level: LogLevel = "INFO"
+    """one of DEBUG, INFO, WARNING, ERROR, CRITICAL"""
+    discord_api_base: ApiUrl = "https://discord.com/api/v10"  # discord.py adds "/route"
+    """a https:// or http:// URL (e.g. https://discord.com/api/v10)"""
+    discord_gateway_url: Annotated[str, _url("wss", "ws")] = "wss://gateway.discord.gg/"
+    """a wss:// or ws:// URL (e.g. wss://gateway.discord.gg/)"""
+    database_path: Annotated[Path, BeforeValidator(_path)] = Path("dk2.sqlite3")
+    """a file path (relative to the directory dk2 starts in)"""
+    retention_days: Annotated[Whole, Field(ge=1, le=36_500)] = 90
+    """a whole number of days ≥ 1 (at most 36500)"""
+    watch_knowledge: Annotated[bool, Field(description=YES_NO)] = False
+
+    # Not typed by an operator (no description): the token from DISCORD_TOKEN, the file read.
     token: Secret | None = None
-    # Which file the values came from (None: defaults and environment only); for the log.
     config_file: Path | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: Source, *_: Source, **__: Source
+    ) -> tuple[Source, ...]:
+        return (init_settings,)  # never the process environment unasked: see load_settings
 
     def describe(self) -> list[str]:
         """Lines safe to log at start-up: every setting, with the token shown only as set/unset."""
         lines = [f"config file: {self.config_file or 'none (defaults and environment)'}"]
-        for f in fields(self):
-            if f.name in ("token", "config_file"):
-                continue
-            value = getattr(self, f.name)
-            if isinstance(value, tuple):
-                shown = ", ".join(str(v) for v in value) or "none"
-            else:
-                shown = str(value)
-            lines.append(f"{f.name}: {shown}")
+        for name in SETTING_NAMES:
+            value = getattr(self, name)
+            shown = (", ".join(map(str, value)) or "none") if isinstance(value, tuple) else value
+            lines.append(f"{name}: {shown}")
         lines.append(f"token: {'set' if self.token is not None else 'unset'} (from {TOKEN_ENV})")
         return lines
+
+
+# The settings an operator may put in the file or a DK2_ variable: the described fields.
+SETTING_NAMES: Final = tuple(n for n, f in Settings.model_fields.items() if f.description)
 
 
 def env_name(setting: str) -> str:
@@ -132,291 +172,124 @@ def env_name(setting: str) -> str:
     return ENV_PREFIX + setting.upper()
 
 
-# --- parsing one value -----------------------------------------------------------------------
-#
-# Each parser takes the raw value (a str from the environment, any YAML value from the file)
-# and returns the typed value or raises `_Invalid` with what would have been accepted. The
-# caller adds where the value came from and turns it into a ConfigError.
+class _Environment(EnvSettingsSource):
+    """`DK2_<SETTING>` variables from the mapping given; blank ones count as unset."""
 
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._given = {
+            key.lower(): value.strip() for key, value in environ.items() if value.strip()
+        }
+        super().__init__(Settings, case_sensitive=False)
 
-class _Invalid(Exception):
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
-
-
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
-_ID_SEPARATORS = re.compile(r"[\s,]+")
-_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
-_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
-
-
-def _whole_number(raw: object, expected: str, low: int, high: int) -> int:
-    if isinstance(raw, bool):  # YAML `yes` is a bool, and bool is an int subclass
-        raise _Invalid(expected)
-    if isinstance(raw, int):
-        number = raw
-    elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
-        number = int(raw.strip())
-    else:
-        raise _Invalid(expected)
-    if not low <= number <= high:
-        raise _Invalid(expected)
-    return number
-
-
-def _parse_bool(raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str):
-        word = raw.strip().lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-    raise _Invalid("true or false (also yes/no, on/off, 1/0)")
-
-
-def _parse_path(raw: object) -> Path:
-    expected = "a file or directory path"
-    if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
-        raise _Invalid(expected)
-    # Relative paths are relative to the directory dk2 was started in.
-    try:
-        return Path(raw.strip()).expanduser().absolute()
-    except RuntimeError as exc:  # "~someone" for a user this machine doesn't have
-        raise _Invalid(f"{expected} (its home directory can't be found)") from exc
-
-
-def _snowflake(raw: object) -> int:
-    expected = "Discord ids (positive whole numbers), separated by commas or spaces"
-    return _whole_number(raw, expected, 1, _MAX_SNOWFLAKE)
-
-
-def _parse_ids(raw: object) -> tuple[int, ...]:
-    if raw is None:
-        items: list[object] = []
-    elif isinstance(raw, str):
-        items = [part for part in _ID_SEPARATORS.split(raw) if part]
-    elif isinstance(raw, list):
-        items = list(raw)
-    else:
-        items = [raw]
-    ids = [_snowflake(item) for item in items]
-    return tuple(dict.fromkeys(ids))  # drop repeats, keep order
-
-
-def _parse_cooldown_rate(raw: object) -> int:
-    expected = f"a whole number of commands from 1 to {MAX_COOLDOWN_RATE}"
-    return _whole_number(raw, expected, 1, MAX_COOLDOWN_RATE)
-
-
-def _parse_cooldown_seconds(raw: object) -> float:
-    expected = f"a number of seconds greater than 0 and at most {MAX_COOLDOWN_SECONDS:g}"
-    if isinstance(raw, bool):
-        raise _Invalid(expected)
-    if isinstance(raw, int | float):
-        seconds = float(raw)
-    elif isinstance(raw, str):
-        try:
-            seconds = float(raw.strip())
-        except ValueError:
-            raise _Invalid(expected) from None
-    else:
-        raise _Invalid(expected)
-    if not (math.isfinite(seconds) and 0 < seconds <= MAX_COOLDOWN_SECONDS):
-        raise _Invalid(expected)
-    return seconds
-
-
-def _parse_retention_days(raw: object) -> int:
-    expected = f"a whole number of days ≥ 1 (at most {MAX_RETENTION_DAYS})"
-    return _whole_number(raw, expected, 1, MAX_RETENTION_DAYS)
-
-
-def _parse_log_level(raw: object) -> str:
-    if isinstance(raw, str) and raw.strip().upper() in LOG_LEVELS:
-        return raw.strip().upper()
-    raise _Invalid("one of " + ", ".join(LOG_LEVELS))
-
-
-def _url_parser(schemes: tuple[str, str], what: str) -> Callable[[object], str]:
-    expected = f"a {schemes[0]}:// or {schemes[1]}:// URL ({what})"
-
-    def parse(raw: object) -> str:
-        if not isinstance(raw, str):
-            raise _Invalid(expected)
-        url = raw.strip()
-        if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
-            raise _Invalid(expected)
-        try:
-            parts = urlsplit(url)
-            port = parts.port  # raises ValueError for a port outside 0-65535
-        except ValueError:
-            raise _Invalid(expected) from None
-        if (
-            parts.scheme.lower() not in schemes
-            or not parts.hostname
-            or port == 0
-            or parts.username is not None
-            or parts.query
-            or parts.fragment
-        ):
-            raise _Invalid(expected)
-        return url
-
-    return parse
-
-
-_parse_api_base = _url_parser(("https", "http"), "e.g. https://discord.com/api/v10")
-_parse_gateway = _url_parser(("wss", "ws"), "e.g. wss://gateway.discord.gg/")
-
-
-def _parse_api_base_no_slash(raw: object) -> str:
-    # discord.py appends routes that start with "/" to this base.
-    return _parse_api_base(raw).rstrip("/")
-
-
-_PARSERS: Final[Mapping[str, Callable[[object], object]]] = {
-    "knowledge_path": _parse_path,
-    "dev_guild_ids": _parse_ids,
-    "moderator_role_ids": _parse_ids,
-    "private_by_default": _parse_bool,
-    "cooldown_rate": _parse_cooldown_rate,
-    "cooldown_per_seconds": _parse_cooldown_seconds,
-    "log_level": _parse_log_level,
-    "discord_api_base": _parse_api_base_no_slash,
-    "discord_gateway_url": _parse_gateway,
-    "database_path": _parse_path,
-    "retention_days": _parse_retention_days,
-    "watch_knowledge": _parse_bool,
-}
-
-# The settings an operator may put in the file or a DK2_ variable.
-SETTING_NAMES: Final = tuple(_PARSERS)
-
-
-def _show(raw: object) -> str:
-    """A short, readable rendering of a rejected value for an error message."""
-    if raw is None:
-        return "nothing"
-    text = f'"{raw}"' if isinstance(raw, str) else repr(raw)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-# --- reading the sources ---------------------------------------------------------------------
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return self._given
 
 
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read, or None. A file that was asked for by name must exist."""
-    if config_path is not None:
-        source = "the config path given"
-    elif environ.get(CONFIG_ENV, "").strip():
-        config_path = Path(environ[CONFIG_ENV].strip())
-        source = CONFIG_ENV
-    else:
+    named = environ.get(CONFIG_ENV, "").strip()
+    if config_path is None and not named:
         default = Path(DEFAULT_CONFIG_FILE).absolute()
         return default if default.is_file() else None
-    config_path = config_path.expanduser().absolute()
-    if not config_path.is_file():
+    source = "--config" if config_path is not None else CONFIG_ENV
+    path = Path(config_path or named).expanduser().absolute()
+    if not path.is_file():
+        unset = " or unset it" if source == CONFIG_ENV else ""
         raise ConfigError(
-            "config",
-            f"{source}: no config file at {config_path}; "
-            f"point {CONFIG_ENV} at an existing YAML file or unset it",
+            "config", f"{source}: no config file at {path}; point {source} at a YAML file{unset}"
         )
-    return config_path
+    return path
 
 
-def _read_config_file(path: Path) -> dict[str, object]:
+def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
+    """The file's settings, safely loaded, and the line each one is on."""
     try:
         text = path.read_text(encoding="utf-8")
+        data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError("config", f"{path}: can't read the config file ({exc})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        # Only the position and the problem: YAML's own snippet could quote a secret.
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
+    except yaml.YAMLError as exc:  # the place and the problem only: a snippet could quote
+        mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
         raise ConfigError(
-            "config", f"{path}: not valid YAML{where} ({problem}); expected `setting: value` lines"
+            "config",
+            f"{path}{f':{mark.line + 1}:{mark.column + 1}' if mark else ''}: not valid YAML "
+            f"({problem or 'syntax error'}); expected `setting: value` lines",
         ) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(
-            "config", f"{path}: expected `setting: value` lines at the top level, not a list"
-        )
-    for key in data:
+    if not isinstance(data, dict | None):
+        raise ConfigError("config", f"{path}: expected `setting: value` lines at the top level")
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in getattr(root, "value", [])}
+    for key in data or {}:
+        where = f"{path}:{lines.get(str(key), 1)}"
         if key == "token":
             raise ConfigError(
                 "token",
-                f"{path}: the bot token can't go in the config file; remove the `token` key "
+                f"{where}: the bot token can't go in the config file; remove the `token` line "
                 f"and set the {TOKEN_ENV} environment variable instead",
             )
-        if not isinstance(key, str) or key not in _PARSERS:
+        if key not in SETTING_NAMES:
             close = difflib.get_close_matches(str(key), SETTING_NAMES, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
             raise ConfigError(
                 str(key),
-                f"{path}: unknown setting `{key}`; {hint}known settings are "
+                f"{where}: unknown setting `{key}`; {hint}known settings are "
                 + ", ".join(SETTING_NAMES),
             )
-    return data
+    return data or {}, lines
 
 
-def _read_token(environ: Mapping[str, str]) -> Secret | None:
+def read_token(environ: Mapping[str, str]) -> Secret | None:
     if environ.get(env_name("token"), "").strip():
         raise ConfigError(
             "token",
-            f"{env_name('token')}: the bot token is read only from {TOKEN_ENV}; "
-            f"rename the variable",
+            f"{env_name('token')}: the bot token is read only from {TOKEN_ENV}; rename the variable",
         )
-    token = environ.get(TOKEN_ENV, "").strip()
-    if not token:
-        return None
-    # Never quote the token in these messages.
+    token = environ.get(TOKEN_ENV, "").strip()  # never quoted in these messages
     if token.lower().startswith("bot "):
         raise ConfigError("token", f"{TOKEN_ENV}: give the token alone, without the 'Bot ' prefix")
     if any(ch.isspace() or not ch.isprintable() for ch in token):
         raise ConfigError(
             "token", f"{TOKEN_ENV}: the token contains spaces or control characters; copy it again"
         )
-    return Secret(token)
+    return Secret(token) if token else None
 
 
-def load_settings(config_path: Path | None, environ: Mapping[str, str]) -> Settings:
-    """Read the settings: defaults, then the config file, then `DK2_*` environment variables.
+def _show(raw: object) -> str:
+    """A rejected value, short, quoted, with control characters escaped."""
+    text = f'"{raw}"' if isinstance(raw, str) and raw.isprintable() else repr(raw)
+    text = "nothing" if raw is None else text
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def load_settings(
+    config_path: Path | None, environ: Mapping[str, str], knowledge: Path | None = None
+) -> Settings:
+    """Read the settings: defaults, then the config file, then `DK2_*` environment variables,
+    then `knowledge` (the command line's --knowledge) for `knowledge_path`.
 
     `config_path` None means: the file named by `DK2_CONFIG` if set, else `config.yaml` in the
-    current directory if it exists, else no file. Blank environment variables count as unset.
-    Raises `ConfigError` for the first value that can't be used.
+    current directory if it exists, else no file. Raises `ConfigError` for the first value
+    that can't be used, naming the setting, where it came from and what to type instead.
     """
     path = _find_config_file(config_path, environ)
-    from_file = _read_config_file(path) if path is not None else {}
-
-    values: dict[str, object] = {}
-    for name, parse in _PARSERS.items():
-        var = env_name(name)
-        env_value = environ.get(var)
-        if env_value is not None and env_value.strip():
-            raw: object = env_value
-            source = var
-        elif name in from_file:
-            raw = from_file[name]
-            source = f"{name} in {path}"
-        else:
-            continue
-        try:
-            values[name] = parse(raw)
-        except _Invalid as exc:
-            raise ConfigError(
-                name, f"{source}: expected {exc.expected}, got {_show(raw)}"
-            ) from None
-
-    return Settings(
-        **values,  # type: ignore[arg-type]  # each parser returns its field's type
-        token=_read_token(environ),
-        config_file=path,
-    )
+    from_file, lines = _read_file(path) if path else ({}, {})
+    from_env = {k: v for k, v in _Environment(environ)().items() if k in SETTING_NAMES}
+    from_cli = {"knowledge_path": str(knowledge)} if knowledge is not None else {}
+    values = {**from_file, **from_env, **from_cli}
+    try:
+        return Settings(**values, token=read_token(environ), config_file=path)
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+    where = env_name(name) if name in from_env else f"{path}:{lines.get(name, 1)}: {name}"
+    where = "--knowledge" if name in from_cli else where
+    if name not in values:  # knowledge_path, the one setting without a default
+        fix = (
+            f"add the line `{name}: <folder>` to {path}"
+            if path
+            else (
+                f"copy config.example.yaml to {DEFAULT_CONFIG_FILE} (it has `{name}: knowledge`, "
+                "the folder in this clone)"
+            )
+        )
+        raise ConfigError(name, f"{name} is not set; {fix}, or set {env_name(name)}")
+    description = Settings.model_fields[name].description
+    raise ConfigError(name, f"{where}: expected {description}, got {_show(values[name])}")

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from bot.config import (
     SETTING_NAMES,
@@ -22,12 +23,16 @@ from bot.config import (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.s3cretS3cretS3cretS3cretS3cretS3cret12"
+# knowledge_path has no default; most tests give it like this and look at something else.
+KB = {"DK2_KNOWLEDGE_PATH": "knowledge"}
 
 
 @pytest.fixture(autouse=True)
 def _in_empty_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts in an empty directory, so a stray config.yaml can't leak in."""
+    """Every test starts in a directory holding only an empty knowledge/ folder, so a stray
+    config.yaml can't leak in."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "knowledge").mkdir()
 
 
 def write_config(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:
@@ -46,7 +51,7 @@ def error_for(config_path: Path | None, environ: dict[str, str]) -> ConfigError:
 
 
 def test_defaults_without_file_or_environment(tmp_path: Path) -> None:
-    s = load_settings(None, {})
+    s = load_settings(None, KB)
     assert s.knowledge_path == tmp_path / "knowledge"
     assert s.dev_guild_ids == ()
     assert s.moderator_role_ids == ()
@@ -64,8 +69,8 @@ def test_defaults_without_file_or_environment(tmp_path: Path) -> None:
 
 
 def test_settings_are_frozen() -> None:
-    s = load_settings(None, {})
-    with pytest.raises(AttributeError):
+    s = load_settings(None, KB)
+    with pytest.raises(ValidationError):
         s.retention_days = 1  # type: ignore[misc]
 
 
@@ -77,7 +82,7 @@ def test_example_config_documents_every_setting_and_loads_as_the_defaults() -> N
         assert env_name(name) in text, env_name(name)
     assert "DISCORD_TOKEN" in text
     loaded = load_settings(example, {})
-    defaults = load_settings(None, {})
+    defaults = load_settings(None, KB)
     for name in SETTING_NAMES:
         assert getattr(loaded, name) == getattr(defaults, name), name
 
@@ -102,6 +107,7 @@ watch_knowledge: true
 
 
 def test_file_values_are_read_from_config_yaml_in_the_current_directory(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
     path = write_config(tmp_path, FULL_FILE)
     s = load_settings(None, {})
     assert s.config_file == path
@@ -123,9 +129,9 @@ def test_explicit_path_and_dk2_config_pick_the_file(tmp_path: Path) -> None:
     explicit = write_config(tmp_path, "retention_days: 1\n", "a.yaml")
     named = write_config(tmp_path, "retention_days: 2\n", "b.yaml")
     write_config(tmp_path, "retention_days: 3\n")
-    assert load_settings(explicit, {"DK2_CONFIG": str(named)}).retention_days == 1
-    assert load_settings(None, {"DK2_CONFIG": "b.yaml"}).retention_days == 2
-    assert load_settings(None, {}).retention_days == 3
+    assert load_settings(explicit, {**KB, "DK2_CONFIG": str(named)}).retention_days == 1
+    assert load_settings(None, {**KB, "DK2_CONFIG": "b.yaml"}).retention_days == 2
+    assert load_settings(None, KB).retention_days == 3
 
 
 def test_missing_named_config_file_is_an_error(tmp_path: Path) -> None:
@@ -137,7 +143,7 @@ def test_missing_named_config_file_is_an_error(tmp_path: Path) -> None:
 
 def test_empty_file_means_defaults(tmp_path: Path) -> None:
     write_config(tmp_path, "# nothing set\n")
-    assert load_settings(None, {}).retention_days == 90
+    assert load_settings(None, KB).retention_days == 90
 
 
 @pytest.mark.parametrize(
@@ -156,17 +162,22 @@ def test_malformed_file_is_an_error_naming_the_file(
     assert str(path) in str(err) and fragment in str(err)
 
 
+def test_bad_yaml_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "knowledge_path: knowledge\nlog_level: [debug\n")
+    assert str(error_for(None, {})).startswith(f"{path}:3:1: not valid YAML (")
+
+
 def test_file_is_loaded_with_safe_load_only(tmp_path: Path) -> None:
     write_config(tmp_path, "retention_days: !!python/object/apply:os.system ['true']\n")
     assert error_for(None, {}).setting == "config"
 
 
-def test_unknown_key_names_the_key_and_the_file(tmp_path: Path) -> None:
-    path = write_config(tmp_path, "retention_dayz: 5\n")
+def test_unknown_key_names_the_key_the_file_and_the_line(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "knowledge_path: knowledge\n\nretention_dayz: 5\n")
     err = error_for(None, {})
     assert err.setting == "retention_dayz"
     message = str(err)
-    assert "retention_dayz" in message and str(path) in message
+    assert message.startswith(f"{path}:3: unknown setting `retention_dayz`")
     assert "did you mean `retention_days`" in message
 
 
@@ -174,9 +185,11 @@ def test_unknown_key_names_the_key_and_the_file(tmp_path: Path) -> None:
 
 
 def test_environment_overrides_file(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "srv").mkdir()
     write_config(tmp_path, FULL_FILE)
     env = {
-        "DK2_KNOWLEDGE_PATH": "/srv/kb",
+        "DK2_KNOWLEDGE_PATH": str(tmp_path / "srv"),
         "DK2_DEV_GUILD_IDS": "1, 2 3,,1",
         "DK2_MODERATOR_ROLE_IDS": "44",
         "DK2_PRIVATE_BY_DEFAULT": "no",
@@ -190,7 +203,7 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         "DK2_WATCH_KNOWLEDGE": "0",
     }
     s = load_settings(None, env)
-    assert s.knowledge_path == Path("/srv/kb")
+    assert s.knowledge_path == tmp_path / "srv"
     assert s.dev_guild_ids == (1, 2, 3)
     assert s.moderator_role_ids == (44,)
     assert s.private_by_default is False
@@ -206,7 +219,7 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
 
 def test_blank_environment_variable_counts_as_unset(tmp_path: Path) -> None:
     write_config(tmp_path, "retention_days: 7\n")
-    assert load_settings(None, {"DK2_RETENTION_DAYS": "  "}).retention_days == 7
+    assert load_settings(None, {**KB, "DK2_RETENTION_DAYS": "  "}).retention_days == 7
 
 
 @pytest.mark.parametrize(
@@ -223,14 +236,15 @@ def test_blank_environment_variable_counts_as_unset(tmp_path: Path) -> None:
     ],
 )
 def test_boolean_words(word: str, expected: bool) -> None:
-    assert load_settings(None, {"DK2_PRIVATE_BY_DEFAULT": word}).private_by_default is expected
+    environ = {**KB, "DK2_PRIVATE_BY_DEFAULT": word}
+    assert load_settings(None, environ).private_by_default is expected
 
 
 # --- invalid values --------------------------------------------------------------------------
 
 
 def test_retention_days_message_says_what_to_type() -> None:
-    err = error_for(None, {"DK2_RETENTION_DAYS": "abc"})
+    err = error_for(None, {**KB, "DK2_RETENTION_DAYS": "abc"})
     assert err.setting == "retention_days"
     assert str(err).startswith("DK2_RETENTION_DAYS: expected a whole number of days ≥ 1")
     assert str(err).endswith('got "abc"')
@@ -264,7 +278,7 @@ def test_retention_days_message_says_what_to_type() -> None:
     ],
 )
 def test_invalid_env_value_names_the_setting(setting: str, value: str) -> None:
-    err = error_for(None, {env_name(setting): value})
+    err = error_for(None, {**KB, env_name(setting): value})
     assert err.setting == setting
     assert str(err).startswith(f"{env_name(setting)}: expected ")
     assert "got " in str(err)
@@ -288,13 +302,15 @@ def test_invalid_env_value_names_the_setting(setting: str, value: str) -> None:
         ("knowledge_path: ''", "knowledge_path"),
     ],
 )
-def test_invalid_file_value_names_the_setting_and_file(
+def test_invalid_file_value_names_the_setting_file_and_line(
     tmp_path: Path, line: str, setting: str
 ) -> None:
-    path = write_config(tmp_path, line + "\n")
+    path = write_config(tmp_path, f"# dk2\n{line}\nknowledge_path: knowledge\n")
+    if setting == "knowledge_path":
+        path = write_config(tmp_path, f"# dk2\n{line}\n")
     err = error_for(None, {})
     assert err.setting == setting
-    assert str(err).startswith(f"{setting} in {path}: expected ")
+    assert str(err).startswith(f"{path}:2: {setting}: expected ")
 
 
 ENV_TEXT = st.text(max_size=40)
@@ -305,7 +321,7 @@ ENV_TEXT = st.text(max_size=40)
 @given(value=ENV_TEXT | st.from_regex(r"\A[ ,0-9a-zA-Z.:/+-]{0,30}\Z"))
 def test_any_env_string_parses_or_raises_config_error(setting: str, value: str) -> None:
     try:
-        load_settings(None, {env_name(setting): value})
+        load_settings(None, {**KB, env_name(setting): value})
     except ConfigError as err:
         assert err.setting == setting
         assert env_name(setting) in str(err)
@@ -328,28 +344,29 @@ YAML_VALUES = (
 def test_any_yaml_value_parses_or_raises_config_error(setting: str, value: object) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "config.yaml"
-        path.write_text(yaml.safe_dump({setting: value}), encoding="utf-8")
+        path.write_text(yaml.safe_dump({"knowledge_path": "knowledge", setting: value}), "utf-8")
         try:
             load_settings(path, {})
         except ConfigError as err:
             assert err.setting == setting
-            assert str(err).startswith(f"{setting} in {path}: expected ")
+            assert str(err).startswith(f"{path}:")
+            assert f": {setting}: expected " in str(err)
 
 
 # --- the token -------------------------------------------------------------------------------
 
 
 def test_token_comes_from_discord_token_only(tmp_path: Path) -> None:
-    s = load_settings(None, {"DISCORD_TOKEN": f"  {TOKEN}\n"})
+    s = load_settings(None, {**KB, "DISCORD_TOKEN": f"  {TOKEN}\n"})
     assert s.token is not None and s.token.reveal() == TOKEN
-    assert load_settings(None, {"DISCORD_TOKEN": "   "}).token is None
+    assert load_settings(None, {**KB, "DISCORD_TOKEN": "   "}).token is None
 
 
 def test_token_key_in_file_is_refused_with_directions(tmp_path: Path) -> None:
-    write_config(tmp_path, f"token: {TOKEN}\n")
+    path = write_config(tmp_path, f"knowledge_path: knowledge\ntoken: {TOKEN}\n")
     err = error_for(None, {"DISCORD_TOKEN": TOKEN})
     assert err.setting == "token"
-    assert "DISCORD_TOKEN" in str(err)
+    assert str(err).startswith(f"{path}:2: ") and "DISCORD_TOKEN" in str(err)
     assert TOKEN not in str(err)
 
 
@@ -361,34 +378,229 @@ def test_dk2_token_variable_is_refused() -> None:
 
 @pytest.mark.parametrize("bad", [f"Bot {TOKEN}", f"{TOKEN[:10]} {TOKEN[10:]}"])
 def test_malformed_token_error_does_not_quote_it(bad: str) -> None:
-    err = error_for(None, {"DISCORD_TOKEN": bad})
+    err = error_for(None, {**KB, "DISCORD_TOKEN": bad})
     assert err.setting == "token"
     assert TOKEN[:10] not in str(err) and TOKEN[10:] not in str(err)
 
 
 def test_token_never_in_repr_str_or_describe(tmp_path: Path) -> None:
-    write_config(tmp_path, "log_level: debug\n")
+    write_config(tmp_path, "log_level: debug\nknowledge_path: knowledge\n")
     s = load_settings(None, {"DISCORD_TOKEN": TOKEN})
-    for text in (repr(s), str(s), f"{s}", "\n".join(s.describe()), repr(s.token), f"{s.token}"):
+    shown = (repr(s), str(s), f"{s}", "\n".join(s.describe()), repr(s.token), f"{s.token}")
+    for text in (*shown, s.model_dump_json(), str(s.model_dump())):
         assert TOKEN not in text
-    assert repr(s.token) == "Secret('****')"
+    assert repr(s.token) == "Secret('**********')"
     assert "token: set (from DISCORD_TOKEN)" in s.describe()
     assert "token: unset (from DISCORD_TOKEN)" in load_settings(None, {}).describe()
 
 
 def test_describe_lists_every_setting(tmp_path: Path) -> None:
-    lines = load_settings(None, {"DK2_DEV_GUILD_IDS": "5,6"}).describe()
+    lines = load_settings(None, {**KB, "DK2_DEV_GUILD_IDS": "5,6"}).describe()
     for name in SETTING_NAMES:
         assert any(line.startswith(f"{name}: ") for line in lines), name
     assert "dev_guild_ids: 5, 6" in lines
 
 
-def test_secret_cannot_be_pickled() -> None:
+def test_secret_cannot_be_pickled_nor_settings_holding_it() -> None:
     with pytest.raises(TypeError):
         pickle.dumps(Secret(TOKEN))
+    with pytest.raises(TypeError):
+        pickle.dumps(load_settings(None, {**KB, "DISCORD_TOKEN": TOKEN}))
 
 
-def test_secret_equality_compares_values() -> None:
+def test_secret_equality_compares_values(tmp_path: Path) -> None:
     assert Secret("a") == Secret("a")
     assert Secret("a") != Secret("b")
-    assert Settings(token=Secret("a")) == Settings(token=Secret("a"))
+    kb = tmp_path / "knowledge"
+    assert Settings(knowledge_path=kb, token=Secret("a")) == Settings(
+        knowledge_path=kb, token=Secret("a")
+    )
+
+
+# --- knowledge_path: never guessed ------------------------------------------------------------
+
+
+def test_missing_knowledge_path_without_a_file_says_how_to_set_it() -> None:
+    err = error_for(None, {"DK2_RETENTION_DAYS": "7"})
+    assert err.setting == "knowledge_path"
+    message = str(err)
+    assert message.startswith("knowledge_path is not set; ")
+    assert "copy config.example.yaml to config.yaml" in message
+    assert "DK2_KNOWLEDGE_PATH" in message
+
+
+def test_missing_knowledge_path_in_a_file_names_the_file(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "retention_days: 7\n")
+    err = error_for(None, {})
+    assert err.setting == "knowledge_path"
+    assert f"add the line `knowledge_path: <folder>` to {path}" in str(err)
+    assert "DK2_KNOWLEDGE_PATH" in str(err)
+
+
+def test_knowledge_path_must_be_an_existing_folder(tmp_path: Path) -> None:
+    write_config(tmp_path, "# dk2\nknowledge_path: knowledg\n")
+    err = error_for(None, {})
+    assert str(err) == (
+        f"{tmp_path / 'config.yaml'}:2: knowledge_path: expected an existing folder of knowledge "
+        'YAML (relative to the directory dk2 starts in), got "knowledg"'
+    )
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    err = error_for(None, {"DK2_KNOWLEDGE_PATH": "a-file"})
+    assert str(err).startswith("DK2_KNOWLEDGE_PATH: expected an existing folder")
+
+
+def test_settings_built_in_code_never_read_the_process_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DK2_RETENTION_DAYS", "5")
+    write_config(tmp_path, "retention_days: 6\n")
+    assert Settings(knowledge_path=tmp_path / "knowledge").retention_days == 90
+    with pytest.raises(ValidationError):
+        Settings()  # type: ignore[call-arg]
+
+
+# --- every setting: a bad value names the setting, its source and what to type ---------------
+
+# One value each setting refuses, and words from what its message tells the operator to type.
+BAD_VALUE = {
+    "knowledge_path": ("no-such-folder", "an existing folder"),
+    "dev_guild_ids": ("12 x", "Discord ids (positive whole numbers)"),
+    "moderator_role_ids": ("-4", "Discord ids (positive whole numbers)"),
+    "private_by_default": ("perhaps", "true or false (also yes/no, on/off, 1/0)"),
+    "cooldown_rate": ("1001", "a whole number of commands from 1 to 1000"),
+    "cooldown_per_seconds": ("-1", "a number of seconds greater than 0 and at most 86400"),
+    "log_level": ("loud", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    "discord_api_base": ("ws://x/api", "a https:// or http:// URL"),
+    "discord_gateway_url": ("https://x/", "a wss:// or ws:// URL"),
+    "database_path": ("", "a file path"),
+    "retention_days": ("36501", "a whole number of days ≥ 1 (at most 36500)"),
+    "watch_knowledge": ("sometimes", "true or false"),
+}
+
+
+def test_every_setting_has_a_bad_value_case() -> None:
+    assert set(BAD_VALUE) == set(SETTING_NAMES)
+
+
+@pytest.mark.parametrize("setting", SETTING_NAMES)
+def test_every_setting_bad_in_the_environment_names_the_variable(setting: str) -> None:
+    value, advice = BAD_VALUE[setting]
+    if setting == "database_path":
+        value = "a\0b"  # a blank variable counts as unset
+    err = error_for(None, {**KB, env_name(setting): value})
+    assert err.setting == setting
+    assert str(err).startswith(f"{env_name(setting)}: expected {advice}")
+    assert str(err).endswith(f'got "{value}"' if value.isprintable() else f"got {value!r}")
+    assert "\0" not in str(err)  # control characters are shown escaped
+
+
+@pytest.mark.parametrize("setting", SETTING_NAMES)
+def test_every_setting_bad_in_the_file_names_the_file_and_line(
+    tmp_path: Path, setting: str
+) -> None:
+    value, advice = BAD_VALUE[setting]
+    other = "log_level: info" if setting == "knowledge_path" else "knowledge_path: knowledge"
+    path = write_config(tmp_path, f"{other}\n# comment\n{setting}: '{value}'\n")
+    err = error_for(None, {})
+    assert err.setting == setting
+    assert str(err).startswith(f"{path}:3: {setting}: expected {advice}")
+    assert str(err).endswith(f'got "{value}"')
+
+
+# --- the id list parser ----------------------------------------------------------------------
+
+SNOWFLAKES = st.integers(min_value=1, max_value=2**64 - 1)
+SEPARATORS = st.from_regex(r"\A[ ,\t\n]{0,3}\Z")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ids=st.lists(SNOWFLAKES, max_size=6),
+    seps=st.lists(st.sampled_from([",", " ", ", ", "\n"]), min_size=6, max_size=6),
+    edge=SEPARATORS,
+)
+def test_ids_typed_with_any_separators_read_back_in_order_without_repeats(
+    ids: list[int], seps: list[str], edge: str
+) -> None:
+    text = edge + "".join(f"{n}{sep}" for n, sep in zip(ids, seps, strict=False)) + edge
+    with tempfile.TemporaryDirectory() as folder:
+        environ = {"DK2_KNOWLEDGE_PATH": folder, "DK2_DEV_GUILD_IDS": text}
+        assert load_settings(None, environ).dev_guild_ids == tuple(dict.fromkeys(ids))
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids=st.lists(SNOWFLAKES, max_size=6))
+def test_ids_as_a_yaml_list_read_back_in_order_without_repeats(ids: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.yaml"
+        path.write_text(yaml.safe_dump({"knowledge_path": folder, "moderator_role_ids": ids}))
+        assert load_settings(path, {}).moderator_role_ids == tuple(dict.fromkeys(ids))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    name=st.text(
+        st.characters(blacklist_characters="\0/~", blacklist_categories=("Cs",)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_any_relative_folder_name_resolves_against_the_start_directory(name: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.yaml"
+        path.write_text(yaml.safe_dump({"knowledge_path": folder, "database_path": name}))
+        try:
+            loaded = load_settings(path, {})
+        except ConfigError as err:
+            assert not name.strip() and err.setting == "database_path"
+        else:
+            assert loaded.database_path == Path.cwd() / name.strip()
+
+
+HOSTS = st.from_regex(r"\A[a-z][a-z0-9-]{0,20}(\.[a-z]{2,6}){0,2}\Z") | st.just("127.0.0.1")
+URL_PATHS = st.from_regex(r"\A(/[a-zA-Z0-9._~-]{1,10}){0,3}/?\Z")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    scheme=st.sampled_from(["https", "http", "wss", "ws"]),
+    host=HOSTS,
+    port=st.none() | st.integers(min_value=1, max_value=65535),
+    path=URL_PATHS,
+)
+def test_any_plain_url_is_kept_as_typed_for_its_own_setting_and_refused_for_the_other(
+    scheme: str, host: str, port: int | None, path: str
+) -> None:
+    url = f"{scheme}://{host}{f':{port}' if port else ''}{path}"
+    fits, other = ("discord_api_base", "discord_gateway_url")
+    if scheme.startswith("ws"):
+        fits, other = other, fits
+    with tempfile.TemporaryDirectory() as folder:
+        base = {"DK2_KNOWLEDGE_PATH": folder}
+        loaded = getattr(load_settings(None, {**base, env_name(fits): url}), fits)
+        assert loaded == (url.rstrip("/") if fits == "discord_api_base" else url)
+        with pytest.raises(ConfigError) as caught:
+            load_settings(None, {**base, env_name(other): url})
+        assert str(caught.value).startswith(f"{env_name(other)}: expected a ")
+
+
+def test_the_command_line_knowledge_folder_wins_and_is_named_when_wrong(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    write_config(tmp_path, "knowledge_path: nowhere\n")
+    loaded = load_settings(None, {"DK2_KNOWLEDGE_PATH": "nowhere"}, Path("other"))
+    assert loaded.knowledge_path == tmp_path / "other"
+    err = error_for_cli(Path("missing"))
+    assert str(err).startswith("--knowledge: expected an existing folder of knowledge YAML")
+    assert str(err).endswith('got "missing"')
+
+
+def error_for_cli(knowledge: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, {}, knowledge)
+    return caught.value
+
+
+def test_only_settings_are_read_from_dk2_variables() -> None:
+    """config_file and token are not settings: no DK2_ variable can set them."""
+    loaded = load_settings(None, {**KB, "DK2_CONFIG_FILE": "/etc/passwd", "DK2_SHARD": "2"})
+    assert loaded.config_file is None and loaded.token is None

@@ -7,13 +7,13 @@ part once per band keeps each reply to parsing and a few string fills.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from bot.core.citing import caution_lines, labelled_lines, source_names, unique
+from bot.core.citing import caution_lines, labelled_lines, source_refs, unique
 from bot.core.gauge import gauge
 from bot.core.model import Band, Cited, KnowledgeBase
-from bot.core.reply import Section
+from bot.core.reply import Section, SourceRef
 
 # The caution every band reply ends its cautions with: one short line linking the topic.
 CHECK_FIRST = "check-first"
@@ -30,7 +30,7 @@ class BandText:
     cautions: Section
     related: Section | None
     caution_ids: tuple[str, ...]
-    sources: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
     gauge: str
     # The K2 part of a dose reply: the band's pairing advice, and what the article and the
     # references say of the K2 amount's band (the amount itself is filled in per reply).
@@ -91,16 +91,18 @@ def band_text(
     )
 
 
-def _sources(kb: KnowledgeBase, cited: list[Cited], refs: list[str]) -> tuple[str, ...]:
-    """The article's sections in one entry, then the other sources, each named once."""
-    names = list(source_names(kb, cited, refs))
-    sections = unique(item.section for item in cited if item.section)
-    if len(sections) > 1:
-        joined = "”, “".join(sections)
-        article = [kb.messages.get("dose.sources_article", sections=joined)]
-        singles = {kb.messages.get("explain.source_article", section=s) for s in sections}
-        names = article + [name for name in names if name not in singles]
-    return tuple(names)
+def _sources(kb: KnowledgeBase, cited: list[Cited], refs: list[str]) -> tuple[SourceRef, ...]:
+    """The sources, each once; several article sections are named in one entry (the first
+    section's label names them all, the others have none)."""
+    found = source_refs(kb, cited, refs)
+    sections = [source for source in found if source.section]
+    if len(sections) <= 1:
+        return found
+    joined = "”, “".join(str(source.section) for source in sections)
+    label = kb.messages.get("dose.sources_article", sections=joined)
+    return tuple(
+        replace(s, label=label if s is sections[0] else None) if s.section else s for s in found
+    )
 
 
 def warning_line(kb: KnowledgeBase, caution_id: str) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from bot.core.age import Age
 from bot.core.amounts import Amount, fmt
 from bot.core.bandtext import CHECK_FIRST, warning_line
-from bot.core.citing import unique
+from bot.core.citing import source_refs, unique
 from bot.core.dosetext import (
     NON_DAILY,
     d_mixup,
@@ -62,7 +62,7 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     )
     refs = [ref for _, group in placed for ref in group.refs]
     extra = [*([warning] if warning else []), *([NON_DAILY] if amount.period_days != 1 else [])]
-    sources = tuple(unique(kb.source_name(ref) for ref in refs))
+    sources = source_refs(kb, [], refs)
     return Reply(
         command="dose",
         ok=True,
@@ -77,11 +77,15 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
         colour=verdict.colour,
         data={
             "daily_iu": float(amount.daily),
+            "daily_mcg": float(amount.daily / per_mcg),
             "band": "child_above" if over else "child_within",
+            "label": verdict.label,
             "age_months": float(age.months),
             "limit_iu": float(ul_iu),
             "k2_mcg": None,
             "k2_band": None,
+            "k2_form": None,
+            "k2_pairing": None,
             "warning": warning,
             "cautions": list(unique([*extra, CHECK_FIRST])),
             "hints": hints,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from bot.core.model import Cited, KnowledgeBase
+from bot.core.reply import SourceRef
+
+T = TypeVar("T")
 
 
-def unique(items: Iterable[str]) -> list[str]:
+def unique(items: Iterable[T]) -> list[T]:
     """Items in first-seen order, each once."""
     return list(dict.fromkeys(items))
 
@@ -26,19 +30,23 @@ def caution_lines(kb: KnowledgeBase, caution_ids: Iterable[str]) -> str:
     return labelled_lines(kb, ((caution.text, caution.refs) for caution in cautions))
 
 
-def source_names(
+def source_refs(
     kb: KnowledgeBase, cited: Iterable[Cited], ref_ids: Iterable[str] = ()
-) -> tuple[str, ...]:
-    """The sources a reply leans on, named once each: the article's sections first."""
+) -> tuple[SourceRef, ...]:
+    """The sources a reply leans on, once each: the article's sections first."""
     cited = list(cited)
-    sections = [
-        kb.messages.get("explain.source_article", section=item.section)
-        for item in cited
-        if item.section
-    ]
+    sections = [("article", item.section) for item in cited if item.section]
     refs = [ref for item in cited for ref in item.refs] + list(ref_ids)
     quoted_article = any(item.quotes and not item.section for item in cited)
-    names = [kb.source_name(ref) for ref in refs if ref != "article"]
+    others: list[tuple[str, str | None]] = [(ref, None) for ref in refs if ref != "article"]
     if ("article" in refs or quoted_article) and not sections:
-        names.insert(0, kb.source_name("article"))
-    return tuple(unique(sections + names))
+        others.insert(0, ("article", None))
+    return tuple(_source_ref(kb, ref, section) for ref, section in unique(sections + others))
+
+
+def _source_ref(kb: KnowledgeBase, source_id: str, section: str | None) -> SourceRef:
+    source = kb.sources.get(source_id)
+    title = kb.source_name(source_id)
+    label = kb.messages.get("explain.source_article", section=section) if section else title
+    citation = source.citation if source else None
+    return SourceRef(id=source_id, title=title, section=section, citation=citation, label=label)

@@ -9,8 +9,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from bot.core.amounts import Amount, fmt
-from bot.core.citing import unique
+from bot.core.citing import source_refs, unique
 from bot.core.model import Band, KnowledgeBase
+from bot.core.reply import SourceRef
 from bot.core.shown import agreeing, nearest_edge
 from bot.core.tokens import normalise
 
@@ -61,16 +62,13 @@ def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str)
 
 
 def with_caution_sources(
-    kb: KnowledgeBase, sources: tuple[str, ...], caution_ids: list[str]
-) -> tuple[str, ...]:
+    kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: list[str]
+) -> tuple[SourceRef, ...]:
     """The reply's sources with those of cautions attached per reply added, each once."""
-    names = [
-        kb.source_name(ref)
-        for caution_id in caution_ids
-        for ref in kb.cautions[caution_id].refs
-        if ref != "article"
-    ]
-    return tuple(unique([*sources, *names]))
+    refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs if ref != "article"]
+    known = {source.id for source in sources if source.section is None}
+    added = source_refs(kb, [], [ref for ref in unique(refs) if ref not in known])
+    return (*sources, *added)
 
 
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:

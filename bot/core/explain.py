@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.amounts import InputError, too_long
 from bot.core.bandtext import cautions_text
-from bot.core.citing import source_names
+from bot.core.citing import source_refs
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.replies import input_error_reply
 from bot.core.reply import Reply, Section
@@ -52,7 +52,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
         title=topic.title,
         body=topic.short,
         sections=tuple(sections),
-        sources=source_names(
+        sources=source_refs(
             kb, [topic.source], [ref for cid in topic.cautions for ref in kb.cautions[cid].refs]
         ),
         disclaimer=msg.get("disclaimer"),
@@ -90,6 +90,7 @@ def _not_found(
             "topic": None,
             "suggestions": list(suggestions),
             "match": "none",
+            "kind": None,
             "private": True,
             "out_of_scope": out_of_scope,
         },

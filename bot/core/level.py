@@ -66,7 +66,10 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         colour=band.colour,
         data={
             "ng_ml": float(value.ng_ml),
+            "nmol_l": float(nmol_value),
+            "bound": value.bound,
             "band": band.id,
+            "label": band.label,
             "unit_assumed": value.unit is None,
             "warning": band.warning,
             "cautions": list(fixed.caution_ids),

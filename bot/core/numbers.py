@@ -108,6 +108,12 @@ def exact(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def shown_number(text: str) -> int | float:
+    """The number `fmt` showed, for machine-readable output: "7,142.86" -> 7142.86."""
+    number = float(text.replace(",", ""))
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
 def fmt(value: Decimal, places: int = 0) -> str:
     """A number for people: thousands separated, at most `places` decimals, no trailing 0s."""
     if abs(value) < 10**12:

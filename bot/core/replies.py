@@ -20,10 +20,7 @@ def input_error_reply(
     if named:
         message = f"`{named}`: {message}"
     reply = error_reply(command, message, title=kb.messages.get("errors.title"))
-    data: dict[str, object] = {"error_key": error.key}
-    if named:
-        data["error_option"] = named
-    return replace(reply, data=data)
+    return replace(reply, data={"error_key": error.key, "error_option": named or None})
 
 
 def note_text(kb: KnowledgeBase, note: Note) -> str:

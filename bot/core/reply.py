@@ -20,6 +20,18 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One source a reply leans on: its id and title in sources.yaml, the article section
+    quoted (None for a whole source), its full citation, and the `label` replies show."""
+
+    id: str
+    title: str
+    section: str | None
+    citation: str | None
+    label: str | None  # None: named in the label of the entry before (article sections)
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What dk2 answers to one command.
 
@@ -34,7 +46,7 @@ class Reply:
     body: str
     sections: tuple[Section, ...] = ()
     gauge: str | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
     disclaimer: str | None = None
     colour: int | None = None
     error: str | None = None
@@ -43,9 +55,9 @@ class Reply:
     @property
     def source_line(self) -> str | None:
         """The sources named in one line, as both renderings show it."""
-        if not self.sources:
+        if not any(source.label for source in self.sources):
             return None
-        return "Sources: " + "; ".join(self.sources)
+        return "Sources: " + "; ".join(s.label for s in self.sources if s.label)
 
 
 def error_reply(command: str, message: str, *, title: str = "Can't read that") -> Reply:

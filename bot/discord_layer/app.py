@@ -204,9 +204,9 @@ def apply_discord_urls(settings: Settings) -> None:
     tests; Discord itself by default). Must happen before login."""
     discord.http.Route.BASE = settings.discord_api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-    if settings.discord_api_base != Settings().discord_api_base:
+    if settings.discord_api_base != Settings.model_fields["discord_api_base"].default:
         log.warning("using Discord API at %s", settings.discord_api_base)
-    if settings.discord_gateway_url != Settings().discord_gateway_url:
+    if settings.discord_gateway_url != Settings.model_fields["discord_gateway_url"].default:
         log.warning("using Discord gateway at %s", settings.discord_gateway_url)
 
 

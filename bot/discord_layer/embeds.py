@@ -152,7 +152,11 @@ def _description(reply: Reply, limit: int) -> str:
 def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
     if not reply.sources:
         return None
-    return _Field(SOURCES_NAME, truncate("; ".join(reply.sources), limits.field_value), -1)
+    return _Field(
+        SOURCES_NAME,
+        truncate("; ".join(s.label for s in reply.sources if s.label), limits.field_value),
+        -1,
+    )
 
 
 def _build(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,16 +17,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _bot(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environment["DK2_KNOWLEDGE_PATH"] = str(REPO / "knowledge")
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=cwd or REPO,
         env=environment,
         timeout=60,
         check=False,
@@ -52,7 +54,7 @@ def test_level_json_has_the_contract_fields() -> None:
     code, data = _json("/dk2 level 105 nmol/L")
     assert code == 0
     assert data["command"] == "level"
-    assert round(data["ng_ml"], 2) == 42.07
+    assert data["ng_ml"] == 42.1 and data["nmol_l"] == 105  # as the reply shows them
     assert data["band"] == "goal"
 
 
@@ -103,6 +105,57 @@ def test_run_without_token_starts_the_console_and_says_so() -> None:
     assert done.returncode == 0
     notice = [line for line in done.stderr.splitlines() if "DISCORD_TOKEN" in line]
     assert len(notice) == 1 and "offline console" in notice[0]
+    assert f"dk2: answering from the knowledge in {REPO / 'knowledge'}." in done.stderr
+    assert "3,000 IU/day" in done.stdout
+
+
+def test_check_names_the_folder_it_validated(tmp_path: Path) -> None:
+    done = _bot("check")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"knowledge OK in {REPO / 'knowledge'}: ")
+    copy = tmp_path / "kb"
+    shutil.copytree(REPO / "knowledge", copy)
+    done = _bot("--knowledge", str(copy), "check")
+    assert done.returncode == 0 and done.stdout.startswith(f"knowledge OK in {copy}: ")
+
+
+def test_without_a_knowledge_path_nothing_answers_and_the_fix_is_named(tmp_path: Path) -> None:
+    """No config file, no DK2_KNOWLEDGE_PATH: an error, never the clone's own knowledge/."""
+    env = {"DK2_KNOWLEDGE_PATH": "", "DK2_CONFIG": ""}
+    for args in (("reply", "/dk2 dose 5000"), ("check",), ("run",)):
+        done = _bot(*args, env=env, cwd=tmp_path)
+        assert done.returncode == 1, done.stdout
+        assert done.stdout == ""
+        assert done.stderr.startswith("dk2: knowledge_path is not set; copy config.example.yaml")
+        assert "DK2_KNOWLEDGE_PATH" in done.stderr and "--knowledge" in done.stderr
+    # `make run` with no config of the operator's own passes the example, which names knowledge/.
+    done = _bot("--config", str(REPO / "config.example.yaml"), "reply", "/dk2 dose 5000", env=env)
+    assert done.returncode == 0 and "5,000 IU/day" in done.stdout
+
+
+def test_a_bad_setting_is_reported_by_name_before_anything_answers(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(
+        f"knowledge_path: {REPO / 'knowledge'}\nretention_days: 0\n"
+    )
+    done = _bot("reply", "/dk2 dose 5000", env={"DK2_KNOWLEDGE_PATH": ""}, cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == (
+        f"dk2: {tmp_path / 'config.yaml'}:2: retention_days: expected a whole number of days "
+        "≥ 1 (at most 36500), got 0"
+    )
+
+
+def test_run_takes_the_knowledge_folder_from_the_command_line(tmp_path: Path) -> None:
+    env = {"DK2_KNOWLEDGE_PATH": "", "DK2_CONFIG": ""}
+    done = _bot(
+        "--knowledge",
+        str(REPO / "knowledge"),
+        "run",
+        stdin="/dk2 dose 3000\n",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
     assert "3,000 IU/day" in done.stdout
 
 
@@ -123,6 +176,7 @@ def test_console_end_of_input_is_one_clean_line() -> None:
 
 def test_console_ctrl_c_is_one_clean_line() -> None:
     environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environment["DK2_KNOWLEDGE_PATH"] = str(REPO / "knowledge")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "console"],
         stdin=subprocess.PIPE,

@@ -108,7 +108,8 @@ def test_explain_quotes_the_article_section(kb: KnowledgeBase) -> None:
 def test_reference_topics_name_their_sources_not_the_article(kb: KnowledgeBase) -> None:
     reply = explain_reply(kb, "upper-limit")
     assert reply.data["kind"] == "reference"
-    assert any("IOM 2011" in source for source in reply.sources)
+    assert any("IOM 2011" in source.label for source in reply.sources)
+    assert ("iom-2011", "IOM 2011", None) in [(s.id, s.title, s.section) for s in reply.sources]
 
 
 def test_unrelated_question_gets_no_confident_answer(kb: KnowledgeBase) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -77,8 +76,8 @@ async def running_curation(
     assert loaded.knowledge is not None, loaded.problems
     holder = KnowledgeHolder(knowledge, loaded.knowledge)
     database = database or tmp_path / "usage.sqlite3"
-    settings = dataclasses.replace(
-        settings or Settings(), database_path=database, cooldown_rate=1000
+    settings = (settings or Settings(knowledge_path=knowledge)).model_copy(
+        update={"database_path": database, "cooldown_rate": 1000}
     )
     async with FakeDiscord() as fake:
         managers = fake.world.add_role(fake.guild.id, "managers", MANAGE_GUILD)

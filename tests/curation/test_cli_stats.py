@@ -13,11 +13,15 @@ from bot.cli import main
 from bot.usage import UsageEvent, UsageStore
 
 DAY = 86_400
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 def stats(tmp_path: Path, *args: str) -> tuple[int, str, str]:
     config = tmp_path / "config.yaml"
-    config.write_text(f"database_path: {tmp_path / 'usage.sqlite3'}\n", encoding="utf-8")
+    config.write_text(
+        f"database_path: {tmp_path / 'usage.sqlite3'}\nknowledge_path: {KNOWLEDGE}\n",
+        encoding="utf-8",
+    )
     out, err = io.StringIO(), io.StringIO()
     code = main(["--config", str(config), "stats", *args], out, err)
     return code, out.getvalue(), err.getvalue()

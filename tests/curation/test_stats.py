@@ -3,7 +3,6 @@ retention, and a database that can't be written never stopping an answer."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sqlite3
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.commands import Request, run
+from bot.core.loader import default_knowledge_path
 from bot.usage import UsageEvent, UsageStore, open_summary
 from tests.curation.helpers import Curation, running_curation
 from tests.discord_layer.helpers import knowledge
@@ -135,7 +135,7 @@ async def test_old_rows_are_pruned_at_start_and_stats_count_the_rest(tmp_path: P
             assert await store.flush()
         assert len(db_rows(database)) == 4
 
-    settings = dataclasses.replace(Settings(), retention_days=30)
+    settings = Settings(knowledge_path=default_knowledge_path(), retention_days=30)
     async with running_curation(tmp_path, settings=settings, before_start=seed) as curation:
         text = await curation.text("stats", {"days": 3650}, user=curation.manager)
         assert "2 request(s) in the last 3650 days" in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.holder import KnowledgeHolder, Reload
+from bot.core.loader import default_knowledge_path
 from bot.core.watch import snapshot, watch_knowledge
 from tests.curation.helpers import MGP_SHORT_START, copy_knowledge, edit, running_curation
 from tests.discord_layer.helpers import knowledge
@@ -74,7 +74,7 @@ def test_snapshot_sees_content_and_new_files_but_not_editor_droppings(tmp_path: 
 
 async def test_the_bot_watches_when_configured_and_stops_cleanly(tmp_path: Path) -> None:
     require_spec()
-    settings = dataclasses.replace(Settings(), watch_knowledge=True)
+    settings = Settings(knowledge_path=default_knowledge_path(), watch_knowledge=True)
     async with running_curation(tmp_path, settings=settings) as curation:
         watcher = curation.dk2.bot._watcher
         assert watcher is not None and not watcher.done()

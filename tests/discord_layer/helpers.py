@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -122,15 +121,16 @@ async def running_dk2(
     role_moderator = world.add_user("rolemod")
     world.add_member(guild.id, role_moderator, [named_role.id])
     scratch = tempfile.TemporaryDirectory(prefix="dk2-test-")
-    base = settings or Settings()
-    if base.database_path == Settings().database_path:  # not the working tree's usage log
-        base = dataclasses.replace(base, database_path=Path(scratch.name) / "usage.sqlite3")
-    settings = dataclasses.replace(
-        base,
-        dev_guild_ids=(guild.id,),
-        moderator_role_ids=base.moderator_role_ids or (named_role.id,),
-        discord_api_base=fake.api_base,
-        discord_gateway_url=fake.gateway_url,
+    base = settings or Settings(knowledge_path=default_knowledge_path())
+    if base.database_path == Path("dk2.sqlite3").absolute():  # not the working tree's usage log
+        base = base.model_copy(update={"database_path": Path(scratch.name) / "usage.sqlite3"})
+    settings = base.model_copy(
+        update={
+            "dev_guild_ids": (guild.id,),
+            "moderator_role_ids": base.moderator_role_ids or (named_role.id,),
+            "discord_api_base": fake.api_base,
+            "discord_gateway_url": fake.gateway_url,
+        }
     )
     holder = holder or KnowledgeHolder(default_knowledge_path(), knowledge())
     saved = discord_urls()

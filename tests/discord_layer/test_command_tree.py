@@ -32,7 +32,10 @@ SUBCOMMAND, GROUP = 1, 2
 
 async def synced_commands() -> list[dict[str, Any]]:
     """The JSON body dk2's `tree.sync()` sends (discord.py builds it with `to_dict`)."""
-    bot = Dk2Bot(Settings(), KnowledgeHolder(default_knowledge_path(), knowledge()))
+    bot = Dk2Bot(
+        Settings(knowledge_path=default_knowledge_path()),
+        KnowledgeHolder(default_knowledge_path(), knowledge()),
+    )
     await bot.add_cog(Dk2Cog(bot.holder, bot.settings))
     await bot.add_cog(Dk2AdminCog(bot.holder, bot.settings))
     return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]

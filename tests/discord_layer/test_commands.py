@@ -3,7 +3,6 @@ discord.py parsing them, dk2's answers checked where Discord would store them.""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import discord
@@ -11,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.commands import Request, run
+from bot.core.loader import default_knowledge_path
 from bot.core.reply import Reply
 from bot.discord_layer.cog import Dk2Cog
 from bot.discord_layer.embeds import ERROR_COLOUR
@@ -156,7 +156,7 @@ async def test_dose_options_as_discord_sends_them_are_read_like_chat(dk2: Dk2Har
 
 async def test_private_by_default_from_config() -> None:
     require_spec()
-    settings = dataclasses.replace(Settings(), private_by_default=True)
+    settings = Settings(knowledge_path=default_knowledge_path(), private_by_default=True)
     async with FakeDiscord() as fake, running_dk2(fake, settings=settings) as dk2:
         quiet = await dk2.command("about")
         loud = await dk2.command("about", {"private": False})

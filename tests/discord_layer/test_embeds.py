@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.core.catalogue import topics_reply
 from bot.core.commands import Request, reply_for_text, run
 from bot.core.model import Band, BandTable, KnowledgeBase
-from bot.core.reply import Reply, Section, render_text
+from bot.core.reply import Reply, Section, SourceRef, render_text
 from bot.discord_layer.embeds import (
     CONTINUED,
     ERROR_COLOUR,
@@ -123,7 +123,7 @@ def test_embed_shows_what_the_console_shows(label: str, reply: Reply) -> None:
         assert embed.description.endswith(reply.gauge) and reply.gauge in text
     fields = [(str(f.name), str(f.value)) for f in embed.fields]
     if reply.sources:
-        assert fields.pop() == (SOURCES_NAME, "; ".join(reply.sources))
+        assert fields.pop() == (SOURCES_NAME, "; ".join(s.label for s in reply.sources if s.label))
         assert reply.source_line is not None and reply.source_line in text
     merged: list[tuple[str, str]] = []
     for name, value in fields:
@@ -194,7 +194,9 @@ def test_any_reply_fits_and_keeps_its_title_sources_and_disclaimer(
         body=body,
         sections=tuple(sections),
         gauge=gauge,
-        sources=tuple(sources),
+        sources=tuple(
+            SourceRef(str(n), str(n), None, None, label) for n, label in enumerate(sources)
+        ),
         disclaimer=disclaimer,
         colour=0x2ECC71,
     )

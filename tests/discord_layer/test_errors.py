@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
@@ -55,7 +54,9 @@ async def test_a_failure_is_a_private_reply_with_the_ref_in_the_log(
 
 async def test_cooldown_says_when_to_retry_and_autocomplete_is_free() -> None:
     require_spec()
-    settings = dataclasses.replace(Settings(), cooldown_rate=2, cooldown_per_seconds=60.0)
+    settings = Settings(
+        knowledge_path=default_knowledge_path(), cooldown_rate=2, cooldown_per_seconds=60.0
+    )
     async with FakeDiscord() as fake, running_dk2(fake, settings=settings) as dk2:
         for _ in range(3):
             typing = fake.autocomplete("explain", {"term": "k"}, focused="term", group="dk2")

@@ -29,7 +29,7 @@ from tests.fakediscord import payloads
 
 def _bot() -> Dk2Bot:
     holder = KnowledgeHolder(default_knowledge_path(), knowledge())
-    config = Settings()
+    config = Settings(knowledge_path=default_knowledge_path())
 
     async def build() -> Dk2Bot:
         bot = Dk2Bot(config, holder, record_usage=False)

@@ -128,6 +128,7 @@ def bot_environment(fake: FakeDiscord, workdir: Path, **extra: str) -> dict[str,
         DK2_DISCORD_GATEWAY_URL=fake.gateway_url,
         DK2_DEV_GUILD_IDS=str(fake.guild.id),
         DK2_DATABASE_PATH=str(workdir / "dk2.sqlite3"),
+        DK2_KNOWLEDGE_PATH=str(REPO / "knowledge"),
         PYTHONDONTWRITEBYTECODE="1",
     )
     if (REPO / "config.yaml").exists():

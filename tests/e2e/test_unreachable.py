@@ -31,6 +31,7 @@ def test_an_unreachable_api_is_one_clean_line(tmp_path: Path, command: str) -> N
         DK2_DISCORD_API_BASE=f"http://127.0.0.1:{port}/api/v10",
         DK2_DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/gateway/",
         DK2_DATABASE_PATH=str(tmp_path / "dk2.sqlite3"),
+        DK2_KNOWLEDGE_PATH=str(REPO / "knowledge"),
     )
     done = subprocess.run(
         [sys.executable, "-m", "bot", command],
