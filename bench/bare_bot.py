@@ -1,7 +1,8 @@
 """A bare discord.py bot with dk2's command shape: the baseline for bench/bench_load.py.
 
 `/dk2 dose|level|explain|topics|about` with the same options as dk2, each answered with one
-fixed embed; `explain`'s autocomplete offers a fixed list. No knowledge base, no cooldown, no
+fixed embed (dose and level, like dk2's, with a fixed picture of a gauge's size uploaded as
+the embed's image); `explain`'s autocomplete offers a fixed list. No knowledge base, no cooldown, no
 logging per interaction: what any discord.py bot pays to receive an interaction and answer it.
 
 It is started the way dk2 is, and reads the same environment: DISCORD_TOKEN,
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -22,6 +24,7 @@ import discord.gateway
 import discord.http
 import yarl
 from discord import app_commands
+from PIL import Image, ImageDraw
 
 log = logging.getLogger("bare_bot")
 
@@ -42,6 +45,32 @@ def fixed_embed(shape: str) -> discord.Embed:
     embed.set_footer(text=SENTENCE)
     return embed
 
+
+def fixed_picture() -> bytes:
+    """A PNG about the size of dk2's gauge (800 px wide, a palette, about 10 kB)."""
+    image = Image.new("RGB", (800, 312), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    colours = [(192, 57, 43), (230, 126, 34), (241, 196, 15), (39, 174, 96), (142, 0, 0)]
+    for n, colour in enumerate(colours):
+        draw.rectangle((16 + n * 153, 72, 16 + (n + 1) * 153, 160), fill=colour)
+        draw.text((40 + n * 153, 110), f"band {n + 1}", fill=(17, 24, 39), font_size=28)
+    for n in range(12):
+        draw.text((20 + n * 64, 190 + (n % 3) * 36), f"{n * 37}", fill=(75, 85, 99), font_size=24)
+    out = io.BytesIO()
+    image.quantize(64).save(out, format="PNG", compress_level=3)
+    return out.getvalue()
+
+
+class UploadFile(discord.File):
+    """An upload whose attachment entry carries its index as a string, as Discord's spec has
+    it (the same as dk2 sends)."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        return {**super().to_dict(index), "id": str(index)}
+
+
+PICTURE = fixed_picture()
+PICTURED = fixed_embed("answer").set_image(url="attachment://gauge.png")
 
 # BARE_ANSWER=answer (the default) sends a dk2-sized embed with one button, like dk2's public
 # answers; BARE_ANSWER=small sends a one-line embed and no button.
@@ -83,9 +112,14 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Clien
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
     group = app_commands.Group(name="dk2", description="Vitamin D and K2 answers")
 
-    async def answer(interaction: discord.Interaction[discord.Client]) -> None:
+    async def answer(
+        interaction: discord.Interaction[discord.Client], *, picture: bool = False
+    ) -> None:
         if SHAPE == "small":
             await interaction.response.send_message(embed=EMBED)
+        elif picture:
+            file = UploadFile(io.BytesIO(PICTURE), filename="gauge.png")
+            await interaction.response.send_message(embed=PICTURED, file=file, view=button_view())
         else:
             await interaction.response.send_message(embed=EMBED, view=button_view())
 
@@ -96,13 +130,13 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[discord.Clien
         k2: str | None = None,
         private: bool | None = None,
     ) -> None:
-        await answer(interaction)
+        await answer(interaction, picture=True)
 
     @group.command(name="level", description="Where a blood 25(OH)D result sits")
     async def level(
         interaction: discord.Interaction[discord.Client], value: str, private: bool | None = None
     ) -> None:
-        await answer(interaction)
+        await answer(interaction, picture=True)
 
     @group.command(name="explain", description="The answer for a topic")
     async def explain(

@@ -1,18 +1,25 @@
-"""Latency of the core: dose, level and explain replies, and loading the knowledge base.
+"""Latency of the core: dose, level and explain replies, loading the knowledge base, and the
+pictures (gauge and usage chart).
 
 Prints median and p99 per operation. Targets on a 2-core machine: dose and level under
 50 µs (median) for tidy input and 100 µs as forum members type it, explain under 1 ms at
-p99 over the tuning questions of the explain evaluation, load under 50 ms.
-Run: .venv/bin/python bench/bench_core.py
+p99 over the tuning questions of the explain evaluation, load under 50 ms, a gauge for a new
+value under 10 ms (cached: under 5 µs; from nothing, once per band table after a start or
+reload, under 200 ms). The pictures are printed beside Pillow's PNG encoder alone on the
+same pixels, the floor no drawing code can go under. Run: .venv/bin/python bench/bench_core.py
 """
 
 from __future__ import annotations
 
+import io
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -20,7 +27,12 @@ from bot.core.dose import dose_reply
 from bot.core.explain import explain_reply
 from bot.core.level import level_reply
 from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.model import KnowledgeBase
+from bot.core.reply import Picture
 from bot.core.search import index_for
+from bot.pictures import chart, draw, gauge
+from bot.usage.report import window_text
+from bot.usage.summary import UsageSummary
 from tests.core.eval.evalset import TUNING_FILES, load_parts
 
 DOSES = ["5000", "125 mcg", "50,000 IU weekly", "0.1 mg", "1000 IU daily", "5k", "60000 monthly"]
@@ -108,6 +120,52 @@ def main() -> None:
     print("dose* = D3 and K2 with words, a different amount every time (no reading memoised)")
     print("CPU p99 = the thread's own CPU time: on a shared machine, wall-clock p99 includes")
     print("the time other processes held the core")
+    pictures(kb)
+
+
+def pictures(kb: KnowledgeBase) -> None:
+    """Gauge and chart render times: cold, a new value, cached; and the PNG encoder alone."""
+    table = kb.bands["level"]
+
+    def from_nothing(i: int) -> object:
+        # Nothing remembered: fonts loaded, bands and marks drawn, then the marker, encoded.
+        draw.font.cache_clear()
+        gauge._stock.cache_clear()
+        gauge._scale.cache_clear()
+        return gauge.render(table, Decimal(i % 200) + 1, "42 ng/mL")
+
+    measure("gauge cold", from_nothing, 30, 200_000)
+    values = iter(range(10**9))
+
+    def new_value(i: int) -> object:
+        # The usual miss: this table drawn before, this value not (the bytes aren't cached).
+        value = Decimal(next(values)) / 100
+        return gauge.gauge_png(kb, Picture("level", value, f"{value} ng/mL", ""))
+
+    measure("gauge new", new_value, 300, 10_000)
+    hit = Picture("level", Decimal(42), "42 ng/mL", "")
+    measure("gauge hit", lambda i: gauge.gauge_png(kb, hit), 5000, 5)
+    pixels = Image.open(io.BytesIO(gauge.render(table, Decimal(42), "42 ng/mL")))
+    pixels.load()
+    measure("png P", lambda i: draw.png(pixels), 300, 10_000)
+    full = pixels.convert("RGB")
+    measure("png RGB", lambda i: draw.png(full), 300, 50_000)  # the comparison, not dk2
+    print(
+        "gauge cold = fonts, bands, marks and palette made from nothing; gauge new = a value not "
+        "seen before; gauge hit = the same value again; png P / png RGB = Pillow's encoder "
+        "alone on a gauge's pixels, in its palette (as sent) and in full colour"
+    )
+    daily = tuple(
+        (f"2026-03-{day:02d}", command, (day * 7 + n) % 9 + 1)
+        for day in range(1, 31)
+        for n, command in enumerate(("dose", "level", "explain", "topics", "about"))
+    )
+    topics = (("synergy", 40), ("mgp", 22), ("upper-limit", 15), ("testing", 9), ("units", 3))
+    summary = UsageSummary(
+        days=30, guild_id=1, daily=daily, top_topics=topics, until=1_775_000_000.0
+    )
+    window = window_text(kb.messages, 30, 1)
+    measure("chart", lambda i: chart.stats_png(summary, window, kb.messages), 50, 50_000)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,10 @@ from bot.config import ConfigError, Settings, load_settings, read_token
 from bot.core.commands import console_text, reply_for_text
 from bot.core.loader import LoadResult, load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.reply import render_text, to_json_dict
+from bot.core.reply import Reply, render_text, to_json_dict
 from bot.core.reply_json import reply_json, reply_schema
 from bot.core.schemas import JsonSchema, knowledge_schemas, write_schemas
+from bot.usage import UsageSummary
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
 
@@ -139,7 +140,29 @@ def cmd_reply(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps(payload, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
+    if args.png is not None and not _write_gauge(kb, reply, args.png, err):
+        return EXIT_USER_ERROR
     return EXIT_OK if reply.ok else EXIT_USER_ERROR
+
+
+def _write_gauge(kb: KnowledgeBase, reply: Reply, path: Path, err: TextIO) -> bool:
+    """Write the reply's gauge picture to `path`; False after saying why there is none."""
+    if reply.picture is None:
+        what = "the reply is an error" if not reply.ok else f"/dk2 {reply.command} has no gauge"
+        print(f"dk2: no picture to write ({what}; dose and level replies have one)", file=err)
+        return False
+    from bot.pictures.gauge import gauge_png
+
+    return _write_png(gauge_png(kb, reply.picture), path, err)
+
+
+def _write_png(data: bytes, path: Path, err: TextIO) -> bool:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"dk2: can't write {path}: {exc.strerror or exc}", file=err)
+        return False
+    return True
 
 
 def run_console(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
@@ -268,6 +291,9 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(json.dumps({"command": "stats", "ok": True, "recorded": False}), file=out)
         else:
             print(f"dk2: no usage recorded yet ({path} does not exist)", file=out)
+        if args.png is not None:
+            print(f"dk2: no chart written to {args.png}: nothing recorded yet", file=err)
+            return EXIT_USER_ERROR
         return EXIT_OK
     kb = _load(knowledge_path(settings, args.knowledge), err)
     if kb is None:
@@ -278,7 +304,23 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps({**to_json_dict(reply), "recorded": True}, ensure_ascii=False), file=out)
     else:
         print(render_text(reply), file=out)
+    if args.png is not None and not _write_chart(summary, args, kb, err):
+        return EXIT_USER_ERROR
     return EXIT_OK
+
+
+def _write_chart(
+    summary: UsageSummary, args: argparse.Namespace, kb: KnowledgeBase, err: TextIO
+) -> bool:
+    """Write the moderators' chart to `args.png`; False after saying why it can't be."""
+    from bot.pictures.chart import stats_png
+    from bot.usage.report import window_text
+
+    if summary.error is not None:
+        print(f"dk2: no chart: {summary.error}", file=err)
+        return False
+    window = window_text(kb.messages, args.days, summary.guild_id)
+    return _write_png(stats_png(summary, window, kb.messages), args.png, err)
 
 
 def _days(text: str) -> int:
@@ -303,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="interactive prompt, replies as chat shows them")
     reply = sub.add_parser("reply", help="print the reply to one chat line")
     reply.add_argument("--json", action="store_true", help="print one JSON object")
+    reply.add_argument(
+        "--png", type=Path, default=None, metavar="FILE", help="write the reply's gauge picture"
+    )
     reply.add_argument("text", nargs="+", help='what a member types, e.g. "/dk2 dose 5000"')
     sub.add_parser("check", help="validate the knowledge base")
     schema = sub.add_parser("schema", help="write JSON Schemas generated from dk2's models")
@@ -333,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--guild", type=_discord_id, default=None, metavar="ID", help="one server")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.add_argument(
+        "--png", type=Path, default=None, metavar="FILE", help="also write the usage chart"
+    )
     invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
     invite.add_argument(
         "--application-id",
@@ -372,3 +420,8 @@ def main(
         # Ctrl-C before a command's own handling starts (loading knowledge, say): one line.
         print("dk2: stopped.", file=err)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`reply ... | head`): nothing more to say, and no traceback.
+        # Point stdout at devnull so Python's own flush at exit can't fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

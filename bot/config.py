@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 from pydantic_settings import PydanticBaseSettingsSource as Source
+
+from bot.core.yamlfile import LineDict, YamlError, load_yaml
 
 ENV_PREFIX: Final = "DK2_"
 TOKEN_ENV: Final = "DISCORD_TOKEN"
@@ -201,25 +202,20 @@ def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> P
     return path
 
 
-def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
-    """The file's settings, safely loaded, and the line each one is on."""
+def _read_file(path: Path) -> LineDict:
+    """The file's settings, safely loaded; each knows the line it is on."""
     try:
-        text = path.read_text(encoding="utf-8")
-        data, root = yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError("config", f"{path}: can't read the config file ({exc})") from None
-    except yaml.YAMLError as exc:  # the place and the problem only: a snippet could quote
-        mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
-        raise ConfigError(
-            "config",
-            f"{path}{f':{mark.line + 1}:{mark.column + 1}' if mark else ''}: not valid YAML "
-            f"({problem or 'syntax error'}); expected `setting: value` lines",
-        ) from None
-    if not isinstance(data, dict | None):
+        data = load_yaml(path)
+    except YamlError as exc:  # the place and the problem only: a snippet could quote the token
+        if not exc.line:  # unreadable, not bad YAML
+            raise ConfigError("config", f"{path}: {exc.message}") from None
+        where, fix = f"{path}:{exc.line}:{exc.column}", "expected `setting: value` lines"
+        raise ConfigError("config", f"{where}: {exc.message}; {fix}") from None
+    if not isinstance(data, LineDict | None):
         raise ConfigError("config", f"{path}: expected `setting: value` lines at the top level")
-    lines = {str(key.value): key.start_mark.line + 1 for key, _ in getattr(root, "value", [])}
-    for key in data or {}:
-        where = f"{path}:{lines.get(str(key), 1)}"
+    data = data or LineDict()
+    for key in data:
+        where = f"{path}:{data.line_of(key)}"
         if key == "token":
             raise ConfigError(
                 "token",
@@ -227,14 +223,14 @@ def _read_file(path: Path) -> tuple[dict[str, object], dict[str, int]]:
                 f"and set the {TOKEN_ENV} environment variable instead",
             )
         if key not in SETTING_NAMES:
-            close = difflib.get_close_matches(str(key), SETTING_NAMES, n=1)
+            close = difflib.get_close_matches(key, SETTING_NAMES, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
             raise ConfigError(
-                str(key),
+                key,
                 f"{where}: unknown setting `{key}`; {hint}known settings are "
                 + ", ".join(SETTING_NAMES),
             )
-    return data or {}, lines
+    return data
 
 
 def read_token(environ: Mapping[str, str]) -> Secret | None:
@@ -271,7 +267,7 @@ def load_settings(
     that can't be used, naming the setting, where it came from and what to type instead.
     """
     path = _find_config_file(config_path, environ)
-    from_file, lines = _read_file(path) if path else ({}, {})
+    from_file = _read_file(path) if path else LineDict()
     from_env = {k: v for k, v in _Environment(environ)().items() if k in SETTING_NAMES}
     from_cli = {"knowledge_path": str(knowledge)} if knowledge is not None else {}
     values = {**from_file, **from_env, **from_cli}
@@ -279,7 +275,7 @@ def load_settings(
         return Settings(**values, token=read_token(environ), config_file=path)
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
-    where = env_name(name) if name in from_env else f"{path}:{lines.get(name, 1)}: {name}"
+    where = env_name(name) if name in from_env else f"{path}:{from_file.line_of(name)}: {name}"
     where = "--knowledge" if name in from_cli else where
     if name not in values:  # knowledge_path, the one setting without a default
         fix = (

@@ -149,7 +149,7 @@ def test_empty_file_means_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("retention_days: [1\n", "not valid YAML"),
+        ("retention_days: [1\n", "invalid YAML"),
         ("- a\n- b\n", "top level"),
     ],
 )
@@ -164,7 +164,7 @@ def test_malformed_file_is_an_error_naming_the_file(
 
 def test_bad_yaml_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
     path = write_config(tmp_path, "knowledge_path: knowledge\nlog_level: [debug\n")
-    assert str(error_for(None, {})).startswith(f"{path}:3:1: not valid YAML (")
+    assert str(error_for(None, {})).startswith(f"{path}:3:1: invalid YAML: ")
 
 
 def test_file_is_loaded_with_safe_load_only(tmp_path: Path) -> None:

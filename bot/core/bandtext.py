@@ -17,8 +17,15 @@ from bot.core.reply import Section, SourceRef
 
 # The caution every band reply ends its cautions with: one short line linking the topic.
 CHECK_FIRST = "check-first"
+# The same line after the full anticoagulant caution, which already covers blood thinners.
+CHECK_FIRST_K2 = "check-first-k2"
 # Cautions about what K2 does, shown with the K2 advice rather than among the cautions.
 K2_NOTES = ("k2-evidence",)
+# The anticoagulant caution folded into the always-applicable line (a reply that mentions K2
+# without a K2 amount), and the full one that replaces it when a K2 amount is given: the
+# member takes K2, so which drugs are vitamin K antagonists matters there.
+SHORT_ANTICOAGULANT = "blood-thinner"
+FULL_ANTICOAGULANT = "warfarin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +53,10 @@ def band_text(
     band_id: str,
     k2_band_id: str | None = None,
     unit_refs: tuple[str, ...] = (),
+    k2_given: bool = False,
 ) -> BandText:
-    """Fixed sections of a `kind` band reply, with a K2 band's when one was given."""
+    """Fixed sections of a `kind` band reply, with a K2 band's when one was given
+    (`k2_given`: a K2 amount came with the dose, placed on a band or not)."""
     msg = kb.messages
     band = _band(kb, kind, band_id)
     k2_band = _band(kb, "k2", k2_band_id) if k2_band_id else None
@@ -58,6 +67,14 @@ def band_text(
     caution_ids = tuple(
         unique([*band.cautions, *(k2_band.cautions if k2_band else ()), CHECK_FIRST])
     )
+    if k2_given and SHORT_ANTICOAGULANT in caution_ids:
+        caution_ids = tuple(
+            unique(
+                [FULL_ANTICOAGULANT if cid == SHORT_ANTICOAGULANT else cid for cid in caution_ids]
+            )
+        )
+    if FULL_ANTICOAGULANT in caution_ids:
+        caution_ids = tuple(cid for cid in caution_ids if cid != SHORT_ANTICOAGULANT)
     shown = tuple(cid for cid in caution_ids if cid not in K2_NOTES)
     cautions = Section(msg.get("headings.cautions"), cautions_text(kb, shown))
     notes = [cid for cid in caution_ids if cid in K2_NOTES]
@@ -78,7 +95,7 @@ def band_text(
         k2_band_text = labelled_lines(kb, ((item.text, item.refs) for item in k2_band.references))
     return BandText(
         warning=warning_line(kb, band.warning) if band.warning else None,
-        gauge=gauge(kb.bands[kind], band),
+        gauge=gauge(kb.bands[kind], band, msg),
         k2_advice=band.k2.text if band.k2 else None,
         k2_band_text=k2_band_text,
         k2_notes=k2_notes,
@@ -113,10 +130,18 @@ def warning_line(kb: KnowledgeBase, caution_id: str) -> str:
 
 
 def cautions_text(kb: KnowledgeBase, caution_ids: tuple[str, ...]) -> str:
-    """Band cautions as labelled bullets, then the always-applicable line on its own."""
-    specific = [cid for cid in caution_ids if cid != CHECK_FIRST]
+    """Band cautions as labelled bullets, then the always-applicable line on its own (with
+    the one-line anticoagulant caution folded in when the reply has it)."""
+    last = (SHORT_ANTICOAGULANT, FULL_ANTICOAGULANT, CHECK_FIRST)
+    specific = [cid for cid in caution_ids if cid not in last]
     lines = [caution_lines(kb, specific)] if specific else []
-    if CHECK_FIRST in caution_ids:
+    if SHORT_ANTICOAGULANT in caution_ids:
+        lines.append(kb.cautions[SHORT_ANTICOAGULANT].text)
+    elif FULL_ANTICOAGULANT in caution_ids:
+        full = kb.cautions[FULL_ANTICOAGULANT]
+        names = ", ".join(kb.source_name(ref) for ref in full.refs)
+        lines.append(f"{full.text} ({names}) {kb.cautions[CHECK_FIRST_K2].text}")
+    elif CHECK_FIRST in caution_ids:
         lines.append(kb.cautions[CHECK_FIRST].text)
     return "\n".join(lines)
 

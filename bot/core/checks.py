@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.interval import Interval, coverage_problems
-from bot.core.message_keys import MESSAGE_FIELDS
-from bot.core.model import AgeLimits, BandTable, Caution, Cited, Source, Topic, Units
+from bot.core.message_keys import MESSAGE_FIELDS, templates_of
+from bot.core.model import AgeLimits, BandTable, CautionsFile, Cited, SourcesFile, Topic, Units
 from bot.core.yamlfile import line_at
 
 Loc = tuple[str | int, ...]
 # Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
-CODE_CAUTIONS = ("check-first", "non-daily", "mk-4")
+CODE_CAUTIONS = ("check-first", "check-first-k2", "blood-thinner", "warfarin", "non-daily", "mk-4")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
@@ -44,10 +44,12 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class File:
-    """One knowledge file as parsed, so a problem at a place in it can name its line."""
+    """One knowledge file as parsed, and its model when it validated (else None), so a
+    problem at a place in it can name its line."""
 
     path: Path
     data: Any
+    model: Any
     problems: list[Problem]
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
@@ -70,19 +72,25 @@ def sections(article: str) -> tuple[str, ...]:
 
 
 class Checker:
-    """The cross-file rules, given the article and whatever else validated (None: broken)."""
+    """The cross-file rules over the files by relative path; the ids a file defines are
+    known only when it validated (None: broken, so nothing is reported against it)."""
 
-    def __init__(self, article: str, sources: Mapping[str, Source] | None) -> None:
-        self.sources = sources
+    def __init__(self, article: str, files: Mapping[str, File]) -> None:
+        sources: SourcesFile | None = files["sources.yaml"].model
+        cautions: CautionsFile | None = files["cautions.yaml"].model
+        self.sources = {source.id: source for source in sources.sources} if sources else None
+        self.ids: dict[str, set[str] | None] = {
+            "source": set(self.sources) if self.sources is not None else None,
+            "caution": {caution.id for caution in cautions.cautions} if cautions else None,
+            "topic": {Path(name).stem for name in files if name.startswith("topics/")},
+        }
         self.flat_article = " ".join(article.split())
         self.headings = frozenset(sections(article))
         self.article_numbers = numbers(article)
         self.source_numbers = {
             ref: numbers(" ".join((source.name, source.citation, *source.facts)))
-            for ref, source in (sources or {}).items()
+            for ref, source in (self.sources or {}).items()
         }
-        self.topic_ids: set[str] | None = None
-        self.caution_ids: set[str] | None = None
 
     def cited(
         self, file: File, loc: Loc, item: Cited, what: str, *, must_cite: bool = True
@@ -95,17 +103,19 @@ class Checker:
             if quote not in self.flat_article:
                 message = f"quote not found verbatim in article.md: {quote!r}"
                 file.problem((*loc, "quotes", index), message)
-        self.refs(file, (*loc, "refs"), item.refs)
+        self.known(file, (*loc, "refs"), item.refs, "source")
         if must_cite and not (item.quotes or item.refs or item.section):
             file.problem(loc, f"{what} names no source (give quotes, section or refs)")
         if item.text:
             self.figures(file, (*loc, "text"), item.text, item, what)
 
-    def refs(self, file: File, loc: Loc, refs: Iterable[str]) -> None:
-        for index, ref in enumerate(refs):
-            if self.sources is not None and ref not in self.sources:
-                known = ", ".join(self.sources)
-                file.problem((*loc, index), f"unknown source {ref!r} (sources.yaml has: {known})")
+    def known(self, file: File, loc: Loc, ids: Iterable[str], kind: str) -> None:
+        """Each id in the list at `loc` names a `kind` ("source", "caution", "topic") that exists."""
+        known = self.ids[kind]
+        for index, item in enumerate(ids):
+            if known is not None and item not in known:
+                has = f" (sources.yaml has: {', '.join(known)})" if kind == "source" else ""
+                file.problem((*loc, index), f"unknown {kind} {item!r}{has}")
 
     def figures(self, file: File, loc: Loc, text: str, item: Cited, what: str) -> None:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
@@ -121,10 +131,32 @@ class Checker:
             message = f"{what} uses {', '.join(invented)}, which no source it cites contains"
             file.problem(loc, message)
 
-    def check_sources(self, file: File, sources: tuple[Source, ...]) -> None:
-        unique(file, "sources", [source.id for source in sources], "source id")
-        if not any(source.id == "article" for source in sources):
-            file.problem((), "sources.yaml must define the 'article' source")
+    def check(self, name: str, file: File) -> None:
+        """Hold one validated file to the rules that span files."""
+        model = file.model
+        if isinstance(model, SourcesFile):
+            unique(file, "sources", [source.id for source in model.sources], "source id")
+            if self.sources is not None and "article" not in self.sources:
+                file.problem((), "sources.yaml must define the 'article' source")
+        elif isinstance(model, Topic):
+            self.check_topic(file, model)
+        elif isinstance(model, CautionsFile):
+            unique(file, "cautions", [caution.id for caution in model.cautions], "caution id")
+            for index, caution in enumerate(model.cautions):
+                self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
+            missing = [cid for cid in CODE_CAUTIONS if cid not in {c.id for c in model.cautions}]
+            if missing:
+                file.problem(("cautions",), f"cautions the code attaches are missing: {missing}")
+        elif isinstance(model, BandTable):
+            self.check_bands(file, Path(name).stem, model)
+        elif isinstance(model, Units):
+            self.check_units(file, model)
+        elif isinstance(model, AgeLimits):
+            self.check_ages(file, model)
+        elif name == "messages.yaml":
+            self.check_messages(file, templates_of(model))
+        elif name == "search.yaml":
+            self.known(file, ("safety_first",), model.safety_first, "topic")
 
     def check_topic(self, file: File, topic: Topic) -> None:
         if file.path.stem != topic.id:
@@ -139,21 +171,10 @@ class Checker:
         for index, other in enumerate(topic.related):
             if other == topic.id:
                 file.problem(("related", index), "a topic can't be related to itself")
-            elif self.topic_ids is not None and other not in self.topic_ids:
+            elif other not in (self.ids["topic"] or ()):
                 message = f"related topic {other!r} of {topic.id!r} does not exist"
                 file.problem(("related", index), message)
-
-    def check_cautions(self, file: File, cautions: tuple[Caution, ...]) -> None:
-        unique(file, "cautions", [caution.id for caution in cautions], "caution id")
-        for index, caution in enumerate(cautions):
-            self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
-        missing = [cid for cid in CODE_CAUTIONS if cid not in {c.id for c in cautions}]
-        if missing:
-            file.problem(("cautions",), f"cautions the code attaches are missing: {missing}")
-
-    def check_topic_cautions(self, file: File, topic: Topic) -> None:
-        """A topic's cautions exist (run once cautions.yaml is read)."""
-        self.known(file, ("cautions",), topic.cautions, self.caution_ids, "caution")
+        self.known(file, ("cautions",), topic.cautions, "caution")
 
     def check_bands(self, file: File, kind: str, table: BandTable) -> None:
         if table.kind != kind:
@@ -171,9 +192,9 @@ class Checker:
                 self.cited(file, (*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
             elif kind == "dose":
                 file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
-            self.known(file, (*loc, "cautions"), band.cautions, self.caution_ids, "caution")
-            self.known(file, (*loc, "topics"), band.topics, self.topic_ids, "topic")
-            known = self.caution_ids
+            self.known(file, (*loc, "cautions"), band.cautions, "caution")
+            self.known(file, (*loc, "topics"), band.topics, "topic")
+            known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 file.problem((*loc, "warning"), f"unknown caution {band.warning!r} as warning")
         if unique(file, "bands", [band.id for band in table.bands], "band id"):
@@ -185,17 +206,21 @@ class Checker:
             elif nmol:
                 for message in coverage_problems(table.domain, nmol):
                     file.problem(("bands",), f"nmol_range: {message}")
-
-    @staticmethod
-    def known(file: File, loc: Loc, ids: Iterable[str], known: set[str] | None, what: str) -> None:
-        for index, item in enumerate(ids):
-            if known is not None and item not in known:
-                file.problem((*loc, index), f"unknown {what} {item!r}")
+        for index, mark in enumerate(table.marks):
+            loc = ("marks", index)
+            self.cited(file, loc, mark, "gauge mark")
+            for figure in mark.figures:
+                if figure not in table.domain:
+                    shown = format(figure.normalize(), "f")
+                    file.problem(loc, f"gauge mark at {shown} is outside the domain {table.domain}")
+            # The figures themselves, not only the label, must stand in the mark's sources.
+            figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
+            self.figures(file, loc, figures, mark, "gauge mark")
 
     def check_units(self, file: File, units: Units) -> None:
         for key in ("vitamin_d", "k2", "level", "age"):
             for index, unit in enumerate(getattr(units, key).units if getattr(units, key) else ()):
-                self.refs(file, (key, "units", index, "sources"), unit.sources)
+                self.known(file, (key, "units", index, "sources"), unit.sources, "source")
         # Each K2 form's spellings are fillers, so the amount parser reads past them.
         for form, names in units.k2.forms.items():
             for name in names:
@@ -204,10 +229,9 @@ class Checker:
         if units.k2.forms and units.k2.banded_form not in units.k2.forms:
             message = f"banded_form {units.k2.banded_form!r} isn't one of the forms"
             file.problem(("k2", "banded_form"), message)
-        reading = units.reading
-        self.refs(file, ("reading", "d2", "sources"), reading.d2.sources)
-        self.refs(file, ("reading", "d2", "compare_sources"), reading.d2.compare_sources)
-        self.refs(file, ("reading", "mk4", "sources"), reading.mk4.sources)
+        for word, key in (("d2", "sources"), ("d2", "compare_sources"), ("mk4", "sources")):
+            ids = getattr(getattr(units.reading, word), key)
+            self.known(file, ("reading", word, key), ids, "source")
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
         places: list[tuple[Loc, tuple[str, ...]]] = [
@@ -227,7 +251,7 @@ class Checker:
             loc: Loc = ("limits", index)
             for number, group in enumerate(scale.groups):
                 where = (*loc, "groups", number)
-                self.refs(file, (*where, "refs"), group.refs)
+                self.known(file, (*where, "refs"), group.refs, "source")
                 figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
                 self.figures(file, where, figures, group, f"age group {group.label!r}")
             ranges = [(group.label, group.ages) for group in scale.groups]

@@ -8,6 +8,8 @@ cautions. With `age:` below the adult age the dose goes to `child.py` instead.
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import BandText, band_text
@@ -22,10 +24,11 @@ from bot.core.dosetext import (
     top_lines,
     with_caution_sources,
 )
+from bot.core.gauge import picture_description
 from bot.core.model import Band, KnowledgeBase
 from bot.core.numbers import exact
 from bot.core.replies import input_error_reply, note_text
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
 
 K2_FORM_UNKNOWN = "k2-form"
@@ -67,11 +70,14 @@ def dose_reply(
 
     msg = kb.messages
     unit_refs = amount.unit.sources if amount.unit else ()
-    fixed = band_text(kb, "dose", band.id, k2_band.id if k2_band else None, unit_refs)
+    k2_band_id = k2_band.id if k2_band else None
+    fixed = band_text(kb, "dose", band.id, k2_band_id, unit_refs, k2_given=k2 is not None)
     hints = [note_text(kb, note) for note in notes]
-    hints += [hint for hint in (d_mixup(kb, amount), _k2_mixup(kb, k2)) if hint]
+    k2_hint = _k2_mixup(kb, k2)
+    hints += [hint for hint in (d_mixup(kb, amount), k2_hint) if hint]
     body = top_lines(kb, fixed.warning, hints)
-    body.append(daily_line(kb, amount, band))
+    dose_line = daily_line(kb, amount, band)
+    body.append(dose_line)
     if age is None:
         body.append(msg.get("dose.adults_only"))
     else:
@@ -80,12 +86,14 @@ def dose_reply(
     form_caution = None
     if k2 is not None:
         form_caution = K2_FORM_UNKNOWN if form is None else (None if banded else K2_FORM_OTHER)
+        if form_caution == K2_FORM_UNKNOWN and k2_hint:
+            form_caution = None  # the unit hint already says what to do about MK-4
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most.
-    sections = (fixed.article, fixed.references, k2_section, fixed.cautions)
+    sections = (_positions(kb, fixed), k2_section, fixed.cautions)
     return Reply(
         command="dose",
         ok=True,
@@ -96,6 +104,7 @@ def dose_reply(
         sources=with_caution_sources(kb, fixed.sources, extra),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
+        picture=_picture(kb, amount, band, dose_line, fixed.gauge),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / iu_per_mcg(kb)),
@@ -112,6 +121,28 @@ def dose_reply(
             "hints": hints,
         },
     )
+
+
+def _positions(kb: KnowledgeBase, fixed: BandText) -> Section:
+    """The article's position and the guidelines' in one section, each line labelled: the
+    article's by name, each reference line by its source."""
+    msg = kb.messages
+    lines = [msg.get("dose.article_line", text=fixed.article.value)]
+    if fixed.references is not None:
+        lines.append(fixed.references.value)
+    return Section(msg.get("headings.positions"), "\n".join(lines))
+
+
+def _picture(
+    kb: KnowledgeBase, amount: Amount, band: Band, dose_line: str, gauge_text: str
+) -> Picture:
+    """The gauge, captioned with the daily dose as the reply's dose line says it (for a
+    weekly or monthly dose, its daily average)."""
+    shown = dose_line
+    if amount.period_days != 1:
+        shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
+    description = picture_description(kb.bands["dose"], band, shown, kb.messages, gauge_text)
+    return Picture("dose", amount.daily, shown, description)
 
 
 def _k2_text(

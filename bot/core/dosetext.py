@@ -58,7 +58,7 @@ def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str)
     )
     caution = kb.cautions[NON_DAILY]
     names = ", ".join(kb.source_name(ref) for ref in caution.refs if ref != "article")
-    return f"{averaged}\n{caution.text} ({names})" if names else f"{averaged}\n{caution.text}"
+    return f"{averaged} {caution.text} ({names})" if names else f"{averaged} {caution.text}"
 
 
 def with_caution_sources(

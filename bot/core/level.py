@@ -12,10 +12,11 @@ from decimal import Decimal
 from bot.core.amounts import InputError, LevelValue, fmt, parse_level
 from bot.core.bandtext import band_text
 from bot.core.dosetext import top_lines
+from bot.core.gauge import picture_description
 from bot.core.interval import Interval
-from bot.core.model import Band, BandTable, KnowledgeBase, Unit
+from bot.core.model import Band, BandTable, KnowledgeBase, Messages, Unit
 from bot.core.replies import input_error_reply, note_text
-from bot.core.reply import Reply
+from bot.core.reply import Picture, Reply
 from bot.core.shown import agreeing, nearest_edge
 
 
@@ -46,9 +47,10 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     fixed = band_text(kb, "level", band.id, None, nmol.sources)
     body = top_lines(kb, fixed.warning, hints)
     if typed_nmol:
-        body.append(msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml))
+        shown = msg.get("level.nmol_value_line", nmol_l=nmol_l, ng_ml=ng_ml)
     else:
-        body.append(msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l))
+        shown = msg.get("level.value_line", ng_ml=ng_ml, nmol_l=nmol_l)
+    body.append(shown)
     if value.unit is None:
         body.append(msg.get("level.assumed_unit"))
     if typed_nmol and ng_about:
@@ -64,6 +66,7 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         sources=fixed.sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
+        picture=_picture(table, band, value, shown, msg, fixed.gauge),
         data={
             "ng_ml": float(value.ng_ml),
             "nmol_l": float(nmol_value),
@@ -76,6 +79,25 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
             "hints": hints,
         },
     )
+
+
+def _picture(
+    table: BandTable,
+    band: Band,
+    value: LevelValue,
+    shown: str,
+    messages: Messages,
+    gauge_text: str,
+) -> Picture:
+    """The gauge, its marker always inside the band the reply names: a lab's "<12" just
+    below its edge, and a result placed by its nmol/L cut-point (which the ng/mL figure
+    misses by a rounding) just inside the band's edge."""
+    marked, side = value.ng_ml, {"<": -1, ">": 1}.get(value.bound or "", 0)
+    if value.bound is None and value.ng_ml not in band.range:
+        marked = nearest_edge(value.ng_ml, band.range)
+        side = 1 if marked == band.range.low else -1
+    description = picture_description(table, band, shown, messages, gauge_text)
+    return Picture("level", marked, shown, description, side=side)
 
 
 def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool]:

@@ -11,37 +11,28 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import UnionType
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.core.checks import Checker, File, Problem, check_aliases, sections
-from bot.core.message_keys import MessagesFile, templates_of
-from bot.core.model import (
-    BAND_KINDS,
-    PATTERN_NAMES,
-    AgeLimits,
-    BandTable,
-    CautionsFile,
-    KnowledgeBase,
-    Messages,
-    SearchSettings,
-    SourcesFile,
-    Topic,
-    Units,
-)
+from bot.core.message_keys import templates_of
+from bot.core.model import BAND_KINDS, PATTERN_NAMES, KnowledgeBase, Messages
+from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
 from bot.core.yamlfile import YamlError, parse_yaml
 
-__all__ = ["LoadResult", "LoaderFn", "Problem", "default_knowledge_path", "load_knowledge"]
+__all__ = ["LoadResult", "Problem", "default_knowledge_path", "load_knowledge"]
 
-M = TypeVar("M", bound=BaseModel)
-_KNOWLEDGE_SUFFIXES = (".yaml", ".md")
+# The files every knowledge base has besides its topics (topics/<id>.yaml).
+_FILES = (
+    *("sources.yaml", "cautions.yaml", "units.yaml", "messages.yaml", "search.yaml", "ages.yaml"),
+    *(f"bands/{kind}.yaml" for kind in BAND_KINDS),
+)
 # What a curator is told for each kind of pydantic error, by its type.
 _SAYS = {
     "string_type": "{what} must be text",
@@ -115,46 +106,33 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     return f"{what} {message}" if message.startswith("must") else message
 
 
-def _read_files(root: Path, problems: list[Problem]) -> dict[str, bytes]:
-    """Every knowledge file under `root` by its relative path, read once.
+class _Snapshot:
+    """The knowledge files read once, up front: what is validated, what is loaded and what
+    the version hash covers are the same bytes, even while a curator is still saving.
 
     A symlink whose target lies outside `root` is refused (a problem, not read): the
     knowledge folder is what curators review, and nothing outside it is published.
     """
-    files: dict[str, bytes] = {}
-    inside = root.resolve()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in _KNOWLEDGE_SUFFIXES and path.is_file():
-            if not path.resolve().is_relative_to(inside):
-                problems.append(
-                    Problem(path, 1, "a symlink to a file outside the knowledge folder; not read")
-                )
-                continue
-            try:
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
-            except OSError:
-                continue  # gone or unreadable: reported as missing where it is needed
-    return files
-
-
-def _hash(files: dict[str, bytes]) -> str:
-    """A short hash of the knowledge files, so `about` can say which version is live."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode())
-        digest.update(b"\0")
-        digest.update(files[name])
-    return digest.hexdigest()[:12]
-
-
-class _Snapshot:
-    """The knowledge files read once, up front: what is validated, what is loaded and what
-    the version hash covers are the same bytes, even while a curator is still saving."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[Problem] = []
-        self.files = _read_files(root, self.problems)
+        self.root, self.problems, self.files = root, list[Problem](), dict[str, bytes]()
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".yaml", ".md") and path.is_file():
+                if not path.resolve().is_relative_to(root.resolve()):
+                    message = "a symlink to a file outside the knowledge folder; not read"
+                    self.problems.append(Problem(path, 1, message))
+                    continue
+                try:
+                    self.files[path.relative_to(root).as_posix()] = path.read_bytes()
+                except OSError:
+                    continue  # gone or unreadable: reported as missing where it is needed
+
+    def version(self) -> str:
+        """A short hash of the knowledge files, so `about` can say which version is live."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + self.files[name])
+        return digest.hexdigest()[:12]
 
     def text(self, relative: str) -> str | None:
         raw = self.files.get(relative)
@@ -167,107 +145,71 @@ class _Snapshot:
         self.problems.append(Problem(self.root / relative, 0, problem))
         return None
 
-    def read(self, relative: str, model: type[M]) -> tuple[File, M | None]:
-        """One file parsed and validated by `model`; its problems noted with their lines."""
-        file = File(self.root / relative, None, self.problems)
-        text = self.text(relative)
+    def read(self, relative: str) -> File:
+        """One file parsed and validated by the model of its kind; its problems noted."""
+        path, text = self.root / relative, self.text(relative)
+        model = KNOWLEDGE_KINDS[kind_of(relative) or ""][0]
+        file = File(path, None, None, self.problems)
         if text is None:
-            return file, None
+            return file
         try:
-            file = File(file.path, parse_yaml(text, file.path), self.problems)
+            file = File(path, parse_yaml(text, path), None, self.problems)
+            return File(path, file.data, model.model_validate(file.data), self.problems)
         except YamlError as exc:
-            self.problems.append(Problem(file.path, exc.line, exc.message))
-            return file, None
-        try:
-            return file, model.model_validate(file.data)
+            self.problems.append(Problem(path, exc.line, exc.message))
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 at_key = error["type"] == "extra_forbidden"
                 file.problem(error["loc"], _message(error, model), at_key=at_key)
-            return file, None
+        return file
 
 
 def load_knowledge(root: Path) -> LoadResult:
-    """Load and validate the knowledge base at `root`; never raises for bad content."""
+    """Load and validate the knowledge base at `root`; never raises for bad content.
+
+    Topics are keyed by file name: a topic whose id differs is reported, so none can hide
+    another, and a broken one still exists for the others' `related`.
+    """
     if not root.is_dir():
         return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
     snap = _Snapshot(root)
     article = snap.text("article.md") or ""
     if snap.files.get("article.md") and not sections(article):
         snap.problems.append(Problem(root / "article.md", 1, "the article has no section headings"))
-    sources_file, sources = snap.read("sources.yaml", SourcesFile)
-    by_id = {source.id: source for source in sources.sources} if sources else None
-    checker = Checker(article, by_id)
-    if sources:
-        checker.check_sources(sources_file, sources.sources)
-
-    names = [n for n in snap.files if n.startswith("topics/") and n.count("/") == 1]
-    topic_names = [n for n in names if n.endswith(".yaml")]
+    topic_names = [name for name in snap.files if kind_of(name) == "topic"]
     if not topic_names:
         snap.problems.append(Problem(root / "topics", 0, "no topic files (topics/*.yaml)"))
-    # Topics by file name: a topic whose id differs is reported, so none can hide another,
-    # and a broken one still exists for the others' `related`.
-    topics: dict[str, Topic] = {}
-    topic_files: dict[str, File] = {}
-    checker.topic_ids = {Path(name).stem for name in topic_names}
-    for name in topic_names:
-        file, topic = snap.read(name, Topic)
-        if topic is not None:
-            topics[file.path.stem], topic_files[file.path.stem] = topic, file
-    for stem, topic in topics.items():
-        checker.check_topic(topic_files[stem], topic)
+    files = {name: snap.read(name) for name in (*_FILES, *topic_names)}
+    checker = Checker(article, files)
+    for name, file in files.items():
+        if file.model is not None:
+            checker.check(name, file)
+    topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
+    topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
     aliases = check_aliases(topic_files, topics)
-
-    cautions_file, cautions = snap.read("cautions.yaml", CautionsFile)
-    if cautions:
-        checker.caution_ids = {caution.id for caution in cautions.cautions}
-        checker.check_cautions(cautions_file, cautions.cautions)
-    for stem, topic in topics.items():
-        checker.check_topic_cautions(topic_files[stem], topic)
-    bands: dict[str, BandTable] = {}
-    for kind in BAND_KINDS:
-        file, table = snap.read(f"bands/{kind}.yaml", BandTable)
-        if table:
-            bands[kind] = table
-            checker.check_bands(file, kind, table)
-    units_file, units = snap.read("units.yaml", Units)
-    if units:
-        checker.check_units(units_file, units)
-    messages_file, messages = snap.read("messages.yaml", MessagesFile)
-    templates = templates_of(messages) if messages else {}
-    checker.check_messages(messages_file, templates)
-    search_file, search = snap.read("search.yaml", SearchSettings)
-    if search:
-        checker.known(
-            search_file, ("safety_first",), search.safety_first, checker.topic_ids, "topic"
-        )
-    ages_file, ages = snap.read("ages.yaml", AgeLimits)
-    if ages:
-        checker.check_ages(ages_file, ages)
-
-    if snap.problems or not (by_id and cautions and units and messages and search and ages):
-        return LoadResult(None, tuple(snap.problems))
-    knowledge = KnowledgeBase(
-        article=article,
-        sections=sections(article),
-        sources=by_id,
-        topics=topics,
-        cautions={caution.id: caution for caution in cautions.cautions},
-        bands=bands,
-        units=units,
-        messages=Messages(templates),
-        search=search,
-        version=_hash(snap.files),
-        loaded_at=datetime.now(UTC),
-        aliases=aliases,
-        ages=ages,
+    if snap.problems:  # every problem of a file together, in the order of its lines
+        return LoadResult(None, tuple(sorted(snap.problems, key=lambda p: (str(p.path), p.line))))
+    model = {name: file.model for name, file in files.items()}
+    return LoadResult(
+        KnowledgeBase(
+            article=article,
+            sections=sections(article),
+            sources={source.id: source for source in model["sources.yaml"].sources},
+            topics=topics,
+            cautions={caution.id: caution for caution in model["cautions.yaml"].cautions},
+            bands={kind: model[f"bands/{kind}.yaml"] for kind in BAND_KINDS},
+            units=model["units.yaml"],
+            messages=Messages(templates_of(model["messages.yaml"])),
+            search=model["search.yaml"],
+            version=snap.version(),
+            loaded_at=datetime.now(UTC),
+            aliases=aliases,
+            ages=model["ages.yaml"],
+        ),
+        (),
     )
-    return LoadResult(knowledge, ())
 
 
 def default_knowledge_path() -> Path:
     """The repository's own `knowledge/`, for tools run from a clone."""
     return Path(__file__).resolve().parents[2] / "knowledge"
-
-
-LoaderFn = Callable[[Path], LoadResult]

@@ -99,6 +99,7 @@ Positive = Annotated[
     Field(gt=0),
     WithJsonSchema({"type": "number", "exclusiveMinimum": 0}),
 ]
+Figure = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
 Count = Annotated[int, Field(strict=True, ge=1)]
 IntervalText = Annotated[
     Interval,
@@ -283,6 +284,35 @@ class Band(Model):
         return self.k2.pairing if self.k2 else None
 
 
+class Mark(Model):
+    """Figures drawn under a table's gauge and written under its text, labelled with their
+    source: cut-points (`at`) or a range. Like any figure, they must stand in that source."""
+
+    text: Text = Field(max_length=60, description="the label, e.g. IOM 2011 cut-points")
+    at: tuple[Figure, ...] = Field((), description="cut-points, in the table's unit")
+    range: IntervalText | None = Field(None, description='a range, like "[30, 50]"')
+    section: Text | None = Field(None, description="a heading of article.md")
+    quotes: Texts = Field((), description="each found verbatim in article.md")
+    refs: Texts = Field((), description="ids from sources.yaml")
+
+    @model_validator(mode="after")
+    def _points_or_range(self) -> Self:
+        if bool(self.at) == (self.range is not None):
+            raise PydanticCustomError(
+                "mark", "a gauge mark gives either 'at' (cut-points) or 'range'"
+            )
+        if self.range is not None and (self.range.low is None or self.range.high is None):
+            raise PydanticCustomError("mark", "a gauge mark's range must be finite")
+        return self
+
+    @property
+    def figures(self) -> tuple[Decimal, ...]:
+        """Every figure the mark shows: its cut-points, or its range's two edges."""
+        if self.range is not None and self.range.low is not None and self.range.high is not None:
+            return (self.range.low, self.range.high)
+        return tuple(sorted(self.at))
+
+
 class BandTable(Model):
     """A band table for /dk2 dose or /dk2 level: bands that tile the domain exactly."""
 
@@ -291,6 +321,9 @@ class BandTable(Model):
     unit: Text = Field(max_length=20)
     domain: IntervalText = Field(description="every value dk2 can place")
     bands: tuple[Band, ...] = Field(min_length=1, description="in order, lowest first")
+    marks: tuple[Mark, ...] = Field(
+        (), description="figures the gauge draws under the bands, each labelled by its source"
+    )
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:

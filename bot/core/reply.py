@@ -8,6 +8,7 @@ drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -17,6 +18,25 @@ class Section:
 
     name: str
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """The gauge picture that goes with a reply: a value marked on one band table.
+
+    `label` is the value as the picture captions it ("5,000 IU/day"); `description` says
+    what the picture shows in words, for screen readers (the reply's text says it too).
+    """
+
+    kind: str
+    value: Decimal
+    label: str
+    description: str
+    # A lab's "<12" or ">150": the value is an edge and the result lies below (-1) or
+    # above (+1) it, so the marker sits just that side of the edge.
+    side: int = 0
+
+    filename = "gauge.png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +69,7 @@ class Reply:
     sources: tuple[SourceRef, ...] = ()
     disclaimer: str | None = None
     colour: int | None = None
+    picture: Picture | None = None
     error: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -18,7 +18,10 @@ class LineDict(dict[str, Any]):
     """A YAML mapping that knows the line of itself and of each key (1-based)."""
 
     line: int = 0
-    key_lines: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -49,7 +52,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
-    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
@@ -76,11 +78,12 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 @dataclass(frozen=True, slots=True)
 class YamlError(Exception):
-    """A file that is not valid YAML, with the line where the parser gave up."""
+    """A file that is not valid YAML, with the line (and column) where the parser gave up."""
 
     path: Path
     line: int
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -101,9 +104,9 @@ def parse_yaml(text: str, path: Path) -> Any:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(path, line, f"invalid YAML: {problem}") from exc
+        raise YamlError(path, line, f"invalid YAML: {problem}", column) from exc
     except yaml.YAMLError as exc:
         raise YamlError(path, 0, f"invalid YAML: {exc}") from exc
 

@@ -24,6 +24,7 @@ from bot.core.watch import log_reload
 from bot.discord_layer.embeds import error_embed, reply_embed
 from bot.discord_layer.errors import send_private
 from bot.discord_layer.permissions import is_moderator
+from bot.discord_layer.pictures import chart_file
 from bot.usage import UsageStore, open_summary, stats_reply
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 from bot.usage.report import MAX_DAYS as MAX_STATS_DAYS
@@ -91,10 +92,15 @@ class Dk2AdminCog(
             interaction.user.id,
             guild_id,
         )
-        await interaction.followup.send(
-            embed=reply_embed(stats_reply(summary, days, self.holder.current.messages)),
-            ephemeral=True,
-        )
+        messages = self.holder.current.messages
+        embed = reply_embed(stats_reply(summary, days, messages))
+        # Drawing takes tens of milliseconds: off the loop, so answers keep flowing.
+        chart = await asyncio.to_thread(chart_file, summary, days, messages)
+        if chart is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        embed.set_image(url=f"attachment://{chart.filename}")
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=True)
 
     async def _moderator(self, interaction: discord.Interaction[Any], refusal: str) -> bool:
         """True for a moderator; anyone else is told privately, and False comes back."""

@@ -26,6 +26,7 @@ from bot.core.search import index_for
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
+from bot.discord_layer.pictures import picture_file, without_picture
 from bot.discord_layer.views import pin_view
 from bot.usage import UsageStore
 
@@ -212,10 +213,15 @@ class Dk2Cog(
         reply, embeds = self._answers.get(kb, key, lambda: _build(kb, request))
         private = self.is_private(request, reply)
         first, *rest = embeds
+        file = await picture_file(kb, reply)
+        # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
+        upload: dict[str, Any] = {"file": file} if file is not None else {}
+        if file is None and reply.picture is not None:
+            first = without_picture(first)
         if private:
-            await interaction.response.send_message(embed=first, ephemeral=True)
+            await interaction.response.send_message(embed=first, ephemeral=True, **upload)
         else:
-            await interaction.response.send_message(embed=first, view=pin_view())
+            await interaction.response.send_message(embed=first, view=pin_view(), **upload)
         for embed in rest:
             if private:
                 await interaction.followup.send(embed=embed, ephemeral=True)

@@ -7,7 +7,8 @@ console show the same answer. What goes where:
 - one field per section, a long section continued over several fields ("(cont.)") split at
   line boundaries;
 - a last "Sources" field with the source line; the disclaimer in the footer;
-- the band's colour (a default blue when the reply has none).
+- the band's colour (a default blue when the reply has none);
+- a reply's picture as the embed's image, `attachment://gauge.png`, uploaded with it.
 
 A reply that can't fit in one embed loses its lowest-priority sections first (the core lists
 sections most important first), then has its body shortened; the title, source line and
@@ -146,7 +147,7 @@ def _description(reply: Reply, limit: int) -> str:
     room = limit - len(gauge) - 2
     if not body or room <= 0:
         return gauge
-    return f"{truncate(body, room)}\n\n{gauge}"
+    return f"{truncate(body, room)}\n{gauge}"
 
 
 def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
@@ -160,13 +161,22 @@ def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
 
 
 def _build(
-    reply: Reply, title: str, description: str, fields: list[_Field], colour: int
+    reply: Reply,
+    title: str,
+    description: str,
+    fields: list[_Field],
+    colour: int,
+    *,
+    image: bool = True,
 ) -> discord.Embed:
     embed = discord.Embed(title=title or None, description=description or None, colour=colour)
     for item in fields:
         embed.add_field(name=item.name, value=item.value, inline=False)
     if reply.disclaimer:
         embed.set_footer(text=truncate(reply.disclaimer.strip(), LIMITS.footer))
+    if image and reply.picture is not None:
+        # The PNG travels with the message as an attachment of this name (see `picture_file`).
+        embed.set_image(url=f"attachment://{reply.picture.filename}")
     return embed
 
 
@@ -244,7 +254,8 @@ def paged_embeds(reply: Reply, limits: Limits = LIMITS) -> list[discord.Embed]:
     embeds: list[discord.Embed] = []
     for number, page in enumerate(pages, start=1):
         shown = title if number == 1 else f"{title} ({number}/{len(pages)})"
-        embeds.append(_build(reply, shown, description if number == 1 else "", page, colour))
+        first = number == 1
+        embeds.append(_build(reply, shown, description if first else "", page, colour, image=first))
     return embeds
 
 

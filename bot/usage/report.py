@@ -38,7 +38,7 @@ def _count_list(messages: Messages, counts: Counts, *, quoted: bool = False) -> 
     return "\n".join(lines)
 
 
-def _window(messages: Messages, days: int, guild_id: int | None) -> str:
+def window_text(messages: Messages, days: int, guild_id: int | None) -> str:
     if days == 1:
         period = messages.get("stats.last_day")
     else:
@@ -50,7 +50,7 @@ def _window(messages: Messages, days: int, guild_id: int | None) -> str:
 def stats_reply(summary: UsageSummary, days: int, messages: Messages) -> Reply:
     """The moderators' usage report for the last `days` days, in the knowledge's words."""
     title = messages.get("stats.title")
-    window = _window(messages, days, summary.guild_id)
+    window = window_text(messages, days, summary.guild_id)
     data = {
         "days": days,
         "guild_id": summary.guild_id,

@@ -234,6 +234,30 @@ CASES = [
         6,
         "cautions the code attaches are missing",
     ),
+    (
+        "gauge mark figure not in its source",
+        "bands/level.yaml",
+        "at: [12, 20, 50]",
+        "at: [12, 25, 50]",
+        AT_EDIT - 1,
+        "gauge mark uses 25, which no source it cites contains",
+    ),
+    (
+        "gauge mark with neither cut-points nor range",
+        "bands/level.yaml",
+        '    range: "[30, 50]"\n    section:',
+        "    section:",
+        AT_EDIT - 1,
+        "either 'at' (cut-points) or 'range'",
+    ),
+    (
+        "gauge mark outside the domain",
+        "bands/level.yaml",
+        "at: [12, 20, 50]",
+        "at: [-12, 20, 50]",
+        AT_EDIT - 1,
+        "outside the domain",
+    ),
 ]
 
 

@@ -215,4 +215,64 @@ def test_reply_demos_of_the_content_review() -> None:
     assert "EFSA 2012/2023: 50 µg/day at 1–10 years; this dose is above it." in above
     weekly = _bot("reply", "/dk2 dose 50000 weekly").stdout
     assert "50,000 weekly averages 7,143 IU/day (178.57 µg/day) over 7 days." in weekly
-    assert "The article's range is per day" in weekly
+    assert "The article's range is daily" in weekly
+
+
+def test_reply_png_writes_the_gauge_beside_the_text(tmp_path: Path) -> None:
+    out = tmp_path / "gauge.png"
+    done = _bot("reply", "--png", str(out), "/dk2 dose 5000")
+    assert done.returncode == 0, done.stderr
+    assert "5,000 IU/day" in done.stdout
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("/dk2 explain mgp", "/dk2 explain has no gauge"),
+        ("/dk2 dose lots", "the reply is an error"),
+    ],
+)
+def test_reply_png_without_a_gauge_says_so(tmp_path: Path, text: str, why: str) -> None:
+    out = tmp_path / "gauge.png"
+    done = _bot("reply", "--png", str(out), text)
+    assert done.returncode == 1 and why in done.stderr
+    assert done.stdout.strip()  # the reply itself is still printed
+    assert not out.exists()
+
+
+def test_reply_png_to_an_unwritable_place_says_so(tmp_path: Path) -> None:
+    done = _bot("reply", "--png", str(tmp_path / "missing" / "gauge.png"), "/dk2 level 42")
+    assert done.returncode == 1 and "can't write" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_stats_png_with_nothing_recorded_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "usage.png"
+    env = {"DK2_DATABASE_PATH": str(tmp_path / "none.sqlite3")}
+    done = _bot("stats", "--png", str(out), env=env)
+    assert done.returncode == 1 and "nothing recorded yet" in done.stderr
+    assert not out.exists()
+
+
+def test_reply_into_a_reader_that_stops_early_is_no_traceback() -> None:
+    """`python -m bot reply ... | head -3`: the reader closes the pipe before the reply ends."""
+    environment = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    environment["DK2_KNOWLEDGE_PATH"] = str(REPO / "knowledge")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `head` that has already quit
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "reply", "/dk2 dose 5000 k2:100"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=environment,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode == 0

@@ -23,7 +23,7 @@ def test_dose_reply_places_5000_iu_above_the_upper_limit(kb: KnowledgeBase) -> N
     assert "5,000 IU/day (125 µg/day)" in text
     assert "▶ above UL ◀" in (reply.gauge or "")
     # The reference figure is labelled and attributed, apart from the article's text.
-    assert "Guidelines and reference figures" in text
+    assert "The article and the guidelines" in text
     assert "4,000 IU (100 µg)/day" in text and "(IOM 2011" in text
     assert "not medical advice" in text
 
@@ -38,9 +38,13 @@ def test_every_dose_reply_carries_k2_advice_and_the_blood_thinner_caution(
         assert "check-first" in reply.data["cautions"]
         assert "blood thinner" in render_text(reply)
         assert reply.data["k2_pairing"] in {"not-specific", "optional", "may-help", "not-a-fix"}
-    # Where the reply gives K2 doses, the anticoagulant caution is there in full.
+    # Where the reply gives K2 doses, the anticoagulant caution is there in one line linking
+    # the warfarin topic; with a K2 amount, in full (which drugs are vitamin K antagonists).
     for amount in ("1500", "3000", "8000"):
-        assert "warfarin" in dose_reply(kb, amount).data["cautions"]
+        assert "blood-thinner" in dose_reply(kb, amount).data["cautions"]
+        assert "`/dk2 explain warfarin`" in render_text(dose_reply(kb, amount))
+        with_k2 = dose_reply(kb, amount, "100").data["cautions"]
+        assert "warfarin" in with_k2 and "blood-thinner" not in with_k2
 
 
 def test_pairing_is_optional_then_may_help_above_2000_iu(kb: KnowledgeBase) -> None:
@@ -52,7 +56,7 @@ def test_k2_amount_gets_its_own_verdict(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "3000", "100 mcg")
     assert reply.data["k2_mcg"] == 100
     assert reply.data["k2_band"] == "typical"
-    assert "100 µg/day: within the article's typical 90 to 200 micrograms" in render_text(reply)
+    assert "100 µg/day: within the article's typical 90 to 200 µg a day" in render_text(reply)
 
 
 def test_5000_mcg_is_flagged_as_a_likely_unit_mix_up(kb: KnowledgeBase) -> None:

@@ -113,19 +113,18 @@ def test_every_dose_band_sets_the_guideline_beside_the_article(
     kb: KnowledgeBase, amount: str
 ) -> None:
     reply = ask(kb, f"/dk2 dose {amount}")
-    article = section(reply, "What the article says")
-    references = section(reply, "Guidelines and reference figures")
-    assert "article" not in references.lower() or "(the source article)" not in references
-    guideline = next(line for line in references.splitlines() if "Endocrine Society 2024" in line)
-    assert guideline.startswith("• Endocrine Society:")
+    lines = section(reply, "The article and the guidelines").splitlines()
+    article = lines[0]
+    assert article.startswith("Article: ") and "1000 to 4000 IU daily" in article
+    guideline = next(line for line in lines if "Endocrine Society 2024" in line)
+    assert guideline.startswith("• Guideline:") and guideline.endswith("(Endocrine Society 2024)")
     assert "under 75" in guideline and "IOM intakes" in guideline
-    assert article and "1000 to 4000 IU daily" in article
 
 
 @pytest.mark.parametrize("amount", ["500", "1500", "3000", "8000"])
 def test_dose_bands_name_the_guidelines_empiric_groups(kb: KnowledgeBase, amount: str) -> None:
-    guideline = section(ask(kb, f"/dk2 dose {amount}"), "Guidelines and reference figures")
-    for group in ("1–18", "75", "pregnancy", "high-risk prediabetes"):
+    guideline = section(ask(kb, f"/dk2 dose {amount}"), "The article and the guidelines")
+    for group in ("1–18", "75+", "pregnancy", "high-risk prediabetes"):
         assert group in guideline
     source = facts(kb, "demay-2024")
     assert (
@@ -137,9 +136,10 @@ def test_the_testing_line_stands_beside_the_guidelines_view_of_testing(
     kb: KnowledgeBase,
 ) -> None:
     reply = ask(kb, "/dk2 dose 8000")
-    assert "most accurate way to determine dosing" in section(reply, "What the article says")
-    references = section(reply, "Guidelines and reference figures")
-    assert "no routine testing" in references and "to guide dosing" in references
+    positions = section(reply, "The article and the guidelines")
+    article, *references = positions.splitlines()
+    assert "most accurate way to determine dosing" in article
+    assert any("no routine testing" in line and "to guide dosing" in line for line in references)
 
 
 def test_testing_topic_gives_both_views(kb: KnowledgeBase) -> None:
@@ -205,8 +205,8 @@ def test_d3_and_k2_while_pregnant_never_gets_the_pairing_case_alone(kb: Knowledg
 def test_non_daily_doses_say_the_range_is_daily(kb: KnowledgeBase, line: str) -> None:
     reply = ask(kb, line)
     assert "non-daily" in reply.data["cautions"]
-    assert "The article's range is per day" in reply.body
-    assert "at 75 and over the guideline prefers daily lower doses" in reply.body
+    assert "The article's range is daily" in reply.body
+    assert "at 75+ the guideline prefers daily doses. (Endocrine Society 2024)" in reply.body
     assert "daily lower-dose vitamin D is preferred over non-daily higher doses" in facts(
         kb, "demay-2024"
     )
@@ -215,7 +215,7 @@ def test_non_daily_doses_say_the_range_is_daily(kb: KnowledgeBase, line: str) ->
 def test_daily_doses_say_nothing_about_non_daily(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 5000 daily")
     assert "non-daily" not in reply.data["cautions"]
-    assert "per day" not in reply.body
+    assert "range is daily" not in reply.body
 
 
 # -- 5. K2 wording no stronger than the article, with the review finding -------------------
@@ -257,7 +257,7 @@ def test_k2_bands_are_for_mk7(kb: KnowledgeBase) -> None:
     assert "MK-7" in kb.bands["k2"].title
     reply = ask(kb, "/dk2 dose 3000 k2:100 mcg mk-7")
     assert reply.data["k2_form"] == "mk-7" and reply.data["k2_band"] == "typical"
-    assert "for MK-4, add it" not in render_text(reply)
+    assert "if MK-4, add" not in render_text(reply)
 
 
 def test_mk4_is_not_placed_on_the_mk7_bands(kb: KnowledgeBase) -> None:
@@ -273,7 +273,7 @@ def test_mk4_is_not_placed_on_the_mk7_bands(kb: KnowledgeBase) -> None:
 def test_a_k2_amount_without_its_form_is_asked_which(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 3000 k2:100")
     assert reply.data["k2_form"] is None and reply.data["k2_band"] == "typical"
-    assert "(MK-7; for MK-4, add it: `k2:90 mcg mk-4`)" in section(reply, "Vitamin K2")
+    assert "(MK-7; if MK-4, add `mk-4`)" in section(reply, "Vitamin K2")
 
 
 def test_forms_topic_sets_mk4_beside_mk7(kb: KnowledgeBase) -> None:
@@ -326,8 +326,12 @@ def test_anticoagulant_topic_says_which_drugs_are_vitamin_k_antagonists(
 def test_the_k2_caution_names_both_kinds_of_blood_thinner(kb: KnowledgeBase) -> None:
     cautions = section(ask(kb, "/dk2 dose 3000 k2:100"), "Cautions")
     assert "Warfarin (Coumadin) is a vitamin K antagonist" in cautions
-    assert "Apixaban, rivaroxaban, edoxaban and dabigatran" in cautions
-    assert "ask your clinician before K2" in cautions
+    assert "apixaban, rivaroxaban, edoxaban and dabigatran are not" in cautions
+    assert "On any blood thinner, ask your clinician before K2" in cautions
+    # Without a K2 amount, one line folds the blood thinner in and links the warfarin topic.
+    line = section(ask(kb, "/dk2 dose 3000"), "Cautions").splitlines()[-1]
+    assert "on warfarin or any blood thinner (`/dk2 explain warfarin`)" in line
+    assert line.endswith("`/dk2 explain cautions`.")
 
 
 # -- 8. Conditions found by members' words -------------------------------------------------
@@ -420,10 +424,10 @@ def test_children_are_banded_on_their_age_groups_limit(
 
 def test_a_dose_without_an_age_says_it_is_for_adults_and_teenagers(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 3000")
-    assert "For adults and teenagers (a child: add `age:6`)." in reply.body
+    assert "For adults and teens (a child: `age:6`)." in reply.body
     adult = ask(kb, "/dk2 dose 3000 age:40")
     assert adult.data["band"] == "typical_pair_k2"
-    assert "At 40 years, the adult and teenage figures apply." in adult.body
+    assert "At 40 years: adult and teen figures." in adult.body
     assert ask(kb, "/dk2 dose 3000 age:11").data["band"] == "typical_pair_k2"
 
 

@@ -3,7 +3,13 @@
 The model: a 6.1-inch phone (393 x 852 points) showing Discord at its default font. An embed
 there has about 280 points of text width, about 44 characters of its 14-point font, and the
 message list about 650 points of height, about 36 rows of 18 points. Each embed part is
-wrapped at word boundaries; a field's name is a row of its own.
+wrapped at word boundaries at the embed's width: the title, each line of the description,
+each field's name (a row of its own) and value, and the footer. An embed image (the gauge
+picture) is drawn at the embed's width: PICTURE_ROWS rows.
+
+Where the model is generous: it counts no spacing between fields, no author row above the
+embed, and a 44-character row for bold titles and field names (a little wider than they
+are). So a reply that fits here fits with little to spare on a real phone.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from tests.discord_layer.helpers import knowledge
 
 PHONE_COLUMNS = 44
 PHONE_ROWS = 36
+# The gauge picture: 800 px wide and about 212 px tall for the dose scale, shown 280 points
+# wide, is about 74 points tall: 5 rows of 18 points, with its margin.
+PICTURE_ROWS = 5
 
 
 def text_rows(text: str | None, width: int = PHONE_COLUMNS) -> int:
@@ -40,6 +49,8 @@ def embed_lines(reply: Reply) -> list[str]:
     for part in parts:
         for line in (part or "").splitlines():
             rows += textwrap.wrap(line, PHONE_COLUMNS) or [""]
+    if embed.image.url:
+        rows += ["[picture]"] * PICTURE_ROWS
     return rows
 
 

@@ -189,3 +189,20 @@ async def test_answer_hook_sees_each_reply_and_cannot_break_it(dk2: Dk2Harness) 
     assert handle.original is not None and not handle.original.ephemeral
     await wait_until(lambda: len(seen) == 2)  # the hook runs just after the reply is sent
     assert seen == [(dk2.member.id, "level", True), (dk2.member.id, "level", False)]
+
+
+async def test_a_gauge_that_cannot_be_drawn_leaves_the_answer_without_it(
+    dk2: Dk2Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> bytes:
+        raise OSError("font file unreadable")
+
+    monkeypatch.setattr("bot.discord_layer.pictures.gauge_png", broken)
+    handle = await dk2.command("level", {"value": "17.5"})
+    message = handle.original
+    assert message is not None and not message.ephemeral
+    (embed,) = message.embeds
+    assert "image" not in embed and message.attachments == []
+    assert "17.5 ng/mL" in embed["description"]  # the text still says it all
+    assert "drawing the level gauge failed" in caplog.text
+    assert dk2.fake.spec_violations == []

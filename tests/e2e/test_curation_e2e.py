@@ -27,6 +27,7 @@ from tests.e2e.harness import (
 )
 from tests.fakediscord import FakeDiscord, User
 from tests.fakediscord.fixtures import require_spec
+from tests.fakediscord.uploads import png_size
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -165,6 +166,47 @@ async def test_python_m_bot_stats_reads_the_running_bots_log(curating: Curating)
     assert process.returncode == 0, err.decode()
     data = json.loads(out)
     assert data["recorded"] is True and data["unanswered_terms"]["e2e flux capacitor"] == 3
+
+
+async def test_the_moderators_stats_carry_a_chart_of_questions_per_day(
+    curating: Curating,
+) -> None:
+    await public(curating, "level", value="42")
+    handle = await curating.session.command("stats", {"days": 7}, user=curating.manager)
+    await private_text(handle)
+    message = handle.original
+    assert message is not None and message.ephemeral
+    (attachment,) = message.attachments
+    assert attachment["filename"] == "usage.png" and attachment["content_type"] == "image/png"
+    assert message.embeds[0]["image"]["url"] == attachment["url"]
+    assert "Questions per day" in str(attachment["description"])
+    (upload,) = curating.fake.requests.matching("POST", r"/webhooks/\d+/" + handle.token)[0].uploads
+    assert png_size(upload.data) == (attachment["width"], attachment["height"])
+    assert curating.fake.spec_violations == []
+
+
+async def test_python_m_bot_stats_png_writes_the_same_chart(
+    curating: Curating, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    out_file = tmp_path_factory.mktemp("chart") / "usage.png"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "stats",
+        "--days",
+        "7",
+        "--png",
+        str(out_file),
+        cwd=REPO,
+        env=dict(curating.session.bot.env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, err.decode()
+    assert "dk2 usage" in out.decode()
+    assert png_size(out_file.read_bytes()) is not None
 
 
 # -- pins -----------------------------------------------------------------------------------

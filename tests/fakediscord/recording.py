@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .uploads import Upload
+
 
 @dataclass
 class RecordedRequest:
@@ -17,7 +19,9 @@ class RecordedRequest:
     headers: dict[str, str]
     json: Any
     status: int = 0
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # uploaded file names
+    uploads: list[Upload] = field(default_factory=list)
+    multipart: bool = False
 
     @property
     def audit_log_reason(self) -> str | None:

@@ -21,6 +21,7 @@ from .interactions import (
     InteractionCallback,
     InteractionRecord,
 )
+from .payloads import DEFAULT_ATTACHMENT_SIZE_LIMIT
 from .permissions import PIN_MESSAGES, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL
 from .recording import RecordedRequest, RequestLog, SpecViolation
 from .spec import DiscordSpec, command_name_errors
@@ -32,8 +33,11 @@ from .state import (
     iso_now,
     new_snowflake,
 )
+from .uploads import MAX_FILES, Upload, resolve_embeds, stored_attachments, upload_problems
 
 API_PREFIX = "/api/v10"
+# What the fake reads of one request: every file at Discord's size limit, and a bit more.
+MAX_REQUEST_BYTES = (MAX_FILES + 1) * DEFAULT_ATTACHMENT_SIZE_LIMIT
 MAX_PINS_PER_CHANNEL = 250
 
 # Message flags a bot may set when sending: suppress embeds, ephemeral, silent, components v2.
@@ -42,8 +46,9 @@ _SETTABLE_FLAGS = (1 << 2) | MESSAGE_FLAG_EPHEMERAL | (1 << 12) | (1 << 15)
 EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# Where the pipeline leaves the parsed body for the handlers.
+# Where the pipeline leaves the parsed body and any uploaded files for the handlers.
 _JSON_BODY = web.RequestKey("fakediscord_json_body", object)
+_UPLOADS = web.RequestKey("fakediscord_uploads", list)
 
 _RATE_LIMIT_HEADERS = {
     # Plenty remaining, so discord.py never pauses pre-emptively on a normal answer.
@@ -91,7 +96,7 @@ class RestApi:
 
     def build_app(self) -> web.Application:
         """The aiohttp sub-application mounted at ``/api/v10``."""
-        app = web.Application(middlewares=[self._pipeline])
+        app = web.Application(middlewares=[self._pipeline], client_max_size=MAX_REQUEST_BYTES)
         r = app.router
         r.add_get("/users/@me", self.get_me)
         r.add_get("/oauth2/applications/@me", self.get_application)
@@ -119,16 +124,19 @@ class RestApi:
     @web.middleware
     async def _pipeline(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         path = _relative(request.path)
-        body, files = await _read_body(request)
+        body, uploads = await _read_body(request)
         record = RecordedRequest(
             method=request.method,
             path=path,
             query=dict(request.query),
             headers=dict(request.headers),
             json=body,
-            files=files,
+            files=[upload.filename for upload in uploads],
+            uploads=uploads,
+            multipart=request.content_type == "multipart/form-data",
         )
         request[_JSON_BODY] = body
+        request[_UPLOADS] = uploads
         self.requests.append(record)
         response = await self._answer(request, handler, record)
         record.status = response.status
@@ -149,7 +157,7 @@ class RestApi:
             return error_response(401, 0, "401: Unauthorized")
         if isinstance(record.json, str):
             return error_response(400, 50109, "The request body contains invalid JSON.")
-        invalid = self._spec_errors(record)
+        invalid = self._spec_errors(record) or self._upload_errors(record)
         if invalid is not None:
             return invalid
         response = await handler(request)
@@ -179,6 +187,28 @@ class RestApi:
         )
         details = {"_errors": [{"code": "SPEC_INVALID", "message": e} for e in errors]}
         return error_response(400, 50035, "Invalid Form Body", errors={"_spec": details})
+
+    def _upload_errors(self, record: RecordedRequest) -> web.Response | None:
+        """Files that Discord would refuse: bad part names, dangling references, too big."""
+        if not record.multipart:
+            return None
+        problems = upload_problems(record.json, record.uploads, DEFAULT_ATTACHMENT_SIZE_LIMIT)
+        if not problems:
+            return None
+        operation = self.spec.match(record.method, record.path) if self.spec else None
+        self.spec_violations.append(
+            SpecViolation(
+                record.method,
+                record.path,
+                operation.operation_id if operation else "",
+                tuple(problems),
+                record.json,
+            )
+        )
+        if any("attachment size limit" in problem for problem in problems):
+            return error_response(413, 40005, "Request entity too large")
+        details = {"_errors": [{"code": "UPLOAD_INVALID", "message": p} for p in problems]}
+        return error_response(400, 50035, "Invalid Form Body", errors={"_upload": details})
 
     # -- users, application, gateway --------------------------------------------------------
 
@@ -302,7 +332,7 @@ class RestApi:
             settle(400, 50035)
             return error_response(400, 50035, problem)
 
-        self._apply_callback(record, callback_type, data or {})
+        self._apply_callback(record, callback_type, data or {}, request[_UPLOADS])
         record.response_type = callback_type
         with_response = request.query.get("with_response", "").lower() in ("1", "true")
         status = 200 if with_response else 204
@@ -312,10 +342,14 @@ class RestApi:
         return json_response(self._callback_response(record, callback_type))
 
     def _apply_callback(
-        self, record: InteractionRecord, callback_type: int, data: dict[str, Any]
+        self,
+        record: InteractionRecord,
+        callback_type: int,
+        data: dict[str, Any],
+        uploads: list[Upload],
     ) -> None:
         if callback_type == 4:
-            record.original = self._store_interaction_message(record, data)
+            record.original = self._store_interaction_message(record, data, uploads=uploads)
         elif callback_type == 5:
             flags = MESSAGE_FLAG_LOADING | (int(data.get("flags") or 0) & MESSAGE_FLAG_EPHEMERAL)
             record.original = self._store_interaction_message(
@@ -324,7 +358,7 @@ class RestApi:
         elif callback_type in (6, 7):
             record.original = self._component_message(record)
             if callback_type == 7:
-                _apply_edit(record.original, data)
+                _apply_edit(record.original, data, uploads)
 
     def _callback_response(self, record: InteractionRecord, callback_type: int) -> dict[str, Any]:
         interaction: dict[str, Any] = {"id": str(record.id), "type": record.type}
@@ -346,14 +380,22 @@ class RestApi:
         return response
 
     def _store_interaction_message(
-        self, record: InteractionRecord, data: dict[str, Any], *, raw_flags: bool = False
+        self,
+        record: InteractionRecord,
+        data: dict[str, Any],
+        *,
+        raw_flags: bool = False,
+        uploads: list[Upload] | None = None,
     ) -> Message:
         flags = int(data.get("flags") or 0)
+        channel_id = int(_snowflake_text(record.payload.get("channel_id")) or 0)
+        attachments = stored_attachments(data, uploads or [], channel_id, new_snowflake)
         message = self.world.add_message(
-            int(_snowflake_text(record.payload.get("channel_id")) or 0),
+            channel_id,
             content=data.get("content") or "",
             flags=flags if raw_flags else flags & _SETTABLE_FLAGS,
-            embeds=list(data.get("embeds") or []),
+            embeds=resolve_embeds(list(data.get("embeds") or []), attachments),
+            attachments=attachments,
             components=list(data.get("components") or []),
             # Type 20 is "chat input command" (a slash-command reply); 0 is a plain message.
             type=20 if record.type == 2 else 0,
@@ -426,12 +468,13 @@ class RestApi:
         if error is not None or record is None:
             return error or _unknown("Webhook", 10015)
         data = request[_JSON_BODY] or {}
+        uploads = request[_UPLOADS]
         original = record.original
         if original is not None and original.flags & MESSAGE_FLAG_LOADING:
-            _apply_edit(original, data)
+            _apply_edit(original, data, uploads)
             message = original
         else:
-            message = self._store_interaction_message(record, data)
+            message = self._store_interaction_message(record, data, uploads=uploads)
             record.followups.append(message)
         if request.query.get("wait", "").lower() in ("1", "true"):
             return json_response(message.to_payload())
@@ -459,7 +502,7 @@ class RestApi:
         message = self._addressed_message(request)
         if isinstance(message, web.Response):
             return message
-        _apply_edit(message, request[_JSON_BODY] or {})
+        _apply_edit(message, request[_JSON_BODY] or {}, request[_UPLOADS])
         return json_response(message.to_payload())
 
     async def delete_webhook_message(self, request: web.Request) -> web.Response:
@@ -617,12 +660,26 @@ def _callback_type_problem(interaction_type: int, callback_type: int) -> str | N
     )
 
 
-def _apply_edit(message: Message, data: dict[str, Any]) -> None:
-    """Apply a message edit body; fields left out keep their values, as on Discord."""
+def _apply_edit(
+    message: Message, data: dict[str, Any], uploads: list[Upload] | None = None
+) -> None:
+    """Apply a message edit body; fields left out keep their values, as on Discord.
+
+    ``attachments`` lists the existing attachments to keep (by id) and the new uploads; left
+    out, the message keeps its attachments and gains any uploaded files.
+    """
+    uploads = uploads or []
+    if "attachments" in data or uploads:
+        kept_ids = {str(a.get("id")) for a in data.get("attachments") or [] if isinstance(a, dict)}
+        kept = message.attachments
+        if "attachments" in data:
+            kept = [a for a in message.attachments if a["id"] in kept_ids]
+        new = stored_attachments(data, uploads, message.channel_id, new_snowflake)
+        message.attachments = kept + new
     if "content" in data:
         message.content = data["content"] or ""
     if "embeds" in data:
-        message.embeds = list(data["embeds"] or [])
+        message.embeds = resolve_embeds(list(data["embeds"] or []), message.attachments)
     if "components" in data:
         message.components = list(data["components"] or [])
     if data.get("flags") is not None:
@@ -633,13 +690,13 @@ def _apply_edit(message: Message, data: dict[str, Any]) -> None:
     message.edited_timestamp = iso_now()
 
 
-async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
-    """The JSON body (from ``payload_json`` for multipart uploads) and any file names."""
+async def _read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    """The JSON body (from ``payload_json`` for multipart uploads) and any uploaded files."""
     if not request.can_read_body:
         return None, []
     if request.content_type == "multipart/form-data":
         body: Any = None
-        files: list[str] = []
+        uploads: list[Upload] = []
         reader = await request.multipart()
         async for part in reader:
             if not isinstance(part, BodyPartReader):
@@ -647,9 +704,15 @@ async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
             if part.name == "payload_json":
                 body = json.loads(await part.text())
             else:
-                files.append(part.filename or str(part.name))
-                await part.release()
-        return body, files
+                uploads.append(
+                    Upload(
+                        field=str(part.name),
+                        filename=part.filename or str(part.name),
+                        content_type=part.headers.get("Content-Type", "application/octet-stream"),
+                        data=bytes(await part.read()),
+                    )
+                )
+        return body, uploads
     raw = await request.read()
     if not raw:
         return None, []

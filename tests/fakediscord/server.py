@@ -25,7 +25,7 @@ from .permissions import (
     VIEW_CHANNEL,
 )
 from .recording import RequestLog, SpecViolation
-from .rest import API_PREFIX, RestApi
+from .rest import API_PREFIX, MAX_REQUEST_BYTES, RestApi
 from .spec import SPEC_ENV_VAR, DiscordSpec, default_spec_path
 from .state import Channel, Guild, Message, User, World
 
@@ -92,7 +92,8 @@ class FakeDiscord:
 
     async def start(self) -> None:
         """Start listening (what ``async with`` does on entry)."""
-        app = web.Application()
+        # Large enough for uploads past Discord's size limit, so the fake can refuse them itself.
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         app.add_subapp(API_PREFIX, self.rest.build_app())
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_get("/resume/", self.gateway.handle)

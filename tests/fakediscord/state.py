@@ -227,6 +227,7 @@ class Message:
     content: str = ""
     embeds: list[dict[str, Any]] = field(default_factory=list)
     components: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     flags: int = 0
     pinned_at: str | None = None
     type: int = 0
@@ -260,7 +261,7 @@ class Message:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.attachments,
             "embeds": self.embeds,
             "components": self.components,
             "pinned": self.pinned,

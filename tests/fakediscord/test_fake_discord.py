@@ -480,3 +480,105 @@ def test_builders_make_payloads_discord_py_parses() -> None:
         "name": "daily",
         "value": True,
     }
+
+
+# -- file uploads ------------------------------------------------------------------------------
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+async def answer_with_file(
+    fake: FakeDiscord, bot: Bot, send: Callable[[discord.Interaction], Awaitable[None]]
+) -> tuple[Any, list[int]]:
+    """Dispatch /dk2 dose to a handler that sends a file; the handle and any error codes."""
+    failures: list[int] = []
+
+    async def on_dose(interaction: discord.Interaction) -> None:
+        try:
+            await send(interaction)
+        except discord.HTTPException as exc:
+            failures.append(exc.code)
+
+    await serve_dose(fake, bot, on_dose)
+    handle = await fake.dispatch_interaction(fake.slash_subcommand("dk2", "dose", {"amount": "1"}))
+    async with asyncio.timeout(5):
+        while handle.original is None and not failures:
+            await asyncio.sleep(0.01)
+    return handle, failures
+
+
+class StringIdFile(discord.File):
+    """The attachment id as the spec types it (a snowflake string)."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        return {**super().to_dict(index), "id": str(index)}
+
+
+async def test_an_upload_shown_in_an_embed_is_stored_like_discord(
+    fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    import io
+
+    async def send(interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="gauge").set_image(url="attachment://g.png")
+        file = StringIdFile(io.BytesIO(PNG_1x1), filename="g.png", description="a dot")
+        await interaction.response.send_message(embed=embed, file=file)
+
+    handle, failures = await answer_with_file(fake_discord, bot, send)
+    assert failures == [] and fake_discord.spec_violations == []
+    (request,) = fake_discord.requests.matching("POST", r"/interactions/\d+/[^/]+/callback")
+    assert request.multipart and [u.field for u in request.uploads] == ["files[0]"]
+    assert request.uploads[0].data == PNG_1x1
+    (attachment,) = handle.original.attachments
+    assert attachment["filename"] == "g.png" and attachment["size"] == len(PNG_1x1)
+    assert (attachment["width"], attachment["height"]) == (1, 1)
+    assert attachment["description"] == "a dot"
+    # The embed shows the stored file, as Discord rewrites attachment:// URLs.
+    assert handle.original.embeds[0]["image"]["url"] == attachment["url"]
+
+
+async def test_an_embed_naming_a_file_not_uploaded_is_refused(
+    fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    import io
+
+    async def send(interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="gauge").set_image(url="attachment://other.png")
+        file = StringIdFile(io.BytesIO(PNG_1x1), filename="g.png")
+        await interaction.response.send_message(embed=embed, file=file)
+
+    handle, failures = await answer_with_file(fake_discord, bot, send)
+    assert failures == [50035] and handle.original is None
+    (violation,) = fake_discord.spec_violations
+    assert any("attachment://other.png" in error for error in violation.errors)
+
+
+async def test_an_integer_attachment_id_breaks_the_spec(
+    fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    import io
+
+    async def send(interaction: discord.Interaction) -> None:
+        file = discord.File(io.BytesIO(PNG_1x1), filename="g.png")  # sends {"id": 0}
+        await interaction.response.send_message("see file", file=file)
+
+    _, failures = await answer_with_file(fake_discord, bot, send)
+    assert failures == [50035]
+    assert any("attachments/0/id" in e for e in fake_discord.spec_violations[0].errors)
+
+
+async def test_a_file_over_the_attachment_size_limit_is_413(
+    fake_discord: FakeDiscord, bot: Bot
+) -> None:
+    import io
+
+    big = PNG_1x1 + bytes(payloads.DEFAULT_ATTACHMENT_SIZE_LIMIT)
+
+    async def send(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(file=StringIdFile(io.BytesIO(big), "big.png"))
+
+    handle, failures = await answer_with_file(fake_discord, bot, send)
+    assert failures == [40005] and handle.original is None

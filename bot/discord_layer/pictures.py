@@ -1,0 +1,86 @@
+"""A reply's picture as the file Discord uploads with the message.
+
+The PNG bytes are rendered once per knowledge base and value (`bot.pictures`); each send gets
+its own `discord.File`, since a file is read as it is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any
+
+import discord
+
+from bot.core.model import KnowledgeBase, Messages
+from bot.core.reply import Reply
+from bot.discord_layer.embeds import truncate
+from bot.discord_layer.errors import new_ref
+from bot.pictures.chart import stats_png
+from bot.pictures.gauge import cached_gauge, gauge_png
+from bot.usage import UsageSummary
+from bot.usage.report import window_text
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
+
+
+async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
+    """The reply's gauge as an attachment, or None (no picture, or it could not be drawn:
+    the answer then goes without it, as its text says the same). A gauge not drawn before
+    is drawn in a worker thread, so the event loop keeps serving other members."""
+    picture = reply.picture
+    if picture is None:
+        return None
+    try:
+        data = cached_gauge(kb, picture)
+        if data is None:
+            data = await asyncio.to_thread(gauge_png, kb, picture)
+    except Exception:
+        log.exception("drawing the %s gauge failed (ref %s)", picture.kind, new_ref())
+        return None
+    return UploadFile(
+        io.BytesIO(data),
+        filename=picture.filename,
+        description=truncate(picture.description, DESCRIPTION_LIMIT),
+    )
+
+
+CHART_FILENAME = "usage.png"
+
+
+def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
+    """The moderators' usage chart as an attachment; None when there is nothing to draw
+    (no usage, an unreadable log) or drawing failed (the report's text stands alone)."""
+    if summary.error is not None or summary.is_empty:
+        return None
+    window = window_text(messages, days, summary.guild_id)
+    try:
+        data = stats_png(summary, window, messages)
+    except Exception:
+        log.exception("drawing the usage chart failed (ref %s)", new_ref())
+        return None
+    description = messages.get("stats.chart_title", window=window)
+    return UploadFile(io.BytesIO(data), filename=CHART_FILENAME, description=description)
+
+
+def without_picture(embed: discord.Embed) -> discord.Embed:
+    """A copy of `embed` that no longer points at an attachment that isn't there."""
+    copy = embed.copy()
+    copy.set_image(url=None)
+    return copy
+
+
+class UploadFile(discord.File):
+    """A `discord.File` whose upload entry carries its index as a string.
+
+    discord.py numbers a new upload `{"id": 0}`; Discord's API description types an
+    attachment's id as a snowflake string, and Discord takes `"0"` the same way.
+    """
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        payload = super().to_dict(index)
+        payload["id"] = str(index)
+        return payload
