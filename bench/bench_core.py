@@ -33,7 +33,7 @@ from bot.core.search import index_for
 from bot.pictures import chart, draw, gauge
 from bot.usage.report import window_text
 from bot.usage.summary import UsageSummary
-from tests.core.eval.evalset import EVAL_DIR, load_part
+from tests.core.eval.evalset import TUNING_FILES, load_parts
 
 DOSES = ["5000", "125 mcg", "50,000 IU weekly", "0.1 mg", "1000 IU daily", "5k", "60000 monthly"]
 LEVELS = ["42", "42 ng/mL", "105 nmol/L", "12.5", "200"]
@@ -92,7 +92,7 @@ def main() -> None:
         f"{'load':<10} n={len(loads):<6} median {statistics.median(loads):8.1f} ms   "
         f"max {loads[-1]:8.1f} ms   (+ search index {index_ms:.1f} ms)   target 50 ms"
     )
-    queries = [question.text for question in load_part(EVAL_DIR / "tuning.yaml")]
+    queries = [question.text for question in load_parts(TUNING_FILES)]
     measure("dose", lambda i: dose_reply(kb, DOSES[i % len(DOSES)]), 5000, 50)
     measure("dose+k2", lambda i: dose_reply(kb, DOSES[i % len(DOSES)], "100 mcg"), 5000, 50)
     measure("level", lambda i: level_reply(kb, LEVELS[i % len(LEVELS)]), 5000, 50)

@@ -2,7 +2,8 @@
 
 For each part: accuracy (the right topic, or a refusal where dk2 must refuse), the rate of
 confident wrong answers, and the share of off-topic questions refused; then, for the tuning
-part only, what was missed per topic. The held-back part is for reporting, never for tuning.
+part only, what was missed per topic. The tuning part is every tuning*.yaml file; the
+held-back part (heldback2.yaml) is for reporting, never for tuning.
 
 Run: .venv/bin/python bench/bench_explain_eval.py [--part tuning|heldback|both] [--misses]
 """
@@ -19,9 +20,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.search import index_for
-from tests.core.eval.evalset import EVAL_DIR, Question, Score, load_part, score
+from tests.core.eval.evalset import (
+    HELDBACK_FILE,
+    TUNING_FILES,
+    Question,
+    Score,
+    load_parts,
+    score,
+)
 
-PARTS = {"tuning": EVAL_DIR / "tuning.yaml", "heldback": EVAL_DIR / "heldback.yaml"}
+PARTS = {"tuning": TUNING_FILES, "heldback": (HELDBACK_FILE,)}
 TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-topic refused 100 %"
 
 
@@ -46,10 +54,11 @@ def main() -> int:
     scores: dict[str, Score] = {}
     latencies: dict[str, list[float]] = {}
     for name in names:
-        if not PARTS[name].exists():
-            print(f"{name}: {PARTS[name].name} is not in the repository yet")
+        missing = [path.name for path in PARTS[name] if not path.exists()]
+        if missing or not PARTS[name]:
+            print(f"{name}: {', '.join(missing) or 'its files'} not in the repository yet")
             continue
-        questions: list[Question] = load_part(PARTS[name])
+        questions: list[Question] = load_parts(PARTS[name])
         unknown = sum(1 for q in questions if not q.topics <= set(kb.topics))
         if unknown:
             print(f"{name}: {unknown} labels name no topic of this knowledge base (counted wrong)")

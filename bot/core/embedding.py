@@ -34,7 +34,9 @@ class Embedder:
 
     def __init__(self, tokenizer_file: Path, weights_file: Path) -> None:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        self.table = load_file(str(weights_file))[_TENSOR]  # float16, kept as shipped
+        # Shipped as float16 (16 MB); held as float32 (33 MB), since summing float32 rows is
+        # about three times faster and explain must answer within a millisecond.
+        self.table = load_file(str(weights_file))[_TENSOR].astype(np.float32)
         self.dimensions = int(self.table.shape[1])
         if self.tokenizer.get_vocab_size() > self.table.shape[0]:
             raise ValueError("the tokenizer has more tokens than the embedding table has rows")
@@ -50,7 +52,7 @@ class Embedder:
         )
         for row, encoding in enumerate(encodings):
             if encoding.ids:
-                vector = self.table[encoding.ids].sum(axis=0, dtype=np.float32)
+                vector = self.table[encoding.ids].sum(axis=0)
                 length = float(np.sqrt(vector @ vector))
                 if length > 0:
                     out[row] = vector / length

@@ -21,7 +21,9 @@ def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
         return input_error_reply(kb, "explain", InputError("empty_term"))
     result = index_for(kb).search(term)
     if result.topic is None:
-        return _not_found(kb, term.strip(), result.suggestions)
+        return _not_found(
+            kb, term.strip(), result.suggestions, out_of_scope=result.how == "out-of-scope"
+        )
     return topic_reply(kb, kb.topics[result.topic], how=result.how)
 
 
@@ -59,11 +61,16 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
     )
 
 
-def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Reply:
+def _not_found(
+    kb: KnowledgeBase, term: str, suggestions: tuple[str, ...], *, out_of_scope: bool = False
+) -> Reply:
     msg = kb.messages
     shown = echo(term, 80)
     sections: tuple[Section, ...] = ()
-    if suggestions:
+    if out_of_scope:
+        topics = ", ".join(f"`{topic_id}`" for topic_id in kb.topics)
+        body = msg.get("explain.out_of_scope", term=shown, topics=topics)
+    elif suggestions:
         body = msg.get("explain.not_found_suggest", term=shown)
         lines = "\n".join(
             f"• `/dk2 explain {topic_id}`: {kb.topics[topic_id].title}" for topic_id in suggestions
@@ -85,5 +92,6 @@ def _not_found(kb: KnowledgeBase, term: str, suggestions: tuple[str, ...]) -> Re
             "match": "none",
             "kind": None,
             "private": True,
+            "out_of_scope": out_of_scope,
         },
     )

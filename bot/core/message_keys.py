@@ -120,6 +120,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "level.nmol_only": "number as_ng_ml",
         "explain.not_found": "term",
         "explain.not_found_suggest": "term",
+        "explain.out_of_scope": "term topics",
         "explain.source_article": "section",
         "explain.read_more": "topics",
         "topics.title": "",

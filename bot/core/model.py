@@ -656,6 +656,14 @@ class SearchSettings(Model):
     k1: Ratio = Field(description="BM25 term-frequency saturation")
     b: Number = Field(description="BM25 length normalisation, 0 to 1")
     meaning_weight: Number = Field(description="weight of the embedding similarity; 0: words only")
+    min_similarity: Number = Field(
+        0.0, description="least closeness of meaning to the best topic's nearest example"
+    )
+    agreed_similarity: Number = Field(
+        2.0,
+        description="closeness of meaning at which a topic ranked first by words and by "
+        "meaning alike is answered without the margin",
+    )
     amount_units: Annotated[
         frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
     ] = Field(description="unit words that, after a number, belong to an amount")

@@ -96,6 +96,9 @@ class ExplainReply(_Reply):
     kind: Literal["article", "reference"] | None = Field(description="where the answer is from")
     match: str = Field(description="how the topic was found (`exact`, ...), `none` if not")
     suggestions: list[str] = Field(description="topic ids to try when nothing matched")
+    out_of_scope: bool | None = Field(
+        None, description="true when the question is about something dk2 doesn't cover"
+    )
 
 
 class TopicsReply(_Reply):

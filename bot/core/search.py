@@ -8,9 +8,11 @@ Stages, most certain first:
 4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's words are stemmed (Snowball) and typos corrected, and a topic's aliases and
-   multi-word keywords found whole in it add a bonus by rarity. It is answered only when
-   enough of its words are known, and the best topic scores enough and clearly beats the
-   runner-up.
+   multi-word keywords found whole in it add a bonus by rarity; the closeness of its meaning
+   to each topic's nearest name or example question (an embedding model) is added. It is
+   answered only when enough of its words are known, its meaning is close enough to the best
+   topic's nearest example, and either that topic clearly beats the runner-up, or words alone
+   and meaning alone both rank it first.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
@@ -20,16 +22,24 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
-from bot.core.wording import AMOUNT, Vocabulary, Word, normalise_term
+from bot.core.wording import (
+    AMOUNT,
+    Vocabulary,
+    Word,
+    ages_as_words,
+    conversion_units,
+    normalise_term,
+)
 
 # How often each field's words count in a topic's document: names say most about a topic,
 # then its keywords and curated example questions.
@@ -60,6 +70,42 @@ class Ranking:
     out_of_scope: bool
     word_score: float = 0.0  # the best topic's score from words alone
     named: frozenset[str] = frozenset()  # topics whose title or an alias stands in it whole
+    # Per topic: its id, its score from words (BM25 and phrases) and the closeness of the
+    # question's meaning to its nearest name or example question (0 without a model).
+    signals: tuple[tuple[str, float, float], ...] = ()
+
+    @property
+    def similarity(self) -> float:
+        """How close the question's meaning is to the best topic's nearest example."""
+        if not self.ranked:
+            return 0.0
+        best = self.ranked[0][0]
+        return next((meaning for t, _, meaning in self.signals if t == best), 0.0)
+
+    @property
+    def agreed(self) -> bool:
+        """Whether words alone and meaning alone both rank the best topic first."""
+        if not self.ranked or not self.signals:
+            return False
+        by_words = max(self.signals, key=lambda signal: signal[1])[0]
+        by_meaning = max(self.signals, key=lambda signal: signal[2])[0]
+        return by_words == by_meaning == self.ranked[0][0]
+
+
+def fuse(ranking: Ranking, meaning_weight: float) -> Ranking:
+    """The ranking's topics ordered by their fused score: words decide which topics are in
+    play and weigh 1 at best; meaning adds its similarity times `meaning_weight`, so a
+    question worded unlike any example still finds its topic."""
+    top = ranking.word_score
+    if top <= 0:
+        return ranking
+    ranked = [
+        (topic_id, words / top + meaning_weight * max(meaning, 0.0))
+        for topic_id, words, meaning in ranking.signals
+    ]
+    ranked = [item for item in ranked if item[1] > 0]
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return replace(ranking, ranked=tuple(ranked))
 
 
 class _Bm25:
@@ -153,6 +199,15 @@ class TopicIndex:
             _Bm25(documents, settings.k1, settings.b, 1.0),
             _Bm25(prose, settings.k1, settings.b, _PROSE_WEIGHT),
         )
+        # Both scorers' scores of each stem for every topic, summed, as one row per stem:
+        # a question's word scores are the sum of its stems' rows (one numpy call).
+        stems = sorted({word for scorer in self.scorers for word in scorer.postings})
+        self.stem_row = {word: row for row, word in enumerate(stems)}
+        self.stem_matrix: npt.NDArray[np.float64] = np.zeros((len(stems), len(self.topic_ids)))
+        for scorer in self.scorers:
+            for word, postings in scorer.postings.items():
+                for position, score in postings:
+                    self.stem_matrix[self.stem_row[word], position] += score
         total = len(documents)
         # How telling a word is, the rarer among the topics the more: among their names and
         # examples for the phrase bonus, among everything they say for coverage.
@@ -256,42 +311,54 @@ class TopicIndex:
         """Whether the best topic is certain enough to answer with, rather than suggest."""
         if not ranking.ranked or ranking.out_of_scope:
             return False
+        settings = self.settings
+        if ranking.coverage < settings.min_coverage or (
+            self.meaning is not None and ranking.similarity < settings.min_similarity
+        ):
+            return False
+        if ranking.agreed and ranking.similarity >= settings.agreed_similarity:
+            return True  # two independent readings name the same topic
         best = ranking.ranked[0][1]
         second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         return (
-            ranking.word_score >= self.settings.min_question_score
-            and (best - second) / best >= self.settings.min_margin
-            and ranking.coverage >= self.settings.min_coverage
+            ranking.word_score >= settings.min_question_score
+            and (best - second) / best >= settings.min_margin
         )
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
-        words = self.vocabulary.read(term)
+        words = self.vocabulary.read(ages_as_words(term))
+        units = conversion_units(term)
+        if units:
+            # Two units named ("how many iu is 50 mcg") ask for a conversion: the units
+            # count as words, though in an amount they say only how much.
+            words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
-        out_of_scope = not self.out_of_scope.isdisjoint(found)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
-        totals = [0.0] * len(self.topic_ids)
-        for scorer in self.scorers:
-            scorer.add(totals, (word.stem for word in content))
+        if not self.out_of_scope.isdisjoint(found):
+            return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
+        rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]
+        totals = self.stem_matrix[rows].sum(axis=0).tolist()
         scores = dict(zip(self.topic_ids, totals, strict=True))
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
         word_score = max(scores.values(), default=0.0)
         if word_score <= 0:
-            return Ranking((), coverage, out_of_scope)
-        if self.meaning is not None:
-            # Words decide which topics are in play and weigh 1 at best; meaning adds its
-            # similarity, so a question worded unlike any example still finds its topic.
-            weight = self.settings.meaning_weight
-            similar = self.meaning.similarities(_without_amounts(words))
-            for topic_id, similarity in zip(self.topic_ids, similar, strict=True):
-                scores[topic_id] = scores[topic_id] / word_score + weight * max(similarity, 0.0)
-        ranked = [(topic_id, score) for topic_id, score in scores.items() if score > 0]
-        ranked.sort(key=lambda item: (-item[1], item[0]))
+            return Ranking((), coverage, False)
+        similar = (
+            self.meaning.similarities(_without_amounts(words))
+            if self.meaning is not None
+            else [0.0] * len(self.topic_ids)
+        )
+        signals = tuple(
+            (topic_id, scores[topic_id], similarity)
+            for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
+        )
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
-        return Ranking(tuple(ranked), coverage, out_of_scope, word_score, named)
+        ranking = Ranking((), coverage, False, word_score, named, signals)
+        return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
 
     def _coverage(self, content: list[Word]) -> float:
         """How much of the question dk2 knows, each word weighed by how much it says (its

@@ -36,6 +36,53 @@ def normalise_term(text: str) -> str:
     return " ".join(tokens(text))
 
 
+# Spellings of the units a conversion question names, by unit.
+_UNIT_SPELLINGS = {
+    "iu": "iu", "ius": "iu", "ui": "iu", "units": "iu", "unit": "iu",
+    "mcg": "mcg", "µg": "mcg", "ug": "mcg", "microgram": "mcg", "micrograms": "mcg",
+    "mg": "mg", "milligram": "mg", "milligrams": "mg",
+    "ng": "ng", "ng/ml": "ng", "nmol": "nmol", "nmol/l": "nmol",
+}  # fmt: skip
+_UNIT_AFTER_NUMBER = re.compile(r"^\d[\d.,]*(.+)$")
+
+
+def conversion_units(term: str) -> list[str]:
+    """The units a normalised term asks to convert between: two or more distinct units, at
+    least one of them named on its own rather than as an amount's unit ("how many iu is 50
+    mcg", "75 nmol/l in ng/ml"); none for "5000 iu d3 with 100 mcg k2"."""
+    named: list[str] = []
+    alone = False
+    previous = ""
+    for token in term.split():
+        glued = _UNIT_AFTER_NUMBER.match(token)
+        unit = _UNIT_SPELLINGS.get(glued.group(1) if glued else token)
+        if unit is not None:
+            alone = alone or not (glued or _NUMBER.fullmatch(previous))
+            if unit not in named:
+                named.append(unit)
+        previous = token
+    return named if alone and len(named) > 1 else []
+
+
+# An age as members type it: "70 year old", "70-year-old", "5 yr old", "28yo", "6 months old".
+_AGE = re.compile(r"\b(\d{1,3})[ -]?(?:(?:years?|yrs?|yr)[ -]old|yo|(months?|weeks?)[ -]old)\b")
+ADULT_AGE = 18
+
+
+def ages_as_words(term: str) -> str:
+    """A normalised term with each age written as who it is: "child" under 18 years,
+    "baby" in months or weeks, "adult" from 18. The words "years old" alone say child to
+    search (a topic's alias), so "my 70 year old mum" must not read as a question on
+    children."""
+
+    def word(match: re.Match[str]) -> str:
+        if match.group(2):
+            return "baby"
+        return "adult" if int(match.group(1)) >= ADULT_AGE else "child"
+
+    return _AGE.sub(word, term)
+
+
 def stem(word: str) -> str:
     """The stem of one lowercased word ("arteries" -> "arteri"); a possessive 's goes first."""
     return str(_STEMMER.stemWord(word.removesuffix("'s")))

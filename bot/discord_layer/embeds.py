@@ -151,13 +151,11 @@ def _description(reply: Reply, limit: int) -> str:
 
 
 def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
-    if not reply.sources:
+    # A blank label names nothing, and Discord refuses a field whose value is blank.
+    labels = [s.label.strip() for s in reply.sources if s.label and s.label.strip()]
+    if not labels:
         return None
-    return _Field(
-        SOURCES_NAME,
-        truncate("; ".join(s.label for s in reply.sources if s.label), limits.field_value),
-        -1,
-    )
+    return _Field(SOURCES_NAME, truncate("; ".join(labels), limits.field_value), -1)
 
 
 def _build(

@@ -73,11 +73,12 @@ def test_meaning_settles_questions_words_alone_leave_open_or_get_wrong(
     kb: KnowledgeBase,
 ) -> None:
     words_only, full = TopicIndex(kb, None), index_for(kb)
-    open_question = "what are the symptoms of too much d"
+    open_question = "how high can i go with d3"
     assert words_only.search(open_question).topic is None
-    assert full.search(open_question).topic == "toxicity"
+    assert full.search(open_question).topic == "upper-limit"
     misread = "how much vitamin k should i get a day"  # "how much" pulls words to dosing
-    assert words_only.search(misread).topic == "dosing"
+    assert words_only.rank(misread).ranked[0][0] == "dosing"
+    assert words_only.search(misread).topic != "k-intake"
     assert full.search(misread).topic == "k-intake"
 
 

@@ -120,6 +120,22 @@ def test_unrelated_question_gets_no_confident_answer(kb: KnowledgeBase) -> None:
     reply = explain_reply(kb, "what's the weather in paris")
     assert reply.data["topic"] is None
     assert "no curated answer" in reply.body
+    assert "doesn't cover" not in reply.body
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["should i take magnesium with my d3", "can you diagnose me", "is zinc better than k2"],
+)
+def test_an_out_of_scope_question_is_told_dk2_does_not_cover_it(
+    kb: KnowledgeBase, question: str
+) -> None:
+    reply = explain_reply(kb, question)
+    assert reply.data["topic"] is None and reply.data["out_of_scope"]
+    assert reply.body.startswith("dk2 doesn't cover that.")
+    assert question in reply.body
+    assert all(f"`{topic_id}`" in reply.body for topic_id in kb.topics)
+    assert len(render_text(reply)) <= 4000
 
 
 @pytest.mark.parametrize(

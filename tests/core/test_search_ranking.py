@@ -16,7 +16,16 @@ from bot.core.embedding import shipped_embedder
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.search import TopicIndex, _Bm25, index_for
-from bot.core.wording import AMOUNT, Vocabulary, normalise_term, stem, tokens
+from bot.core.wording import (
+    ADULT_AGE,
+    AMOUNT,
+    Vocabulary,
+    ages_as_words,
+    conversion_units,
+    normalise_term,
+    stem,
+    tokens,
+)
 
 
 def _vocabulary(*texts: str) -> Vocabulary:
@@ -163,8 +172,37 @@ def test_a_question_mostly_of_unknown_words_is_not_answered(kb: KnowledgeBase) -
     index = index_for(kb)
     ranking = index.rank("recommend a good laptop")
     assert ranking.ranked  # "recommend" is a word of the rda topic ...
-    assert ranking.coverage < kb.search.min_coverage  # ... but "laptop" is most of it
+    assert ranking.coverage < 0.5  # ... but "laptop" is most of it
     assert index.search("recommend a good laptop").topic is None
+    assert _index(kb, min_coverage=0.5).search("recommend a good laptop").topic is None
+
+
+def test_a_question_far_in_meaning_from_every_example_is_not_answered(kb: KnowledgeBase) -> None:
+    question = "what does osteocalcin do"
+    similarity = index_for(kb).rank(question).similarity
+    assert _index(kb, min_similarity=similarity * 0.9).search(question).topic == "osteocalcin"
+    refused = _index(kb, min_similarity=similarity * 1.1).search(question)
+    assert refused.topic is None and refused.suggestions[0] == "osteocalcin"
+
+
+def test_words_and_meaning_agreeing_answer_without_the_margin(kb: KnowledgeBase) -> None:
+    question = "should i take k2 with d3"
+    ranking = index_for(kb).rank(question)
+    assert ranking.agreed and ranking.ranked[0][0] == "synergy"
+    agreed = ranking.similarity
+    answers = _index(kb, min_margin=1.0, agreed_similarity=agreed * 0.9).search(question)
+    assert answers.topic == "synergy"
+    suggests = _index(kb, min_margin=1.0, agreed_similarity=agreed * 1.1).search(question)
+    assert suggests.topic is None and suggests.suggestions[0] == "synergy"
+
+
+def test_words_alone_and_meaning_alone_disagreeing_is_no_agreement(kb: KnowledgeBase) -> None:
+    ranking = index_for(kb).rank("should i take k2 with d3")
+    by_words = max(ranking.signals, key=lambda signal: signal[1])[0]
+    moved = tuple(
+        (topic, words, 1.0 if topic != by_words else 0.0) for topic, words, _ in ranking.signals
+    )
+    assert not dataclasses.replace(ranking, signals=moved).agreed
 
 
 @pytest.mark.parametrize(
@@ -189,15 +227,16 @@ def test_a_close_runner_up_turns_an_answer_into_suggestions(kb: KnowledgeBase) -
     ranking = index_for(kb).rank(question)
     (best, first), (_, second) = ranking.ranked[:2]
     lead = (first - second) / first
-    answers = _index(kb, min_margin=lead * 0.9).search(question)
+    never = {"agreed_similarity": 2.0}  # no answer on agreement alone
+    answers = _index(kb, min_margin=lead * 0.9, **never).search(question)
     assert answers.topic == best and answers.suggestions == ()
-    suggests = _index(kb, min_margin=lead * 1.1).search(question)
+    suggests = _index(kb, min_margin=lead * 1.1, **never).search(question)
     assert suggests.topic is None
     assert suggests.suggestions[0] == best and len(suggests.suggestions) <= 3
 
 
 def test_suggestions_are_capped_by_the_setting(kb: KnowledgeBase) -> None:
-    index = _index(kb, min_margin=1.0, max_suggestions=2)
+    index = _index(kb, min_margin=1.0, agreed_similarity=2.0, max_suggestions=2)
     result = index.search("how much k2 with d3 for my bones and heart")
     assert result.topic is None and len(result.suggestions) == 2
 
@@ -238,7 +277,7 @@ def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("question", "topic", "by_the_rule"),
     [
-        ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 1),
+        ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 0),
         ("pregnant and taking 4000 iu d3, should i add k2", "pregnancy", 1),
         ("can i take d3 and k2 while pregnant", "pregnancy", 0),
         ("taking d3 and k2 but i have sarcoidosis, any problem?", "cautions", 0),
@@ -289,3 +328,70 @@ def test_the_length_filter_never_loses_a_correction(vocabulary: list[str], typed
     else:
         assert found is not None
         assert fuzz.ratio(typed, found) == everyone[1]
+
+
+# -- ages ---------------------------------------------------------------------------------
+
+
+@given(
+    age=st.integers(0, 120),
+    unit=st.sampled_from(["year old", "years old", "yr old", "yrs old", "-year-old", "yo"]),
+)
+def test_an_age_in_years_reads_as_child_or_adult(age: int, unit: str) -> None:
+    read = ages_as_words(normalise_term(f"how much d3 for my {age} {unit} mum"))
+    assert read == f"how much d3 for my {'adult' if age >= ADULT_AGE else 'child'} mum"
+
+
+@given(number=st.integers(0, 120), unit=st.sampled_from(["years", "yrs", "months", "weeks"]))
+def test_a_duration_is_not_an_age(number: int, unit: str) -> None:
+    term = normalise_term(f"took 5000 iu for {number} {unit} now")
+    assert ages_as_words(term) == term
+
+
+def test_an_age_in_months_is_a_baby() -> None:
+    assert ages_as_words("d3 for my 6 months old") == "d3 for my baby"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much vitamin d for a 70 year old",
+        "my 70-year-old mum takes d3, how much",
+        "is 2000 iu ok for my 80 year old dad",
+    ],
+)
+def test_an_older_adults_age_is_not_a_question_on_children(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert result.topic != "children" and "children" not in result.suggestions
+
+
+def test_a_childs_age_still_finds_children(kb: KnowledgeBase) -> None:
+    assert index_for(kb).search("vitamin d dose for my 2 year old").topic == "children"
+
+
+# -- conversions --------------------------------------------------------------------------
+
+_UNITS = st.sampled_from(["iu", "mcg", "µg", "mg", "ng/ml", "nmol/l"])
+
+
+@given(amount=st.integers(1, 100_000), first=_UNITS, second=_UNITS)
+def test_a_unit_named_alone_beside_an_amount_asks_for_a_conversion(
+    amount: int, first: str, second: str
+) -> None:
+    units = conversion_units(normalise_term(f"how many {first} is {amount} {second}"))
+    same = {first, second} <= {"mcg", "µg"}
+    assert (units == []) if same or first == second else (len(units) == 2)
+
+
+@given(first=st.integers(1, 100_000), second=st.integers(1, 1000), glued=st.booleans())
+def test_two_amounts_are_a_dose_not_a_conversion(first: int, second: int, glued: bool) -> None:
+    space = "" if glued else " "
+    assert conversion_units(f"{first}{space}iu d3 with {second}{space}mcg k2") == []
+
+
+def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.search("how many iu is 50 mcg of d3").topic == "units"
+    assert index.search("75 nmol/l in ng/ml please").topic == "units"

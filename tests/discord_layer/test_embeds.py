@@ -123,7 +123,10 @@ def test_embed_shows_what_the_console_shows(label: str, reply: Reply) -> None:
         assert embed.description.endswith(reply.gauge) and reply.gauge in text
     fields = [(str(f.name), str(f.value)) for f in embed.fields]
     if reply.sources:
-        assert fields.pop() == (SOURCES_NAME, "; ".join(s.label for s in reply.sources if s.label))
+        assert fields.pop() == (
+            SOURCES_NAME,
+            "; ".join(s.label.strip() for s in reply.sources if s.label and s.label.strip()),
+        )
         assert reply.source_line is not None and reply.source_line in text
     merged: list[tuple[str, str]] = []
     for name, value in fields:
@@ -204,8 +207,10 @@ def test_any_reply_fits_and_keeps_its_title_sources_and_disclaimer(
     assert limit_problems([embed]) == []
     if disclaimer and disclaimer.strip():
         assert embed.footer.text == truncate(disclaimer.strip(), LIMITS.footer)
-    if sources:
+    if any(label.strip() for label in sources):
         assert embed.fields[-1].name == SOURCES_NAME
+    else:
+        assert all(field.name != SOURCES_NAME for field in embed.fields)
     for page in paged_embeds(reply):
         assert limit_problems([page]) == []
 
@@ -225,3 +230,19 @@ def test_split_text_loses_nothing_but_whitespace(text: str, limit: int) -> None:
     assert all(1 <= len(chunk) <= limit for chunk in chunks)
     squash = "".join(text.split())
     assert "".join("".join(chunks).split()) == (squash or "-")
+
+
+def test_blank_source_labels_never_make_a_blank_sources_field() -> None:
+    reply = Reply(
+        "dose",
+        True,
+        "t",
+        "b",
+        sources=(SourceRef("a", "a", None, None, " "), SourceRef("b", "b", None, None, "IOM")),
+    )
+    fields = [(f.name, f.value) for f in reply_embed(reply).fields]
+    assert fields[-1] == (SOURCES_NAME, "IOM")
+    blank = Reply("dose", True, "t", "b", sources=(SourceRef("a", "a", None, None, " \n"),))
+    embed = reply_embed(blank)
+    assert limit_problems([embed]) == []
+    assert all(f.name != SOURCES_NAME for f in embed.fields)

@@ -17,6 +17,9 @@ from typing import Any
 import yaml
 
 EVAL_DIR = Path(__file__).resolve().parent
+# Ranking may be tuned on every tuning file; the held-back file is for reporting only.
+TUNING_FILES = tuple(sorted(EVAL_DIR.glob("tuning*.yaml")))
+HELDBACK_FILE = EVAL_DIR / "heldback2.yaml"
 REFUSE = "refuse"
 _QUESTION_KEYS = ("q", "question", "text", "query", "input")
 _LABEL_KEYS = ("topic", "topics", "expected", "label", "answer", "id")
@@ -78,6 +81,11 @@ def load_part(path: Path) -> list[Question]:
     if not isinstance(data, list):
         raise EvalFormatError(f"{path.name}: expected a list of questions")
     return [_entry(raw, f"{path.name}: entry {index}") for index, raw in enumerate(data, 1)]
+
+
+def load_parts(paths: Iterable[Path]) -> list[Question]:
+    """The questions of several parts, in order."""
+    return [question for path in paths for question in load_part(path)]
 
 
 @dataclass

@@ -1,0 +1,135 @@
+"""Cross-validation of /dk2 explain's answer rule over the tuning data.
+
+The answer rule's settings (meaning weight, least word score, margin, coverage, least
+closeness of meaning, agreement of words and meaning) are chosen on the tuning questions; a
+score measured on the same questions flatters them. So the tuning questions are shuffled and
+split into folds: for each fold, the settings that do best on the other folds (right answers
+minus ten times the confident wrong ones) are measured on that fold alone. The mean over the
+folds, for several shuffles, estimates how the rule does on questions it was not tuned on.
+Then the settings in search.yaml, and the ones chosen on all the tuning data, side by side.
+
+Only the tuning files are read, never the held-back part.
+Run: .venv/bin/python bench/bench_explain_cv.py [--folds 5] [--shuffles 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.search import Ranking, SearchResult, TopicIndex, fuse, index_for
+from bot.core.wording import normalise_term
+from tests.core.eval.evalset import TUNING_FILES, Question, load_parts
+
+GRID: dict[str, Sequence[float]] = {
+    "meaning_weight": (1.0, 2.0),
+    "min_question_score": (0.3, 0.6, 1.0),
+    "min_margin": (0.06, 0.1, 0.15),
+    "min_coverage": (0.35, 0.4, 0.45),
+    "min_similarity": (0.0, 0.4, 0.45, 0.5),
+    "agreed_similarity": (0.5, 0.6, 0.7, 1.01),  # 1.01: never answer on agreement alone
+}
+WRONG_COST = 10  # a confident wrong answer costs as much as ten refusals
+
+
+def _outcome(result: SearchResult, question: Question) -> int:
+    """1 right, 0 refused where a topic exists, -1 confidently wrong."""
+    if question.refuse:
+        return 1 if result.topic is None else -1
+    if result.topic in question.topics:
+        return 1
+    return 0 if result.topic is None else -1
+
+
+def _outcomes(
+    index: TopicIndex, questions: list[Question], rankings: list[Ranking | SearchResult]
+) -> list[int]:
+    out = []
+    for question, ranking in zip(questions, rankings, strict=True):
+        if isinstance(ranking, SearchResult):  # a name, or nothing to rank
+            out.append(_outcome(ranking, question))
+            continue
+        fused = fuse(ranking, index.settings.meaning_weight)
+        out.append(_outcome(index._decide(fused), question))
+    return out
+
+
+def _rates(values: list[int]) -> tuple[float, float]:
+    return values.count(1) / len(values), values.count(-1) / len(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--shuffles", type=int, default=3)
+    args = parser.parse_args()
+    kb = load_knowledge(default_knowledge_path()).knowledge
+    assert kb is not None, "the knowledge base does not load: run python -m bot check"
+    index = index_for(kb)
+    shipped = index.settings
+    questions = load_parts(TUNING_FILES)
+    rankings: list[Ranking | SearchResult] = []
+    for question in questions:
+        term = normalise_term(question.text)
+        named = index._named(term) if term else SearchResult(None, "none", 0.0, ())
+        rankings.append(named or index.rank(term))
+    combos: list[dict[str, Any]] = [
+        dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())
+    ]
+    table = []  # per combination, each question's outcome
+    for combo in combos:
+        index.settings = shipped.model_copy(update=combo)
+        table.append(_outcomes(index, questions, rankings))
+    index.settings = shipped
+    shipped_outcomes = _outcomes(index, questions, rankings)
+
+    def cost(outcomes: list[int], members: list[int]) -> int:
+        return sum(
+            1 if outcomes[i] == 1 else -WRONG_COST if outcomes[i] == -1 else 0 for i in members
+        )
+
+    print(f"{len(questions)} tuning questions, {len(combos)} settings, {args.folds} folds")
+    right_cv, wrong_cv, chosen = [], [], []
+    for shuffle in range(args.shuffles):
+        order = list(range(len(questions)))
+        random.Random(shuffle).shuffle(order)
+        folds = [order[f :: args.folds] for f in range(args.folds)]
+        held_out: list[int] = []
+        for f, fold in enumerate(folds):
+            train = [i for g, other in enumerate(folds) if g != f for i in other]
+            best = max(range(len(combos)), key=lambda c: cost(table[c], train))
+            chosen.append(best)
+            held_out.extend(table[best][i] for i in fold)
+        right, wrong = _rates(held_out)
+        right_cv.append(right)
+        wrong_cv.append(wrong)
+        print(f"  shuffle {shuffle}: right {right:.1%}, confidently wrong {wrong:.1%}")
+    print(
+        f"cross-validated: right {sum(right_cv) / len(right_cv):.1%}, confidently wrong "
+        f"{sum(wrong_cv) / len(wrong_cv):.1%} (mean of {args.shuffles} shuffles)"
+    )
+    everything = list(range(len(questions)))
+    best = max(range(len(combos)), key=lambda c: cost(table[c], everything))
+    right, wrong = _rates(shipped_outcomes)
+    print(f"search.yaml's settings on all tuning questions: right {right:.1%}, wrong {wrong:.1%}")
+    right, wrong = _rates(table[best])
+    print(f"best on all tuning questions: right {right:.1%}, wrong {wrong:.1%}: {combos[best]}")
+    picks: dict[int, int] = {}
+    for c in chosen:
+        picks[c] = picks.get(c, 0) + 1
+    print("settings chosen per fold (times):")
+    for c, times in sorted(picks.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {times:>2} x {combos[c]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
