@@ -337,7 +337,7 @@ def _example(option: str) -> str:
 
 
 def _units_for(units: Units, kind: Kind) -> tuple[Unit, ...]:
-    return units.d_units if kind == "d" else units.k2_units
+    return units.vitamin_d.units if kind == "d" else units.k2.units
 
 
 def _unit(units: Units, kind: Kind, name: str) -> Unit | None:
@@ -420,9 +420,9 @@ def _make(
         daily = base * quantity.count * times / days
     d2, mk4 = "d2" in quantity.labels, "mk4" in quantity.labels
     entered = _entered(value, unit, quantity.count, period_text, d2)
-    limit = units.d_max_daily if kind == "d" else units.k2_max_daily
-    minimum = units.d_min_daily if kind == "d" else units.k2_min_daily
-    base_name = units.d_base if kind == "d" else units.k2_base
+    limit = units.vitamin_d.max_daily if kind == "d" else units.k2.max_daily
+    minimum = units.vitamin_d.min_daily if kind == "d" else units.k2.min_daily
+    base_name = units.vitamin_d.base_unit if kind == "d" else units.k2.base_unit
     if daily > limit:
         values = {
             "entered": entered,
@@ -669,14 +669,14 @@ def _parse_level(text: str, units: Units) -> LevelValue | InputError:
         return InputError("level_numbers", {"text": echo(text, 60)}, option)
     unit = None
     if quantity.unit is not None:
-        unit = next((u for u in units.level_units if quantity.unit in u.names), None)
+        unit = next((u for u in units.level.units if quantity.unit in u.names), None)
         if unit is None:
             return InputError("unknown_level_unit", {"unit": echo(quantity.unit, 40)}, option)
     notes: list[Note] = []
     number, other = _choose(quantity.number, prefer_thousands=False)
     if other is not None:
         values = {"text": quantity.number.raw, "chosen": exact(number)}
-        if other <= units.level_max:
+        if other <= units.level.max_ng_ml:
             typed = exact(other).replace(",", "") + (
                 f" {_unit_display(unit.names[0])}" if unit else ""
             )
@@ -687,14 +687,14 @@ def _parse_level(text: str, units: Units) -> LevelValue | InputError:
     with localcontext() as context:
         context.prec = max(28, len(quantity.number.raw) + 12)
         ng_ml = unit.to_base(number) if unit else number
-    if ng_ml > units.level_max:
-        values = {"value": fmt(ng_ml, 1), "limit": fmt(units.level_max)}
+    if ng_ml > units.level.max_ng_ml:
+        values = {"value": fmt(ng_ml, 1), "limit": fmt(units.level.max_ng_ml)}
         return InputError("level_too_high", values, option)
     shown_unit = _unit_display(unit.names[0]) if unit else None
     entered = (quantity.bound or "") + exact(number) + (f" {shown_unit}" if shown_unit else "")
     if quantity.bound is not None:
         key = "lab_below" if quantity.bound == "<" else "lab_above"
-        values = {"number": fmt(number, 4), "unit": shown_unit or units.level_base}
+        values = {"number": fmt(number, 4), "unit": shown_unit or units.level.base_unit}
         notes.insert(0, Note(key, values))
     _set_aside_note(parsed, units, notes)
     return LevelValue(
@@ -712,8 +712,8 @@ def _same_level(first: _Quantity, second: _Quantity, units: Units) -> bool:
     """ "75 nmol/L (30 ng/mL)": a lab report giving one result in both units."""
     if first.unit is None or second.unit is None or first.unit == second.unit:
         return False
-    one = next((u for u in units.level_units if first.unit in u.names), None)
-    two = next((u for u in units.level_units if second.unit in u.names), None)
+    one = next((u for u in units.level.units if first.unit in u.names), None)
+    two = next((u for u in units.level.units if second.unit in u.names), None)
     if one is None or two is None:
         return False
     a, b = one.to_base(first.number.value), two.to_base(second.number.value)

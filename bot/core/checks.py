@@ -235,7 +235,8 @@ class Checker:
         # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
         seen: set[str] = set()
         places: list[tuple[Loc, tuple[str, ...]]] = [
-            (("vitamin_d", "units", i, "names"), u.names) for i, u in enumerate(units.d_units)
+            (("vitamin_d", "units", i, "names"), u.names)
+            for i, u in enumerate(units.vitamin_d.units)
         ]
         places += [(("periods", i, "names"), p.names) for i, p in enumerate(units.periods)]
         for loc, names in places:

@@ -95,7 +95,7 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
 
 def _limit_iu(kb: KnowledgeBase, scale: AgeScale, group: AgeGroup) -> Decimal:
     """The group's limit in IU, whichever unit its scale states it in."""
-    return group.ul if scale.unit == kb.units.d_base else group.ul * iu_per_mcg(kb)
+    return group.ul if scale.unit == kb.units.vitamin_d.base_unit else group.ul * iu_per_mcg(kb)
 
 
 def _limit_line(kb: KnowledgeBase, amount: Amount, scale: AgeScale, group: AgeGroup) -> str:

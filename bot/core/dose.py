@@ -65,7 +65,7 @@ def dose_reply(
     form = None
     if k2 is not None:
         form = K2_FORM_OTHER if k2.mk4 else k2_form(kb, k2_text or "")
-    banded = k2 is not None and form in (None, kb.units.k2_banded_form)
+    banded = k2 is not None and form in (None, kb.units.k2.banded_form)
     k2_band = kb.bands["k2"].find(k2.daily) if k2 is not None and banded else None
 
     msg = kb.messages

@@ -73,7 +73,7 @@ def with_caution_sources(
 
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
     """The K2 form a member named in the K2 amount ("100 mcg mk-4"), or None."""
-    pattern, forms = _forms_pattern(tuple(kb.units.k2_forms.items()))
+    pattern, forms = _forms_pattern(tuple(kb.units.k2.forms.items()))
     match = pattern.search(normalise(k2_text)) if forms else None
     return forms[match.group()] if match else None
 
@@ -92,7 +92,7 @@ def _forms_pattern(
 
 def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
     """How many IU one microgram of D3 is, as units.yaml states it."""
-    mcg = next(unit for unit in kb.units.d_units if "mcg" in unit.names)
+    mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
     return mcg.factor
 
 

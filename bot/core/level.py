@@ -124,12 +124,12 @@ def _find(table: BandTable, value: LevelValue) -> Band | None:
 
 
 def _nmol_unit(kb: KnowledgeBase) -> Unit:
-    return next(unit for unit in kb.units.level_units if unit.divisor != 1)
+    return next(unit for unit in kb.units.level.units if unit.divisor != 1)
 
 
 def _nmol_hint(kb: KnowledgeBase, value: LevelValue) -> str | None:
     """A number typed without a unit that is high as ng/mL may well be nmol/L."""
-    if value.ng_ml <= kb.units.nmol_hint_above:
+    if value.ng_ml <= kb.units.level.nmol_hint_above:
         return None
     as_ng_ml = _nmol_unit(kb).to_base(value.number)
     key = (

@@ -28,7 +28,7 @@ def note_text(kb: KnowledgeBase, note: Note) -> str:
     values = dict(note.values)
     if note.key == "d2":
         reading = kb.units.reading
-        mcg = next(unit for unit in kb.units.d_units if "mcg" in unit.names)
+        mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
         values["iu_per_mcg"] = fmt(mcg.factor)
         values["unit_sources"] = "; ".join(kb.source_name(ref) for ref in reading.d2_sources)
         values["compare_sources"] = "; ".join(

@@ -65,9 +65,11 @@ class _Grammar:
         per = _alternatives(reading.per)
         how_many = rf"(?:\d+|{counts})"
         if mode == "level":
-            unit_names = [name for unit in units.level_units for name in unit.names]
+            unit_names = [name for unit in units.level.units for name in unit.names]
         else:
-            unit_names = [name for unit in (*units.d_units, *units.k2_units) for name in unit.names]
+            unit_names = [
+                name for unit in (*units.vitamin_d.units, *units.k2.units) for name in unit.names
+            ]
         groups = [
             (r"space", r"\s+"),
             ("levelname", _alternatives(reading.level_names) if mode == "level" else "(?!)"),
@@ -95,8 +97,8 @@ class _Grammar:
             groups += [
                 ("d2", _alternatives(reading.d2_names)),
                 ("mk4", _alternatives(reading.mk4_names)),
-                ("k2", _alternatives(units.k2_fillers)),
-                ("d3", _alternatives(units.d_fillers)),
+                ("k2", _alternatives(units.k2.fillers)),
+                ("d3", _alternatives(units.vitamin_d.fillers)),
                 ("form", _alternatives(reading.forms)),
             ]
         groups += [

@@ -129,7 +129,7 @@ def test_any_text_gives_an_amount_or_a_readable_error(kb: KnowledgeBase, text: s
             assert message.strip()
         else:
             assert result.daily > 0
-            assert result.daily <= kb.units.d_max_daily
+            assert result.daily <= kb.units.vitamin_d.max_daily
 
 
 @settings(max_examples=400)
@@ -139,7 +139,7 @@ def test_any_text_gives_a_level_or_a_readable_error(kb: KnowledgeBase, text: str
     if isinstance(result, InputError):
         assert kb.messages.get(f"errors.{result.key}", **result.values).strip()
     else:
-        assert 0 < result.ng_ml <= kb.units.level_max
+        assert 0 < result.ng_ml <= kb.units.level.max_ng_ml
 
 
 amount_words = st.sampled_from(["", " iu", " IU", "iu", " mcg", "µg", " ug", " mg"])
@@ -162,10 +162,10 @@ def test_typed_amounts_convert_exactly(
         period.strip()
     ]
     expected = Decimal(number) * factor / days
-    if expected > kb.units.d_max_daily:
+    if expected > kb.units.vitamin_d.max_daily:
         assert isinstance(result, InputError)
         assert result.key == "too_high"
-    elif expected < kb.units.d_min_daily:
+    elif expected < kb.units.vitamin_d.min_daily:
         assert isinstance(result, InputError)
         assert result.key == "too_small"
     else:

@@ -280,7 +280,7 @@ def test_any_dose_text_reads_or_explains_itself(
             assert k2 is not None or any(w in text.lower() for w in ("k2", "mk", "menaq"))
         return
     assert isinstance(result, DoseReading)
-    assert kb.units.d_min_daily <= result.d.daily <= kb.units.d_max_daily
+    assert kb.units.vitamin_d.min_daily <= result.d.daily <= kb.units.vitamin_d.max_daily
     for note in result.notes:
         assert note.key and all(isinstance(v, str) for v in note.values.values())
 
@@ -293,7 +293,7 @@ def test_any_level_text_reads_or_explains_itself(kb: KnowledgeBase, text: str) -
         assert kb.messages.get(f"errors.{result.key}", **result.values).strip()
         assert result.option == "value"
     else:
-        assert 0 < result.ng_ml <= kb.units.level_max
+        assert 0 < result.ng_ml <= kb.units.level.max_ng_ml
 
 
 @settings(max_examples=200, deadline=None)
