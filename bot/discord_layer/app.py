@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -35,6 +34,7 @@ from bot.discord_layer.intake import Intake
 from bot.discord_layer.usage_hook import usage_recorder
 from bot.logs import setup_logging
 from bot.scaling import Shared
+from bot.signals import stop_on_signals
 from bot.usage.log import UsageLog
 
 __all__ = [
@@ -261,23 +261,6 @@ async def sync_commands(bot: Dk2Bot, guild_ids: Sequence[int]) -> list[str]:
     return lines
 
 
-@contextlib.contextmanager
-def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError, ValueError):
-            continue  # not the main thread, or a platform without signal support
-        installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-
-
 async def _close(bot: Dk2Bot, connect: asyncio.Task[None] | None) -> None:
     await bot.drain(SHUTDOWN_TIMEOUT)
     try:
@@ -302,7 +285,7 @@ async def serve(
     stop = stop or asyncio.Event()
     guilds = bot.settings.dev_guild_ids if guild_ids is None else guild_ids
     connect: asyncio.Task[None] | None = None
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         try:
             await bot.login(token)
             from bot.discord_layer.shards import syncs_commands

@@ -9,14 +9,13 @@ requests that another process would need, except what the shared database holds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import multiprocessing
 import os
 import signal
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -33,6 +32,7 @@ from bot.http.server import DatabaseCheck, build_app
 from bot.http.verify import SignatureCheck
 from bot.logs import setup_logging
 from bot.scaling import Shared
+from bot.signals import stop_on_signals
 from bot.usage.schema import connect
 
 __all__ = ["MAX_WORKERS", "command_definitions", "serve_http"]
@@ -78,21 +78,6 @@ def _sqlite_check(path: Path) -> DatabaseCheck:
         return await asyncio.to_thread(probe)
 
     return check
-
-
-@contextlib.contextmanager
-def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
 
 
 async def run_endpoint(
@@ -192,7 +177,7 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
 
     async def main() -> int:
         stop = asyncio.Event()
-        with _stop_on_signals(stop):
+        with stop_on_signals(stop):
             try:
                 return await run_endpoint(settings, prepared, stop=stop, reuse_port=reuse_port)
             except OSError as exc:
