@@ -19,9 +19,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.core.curation import reload_reply
+from bot.core.curation import reload_now
 from bot.core.holder import KnowledgeHolder
-from bot.core.watch import log_reload
 from bot.discord_layer.embeds import error_embed, reply_embed
 from bot.discord_layer.errors import send_private
 from bot.discord_layer.permissions import is_moderator
@@ -67,16 +66,8 @@ class Dk2AdminCog(
         if not await self._moderator(interaction, "moderators.reload"):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # The load takes tens of milliseconds: off the loop, so answers keep flowing.
-        outcome = await asyncio.to_thread(self.holder.reload_report)
         who = f"/{ADMIN_GROUP} reload by user {interaction.user.id} in guild {interaction.guild_id}"
-        log_reload(outcome, self.holder.path, who)
-        if outcome.ok and self.on_reload is not None:
-            try:
-                await self.on_reload()
-            except Exception:
-                log.exception("telling other dk2 processes about the reload failed")
-        reply = reload_reply(outcome.current.messages, outcome, self.holder.path)
+        reply = await reload_now(self.holder, who, self.on_reload)
         await interaction.followup.send(embed=reply_embed(reply), ephemeral=True)
 
     @app_commands.command(

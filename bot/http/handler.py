@@ -19,12 +19,11 @@ import discord
 
 from bot.config import Settings
 from bot.core.commands import COMMAND_OPTIONS, Request, run
-from bot.core.curation import pins_reply, reload_reply
+from bot.core.curation import pins_reply, reload_now
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase, Messages
 from bot.core.reply import Reply
 from bot.core.search import index_for
-from bot.core.watch import log_reload
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import (
@@ -263,19 +262,11 @@ class InteractionHandler:
             return self._refuse_non_moderator(incoming, messages, "moderators.reload")
 
         async def reload() -> None:
-            # The load takes tens of milliseconds: off the loop, so answers keep flowing.
-            outcome = await asyncio.to_thread(self.holder.reload_report)
             who = (
                 f"/{' '.join(incoming.command_path)} by user {incoming.user_id} "
                 f"in guild {incoming.guild_id}"
             )
-            log_reload(outcome, self.holder.path, who)
-            if outcome.ok and self.on_reload is not None:
-                try:
-                    await self.on_reload()
-                except Exception:
-                    log.exception("telling other dk2 processes about the reload failed")
-            reply = reload_reply(outcome.current.messages, outcome, self.holder.path)
+            reply = await reload_now(self.holder, who, self.on_reload)
             await self._follow_privately(incoming, reply_embed(reply))
 
         return Answer(encode(deferred_message(private=True)), reload)
