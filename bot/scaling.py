@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from bot.config import Settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.watch import log_reload
-from bot.usage.log import UsageLog
+from bot.usage.log import AnswerLog, UsageLog
 from bot.usage.postgres import PostgresStore, ReloadListener
 from bot.usage.store import UsageStore
 
@@ -76,12 +76,14 @@ class Shared:
         if url is not None:
             self.postgres = PostgresStore(url, retention_days=settings.retention_days)
             self.usage: UsageLog = self.postgres
+            self.answers: AnswerLog = self.postgres
             self.cooldown: CooldownCheck = _SharedCooldown(
                 self.postgres, settings.cooldown_rate, settings.cooldown_per_seconds
             )
             self.listener = ReloadListener(url, self._reload_announced)
         else:
-            self.usage = UsageStore(settings.database_path, retention_days=settings.retention_days)
+            store = UsageStore(settings.database_path, retention_days=settings.retention_days)
+            self.usage = self.answers = store
             self.cooldown = _MemoryCooldown(settings.cooldown_rate, settings.cooldown_per_seconds)
 
     def start(self) -> None:

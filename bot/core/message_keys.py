@@ -191,6 +191,23 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "cooldown.title": "",
         "cooldown.text": "rate per seconds",
         "cooldown.text_one": "rate per",
+        # "Answer with dk2" on a member's message, and answers not repeated in a channel.
+        "answer_with.dose_choice": "text",
+        "answer_with.level_choice": "text",
+        "answer_with.choose": "",
+        "answer_with.choose_placeholder": "",
+        "answer_with.off_topic_title": "",
+        "answer_with.off_topic": "",
+        "answer_with.no_text": "",
+        "answer_with.expired": "",
+        "answer_with.posted": "link",
+        "answer_with.cannot_reply": "",
+        "repeat.title": "",
+        "repeat.text": "link ago",
+        "repeat.pinned": "link",
+        "repeat.just_now": "",
+        "repeat.minutes_ago": "minutes",
+        "repeat.minute_ago": "",
     }.items()
 }
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.repeats import PostedAnswer
 from bot.usage.events import UsageEvent
 from bot.usage.summary import UsageSummary
 
-__all__ = ["UsageLog"]
+__all__ = ["AnswerLog", "UsageLog"]
 
 
 class UsageLog(Protocol):
@@ -28,3 +29,16 @@ class UsageLog(Protocol):
 
     @property
     def dropped(self) -> int: ...
+
+
+class AnswerLog(Protocol):
+    """The public answers dk2 posted, so none is posted twice in a channel (`bot.core.repeats`).
+    Every call is answered without raising: a database problem is a warning and no record."""
+
+    async def record_answer(self, answer: PostedAnswer) -> None: ...
+
+    async def earlier_answer(
+        self, channel_id: int, key: str, since: float
+    ) -> PostedAnswer | None: ...
+
+    async def set_pinned(self, message_id: int, pinned: bool) -> None: ...

@@ -33,6 +33,8 @@ from typing import Any, Final, Union
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.core.repeats import PostedAnswer
+from bot.usage.answers import ANSWERS_KEPT_SECONDS
 from bot.usage.events import EXPLAIN, Row, UsageEvent, to_row
 from bot.usage.store import DEFAULT_RETENTION_DAYS, _FailureLog
 from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary
@@ -288,6 +290,10 @@ class PostgresStore:
                     " < extract(epoch FROM clock_timestamp()) - $1",
                     float(SECONDS_PER_DAY),
                 )
+                await conn.execute(
+                    "DELETE FROM answers WHERE NOT pinned AND at < $1",
+                    self._clock() - ANSWERS_KEPT_SECONDS,
+                )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             self._failures.failed(*_describe(exc))
             return None
@@ -334,6 +340,68 @@ class PostgresStore:
             _COOLDOWN_TIMEOUT,
         )
         return None if result is None else float(result)
+
+    # -- posted answers (no repeats in a channel) --------------------------------------------
+
+    async def record_answer(self, answer: PostedAnswer) -> None:
+        """Keep a public answer dk2 posted, for every process; never raises."""
+        await self._answers(
+            "recording a posted answer",
+            "INSERT INTO answers (message_id, channel_id, guild_id, key, at, pinned)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
+            answer.message_id,
+            answer.channel_id,
+            answer.guild_id,
+            answer.key,
+            answer.at,
+            answer.pinned,
+        )
+
+    async def earlier_answer(self, channel_id: int, key: str, since: float) -> PostedAnswer | None:
+        """The same answer in the channel, pinned or posted since `since`, by any process;
+        None when there is none or the database can't say."""
+        row = await self._answers(
+            "looking for an earlier answer",
+            "SELECT guild_id, channel_id, message_id, key, at, pinned FROM answers"
+            " WHERE channel_id = $1 AND key = $2 AND (pinned OR at >= $3)"
+            " ORDER BY pinned DESC, at DESC LIMIT 1",
+            channel_id,
+            key,
+            since,
+            fetch=True,
+        )
+        if not isinstance(row, asyncpg.Record):
+            return None
+        return PostedAnswer(
+            row["guild_id"],
+            row["channel_id"],
+            row["message_id"],
+            row["key"],
+            float(row["at"]),
+            bool(row["pinned"]),
+        )
+
+    async def set_pinned(self, message_id: int, pinned: bool) -> None:
+        """Note that a posted answer was pinned or unpinned; never raises."""
+        await self._answers(
+            "noting a pin",
+            "UPDATE answers SET pinned = $2 WHERE message_id = $1",
+            message_id,
+            pinned,
+        )
+
+    async def _answers(self, doing: str, sql: str, *args: object, fetch: bool = False) -> object:
+        pool = await self.pool()
+        if pool is None:
+            return None
+        try:
+            if fetch:
+                return await pool.fetchrow(sql, *args)
+            return await pool.execute(sql, *args)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            kind, detail = _describe(exc)
+            self._failures.failed(kind, f"{doing}: {detail}")
+            return None
 
     # -- reload broadcast --------------------------------------------------------------------
 

@@ -22,7 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
+from bot.core.repeats import PostedAnswer
+from bot.usage import answers
 from bot.usage.events import INSERT_ROW, Row, UsageEvent, to_row
 from bot.usage.schema import DEFAULT_BUSY_TIMEOUT_MS, connect, migrate
 from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary, open_summary
@@ -30,6 +33,7 @@ from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary, open
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 90
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +297,33 @@ class UsageStore:
             busy_timeout_ms=self._busy_timeout_ms,
         )
 
+    # -- posted answers (no repeats in a channel) -----------------------------------
+
+    async def record_answer(self, answer: PostedAnswer) -> None:
+        """Keep a public answer dk2 posted; a database problem is a warning, never raised."""
+        if not self._read_only:
+            await self._answers("recording a posted answer", answers.record_answer, answer)
+
+    async def earlier_answer(self, channel_id: int, key: str, since: float) -> PostedAnswer | None:
+        """The same answer in the channel, pinned or posted since `since`; None when there is
+        none or the database can't say."""
+        return await self._answers(
+            "looking for an earlier answer", answers.earlier_answer, channel_id, key, since
+        )
+
+    async def set_pinned(self, message_id: int, pinned: bool) -> None:
+        """Note that a posted answer was pinned or unpinned."""
+        if not self._read_only:
+            await self._answers("noting a pin", answers.set_pinned, message_id, pinned)
+
+    async def _answers(self, doing: str, call: Callable[..., _T], *args: object) -> _T | None:
+        """`call(path, *args, busy_timeout)` in a worker thread, on its own connection."""
+        try:
+            return await asyncio.to_thread(call, self.path, *args, self._busy_timeout_ms)
+        except (sqlite3.Error, OSError, OverflowError) as exc:
+            self._failures.failed(failure_kind(exc), f"{doing} in {self.path}: {exc}")
+            return None
+
     # -- the writer thread -----------------------------------------------------------
 
     def _run(self) -> None:
@@ -437,6 +468,8 @@ class UsageStore:
             cursor = self._in_transaction(
                 conn, lambda: conn.execute("DELETE FROM events WHERE at < ?", (cutoff,))
             )
+            stale = self._clock() - answers.ANSWERS_KEPT_SECONDS
+            self._in_transaction(conn, lambda: conn.execute(answers.PRUNE_ANSWERS, (stale,)))
         except sqlite3.Error as exc:
             self._failed(exc, f"pruning {self.path}: {exc}")
             return 0
