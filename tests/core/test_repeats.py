@@ -1,0 +1,49 @@
+"""Which answers are the same, and when an earlier one still counts."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.commands import Request, run
+from bot.core.model import KnowledgeBase
+from bot.core.repeats import PostedAnswer, answer_key, counts_as_repeat, jump_url, repeat_note
+
+T0 = 1_700_000_000.0
+
+
+def key(kb: KnowledgeBase, command: str, **options: str) -> str | None:
+    return answer_key(run(kb, Request(command, options)))
+
+
+def test_the_same_band_is_the_same_answer_whatever_the_amount(kb: KnowledgeBase) -> None:
+    assert key(kb, "dose", amount="3000 IU") == key(kb, "dose", amount="3500 IU")
+    assert key(kb, "dose", amount="3000 IU") != key(kb, "dose", amount="400 IU")
+    # K2 advice changes the answer.
+    assert key(kb, "dose", amount="3000 IU") != key(kb, "dose", amount="3000 IU", k2="100 mcg")
+    assert key(kb, "level", value="40 ng/mL") == key(kb, "level", value="100 nmol/L")
+    assert key(kb, "explain", term="mgp") == key(kb, "explain", term="matrix gla protein")
+    assert key(kb, "about") == "about"
+
+
+def test_errors_and_unanswered_questions_are_never_repeats(kb: KnowledgeBase) -> None:
+    assert key(kb, "dose", amount="lots") is None
+    assert key(kb, "explain", term="zzqx-not-a-topic") is None
+
+
+@given(age=st.floats(0, 3 * 86_400), window=st.integers(0, 1440), pinned=st.booleans())
+def test_an_earlier_answer_counts_inside_the_window_or_while_pinned(
+    age: float, window: int, pinned: bool
+) -> None:
+    earlier = PostedAnswer(1, 2, 3, "explain:mgp", T0 - age, pinned)
+    assert counts_as_repeat(earlier, T0, window) == (pinned or age < window * 60)
+
+
+def test_the_note_links_the_earlier_answer_and_says_when(kb: KnowledgeBase) -> None:
+    earlier = PostedAnswer(10, 20, 30, "explain:mgp", T0 - 185)
+    note = repeat_note(kb.messages, earlier, T0)
+    assert "https://discord.com/channels/10/20/30" in note and "3 minutes ago" in note
+    assert "a minute ago" in repeat_note(kb.messages, earlier, T0 - 120)
+    pinned = PostedAnswer(10, 20, 30, "explain:mgp", T0 - 9 * 86_400, pinned=True)
+    assert "pinned" in repeat_note(kb.messages, pinned, T0)
+    assert jump_url(None, 20, 30) == "https://discord.com/channels/@me/20/30"
