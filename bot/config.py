@@ -186,7 +186,7 @@ class Settings(BaseSettings):
     cooldown_per_seconds: Seconds = 30.0
     """a number of seconds greater than 0 and at most 86400"""
     repeat_window_minutes: Annotated[Whole, Field(ge=0, le=1440)] = 10
-    """a whole number of minutes from 0 (repeats allowed) to 1440"""
+    """a whole number of minutes from 0 (the rule off) to 1440"""
     log_level: LogLevel = "INFO"
     """one of DEBUG, INFO, WARNING, ERROR, CRITICAL"""
     discord_api_base: ApiUrl = "https://discord.com/api/v10"  # discord.py adds "/route"

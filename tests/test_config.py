@@ -469,7 +469,7 @@ BAD_VALUE = {
     "private_by_default": ("perhaps", "true or false (also yes/no, on/off, 1/0)"),
     "cooldown_rate": ("1001", "a whole number of commands from 1 to 1000"),
     "cooldown_per_seconds": ("-1", "a number of seconds greater than 0 and at most 86400"),
-    "repeat_window_minutes": ("1441", "a whole number of minutes from 0 (repeats allowed)"),
+    "repeat_window_minutes": ("1441", "a whole number of minutes from 0 (the rule off)"),
     "log_level": ("loud", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
     "discord_api_base": ("ws://x/api", "a https:// or http:// URL"),
     "discord_gateway_url": ("https://x/", "a wss:// or ws:// URL"),

@@ -4,7 +4,7 @@ and whether an earlier one still counts.
 Two public answers are the same when they say the same thing: the same topic for an explain,
 the same band (and K2 band) for a dose, the same band for a level, and the same page for
 topics, about and help. An earlier answer counts while it is younger than the window, and for
-as long as it is pinned. Plain values only; where the posted answers are kept is the usage
+as long as it is pinned; a window of 0 turns the rule off. Plain values only; where the posted answers are kept is the usage
 store's business (`bot.usage`).
 """
 
@@ -52,10 +52,11 @@ class PostedAnswer:
 
 
 def counts_as_repeat(earlier: PostedAnswer, now: float, window_minutes: int) -> bool:
-    """Whether `earlier` makes posting the same answer again a repeat."""
-    if earlier.pinned:
-        return True
-    return window_minutes > 0 and now - earlier.at < window_minutes * SECONDS_PER_MINUTE
+    """Whether `earlier` makes posting the same answer again a repeat. A window of 0 turns
+    the rule off, pinned answers included."""
+    if window_minutes <= 0:
+        return False
+    return earlier.pinned or now - earlier.at < window_minutes * SECONDS_PER_MINUTE
 
 
 def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:

@@ -28,9 +28,11 @@ from bot.core.loader import load_knowledge
 from bot.core.reply import Reply
 from bot.core.watch import watch_knowledge
 from bot.discord_layer.admin_cog import Dk2AdminCog
+from bot.discord_layer.answer_with import AnswerWithCog
 from bot.discord_layer.cog import AnswerHook, Dk2Cog
 from bot.discord_layer.errors import CooldownStore, Dk2Tree
 from bot.discord_layer.intake import Intake
+from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_recorder
 from bot.logs import setup_logging
 from bot.scaling import Shared
@@ -108,6 +110,11 @@ class Dk2Bot(commands.Bot):
         self.usage: UsageLog | None = self.shared.usage if self.shared is not None else None
         if self.shared is not None and self.shared.postgres is not None:
             self.dk2_tree.shared_cooldown = self.shared.cooldown
+        # No repeats in a channel: the posted answers live beside the usage log.
+        self.repeats = Repeats(
+            self.shared.answers if self.shared is not None else None,
+            settings.repeat_window_minutes,
+        )
         self._watcher: asyncio.Task[None] | None = None
 
     @property
@@ -122,7 +129,12 @@ class Dk2Bot(commands.Bot):
             self.shared.start()
         if self.usage is not None:
             hook = _both(usage_recorder(self.usage), self.on_answer)
-        await self.add_cog(Dk2Cog(self.holder, self.settings, on_answer=hook, usage=self.usage))
+        await self.add_cog(
+            Dk2Cog(
+                self.holder, self.settings, on_answer=hook, usage=self.usage, repeats=self.repeats
+            )
+        )
+        await self.add_cog(AnswerWithCog(self.tree, self.holder, self.repeats, on_answer=hook))
         await self.add_cog(
             Dk2AdminCog(
                 self.holder,

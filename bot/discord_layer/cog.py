@@ -29,6 +29,7 @@ from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, tru
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.pictures import picture_file, without_picture
 from bot.discord_layer.prebuilt import message_params, send_prebuilt
+from bot.discord_layer.repeats import Repeats, send_repeat
 from bot.discord_layer.views import pin_view
 from bot.usage.log import UsageLog
 
@@ -63,11 +64,13 @@ class Dk2Cog(
         settings: Settings,
         on_answer: AnswerHook | None = None,
         usage: UsageLog | None = None,
+        repeats: Repeats | None = None,
     ) -> None:
         self.holder = holder
         self.settings = settings
         self.on_answer = on_answer
         self.usage = usage
+        self.repeats = repeats or Repeats(None, settings.repeat_window_minutes)
         # The same questions come again and again: their replies and suggestions are kept.
         self._answers: KnowledgeCache[Hashable, _Answer] = KnowledgeCache(ANSWERS_KEPT)
         self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
@@ -222,9 +225,17 @@ class Dk2Cog(
         reply, embeds, first_body = self._answers.get(kb, key, lambda: self._build(kb, request))
         private = self.is_private(request, reply)
         rest = embeds[1:]
-        if reply.picture is None:
+        earlier = None if private else await self.repeats.earlier(interaction.channel_id, reply)
+        posted: int | None = None
+        if earlier is not None:
+            # Already in this channel: the member gets it privately, with the link to it.
+            note = self.repeats.note(kb.messages, earlier)
+            first = embeds[0] if reply.picture is None else without_picture(embeds[0])
+            await send_repeat(interaction, note, first)
+            private = True
+        elif reply.picture is None:
             # Built once with the reply (see bot.discord_layer.prebuilt): no file to upload.
-            await send_prebuilt(interaction, first_body)
+            posted = await send_prebuilt(interaction, first_body)
         else:
             first = embeds[0]
             file = await picture_file(kb, reply)
@@ -235,7 +246,12 @@ class Dk2Cog(
             if private:
                 await interaction.response.send_message(embed=first, ephemeral=True, **upload)
             else:
-                await interaction.response.send_message(embed=first, view=pin_view(), **upload)
+                sent = await interaction.response.send_message(
+                    embed=first, view=pin_view(), **upload
+                )
+                posted = sent.message_id
+        if earlier is None and not private:
+            await self.repeats.posted(interaction.guild_id, interaction.channel_id, posted, reply)
         for embed in rest:
             if private:
                 await interaction.followup.send(embed=embed, ephemeral=True)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 from discord.state import ConnectionState
 
+from bot.discord_layer.answer_with import ANSWER_TEMPLATE, answer_pick
 from bot.discord_layer.embeds import error_embed
 from bot.discord_layer.errors import (
     ensure_answered,
@@ -51,6 +52,7 @@ _COMPONENT: Final = 3
 _AUTOCOMPLETE: Final = 4
 _MODAL_SUBMIT: Final = 5
 _BUTTON: Final = 2
+_STRING_SELECT: Final = 3
 _SNOWFLAKE_MAX: Final = 2**64
 
 
@@ -278,6 +280,13 @@ async def _out_of_date(interaction: discord.Interaction[Any]) -> None:
 
 async def _component(interaction: discord.Interaction[Any], data: Mapping[str, Any]) -> None:
     custom_id = data.get("custom_id")
+    pick = ANSWER_TEMPLATE.fullmatch(custom_id) if isinstance(custom_id, str) else None
+    if pick is not None and data.get("component_type") == _STRING_SELECT:
+        values = data.get("values")
+        picked = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+        await answer_pick(interaction, pick, picked)
+        await ensure_answered(interaction)
+        return
     match = PIN_TEMPLATE.fullmatch(custom_id) if isinstance(custom_id, str) else None
     if match is None or data.get("component_type") != _BUTTON:
         await _out_of_date(interaction)

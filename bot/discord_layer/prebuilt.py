@@ -37,13 +37,16 @@ def message_params(
     )
 
 
-async def send_prebuilt(interaction: discord.Interaction[Any], params: MultipartParameters) -> None:
-    """Send `params` as the interaction's first response, like `send_message` does."""
+async def send_prebuilt(
+    interaction: discord.Interaction[Any], params: MultipartParameters
+) -> int | None:
+    """Send `params` as the interaction's first response, like `send_message` does; the id
+    of the message it made (None when Discord didn't say)."""
     response = interaction.response
     if response.is_done():
         raise discord.InteractionResponded(interaction)
     http = interaction._state.http
-    await async_context.get().create_interaction_response(
+    data = await async_context.get().create_interaction_response(
         interaction.id,
         interaction.token,
         session=interaction._session,
@@ -52,3 +55,5 @@ async def send_prebuilt(interaction: discord.Interaction[Any], params: Multipart
         params=params,
     )
     response._response_type = _MESSAGE
+    made = data.get("interaction") if isinstance(data, dict) else None
+    return discord.utils._get_as_snowflake(made, "response_message_id") if made else None

@@ -192,6 +192,9 @@ async def toggle_pin(
             await send_private(interaction, embed)
         return
     log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
+    repeats = getattr(interaction.client, "repeats", None)
+    if repeats is not None:  # a pinned answer counts as already posted for as long as it is
+        await repeats.pinned(message.id, action == "pin")
     try:
         await interaction.edit_original_response(
             view=pin_view("unpin" if action == "pin" else "pin")

@@ -36,7 +36,7 @@ def test_an_earlier_answer_counts_inside_the_window_or_while_pinned(
     age: float, window: int, pinned: bool
 ) -> None:
     earlier = PostedAnswer(1, 2, 3, "explain:mgp", T0 - age, pinned)
-    assert counts_as_repeat(earlier, T0, window) == (pinned or age < window * 60)
+    assert counts_as_repeat(earlier, T0, window) == (window > 0 and (pinned or age < window * 60))
 
 
 def test_the_note_links_the_earlier_answer_and_says_when(kb: KnowledgeBase) -> None:

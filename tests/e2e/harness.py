@@ -2,7 +2,8 @@
 
 dk2 runs exactly as an operator starts it: ``python -m bot run`` in the repository, configured
 only through the environment (``DISCORD_TOKEN``, ``DK2_DISCORD_API_BASE``,
-``DK2_DISCORD_GATEWAY_URL``, ``DK2_DEV_GUILD_IDS``, ``DK2_DATABASE_PATH``, ...). The local
+``DK2_DISCORD_GATEWAY_URL``, ``DK2_DEV_GUILD_IDS``, ``DK2_DATABASE_PATH``, ...; the no-repeats
+rule off unless a test turns it on). The local
 Discord (:class:`tests.fakediscord.FakeDiscord`) runs in the test process, so tests keep full
 control of it: they dispatch interactions, inject faults and read what Discord would show.
 
@@ -129,6 +130,9 @@ def bot_environment(fake: FakeDiscord, workdir: Path, **extra: str) -> dict[str,
         DK2_DEV_GUILD_IDS=str(fake.guild.id),
         DK2_DATABASE_PATH=str(workdir / "dk2.sqlite3"),
         DK2_KNOWLEDGE_PATH=str(REPO / "knowledge"),
+        # Scenarios ask the same question in one channel again and again; the no-repeats
+        # rule would answer all but the first privately. Its own tests turn it on.
+        DK2_REPEAT_WINDOW_MINUTES="0",
         PYTHONDONTWRITEBYTECODE="1",
     )
     if (REPO / "config.yaml").exists():

@@ -23,6 +23,10 @@ OPTION_BOOLEAN = 5
 OPTION_NUMBER = 10
 
 COMPONENT_BUTTON = 2
+COMPONENT_STRING_SELECT = 3
+
+COMMAND_CHAT_INPUT = 1
+COMMAND_MESSAGE = 3  # a message context-menu command (Apps → name, on a message)
 
 # Interaction context 0 is a guild; integration type "0" is a guild install.
 CONTEXT_GUILD = 0
@@ -331,6 +335,91 @@ def button_click(
         interaction_id=interaction_id,
         token=token,
         data={"custom_id": custom_id, "component_type": COMPONENT_BUTTON},
+        username=username,
+    )
+    payload["message"] = message
+    return payload
+
+
+def message_command(
+    *,
+    application_id: int,
+    guild_id: int,
+    channel_id: int,
+    user_id: int,
+    name: str,
+    message: dict[str, Any],
+    command_id: int | None = None,
+    member_permissions: int = 0,
+    app_permissions: int = 0,
+    role_ids: tuple[int, ...] = (),
+    username: str = "tester",
+    locale: str = "en-US",
+    interaction_id: int | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """Apps → ``name`` used on ``message`` (a full message object): Discord sends the message
+    itself, content included, in ``data.resolved.messages`` under ``data.target_id``."""
+    data: dict[str, Any] = {
+        "id": str(command_id) if command_id is not None else _snowflake(),
+        "name": name,
+        "type": COMMAND_MESSAGE,
+        "guild_id": str(guild_id),
+        "target_id": str(message["id"]),
+        "resolved": {"messages": {str(message["id"]): message}},
+    }
+    return _base_interaction(
+        interaction_type=INTERACTION_APPLICATION_COMMAND,
+        application_id=application_id,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        user_id=user_id,
+        member_permissions=member_permissions,
+        app_permissions=app_permissions,
+        role_ids=role_ids,
+        locale=locale,
+        interaction_id=interaction_id,
+        token=token,
+        data=data,
+        username=username,
+    )
+
+
+def select_pick(
+    *,
+    application_id: int,
+    guild_id: int,
+    channel_id: int,
+    user_id: int,
+    custom_id: str,
+    values: list[str],
+    message: dict[str, Any],
+    member_permissions: int = 0,
+    app_permissions: int = 0,
+    role_ids: tuple[int, ...] = (),
+    username: str = "tester",
+    locale: str = "en-US",
+    interaction_id: int | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """A pick of ``values`` in the string select ``custom_id`` on ``message``."""
+    payload = _base_interaction(
+        interaction_type=INTERACTION_MESSAGE_COMPONENT,
+        application_id=application_id,
+        guild_id=guild_id,
+        channel_id=channel_id,
+        user_id=user_id,
+        member_permissions=member_permissions,
+        app_permissions=app_permissions,
+        role_ids=role_ids,
+        locale=locale,
+        interaction_id=interaction_id,
+        token=token,
+        data={
+            "custom_id": custom_id,
+            "component_type": COMPONENT_STRING_SELECT,
+            "values": list(values),
+        },
         username=username,
     )
     payload["message"] = message

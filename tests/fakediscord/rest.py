@@ -541,20 +541,54 @@ class RestApi:
         return json_response(channel.to_payload())
 
     async def create_channel_message(self, request: web.Request) -> web.Response:
-        """``POST /channels/{id}/messages``: the bot posting on its own."""
-        channel_id, error = self._channel_access(request, SEND_MESSAGES)
+        """``POST /channels/{id}/messages``: the bot posting on its own, perhaps as a reply.
+
+        As on Discord: a reply (``message_reference``) needs Read Message History; a reply to
+        a message that isn't in the channel is refused unless ``fail_if_not_exists`` is false
+        (then it is posted as a plain message); the replied-to author is pinged unless
+        ``allowed_mentions`` is given without ``replied_user: true``.
+        """
+        data = request[_JSON_BODY] or {}
+        reference = data.get("message_reference")
+        needed = SEND_MESSAGES | (READ_MESSAGE_HISTORY if reference else 0)
+        channel_id, error = self._channel_access(request, needed)
         if error is not None:
             return error
-        data = request[_JSON_BODY] or {}
-        if not (data.get("content") or data.get("embeds") or data.get("components")):
+        uploads = request[_UPLOADS]
+        if not (data.get("content") or data.get("embeds") or data.get("components") or uploads):
             return error_response(400, 50006, "Cannot send an empty message")
+        replied: Message | None = None
+        if isinstance(reference, dict):
+            target = _int(str(reference.get("message_id", ""))) or 0
+            replied = self.world.visible_message(channel_id, target)
+            if replied is None and reference.get("fail_if_not_exists", True) is not False:
+                return error_response(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    errors={
+                        "message_reference": {"_errors": [{"code": "REPLIES_UNKNOWN_MESSAGE"}]}
+                    },
+                )
+        attachments = stored_attachments(data, uploads, channel_id, new_snowflake)
         message = self.world.add_message(
             channel_id,
             content=data.get("content") or "",
             flags=int(data.get("flags") or 0) & ~MESSAGE_FLAG_EPHEMERAL & _SETTABLE_FLAGS,
-            embeds=list(data.get("embeds") or []),
+            embeds=resolve_embeds(list(data.get("embeds") or []), attachments),
+            attachments=attachments,
             components=list(data.get("components") or []),
         )
+        if replied is not None:
+            message.type = 19  # REPLY
+            message.message_reference = {
+                "message_id": str(replied.id),
+                "channel_id": str(channel_id),
+                **({"guild_id": str(replied.guild_id)} if replied.guild_id else {}),
+            }
+            mentions = data.get("allowed_mentions")
+            if not isinstance(mentions, dict) or mentions.get("replied_user") is True:
+                message.mentioned.append(replied.author)
         return json_response(message.to_payload())
 
     async def get_message(self, request: web.Request) -> web.Response:

@@ -297,9 +297,9 @@ class FakeDiscord:
             "role_ids": tuple(member.role_ids) if member else (),
         }
 
-    def _command_id(self, name: str, guild_id: int) -> int | None:
+    def _command_id(self, name: str, guild_id: int, kind: int = 1) -> int | None:
         for command in [*self.commands(guild_id), *self.commands()]:
-            if command["name"] == name and command.get("type", 1) == 1:
+            if command["name"] == name and command.get("type", 1) == kind:
                 return int(command["id"])
         return None
 
@@ -356,6 +356,28 @@ class FakeDiscord:
             focused=focused,
             command_id=self._command_id(group or command, ctx["guild_id"]),
             **ctx,
+        )
+
+    def message_command(
+        self, message: Message, name: str, *, user: User | None = None
+    ) -> dict[str, Any]:
+        """Apps → ``name`` on a stored ``message``, used by ``user`` (default :attr:`user`)
+        in the message's channel; the command id is the synced message command's."""
+        ctx = self._context(user, message.channel_id)
+        return payloads.message_command(
+            name=name,
+            message=message.to_payload(),
+            command_id=self._command_id(name, ctx["guild_id"], payloads.COMMAND_MESSAGE),
+            **ctx,
+        )
+
+    def select_pick(
+        self, message: Message, custom_id: str, values: list[str], *, user: User | None = None
+    ) -> dict[str, Any]:
+        """``user`` picks ``values`` in the select ``custom_id`` of a stored ``message``."""
+        ctx = self._context(user, message.channel_id)
+        return payloads.select_pick(
+            custom_id=custom_id, values=values, message=message.to_payload(), **ctx
         )
 
     def button_click(

@@ -237,6 +237,11 @@ class Message:
     timestamp: str = field(default_factory=iso_now)
     edited_timestamp: str | None = None
     deleted: bool = False
+    # A reply: the message it answers ({"message_id", "channel_id", "guild_id"}), and the
+    # users the message pinged (Discord fills `mentions` with them; the replied-to author
+    # is among them unless allowed_mentions said replied_user false).
+    message_reference: dict[str, Any] | None = None
+    mentioned: list[User] = field(default_factory=list)
 
     @property
     def pinned(self) -> bool:
@@ -259,7 +264,7 @@ class Message:
             "edited_timestamp": self.edited_timestamp,
             "tts": False,
             "mention_everyone": False,
-            "mentions": [],
+            "mentions": [user.to_payload() for user in self.mentioned],
             "mention_roles": [],
             "attachments": self.attachments,
             "embeds": self.embeds,
@@ -274,6 +279,8 @@ class Message:
             payload["webhook_id"] = str(self.webhook_id)
         if self.application_id is not None:
             payload["application_id"] = str(self.application_id)
+        if self.message_reference is not None:
+            payload["message_reference"] = {"type": 0, **self.message_reference}
         return payload
 
 
