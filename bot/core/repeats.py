@@ -2,8 +2,8 @@
 and whether an earlier one still counts.
 
 Two public answers are the same when they say the same thing: the same topic for an explain,
-the same band (and K2 band) for a dose, the same band for a level, and the same page for
-topics, about and help. An earlier answer counts while it is younger than the window, and for
+the same band (and K2 band) for a dose, the same band for a level. Topics, about and help are
+never repeats: a member asks for the list or the notice again on purpose. An earlier answer counts while it is younger than the window, and for
 as long as it is pinned; a window of 0 turns the rule off. Plain values only; where the posted answers are kept is the usage
 store's business (`bot.usage`).
 """
@@ -36,7 +36,7 @@ def answer_key(reply: Reply) -> str | None:
             return None
         k2_band = data.get("k2_band") if reply.command == "dose" else None
         return f"{reply.command}:{band}" + (f":{k2_band}" if isinstance(k2_band, str) else "")
-    return reply.command
+    return None  # topics, about, help: lists and notices, asked for again on purpose
 
 
 @dataclass(frozen=True, slots=True)

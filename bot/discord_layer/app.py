@@ -238,6 +238,9 @@ def _describe_sync(synced: Sequence[discord.app_commands.AppCommand]) -> str:
         subs = [
             o.name for o in command.options if isinstance(o, discord.app_commands.AppCommandGroup)
         ]
+        if command.type is discord.AppCommandType.message:
+            parts.append(f"Apps → {command.name}")  # a menu on messages, not a slash command
+            continue
         parts.append(f"/{command.name}" + (f" ({', '.join(subs)})" if subs else ""))
     return ", ".join(parts) or "no commands"
 

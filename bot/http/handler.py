@@ -24,6 +24,7 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase, Messages
 from bot.core.reply import Reply
 from bot.core.search import index_for
+from bot.discord_layer.answer_with import ANSWER_TEMPLATE, MENU_NAME
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import (
@@ -35,10 +36,18 @@ from bot.discord_layer.errors import (
     new_ref,
 )
 from bot.discord_layer.pictures import without_picture
+from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
+from bot.http.answer_with import HttpAnswerWith
 from bot.http.declared import DeclaredCommands
-from bot.http.incoming import APPLICATION_COMMAND, AUTOCOMPLETE, COMPONENT, Incoming
+from bot.http.incoming import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    COMPONENT,
+    MESSAGE_COMMAND,
+    Incoming,
+)
 from bot.http.responses import (
     DEFERRED_UPDATE,
     MESSAGE,
@@ -109,12 +118,16 @@ class InteractionHandler:
         usage: UsageLog | None = None,
         cooldown: CooldownCheck | None = None,
         on_reload: ReloadHook | None = None,
+        repeats: Repeats | None = None,
     ) -> None:
         self.holder = holder
         self.settings = settings
         self.declared = declared
         self.rest = rest
         self.usage = usage
+        self.answer_with = HttpAnswerWith(
+            holder, rest, repeats or Repeats(None, settings.repeat_window_minutes), usage
+        )
         self.cooldown = cooldown
         self.on_reload = on_reload
         self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
@@ -174,6 +187,8 @@ class InteractionHandler:
                 )
                 return Answer(self._private_body(error_embed(messages.get("cooldown.title"), text)))
         name = incoming.command_path[-1]
+        if incoming.command_type == MESSAGE_COMMAND and name == MENU_NAME:
+            return Answer(*self.answer_with.menu(incoming))
         if name in ANSWER_COMMANDS:
             return self._answer(incoming, name)
         if name == "reload":
@@ -365,6 +380,9 @@ class InteractionHandler:
     def _component(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
         custom_id = incoming.custom_id or ""
+        pick = ANSWER_TEMPLATE.fullmatch(custom_id)
+        if pick is not None:
+            return Answer(*self.answer_with.pick(incoming, int(pick["message"])))
         action = custom_id.removeprefix(CUSTOM_ID_PREFIX)
         if not custom_id.startswith(CUSTOM_ID_PREFIX) or action not in ("pin", "unpin"):
             log.warning("unknown component %r clicked", custom_id[:100])

@@ -14,6 +14,7 @@ __all__ = [
     "APPLICATION_COMMAND",
     "AUTOCOMPLETE",
     "COMPONENT",
+    "MESSAGE_COMMAND",
     "PING",
     "Incoming",
     "Malformed",
@@ -25,6 +26,7 @@ PING: Final = 1
 APPLICATION_COMMAND: Final = 2
 COMPONENT: Final = 3
 AUTOCOMPLETE: Final = 4
+MESSAGE_COMMAND: Final = 3  # a command's type: Apps → on a message
 
 _SUB_COMMAND: Final = 1
 _SUB_COMMAND_GROUP: Final = 2
@@ -68,6 +70,11 @@ class Incoming:
     options: tuple[Option, ...] = ()
     custom_id: str | None = None
     message: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    # A message command (Apps → on a message): that message's id and text, as resolved.
+    target_id: int | None = None
+    target_text: str | None = None
+    # A select menu pick: the values picked.
+    values: tuple[str, ...] = ()
 
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
@@ -152,6 +159,9 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
     options: tuple[Option, ...] = ()
     command_type = 1
     custom_id: str | None = None
+    target_id: int | None = None
+    target_text: str | None = None
+    values: tuple[str, ...] = ()
     if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
         command = _command(data)
         if isinstance(command, Malformed):
@@ -159,11 +169,16 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
         path, options = command
         raw_type = data.get("type", 1)
         command_type = raw_type if isinstance(raw_type, int) else 1
+        if command_type == MESSAGE_COMMAND:
+            target_id, target_text = _target(data)
     elif kind == COMPONENT:
         raw_id = data.get("custom_id")
         if not isinstance(raw_id, str):
             return Malformed("component without a custom_id")
         custom_id = raw_id
+        raw_values = data.get("values")
+        if isinstance(raw_values, list):
+            values = tuple(v for v in raw_values if isinstance(v, str))
     message = payload.get("message")
     # One constructor call: building it once and replacing fields cost more than the rest.
     return Incoming(
@@ -183,4 +198,17 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
         options=options,
         custom_id=custom_id,
         message=message if isinstance(message, dict) else None,
+        target_id=target_id,
+        target_text=target_text,
+        values=values,
     )
+
+
+def _target(data: Mapping[str, Any]) -> tuple[int | None, str | None]:
+    """A message command's target: the message's id and its text (resolved in the payload)."""
+    target_id = _id(data.get("target_id"))
+    resolved = data.get("resolved")
+    found = resolved.get("messages") if isinstance(resolved, dict) else None
+    message = found.get(str(target_id)) if isinstance(found, dict) else None
+    content = message.get("content") if isinstance(message, dict) else None
+    return target_id, content if isinstance(content, str) else None

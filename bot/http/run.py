@@ -25,6 +25,7 @@ from aiohttp import web
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
+from bot.discord_layer.repeats import Repeats
 from bot.http.declared import DeclaredCommands
 from bot.http.handler import InteractionHandler
 from bot.http.rest import DiscordRest
@@ -106,6 +107,7 @@ async def run_endpoint(
             usage=shared.usage,
             cooldown=shared.cooldown,
             on_reload=shared.reloaded,
+            repeats=Repeats(shared.answers, settings.repeat_window_minutes),
         )
         app = build_app(
             handler,

@@ -23,7 +23,10 @@ def test_the_same_band_is_the_same_answer_whatever_the_amount(kb: KnowledgeBase)
     assert key(kb, "dose", amount="3000 IU") != key(kb, "dose", amount="3000 IU", k2="100 mcg")
     assert key(kb, "level", value="40 ng/mL") == key(kb, "level", value="100 nmol/L")
     assert key(kb, "explain", term="mgp") == key(kb, "explain", term="matrix gla protein")
-    assert key(kb, "about") == "about"
+
+
+def test_lists_and_notices_are_never_repeats(kb: KnowledgeBase) -> None:
+    assert key(kb, "about") is None and key(kb, "topics") is None and key(kb, "help") is None
 
 
 def test_errors_and_unanswered_questions_are_never_repeats(kb: KnowledgeBase) -> None:

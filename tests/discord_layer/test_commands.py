@@ -28,8 +28,9 @@ from tests.fakediscord.fixtures import require_spec
 
 
 async def test_commands_are_synced_to_the_dev_guild(dk2: Dk2Harness) -> None:
-    command, admin = dk2.fake.commands(dk2.fake.guild.id)
+    command, admin, menu = dk2.fake.commands(dk2.fake.guild.id)
     assert command["name"] == "dk2" and admin["name"] == "dk2-admin"
+    assert (menu["name"], menu["type"]) == ("Answer with dk2", 3)  # Apps → on a message
     names = [option["name"] for option in command["options"]]
     assert names == ["dose", "level", "explain", "topics", "about", "help", "pins"]
     assert [option["name"] for option in admin["options"]] == ["reload", "stats"]

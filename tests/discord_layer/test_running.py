@@ -117,9 +117,16 @@ async def test_sync_command_syncs_to_the_given_guild_and_exits(fake: FakeDiscord
     process = await start_bot(fake, "sync", "--guild", str(fake.guild.id), DK2_DEV_GUILD_IDS="")
     code, out, err = await finish(process)
     assert code == 0, err
-    synced = "/dk2 (dose, level, explain, topics, about, help, pins), /dk2-admin (reload, stats)"
+    synced = (
+        "/dk2 (dose, level, explain, topics, about, help, pins), /dk2-admin (reload, stats), "
+        "Apps → Answer with dk2"
+    )
     assert f"synced to guild {fake.guild.id}: {synced}" in out
-    assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2", "dk2-admin"]
+    assert [c["name"] for c in fake.commands(fake.guild.id)] == [
+        "dk2",
+        "dk2-admin",
+        "Answer with dk2",
+    ]
     assert fake.commands() == []
     assert fake.token not in out + err
 
@@ -129,7 +136,7 @@ async def test_sync_without_guilds_is_global(fake: FakeDiscord) -> None:
     code, out, err = await finish(process)
     assert code == 0, err
     assert "synced globally" in out
-    assert [c["name"] for c in fake.commands()] == ["dk2", "dk2-admin"]
+    assert [c["name"] for c in fake.commands()] == ["dk2", "dk2-admin", "Answer with dk2"]
 
 
 def token_for(application_id: int) -> str:

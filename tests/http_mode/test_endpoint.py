@@ -17,6 +17,7 @@ from nacl.signing import SigningKey
 from bot.core.commands import Request, run
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
+from bot.discord_layer.answer_with import MENU_NAME
 from bot.discord_layer.embeds import ERROR_COLOUR, paged_embeds, reply_embed
 from bot.discord_layer.pictures import without_picture
 from bot.http.declared import DeclaredCommands
@@ -197,7 +198,16 @@ async def test_every_synced_command_is_answered(endpoint: Endpoint) -> None:
     user = endpoint.people.role_moderator
     assert declared.paths  # the /dk2 group's subcommands, and any other command synced
     for path in declared.paths:
-        assert len(path) == 2, path  # every dk2 command so far is a subcommand of a group
+        if path == (MENU_NAME,):  # Apps → Answer with dk2, on a member's message
+            said = endpoint.fake.world.add_message(
+                endpoint.fake.channel.id, content="can I take K2 with warfarin", author=user
+            )
+            delivery = await endpoint.post(
+                endpoint.fake.message_command(said, MENU_NAME, user=user)
+            )
+            assert delivery.status == 200 and delivery.type == 5 and delivery.private, path
+            continue
+        assert len(path) == 2, path  # every other dk2 command is a subcommand of a group
         group = next(c for c in definitions if c["name"] == path[0])
         leaf = next(o for o in group["options"] if o["name"] == path[1])
         options = {
