@@ -103,6 +103,7 @@ class _Built:
     reply: Reply
     body: bytes
     more: tuple[dict[str, Any], ...]
+    private: bool = False
 
 
 class InteractionHandler:
@@ -190,7 +191,7 @@ class InteractionHandler:
         if incoming.command_type == MESSAGE_COMMAND and name == MENU_NAME:
             return Answer(*self.answer_with.menu(incoming))
         if name in ANSWER_COMMANDS:
-            return self._answer(incoming, name)
+            return await self._answer(incoming, name)
         if name == "reload":
             return self._reload(incoming, messages)
         if name == "stats":
@@ -218,7 +219,7 @@ class InteractionHandler:
             return request.private
         return self.settings.private_by_default
 
-    def _answer(self, incoming: Incoming, name: str) -> Answer:
+    async def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         request = self._request(incoming, name)
         key = (request.command, tuple(sorted(request.options.items())), request.private)
@@ -230,14 +231,34 @@ class InteractionHandler:
                     built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
                 )
             )
-        if not built.more:
-            return Answer(built.body)
+        repeats = self.answer_with.repeats
+        if not built.private and repeats.on:
+            earlier = await repeats.earlier(incoming.channel_id, built.reply)
+            if earlier is not None:
+                # Already in this channel: privately, with the link to it (as the gateway does).
+                embed = without_picture(reply_embed(built.reply))
+                data = message_data([embed], private=True)
+                data["content"] = repeats.note(kb.messages, earlier)
+                return Answer(encode(response(MESSAGE, data)))
 
-        async def more_pages() -> None:
+        async def after() -> None:
+            if not built.private and repeats.on:
+                await self._note_posted(incoming, built.reply)
             for data in built.more:
                 await self.rest.followup(incoming.application_id, incoming.token, data)
 
-        return Answer(built.body, more_pages)
+        return Answer(built.body, after if built.more or repeats.on else None)
+
+    async def _note_posted(self, incoming: Incoming, reply: Reply) -> None:
+        """Keep the public answer just sent for the no-repeats rule: its id is asked of
+        Discord, as the response body was the message."""
+        path = f"/webhooks/{incoming.application_id}/{incoming.token}/messages/@original"
+        result = await self.rest.request("GET", path, None, webhook=True)
+        sent = result.body.get("id") if isinstance(result.body, dict) else None
+        if isinstance(sent, str) and sent.isdigit():
+            await self.answer_with.repeats.posted(
+                incoming.guild_id, incoming.channel_id, int(sent), reply
+            )
 
     def _build(self, kb: KnowledgeBase, request: Request) -> _Built:
         reply = run(kb, request)
@@ -248,7 +269,7 @@ class InteractionHandler:
             # the gateway's alone for now (a multipart response could carry it).
             embeds = [without_picture(embed) for embed in embeds]
         pages = [message_data([embed], private=private, pin="pin") for embed in embeds]
-        return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
+        return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]), private)
 
     # -- moderators --------------------------------------------------------------------------
 
@@ -428,6 +449,8 @@ class InteractionHandler:
             )
             if result.ok:
                 log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
+                # A pinned answer counts as already posted for as long as it is pinned.
+                await self.answer_with.repeats.pinned(message_id, action == "pin")
                 other: PinAction = "unpin" if action == "pin" else "pin"
                 edit = await self.rest.edit_original(
                     incoming.application_id, incoming.token, {"components": pin_components(other)}
