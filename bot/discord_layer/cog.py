@@ -241,7 +241,7 @@ class Dk2Cog(
             upload: dict[str, Any] = {"file": file} if file is not None else {}
             if file is None and reply.picture is not None:
                 first = without_picture(first)
-            if not where.in_server:
+            if not where.in_server and reply.ok:
                 line = add_to_server_line(kb.messages, interaction.application_id)
                 upload["content"] = line
             await interaction.response.send_message(

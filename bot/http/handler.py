@@ -20,6 +20,7 @@ import discord
 from bot.config import Settings
 from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_now
+from bot.core.explain import topic_reply
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase, Messages
 from bot.core.reply import Reply
@@ -34,6 +35,7 @@ from bot.discord_layer.errors import (
     cooldown_message,
     new_ref,
 )
+from bot.discord_layer.forum import TOPIC_TEMPLATE
 from bot.discord_layer.install import Placement, add_to_server_line, placement
 from bot.discord_layer.pictures import without_picture
 from bot.discord_layer.usage_hook import usage_event
@@ -242,7 +244,7 @@ class InteractionHandler:
             embeds = [without_picture(embed) for embed in embeds]
         pin: PinAction | None = "pin" if where.offers_pin else None
         pages = [message_data([embed], private=private, pin=pin) for embed in embeds]
-        if not where.in_server and application_id.isdigit():
+        if not where.in_server and reply.ok and application_id.isdigit():
             line = add_to_server_line(kb.messages, int(application_id))
             pages[0] = message_data([embeds[0]], private=private, pin=pin, content=line)
         return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
@@ -378,11 +380,23 @@ class InteractionHandler:
     def _component(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
         custom_id = incoming.custom_id or ""
+        if topic := TOPIC_TEMPLATE.fullmatch(custom_id):
+            return self._topic(topic["topic"], messages)
         action = custom_id.removeprefix(CUSTOM_ID_PREFIX)
         if not custom_id.startswith(CUSTOM_ID_PREFIX) or action not in ("pin", "unpin"):
             log.warning("unknown component %r clicked", custom_id[:100])
             return self._private(messages, "failure.outdated_title", "failure.outdated")
         return self._toggle_pin(incoming, "pin" if action == "pin" else "unpin", messages)
+
+    def _topic(self, topic_id: str, messages: Messages) -> Answer:
+        """A topic button under a forum post: that curated answer, privately to the clicker."""
+        kb = self.holder.current
+        topic = kb.topics.get(topic_id)
+        if topic is None:
+            return self._private(
+                messages, "failure.button_outdated_title", "failure.button_outdated"
+            )
+        return Answer(self._private_body(reply_embed(topic_reply(kb, topic))))
 
     def _toggle_pin(self, incoming: Incoming, action: PinAction, messages: Messages) -> Answer:
         message = incoming.message

@@ -140,6 +140,14 @@ async def test_a_server_that_disallows_external_apps_gets_a_private_answer(
     add_to_server_link(message, dk2.fake.application_id)
 
 
+async def test_a_mistake_is_private_and_carries_no_invite(dk2: Dk2Session) -> None:
+    """The add-to-server line belongs under answers, not under "check your input"."""
+    handle = await ask_elsewhere(dk2, "level", {"value": "lots"}, where="dm")
+    message = handle.original
+    assert message is not None and message.ephemeral
+    assert button_ids(message) == [] and message.content == ""
+
+
 async def test_every_page_of_a_long_answer_leaves_the_pin_button_out(dk2: Dk2Session) -> None:
     handle = await ask_elsewhere(dk2, "topics", where="dm")
     original = handle.original

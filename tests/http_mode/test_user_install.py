@@ -83,3 +83,15 @@ async def test_pin_and_reload_are_refused_from_a_server_without_dk2(endpoint: En
     assert not_reloaded.data["flags"] & EPHEMERAL
     assert "only moderators" in str(not_reloaded.embed).lower()
     assert fake.requests.matching("PUT", r"/channels/\d+/messages/pins/\d+") == []
+
+
+async def test_a_topic_button_under_a_forum_post_shows_the_answer_privately(
+    endpoint: Endpoint,
+) -> None:
+    fake = endpoint.fake
+    offer = fake.world.add_message(fake.channel.id, content="an offer under a forum post")
+    shown = await endpoint.click(offer, "dk2:topic:mgp")
+    assert shown.type == 4 and shown.data["flags"] & EPHEMERAL
+    assert shown.embed["title"] == "Matrix Gla protein (MGP)"
+    gone = await endpoint.click(offer, "dk2:topic:gone")
+    assert gone.data["flags"] & EPHEMERAL and "out of date" in str(gone.embed)
