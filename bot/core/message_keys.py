@@ -202,12 +202,14 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "answer_with.expired": "",
         "answer_with.posted": "link",
         "answer_with.cannot_reply": "",
-        "repeat.title": "",
         "repeat.text": "link ago",
         "repeat.pinned": "link",
         "repeat.just_now": "",
         "repeat.minutes_ago": "minutes",
         "repeat.minute_ago": "",
+        # Where dk2 is not in the server (a user install), and new forum posts.
+        "install.add_to_server": "link",
+        "forum.intro": "",
     }.items()
 }
 

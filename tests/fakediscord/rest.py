@@ -22,10 +22,17 @@ from .interactions import (
     InteractionRecord,
 )
 from .payloads import DEFAULT_ATTACHMENT_SIZE_LIMIT
-from .permissions import PIN_MESSAGES, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL
+from .permissions import (
+    PIN_MESSAGES,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
+)
 from .recording import RecordedRequest, RequestLog, SpecViolation
 from .spec import DiscordSpec, command_name_errors
 from .state import (
+    CHANNEL_FORUM,
     MESSAGE_FLAG_EPHEMERAL,
     MESSAGE_FLAG_LOADING,
     Message,
@@ -543,17 +550,23 @@ class RestApi:
     async def create_channel_message(self, request: web.Request) -> web.Response:
         """``POST /channels/{id}/messages``: the bot posting on its own, perhaps as a reply.
 
-        As on Discord: a reply (``message_reference``) needs Read Message History; a reply to
-        a message that isn't in the channel is refused unless ``fail_if_not_exists`` is false
-        (then it is posted as a plain message); the replied-to author is pinged unless
-        ``allowed_mentions`` is given without ``replied_user: true``.
+        As on Discord: in a thread (a forum post) that takes Send Messages in Threads, and a
+        forum itself takes no messages; a reply (``message_reference``) also needs Read
+        Message History; a reply to a message that isn't in the channel is refused unless
+        ``fail_if_not_exists`` is false (then it is posted as a plain message); the replied-to
+        author is pinged unless ``allowed_mentions`` is given without ``replied_user: true``.
         """
+        where = self.world.find_channel(_int(request.match_info["channel"]) or 0)
+        in_thread = where is not None and where.is_thread
         data = request[_JSON_BODY] or {}
         reference = data.get("message_reference")
-        needed = SEND_MESSAGES | (READ_MESSAGE_HISTORY if reference else 0)
+        needed = SEND_MESSAGES_IN_THREADS if in_thread else SEND_MESSAGES
+        needed |= READ_MESSAGE_HISTORY if reference else 0
         channel_id, error = self._channel_access(request, needed)
         if error is not None:
             return error
+        if where is not None and where.type == CHANNEL_FORUM:
+            return error_response(400, 50008, "Cannot send messages in a non-text channel")
         uploads = request[_UPLOADS]
         if not (data.get("content") or data.get("embeds") or data.get("components") or uploads):
             return error_response(400, 50006, "Cannot send an empty message")
