@@ -202,6 +202,8 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "answer_with.expired": "",
         "answer_with.posted": "link",
         "answer_with.cannot_reply": "",
+        "answer_with.answering": "link",
+        "answer_with.answered": "",
         "repeat.text": "link ago",
         "repeat.pinned": "link",
         "repeat.just_now": "",

@@ -14,7 +14,10 @@ slash commands use:
 
 Before posting, the no-repeats rule (`repeats.Repeats`) is asked like for `/dk2` answers.
 Where dk2 can't post a reply (no Send Messages or Read Message History in the channel), the
-clicker gets the answer privately and is told why.
+clicker gets the answer privately and is told why. Where dk2 is no member at all (reached
+through a member's own install: a DM, a server that never added dk2), the interaction itself
+answers, naming the message with a link, with no Pin button and the line on how a server adds
+dk2 (`install`), privately where Discord allows nothing else.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from bot.core.commands import Request, run
 from bot.core.holder import KnowledgeHolder
 from bot.core.message_reading import Choice, read_message, request_for_choice
 from bot.core.model import KnowledgeBase
+from bot.core.repeats import jump_url
 from bot.core.reply import Reply
 from bot.discord_layer.cog import AnswerHook
 from bot.discord_layer.embeds import error_embed, reply_embed
 from bot.discord_layer.errors import new_ref, report_failure, send_private
+from bot.discord_layer.install import Placement, add_to_server_line, placement_of
 from bot.discord_layer.pictures import picture_file, without_picture
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.views import pin_view
@@ -95,7 +100,15 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
         self.holder = holder
         self.repeats = repeats
         self.on_answer = on_answer
-        self.menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.answer_with)
+        # Like /dk2: usable through a member's own install too (DMs, servers without dk2).
+        self.menu = app_commands.ContextMenu(
+            name=MENU_NAME,
+            callback=self.answer_with,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
 
     async def cog_load(self) -> None:
         self.tree.add_command(self.menu)
@@ -158,6 +171,10 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
     ) -> None:
         """Post the answer to `request` as a reply to the message, unless it is a repeat or
         dk2 can't post here; then the clicker gets it privately, and is told why."""
+        where = placement_of(interaction)
+        if not where.in_server:
+            await self._answer_here(interaction, kb, request, message_id, where)
+            return
         # A pick keeps its private message (a deferred update); a first click "thinks".
         picked = interaction.type is discord.InteractionType.component
         if picked:
@@ -184,11 +201,72 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
                 await self.repeats.posted(interaction.guild_id, channel.id, sent.id, reply)
                 posted = messages.get("answer_with.posted", link=sent.jump_url)
                 await self._tell(interaction, posted, None, reply)
+        await self._answered(interaction, reply)
+
+    async def _answered(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
         if self.on_answer is not None:
             try:
                 await self.on_answer(interaction, reply)
             except Exception:
                 log.exception("on_answer hook failed (ref %s)", new_ref())
+
+    async def _answer_here(
+        self,
+        interaction: discord.Interaction[Any],
+        kb: KnowledgeBase,
+        request: Request,
+        message_id: int,
+        where: Placement,
+    ) -> None:
+        """Where dk2 is no member (a member's own install): it can't post a reply, so the
+        interaction itself answers, naming the message it answers, with no Pin button and the
+        line on how a server adds dk2; private where Discord allows nothing else, or when the
+        same answer is already in the channel."""
+        reply = run(kb, request)
+        embed = reply_embed(reply)
+        if reply.picture is not None:
+            embed = without_picture(embed)
+        messages = kb.messages
+        earlier = await self.repeats.earlier(interaction.channel_id, reply)
+        private = where.private_only or earlier is not None
+        if earlier is not None:
+            content = self.repeats.note(messages, earlier)
+        else:
+            link = jump_url(interaction.guild_id, interaction.channel_id or 0, message_id)
+            content = "\n".join(
+                (
+                    messages.get("answer_with.answering", link=link),
+                    add_to_server_line(messages, interaction.application_id),
+                )
+            )
+        log.info(
+            "answer with dk2 outside a server with dk2 (channel %s): %s",
+            interaction.channel_id,
+            "private" if private else "public",
+        )
+        mentions = discord.AllowedMentions.none()
+        posted: int | None = None
+        if interaction.type is discord.InteractionType.component:
+            # The pick's private message stays; the answer is a message of its own.
+            await interaction.response.edit_message(
+                content=messages.get("answer_with.answered"), view=None
+            )
+            sent = await interaction.followup.send(
+                content=content,
+                embed=embed,
+                ephemeral=private,
+                allowed_mentions=mentions,
+                wait=True,
+            )
+            posted = sent.id
+        else:
+            callback = await interaction.response.send_message(
+                content=content, embed=embed, ephemeral=private, allowed_mentions=mentions
+            )
+            posted = callback.message_id
+        if not private:
+            await self.repeats.posted(interaction.guild_id, interaction.channel_id, posted, reply)
+        await self._answered(interaction, reply)
 
     async def _reply(
         self,

@@ -11,6 +11,7 @@ log keeps the no-repeats rule across both transports.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
@@ -24,6 +25,7 @@ from bot.core.model import KnowledgeBase
 from bot.core.repeats import jump_url
 from bot.discord_layer.answer_with import choice_view
 from bot.discord_layer.embeds import error_embed, reply_embed
+from bot.discord_layer.install import Placement, add_to_server_line, placement
 from bot.discord_layer.pictures import without_picture
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_event
@@ -69,7 +71,7 @@ class HttpAnswerWith:
         self.repeats = repeats
         self.usage = usage
 
-    def menu(self, incoming: Incoming) -> tuple[bytes, After | None]:
+    async def menu(self, incoming: Incoming) -> tuple[bytes, After | None]:
         """The first response to Apps → Answer with dk2, and what to do after it."""
         kb = self.holder.current
         messages = kb.messages
@@ -98,11 +100,14 @@ class HttpAnswerWith:
             }
             return encode(response(MESSAGE, data)), None
         request, target = reading.choices[0].request, incoming.target_id
+        where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
+        if not where.in_server:
+            return await self._answer_here(incoming, kb, request, target, where), None
         return encode(deferred_message(private=True)), lambda: self._post(
             incoming, kb, request, target
         )
 
-    def pick(self, incoming: Incoming, message_id: int) -> tuple[bytes, After | None]:
+    async def pick(self, incoming: Incoming, message_id: int) -> tuple[bytes, After | None]:
         """A pick from the select: acknowledged at once, posted after."""
         kb = self.holder.current
         values = incoming.values
@@ -111,9 +116,51 @@ class HttpAnswerWith:
             log.info("answer with dk2: a pick dk2 no longer offers (%r)", list(values)[:2])
             data = {"content": kb.messages.get("answer_with.expired"), "components": []}
             return encode(response(UPDATE_MESSAGE, data)), None
+        where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
+        if not where.in_server:
+            # The pick's private message says so; the answer is a message of its own.
+            answer = await self._answer_here(incoming, kb, request, message_id, where)
+            data = json.loads(answer)["data"]
+
+            async def follow() -> None:
+                await self.rest.followup(incoming.application_id, incoming.token, data)
+
+            said = {"content": kb.messages.get("answer_with.answered"), "components": []}
+            return encode(response(UPDATE_MESSAGE, said)), follow
         return encode(response(DEFERRED_UPDATE)), lambda: self._post(
             incoming, kb, request, message_id
         )
+
+    async def _answer_here(
+        self,
+        incoming: Incoming,
+        kb: KnowledgeBase,
+        request: Request,
+        message_id: int,
+        where: Placement,
+    ) -> bytes:
+        """Where dk2 is no member (a member's own install): the interaction itself answers,
+        naming the message, with no Pin button and the line on how a server adds dk2; private
+        where Discord allows nothing else, or when the answer is already in the channel."""
+        reply = run(kb, request)
+        embed = reply_embed(reply)
+        if reply.picture is not None:
+            embed = without_picture(embed)
+        messages = kb.messages
+        earlier = await self.repeats.earlier(incoming.channel_id, reply)
+        private = where.private_only or earlier is not None
+        if earlier is not None:
+            content = self.repeats.note(messages, earlier)
+        else:
+            link = jump_url(incoming.guild_id, incoming.channel_id or 0, message_id)
+            lines = [messages.get("answer_with.answering", link=link)]
+            if incoming.application_id.isdigit():
+                lines.append(add_to_server_line(messages, int(incoming.application_id)))
+            content = "\n".join(lines)
+        if self.usage is not None:
+            self.usage.record_nowait(usage_event(reply, guild_id=incoming.guild_id))
+        # No record for the no-repeats rule: the message's id comes only after this body.
+        return encode(response(MESSAGE, message_data([embed], private=private, content=content)))
 
     def _private(self, kb: KnowledgeBase, key: str) -> bytes:
         messages = kb.messages

@@ -147,7 +147,7 @@ class InteractionHandler:
             if incoming.type == AUTOCOMPLETE:
                 return Answer(self._autocomplete(incoming))
             if incoming.type == COMPONENT:
-                return self._component(incoming)
+                return await self._component(incoming)
         except Exception:
             ref = new_ref()
             log.exception("interaction %s failed (ref %s)", _where(incoming), ref)
@@ -192,7 +192,7 @@ class InteractionHandler:
                 return Answer(self._private_body(error_embed(messages.get("cooldown.title"), text)))
         name = incoming.command_path[-1]
         if incoming.command_type == MESSAGE_COMMAND and name == MENU_NAME:
-            return Answer(*self.answer_with.menu(incoming))
+            return Answer(*await self.answer_with.menu(incoming))
         if name in ANSWER_COMMANDS:
             return await self._answer(incoming, name)
         if name == "reload":
@@ -413,12 +413,12 @@ class InteractionHandler:
 
     # -- the Pin button ----------------------------------------------------------------------
 
-    def _component(self, incoming: Incoming) -> Answer:
+    async def _component(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
         custom_id = incoming.custom_id or ""
         pick = ANSWER_TEMPLATE.fullmatch(custom_id)
         if pick is not None:
-            return Answer(*self.answer_with.pick(incoming, int(pick["message"])))
+            return Answer(*await self.answer_with.pick(incoming, int(pick["message"])))
         if topic := TOPIC_TEMPLATE.fullmatch(custom_id):
             return self._topic(topic["topic"], messages)
         action = custom_id.removeprefix(CUSTOM_ID_PREFIX)

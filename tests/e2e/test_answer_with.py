@@ -30,6 +30,12 @@ from tests.e2e.harness import (
 )
 from tests.fakediscord import Channel, InteractionHandle, Message, User
 from tests.fakediscord.fixtures import require_spec
+from tests.fakediscord.payloads import (
+    CONTEXT_GUILD,
+    CONTEXT_PRIVATE_CHANNEL,
+    through_user_install,
+)
+from tests.fakediscord.permissions import DEFAULT_EVERYONE, USE_EXTERNAL_APPS
 from tests.fakediscord.state import new_snowflake
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -311,3 +317,43 @@ async def test_answer_with_a_repeat_posts_nothing_and_links_the_first(dk2: Dk2Se
     assert jump(dk2, channel, first.original.id) in note.content
     assert note.embeds[0]["title"] == kb().topics["warfarin"].title
     assert posted_bodies(dk2, channel) == [] and replies_to(dk2, asked) == []
+
+
+# -- through a member's own install (dk2 is no member where the message is) -------------------
+
+
+def elsewhere(dk2: Dk2Session, text: str, where: str) -> tuple[Message, dict[str, Any]]:
+    """Apps → Answer with dk2 on a message where dk2 was never added: the clicker's DM with
+    someone (`dm`) or a server (`server`), reached through the clicker's own install."""
+    asked = said(dk2, text)
+    payload = dk2.fake.message_command(asked, MENU, user=dk2.new_member())
+    if where == "dm":
+        return asked, through_user_install(payload, context=CONTEXT_PRIVATE_CHANNEL)
+    everyone = DEFAULT_EVERYONE | USE_EXTERNAL_APPS
+    moved = through_user_install(
+        payload,
+        context=CONTEXT_GUILD,
+        guild_id=new_snowflake(),
+        channel_id=new_snowflake(),
+        member_permissions=everyone,
+    )
+    return asked, moved
+
+
+@pytest.mark.parametrize("where", ["dm", "server"])
+async def test_where_dk2_is_no_member_the_interaction_answers_naming_the_message(
+    dk2: Dk2Session, where: str
+) -> None:
+    asked, payload = elsewhere(dk2, "can I take vitamin D with warfarin", where)
+    handle = await dk2.dispatch(payload)
+    callback = await handle.response()
+    assert callback.type == 4 and callback.data is not None
+    assert not callback.data.get("flags", 0) & 64  # public: the member may use their apps here
+    answer = handle.original
+    assert answer is not None and answer.embeds[0]["title"] == kb().topics["warfarin"].title
+    assert button_ids(answer) == []  # dk2 couldn't pin here
+    guild = payload.get("guild_id", "@me")
+    link = f"https://discord.com/channels/{guild}/{payload['channel_id']}/{asked.id}"
+    assert f"Answering {link}" in answer.content and "a server admin adds it" in answer.content
+    assert callback.data["allowed_mentions"] == {"parse": []}
+    assert replies_to(dk2, asked) == []  # no channel message: the interaction answered

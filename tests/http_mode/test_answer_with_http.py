@@ -18,6 +18,9 @@ from bot.discord_layer.answer_with import MENU_NAME
 from tests.e2e.harness import PIN_ID, button_ids, wait_until
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import require_spec
+from tests.fakediscord.payloads import CONTEXT_GUILD, through_user_install
+from tests.fakediscord.permissions import DEFAULT_EVERYONE, USE_EXTERNAL_APPS
+from tests.fakediscord.state import new_snowflake
 from tests.http_mode.conftest import Endpoint, running_endpoint
 
 
@@ -147,3 +150,23 @@ async def test_a_slash_answer_again_in_the_window_is_private_with_a_link(
     assert again.embed["title"] == posted.embeds[0]["title"]
     other = await endpoint.command("explain", {"term": "synergy"})
     assert other.type == 4 and not other.private
+
+
+async def test_in_a_server_without_dk2_the_response_answers_naming_the_message(
+    endpoint: Endpoint,
+) -> None:
+    asked = said(endpoint, "can I take vitamin D with warfarin")
+    payload = through_user_install(
+        endpoint.fake.message_command(asked, MENU_NAME),
+        context=CONTEXT_GUILD,
+        guild_id=new_snowflake(),
+        channel_id=new_snowflake(),
+        member_permissions=DEFAULT_EVERYONE | USE_EXTERNAL_APPS,
+    )
+    delivery = await endpoint.post(payload)
+    assert delivery.type == 4 and not delivery.private
+    assert delivery.embed["title"] == kb().topics["warfarin"].title
+    assert "components" not in delivery.data  # no Pin button: dk2 couldn't pin there
+    link = f"https://discord.com/channels/{payload['guild_id']}/{payload['channel_id']}/{asked.id}"
+    assert f"Answering {link}" in delivery.data["content"]
+    assert posted_bodies(endpoint) == []
