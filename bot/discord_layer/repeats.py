@@ -64,10 +64,13 @@ class Repeats:
             PostedAnswer(guild_id, channel_id, message_id, key, self.clock())
         )
 
-    async def pinned(self, message_id: int, pinned: bool) -> None:
+    async def pinned(
+        self, guild_id: int | None, channel_id: int, message_id: int, pinned: bool
+    ) -> None:
         """A moderator pinned (or unpinned) a dk2 answer: it counts forever (or no longer)."""
         if self.on and self.answers is not None:
-            await self.answers.set_pinned(message_id, pinned)
+            pin = PostedAnswer(guild_id, channel_id, message_id, "", self.clock(), pinned)
+            await self.answers.set_pinned(pin)
 
     @property
     def on(self) -> bool:

@@ -194,7 +194,7 @@ async def toggle_pin(
     log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
     repeats = getattr(interaction.client, "repeats", None)
     if repeats is not None:  # a pinned answer counts as already posted for as long as it is
-        await repeats.pinned(message.id, action == "pin")
+        await repeats.pinned(interaction.guild_id, message.channel.id, message.id, action == "pin")
     try:
         await interaction.edit_original_response(
             view=pin_view("unpin" if action == "pin" else "pin")

@@ -480,7 +480,9 @@ class InteractionHandler:
             if result.ok:
                 log.info("%s: done (%s)", "pinned" if action == "pin" else "unpinned", where)
                 # A pinned answer counts as already posted for as long as it is pinned.
-                await self.answer_with.repeats.pinned(message_id, action == "pin")
+                await self.answer_with.repeats.pinned(
+                    incoming.guild_id, channel_id, message_id, action == "pin"
+                )
                 other: PinAction = "unpin" if action == "pin" else "pin"
                 edit = await self.rest.edit_original(
                     incoming.application_id, incoming.token, {"components": pin_components(other)}

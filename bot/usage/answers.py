@@ -33,11 +33,14 @@ def _open(path: str | os.PathLike[str], busy_timeout_ms: int) -> sqlite3.Connect
 
 
 def record_answer(path: str | os.PathLike[str], answer: PostedAnswer, busy_timeout_ms: int) -> None:
+    """Keep a posted answer. A retried call keeps the first record; a pin noted before the
+    record arrived (a quick moderator) keeps its pin and gains the answer's key."""
     conn = _open(path, busy_timeout_ms)
     try:
         conn.execute(
             "INSERT INTO answers (message_id, channel_id, guild_id, key, at, pinned)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE"
+            " SET key = excluded.key, at = excluded.at WHERE answers.key = ''",
             (
                 answer.message_id,
                 answer.channel_id,
@@ -71,13 +74,16 @@ def earlier_answer(
     return PostedAnswer(row[0], row[1], row[2], row[3], float(row[4]), bool(row[5]))
 
 
-def set_pinned(
-    path: str | os.PathLike[str], message_id: int, pinned: bool, busy_timeout_ms: int
-) -> None:
+def set_pinned(path: str | os.PathLike[str], pin: PostedAnswer, busy_timeout_ms: int) -> None:
+    """Note that the answer `pin` names was pinned (`pin.pinned`) or unpinned. Before its
+    record arrives, a row with no key holds the pin (it never matches a lookup)."""
     conn = _open(path, busy_timeout_ms)
     try:
         conn.execute(
-            "UPDATE answers SET pinned = ? WHERE message_id = ?", (int(pinned), message_id)
+            "INSERT INTO answers (message_id, channel_id, guild_id, key, at, pinned)"
+            " VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (message_id) DO UPDATE"
+            " SET pinned = excluded.pinned",
+            (pin.message_id, pin.channel_id, pin.guild_id, pin.at, int(pin.pinned)),
         )
     finally:
         conn.close()

@@ -348,7 +348,8 @@ class PostgresStore:
         await self._answers(
             "recording a posted answer",
             "INSERT INTO answers (message_id, channel_id, guild_id, key, at, pinned)"
-            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO UPDATE"
+            " SET key = excluded.key, at = excluded.at WHERE answers.key = ''",
             answer.message_id,
             answer.channel_id,
             answer.guild_id,
@@ -381,13 +382,19 @@ class PostgresStore:
             bool(row["pinned"]),
         )
 
-    async def set_pinned(self, message_id: int, pinned: bool) -> None:
-        """Note that a posted answer was pinned or unpinned; never raises."""
+    async def set_pinned(self, pin: PostedAnswer) -> None:
+        """Note that a posted answer was pinned or unpinned (`pin.pinned`), even before its
+        record arrives (a row with no key holds the pin); never raises."""
         await self._answers(
             "noting a pin",
-            "UPDATE answers SET pinned = $2 WHERE message_id = $1",
-            message_id,
-            pinned,
+            "INSERT INTO answers (message_id, channel_id, guild_id, key, at, pinned)"
+            " VALUES ($1, $2, $3, '', $4, $5) ON CONFLICT (message_id) DO UPDATE"
+            " SET pinned = excluded.pinned",
+            pin.message_id,
+            pin.channel_id,
+            pin.guild_id,
+            pin.at,
+            pin.pinned,
         )
 
     async def _answers(self, doing: str, sql: str, *args: object, fetch: bool = False) -> object:

@@ -311,10 +311,10 @@ class UsageStore:
             "looking for an earlier answer", answers.earlier_answer, channel_id, key, since
         )
 
-    async def set_pinned(self, message_id: int, pinned: bool) -> None:
-        """Note that a posted answer was pinned or unpinned."""
+    async def set_pinned(self, pin: PostedAnswer) -> None:
+        """Note that a posted answer was pinned or unpinned (`pin.pinned`)."""
         if not self._read_only:
-            await self._answers("noting a pin", answers.set_pinned, message_id, pinned)
+            await self._answers("noting a pin", answers.set_pinned, pin)
 
     async def _answers(self, doing: str, call: Callable[..., _T], *args: object) -> _T | None:
         """`call(path, *args, busy_timeout)` in a worker thread, on its own connection."""

@@ -26,6 +26,14 @@ async def test_a_pinned_answer_counts_whatever_its_age(database_url: str) -> Non
         await store.close()
 
 
+async def test_a_pin_noted_before_the_answers_record_still_counts(database_url: str) -> None:
+    store = PostgresStore(database_url, clock=lambda: T0)
+    try:
+        await posted_answers.a_pin_noted_before_the_answers_record_still_counts(store)
+    finally:
+        await store.close()
+
+
 async def test_an_answer_one_process_posted_is_found_by_another(database_url: str) -> None:
     first = PostgresStore(database_url, clock=lambda: T0)
     second = PostgresStore(database_url, clock=lambda: T0)
@@ -43,7 +51,7 @@ async def test_pruning_keeps_pinned_and_recent_answers_only(database_url: str) -
     try:
         await store.record_answer(posted(1, "explain:mgp", T0 - 2 * 86_400))
         await store.record_answer(posted(2, "explain:mgp", T0 - 3 * 86_400))
-        await store.set_pinned(2, True)
+        await store.set_pinned(posted_answers.pin(2))
         await store.record_answer(posted(3, "explain:mgp", T0 - 3600))
         assert await store.prune() == 0  # no usage events; the answers are pruned beside them
     finally:
@@ -61,6 +69,6 @@ async def test_an_unreachable_database_is_no_earlier_answer_and_no_exception() -
     try:
         await store.record_answer(posted(1, "explain:mgp", T0))
         assert await store.earlier_answer(CHANNEL, "explain:mgp", 0) is None
-        await store.set_pinned(1, True)
+        await store.set_pinned(posted_answers.pin(1))
     finally:
         await store.close()

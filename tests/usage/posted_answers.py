@@ -16,6 +16,11 @@ def posted(message_id: int, key: str, at: float, *, channel: int = CHANNEL) -> P
     return PostedAnswer(GUILD, channel, message_id, key, at)
 
 
+def pin(message_id: int, pinned: bool = True) -> PostedAnswer:
+    """What the Pin button notes: which message, where, and pinned or not (no key)."""
+    return PostedAnswer(GUILD, CHANNEL, message_id, "", T0, pinned)
+
+
 async def finds_the_newest_same_answer_in_the_channel(store: AnswerLog) -> None:
     await store.record_answer(posted(11, "explain:mgp", T0 - 500))
     await store.record_answer(posted(12, "explain:mgp", T0 - 100))
@@ -42,10 +47,19 @@ async def a_pinned_answer_counts_whatever_its_age(store: AnswerLog) -> None:
     assert await store.earlier_answer(CHANNEL, "level:sufficient", T0 - 60) == posted(
         22, "level:sufficient", T0 - 5
     )
-    await store.set_pinned(21, True)
+    await store.set_pinned(pin(21))
     # The pinned one is the better link: it stays where it is.
     found = await store.earlier_answer(CHANNEL, "level:sufficient", T0 - 60)
     assert found is not None and (found.message_id, found.pinned) == (21, True)
     assert await store.earlier_answer(CHANNEL, "level:sufficient", T0) is not None
-    await store.set_pinned(21, False)
+    await store.set_pinned(pin(21, pinned=False))
     assert await store.earlier_answer(CHANNEL, "level:sufficient", T0) is None
+
+
+async def a_pin_noted_before_the_answers_record_still_counts(store: AnswerLog) -> None:
+    # A moderator pins within moments of the answer, before its record is written.
+    await store.set_pinned(pin(31))
+    assert await store.earlier_answer(CHANNEL, "explain:synergy", 0) is None  # no answer yet
+    await store.record_answer(posted(31, "explain:synergy", T0 - 40 * 86_400))
+    found = await store.earlier_answer(CHANNEL, "explain:synergy", T0)
+    assert found is not None and (found.message_id, found.pinned) == (31, True)
