@@ -81,9 +81,12 @@ class _Reference(discord.MessageReference):
 
 
 def _can_reply(interaction: discord.Interaction[Any]) -> bool:
-    """Whether dk2 may post a reply with an embed in the interaction's channel."""
+    """Whether dk2 may post a reply with an embed in the interaction's channel (a thread,
+    such as a forum post, takes Send Messages in Threads)."""
     perms = interaction.app_permissions
-    return perms.send_messages and perms.read_message_history and perms.embed_links
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    send = perms.send_messages_in_threads if in_thread else perms.send_messages
+    return send and perms.read_message_history and perms.embed_links
 
 
 class AnswerWithCog(commands.Cog, name=COG_NAME):

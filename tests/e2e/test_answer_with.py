@@ -10,6 +10,7 @@ privately with a link to the first, while after the window it is posted again.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
@@ -28,14 +29,20 @@ from tests.e2e.harness import (
     embed_text,
     wait_until,
 )
-from tests.fakediscord import Channel, InteractionHandle, Message, User
+from tests.fakediscord import Channel, FakeDiscord, InteractionHandle, Message, User
 from tests.fakediscord.fixtures import require_spec
 from tests.fakediscord.payloads import (
     CONTEXT_GUILD,
     CONTEXT_PRIVATE_CHANNEL,
     through_user_install,
 )
-from tests.fakediscord.permissions import DEFAULT_EVERYONE, USE_EXTERNAL_APPS
+from tests.fakediscord.permissions import (
+    DEFAULT_EVERYONE,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    USE_EXTERNAL_APPS,
+    Overwrite,
+)
 from tests.fakediscord.state import new_snowflake
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -55,10 +62,17 @@ async def dk2(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Dk2Sess
     """dk2 with the no-repeats rule on, as an operator runs it by default."""
     require_spec()
     env = {"DK2_REPEAT_WINDOW_MINUTES": str(WINDOW_MINUTES)}
-    async with dk2_session(tmp_path_factory.mktemp("dk2"), env=env) as session:
-        yield session
-        assert session.fake.spec_violations == [], [v.errors for v in session.fake.spec_violations]
-        assert session.bot.log_problems() == []
+    async with FakeDiscord() as fake:
+        # A forum where dk2 may only post in posts (threads), not in the forum itself.
+        forum = fake.world.add_forum(fake.guild.id, "questions")
+        bot_role = fake.world.bot_role(fake.guild.id)
+        forum.overwrites.append(Overwrite(id=bot_role.id, type=0, deny=SEND_MESSAGES))
+        async with dk2_session(tmp_path_factory.mktemp("dk2"), env=env, fake=fake) as session:
+            yield session
+            assert session.fake.spec_violations == [], [
+                v.errors for v in session.fake.spec_violations
+            ]
+            assert session.bot.log_problems() == []
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -234,8 +248,6 @@ async def test_a_pick_dk2_no_longer_offers_is_refused(dk2: Dk2Session) -> None:
 async def test_no_reply_rights_means_the_answer_privately(dk2: Dk2Session) -> None:
     channel = new_channel(dk2)
     guild = dk2.fake.guild
-    from tests.fakediscord.permissions import READ_MESSAGE_HISTORY, Overwrite
-
     bot_role = dk2.fake.world.bot_role(guild.id)
     guild.channels[channel].overwrites.append(
         Overwrite(id=bot_role.id, type=0, allow=0, deny=READ_MESSAGE_HISTORY)
@@ -248,6 +260,16 @@ async def test_no_reply_rights_means_the_answer_privately(dk2: Dk2Session) -> No
     assert posted_bodies(dk2, channel) == []
 
 
+async def test_in_a_forum_post_the_reply_goes_in_the_post(dk2: Dk2Session) -> None:
+    forum = next(c for c in dk2.fake.guild.channels.values() if c.type == 15)
+    post = await dk2.fake.open_forum_post(forum.id, "K2 question", user=dk2.new_member())
+    asked = said(dk2, "can I take vitamin D with warfarin", post.id)
+    await answer_with(dk2, asked)
+    reply = await the_reply(dk2, asked)
+    assert reply.channel_id == post.id
+    assert reply.embeds[0]["title"] == kb().topics["warfarin"].title
+
+
 # -- no repeats in a channel ------------------------------------------------------------------
 
 
@@ -256,6 +278,19 @@ async def explain(dk2: Dk2Session, term: str, channel_id: int) -> InteractionHan
         "dk2", "explain", {"term": term}, user=dk2.new_member(), channel_id=channel_id
     )
     return await dk2.dispatch(payload)
+
+
+async def recorded(dk2: Dk2Session, message: Message) -> None:
+    """Wait until dk2 has kept `message` as posted: it learns the id from Discord's answer to
+    its response, so a second question sent at once could be checked before the first is kept
+    (two members within milliseconds; both answers are then posted)."""
+
+    def kept() -> bool:
+        with contextlib.closing(sqlite3.connect(dk2.bot.workdir / "dk2.sqlite3")) as conn:
+            row = conn.execute("SELECT 1 FROM answers WHERE message_id = ?", (message.id,))
+            return row.fetchone() is not None
+
+    await wait_until(kept)
 
 
 def age_answers(dk2: Dk2Session, seconds: float) -> None:
@@ -269,6 +304,7 @@ async def test_a_repeat_within_the_window_is_private_with_a_link(dk2: Dk2Session
     first = await explain(dk2, "mgp", channel)
     posted = first.original
     assert posted is not None and not posted.ephemeral and button_ids(posted) == [PIN_ID]
+    await recorded(dk2, posted)
 
     again = await explain(dk2, "matrix gla protein", channel)  # the same topic, other words
     repeat = again.original
@@ -287,6 +323,7 @@ async def test_after_the_window_the_answer_is_posted_again(dk2: Dk2Session) -> N
     channel = new_channel(dk2)
     first = await explain(dk2, "osteocalcin", channel)
     assert first.original is not None and not first.original.ephemeral
+    await recorded(dk2, first.original)
     age_answers(dk2, WINDOW_MINUTES * 60 + 1)
     later = await explain(dk2, "osteocalcin", channel)
     assert later.original is not None and not later.original.ephemeral
@@ -311,6 +348,7 @@ async def test_answer_with_a_repeat_posts_nothing_and_links_the_first(dk2: Dk2Se
     channel = new_channel(dk2)
     first = await explain(dk2, "warfarin", channel)
     assert first.original is not None and not first.original.ephemeral
+    await recorded(dk2, first.original)
     asked = said(dk2, "can I take vitamin D with warfarin", channel)
     handle = await answer_with(dk2, asked)
     note = await private_note(handle)

@@ -372,12 +372,16 @@ class FakeDiscord:
         """Apps → ``name`` on a stored ``message``, used by ``user`` (default :attr:`user`)
         in the message's channel; the command id is the synced message command's."""
         ctx = self._context(user, message.channel_id)
-        return payloads.message_command(
+        payload = payloads.message_command(
             name=name,
             message=message.to_payload(),
             command_id=self._command_id(name, ctx["guild_id"], payloads.COMMAND_MESSAGE),
             **ctx,
         )
+        channel = self.world.find_channel(message.channel_id)
+        if channel is not None:  # the channel as it is (a thread in a forum post, say)
+            payload["channel"] = channel.to_payload()
+        return payload
 
     def select_pick(
         self, message: Message, custom_id: str, values: list[str], *, user: User | None = None
