@@ -148,6 +148,9 @@ async def test_the_message_command_is_synced_beside_the_slash_group(dk2: Dk2Sess
     assert (MENU, 3) in kinds and ("dk2", 1) in kinds
     menu = next(command for command in commands if command["name"] == MENU)
     assert menu["description"] == "" and menu["options"] == []
+    # Like /dk2: a server install and a member's own, in servers, DMs and group DMs.
+    assert sorted(menu["integration_types"]) == [0, 1]
+    assert sorted(menu["contexts"]) == [0, 1, 2]
 
 
 # -- answers posted as replies ---------------------------------------------------------------

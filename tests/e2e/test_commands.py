@@ -49,7 +49,8 @@ async def test_commands_are_synced_once_to_the_dev_guild_within_discords_rules(
     (sync,) = fake.requests.matching("PUT", SYNC_ROUTE)
     assert sync.status == 200  # the fake refuses (400) a body Discord's spec would refuse
     assert command_name_errors(sync.json) == []
-    command, admin = sync.json
+    command, admin, menu = sync.json
+    assert (menu["name"], menu["type"]) == ("Answer with dk2", 3)  # Apps → on a message
     assert command["name"] == "dk2" and is_valid_command_name(command["name"])
     assert admin["name"] == "dk2-admin" and int(admin["default_member_permissions"]) == 1 << 5
     names = [option["name"] for option in command["options"]]
@@ -57,7 +58,11 @@ async def test_commands_are_synced_once_to_the_dev_guild_within_discords_rules(
     for option in command["options"]:
         assert 1 <= len(option["description"]) <= 100
     assert fake.requests.matching("PUT", r"/applications/\d+/commands") == []  # nothing global
-    assert [c["name"] for c in fake.commands(fake.guild.id)] == ["dk2", "dk2-admin"]
+    assert [c["name"] for c in fake.commands(fake.guild.id)] == [
+        "dk2",
+        "dk2-admin",
+        "Answer with dk2",
+    ]
     assert fake.spec_violations == []
 
 

@@ -115,8 +115,11 @@ async def test_the_same_answer_again_in_the_window_is_private_with_a_link(
     endpoint: Endpoint,
 ) -> None:
     first = said(endpoint, "does k2 help my bones")
-    await endpoint.post(endpoint.fake.message_command(first, MENU_NAME))
-    await wait_until(lambda: replies_to(endpoint, first))
+    told = await endpoint.post(endpoint.fake.message_command(first, MENU_NAME))
+    assert told.handle is not None
+    posted_note = await told.handle.wait_for_original()
+    # The clicker is told once the reply is posted and kept for the no-repeats rule.
+    await wait_until(lambda: "Posted as a reply" in posted_note.content)
     (posted,) = replies_to(endpoint, first)
 
     second = said(endpoint, "is vitamin K2 good for bone health?")
