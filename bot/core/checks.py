@@ -1,6 +1,7 @@
-"""The rules no schema can express, run on the validated models: quotes verbatim in the
-article, sections that exist, band tables that tile their domain, no figure a cited source
-lacks, ids and aliases unique, and every id that points elsewhere pointing at something.
+"""The rules that span files, run on the validated models: quotes verbatim in the article,
+sections that exist, no figure a cited source lacks, aliases unique across topics, and every
+id that points elsewhere pointing at something. (A rule within one file, such as bands that
+tile their domain, is its model's own `rules`: `bot.core.model`.)
 
 A rule that needs another file runs only when that file itself validated, so one broken
 file doesn't bury the real problems under reports of what it would have defined.
@@ -16,14 +17,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot.core.interval import Interval, coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
-from bot.core.model import AgeLimits, BandTable, CautionsFile, Cited, SourcesFile, Topic, Units
+from bot.core.model import AgeLimits, BandTable, CautionsFile, Cited, Loc, SourcesFile, Topic, Units
 from bot.core.yamlfile import line_at
 
-Loc = tuple[str | int, ...]
-# Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
-CODE_CAUTIONS = ("check-first", "check-first-k2", "blood-thinner", "warfarin", "non-daily", "mk-4")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
@@ -134,19 +131,11 @@ class Checker:
     def check(self, name: str, file: File) -> None:
         """Hold one validated file to the rules that span files."""
         model = file.model
-        if isinstance(model, SourcesFile):
-            unique(file, "sources", [source.id for source in model.sources], "source id")
-            if self.sources is not None and "article" not in self.sources:
-                file.problem((), "sources.yaml must define the 'article' source")
-        elif isinstance(model, Topic):
+        if isinstance(model, Topic):
             self.check_topic(file, model)
         elif isinstance(model, CautionsFile):
-            unique(file, "cautions", [caution.id for caution in model.cautions], "caution id")
             for index, caution in enumerate(model.cautions):
                 self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
-            missing = [cid for cid in CODE_CAUTIONS if cid not in {c.id for c in model.cautions}]
-            if missing:
-                file.problem(("cautions",), f"cautions the code attaches are missing: {missing}")
         elif isinstance(model, BandTable):
             self.check_bands(file, Path(name).stem, model)
         elif isinstance(model, Units):
@@ -162,16 +151,11 @@ class Checker:
         if file.path.stem != topic.id:
             file.problem(("id",), f"topic {topic.id!r} must live in {topic.id}.yaml")
         source = topic.source
-        if source.kind == "reference" and "article" in source.refs:
-            message = "a reference topic cites the article with 'section' and 'quotes', not refs"
-            file.problem(("source", "refs"), message)
         self.cited(file, ("source",), source, f"topic {topic.id!r}")
         self.figures(file, ("short",), topic.short, source, f"topic {topic.id!r} short")
         self.figures(file, ("long",), topic.long, source, f"topic {topic.id!r} long")
         for index, other in enumerate(topic.related):
-            if other == topic.id:
-                file.problem(("related", index), "a topic can't be related to itself")
-            elif other not in (self.ids["topic"] or ()):
+            if other not in (self.ids["topic"] or ()):
                 message = f"related topic {other!r} of {topic.id!r} does not exist"
                 file.problem(("related", index), message)
         self.known(file, ("cautions",), topic.cautions, "caution")
@@ -184,35 +168,17 @@ class Checker:
             what = f"{kind} band {band.id!r}"
             self.cited(file, (*loc, "article"), band.article, f"{what} article text")
             for number, reference in enumerate(band.references):
-                if "article" in reference.refs:
-                    message = "reference figures must not cite the article"
-                    file.problem((*loc, "references", number), message)
                 self.cited(file, (*loc, "references", number), reference, f"{what} reference")
             if band.k2 is not None:
                 self.cited(file, (*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
-            elif kind == "dose":
-                file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
             self.known(file, (*loc, "cautions"), band.cautions, "caution")
             self.known(file, (*loc, "topics"), band.topics, "topic")
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 file.problem((*loc, "warning"), f"unknown caution {band.warning!r} as warning")
-        if unique(file, "bands", [band.id for band in table.bands], "band id"):
-            for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
-                file.problem(("bands",), message)
-            nmol = [(b.id, b.nmol_range) for b in table.bands if b.nmol_range is not None]
-            if nmol and len(nmol) != len(table.bands):
-                file.problem(("bands",), "give every band an nmol_range, or none")
-            elif nmol:
-                for message in coverage_problems(table.domain, nmol):
-                    file.problem(("bands",), f"nmol_range: {message}")
         for index, mark in enumerate(table.marks):
             loc = ("marks", index)
             self.cited(file, loc, mark, "gauge mark")
-            for figure in mark.figures:
-                if figure not in table.domain:
-                    shown = format(figure.normalize(), "f")
-                    file.problem(loc, f"gauge mark at {shown} is outside the domain {table.domain}")
             # The figures themselves, not only the label, must stand in the mark's sources.
             figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
             self.figures(file, loc, figures, mark, "gauge mark")
@@ -221,43 +187,18 @@ class Checker:
         for key in ("vitamin_d", "k2", "level", "age"):
             for index, unit in enumerate(getattr(units, key).units if getattr(units, key) else ()):
                 self.known(file, (key, "units", index, "sources"), unit.sources, "source")
-        # Each K2 form's spellings are fillers, so the amount parser reads past them.
-        for form, names in units.k2.forms.items():
-            for name in names:
-                if name not in units.k2.fillers:
-                    file.problem(("k2", "forms", form), f"form spelling {name!r} isn't a filler")
-        if units.k2.forms and units.k2.banded_form not in units.k2.forms:
-            message = f"banded_form {units.k2.banded_form!r} isn't one of the forms"
-            file.problem(("k2", "banded_form"), message)
         for word, key in (("d2", "sources"), ("d2", "compare_sources"), ("mk4", "sources")):
             ids = getattr(getattr(units.reading, word), key)
             self.known(file, ("reading", word, key), ids, "source")
-        # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
-        seen: set[str] = set()
-        places: list[tuple[Loc, tuple[str, ...]]] = [
-            (("vitamin_d", "units", i, "names"), u.names)
-            for i, u in enumerate(units.vitamin_d.units)
-        ]
-        places += [(("periods", i, "names"), p.names) for i, p in enumerate(units.periods)]
-        for loc, names in places:
-            for index, name in enumerate(names):
-                if name in seen:
-                    file.problem((*loc, index), f"spelling {name!r} is listed twice")
-                seen.add(name)
 
     def check_ages(self, file: File, ages: AgeLimits) -> None:
-        """Each scale covers every child's age exactly; each limit's figures are sourced."""
-        children = Interval(Decimal(0), True, ages.adult_from, False)
+        """Each age limit's sources exist and hold its figures."""
         for index, scale in enumerate(ages.limits):
-            loc: Loc = ("limits", index)
             for number, group in enumerate(scale.groups):
-                where = (*loc, "groups", number)
+                where: Loc = ("limits", index, "groups", number)
                 self.known(file, (*where, "refs"), group.refs, "source")
                 figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
                 self.figures(file, where, figures, group, f"age group {group.label!r}")
-            ranges = [(group.label, group.ages) for group in scale.groups]
-            for message in coverage_problems(children, ranges):
-                file.problem((*loc, "groups"), f"scale {scale.scale!r}: {message}")
 
     def check_messages(self, file: File, templates: Mapping[str, str]) -> None:
         for key, template in templates.items():
@@ -274,14 +215,6 @@ class Checker:
             # Examples of what to type (in `code`) may hold numbers; prose may not.
             if numbers(_CODE_SPAN.sub(" ", template)):
                 file.problem(loc, f"message {key!r} states a figure; figures belong in bands")
-
-
-def unique(file: File, key: str, ids: list[str], what: str) -> bool:
-    """Whether every id in the list at `key` is unique; a repeat is reported where it is."""
-    for index, item in enumerate(ids):
-        if item in ids[:index]:
-            file.problem((key, index), f"duplicate {what} {item!r}")
-    return len(set(ids)) == len(ids)
 
 
 def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dict[str, str]:
