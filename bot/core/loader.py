@@ -30,7 +30,7 @@ __all__ = ["LoadResult", "Problem", "default_knowledge_path", "load_knowledge"]
 
 # The files every knowledge base has besides its topics (topics/<id>.yaml).
 _FILES = (
-    *("sources.yaml", "cautions.yaml", "units.yaml", "messages.yaml", "search.yaml", "ages.yaml"),
+    *(f"{kind}.yaml" for kind in KNOWLEDGE_KINDS if kind not in ("topic", "bands")),
     *(f"bands/{kind}.yaml" for kind in BAND_KINDS),
 )
 # What a curator is told for each kind of pydantic error, by its type.
@@ -135,13 +135,12 @@ class _Snapshot:
         return digest.hexdigest()[:12]
 
     def text(self, relative: str) -> str | None:
-        raw = self.files.get(relative)
-        problem = "file is missing"
-        if raw is not None:
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
+        try:
+            return self.files[relative].decode("utf-8")
+        except KeyError:
+            problem = "file is missing"
+        except UnicodeDecodeError as exc:
+            problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
         self.problems.append(Problem(self.root / relative, 0, problem))
         return None
 

@@ -251,6 +251,22 @@ CASES = [
         "either 'at' (cut-points) or 'range'",
     ),
     (
+        "a reference figure citing the article",
+        "bands/dose.yaml",
+        "refs: [iom-2011]",
+        "refs: [iom-2011, article]",
+        AT_EDIT,
+        "reference figures must not cite the article",
+    ),
+    (
+        "gauge mark with an open range",
+        "bands/level.yaml",
+        'range: "[30, 50]"\n    section:',
+        'range: "[30, inf)"\n    section:',
+        AT_EDIT,
+        "a gauge mark's range must be finite",
+    ),
+    (
         "gauge mark outside the domain",
         "bands/level.yaml",
         "at: [12, 20, 50]",
