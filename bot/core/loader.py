@@ -181,8 +181,7 @@ def load_knowledge(root: Path) -> LoadResult:
     files = {name: snap.read(name) for name in (*_FILES, *topic_names)}
     checker = Checker(article, files)
     for name, file in files.items():
-        if file.model is not None:
-            checker.check(name, file)
+        checker.check(name, file)
     topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
     topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
     aliases = check_aliases(topic_files, topics)
