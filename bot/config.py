@@ -73,11 +73,19 @@ def _path(raw: object) -> Path:
         raise ValueError("no such home directory") from exc
 
 
-def _ids(raw: object) -> object:
-    """Ids as a YAML list, one id, or text with ids separated by commas or spaces."""
-    if isinstance(raw, str):
-        return [part for part in re.split(r"[\s,]+", raw) if part]
-    return raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+def _ids(raw: object, ranges: bool = False) -> object:
+    """Ids as a YAML list, one id, or text with ids separated by commas or spaces, where
+    `ranges` also "0-3" for 0, 1, 2 and 3 (up to MAX_SHARDS: a longer one stays a mistake)."""
+    if not isinstance(raw, str):
+        return raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    ids: list[object] = []
+    for part in re.split(r"[\s,]+", raw):
+        first, dash, last = part.partition("-")
+        if ranges and dash and first.isdigit() and last.isdigit() and int(last) < MAX_SHARDS:
+            ids += range(int(first), int(last) + 1)
+        elif part:
+            ids.append(part)
+    return ids
 
 
 def _url(*schemes: str) -> AfterValidator:
@@ -127,20 +135,6 @@ def _postgres(url: Secret | None) -> Secret | None:
         if parts.scheme.lower() not in ("postgresql", "postgres") or parts.port == 0:
             raise ValueError("not a PostgreSQL URL")
     return url
-
-
-def _shard_list(raw: object) -> object:
-    """Shard numbers as a list, one number, or text like "0-3, 5"."""
-    if not isinstance(raw, str):
-        return _ids(raw) if raw is not None else None
-    numbers: list[object] = []
-    for part in re.split(r"[\s,]+", raw.strip()):
-        first, dash, last = part.partition("-")
-        if dash and first.isdigit() and last.isdigit():
-            numbers += range(int(first), int(last) + 1)
-        elif part:
-            numbers.append(part)
-    return numbers
 
 
 def _below_count(ids: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
@@ -202,7 +196,7 @@ class Settings(BaseSettings):
     shard_ids: Annotated[
         tuple[Annotated[Whole, Field(ge=0, lt=MAX_SHARDS)], ...] | None,
         NoDecode,
-        BeforeValidator(lambda raw: _shard_list(_unset(raw))),
+        BeforeValidator(lambda raw: None if _unset(raw) is None else _ids(raw, ranges=True)),
         AfterValidator(_below_count),
     ] = None
     """shard numbers below shard_count (e.g. 0,1 or 0-3), with shard_count set"""
