@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from bot.core.checks import Checker, File, Problem, check_aliases, sections
 from bot.core.message_keys import templates_of
-from bot.core.model import BAND_KINDS, PATTERN_NAMES, KnowledgeBase, Messages
+from bot.core.model import BAND_KINDS, NO_RULES, PATTERN_NAMES, KnowledgeBase, Messages
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
 from bot.core.yamlfile import YamlError, parse_yaml
 
@@ -157,9 +157,13 @@ class _Snapshot:
         except YamlError as exc:
             self.problems.append(Problem(path, exc.line, exc.message))
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+            errors = exc.errors(include_url=False)
+            for error in errors:
                 at_key = error["type"] == "extra_forbidden"
                 file.problem(error["loc"], _message(error, model), at_key=at_key)
+            if all(error["type"] == "rule" for error in errors):  # well-formed: check across files
+                shape = model.model_validate(file.data, context=NO_RULES)
+                return File(path, file.data, shape, self.problems)
         return file
 
 

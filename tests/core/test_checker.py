@@ -447,3 +447,11 @@ def test_a_symlink_inside_the_knowledge_folder_is_fine(knowledge_copy: Path) -> 
     mgp.symlink_to(real)
     result = load_knowledge(knowledge_copy)
     assert result.knowledge is not None, result.problems
+
+
+def test_a_file_breaking_its_own_rules_is_still_checked_across_files(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
+    line = _break(knowledge_copy, "bands/k2.yaml", "cautions: [warfarin]", "cautions: [warfrin]")
+    problems = [p for p in load_knowledge(knowledge_copy).problems if p.path.name == "k2.yaml"]
+    assert any("neither 'low' nor 'typical' includes 90" in p.message for p in problems)
+    assert [p.line for p in problems if "unknown caution 'warfrin'" in p.message] == [line]
