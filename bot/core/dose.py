@@ -203,8 +203,8 @@ def _k2_mixup(kb: KnowledgeBase, k2: Amount | None) -> str | None:
         return None
     reading = kb.units.reading
     mk4 = {
-        "mk4_mg": fmt(reading.mk4_mg),
-        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4_sources),
+        "mk4_mg": fmt(reading.mk4.pharmacological_mg),
+        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4.sources),
     }
     if k2.mk4:
         return kb.messages.get("dose.k2_mk4", entered=k2.entered, **mk4)

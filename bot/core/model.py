@@ -532,35 +532,9 @@ class Reading(Model):
     range_words: tuple[Lower, ...] = Field(description='"1000-2000", "1000 to 2000"')
     level_names: tuple[Lower, ...] = Field(description="test names with a number: 25(OH)D")
 
-    # The flat names the code reads.
-
     @property
     def span_days(self) -> dict[str, int]:
         return {name: span.days for span in self.spans for name in span.names}
-
-    @property
-    def d2_names(self) -> tuple[str, ...]:
-        return self.d2.names
-
-    @property
-    def d2_sources(self) -> tuple[str, ...]:
-        return self.d2.sources
-
-    @property
-    def d2_compare_sources(self) -> tuple[str, ...]:
-        return self.d2.compare_sources
-
-    @property
-    def mk4_names(self) -> tuple[str, ...]:
-        return self.mk4.names
-
-    @property
-    def mk4_mg(self) -> Decimal:
-        return self.mk4.pharmacological_mg
-
-    @property
-    def mk4_sources(self) -> tuple[str, ...]:
-        return self.mk4.sources
 
 
 class Units(Model):
@@ -652,10 +626,6 @@ class AgeLimits(Model):
     limits: tuple[AgeScale, ...] = Field(min_length=1)
     verdicts: Verdicts
 
-    @property
-    def scales(self) -> tuple[AgeScale, ...]:
-        return self.limits
-
     def rules(self) -> Broken:
         """Each scale's groups cover every child's age, birth to adult_from, exactly once."""
         children = Interval(Decimal(0), True, self.adult_from, False)
@@ -663,14 +633,6 @@ class AgeLimits(Model):
             ranges = [(group.label, group.ages) for group in scale.groups]
             for gap in coverage_problems(children, ranges):
                 yield ("limits", index, "groups"), f"scale {scale.scale!r}: {gap}"
-
-    @property
-    def within(self) -> Verdict:
-        return self.verdicts.within
-
-    @property
-    def above(self) -> Verdict:
-        return self.verdicts.above
 
 
 # -- search.yaml -------------------------------------------------------------------------------
