@@ -504,6 +504,7 @@ class Mk4Words(Model):
     sources: Texts = Field(min_length=1, description="sources.yaml ids for that dose")
 
 
+# A word listed twice is harmless, so the schema doesn't ask for unique items either.
 WordSet = Annotated[
     frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
 ]
@@ -639,10 +640,7 @@ class AgeLimits(Model):
 
 
 class SearchSettings(Model):
-    # A word listed twice is harmless, so the schema doesn't ask for unique items either.
-    stopwords: Annotated[
-        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
-    ]
+    stopwords: WordSet
     word_similarity: Ratio
     alias_similarity: Ratio
     min_question_score: Ratio
@@ -660,9 +658,9 @@ class SearchSettings(Model):
         description="closeness of meaning at which a topic ranked first by words and by "
         "meaning alike is answered without the margin",
     )
-    amount_units: Annotated[
-        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
-    ] = Field(description="unit words that, after a number, belong to an amount")
+    amount_units: WordSet = Field(
+        description="unit words that, after a number, belong to an amount"
+    )
     out_of_scope: tuple[Lower, ...] = Field(description="words and phrases dk2 never answers on")
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
