@@ -1,6 +1,8 @@
 """The knowledge files' shapes, declared once: each model validates a file and is what the
-code reads. `bot.core.loader` validates the files with them and `bot.core.checks` adds the
-rules that span files; `python -m bot schema` turns them into JSON Schemas for editors.
+code reads. A rule within one file that no type can say (unique ids, bands that tile their
+domain) is its model's own `rules`. `bot.core.loader` validates the files with them and
+`bot.core.checks` adds the rules that span files; `python -m bot schema` turns them into JSON
+Schemas for editors.
 
 A text is trimmed of repeated whitespace (YAML's folded `>-` blocks read as one line), names
 people type (aliases, unit spellings) are lowercased, numbers that feed arithmetic are exact
@@ -146,7 +148,7 @@ class Model(BaseModel):
 
 def repeats(key: str, ids: list[str], what: str) -> Broken:
     """Each id in the list at `key` that an earlier entry already has."""
-    return (((key, i), f"duplicate {what} {id!r}") for i, id in enumerate(ids) if id in ids[:i])
+    return (((key, i), f"duplicate {what} {x!r}") for i, x in enumerate(ids) if x in ids[:i])
 
 
 class Cited(Protocol):
