@@ -56,9 +56,6 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 3000 k2:100",
     "/dk2 dose 50000 weekly",
     "/dk2 dose 125 IU k2:100",
-    "/dk2 dose 20000",
-    "/dk2 dose 5000",
-    "/dk2 dose 1500",
 }
 
 
