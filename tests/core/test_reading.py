@@ -174,7 +174,7 @@ def test_a_thousands_dot_with_a_mass_unit_is_read_as_a_decimal(kb: KnowledgeBase
 @pytest.mark.parametrize("line", ["1 IU", "10 IU", "50 IU"])
 def test_small_iu_amounts_get_the_microgram_hint(kb: KnowledgeBase, line: str) -> None:
     number = line.split()[0]
-    assert f"type `/dk2 dose {number} mcg`" in hints(dose(kb, line))
+    assert f"Type `/dk2 dose {number} mcg`" in hints(dose(kb, line))
 
 
 def test_1_25_mg_is_named_as_the_weekly_50000_iu_capsule(kb: KnowledgeBase) -> None:
