@@ -39,13 +39,12 @@ def test_the_first_screen_holds_the_band_hints_warning_and_dose(line: str, reply
         assert "⚠️" in rows[0] or any("⚠️" in row for row in rows[: PHONE_ROWS // 2])
 
 
-# Samples that still take more than one screen. All but one carry a K2 amount, so the full
-# anticoagulant caution (which drugs are vitamin K antagonists, the MK-7 dose that may
-# interfere, which are not, ask a clinician before K2: 10 rows with the always-applicable
-# line), and most also a mistype hint, a stop warning, a weekly or monthly dose's caveat or
-# the MK-4 caution; "/dk2 dose 50000 weekly" is one row over with the daily-range caveat and
-# the article's testing line beside the guideline's. dk2 keeps safety over brevity. Strict:
-# one that comes to fit fails here until it is taken off the list.
+# Samples that still take more than one screen. Each carries a K2 amount, so the full
+# anticoagulant caution (warfarin is a vitamin K antagonist, the MK-7 dose that may interfere,
+# the direct anticoagulants that are not, ask a clinician before K2): with the one
+# always-applicable line, 10 rows. Most also carry a mistype hint, a stop warning, a weekly or
+# monthly dose's caveat or the MK-4 caution. dk2 keeps safety over brevity. Strict: one that
+# comes to fit fails here until it is taken off the list.
 OVER_ONE_SCREEN = {
     "/dk2 dose 100000 monthly k2:100 mg",
     "/dk2 dose 5000 mcg k2:100",
@@ -56,7 +55,6 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 5000 k2:100 mcg mk-7",
     "/dk2 dose 5000 k2:100",
     "/dk2 dose 3000 k2:100",
-    "/dk2 dose 50000 weekly",
 }
 
 
