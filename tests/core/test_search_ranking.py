@@ -61,9 +61,28 @@ def test_a_possessive_is_the_word_itself() -> None:
 
 
 def test_tokens_keep_names_and_grouped_numbers_whole() -> None:
-    assert tokens("MK-7, 5,000 IU or 1.25 mg?") == ["mk-7", "5,000", "iu", "or", "1.25", "mg"]
+    assert tokens("MK-7, 5,000 IU or 1.25 mg?") == ["mk7", "5,000", "iu", "or", "1.25", "mg"]
     assert tokens("K2 μg") == ["k2", "µg"]  # Greek mu and the micro sign are one letter
     assert normalise_term("  Vitamin   D3!! ") == "vitamin d3"
+
+
+@pytest.mark.parametrize("typed", ["mk-7", "MK 7", "mk_7", "mk7", "Mk - 7", "mk  7"])
+def test_a_k2_form_is_one_word_however_it_is_typed(typed: str) -> None:
+    assert tokens(f"is {typed} better") == ["is", "mk7", "better"]
+    assert tokens(f"is {typed.replace('7', '4')} better") == ["is", "mk4", "better"]
+
+
+def test_a_longer_number_after_mk_is_not_a_k2_form() -> None:
+    assert tokens("mk-47 or mk 70") == ["mk-47", "or", "mk", "70"]
+
+
+def test_mk_7_with_a_space_is_not_mk_4(kb: KnowledgeBase) -> None:
+    # read apart, "7" was an amount: "mk 7" and "mk 4" were the same words, and MK-7's
+    # question tied with K2 forms
+    index = index_for(kb)
+    assert index.rank("what is mk 7").ranked == index.rank("what is mk7").ranked
+    assert index.rank("what is mk 7").ranked[0][0] == "mk7"
+    assert index.rank("what is mk 4").ranked[0][0] == "k2-forms"
 
 
 def test_a_question_in_other_word_forms_finds_the_same_topic(kb: KnowledgeBase) -> None:
