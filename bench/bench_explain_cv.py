@@ -36,9 +36,9 @@ GRID: dict[str, Sequence[float]] = {
     "meaning_weight": (1.0, 2.0),
     "min_question_score": (0.3, 0.6),
     "min_margin": (0.1, 0.15),
-    "min_coverage": (0.35, 0.45),
-    "contested_margin": (0.15, 0.2, 0.3),
-    "contest_gap": (0.0, 0.03, 0.06),
+    "min_coverage": (0.2, 0.35),
+    "contested_margin": (0.2, 0.3),
+    "contest_gap": (0.03, 0.06),
     "min_similarity": (0.3, 0.4, 0.5),
     "agreed_similarity": (0.5, 0.7, 1.01),  # 1.01: never answer on agreement alone
 }

@@ -503,3 +503,26 @@ def test_a_contested_best_topic_needs_the_larger_margin(kb: KnowledgeBase) -> No
     assert _index(kb, contested_margin=None, **loose).search(question).topic is not None
     contested = _index(kb, contested_margin=lead * 1.1, **loose).search(question)
     assert contested.topic is None and contested.suggestions
+
+
+# Off-topic questions that share one of the subject words, written for this test: the rest of
+# their words are unknown to dk2, so coverage refuses them.
+_SHARING_A_SUBJECT_WORD = [
+    "what's the upper limit on my credit card",
+    "what does the research say about intermittent fasting",
+    "how much sun exposure does a tomato plant need",
+]
+
+
+@pytest.mark.parametrize("question", _SHARING_A_SUBJECT_WORD)
+def test_an_off_topic_question_sharing_a_subject_word_is_not_answered(
+    kb: KnowledgeBase, question: str
+) -> None:
+    index = index_for(kb)
+    assert index.rank(question).on_subject
+    assert index.search(question).topic is None
+
+
+def test_coverage_is_what_refuses_them(kb: KnowledgeBase) -> None:
+    index = _index(kb, min_coverage=0.2)  # what cross-validation on the tuning files picks
+    assert any(index.search(q).topic is not None for q in _SHARING_A_SUBJECT_WORD)
