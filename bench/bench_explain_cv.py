@@ -36,7 +36,9 @@ GRID: dict[str, Sequence[float]] = {
     "meaning_weight": (1.0, 2.0),
     "min_question_score": (0.3, 0.6),
     "min_margin": (0.1, 0.15),
-    "min_coverage": (0.2, 0.35),
+    # 0.2 does better on the tuning files, but lets through off-topic questions that share a
+    # subject word (search.yaml): held at the shipped 0.35 so the estimate is of the shipped rule
+    "min_coverage": (0.35,),
     "contested_margin": (0.2, 0.3),
     "contest_gap": (0.03, 0.06),
     "min_similarity": (0.3, 0.4, 0.5),
