@@ -58,7 +58,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "stats.chart_title": "window",
         "stats.chart_title_buckets": "window days",
         "stats.chart_empty": "",
-        "gauge.edges": "unit edges",
+        "gauge.scale": "scale unit",
         "gauge.mark": "label figures unit",
         "gauge.alt": "title value band",
         "stats.none": "",
@@ -191,6 +191,9 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "cooldown.title": "",
         "cooldown.text": "rate per seconds",
         "cooldown.text_one": "rate per",
+        # Where dk2 is not in the server (a user install), and new forum posts.
+        "install.add_to_server": "link",
+        "forum.intro": "",
     }.items()
 }
 
