@@ -6,7 +6,10 @@ score measured on the same questions flatters them. So the tuning questions are 
 split into folds: for each fold, the settings that do best on the other folds (right answers
 minus ten times the confident wrong ones) are measured on that fold alone. The mean over the
 folds, for several shuffles, estimates how the rule does on questions it was not tuned on.
-Then the settings in search.yaml, and the ones chosen on all the tuning data, side by side.
+Then file by file: each tuning file scored with the settings chosen on the other files. Both
+estimates flatter: the topics' example questions, the stopwords and the out-of-scope list were
+written while looking at the tuning files' misses, and no fold undoes that (the last
+held-back part scored 77.5 % where cross-validation said 92.5 %). Then the settings in search.yaml, and the ones chosen on all the tuning data, side by side.
 
 Only the tuning files are read, never the held-back part.
 Run: .venv/bin/python bench/bench_explain_cv.py [--folds 5] [--shuffles 3]
@@ -27,15 +30,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.search import Ranking, SearchResult, TopicIndex, fuse, index_for
 from bot.core.wording import normalise_term
-from tests.core.eval.evalset import TUNING_FILES, Question, load_parts
+from tests.core.eval.evalset import TUNING_FILES, Question, load_part
 
 GRID: dict[str, Sequence[float]] = {
     "meaning_weight": (1.0, 2.0),
-    "min_question_score": (0.3, 0.6, 1.0),
-    "min_margin": (0.06, 0.1, 0.15),
-    "min_coverage": (0.35, 0.4, 0.45),
-    "min_similarity": (0.0, 0.4, 0.45, 0.5),
-    "agreed_similarity": (0.5, 0.6, 0.7, 1.01),  # 1.01: never answer on agreement alone
+    "min_question_score": (0.3, 0.6),
+    "min_margin": (0.1, 0.15),
+    # 0.2 does better on the tuning files, but lets through off-topic questions that share a
+    # subject word (search.yaml): held at the shipped 0.35 so the estimate is of the shipped rule
+    "min_coverage": (0.35,),
+    "contested_margin": (0.2, 0.3),
+    "contest_gap": (0.03, 0.06),
+    "min_similarity": (0.3, 0.4, 0.5),
+    "agreed_similarity": (0.5, 0.7, 1.01),  # 1.01: never answer on agreement alone
 }
 WRONG_COST = 10  # a confident wrong answer costs as much as ten refusals
 
@@ -75,7 +82,10 @@ def main() -> int:
     assert kb is not None, "the knowledge base does not load: run python -m bot check"
     index = index_for(kb)
     shipped = index.settings
-    questions = load_parts(TUNING_FILES)
+    parts = [(path.name, load_part(path)) for path in TUNING_FILES]
+    questions = [question for _, part in parts for question in part]
+    # which file each question comes from: the files are written by different people
+    files = [name for name, part in parts for _ in part]
     rankings: list[Ranking | SearchResult] = []
     for question in questions:
         term = normalise_term(question.text)
@@ -115,6 +125,22 @@ def main() -> int:
     print(
         f"cross-validated: right {sum(right_cv) / len(right_cv):.1%}, confidently wrong "
         f"{sum(wrong_cv) / len(wrong_cv):.1%} (mean of {args.shuffles} shuffles)"
+    )
+    # Each file scored with the settings chosen on the others: a file is written by one
+    # person, so this is nearer to a held-back part than random folds, whose questions share
+    # their authors (and their ways of putting things) with the questions tuned on.
+    right_files, wrong_files = [], []
+    for name, _ in parts:
+        train = [i for i, file in enumerate(files) if file != name]
+        held = [i for i, file in enumerate(files) if file == name]
+        best = max(range(len(combos)), key=lambda c: cost(table[c], train))
+        right, wrong = _rates([table[best][i] for i in held])
+        right_files.append(right)
+        wrong_files.append(wrong)
+        print(f"  {name} on the others' settings: right {right:.1%}, confidently wrong {wrong:.1%}")
+    print(
+        f"file by file: right {sum(right_files) / len(parts):.1%}, confidently wrong "
+        f"{sum(wrong_files) / len(parts):.1%} (mean of {len(parts)} files)"
     )
     everything = list(range(len(questions)))
     best = max(range(len(combos)), key=lambda c: cost(table[c], everything))

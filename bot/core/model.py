@@ -649,6 +649,14 @@ class SearchSettings(Model):
     min_margin: Number
     max_suggestions: Annotated[int, Field(strict=True, ge=1, le=25)]
     min_coverage: Number = Field(description="share of a question's words (by idf) dk2 must know")
+    contested_margin: Number | None = Field(
+        None,
+        description="min_margin when meaning alone puts another topic first by more than "
+        "contest_gap; none: the same",
+    )
+    contest_gap: Number = Field(
+        0.0, description="how much closer in meaning another topic must be to contest the best"
+    )
     k1: Ratio = Field(description="BM25 term-frequency saturation")
     b: Number = Field(description="BM25 length normalisation, 0 to 1")
     meaning_weight: Number = Field(description="weight of the embedding similarity; 0: words only")
@@ -664,6 +672,12 @@ class SearchSettings(Model):
         description="unit words that, after a number, belong to an amount"
     )
     out_of_scope: tuple[Lower, ...] = Field(description="words and phrases dk2 never answers on")
+    subject_words: tuple[Lower, ...] = Field(
+        (),
+        description="words and phrases that say a question is about dk2's subject; a question "
+        "with none of them gets suggestions, never an answer (empty: every question may be "
+        "answered)",
+    )
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
     )

@@ -4,15 +4,18 @@ Stages, most certain first:
 1. the whole term is a topic id, alias or title;
 2. the whole term is one of those with a typo (rapidfuzz ratio);
 3. a question that names something dk2 does not cover (another supplement, a request to
-   diagnose) is not answered;
+   diagnose) is not answered, nor is one that names nothing of its subject (vitamin D or K,
+   calcium, their units, forms, medicines, the article: search.yaml's subject_words), which
+   gets suggestions at most;
 4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's words are stemmed (Snowball) and typos corrected, and a topic's aliases and
    multi-word keywords found whole in it add a bonus by rarity; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
-   topic's nearest example, and either that topic clearly beats the runner-up, or words alone
-   and meaning alone both rank it first.
+   topic's nearest example, and either that topic clearly beats the runner-up (by a larger
+   lead when meaning alone puts another topic clearly closer), or words alone and meaning
+   alone both rank it first.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
@@ -20,6 +23,7 @@ Autocomplete ranks with the same scores.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -53,6 +57,11 @@ _PROSE_WEIGHT = 0.5
 _PHRASE_WEIGHT = 0.5
 
 
+# An amount in a vitamin's units ("4000 iu", "100mcg", "18 ng/ml") says a question is about
+# vitamin D or K, though search reads the amount itself as one placeholder.
+_VITAMIN_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|mcg|µg|ug|ng|nmol)\b")
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     topic: str | None
@@ -73,6 +82,7 @@ class Ranking:
     # Per topic: its id, its score from words (BM25 and phrases) and the closeness of the
     # question's meaning to its nearest name or example question (0 without a model).
     signals: tuple[tuple[str, float, float], ...] = ()
+    on_subject: bool = True  # it names vitamin D or K, calcium, their units, forms or drugs
 
     @property
     def similarity(self) -> float:
@@ -81,6 +91,14 @@ class Ranking:
             return 0.0
         best = self.ranked[0][0]
         return next((meaning for t, _, meaning in self.signals if t == best), 0.0)
+
+    def contested(self, gap: float) -> bool:
+        """Whether meaning alone puts another topic than the best one first, closer to the
+        question by more than `gap`."""
+        if not self.ranked or not self.signals:
+            return False
+        closest = max(meaning for _, _, meaning in self.signals)
+        return closest - self.similarity > gap
 
     @property
     def agreed(self) -> bool:
@@ -188,6 +206,7 @@ class TopicIndex:
             [
                 *(text for topic_fields in fields.values() for text in topic_fields.values()),
                 *settings.out_of_scope,
+                *settings.subject_words,
             ],
             settings.stopwords,
             settings.word_similarity,
@@ -232,6 +251,10 @@ class TopicIndex:
         self.out_of_scope = frozenset(
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.out_of_scope
+        ) - {()}
+        self.subject = frozenset(
+            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+            for words in settings.subject_words
         ) - {()}
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
         self.meaning: _Meaning | None = None
@@ -299,7 +322,7 @@ class TopicIndex:
             return SearchResult(None, "none", best, ())
         suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
         first = [t for t in suggestions if t in ranking.named and t in self.settings.safety_first]
-        if len(first) == 1:
+        if len(first) == 1 and ranking.on_subject:
             # A member who names their blood thinner, pregnancy or condition gets that
             # caution, whatever else the question asks: safety outranks the rest.
             return SearchResult(first[0], "question", dict(ranking.ranked)[first[0]], ())
@@ -309,7 +332,7 @@ class TopicIndex:
 
     def confident(self, ranking: Ranking) -> bool:
         """Whether the best topic is certain enough to answer with, rather than suggest."""
-        if not ranking.ranked or ranking.out_of_scope:
+        if not ranking.ranked or ranking.out_of_scope or not ranking.on_subject:
             return False
         settings = self.settings
         if ranking.coverage < settings.min_coverage or (
@@ -320,9 +343,11 @@ class TopicIndex:
             return True  # two independent readings name the same topic
         best = ranking.ranked[0][1]
         second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
+        margin = settings.min_margin
+        if settings.contested_margin is not None and ranking.contested(settings.contest_gap):
+            margin = settings.contested_margin
         return (
-            ranking.word_score >= settings.min_question_score
-            and (best - second) / best >= settings.min_margin
+            ranking.word_score >= settings.min_question_score and (best - second) / best >= margin
         )
 
     def rank(self, term: str) -> Ranking:
@@ -357,7 +382,12 @@ class TopicIndex:
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
         )
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
-        ranking = Ranking((), coverage, False, word_score, named, signals)
+        on_subject = (
+            not self.subject
+            or not self.subject.isdisjoint(found)
+            or _VITAMIN_AMOUNT.search(term) is not None
+        )
+        ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
 
     def _coverage(self, content: list[Word]) -> float:

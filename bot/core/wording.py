@@ -27,9 +27,16 @@ _MAX_REMEMBERED = 4096
 _STEMMER = Stemmer.Stemmer("english")
 
 
+# K2's forms as members write them, "mk-7", "mk 7", "mk_7" or "mk7", are one word: read apart,
+# the number would be an amount and "mk 7" the same words as "mk 4".
+_MK_FORM = re.compile(r"\bmk[\s_-]*([47])\b")
+
+
 def tokens(text: str) -> list[str]:
-    """Lowercased words, with the Greek mu folded into the micro sign."""
-    return _WORD.findall(text.lower().replace("μ", "µ").replace("’", "'"))
+    """Lowercased words, with the Greek mu folded into the micro sign and K2's forms
+    written one way ("mk7")."""
+    folded = _MK_FORM.sub(r"mk\1", text.lower().replace("μ", "µ").replace("’", "'"))
+    return _WORD.findall(folded)
 
 
 def normalise_term(text: str) -> str:

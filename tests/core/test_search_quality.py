@@ -11,10 +11,11 @@ from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import TUNING_FILES, Search, load_parts, score
 
 TUNING = load_parts(TUNING_FILES)
-# Measured 92.2 % right and 0.7 % confidently wrong over the 411 questions of the tuning files
-# when this floor was set (cross-validated: 92.5 % right, 1.0 % wrong); the wrong ones are
-# hypercalcaemia questions labelled toxicity that land on cautions, which names hypercalcaemia
-# too. A change to the ranking or the knowledge that drops below the floor must say why.
+# Measured 91.5 % right and 0.2 % confidently wrong over the 531 questions of the tuning files
+# (three parts by different authors) when this floor was set; cross-validated 91.5 % right and
+# 0.2 % wrong, and each file scored with the settings chosen on the others 90.6 % and 0.3 %.
+# (Before: 88.9 % and 1.5 % once the spent held-back part joined the tuning files.) A change
+# to the ranking or the knowledge that drops below the floor must say why.
 MIN_ACCURACY = 0.90
 MAX_WRONG = 0.01
 
@@ -35,7 +36,7 @@ def test_tuning_part_accuracy_floor(kb: KnowledgeBase, capsys: pytest.CaptureFix
             f"confidently wrong {result.wrong_rate:.1%}, off-topic refused "
             f"{result.refusal_rate:.1%} over {result.total} questions"
         )
-    assert result.total >= 110
+    assert result.total >= 500
     assert result.accuracy >= MIN_ACCURACY, result.missed
     assert result.wrong_rate <= MAX_WRONG, result.missed
 
