@@ -490,7 +490,7 @@ def test_edge_values_are_shown_inside_their_band(
 
 
 _SHOWN_IU = re.compile(
-    r"^(?:.* averages )?([\d,.]+) IU/day \((about )?([\d,.]+) µg/day\)", re.MULTILINE
+    r"^(?:Averages )?([\d,.]+) IU/day \((about )?([\d,.]+) µg/day\)", re.MULTILINE
 )
 
 

@@ -40,11 +40,12 @@ def test_the_first_screen_holds_the_band_hints_warning_and_dose(line: str, reply
 
 
 # Samples that still take more than one screen. Each carries a K2 amount, so the full
-# anticoagulant caution (warfarin is a vitamin K antagonist, the MK-7 dose that may interfere,
-# the direct anticoagulants that are not, ask a clinician before K2): with the one
-# always-applicable line, 10 rows. Most also carry a mistype hint, a stop warning, a weekly or
-# monthly dose's caveat or the MK-4 caution. dk2 keeps safety over brevity. Strict: one that
-# comes to fit fails here until it is taken off the list.
+# anticoagulant caution (the MK-7 dose that may interfere with warfarin, the direct
+# anticoagulants that are not affected, its three sources, ask a clinician before K2) with the
+# always-applicable line: 9 rows. Each also carries one or more of a mistype hint, a stop
+# warning, a weekly or monthly dose's caveat, the MK-4 caution, the above-UL band's testing
+# lines. dk2 keeps safety over brevity. Strict: one that comes to fit fails here until it is
+# taken off the list.
 OVER_ONE_SCREEN = {
     "/dk2 dose 100000 monthly k2:100 mg",
     "/dk2 dose 5000 mcg k2:100",
