@@ -94,6 +94,7 @@ def dose_reply(
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most. With a K2 amount the cautions open with the
     # anticoagulant caution, about the K2 itself: one section holds both, under one heading.
+    k2_parts: tuple[Section, ...]
     if k2 is None:
         k2_parts = (Section(msg.get("headings.k2"), k2_text), fixed.cautions)
     else:
