@@ -339,9 +339,13 @@ def test_the_k2_caution_names_both_kinds_of_blood_thinner(kb: KnowledgeBase) -> 
     assert [s.name for s in reply.sections][-1] == "Vitamin K2 and cautions"
     cautions = cautions_of(reply)
     assert (
-        "MK-7 from about 50 µg/day may interfere with warfarin (Coumadin), not apixaban,"
-        " rivaroxaban, edoxaban or dabigatran. (NIH ODS, Schurgers 2007, Int J Gen Med 2016)"
+        "MK-7 from about 50 µg/day may interfere with warfarin (Coumadin); apixaban, rivaroxaban,"
+        " edoxaban and dabigatran list no vitamin K interaction."
+        " (NIH ODS, Schurgers 2007, Int J Gen Med 2016)"
     ) in cautions
+    assert "list no food interaction for dabigatran, apixaban or edoxaban" in facts(
+        kb, "anticoagulants-2016"
+    )
     assert "on any blood thinner" in cautions and "Ask a clinician before K2" in cautions
     # Without a K2 amount, one line folds the blood thinner in and links the warfarin topic.
     line = section(ask(kb, "/dk2 dose 3000"), "Cautions").splitlines()[-1]

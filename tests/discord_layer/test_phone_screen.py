@@ -41,11 +41,11 @@ def test_the_first_screen_holds_the_band_hints_warning_and_dose(line: str, reply
 
 # Samples that still take more than one screen. Each carries a K2 amount, so the full
 # anticoagulant caution (the MK-7 dose that may interfere with warfarin, the direct
-# anticoagulants that are not affected, its three sources, ask a clinician before K2) with the
-# always-applicable line: 9 rows. Each also carries one or more of a mistype hint, a stop
-# warning, a weekly or monthly dose's caveat, the MK-4 caution, the above-UL band's testing
-# lines. dk2 keeps safety over brevity. Strict: one that comes to fit fails here until it is
-# taken off the list.
+# anticoagulants that list no vitamin K interaction, its three sources, ask a clinician
+# before K2) with the always-applicable line: 9 rows. Each also carries one or more of a
+# mistype hint, a stop warning, a weekly or monthly dose's caveat, the MK-4 caution, the
+# above-UL band's testing lines. dk2 keeps safety over brevity. Strict: one that comes to
+# fit fails here until it is taken off the list.
 OVER_ONE_SCREEN = {
     "/dk2 dose 100000 monthly k2:100 mg",
     "/dk2 dose 5000 mcg k2:100",
@@ -120,6 +120,6 @@ def test_a_dose_reply_keeps_what_safety_requires(line: str, reply: Reply) -> Non
         assert "`/dk2 explain warfarin`" in cautions or "apixaban" in cautions
     if reply.data["k2_mcg"] is not None:
         assert "MK-7 from about 50 µg/day may interfere with warfarin (Coumadin)" in cautions
-        assert "not apixaban, rivaroxaban, edoxaban or dabigatran" in cautions
+        assert "apixaban, rivaroxaban, edoxaban and dabigatran list no vitamin K" in cautions
         assert "(NIH ODS, Schurgers 2007, Int J Gen Med 2016)" in cautions
         assert "on any blood thinner" in cautions and "Ask a clinician before K2" in cautions
