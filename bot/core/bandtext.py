@@ -96,7 +96,7 @@ def band_text(
     return BandText(
         warning=warning_line(kb, band.warning) if band.warning else None,
         gauge=gauge(kb.bands[kind], band, msg),
-        k2_advice=band.k2.text if band.k2 else None,
+        k2_advice=_k2_advice(band, placed=k2_band is not None),
         k2_band_text=k2_band_text,
         k2_notes=k2_notes,
         article=Section(msg.get("headings.article"), band.article.text),
@@ -144,6 +144,16 @@ def cautions_text(kb: KnowledgeBase, caution_ids: tuple[str, ...]) -> str:
     elif CHECK_FIRST in caution_ids:
         lines.append(kb.cautions[CHECK_FIRST].text)
     return "\n".join(lines)
+
+
+def _k2_advice(band: Band, *, placed: bool) -> str | None:
+    """The band's K2 advice; with a K2 amount placed on the K2 bands, the variant that leaves
+    out the typical amount (the K2 amount's line says it)."""
+    if band.k2 is None:
+        return None
+    if placed and band.k2.with_amount:
+        return band.k2.with_amount
+    return band.k2.text
 
 
 def _band(kb: KnowledgeBase, kind: str, band_id: str) -> Band:

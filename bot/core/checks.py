@@ -167,6 +167,10 @@ class Checker:
                 yield from self.cited((*loc, "references", number), ref, f"{what} reference")
             if band.k2 is not None:
                 yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
+                if band.k2.with_amount is not None:
+                    yield from self.figures(
+                        (*loc, "k2", "with_amount"), band.k2.with_amount, band.k2, what
+                    )
             yield from self.known((*loc, "cautions"), band.cautions, "caution")
             yield from self.known((*loc, "topics"), band.topics, "topic")
             known = self.ids["caution"]

@@ -90,10 +90,17 @@ def dose_reply(
             form_caution = None  # the unit hint already says what to do about MK-4
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
-    k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))
+    k2_text = _k2_text(kb, fixed, k2, k2_band, form_caution)
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
-    # already links the topic that matters most.
-    sections = tuple(s for s in (_positions(kb, fixed), k2_section, fixed.cautions) if s)
+    # already links the topic that matters most. With a K2 amount the cautions open with the
+    # anticoagulant caution, about the K2 itself: one section holds both, under one heading.
+    k2_parts: tuple[Section, ...]
+    if k2 is None:
+        k2_parts = (Section(msg.get("headings.k2"), k2_text), fixed.cautions)
+    else:
+        joined = f"{k2_text}\n{fixed.cautions.value}"
+        k2_parts = (Section(msg.get("headings.k2_cautions"), joined),)
+    sections = (_positions(kb, fixed), *k2_parts)
     shown = "\n".join([*body, *(section.value for section in sections)])
     return Reply(
         command="dose",

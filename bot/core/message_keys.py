@@ -34,6 +34,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "dose.article_line": "text",
         "headings.k2": "",
         "headings.cautions": "",
+        "headings.k2_cautions": "",
         "headings.check_input": "",
         "headings.related": "",
         "headings.suggestions": "",

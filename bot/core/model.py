@@ -301,6 +301,11 @@ class K2Advice(Model):
     """The K2 pairing advice of a dose band; with no quote it may state no figure."""
 
     text: Prose
+    with_amount: Prose | None = Field(
+        None,
+        description="the advice when a K2 amount is placed on the K2 bands, whose line states"
+        " the typical amount: the text without it (its figures a subset of the text's)",
+    )
     quotes: Texts = Field(description="each found verbatim in article.md")
     pairing: Pairing
 

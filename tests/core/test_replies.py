@@ -80,7 +80,9 @@ def test_k2_in_milligrams_far_above_typical_is_flagged(kb: KnowledgeBase) -> Non
 
 def test_weekly_dose_shows_its_daily_average(kb: KnowledgeBase) -> None:
     text = render_text(dose_reply(kb, "50000 IU weekly"))
-    assert "50,000 IU weekly averages 7,143 IU/day (178.57 µg/day)." in text
+    # The title names the weekly dose; the body its daily average.
+    assert "50,000 IU weekly: " in text
+    assert "Averages 7,143 IU/day (178.57 µg/day)." in text
 
 
 def test_level_without_unit_that_only_fits_nmol_says_so(kb: KnowledgeBase) -> None:

@@ -43,6 +43,16 @@ def section(reply: Reply, name: str) -> str:
     return next(s.value for s in reply.sections if s.name == name)
 
 
+def cautions_of(reply: Reply) -> str:
+    """A reply's cautions: their own section, or with a K2 amount the K2 section they join."""
+    return next(s.value for s in reply.sections if s.name.endswith(("Cautions", "cautions")))
+
+
+def k2_of(reply: Reply) -> str:
+    """A dose reply's K2 section (with a K2 amount, it holds the cautions too)."""
+    return next(s.value for s in reply.sections if s.name.startswith("Vitamin K2"))
+
+
 def first_body_line(reply: Reply) -> str:
     return reply.body.splitlines()[0]
 
@@ -178,7 +188,7 @@ def test_pregnancy_topic_gives_the_iom_figures_and_the_guideline(kb: KnowledgeBa
     ["/dk2 dose 500", "/dk2 dose 3000 k2:100", "/dk2 dose 8000", "/dk2 dose 50000 weekly"],
 )
 def test_every_dose_reply_carries_the_pregnancy_caution(kb: KnowledgeBase, line: str) -> None:
-    cautions = section(ask(kb, line), "Cautions")
+    cautions = cautions_of(ask(kb, line))
     assert "Pregnant, breastfeeding" in cautions
 
 
@@ -264,7 +274,7 @@ def test_mk4_is_not_placed_on_the_mk7_bands(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 3000 k2:100 mcg mk-4")
     assert reply.data["k2_form"] == "mk-4"
     assert reply.data["k2_band"] is None
-    k2 = section(reply, "Vitamin K2")
+    k2 = k2_of(reply)
     assert "not MK-4" in k2 and "45 mg/day" in k2 and "`/dk2 explain k2-forms`" in k2
     assert "45 mg/day" in facts(kb, "iwamoto-2014")
     assert "420 µg" in k2 and "420 µg dose of MK-4 could not be detected" in facts(kb, "sato-2012")
@@ -273,7 +283,7 @@ def test_mk4_is_not_placed_on_the_mk7_bands(kb: KnowledgeBase) -> None:
 def test_a_k2_amount_without_its_form_is_asked_which(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 3000 k2:100")
     assert reply.data["k2_form"] is None and reply.data["k2_band"] == "typical"
-    assert "(MK-7; if MK-4, add `mk-4`)" in section(reply, "Vitamin K2")
+    assert "(MK-7; if MK-4, add `mk-4`)" in k2_of(reply)
 
 
 def test_forms_topic_sets_mk4_beside_mk7(kb: KnowledgeBase) -> None:
@@ -324,10 +334,19 @@ def test_anticoagulant_topic_says_which_drugs_are_vitamin_k_antagonists(
 
 
 def test_the_k2_caution_names_both_kinds_of_blood_thinner(kb: KnowledgeBase) -> None:
-    cautions = section(ask(kb, "/dk2 dose 3000 k2:100"), "Cautions")
-    assert "Warfarin (Coumadin) is a vitamin K antagonist" in cautions
-    assert "apixaban, rivaroxaban, edoxaban and dabigatran are not" in cautions
-    assert "On any blood thinner, ask your clinician before K2" in cautions
+    reply = ask(kb, "/dk2 dose 3000 k2:100")
+    # With a K2 amount the cautions join the K2 section, under one heading.
+    assert [s.name for s in reply.sections][-1] == "Vitamin K2 and cautions"
+    cautions = cautions_of(reply)
+    assert (
+        "MK-7 from about 50 µg/day may interfere with warfarin (Coumadin); apixaban, rivaroxaban,"
+        " edoxaban and dabigatran list no vitamin K interaction."
+        " (NIH ODS, Schurgers 2007, Int J Gen Med 2016)"
+    ) in cautions
+    assert "list no food interaction for dabigatran, apixaban or edoxaban" in facts(
+        kb, "anticoagulants-2016"
+    )
+    assert "on any blood thinner" in cautions and "Ask a clinician before K2" in cautions
     # Without a K2 amount, one line folds the blood thinner in and links the warfarin topic.
     line = section(ask(kb, "/dk2 dose 3000"), "Cautions").splitlines()[-1]
     assert "on warfarin or any blood thinner (`/dk2 explain warfarin`)" in line
@@ -368,7 +387,7 @@ def test_cautions_topic_is_honest_about_kidney_stones(kb: KnowledgeBase) -> None
 def test_vitamin_k_ai_is_labelled_as_total_vitamin_k(kb: KnowledgeBase) -> None:
     reply = ask(kb, "/dk2 dose 2000 k2:50 mcg")
     assert reply.data["k2_band"] == "low"
-    k2 = section(reply, "Vitamin K2")
+    k2 = k2_of(reply)
     line = next(line for line in k2.splitlines() if "Adequate Intake" in line)
     assert "120 µg/day for men and 90 µg/day for women" in line
     assert "total vitamin K (K1 and K2 together), not a target for a K2 supplement" in line
@@ -475,7 +494,7 @@ def test_edge_values_are_shown_inside_their_band(
 
 
 _SHOWN_IU = re.compile(
-    r"^(?:.* averages )?([\d,.]+) IU/day \((about )?([\d,.]+) µg/day\)", re.MULTILINE
+    r"^(?:Averages )?([\d,.]+) IU/day \((about )?([\d,.]+) µg/day\)", re.MULTILINE
 )
 
 
