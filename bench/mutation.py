@@ -76,6 +76,7 @@ def _prepare(module: str, tests: list[str], extra_args: list[str]) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in COPIED:
         shutil.copytree(ROOT / name, work / name, ignore=ignore)
+    shutil.copy(ROOT / "bench" / "mutation_conftest.py", work / "tests" / "conftest.py")
     path = module.replace(".", "/") + ".py"
     settings = {
         "source_paths": ["bot/"],
