@@ -41,6 +41,8 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("nan", [("notfinite", "nan")]),
         ("5000 for my baby", [("num", "5000"), ("word", "for"), ("word", "my"), ("word", "baby")]),
         ("5000 for 2 weeks", [("num", "5000"), ("duration", "for 2 weeks")]),
+        ("5000 for a wk", [("num", "5000"), ("duration", "for a wk")]),
+        ("5000 over three months", [("num", "5000"), ("duration", "over three months")]),
         ("5000 IU!", [("num", "5000"), ("unit", "iu"), ("punct", "!")]),
         ("don't", [("word", "don't")]),
         ("up to 5000", [("word", "up"), ("range", "to"), ("num", "5000")]),
@@ -110,6 +112,11 @@ def test_dose_labels_are_words_in_level_mode(kb: KnowledgeBase) -> None:
         ("2x week", (2, 7)),
         ("five times per day", (5, 1)),
         ("2 × a week", (2, 7)),
+        # A span word after "a"/"per" that is not itself a period spelling.
+        ("2 times a wk", (2, 7)),
+        ("3x per mo", (3, 30)),
+        ("twice per wk", (2, 7)),
+        ("once every d", (1, 1)),
     ],
 )
 def test_frequencies_read_as_doses_over_days(
