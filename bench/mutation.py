@@ -11,7 +11,8 @@ Score: (killed + timed out) / (all - equivalent); a mutant no test reaches, or o
 unchecked when the budget ran out, counts against it.
 
 Run: `make mutation` (every module in turn) or
-`.venv/bin/python bench/mutation.py bot.core.numbers bot.core.interval [--budget 600]`.
+`.venv/bin/python bench/mutation.py bot.core.numbers bot.core.interval [--budget 600]`;
+`--resume` goes on with a run that its budget stopped, `--table-only` reprints the results.
 Never part of `make test`: a module takes minutes on a shared 2-core machine.
 """
 
@@ -93,13 +94,15 @@ def _prepare(module: str, tests: list[str], extra_args: list[str]) -> Path:
     return work
 
 
-def _run(work: Path, module: str, budget: float) -> tuple[float, bool]:
-    """mutmut over `module` in `work`, one worker, niced; stopped after `budget` seconds."""
+def _run(work: Path, module: str, budget: float, resume: bool) -> tuple[float, bool]:
+    """mutmut over `module` in `work`, one worker, niced; stopped after `budget` seconds.
+    `resume`: only the mutants not checked yet (mutmut keeps the others' results)."""
     command = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1"]
-    command.append(f"{module}.*")
+    if not resume:
+        command.append(f"{module}.*")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.monotonic()
-    with (work / "mutmut.log").open("w", encoding="utf-8") as log:
+    with (work / "mutmut.log").open("a" if resume else "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             command, cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
@@ -229,6 +232,11 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"default: all in {CONFIG.name}")
     parser.add_argument("--budget", type=float, help="seconds per module (overrides the file)")
     parser.add_argument("--table-only", action="store_true", help="re-read the last runs")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on with a run stopped at its budget: same copy, only mutants not checked yet",
+    )
     args = parser.parse_args()
     chosen = args.modules or list(modules)
     unknown = [name for name in chosen if name not in modules]
@@ -244,8 +252,10 @@ def main() -> int:
             extra = [str(arg) for arg in spec.get("pytest_args", [])]  # type: ignore[attr-defined]
             budget = args.budget or float(spec.get("budget_seconds", 900))  # type: ignore[arg-type]
             print(f"{module}: mutating with {' '.join(tests)} (budget {budget:.0f}s)", flush=True)
-            work = _prepare(module, tests, extra)
-            seconds, stopped = _run(work, module, budget)
+            resume = args.resume and (work / "mutants").exists()
+            if not resume:
+                work = _prepare(module, tests, extra)
+            seconds, stopped = _run(work, module, budget, resume)
         outcome = _tally(work, module, equivalents)
         outcome.seconds, outcome.stopped = seconds, stopped
         if outcome.total == 0:
