@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
     if text.isascii() and text.isprintable():
         # What members type most: nothing to clean or fold, only spaces to tidy.
         return " ".join(text.split()).lower()
-    shown = clean(text, len(text) + 1)
+    shown = clean(text, len(text))
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
 

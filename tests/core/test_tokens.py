@@ -55,6 +55,8 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("1234 000", [("num", "1234"), ("num", "000")]),
         ("5 0000", [("num", "5"), ("num", "0000")]),
         ("5 000 100", [("num", "5"), ("num", "000"), ("num", "100")]),
+        ("400 20 IU", [("num", "400"), ("num", "20"), ("unit", "iu")]),
+        ("5 000 20 IU", [("num", "5000"), ("num", "20"), ("unit", "iu")]),
     ],
 )
 def test_dose_text_splits_into_tokens_of_each_kind(
@@ -117,6 +119,9 @@ def test_dose_labels_are_words_in_level_mode(kb: KnowledgeBase) -> None:
         ("3x per mo", (3, 30)),
         ("twice per wk", (2, 7)),
         ("once every d", (1, 1)),
+        # A count before a period spelling of its own.
+        ("twice weekly", (2, 7)),
+        ("thrice monthly", (3, 30)),
     ],
 )
 def test_frequencies_read_as_doses_over_days(
@@ -157,11 +162,24 @@ def test_unicode_dashes_and_full_width_digits_tokenize_like_ascii(kb: KnowledgeB
     assert kinds(kb, "1000−2000 IU") == kinds(kb, "1000-2000 IU")
 
 
-def test_tokenize_is_the_same_for_each_knowledge_base_it_sees(kb: KnowledgeBase) -> None:
+def test_a_line_typed_again_is_not_tokenized_again(kb: KnowledgeBase) -> None:
+    """The grammar is compiled once per knowledge base and mode, and remembers its lines:
+    the same line gives the very same tokens back; another mode or knowledge base does not."""
     first = tokenize("2x/week 5000 IU", kb.units, "dose")
-    again = tokenize("2x/week 5000 IU", kb.units, "dose")
-    assert first == again
-    assert tokenize("2x/week 5000 IU", kb.units, "level") != first
+    assert tokenize("2x/week 5000 IU", kb.units, "dose") is first
+    level = tokenize("2x/week 5000 IU", kb.units, "level")
+    assert level != first and tokenize("2x/week 5000 IU", kb.units, "level") is level
+    other = kb.units.model_copy(deep=True)
+    again = tokenize("2x/week 5000 IU", other, "dose")
+    assert again == first and again is not first
+    assert tokenize("2x/week 5000 IU", other, "dose") is again
+
+
+def test_long_lines_with_unicode_are_read_to_the_end(kb: KnowledgeBase) -> None:
+    text = "５０００ IU " + "and " * 30 + "twice a week"
+    tokens = tokenize(text, kb.units, "dose")
+    assert tokens[-1].kind == "freq" and tokens[-1].freq == (2, 7)
+    assert len(tokens) == 2 + 30 + 1
 
 
 @settings(max_examples=80)
