@@ -8,10 +8,13 @@ base does not break them, but a hint that goes missing or a wrong number does.""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from bot.core.level import level_reply
+from bot.core.amounts import LevelValue, parse_level
+from bot.core.level import _picture, level_reply
+from bot.core.loader import load_knowledge
 from bot.core.model import Band, KnowledgeBase
 from bot.core.reply import render_text
 
@@ -226,3 +229,72 @@ def test_bad_level_input_is_an_error_for_the_value_option(kb: KnowledgeBase) -> 
     reply = level_reply(kb, "lots")
     assert not reply.ok and reply.error is not None
     assert "lots" in reply.error
+
+
+def test_every_level_reply_and_error_is_a_level_command(kb: KnowledgeBase) -> None:
+    assert level_reply(kb, "42").command == "level"
+    failed = level_reply(kb, "lots")
+    assert failed.command == "level"
+    assert failed.data == {"error_key": "no_number_level", "error_option": "value"}
+
+
+def test_a_lab_bound_is_shown_to_one_decimal_in_both_units(kb: KnowledgeBase) -> None:
+    text = text_of(kb, "<12.34 ng/mL")
+    assert kb.messages.get("level.value_line", ng_ml="<12.3", nmol_l="<30.8") in text
+
+
+def test_a_hint_quotes_the_number_to_four_decimals(kb: KnowledgeBase) -> None:
+    reply = level_reply(kb, "60.123456")
+    expected = kb.messages.get("level.nmol_hint", number="60.1235", as_ng_ml="24.1")
+    assert reply.data["hints"] == [expected]
+
+
+def test_the_data_names_the_warning_and_the_cautions(kb: KnowledgeBase) -> None:
+    toxic = level_reply(kb, "200 ng/mL")
+    assert toxic.data["warning"] == band_of(kb, "toxic").warning is not None
+    goal = level_reply(kb, "42 ng/mL")
+    assert goal.data["warning"] is None
+    for reply in (toxic, goal):
+        assert reply.data["cautions"] and all(c in kb.cautions for c in reply.data["cautions"])
+        assert "check-first" in reply.data["cautions"]
+
+
+def test_the_picture_is_described_with_the_value_and_the_gauge(kb: KnowledgeBase) -> None:
+    reply = level_reply(kb, "42 ng/mL")
+    assert reply.picture is not None and reply.gauge is not None
+    assert reply.picture.label == kb.messages.get("level.value_line", ng_ml="42", nmol_l="104.8")
+    assert reply.picture.label in reply.picture.description
+    assert reply.picture.description.endswith(reply.gauge.replace("\n", "; "))
+
+
+def test_a_result_below_its_bands_edge_is_marked_just_inside_it(kb: KnowledgeBase) -> None:
+    """A result placed by its nmol/L cut-point whose ng/mL figure falls below the band's
+    lower edge is marked on that edge, inside the band (side +1)."""
+    value = parse_level("29.9", kb.units)
+    assert isinstance(value, LevelValue)
+    table = kb.bands["level"]
+    goal = band_of(kb, "goal")
+    picture = _picture(table, goal, value, "shown", kb.messages, "gauge")
+    assert (picture.value, picture.side) == (Decimal(30), 1)
+    above = parse_level("50.1", kb.units)
+    assert isinstance(above, LevelValue)
+    picture = _picture(table, goal, above, "shown", kb.messages, "gauge")
+    assert (picture.value, picture.side) == (Decimal(50), -1)
+
+
+def test_without_nmol_cut_points_the_nmol_figure_is_the_conversion(
+    knowledge_copy: Path,
+) -> None:
+    bands = knowledge_copy / "bands" / "level.yaml"
+    lines = bands.read_text(encoding="utf-8").splitlines()
+    bands.write_text(
+        "\n".join(line for line in lines if not line.strip().startswith("nmol_range:")) + "\n",
+        encoding="utf-8",
+    )
+    loaded = load_knowledge(knowledge_copy)
+    assert loaded.knowledge is not None, loaded.problems
+    reply = level_reply(loaded.knowledge, "42 ng/mL")
+    value_line = loaded.knowledge.messages.get("level.value_line", ng_ml="42", nmol_l="104.8")
+    assert value_line in render_text(reply)
+    nmol = level_reply(loaded.knowledge, "74.9 nmol/L")
+    assert nmol.data["band"] == "goal"  # placed by its ng/mL figure, 30.01
