@@ -357,3 +357,73 @@ def test_a_dose_reply_says_it_is_not_advice_and_names_sources(kb: KnowledgeBase)
     assert reply.disclaimer == kb.messages.get("disclaimer") and reply.disclaimer in text
     assert reply.source_line is not None and reply.source_line in text
     assert reply.gauge is not None and reply.gauge in text
+
+
+def test_every_dose_reply_and_error_is_a_dose_command(kb: KnowledgeBase) -> None:
+    assert dose_reply(kb, "2000").command == "dose"
+    failed = dose_reply(kb, "lots")
+    assert failed.command == "dose" and not failed.ok
+    assert failed.error == "`amount`: " + kb.messages.get("errors.no_number", text="lots")
+    assert failed.data == {"error_key": "no_number", "error_option": "amount"}
+    bad_age = dose_reply(kb, "2000", age_text="ancient")
+    assert bad_age.command == "dose"
+    assert bad_age.data == {"error_key": "bad_age", "error_option": "age"}
+
+
+def test_a_blank_k2_option_leaves_k2_to_the_amount(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "5000 IU 100 mcg", "  ")
+    assert reply.ok and reply.data["k2_mcg"] == 100
+
+
+@pytest.mark.parametrize("amount", ["500", "1500", "3000", "8000", "20000"])
+def test_the_article_line_and_the_k2_advice_lead_their_sections(
+    kb: KnowledgeBase, amount: str
+) -> None:
+    reply = dose_reply(kb, amount)
+    band = band_of(kb, "dose", reply.data["band"])
+    positions = next(s for s in reply.sections if s.name == kb.messages.get("headings.positions"))
+    first = positions.value.split("\n")[0]
+    assert first == kb.messages.get("dose.article_line", text=band.article.text)
+    if band.k2 is not None:
+        assert k2_section(kb, reply).split("\n")[0] == band.k2.text
+
+
+def test_the_dose_picture_is_described_with_the_dose_and_the_gauge(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "3000")
+    assert reply.picture is not None and reply.gauge is not None
+    assert reply.picture.kind == "dose"
+    assert reply.picture.label in reply.picture.description
+    assert reply.picture.description.endswith(reply.gauge.replace("\n", "; "))
+
+
+@pytest.mark.parametrize(
+    ("k2", "shown"),
+    [
+        ("150.123456", "150.12"),  # two decimals are enough inside the band
+        ("200.00001", "200"),  # no rounding to 4 places leaves the band: shown to 4 places
+    ],
+)
+def test_the_k2_figure_is_rounded_as_far_as_the_band_allows(
+    kb: KnowledgeBase, k2: str, shown: str
+) -> None:
+    reply = dose_reply(kb, "3000", k2)
+    band = band_of(kb, "k2", reply.data["k2_band"])
+    line = kb.messages.get("dose.k2_line", k2_mcg=shown, label=band.article.text)
+    assert any(shown_line.startswith(line) for shown_line in k2_section(kb, reply).split("\n"))
+
+
+def test_k2_in_micrograms_gets_no_milligram_hint_whatever_its_form(kb: KnowledgeBase) -> None:
+    for k2 in ("100 mcg mk-4", "100 mcg mk-7", "300 mcg"):
+        assert dose_reply(kb, "2000", k2).data["hints"] == [], k2
+
+
+def test_the_k2_mg_hint_keeps_two_and_four_decimals(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "2000", "0.2011234 mg")
+    expected = kb.messages.get(
+        "dose.mixup_k2",
+        entered="0.2011234 mg",
+        k2_mcg="201.12",
+        number="0.2011",
+        **mk4_values(kb),
+    )
+    assert reply.data["hints"] == [expected]
