@@ -427,3 +427,60 @@ def test_the_k2_mg_hint_keeps_two_and_four_decimals(kb: KnowledgeBase) -> None:
         **mk4_values(kb),
     )
     assert reply.data["hints"] == [expected]
+
+
+def test_a_range_error_is_a_dose_error(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "500-1500 IU")
+    assert reply.command == "dose" and not reply.ok
+
+
+def test_a_range_note_comes_before_the_other_notes(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "1000-2000 IU for my baby")
+    label = band_of(kb, "dose", "typical").label
+    expected = hint(kb, "hints.range_same", range="1,000-2,000 IU", label=label)
+    assert reply.body.split("\n")[0] == expected
+    assert len(reply.data["hints"]) == 3  # the range, the child, the words set aside
+
+
+def test_mk4_named_in_the_amount_is_not_placed_on_the_mk7_scale(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "3000 IU 100 mcg mk-4")
+    assert reply.data["k2_form"] == "mk-4" and reply.data["k2_band"] is None
+
+
+def test_a_mass_unit_adds_the_sources_of_its_conversion(kb: KnowledgeBase) -> None:
+    mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
+    with_unit = {source.id for source in dose_reply(kb, "125 mcg").sources}
+    assert set(mcg.sources) <= with_unit
+
+
+def test_a_k2_amount_brings_its_bands_references_into_the_k2_section(kb: KnowledgeBase) -> None:
+    above = band_of(kb, "k2", "above_typical")
+    section = k2_section(kb, dose_reply(kb, "3000", "300"))
+    assert above.references
+    for item in above.references:
+        assert item.text.strip().split("\n")[0][:30] in section
+
+
+def test_with_a_k2_amount_the_blood_thinner_caution_is_given_in_full(kb: KnowledgeBase) -> None:
+    without = dose_reply(kb, "3000").data["cautions"]
+    with_k2 = dose_reply(kb, "3000", "100").data["cautions"]
+    assert "blood-thinner" in without and "warfarin" not in without
+    assert "warfarin" in with_k2 and "blood-thinner" not in with_k2
+
+
+def test_a_very_high_dose_leads_with_its_warning(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "20000")
+    warning = band_of(kb, "dose", "very_high").warning
+    assert warning is not None and reply.data["warning"] == warning
+    assert kb.cautions[warning].text in reply.body.split("\n")[0]
+    assert dose_reply(kb, "2000").data["warning"] is None
+
+
+def test_an_adult_age_is_quoted_in_the_reply(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "2000", age_text="30")
+    assert kb.messages.get("dose.age_adult", age="30 years") in reply.body.split("\n")
+
+
+def test_a_named_mk7_amount_gets_no_form_caution(kb: KnowledgeBase) -> None:
+    assert "mk-4" not in dose_reply(kb, "3000", "100 mcg mk-7").data["cautions"]
+    assert "mk-4" in dose_reply(kb, "3000", "100 mcg mk-4").data["cautions"]
