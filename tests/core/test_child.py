@@ -163,3 +163,38 @@ def test_a_childs_reply_says_it_is_not_advice_and_names_its_sources(kb: Knowledg
     ids = {source.id for source in reply.sources}
     assert {"iom-2011", "efsa"} <= ids
     assert reply.disclaimer == kb.messages.get("disclaimer")
+
+
+@pytest.mark.parametrize(
+    ("dose", "age", "daily_iu", "daily_mcg"),
+    [
+        # Rounded as far as the verdict allows, in IU and in µg.
+        ("1400.44", "8 months", "1,400", "35.01"),
+        ("1000.12", "3 months", "1,000.1", "25.003"),
+        # Just over the limit, closer than any rounding to 4 places shows: the figure at 4
+        # places, though it reads as the limit itself.
+        ("1000.00001", "3 months", "1,000", "25"),
+    ],
+)
+def test_a_childs_daily_dose_is_rounded_as_far_as_the_verdict_allows(
+    kb: KnowledgeBase, dose: str, age: str, daily_iu: str, daily_mcg: str
+) -> None:
+    reply = dose_reply(kb, dose, age_text=age)
+    line = kb.messages.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
+    assert reply.body.split("\n") == [line]
+
+
+def test_a_childs_reply_is_an_answer_with_its_verdict_in_the_data(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "400", age_text="2")
+    assert kb.ages is not None
+    assert (reply.command, reply.ok) == ("dose", True)
+    assert reply.data["label"] == kb.ages.within.label
+    assert "k2_form" in reply.data and reply.data["k2_form"] is None
+    assert reply.data["cautions"] == ["check-first"]  # a daily dose: no non-daily caution
+
+
+def test_a_childs_hint_and_dose_line_are_separate_lines(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "10 IU", age_text="5")
+    hint = kb.messages.get("dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400")
+    line = kb.messages.get("dose.daily_line", daily_iu="10", daily_mcg="0.25")
+    assert reply.body.split("\n") == [f"{kb.messages.get('headings.check_input')}: {hint}", line]
