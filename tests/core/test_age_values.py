@@ -28,6 +28,7 @@ def read(kb: KnowledgeBase, text: str) -> Age | InputError:
         ("1.25 y", Age(Decimal(15), "1.25 years")),
         ("130", Age(Decimal(1560), "130 years")),  # the oldest age dk2 places
         ("1560 months", Age(Decimal(1560), "1,560 months")),
+        ("1.1234 y", Age(Decimal("13.4808"), "1.12 years")),  # quoted to two decimals
     ],
 )
 def test_an_age_reads_as_months_and_is_quoted_back_tidily(
@@ -45,6 +46,7 @@ def test_an_age_reads_as_months_and_is_quoted_back_tidily(
         ("6 decades", InputError("bad_age", {"text": "6 decades"})),
         ("6 *years*", InputError("bad_age", {"text": "6 \\*years\\*"})),
         ("", InputError("bad_age", {"text": ""})),
+        ("x" * 50, InputError("bad_age", {"text": "x" * 39 + "…"})),  # quoted to 40 characters
     ],
 )
 def test_age_errors_quote_what_was_typed(kb: KnowledgeBase, text: str, error: InputError) -> None:

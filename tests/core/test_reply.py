@@ -61,6 +61,7 @@ def test_sources_without_labels_make_no_sources_line() -> None:
 
 def test_an_error_reply_is_its_message_and_nothing_else() -> None:
     reply = error_reply("level", "`value`: type a number")
+    assert reply.command == "level"
     assert (reply.ok, reply.title, reply.body, reply.error) == (
         False,
         "Can't read that",
