@@ -148,3 +148,7 @@ def test_two_combining_marks_are_kept_after_any_character_or_gap(before: str) ->
     assert kept.endswith("\u0301\u0301 y") and "\u0301\u0301\u0301" not in kept
     assert kept.startswith("e\u0301\u0301")
     assert kept.count("\u0301") == 4
+
+
+def test_two_combining_marks_are_kept_at_the_very_start() -> None:
+    assert clean("\u0301\u0301\u0301x") == "\u0301\u0301x"
