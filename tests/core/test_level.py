@@ -298,3 +298,9 @@ def test_without_nmol_cut_points_the_nmol_figure_is_the_conversion(
     assert value_line in render_text(reply)
     nmol = level_reply(loaded.knowledge, "74.9 nmol/L")
     assert nmol.data["band"] == "goal"  # placed by its ng/mL figure, 30.01
+
+
+def test_an_nmol_figure_is_not_rounded_across_its_cut_point(kb: KnowledgeBase) -> None:
+    reply = level_reply(kb, "74.96 nmol/L")  # below goal: "75.0" would read as goal
+    assert reply.data["band"] == "below_goal"
+    assert reply.body.split("\n")[0].startswith("74.96 nmol/L")
