@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.core.dose import dose_reply
@@ -40,15 +42,15 @@ def test_a_childs_dose_is_placed_on_the_iom_limit_for_the_age_from_both_sides(
 ) -> None:
     reply = dose_reply(kb, dose, age_text=age)
     assert kb.ages is not None
-    verdict = kb.ages.above if over else kb.ages.within
+    verdict = kb.ages.verdicts.above if over else kb.ages.verdicts.within
     amount = f"{int(dose):,}"
     title = kb.messages.get("dose.child_title", amount=amount, age=age_shown, label=verdict.label)
     assert reply.title == title
     assert reply.colour == verdict.colour
     assert reply.data["band"] == ("child_above" if over else "child_within")
-    assert f"▶ {verdict.gauge} ◀" in (reply.gauge or "")
-    other = kb.ages.within if over else kb.ages.above
-    assert f"▶ {other.gauge} ◀" not in (reply.gauge or "")
+    assert re.search(rf"▶\s*{verdict.gauge}\s*◀", reply.gauge or "")
+    other = kb.ages.verdicts.within if over else kb.ages.verdicts.above
+    assert not re.search(rf"▶\s*{other.gauge}\s*◀", reply.gauge or "")
 
 
 @pytest.mark.parametrize(
@@ -188,7 +190,7 @@ def test_a_childs_reply_is_an_answer_with_its_verdict_in_the_data(kb: KnowledgeB
     reply = dose_reply(kb, "400", age_text="2")
     assert kb.ages is not None
     assert (reply.command, reply.ok) == ("dose", True)
-    assert reply.data["label"] == kb.ages.within.label
+    assert reply.data["label"] == kb.ages.verdicts.within.label
     assert "k2_form" in reply.data and reply.data["k2_form"] is None
     assert reply.data["cautions"] == ["check-first"]  # a daily dose: no non-daily caution
 

@@ -32,8 +32,8 @@ def k2_section(kb: KnowledgeBase, reply: Reply) -> str:
 
 def mk4_values(kb: KnowledgeBase) -> dict[str, str]:
     reading = kb.units.reading
-    names = "; ".join(kb.source_name(ref) for ref in reading.mk4_sources)
-    return {"mk4_mg": f"{reading.mk4_mg:f}", "mk4_sources": names}
+    names = "; ".join(kb.source_name(ref) for ref in reading.mk4.sources)
+    return {"mk4_mg": f"{reading.mk4.pharmacological_mg:f}", "mk4_sources": names}
 
 
 # -- Dose bands: each edge from both sides --------------------------------------------------
