@@ -484,3 +484,12 @@ def test_an_adult_age_is_quoted_in_the_reply(kb: KnowledgeBase) -> None:
 def test_a_named_mk7_amount_gets_no_form_caution(kb: KnowledgeBase) -> None:
     assert "mk-4" not in dose_reply(kb, "3000", "100 mcg mk-7").data["cautions"]
     assert "mk-4" in dose_reply(kb, "3000", "100 mcg mk-4").data["cautions"]
+
+
+def test_a_k2_amount_off_the_scale_still_gets_the_full_anticoagulant_caution(
+    kb: KnowledgeBase,
+) -> None:
+    """MK-4 is not placed on the K2 bands, so no K2 band brings the warfarin caution: the K2
+    amount itself does."""
+    cautions = dose_reply(kb, "3000", "100 mcg mk-4").data["cautions"]
+    assert "warfarin" in cautions and "blood-thinner" not in cautions
