@@ -464,3 +464,70 @@ def test_numbers_longer_than_a_float_holds_are_read_exactly(kb: KnowledgeBase) -
         },
         "amount",
     )
+
+
+# -- How the pieces around a number attach to it ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "daily", "k2"),
+    [
+        ("1000 IU - 2000 IU", D(2000), None),  # a range with the unit at both ends
+        ("1000 IU to 2000 IU", D(2000), None),
+        ("IU 5000", D(5000), None),  # a unit before the number
+        ("daily 5000 IU", D(5000), None),  # a frequency before the number
+        ("weekly 7000", D(1000), None),
+        ("5000 d3 100 k2", D(5000), D(100)),  # labels after their numbers
+        ("d3 5000 k2 100", D(5000), D(100)),  # labels before their numbers
+        ("k2 100 d3 5000", D(5000), D(100)),
+        ("5000 IU 100 mcg", D(5000), D(100)),  # what follows the D3 amount is K2
+        ("5000 IU (125 mcg)", D(5000), None),  # the same amount restated
+        ("2 x 5000 IU", D(10000), None),
+        ("5000 IU x 2", D(10000), None),
+        ("1 capsule of 5000 IU", D(5000), None),
+        ("2 capsules of 5000 IU", D(10000), None),
+        ("50000 softgels weekly", D(50000) / 7, None),  # above the count limit: the amount
+    ],
+)
+def test_units_frequencies_labels_and_counts_attach_to_their_number(
+    kb: KnowledgeBase, text: str, daily: Decimal, k2: Decimal | None
+) -> None:
+    reading = read_dose(text, None, kb.units)
+    assert not isinstance(reading, InputError), reading
+    assert reading.d.daily == daily
+    assert (reading.k2.daily if reading.k2 else None) == k2
+
+
+def test_a_k2_label_never_names_an_amount_in_iu(kb: KnowledgeBase) -> None:
+    reading = read_dose("k2 5000 IU", None, kb.units)
+    assert not isinstance(reading, InputError)
+    assert reading.d.daily == 5000 and reading.k2 is None
+    assert Note("set_aside", {"words": "k2"}) in reading.notes
+
+
+def test_a_form_before_the_number_is_kept(kb: KnowledgeBase) -> None:
+    amount = dose(kb, "softgel 5000 IU")
+    assert amount.form == "softgel" and amount.daily == 5000
+
+
+def test_a_second_unit_after_the_range_is_set_aside(kb: KnowledgeBase) -> None:
+    reading = read_dose("5000 IU mcg", None, kb.units)
+    assert not isinstance(reading, InputError)
+    assert reading.d.daily == 5000
+    assert Note("set_aside", {"words": "mcg"}) in reading.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "times", "days"),
+    [
+        ("2 drops of 1000 IU", 2, 1, 1),
+        ("3 x 1000 IU twice a week", 3, 2, 7),
+        ("1000 IU every 3 days", 1, 1, 3),
+    ],
+)
+def test_counts_and_frequencies_are_kept_apart(
+    kb: KnowledgeBase, text: str, count: int, times: int, days: int
+) -> None:
+    amount = dose(kb, text)
+    assert (amount.count, amount.times, amount.period_days) == (count, times, days)
+    assert amount.daily == D(1000) * count * times / days
