@@ -531,3 +531,15 @@ def test_counts_and_frequencies_are_kept_apart(
     amount = dose(kb, text)
     assert (amount.count, amount.times, amount.period_days) == (count, times, days)
     assert amount.daily == D(1000) * count * times / days
+
+
+def test_a_reading_typed_again_is_remembered_per_knowledge_base(kb: KnowledgeBase) -> None:
+    first = read_dose("5000 IU weekly", None, kb.units)
+    assert read_dose("5000 IU weekly", None, kb.units) is first
+    assert read_dose("5000 IU weekly", "100", kb.units) is not first
+    level_first = parse_level("42", kb.units)
+    assert parse_level("42", kb.units) is level_first
+    other = kb.units.model_copy(deep=True)
+    again = read_dose("5000 IU weekly", None, other)
+    assert again == first and again is not first
+    assert read_dose("5000 IU weekly", None, other) is again
