@@ -173,6 +173,7 @@ def test_a_childs_reply_says_it_is_not_advice_and_names_its_sources(kb: Knowledg
         # Rounded as far as the verdict allows, in IU and in µg.
         ("1400.44", "8 months", "1,400", "35.01"),
         ("1000.12", "3 months", "1,000.1", "25.003"),
+        ("1000.5", "3 months", "1,000.5", "25.01"),
         # Just over the limit, closer than any rounding to 4 places shows: the figure at 4
         # places, though it reads as the limit itself.
         ("1000.00001", "3 months", "1,000", "25"),
