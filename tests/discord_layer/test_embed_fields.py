@@ -248,3 +248,103 @@ def test_limit_problems_name_each_broken_limit() -> None:
     big = [discord.Embed(description="d" * 4000), discord.Embed(description="d" * 2001)]
     assert limit_problems(big) == ["total 6001 characters (limit 6000)"]
     assert limit_problems([discord.Embed(description="d" * 4000)]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "chunks"),
+    [
+        ("abcd ab c", 4, ["abcd", "ab c"]),  # what is left fits exactly: not cut again
+        ("a bcdef", 3, ["a", "bcd", "ef"]),  # a space at half the limit is a place to cut
+        ("ab  cdef", 4, ["ab", "cdef"]),  # the spaces at the cut go
+    ],
+)
+def test_split_text_cuts_only_where_it_must(text: str, limit: int, chunks: list[str]) -> None:
+    assert split_text(text, limit) == chunks
+
+
+def test_split_text_says_why_it_refuses_a_limit() -> None:
+    with pytest.raises(ValueError) as caught:
+        split_text("x", 0)
+    assert str(caught.value) == "limit must be at least 1"
+
+
+@pytest.mark.parametrize(
+    ("description", "shown"),
+    [
+        (17, "b" * 9 + "…\n" + "g" * 5),  # the body cut to leave room for a line break
+        (7, "g" * 5),  # no room for any body: the gauge alone
+        (8, "…\n" + "g" * 5),
+    ],
+)
+def test_the_gauge_always_fits_under_the_body(description: int, shown: str) -> None:
+    embed = reply_embed(
+        reply(body="b" * 12, gauge="g" * 5, sections=()), Limits(description=description)
+    )
+    assert embed.description == shown
+
+
+def test_fields_are_never_inline() -> None:
+    embed = reply_embed(reply())
+    assert [field.inline for field in embed.fields] == [False, False, False]
+
+
+def test_without_sources_every_field_is_a_section() -> None:
+    sections = tuple(Section(f"S{n}", "v") for n in range(5))
+    embed = reply_embed(reply(sections=sections, sources=()), Limits(fields=5))
+    assert [name for name, _ in fields(embed)] == ["S0", "S1", "S2", "S3", "S4"]
+
+
+def test_without_a_disclaimer_the_total_counts_no_footer() -> None:
+    sections = tuple(Section(f"S{n}", "v" * 40) for n in range(3))
+    full = reply(sections=sections, sources=(), gauge=None, disclaimer=None)
+    total = len(full.title) + len(full.body) + 3 * 42
+    assert [name for name, _ in fields(reply_embed(full, Limits(total=total)))] == [
+        "S0",
+        "S1",
+        "S2",
+    ]
+
+
+def test_one_character_of_room_leaves_an_ellipsis_for_the_body() -> None:
+    full = reply(body="b" * 500, sections=(Section("S", "v"),), gauge=None, sources=())
+    note = len(SHORTENED_NAME) + len(SHORTENED_VALUE)
+    total = len(full.title) + len(full.disclaimer or "") + note + 1
+    assert reply_embed(full, Limits(total=total)).description == "…"
+
+
+def test_paged_embeds_keep_the_colour_title_room_and_picture_on_the_first_page() -> None:
+    picture = Picture("dose", Decimal(5000), "5,000 IU/day", "a gauge")
+    sections = tuple(Section(f"S{n}", "v") for n in range(4))
+    full = reply(title="T" * 30, sections=sections, picture=picture)
+    pages = paged_embeds(full, Limits(fields=3, title=20))
+    assert [page.title for page in pages] == ["T" * 11 + "…", "T" * 11 + "… (2/2)"]
+    assert all(page.colour == discord.Colour(0x123456) for page in pages)
+    assert pages[0].image.url == "attachment://gauge.png" and pages[1].image.url is None
+    plain = paged_embeds(reply(colour=None, sections=()))
+    assert plain[0].colour == discord.Colour(DEFAULT_COLOUR)
+
+
+def test_paged_embeds_give_the_body_at_most_half_the_total() -> None:
+    pages = paged_embeds(reply(body="b" * 800, gauge=None, sections=()), Limits(total=1000))
+    assert pages[0].description == "b" * 499 + "…"
+
+
+def test_limit_problems_name_every_kind_of_limit() -> None:
+    embed = discord.Embed(title="t", description="d" * 4097)
+    embed.set_footer(text="f" * 2049)
+    embed.set_author(name="a" * 257)
+    for _ in range(26):
+        embed.add_field(name="n", value="v")
+    assert limit_problems([embed], Limits(total=100_000)) == [
+        "embed 0 description: 4097 (limit 4096)",
+        "embed 0 fields: 26 (limit 25)",
+        "embed 0 footer: 2049 (limit 2048)",
+        "embed 0 author: 257 (limit 256)",
+    ]
+    blank = discord.Embed(title="t")
+    blank.add_field(name="n", value="")
+    blank.add_field(name="", value="v")
+    assert limit_problems([blank]) == ["embed 0 field 0 is empty", "embed 0 field 1 is empty"]
+    assert limit_problems([discord.Embed(title="t") for _ in range(10)]) == []
+    exact = [discord.Embed(description="d" * 4000), discord.Embed(description="d" * 2000)]
+    assert limit_problems(exact) == []
