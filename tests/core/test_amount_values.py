@@ -543,3 +543,49 @@ def test_a_reading_typed_again_is_remembered_per_knowledge_base(kb: KnowledgeBas
     again = read_dose("5000 IU weekly", None, other)
     assert again == first and again is not first
     assert read_dose("5000 IU weekly", None, other) is again
+
+
+def test_long_texts_are_quoted_to_60_characters_in_errors(kb: KnowledgeBase) -> None:
+    words = "and " * 20
+    text = f"5000 {words}100 mcg 200 mcg"
+    quoted = text[:59].rstrip() + "…"
+    assert read_dose(text, None, kb.units) == InputError("two_amounts", {"text": quoted}, "amount")
+    k2_text = f"100 {words}200"
+    assert read_dose("5000", k2_text, kb.units) == InputError(
+        "two_amounts", {"text": k2_text[:59].rstrip() + "…"}, "k2"
+    )
+    assert parse_dose(f"5000 {words}100 mcg", kb.units) == InputError(
+        "two_amounts", {"text": f"5000 {words}100 mcg"[:59].rstrip() + "…"}, "amount"
+    )
+    level_text = f"30 {words}40"
+    assert parse_level(level_text, kb.units) == InputError(
+        "level_numbers", {"text": level_text[:59].rstrip() + "…"}, "value"
+    )
+
+
+def test_long_numbers_are_exact_with_a_unit_without_one_and_with_a_frequency(
+    kb: KnowledgeBase,
+) -> None:
+    with localcontext() as context:
+        context.prec = 60
+        assert dose(kb, "500.0000000000005 mcg").daily == D("500.0000000000005") * 40
+        assert dose(kb, "1000.00000000001").daily == D("1000.00000000001")
+        twice = D("500.0000000000005") * 2 / 7
+    assert dose(kb, "500.0000000000005 IU twice a week").daily == +twice
+
+
+def test_a_separator_reading_below_the_smallest_dose_is_not_offered(kb: KnowledgeBase) -> None:
+    assert notes(kb, "0.500 IU") == (Note("separator", {"text": "0.500", "chosen": "500"}),)
+
+
+def test_readings_of_different_lines_and_knowledge_bases_are_kept_apart(
+    kb: KnowledgeBase,
+) -> None:
+    first, second = parse_level("42", kb.units), parse_level("43", kb.units)
+    assert isinstance(first, LevelValue) and isinstance(second, LevelValue)
+    assert (first.ng_ml, second.ng_ml) == (42, 43)
+    higher = kb.units.model_copy(
+        update={"level": kb.units.level.model_copy(update={"max_ng_ml": D(2000)})}
+    )
+    assert isinstance(parse_level("1500", kb.units), InputError)
+    assert isinstance(parse_level("1500", higher), LevelValue)
