@@ -589,3 +589,56 @@ def test_readings_of_different_lines_and_knowledge_bases_are_kept_apart(
     )
     assert isinstance(parse_level("1500", kb.units), InputError)
     assert isinstance(parse_level("1500", higher), LevelValue)
+
+
+@pytest.mark.parametrize(
+    ("text", "low_daily", "low_entered", "daily"),
+    [
+        ("1.000-2.000 IU", D(1000), "1,000 IU", D(2000)),  # both ends read as thousands
+        ("25-50 mcg", D(1000), "25 mcg", D(2000)),  # both ends in the unit typed
+        ("500-1500 IU daily", D(500), "500 IU daily", D(1500)),
+    ],
+)
+def test_both_ends_of_a_range_are_read_alike(
+    kb: KnowledgeBase, text: str, low_daily: Decimal, low_entered: str, daily: Decimal
+) -> None:
+    amount = dose(kb, text)
+    assert amount.low is not None
+    assert (amount.low.daily, amount.low.entered, amount.daily) == (low_daily, low_entered, daily)
+
+
+def test_a_bad_low_end_is_an_error_of_the_amount_option(kb: KnowledgeBase) -> None:
+    assert read_dose("0-1000 IU", None, kb.units) == InputError(
+        "not_positive", {"example": D_EXAMPLE}, "amount"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "d_daily", "k2_daily", "d2"),
+    [
+        ("mk-4 100 mcg 5000 IU", D(5000), D(100), False),  # an MK-4 label makes it K2
+        ("100 mcg d2 50000 IU", D(50000), D(100), True),  # a D2 label makes it vitamin D
+    ],
+)
+def test_a_label_decides_which_amount_is_which_whatever_the_order(
+    kb: KnowledgeBase, text: str, d_daily: Decimal, k2_daily: Decimal, d2: bool
+) -> None:
+    reading = read_dose(text, None, kb.units)
+    assert not isinstance(reading, InputError), reading
+    assert reading.k2 is not None
+    assert (reading.d.daily, reading.k2.daily, reading.d.d2) == (d_daily, k2_daily, d2)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("5000 d3 k2 " + "and " * 20, "two_labels"),
+        ("k2 100 k2 90 5000 " + "and " * 20, "two_amounts"),
+        ("d3 5000 d3 100 " + "and " * 20, "two_amounts"),
+    ],
+)
+def test_label_errors_quote_long_texts_to_60_characters(
+    kb: KnowledgeBase, text: str, key: str
+) -> None:
+    quoted = text.strip()[:59].rstrip() + "…"
+    assert read_dose(text, None, kb.units) == InputError(key, {"text": quoted}, "amount")
