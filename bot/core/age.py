@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bot.core.amounts import InputError, fmt, too_long
 from bot.core.model import Unit, Units
@@ -37,10 +37,7 @@ def parse_age(text: str, units: Units, oldest_months: Decimal) -> Age | InputErr
     if not match or not units.age_units:
         return InputError("bad_age", {"text": shown})
     number_text, rest = match.groups()
-    try:
-        number = Decimal(number_text)
-    except InvalidOperation:
-        return InputError("bad_age", {"text": shown})
+    number = Decimal(number_text)  # _AGE matched plain digits, a valid Decimal
     unit = _unit(rest.strip(), units.age_units)
     if unit is None:
         return InputError("bad_age", {"text": shown})

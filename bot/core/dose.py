@@ -60,7 +60,7 @@ def dose_reply(
     if amount.low is not None:
         low_band = table.find(amount.low.daily)
         if low_band is not None and low_band.id != band.id:
-            return input_error_reply(kb, "dose", _range_error(kb, amount, low_band, band))
+            return input_error_reply(kb, "dose", _range_error(amount, low_band, band))
         notes.insert(0, Note("range_same", {"range": _shown(amount), "label": band.label}))
     form = None
     if k2 is not None:
@@ -177,7 +177,7 @@ def _k2_text(
     return "\n".join(lines)
 
 
-def _range_error(kb: KnowledgeBase, amount: Amount, low_band: Band, band: Band) -> InputError:
+def _range_error(amount: Amount, low_band: Band, band: Band) -> InputError:
     """ "1000-2000 IU" across two bands: say where each end sits and ask for one amount."""
     low = amount.low
     assert low is not None

@@ -110,15 +110,15 @@ def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool
 
 
 def _find(table: BandTable, value: LevelValue) -> Band | None:
-    """The band of the result; for lab notation, the band just below "<10" or above ">150"."""
+    """The band of the result; for lab notation, the band just below "<10" or above ">150".
+    The bands tile the scale in order, so that is the first band whose top reaches past the
+    edge, or reaches the edge itself for "<" ("<12" is in the band that ends at 12)."""
     if value.bound is None:
         return table.find(value.ng_ml)
     edge = value.ng_ml
     for band in table.bands:
-        low, high = band.range.low, band.range.high
-        if value.bound == "<" and (low is None or low < edge) and (high is None or edge <= high):
-            return band
-        if value.bound == ">" and (low is None or low <= edge) and (high is None or edge < high):
+        high = band.range.high
+        if high is None or edge < high or (value.bound == "<" and edge == high):
             return band
     return None
 

@@ -42,7 +42,7 @@ def read_number(raw: str) -> Number | None:
             read.alt * 1000 if read.alt is not None else None,
             read.dot_group,
         )
-    return Number(raw, read.value, read.alt, read.dot_group)
+    return read
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -104,7 +104,11 @@ def _make(text: str, value: Decimal | None, *, alt: Decimal | None = None) -> Nu
 def exact(value: Decimal) -> str:
     """A typed number written back with every digit it had: "0.0000001", not "0", and all
     32 digits of a 32-digit number; thousands separated, no trailing zeros."""
-    text = format(value, ",f")
+    return _trimmed(format(value, ",f"))
+
+
+def _trimmed(text: str) -> str:
+    """A written number without the zeros after its decimal point, nor a bare point."""
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -118,14 +122,10 @@ def fmt(value: Decimal, places: int = 0) -> str:
     """A number for people: thousands separated, at most `places` decimals, no trailing 0s."""
     if abs(value) < 10**12:
         # Floats format exactly enough at this size, and far faster than Decimal.
-        text = f"{float(value):,.{places}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return _trimmed(f"{float(value):,.{places}f}")
     quantum = Decimal(1).scaleb(-places)
     with localcontext() as context:
         # Enough precision for any number a member can type (up to the input length limit).
         context.prec = max(28, value.adjusted() + places + 2)
         rounded = value.quantize(quantum)
-    text = f"{rounded:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return _trimmed(f"{rounded:,.{places}f}")

@@ -46,10 +46,7 @@ def clean(text: str, limit: int = 60) -> str:
         category = unicodedata.category(char)
         if category in _DROP:
             continue
-        if category in ("Zs", "Zl", "Zp"):
-            kept.append(" ")
-            marks = 0
-            continue
+        # Other separators (no-break and thin spaces, Zs) are whitespace to _SPACES below.
         if category.startswith("M"):
             marks += 1
             if marks > _MAX_MARKS:

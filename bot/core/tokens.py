@@ -34,7 +34,7 @@ def normalise(text: str) -> str:
     if text.isascii() and text.isprintable():
         # What members type most: nothing to clean or fold, only spaces to tidy.
         return " ".join(text.split()).lower()
-    shown = clean(text, len(text) + 1)
+    shown = clean(text, len(text))
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
 
@@ -71,7 +71,6 @@ class _Grammar:
                 name for unit in (*units.vitamin_d.units, *units.k2.units) for name in unit.names
             ]
         groups = [
-            (r"space", r"\s+"),
             ("levelname", _alternatives(reading.level_names) if mode == "level" else "(?!)"),
             ("notfinite", r"(?:nan|infinity|inf|∞)(?![a-z])"),
             (
@@ -109,7 +108,6 @@ class _Grammar:
             ("word", r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?"),
             ("punct", r"."),
         ]
-        self.kinds = [kind for kind, _ in groups]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
         # At a digit only these can match: trying the rest there costs a third of the time.
         at_digit = {"levelname", "times_per", "exp", "num", "punct"}
@@ -134,8 +132,7 @@ class _Grammar:
             position = match.end()
             kind = match.lastgroup
             assert kind is not None
-            if kind != "space":
-                tokens.append(self._token(kind, match))
+            tokens.append(self._token(kind, match))
         return tuple(_join_space_groups(tokens))
 
     def _token(self, kind: str, match: re.Match[str]) -> Token:
@@ -158,7 +155,7 @@ class _Grammar:
         return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:
-        return int(text) if text.isdigit() else self.counts[text.replace(" ", "")]
+        return int(text) if text.isdigit() else self.counts[text]
 
     def days(self, span: str | None, period: str | None) -> int:
         if span is not None:

@@ -118,7 +118,6 @@ def split_text(text: str, limit: int) -> list[str]:
 class _Field:
     name: str
     value: str
-    section: int  # index of the reply section it comes from
 
     @property
     def size(self) -> int:
@@ -127,7 +126,7 @@ class _Field:
 
 def _section_fields(reply: Reply, limits: Limits) -> list[_Field]:
     fields: list[_Field] = []
-    for index, section in enumerate(reply.sections):
+    for section in reply.sections:
         name = section.name.strip() or "-"
         chunks = split_text(section.value, limits.field_value)
         for number, chunk in enumerate(chunks):
@@ -135,7 +134,7 @@ def _section_fields(reply: Reply, limits: Limits) -> list[_Field]:
                 shown = truncate(name, limits.field_name)
             else:
                 shown = truncate(name, limits.field_name - len(CONTINUED)) + CONTINUED
-            fields.append(_Field(shown, chunk, index))
+            fields.append(_Field(shown, chunk))
     return fields
 
 
@@ -155,7 +154,7 @@ def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
     labels = [s.label.strip() for s in reply.sources if s.label and s.label.strip()]
     if not labels:
         return None
-    return _Field(SOURCES_NAME, truncate("; ".join(labels), limits.field_value), -1)
+    return _Field(SOURCES_NAME, truncate("; ".join(labels), limits.field_value))
 
 
 def _build(
@@ -195,7 +194,7 @@ def reply_embed(reply: Reply, limits: Limits = LIMITS) -> discord.Embed:
     description = _description(reply, limits.description)
     fields = _section_fields(reply, limits)
     field_room = limits.fields - (1 if sources else 0)
-    note = _Field(SHORTENED_NAME, SHORTENED_VALUE, -1)
+    note = _Field(SHORTENED_NAME, SHORTENED_VALUE)
 
     def total(kept: list[_Field], with_note: bool) -> int:
         return (

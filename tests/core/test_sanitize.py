@@ -126,3 +126,29 @@ def test_echo_leaves_no_active_markdown(text: str) -> None:
     assert not any(char in bare for char in "*_~`|[]<\\")
     assert "@everyone" not in bare
     assert not re.match(r"[#>\-+][ #]|\d+\. ", shown)
+
+
+def test_clean_and_echo_cut_at_60_characters_unless_told() -> None:
+    assert clean("x" * 60) == "x" * 60
+    assert clean("x" * 61) == "x" * 59 + "…"
+    assert echo("x" * 61) == "x" * 59 + "…"
+    assert echo("x" * 60) == "x" * 60
+    assert clean("x" * 10, 5) == "xxxx…"
+
+
+def test_a_cut_drops_the_space_before_the_ellipsis() -> None:
+    assert clean("aaaa bbbb", 6) == "aaaa…"
+    assert clean("  aaaa bbbb", 6) == "aaaa…"
+
+
+@pytest.mark.parametrize("before", ["x", "x\n", "x ", "x\u00a0", "x\u2003"])
+def test_two_combining_marks_are_kept_after_any_character_or_gap(before: str) -> None:
+    """The count of stacked marks starts again after each character, gap or space."""
+    kept = clean(f"e\u0301\u0301{before}\u0301\u0301\u0301 y")
+    assert kept.endswith("\u0301\u0301 y") and "\u0301\u0301\u0301" not in kept
+    assert kept.startswith("e\u0301\u0301")
+    assert kept.count("\u0301") == 4
+
+
+def test_two_combining_marks_are_kept_at_the_very_start() -> None:
+    assert clean("\u0301\u0301\u0301x") == "\u0301\u0301x"
