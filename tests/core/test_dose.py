@@ -26,8 +26,9 @@ def hint(kb: KnowledgeBase, key: str, **values: str) -> str:
 
 
 def k2_section(kb: KnowledgeBase, reply: Reply) -> str:
-    heading = kb.messages.get("headings.k2")
-    return next(section.value for section in reply.sections if section.name == heading)
+    """With a K2 amount the K2 section also holds the cautions, under its own heading."""
+    headings = {kb.messages.get("headings.k2"), kb.messages.get("headings.k2_cautions")}
+    return next(section.value for section in reply.sections if section.name in headings)
 
 
 def mk4_values(kb: KnowledgeBase) -> dict[str, str]:
