@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.core.model import KnowledgeBase, Messages
-from bot.core.reply import Reply
+from bot.core.reply import Picture, Reply
 from bot.discord_layer.embeds import truncate
 from bot.discord_layer.errors import new_ref
 from bot.pictures.chart import stats_png
@@ -27,13 +27,10 @@ log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
 
 
-async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
-    """The reply's gauge as an attachment, or None (no picture, or it could not be drawn:
-    the answer then goes without it, as its text says the same). A gauge not drawn before
-    is drawn in a worker thread, so the event loop keeps serving other members."""
-    picture = reply.picture
-    if picture is None:
-        return None
+async def picture_png(kb: KnowledgeBase, picture: Picture) -> bytes | None:
+    """The picture's PNG, or None when it could not be drawn (the answer then goes without
+    it, as its text says the same). A gauge not drawn before is drawn in a worker thread, so
+    the event loop keeps serving other members; a drawn one is a lookup."""
     try:
         data = cached_gauge(kb, picture)
         if data is None:
@@ -41,11 +38,33 @@ async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     except Exception:
         log.exception("drawing the %s gauge failed (ref %s)", picture.kind, new_ref())
         return None
+    return data
+
+
+async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
+    """The reply's gauge as an attachment, or None (no picture, or it could not be drawn)."""
+    picture = reply.picture
+    if picture is None:
+        return None
+    data = await picture_png(kb, picture)
+    if data is None:
+        return None
     return UploadFile(
         io.BytesIO(data),
         filename=picture.filename,
         description=truncate(picture.description, DESCRIPTION_LIMIT),
     )
+
+
+def attachment_entry(picture: Picture, index: int = 0) -> dict[str, Any]:
+    """The `attachments[index]` entry of a message body uploading the picture as
+    `files[index]`: the same entry discord.py sends for `picture_file` in gateway mode."""
+    upload = UploadFile(
+        io.BytesIO(b""),
+        filename=picture.filename,
+        description=truncate(picture.description, DESCRIPTION_LIMIT),
+    )
+    return upload.to_dict(index)
 
 
 CHART_FILENAME = "usage.png"

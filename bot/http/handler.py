@@ -5,6 +5,12 @@ go through `bot.core.commands.run`, moderators' commands through the same curati
 replies, and every sentence comes from messages.yaml. What differs is only the transport: the
 first answer is the HTTP response body, and anything later (more pages, a pin, a follow-up)
 goes over Discord's REST API once that body has been sent.
+
+A dose or level answer's gauge picture is one of those later things. Discord takes files only
+in a multipart/form-data body, and it refuses one as the HTTP response to an interaction
+(discord-api-docs issue 5933): the answer's text goes in the response at once (the facts the
+picture shows are in it), and the picture follows as an edit of that answer, uploaded as
+`files[0]` with the embed's image pointing at it, as in gateway mode.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from bot.discord_layer.errors import (
     cooldown_message,
     new_ref,
 )
-from bot.discord_layer.pictures import without_picture
+from bot.discord_layer.pictures import attachment_entry, picture_png, without_picture
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
 from bot.http.declared import DeclaredCommands
@@ -42,6 +48,7 @@ from bot.http.incoming import APPLICATION_COMMAND, AUTOCOMPLETE, COMPONENT, Inco
 from bot.http.responses import (
     DEFERRED_UPDATE,
     MESSAGE,
+    NO_MENTIONS,
     UPDATE_MESSAGE,
     autocomplete_body,
     deferred_message,
@@ -50,7 +57,7 @@ from bot.http.responses import (
     pin_components,
     response,
 )
-from bot.http.rest import DiscordRest
+from bot.http.rest import DiscordRest, RestFile
 from bot.usage import stats_reply
 from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
@@ -89,11 +96,14 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class _Built:
-    """An answer built once and kept: the reply, its first body and any further pages."""
+    """An answer built once and kept: the reply, its first body, any further pages and, for
+    an answer with a picture, the edit that adds it (the embed showing it, the upload's
+    entry)."""
 
     reply: Reply
     body: bytes
     more: tuple[dict[str, Any], ...]
+    picture_edit: dict[str, Any] | None = None
 
 
 class InteractionHandler:
@@ -215,25 +225,56 @@ class InteractionHandler:
                     built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
                 )
             )
-        if not built.more:
+        if not built.more and built.picture_edit is None:
             return Answer(built.body)
 
-        async def more_pages() -> None:
+        async def after() -> None:
+            if built.picture_edit is not None:
+                await self._add_picture(kb, incoming, built.reply, built.picture_edit)
             for data in built.more:
                 await self.rest.followup(incoming.application_id, incoming.token, data)
 
-        return Answer(built.body, more_pages)
+        return Answer(built.body, after)
 
     def _build(self, kb: KnowledgeBase, request: Request) -> _Built:
         reply = run(kb, request)
         private = self._is_private(request, reply)
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        picture_edit = None
         if reply.picture is not None:
-            # A JSON response carries no upload: the gauge stays in the text, the picture is
-            # the gateway's alone for now (a multipart response could carry it).
+            # The response can't carry the upload: it goes without the image, and the edit
+            # that uploads the picture puts it back.
+            picture_edit = {
+                "embeds": [embed.to_dict() for embed in embeds[:1]],
+                "attachments": [attachment_entry(reply.picture)],
+                "allowed_mentions": NO_MENTIONS,
+            }
             embeds = [without_picture(embed) for embed in embeds]
         pages = [message_data([embed], private=private, pin="pin") for embed in embeds]
-        return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
+        body = encode(response(MESSAGE, pages[0]))
+        return _Built(reply, body, tuple(pages[1:]), picture_edit)
+
+    async def _add_picture(
+        self, kb: KnowledgeBase, incoming: Incoming, reply: Reply, edit: dict[str, Any]
+    ) -> None:
+        """Upload the answer's picture into it; when it can't be drawn or Discord refuses the
+        edit, the answer stays as sent (its text says what the picture shows)."""
+        picture = reply.picture
+        assert picture is not None
+        data = await picture_png(kb, picture)  # drawn once per value, in a worker thread
+        if data is None:
+            return
+        result = await self.rest.edit_original(
+            incoming.application_id, incoming.token, edit, [RestFile(picture.filename, data)]
+        )
+        if not result.ok:
+            log.warning(
+                "the %s gauge was not added to interaction %s: HTTP %s code %s",
+                picture.kind,
+                incoming.id,
+                result.status,
+                result.code,
+            )
 
     # -- moderators --------------------------------------------------------------------------
 

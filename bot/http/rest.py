@@ -1,5 +1,5 @@
 """The few Discord REST calls the endpoint makes after answering: follow-ups, edits of the
-first answer, pins. Bounded: a rate limit is waited out only while the deadline allows, and
+first answer (with files, such as the gauge picture), pins. Bounded: a rate limit is waited out only while the deadline allows, and
 a server error is retried a couple of times, never forever.
 
 Follow-ups and edits are authorised by the interaction token in the URL; pins need the bot
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -18,7 +20,7 @@ import aiohttp
 
 from bot.http.responses import encode
 
-__all__ = ["DiscordRest", "RestResult"]
+__all__ = ["DiscordRest", "RestFile", "RestResult"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,14 @@ class RestResult:
         return 200 <= self.status < 300
 
 
+@dataclass(frozen=True, slots=True)
+class RestFile:
+    """A file sent with a message: the body's `attachments[n]` entry names it by `filename`."""
+
+    filename: str
+    data: bytes
+
+
 class DiscordRest:
     """Calls to `api_base` over one aiohttp session, with the bot token for channel routes."""
 
@@ -56,10 +66,14 @@ class DiscordRest:
         return await self.request("POST", f"/webhooks/{application_id}/{token}", data, webhook=True)
 
     async def edit_original(
-        self, application_id: str, token: str, data: dict[str, Any]
+        self,
+        application_id: str,
+        token: str,
+        data: dict[str, Any],
+        files: Sequence[RestFile] = (),
     ) -> RestResult:
         path = f"/webhooks/{application_id}/{token}/messages/@original"
-        return await self.request("PATCH", path, data, webhook=True)
+        return await self.request("PATCH", path, data, webhook=True, files=files)
 
     async def pin(
         self, channel_id: int, message_id: int, *, unpin: bool, reason: str
@@ -83,17 +97,19 @@ class DiscordRest:
         webhook: bool = False,
         reason: str | None = None,
         deadline: float = DEFAULT_DEADLINE,
+        files: Sequence[RestFile] = (),
     ) -> RestResult:
         """One call, retried on 429 (while `deadline` seconds allow), on 5xx (twice) and, for
         webhooks, on Discord not knowing the interaction yet. Network errors come back as
-        status 0."""
+        status 0. With `files`, the body goes as Discord takes uploads: multipart/form-data,
+        the JSON in `payload_json` and file n in `files[n]`."""
         headers = {"User-Agent": USER_AGENT}
         if not webhook:
             headers.update(self._auth)
         if reason:
             headers["X-Audit-Log-Reason"] = reason
         body = None
-        if data is not None:
+        if data is not None and not files:
             headers["Content-Type"] = "application/json"
             body = encode(data)
         give_up = time.monotonic() + deadline
@@ -102,7 +118,8 @@ class DiscordRest:
         shown = path.split("/webhooks/")[0] + ("/webhooks/{app}/{token}…" if webhook else path)
         while True:
             try:
-                result = await self._once(method, self._base + path, headers, body)
+                sent = _multipart(data, files) if files else body  # a form is read once
+                result = await self._once(method, self._base + path, headers, sent)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 log.warning("%s %s failed: %s", method, shown, type(exc).__name__)
                 return RestResult(0)
@@ -129,7 +146,7 @@ class DiscordRest:
             await asyncio.sleep(wait)
 
     async def _once(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+        self, method: str, url: str, headers: dict[str, str], body: bytes | aiohttp.FormData | None
     ) -> RestResult:
         async with self._session.request(method, url, headers=headers, data=body) as response:
             payload: Any = None
@@ -137,3 +154,19 @@ class DiscordRest:
                 payload = await response.json()
             code = payload.get("code") if isinstance(payload, dict) else None
             return RestResult(response.status, code if isinstance(code, int) else None, payload)
+
+
+def _multipart(data: dict[str, Any] | None, files: Sequence[RestFile]) -> aiohttp.FormData:
+    # Field names stay as written: Discord reads `files[0]`, not `files%5B0%5D`.
+    form = aiohttp.FormData(quote_fields=False)
+    form.add_field(
+        "payload_json", encode(data or {}).decode("utf-8"), content_type="application/json"
+    )
+    for index, file in enumerate(files):
+        form.add_field(
+            f"files[{index}]",
+            file.data,
+            filename=file.filename,
+            content_type=mimetypes.guess_type(file.filename)[0] or "application/octet-stream",
+        )
+    return form
