@@ -4,6 +4,10 @@ The article's ranges and K2 advice are written for adults, so a child's dose is 
 the first scale of limits (the IOM's) for the child's age group, with the other scales
 (EFSA's) beside it, each naming its source. A dose in the adults' very-high band keeps that
 band's warning, first.
+
+Its gauge has two bands, at or below the first scale's limit and above it (labels and colours
+from the verdicts), with every scale's limit for the age marked and named by source; the
+words and the picture both read that one scale.
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from bot.core.dosetext import (
     top_lines,
     with_caution_sources,
 )
-from bot.core.gauge import gauge_marks
+from bot.core.gauge import BuiltBand, BuiltMark, BuiltScale, gauge, picture_description
+from bot.core.interval import Interval
 from bot.core.model import AgeGroup, AgeScale, KnowledgeBase
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
 
 _RELATED = ("children", "upper-limit")
@@ -48,7 +53,8 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     ul_iu = _limit_iu(kb, first_scale, first_group)
     daily_iu = agreeing(amount.daily, lambda v: (v > ul_iu) == over, 0) or fmt(amount.daily, 4)
     daily_mcg = agreeing(amount.daily / per_mcg, lambda v: (v * per_mcg > ul_iu) == over, 2)
-    body.append(dose_lines(kb, amount, daily_iu, daily_mcg or fmt(amount.daily / per_mcg, 4)))
+    daily_mcg = daily_mcg or fmt(amount.daily / per_mcg, 4)
+    body.append(dose_lines(kb, amount, daily_iu, daily_mcg))
     limits = [_limit_line(kb, amount, scale, group) for scale, group in placed]
     notes = [msg.get("dose.child_note")]
     if k2_given:
@@ -63,6 +69,12 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     refs = [ref for _, group in placed for ref in group.refs]
     extra = [*([warning] if warning else []), *([NON_DAILY] if amount.period_days != 1 else [])]
     sources = source_refs(kb, [], refs)
+    scale = _scale(kb, age.entered, placed, ul_iu)
+    current = scale.bands[1 if over else 0]
+    gauge_text = gauge(scale, current, msg)
+    # The picture's caption is the daily dose (a weekly or monthly dose's daily average).
+    shown = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
+    description = picture_description(scale, current, shown, msg, gauge_text)
     return Reply(
         command="dose",
         ok=True,
@@ -71,10 +83,11 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
         ),
         body="\n".join(body),
         sections=sections,
-        gauge=gauge_marks([(ages.within.gauge, not over), (ages.above.gauge, over)]),
+        gauge=gauge_text,
         sources=with_caution_sources(kb, sources, [*extra, CHECK_FIRST]),
         disclaimer=msg.get("disclaimer"),
         colour=verdict.colour,
+        picture=Picture("dose", amount.daily, shown, description, scale=scale),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / per_mcg),
@@ -93,6 +106,40 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     )
 
 
+def _scale(
+    kb: KnowledgeBase, age: str, placed: list[tuple[AgeScale, AgeGroup]], ul_iu: Decimal
+) -> BuiltScale:
+    """The child's gauge: within and above the first scale's limit, every scale's limit for
+    this age marked (in IU a day, the dose scale's unit) and named by its source."""
+    ages = kb.ages
+    assert ages is not None
+    dose = kb.bands["dose"]
+    within, above = ages.within, ages.above
+    low = dose.domain
+    bands = (
+        BuiltBand(
+            "child_within",
+            within.gauge,
+            within.colour,
+            Interval(low.low, low.low_closed, ul_iu, True),
+        ),
+        BuiltBand("child_above", above.gauge, above.colour, Interval(ul_iu, False, None, False)),
+    )
+    marks = tuple(
+        BuiltMark(
+            kb.messages.get("dose.child_gauge_mark", source=_source(kb, group), group=group.label),
+            (_limit_iu(kb, scale, group),),
+        )
+        for scale, group in placed
+    )
+    title = kb.messages.get("dose.child_gauge_title", age=age)
+    return BuiltScale(title, dose.unit, bands, marks)
+
+
+def _source(kb: KnowledgeBase, group: AgeGroup) -> str:
+    return ", ".join(kb.source_name(ref) for ref in group.refs)
+
+
 def _limit_iu(kb: KnowledgeBase, scale: AgeScale, group: AgeGroup) -> Decimal:
     """The group's limit in IU, whichever unit its scale states it in."""
     return group.ul if scale.unit == kb.units.vitamin_d.base_unit else group.ul * iu_per_mcg(kb)
@@ -103,7 +150,7 @@ def _limit_line(kb: KnowledgeBase, amount: Amount, scale: AgeScale, group: AgeGr
     within = amount.daily <= _limit_iu(kb, scale, group)
     return msg.get(
         "dose.child_limit",
-        source=", ".join(kb.source_name(ref) for ref in group.refs),
+        source=_source(kb, group),
         ul=f"{fmt(group.ul)} {scale.unit}",
         group=group.label,
         verdict=msg.get("dose.child_within" if within else "dose.child_above"),

@@ -106,6 +106,8 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "dose.child_above": "",
         "dose.child_note": "",
         "dose.child_k2": "",
+        "dose.child_gauge_title": "age",
+        "dose.child_gauge_mark": "source group",
         "dose.warning": "text sources",
         "headings.limits": "",
         "level.nmol_value_line": "nmol_l ng_ml",
