@@ -8,6 +8,7 @@ picture of either come from the same code.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,7 +75,7 @@ class BuiltMark:
     range: Interval | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BuiltScale:
     """A gauge's scale made from other knowledge than a band table (see `GaugeScale`)."""
 
@@ -82,6 +83,14 @@ class BuiltScale:
     unit: str
     bands: tuple[BuiltBand, ...]
     marks: tuple[BuiltMark, ...] = ()
+
+    # A drawn gauge is looked up by its picture, scale and all, on every answer: hash once.
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash((self.title, self.unit, self.bands, self.marks))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def gauge(table: GaugeScale, current: GaugeBand, messages: Messages) -> str:
