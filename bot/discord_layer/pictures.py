@@ -56,13 +56,11 @@ async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     )
 
 
-def attachment_entry(picture: Picture, index: int = 0) -> dict[str, Any]:
-    """The `attachments[index]` entry of a message body uploading the picture as
-    `files[index]`: the same entry discord.py sends for `picture_file` in gateway mode."""
+def attachment_entry(filename: str, description: str, index: int = 0) -> dict[str, Any]:
+    """The `attachments[index]` entry of a message body uploading a file as `files[index]`:
+    the same entry discord.py sends for `picture_file` and `chart_file` in gateway mode."""
     upload = UploadFile(
-        io.BytesIO(b""),
-        filename=picture.filename,
-        description=truncate(picture.description, DESCRIPTION_LIMIT),
+        io.BytesIO(b""), filename=filename, description=truncate(description, DESCRIPTION_LIMIT)
     )
     return upload.to_dict(index)
 
@@ -70,8 +68,8 @@ def attachment_entry(picture: Picture, index: int = 0) -> dict[str, Any]:
 CHART_FILENAME = "usage.png"
 
 
-def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
-    """The moderators' usage chart as an attachment; None when there is nothing to draw
+def chart_png(summary: UsageSummary, days: int, messages: Messages) -> tuple[bytes, str] | None:
+    """The moderators' usage chart and its description; None when there is nothing to draw
     (no usage, an unreadable log) or drawing failed (the report's text stands alone)."""
     if summary.error is not None or summary.is_empty:
         return None
@@ -81,7 +79,15 @@ def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.
     except Exception:
         log.exception("drawing the usage chart failed (ref %s)", new_ref())
         return None
-    description = messages.get("stats.chart_title", window=window)
+    return data, messages.get("stats.chart_title", window=window)
+
+
+def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
+    """The moderators' usage chart as an attachment, or None (see `chart_png`)."""
+    chart = chart_png(summary, days, messages)
+    if chart is None:
+        return None
+    data, description = chart
     return UploadFile(io.BytesIO(data), filename=CHART_FILENAME, description=description)
 
 

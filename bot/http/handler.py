@@ -40,7 +40,13 @@ from bot.discord_layer.errors import (
     cooldown_message,
     new_ref,
 )
-from bot.discord_layer.pictures import attachment_entry, picture_png, without_picture
+from bot.discord_layer.pictures import (
+    CHART_FILENAME,
+    attachment_entry,
+    chart_png,
+    picture_png,
+    without_picture,
+)
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
 from bot.http.declared import DeclaredCommands
@@ -246,7 +252,9 @@ class InteractionHandler:
             # that uploads the picture puts it back.
             picture_edit = {
                 "embeds": [embed.to_dict() for embed in embeds[:1]],
-                "attachments": [attachment_entry(reply.picture)],
+                "attachments": [
+                    attachment_entry(reply.picture.filename, reply.picture.description)
+                ],
                 "allowed_mentions": NO_MENTIONS,
             }
             embeds = [without_picture(embed) for embed in embeds]
@@ -337,8 +345,17 @@ class InteractionHandler:
                 incoming.user_id,
                 incoming.guild_id,
             )
-            reply = stats_reply(summary, days, self.holder.current.messages)
-            await self._follow_privately(incoming, reply_embed(reply))
+            messages = self.holder.current.messages
+            embed = reply_embed(stats_reply(summary, days, messages))
+            # Drawing takes tens of milliseconds: off the loop, so answers keep flowing.
+            chart = await asyncio.to_thread(chart_png, summary, days, messages)
+            if chart is None:
+                await self._follow_privately(incoming, embed)
+                return
+            data, description = chart
+            embed.set_image(url=f"attachment://{CHART_FILENAME}")
+            upload = (attachment_entry(CHART_FILENAME, description), RestFile(CHART_FILENAME, data))
+            await self._follow_privately(incoming, embed, upload)
 
         return Answer(encode(deferred_message(private=True)), stats)
 
@@ -500,10 +517,21 @@ class InteractionHandler:
         except Exception:
             return error_embed(FAILURE_TITLE, FAILURE_FALLBACK.format(ref=ref))
 
-    async def _follow_privately(self, incoming: Incoming, embed: discord.Embed) -> None:
-        result = await self.rest.followup(
-            incoming.application_id, incoming.token, message_data([embed], private=True)
-        )
+    async def _follow_privately(
+        self,
+        incoming: Incoming,
+        embed: discord.Embed,
+        upload: tuple[dict[str, Any], RestFile] | None = None,
+    ) -> None:
+        """A private follow-up; with `upload` (its attachments entry and the file), the file
+        goes with it as `files[0]`."""
+        data = message_data([embed], private=True)
+        files: list[RestFile] = []
+        if upload is not None:
+            entry, file = upload
+            data["attachments"] = [entry]
+            files.append(file)
+        result = await self.rest.followup(incoming.application_id, incoming.token, data, files)
         if not result.ok:
             log.warning(
                 "could not answer interaction %s privately: HTTP %s", incoming.id, result.status

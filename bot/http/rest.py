@@ -62,8 +62,15 @@ class DiscordRest:
         self._base = api_base.rstrip("/")
         self._auth = {"Authorization": f"Bot {token}"} if token else {}
 
-    async def followup(self, application_id: str, token: str, data: dict[str, Any]) -> RestResult:
-        return await self.request("POST", f"/webhooks/{application_id}/{token}", data, webhook=True)
+    async def followup(
+        self,
+        application_id: str,
+        token: str,
+        data: dict[str, Any],
+        files: Sequence[RestFile] = (),
+    ) -> RestResult:
+        path = f"/webhooks/{application_id}/{token}"
+        return await self.request("POST", path, data, webhook=True, files=files)
 
     async def edit_original(
         self,

@@ -167,3 +167,35 @@ async def test_a_gauge_that_cannot_be_drawn_leaves_the_answer_as_sent(
     assert endpoint.fake.requests.matching("PATCH", ANY_EDIT) == []
     assert delivery.handle.original is not None
     assert delivery.handle.original.attachments == []
+
+
+async def test_the_moderators_stats_carry_the_chart_of_questions_per_day(
+    endpoint: Endpoint,
+) -> None:
+    await endpoint.command("level", {"value": "42"})
+    delivery = await endpoint.admin("stats", {"days": 7}, user=endpoint.people.role_moderator)
+    assert delivery.type == 5 and delivery.private and delivery.handle is not None
+    message = await delivery.handle.wait_for_original(loaded=True)
+    assert message.ephemeral
+    (attachment,) = message.attachments
+    assert attachment["filename"] == "usage.png" and attachment["content_type"] == "image/png"
+    assert message.embeds[0]["image"]["url"] == attachment["url"]
+    assert "Questions per day" in str(attachment["description"])
+    # The follow-up went as Discord takes files, and its JSON part matches the spec.
+    (request,) = endpoint.fake.requests.matching("POST", r"/webhooks/\d+/" + delivery.handle.token)
+    assert request.multipart and request.status in (200, 204)
+    assert DiscordSpec.load().validate_request("POST", request.path, request.json) == []
+    assert request.json["attachments"][0]["filename"] == "usage.png"
+    assert request.json["embeds"][0]["image"]["url"] == "attachment://usage.png"
+    (upload,) = request.uploads
+    assert upload.field == "files[0]"
+    assert png_size(upload.data) == (attachment["width"], attachment["height"])
+
+
+async def test_stats_with_nothing_recorded_go_without_a_chart(endpoint: Endpoint) -> None:
+    delivery = await endpoint.admin("stats", {"days": 7}, user=endpoint.people.role_moderator)
+    assert delivery.handle is not None
+    message = await delivery.handle.wait_for_original(loaded=True)
+    assert message.attachments == [] and "image" not in message.embeds[0]
+    (request,) = endpoint.fake.requests.matching("POST", r"/webhooks/\d+/" + delivery.handle.token)
+    assert not request.multipart
