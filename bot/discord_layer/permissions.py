@@ -26,8 +26,9 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
     permission taken away a minute ago is already gone. Pin Messages, or a moderator role
     from the config, is enough. Manage Server alone is not: Discord itself wouldn't let that
     member pin, and dk2 doesn't pin on anyone's behalf beyond what the server granted.
+    Never in a server that has not added dk2 (reached through a member's own install).
     """
-    if interaction.guild_id is None:
+    if interaction.guild_id is None or not interaction.is_guild_integration():
         return False
     if interaction.permissions.pin_messages:
         return True
@@ -39,8 +40,9 @@ def is_moderator(interaction: discord.Interaction[Any], settings: Settings) -> b
 
     Manage Server, or a moderator role from the config. Checked when the command runs:
     Discord's `default_permissions` doesn't apply to subcommands, so this is the real gate.
+    Never in a server that has not added dk2: its admins are not dk2's moderators.
     """
-    if interaction.guild_id is None:
+    if interaction.guild_id is None or not interaction.is_guild_integration():
         return False
     if interaction.permissions.manage_guild:
         return True
