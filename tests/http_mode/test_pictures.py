@@ -199,3 +199,19 @@ async def test_stats_with_nothing_recorded_go_without_a_chart(endpoint: Endpoint
     assert message.attachments == [] and "image" not in message.embeds[0]
     (request,) = endpoint.fake.requests.matching("POST", r"/webhooks/\d+/" + delivery.handle.token)
     assert not request.multipart
+
+
+async def test_an_answer_in_a_dm_through_a_members_install_gets_its_gauge_too(
+    endpoint: Endpoint,
+) -> None:
+    payload = endpoint.fake.user_install_subcommand("dk2", "level", {"value": "42"}, where="dm")
+    delivery = await endpoint.post(payload)
+    assert delivery.type == 4 and delivery.handle is not None
+    line = delivery.data.get("content")
+    assert isinstance(line, str) and line  # the add-to-server line
+    await picture_edit(endpoint, delivery)
+    message = delivery.handle.original
+    shown_gauge(message)
+    assert message is not None
+    # The edit leaves the rest as it was: the line, and no Pin button.
+    assert message.content == line and button_ids(message) == []
