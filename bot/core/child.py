@@ -26,7 +26,14 @@ from bot.core.dosetext import (
     top_lines,
     with_caution_sources,
 )
-from bot.core.gauge import BuiltBand, BuiltMark, BuiltScale, gauge, picture_description
+from bot.core.gauge import (
+    BuiltBand,
+    BuiltMark,
+    BuiltScale,
+    gauge,
+    gauge_marks,
+    picture_description,
+)
 from bot.core.interval import Interval
 from bot.core.model import AgeGroup, AgeScale, KnowledgeBase
 from bot.core.reply import Picture, Reply, Section
@@ -71,10 +78,13 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     sources = source_refs(kb, [], refs)
     scale = _scale(kb, age.entered, placed, ul_iu)
     current = scale.bands[1 if over else 0]
-    gauge_text = gauge(scale, current, msg)
+    # The reply's words name the bands; its limits section says each limit (in IU a day too),
+    # so the picture's figures are all in the text without a second list of them. The alt
+    # text spells the whole gauge out.
+    gauge_text = gauge_marks([(band.gauge, band is current) for band in scale.bands])
     # The picture's caption is the daily dose (a weekly or monthly dose's daily average).
     shown = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
-    description = picture_description(scale, current, shown, msg, gauge_text)
+    description = picture_description(scale, current, shown, msg, gauge(scale, current, msg))
     return Reply(
         command="dose",
         ok=True,
@@ -146,12 +156,18 @@ def _limit_iu(kb: KnowledgeBase, scale: AgeScale, group: AgeGroup) -> Decimal:
 
 
 def _limit_line(kb: KnowledgeBase, amount: Amount, scale: AgeScale, group: AgeGroup) -> str:
+    """ "• EFSA 2012/2023: 50 µg/day (2,000 IU/day) at 1–10 years; this dose is at or below
+    it.": a limit stated in another unit than IU is given in IU a day too (as the gauge
+    marks it)."""
     msg = kb.messages
-    within = amount.daily <= _limit_iu(kb, scale, group)
-    return msg.get(
-        "dose.child_limit",
-        source=_source(kb, group),
-        ul=f"{fmt(group.ul)} {scale.unit}",
-        group=group.label,
-        verdict=msg.get("dose.child_within" if within else "dose.child_above"),
-    )
+    limit_iu = _limit_iu(kb, scale, group)
+    within = amount.daily <= limit_iu
+    values = {
+        "source": _source(kb, group),
+        "ul": f"{fmt(group.ul)} {scale.unit}",
+        "group": group.label,
+        "verdict": msg.get("dose.child_within" if within else "dose.child_above"),
+    }
+    if scale.unit == kb.units.vitamin_d.base_unit:
+        return msg.get("dose.child_limit", **values)
+    return msg.get("dose.child_limit_in_iu", iu=fmt(limit_iu), **values)

@@ -102,6 +102,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "dose.age_adult": "age",
         "dose.child_title": "amount age label",
         "dose.child_limit": "source ul group verdict",
+        "dose.child_limit_in_iu": "source ul iu group verdict",
         "dose.child_within": "",
         "dose.child_above": "",
         "dose.child_note": "",

@@ -59,6 +59,9 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 20000",
     "/dk2 dose 5000",
     "/dk2 dose 1500",
+    # Over since a child's dose has its gauge picture too: it carries a mistype hint and the
+    # stop warning (36 rows before the picture's 5).
+    "/dk2 dose 5000 mcg age:6",
 }
 
 

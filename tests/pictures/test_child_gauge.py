@@ -15,7 +15,7 @@ from bot.core.commands import reply_for_text
 from bot.core.dosetext import iu_per_mcg
 from bot.core.loader import load_knowledge
 from bot.core.model import AgeGroup, AgeScale, KnowledgeBase
-from bot.core.reply import Picture
+from bot.core.reply import Picture, render_text
 from bot.pictures.gauge import gauge_png, render
 from tests.pictures.reading import RGB, WHITE, Run, bar_top, marker_x, open_png, rgb, runs
 
@@ -130,7 +130,8 @@ def test_every_sources_limit_is_ticked_and_said_in_words(
 ) -> None:
     reply, _ = reply_for_text(kb, f"/dk2 dose 400 age:{age}")
     picture = reply.picture
-    assert picture is not None and reply.gauge is not None
+    assert picture is not None
+    words = render_text(reply)
     found, right_end = drawn_bands(kb, picture)
     (first_scale, first_group), *_ = placed = groups(kb, months)
     first_limit = limit_iu(kb, first_scale, first_group)
@@ -145,9 +146,11 @@ def test_every_sources_limit_is_ticked_and_said_in_words(
         assert any(abs(column - x) <= 2 for column in dark), f"no tick at {limit} IU ({x})"
         # The same in the reply's words: whose limit, for which ages, in IU a day.
         source = ", ".join(kb.source_name(ref) for ref in group.refs)
-        assert f"{source} limit ({group.label}): {limit:,.0f} IU/day" in reply.gauge
-        assert source in picture.description
-    assert f"Band edges (IU/day): {first_limit:,.0f}" in reply.gauge
+        # The same in the reply's words: whose limit, for which ages, in IU a day (the
+        # unit the gauge is drawn in), each on its own line; and in the alt text.
+        (said,) = [row for row in words.splitlines() if row.startswith(f"• {source}: ")]
+        assert group.label in said and f"{limit:,.0f} IU/day" in said
+        assert f"{source} limit ({group.label})" in picture.description
     # Nothing else is ticked: every dark column is within a tick's width of a limit.
     xs = [expected_x(found, right_end, first_limit, limit_iu(kb, s, g)) for s, g in placed]
     assert all(min(abs(column - x) for x in xs) <= 10 for column in dark)
