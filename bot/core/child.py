@@ -31,7 +31,6 @@ from bot.core.gauge import (
     BuiltMark,
     BuiltScale,
     gauge,
-    gauge_marks,
     picture_description,
 )
 from bot.core.interval import Interval
@@ -48,10 +47,10 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     if ages is None:  # dose.py only calls this with ages loaded
         raise LookupError("no age limits loaded")
     msg = kb.messages
-    placed = [(scale, group) for scale in ages.scales if (group := scale.find(age.months))]
+    placed = [(scale, group) for scale in ages.limits if (group := scale.find(age.months))]
     first_scale, first_group = placed[0]  # the checker makes every scale cover every child
     over = amount.daily > _limit_iu(kb, first_scale, first_group)
-    verdict = ages.above if over else ages.within
+    verdict = ages.verdicts.above if over else ages.verdicts.within
     adult_band = kb.bands["dose"].find(amount.daily)
     warning = adult_band.warning if adult_band else None
     hints = [hint for hint in (d_mixup(kb, amount),) if hint]
@@ -78,13 +77,14 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     sources = source_refs(kb, [], refs)
     scale = _scale(kb, age.entered, placed, ul_iu)
     current = scale.bands[1 if over else 0]
-    # The reply's words name the bands; its limits section says each limit (in IU a day too),
-    # so the picture's figures are all in the text without a second list of them. The alt
-    # text spells the whole gauge out.
-    gauge_text = gauge_marks([(band.gauge, band is current) for band in scale.bands])
+    # The reply's gauge is the scale's line (the bands, the limit between them); its limits
+    # section says each source's limit (in IU a day too), so the picture's figures are all
+    # in the text without a second list of them. The alt text spells the whole gauge out.
+    words = gauge(scale, current, msg)
+    gauge_text = words.splitlines()[0]
     # The picture's caption is the daily dose (a weekly or monthly dose's daily average).
     shown = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
-    description = picture_description(scale, current, shown, msg, gauge(scale, current, msg))
+    description = picture_description(scale, current, shown, msg, words)
     return Reply(
         command="dose",
         ok=True,
@@ -124,7 +124,7 @@ def _scale(
     ages = kb.ages
     assert ages is not None
     dose = kb.bands["dose"]
-    within, above = ages.within, ages.above
+    within, above = ages.verdicts.within, ages.verdicts.above
     low = dose.domain
     bands = (
         BuiltBand(

@@ -31,12 +31,12 @@ def child_picture(kb: KnowledgeBase, dose: str, age: str) -> Picture:
 
 def verdict_colours(kb: KnowledgeBase) -> list[RGB]:
     assert kb.ages is not None
-    return [rgb(kb.ages.within.colour), rgb(kb.ages.above.colour)]
+    return [rgb(kb.ages.verdicts.within.colour), rgb(kb.ages.verdicts.above.colour)]
 
 
 def groups(kb: KnowledgeBase, months: int) -> list[tuple[AgeScale, AgeGroup]]:
     assert kb.ages is not None
-    found = [(scale, scale.find(Decimal(months))) for scale in kb.ages.scales]
+    found = [(scale, scale.find(Decimal(months))) for scale in kb.ages.limits]
     return [(scale, group) for scale, group in found if group is not None]
 
 
@@ -135,7 +135,7 @@ def test_every_sources_limit_is_ticked_and_said_in_words(
     found, right_end = drawn_bands(kb, picture)
     (first_scale, first_group), *_ = placed = groups(kb, months)
     first_limit = limit_iu(kb, first_scale, first_group)
-    assert len(placed) == len(kb.ages.scales if kb.ages else ())
+    assert len(placed) == len(kb.ages.limits if kb.ages else ())
     # The marker far off to the right, so that only the ticks are dark down there.
     assert picture.scale is not None
     image = open_png(render(picture.scale, Decimal(10) ** 9, "far"))
@@ -159,17 +159,17 @@ def test_every_sources_limit_is_ticked_and_said_in_words(
 def test_the_words_and_the_picture_say_which_side_of_the_limit(kb: KnowledgeBase) -> None:
     assert kb.ages is not None
     for dose, verdict, other in (
-        ("400", kb.ages.within, kb.ages.above),
-        ("3000", kb.ages.above, kb.ages.within),
+        ("400", kb.ages.verdicts.within, kb.ages.verdicts.above),
+        ("3000", kb.ages.verdicts.above, kb.ages.verdicts.within),
     ):
         reply, _ = reply_for_text(kb, f"/dk2 dose {dose} age:2")
         assert reply.gauge is not None and reply.picture is not None
-        assert f"▶ {verdict.gauge} ◀" in reply.gauge and f"▶ {other.gauge} ◀" not in reply.gauge
+        assert f"▶{verdict.gauge}◀" in reply.gauge and f"▶{other.gauge}◀" not in reply.gauge
         assert f'"{verdict.gauge}"' in reply.picture.description
         assert f"{int(dose):,} IU/day" in reply.picture.label
         found, _ = drawn_bands(kb, reply.picture)
         x = marker_in(kb, gauge_png(kb, reply.picture))
-        band = found[0] if verdict is kb.ages.within else found[1]
+        band = found[0] if verdict is kb.ages.verdicts.within else found[1]
         assert band.x0 < x < band.x1
 
 

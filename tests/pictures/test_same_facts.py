@@ -42,9 +42,9 @@ def test_the_text_carries_every_fact_the_picture_draws(kb: KnowledgeBase, text: 
     words = render_text(reply)
     for band in scale.bands:  # the bands, the member's marked, in the gauge's first line
         assert band.gauge in reply.gauge.splitlines()[0]
-    for band in scale.bands[1:]:
+    for band in scale.bands[1:]:  # each edge between the bands it divides
         assert band.range.low is not None
-        assert figure(band.range.low) in words
+        assert f"·{figure(band.range.low)}·" in reply.gauge.splitlines()[0]
     for mark in scale.marks:
         # A band table's marks are labelled in the gauge's lines; a child's limits are said
         # source by source in the limits section (test_child_gauge.py reads those lines).
@@ -57,6 +57,6 @@ def test_the_text_carries_every_fact_the_picture_draws(kb: KnowledgeBase, text: 
     # The value as the picture captions it, in the reply a console or screen reader reads,
     # and the picture's alt text naming the band the words mark.
     assert picture.label in words
-    (current,) = [band for band in scale.bands if f"▶ {band.gauge} ◀" in words]
+    (current,) = [band for band in scale.bands if f"▶{band.gauge}◀" in words]
     alt = kb.messages.get("gauge.alt", title=scale.title, value=picture.label, band=current.gauge)
     assert picture.description.startswith(alt)
