@@ -38,6 +38,7 @@ def gauge_attachment(message: Message | None) -> dict[str, object]:
     ("subcommand", "options", "value_text"),
     [
         ("dose", {"amount": "5000"}, "5,000 IU/day"),
+        ("dose", {"amount": "400", "age": "2"}, "400 IU/day"),
         ("level", {"value": "42 ng/mL"}, "42 ng/mL"),
         ("level", {"value": "105 nmol/L"}, "42.1 ng/mL"),
     ],
