@@ -18,6 +18,7 @@ from discord.ext import commands
 from discord.http import MultipartParameters
 
 from bot.config import Settings
+from bot.core.access import shown_privately
 from bot.core.commands import Request, run
 from bot.core.curation import pins_reply
 from bot.core.holder import KnowledgeHolder
@@ -207,14 +208,8 @@ class Dk2Cog(
         return reply, tuple(embeds), body
 
     def is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private, and so is a reply quoting what the member typed with no
-        curated answer (else anyone could make dk2 post text of their choosing); otherwise
-        the member's choice, else the config default."""
-        if not reply.ok or reply.data.get("private") is True:
-            return True
-        if request.private is not None:
-            return request.private
-        return self.settings.private_by_default
+        """Whether the reply goes to the member alone (`bot.core.access.shown_privately`)."""
+        return shown_privately(reply, request.private, self.settings.private_by_default)
 
     async def _answer(self, interaction: discord.Interaction[Any], request: Request) -> None:
         kb = self.holder.current  # once per request: a reload can't mix two versions

@@ -18,6 +18,7 @@ from typing import Any, Final
 import discord
 
 from bot.config import Settings
+from bot.core.access import is_moderator, may_pin, shown_privately
 from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_now
 from bot.core.holder import KnowledgeHolder
@@ -195,14 +196,6 @@ class InteractionHandler:
                 options[option.name] = option.value
         return Request(name, options, private)
 
-    def _is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private; otherwise the member's choice, else the config default."""
-        if not reply.ok:
-            return True
-        if request.private is not None:
-            return request.private
-        return self.settings.private_by_default
-
     def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         request = self._request(incoming, name)
@@ -226,7 +219,7 @@ class InteractionHandler:
 
     def _build(self, kb: KnowledgeBase, request: Request) -> _Built:
         reply = run(kb, request)
-        private = self._is_private(request, reply)
+        private = shown_privately(reply, request.private, self.settings.private_by_default)
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         if reply.picture is not None:
             # A JSON response carries no upload: the gauge stays in the text, the picture is
@@ -239,14 +232,12 @@ class InteractionHandler:
 
     def _is_moderator(self, incoming: Incoming) -> bool:
         """Manage Server or a moderator role, decided from this very interaction."""
-        if incoming.guild_id is None:
-            return False
-        if incoming.permissions & _MANAGE_GUILD:
-            return True
-        return self._has_moderator_role(incoming)
-
-    def _has_moderator_role(self, incoming: Incoming) -> bool:
-        return any(role in incoming.role_ids for role in self.settings.moderator_role_ids)
+        return is_moderator(
+            in_guild=incoming.guild_id is not None,
+            manage_guild=bool(incoming.permissions & _MANAGE_GUILD),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
+        )
 
     def _refuse_non_moderator(self, incoming: Incoming, messages: Messages, refusal: str) -> Answer:
         log.info(
@@ -381,8 +372,11 @@ class InteractionHandler:
             f"message {message_id} in channel {channel_id} (guild {incoming.guild_id}) "
             f"by {incoming.user_name} ({incoming.user_id})"
         )
-        allowed = incoming.guild_id is not None and (
-            bool(incoming.permissions & _PIN_MESSAGES) or self._has_moderator_role(incoming)
+        allowed = may_pin(
+            in_guild=incoming.guild_id is not None,
+            pin_messages=bool(incoming.permissions & _PIN_MESSAGES),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
         )
         if not allowed:
             log.info("%s refused: not a moderator (%s)", action, where)
