@@ -29,7 +29,7 @@ from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.pictures import picture_file, without_picture
-from bot.discord_layer.prebuilt import message_params, send_prebuilt
+from bot.discord_layer.prebuilt import message_params, send_prebuilt, with_upload
 from bot.discord_layer.views import pin_view
 from bot.usage.log import UsageLog
 
@@ -74,6 +74,8 @@ class Dk2Cog(
         self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
             KnowledgeCache(SUGGESTIONS_KEPT)
         )
+        # Answers with a picture: their body built once with the upload (see prebuilt).
+        self._uploads: KnowledgeCache[Hashable, MultipartParameters] = KnowledgeCache(ANSWERS_KEPT)
         super().__init__()
 
     # -- commands --------------------------------------------------------------------------
@@ -223,14 +225,20 @@ class Dk2Cog(
         else:
             first = embeds[0]
             file = await picture_file(kb, reply)
-            # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
-            upload: dict[str, Any] = {"file": file} if file is not None else {}
-            if file is None:
+            if file is None:  # not drawn: the answer goes without it (its text says the same)
                 first = without_picture(first)
-            if private:
-                await interaction.response.send_message(embed=first, ephemeral=True, **upload)
+                view = None if private else pin_view()
+                await send_prebuilt(interaction, message_params(first, private=private, view=view))
             else:
-                await interaction.response.send_message(embed=first, view=pin_view(), **upload)
+                # Built once per answer with its upload; each send carries a fresh file.
+                template = self._uploads.get(
+                    kb,
+                    key,
+                    lambda: message_params(
+                        first, private=private, view=None if private else pin_view(), file=file
+                    ),
+                )
+                await send_prebuilt(interaction, with_upload(template, file))
         for embed in rest:
             if private:
                 await interaction.followup.send(embed=embed, ephemeral=True)

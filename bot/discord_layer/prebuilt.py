@@ -6,7 +6,9 @@ dk2 never reads. For the answers dk2 keeps (the same question asked again), the 
 once, with discord.py's own `interaction_message_response_params`, and sent through the same
 webhook adapter `send_message` uses. Measured in bench/bench_scaling.py.
 
-Only for bodies without files: a `File` is consumed by sending it.
+An answer with a picture is built once with its upload as well: the JSON part (embed, button,
+attachment entry) is kept, and each send carries a fresh `File` over the same PNG bytes
+(`with_upload`), since a file is read as it is sent.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ import discord
 from discord.http import MultipartParameters
 from discord.webhook.async_ import async_context, interaction_message_response_params
 
-__all__ = ["message_params", "send_prebuilt"]
+__all__ = ["message_params", "send_prebuilt", "with_upload"]
 
 _MESSAGE = discord.InteractionResponseType.channel_message
 
 
 def message_params(
-    embed: discord.Embed, *, private: bool, view: discord.ui.View | None
+    embed: discord.Embed,
+    *,
+    private: bool,
+    view: discord.ui.View | None,
+    file: discord.File | None = None,
 ) -> MultipartParameters:
-    """The body of a first answer (type 4) with one embed, private or with `view`."""
+    """The body of a first answer (type 4) with one embed, private or with `view`, and with
+    `file` uploaded when given (then a multipart body: see `with_upload`)."""
     flags = discord.MessageFlags._from_value(0)
     flags.ephemeral = private
     return interaction_message_response_params(
@@ -34,6 +41,18 @@ def message_params(
         view=discord.utils.MISSING if view is None else view,
         flags=flags if private else discord.utils.MISSING,
         allowed_mentions=discord.AllowedMentions.none(),
+        file=discord.utils.MISSING if file is None else file,
+    )
+
+
+def with_upload(params: MultipartParameters, file: discord.File) -> MultipartParameters:
+    """`params`, built once by `message_params` with an upload, now carrying `file` (a fresh
+    file of the same name, over the same bytes): the JSON part is reused as it is."""
+    if not params.multipart or len(params.multipart) != 2:
+        raise ValueError("with_upload needs a body built with exactly one file")
+    head, upload = params.multipart
+    return MultipartParameters(
+        payload=None, multipart=[head, {**upload, "value": file.fp}], files=[file]
     )
 
 

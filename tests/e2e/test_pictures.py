@@ -100,4 +100,7 @@ async def test_the_same_question_uploads_the_same_bytes(dk2: Dk2Session) -> None
     again = await dk2.command("level", {"value": "33"})
     uploads = [callback_request(dk2, h.id).uploads[0].data for h in (first, again)]
     assert uploads[0] == uploads[1]
+    # The second answer's body is the first one's, built once: it still shows its own gauge.
+    assert png_size(uploads[1]) is not None
+    assert gauge_attachment(again.original)["url"] != gauge_attachment(first.original)["url"]
     assert not re.search(rb"tIME|tEXt", uploads[0])  # no timestamp or text chunks
