@@ -4,7 +4,9 @@
 view's components, the mentions rule) and then builds a `Message` from Discord's reply that
 dk2 never reads. For the answers dk2 keeps (the same question asked again), the body is built
 once, with discord.py's own `interaction_message_response_params`, and sent through the same
-webhook adapter `send_message` uses. Measured in bench/bench_scaling.py.
+webhook adapter `send_message` uses. It is sent without `with_response` (Discord's callback
+takes it as optional): Discord then answers 204 with no body, where `send_message` asks for the
+whole message back and decodes it. Measured in bench/bench_scaling.py.
 
 An answer with a picture is built once with its upload as well: the JSON part (embed, button,
 attachment entry) is kept, and each send carries a fresh `File` over the same PNG bytes
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import discord
-from discord.http import MultipartParameters
+from discord.http import MultipartParameters, Route
 from discord.webhook.async_ import async_context, interaction_message_response_params
 
 __all__ = ["message_params", "send_prebuilt", "with_upload"]
@@ -57,17 +59,35 @@ def with_upload(params: MultipartParameters, file: discord.File) -> MultipartPar
 
 
 async def send_prebuilt(interaction: discord.Interaction[Any], params: MultipartParameters) -> None:
-    """Send `params` as the interaction's first response, like `send_message` does."""
+    """Send `params` as the interaction's first response, as `send_message` does (the same
+    adapter, so the same retries and rate-limit handling) but without asking for the message
+    back: nothing here reads it."""
     response = interaction.response
     if response.is_done():
         raise discord.InteractionResponded(interaction)
     http = interaction._state.http
-    await async_context.get().create_interaction_response(
-        interaction.id,
-        interaction.token,
-        session=interaction._session,
-        proxy=http.proxy,
-        proxy_auth=http.proxy_auth,
-        params=params,
+    route = Route(
+        "POST",
+        "/interactions/{webhook_id}/{webhook_token}/callback",
+        webhook_id=interaction.id,
+        webhook_token=interaction.token,
     )
+    adapter = async_context.get()
+    if params.files:
+        await adapter.request(
+            route,
+            session=interaction._session,
+            proxy=http.proxy,
+            proxy_auth=http.proxy_auth,
+            multipart=params.multipart,
+            files=params.files,
+        )
+    else:
+        await adapter.request(
+            route,
+            session=interaction._session,
+            proxy=http.proxy,
+            proxy_auth=http.proxy_auth,
+            payload=params.payload,
+        )
     response._response_type = _MESSAGE
