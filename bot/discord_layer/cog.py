@@ -29,7 +29,12 @@ from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.pictures import picture_file, without_picture
-from bot.discord_layer.prebuilt import message_params, send_prebuilt, with_upload
+from bot.discord_layer.prebuilt import (
+    choices_params,
+    message_params,
+    send_prebuilt,
+    with_upload,
+)
 from bot.discord_layer.views import pin_view
 from bot.usage.log import UsageLog
 
@@ -44,6 +49,7 @@ CHOICE_VALUE_LIMIT = 100
 # Called after each answer is sent (a later issue records usage through it).
 AnswerHook = Callable[[discord.Interaction[Any], Reply], Awaitable[None]]
 
+AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result
 PRIVATE_HELP = "Only you see the answer (default set by the server's dk2 config)"
 ANSWERS_KEPT = 512  # replies with their embeds: a few MB at most
 SUGGESTIONS_KEPT = 1024  # autocomplete choices for what has been typed so far
@@ -71,8 +77,9 @@ class Dk2Cog(
         self.usage = usage
         # The same questions come again and again: their replies and suggestions are kept.
         self._answers: KnowledgeCache[Hashable, _Answer] = KnowledgeCache(ANSWERS_KEPT)
-        self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
-            KnowledgeCache(SUGGESTIONS_KEPT)
+        # Explain's suggestions, as the autocomplete answer's body.
+        self._suggestions: KnowledgeCache[str, MultipartParameters] = KnowledgeCache(
+            SUGGESTIONS_KEPT
         )
         # Answers with a picture: their body built once with the upload (see prebuilt).
         self._uploads: KnowledgeCache[Hashable, MultipartParameters] = KnowledgeCache(ANSWERS_KEPT)
@@ -134,11 +141,15 @@ class Dk2Cog(
         try:
             kb = self.holder.current
             partial = current[: kb.units.max_input_chars]
-            return list(self._suggestions.get(kb, partial, lambda: _suggest(kb, partial)))
+            body = self._suggestions.get(kb, partial, lambda: choices_params(_suggest(kb, partial)))
         except Exception:
             # Autocomplete can't show an error; offer nothing and keep the traceback.
             log.exception("autocomplete for /dk2 explain failed (ref %s)", new_ref())
             return []
+        # Answered here from the body built once for this text; discord.py, seeing the
+        # interaction answered, sends nothing more.
+        await send_prebuilt(interaction, body, AUTOCOMPLETE_RESULT)
+        return []
 
     @app_commands.command(name="topics", description="Every topic dk2 can explain, grouped")
     @app_commands.describe(private=PRIVATE_HELP)

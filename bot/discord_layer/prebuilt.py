@@ -10,20 +10,28 @@ whole message back and decodes it. Measured in bench/bench_scaling.py.
 
 An answer with a picture is built once with its upload as well: the JSON part (embed, button,
 attachment entry) is kept, and each send carries a fresh `File` over the same PNG bytes
-(`with_upload`), since a file is read as it is sent.
+(`with_upload`), since a file is read as it is sent. So is explain's list of suggestions for
+what has been typed so far (`choices_params`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.http import MultipartParameters, Route
-from discord.webhook.async_ import async_context, interaction_message_response_params
+from discord.webhook.async_ import (
+    async_context,
+    interaction_message_response_params,
+    interaction_response_params,
+)
 
-__all__ = ["message_params", "send_prebuilt", "with_upload"]
+__all__ = ["choices_params", "message_params", "send_prebuilt", "with_upload"]
 
 _MESSAGE = discord.InteractionResponseType.channel_message
+_CHOICES = discord.InteractionResponseType.autocomplete_result
 
 
 def message_params(
@@ -47,6 +55,13 @@ def message_params(
     )
 
 
+def choices_params(choices: Sequence[app_commands.Choice[str]]) -> MultipartParameters:
+    """The body of an autocomplete answer (type 8) offering `choices`."""
+    return interaction_response_params(
+        type=_CHOICES.value, data={"choices": [choice.to_dict() for choice in choices]}
+    )
+
+
 def with_upload(params: MultipartParameters, file: discord.File) -> MultipartParameters:
     """`params`, built once by `message_params` with an upload, now carrying `file` (a fresh
     file of the same name, over the same bytes): the JSON part is reused as it is."""
@@ -58,8 +73,13 @@ def with_upload(params: MultipartParameters, file: discord.File) -> MultipartPar
     )
 
 
-async def send_prebuilt(interaction: discord.Interaction[Any], params: MultipartParameters) -> None:
-    """Send `params` as the interaction's first response, as `send_message` does (the same
+async def send_prebuilt(
+    interaction: discord.Interaction[Any],
+    params: MultipartParameters,
+    kind: discord.InteractionResponseType = _MESSAGE,
+) -> None:
+    """Send `params` as the interaction's first response (of type `kind`), as `send_message`
+    or `autocomplete` does (the same
     adapter, so the same retries and rate-limit handling) but without asking for the message
     back: nothing here reads it."""
     response = interaction.response
@@ -90,4 +110,4 @@ async def send_prebuilt(interaction: discord.Interaction[Any], params: Multipart
             proxy_auth=http.proxy_auth,
             payload=params.payload,
         )
-    response._response_type = _MESSAGE
+    response._response_type = kind

@@ -111,6 +111,10 @@ async def test_autocomplete_offers_topics_as_the_member_types(dk2: Dk2Harness) -
     assert callback.data is not None
     choices = callback.data["choices"]
     assert choices[0] == {"name": knowledge().topics["mgp"].title, "value": "mgp"}
+    # Typed again (by someone else): the same choices, from the body kept for "mg".
+    again = fake.autocomplete("explain", {"term": "mg"}, focused="term", group="dk2")
+    repeat = await (await fake.dispatch_interaction(again)).response()
+    assert repeat.accepted and repeat.data is not None and repeat.data["choices"] == choices
     empty = fake.autocomplete("explain", {"term": ""}, focused="term", group="dk2")
     all_choices = (await (await fake.dispatch_interaction(empty)).response()).data
     assert all_choices is not None
