@@ -297,7 +297,12 @@ def _workers(text: str) -> int:
 
 
 def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from bot.invite import InvalidTokenError, application_id_from_token, invite_url
+    from bot.invite import (
+        InvalidTokenError,
+        application_id_from_token,
+        invite_url,
+        user_install_url,
+    )
 
     application_id: int | None = args.application_id
     if application_id is None:
@@ -319,10 +324,19 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
     try:
-        print(invite_url(application_id), file=out)
+        links = (invite_url(application_id), user_install_url(application_id))
     except ValueError as exc:
         print(f"dk2: {exc}", file=err)
         return EXIT_USER_ERROR
+    server, user = links
+    print("Add dk2 to a server (a server admin opens this):", file=out)
+    print(server, file=out)
+    print(
+        "Add dk2 to your own account, for /dk2 in DMs and in servers without dk2 (first tick "
+        "User Install under Installation in the developer portal):",
+        file=out,
+    )
+    print(user, file=out)
     return EXIT_OK
 
 
@@ -481,7 +495,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--png", type=Path, default=None, metavar="FILE", help="also write the usage chart"
     )
-    invite = sub.add_parser("invite", help="print the URL that adds dk2 to a server")
+    invite = sub.add_parser(
+        "invite", help="print the links that add dk2 to a server and to your account"
+    )
     invite.add_argument(
         "--application-id",
         type=_discord_id,

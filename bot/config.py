@@ -180,6 +180,7 @@ class Settings(BaseSettings):
     """an existing folder of knowledge YAML (relative to the directory dk2 starts in)"""
     dev_guild_ids: Annotated[Ids, Field(description=IDS)] = ()
     moderator_role_ids: Annotated[Ids, Field(description=IDS)] = ()
+    forum_channel_ids: Annotated[Ids, Field(description=IDS)] = ()
     private_by_default: Annotated[bool, Field(description=YES_NO)] = False
     cooldown_rate: Annotated[Whole, Field(ge=1, le=1000)] = 5
     """a whole number of commands from 1 to 1000"""

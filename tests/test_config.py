@@ -55,6 +55,7 @@ def test_defaults_without_file_or_environment(tmp_path: Path) -> None:
     assert s.knowledge_path == tmp_path / "knowledge"
     assert s.dev_guild_ids == ()
     assert s.moderator_role_ids == ()
+    assert s.forum_channel_ids == ()  # forum posts are off until channels are listed
     assert s.private_by_default is False
     assert s.cooldown_rate == 5
     assert s.cooldown_per_seconds == 30.0
@@ -201,11 +202,13 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         "DK2_DATABASE_PATH": "x.db",
         "DK2_RETENTION_DAYS": "30",
         "DK2_WATCH_KNOWLEDGE": "0",
+        "DK2_FORUM_CHANNEL_IDS": "555, 666 555",
     }
     s = load_settings(None, env)
     assert s.knowledge_path == tmp_path / "srv"
     assert s.dev_guild_ids == (1, 2, 3)
     assert s.moderator_role_ids == (44,)
+    assert s.forum_channel_ids == (555, 666)
     assert s.private_by_default is False
     assert s.cooldown_rate == 9
     assert s.cooldown_per_seconds == 1.0
@@ -466,6 +469,7 @@ BAD_VALUE = {
     "knowledge_path": ("no-such-folder", "an existing folder"),
     "dev_guild_ids": ("12 x", "Discord ids (positive whole numbers)"),
     "moderator_role_ids": ("-4", "Discord ids (positive whole numbers)"),
+    "forum_channel_ids": ("forum", "Discord ids (positive whole numbers)"),
     "private_by_default": ("perhaps", "true or false (also yes/no, on/off, 1/0)"),
     "cooldown_rate": ("1001", "a whole number of commands from 1 to 1000"),
     "cooldown_per_seconds": ("-1", "a number of seconds greater than 0 and at most 86400"),

@@ -1,4 +1,5 @@
-"""The invite link asks for exactly the five permissions dk2 uses, and nothing else."""
+"""The server invite asks for exactly the six permissions dk2 uses, and nothing else; the
+user-install link asks for none (dk2 is no member of any server through it)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,19 @@ from bot.invite import (
     InvalidTokenError,
     application_id_from_token,
     invite_url,
+    user_install_url,
 )
 
 APP_ID = 1234567890123456789
 # discord.py iterates View Channel under its original name, `read_messages`.
-FIVE = {"read_messages", "send_messages", "embed_links", "read_message_history", "pin_messages"}
+SIX = {
+    "read_messages",
+    "send_messages",
+    "embed_links",
+    "read_message_history",
+    "pin_messages",
+    "send_messages_in_threads",  # the one short message under a new forum post
+}
 
 
 def make_token(user_id: int | str) -> str:
@@ -30,19 +39,34 @@ def make_token(user_id: int | str) -> str:
 def test_invite_url_shape() -> None:
     assert invite_url(APP_ID) == (
         "https://discord.com/oauth2/authorize?client_id=1234567890123456789"
-        "&scope=bot+applications.commands&permissions=2251799813770240"
+        "&scope=bot+applications.commands&permissions=2252074691677184&integration_type=0"
     )
 
 
-def test_permissions_integer_decodes_to_exactly_the_five() -> None:
+def test_user_install_url_adds_commands_to_an_account_without_a_bot_or_permissions() -> None:
+    url = user_install_url(APP_ID)
+    assert url.startswith("https://discord.com/oauth2/authorize?")
+    query = parse_qs(urlsplit(url).query)
+    assert query == {
+        "client_id": [str(APP_ID)],
+        "scope": ["applications.commands"],  # no `bot`: nothing joins a server
+        "integration_type": ["1"],  # Discord's USER_INSTALL
+    }
+
+
+def test_server_invite_says_it_is_a_server_install() -> None:
+    assert parse_qs(urlsplit(invite_url(APP_ID)).query)["integration_type"] == ["0"]
+
+
+def test_permissions_integer_decodes_to_exactly_the_six() -> None:
     query = parse_qs(urlsplit(invite_url(APP_ID)).query)
     assert query["client_id"] == [str(APP_ID)]
     assert query["scope"] == ["bot applications.commands"]
     (value,) = query["permissions"]
     decoded = discord.Permissions(int(value))
-    assert {name for name, granted in decoded if granted} == FIVE
+    assert {name for name, granted in decoded if granted} == SIX
     assert decoded.view_channel and decoded == REQUIRED_PERMISSIONS
-    assert int(value) == (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 51)
+    assert int(value) == (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38) | (1 << 51)
 
 
 def test_required_permissions_include_pin_messages_not_manage_messages() -> None:
@@ -55,6 +79,8 @@ def test_required_permissions_include_pin_messages_not_manage_messages() -> None
 def test_invite_url_refuses_impossible_ids(bad: int) -> None:
     with pytest.raises(ValueError, match="application id"):
         invite_url(bad)
+    with pytest.raises(ValueError, match="application id"):
+        user_install_url(bad)
 
 
 @given(st.integers(min_value=1, max_value=2**64 - 1))

@@ -34,23 +34,24 @@ def _holds(roles: Iterable[int], moderator_roles: Collection[int]) -> bool:
 
 def is_moderator(
     *,
-    in_guild: bool,
+    in_server: bool,
     manage_guild: bool,
     roles: Iterable[int],
     moderator_roles: Collection[int],
 ) -> bool:
     """Whether a member may use dk2's moderator commands (reload, stats) right now: Manage
-    Server in this channel, or one of the configured moderator roles. Never outside a
-    server. Checked when the command runs: Discord's `default_permissions` doesn't apply to
-    subcommands, so this is the real gate."""
-    if not in_guild:
+    Server in this channel, or one of the configured moderator roles. Only `in_server`, a
+    server that added dk2: never in a DM, nor in a server dk2 reached through a member's own
+    install (its admins are not dk2's moderators). Checked when the command runs: Discord's
+    `default_permissions` doesn't apply to subcommands, so this is the real gate."""
+    if not in_server:
         return False
     return manage_guild or _holds(roles, moderator_roles)
 
 
 def may_pin(
     *,
-    in_guild: bool,
+    in_server: bool,
     pin_messages: bool,
     roles: Iterable[int],
     moderator_roles: Collection[int],
@@ -58,7 +59,8 @@ def may_pin(
     """Whether a member may pin or unpin dk2's answer in this channel right now: Pin Messages
     there (as Discord resolved it for this very interaction), or a configured moderator role.
     Manage Server alone is not enough: Discord itself wouldn't let that member pin, and dk2
-    pins on nobody's behalf beyond what the server granted. Never outside a server."""
-    if not in_guild:
+    pins on nobody's behalf beyond what the server granted. Only `in_server`, a server that
+    added dk2 (elsewhere dk2 is no member and can't pin)."""
+    if not in_server:
         return False
     return pin_messages or _holds(roles, moderator_roles)

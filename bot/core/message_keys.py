@@ -191,6 +191,9 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "cooldown.title": "",
         "cooldown.text": "rate per seconds",
         "cooldown.text_one": "rate per",
+        # Where dk2 is not in the server (a user install), and new forum posts.
+        "install.add_to_server": "link",
+        "forum.intro": "",
     }.items()
 }
 

@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 ADMIN_GROUP = "dk2-admin"
 
 
+# Servers that added dk2 only: a member's own install must never reload or read dk2's records.
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_guild=True)
 class Dk2AdminCog(
     commands.GroupCog,

@@ -31,6 +31,7 @@ from bot.core.watch import watch_knowledge
 from bot.discord_layer.admin_cog import Dk2AdminCog
 from bot.discord_layer.cog import AnswerHook, Dk2Cog
 from bot.discord_layer.errors import CooldownStore, Dk2Tree
+from bot.discord_layer.forum import ForumWatcher
 from bot.discord_layer.intake import Intake
 from bot.discord_layer.usage_hook import usage_recorder
 from bot.logs import setup_logging
@@ -132,6 +133,7 @@ class Dk2Bot(commands.Bot):
                 on_reload=self.shared.reloaded if self.shared is not None else None,
             )
         )
+        await self.add_cog(ForumWatcher(self.holder, self.settings))
         # Pin clicks, including on answers sent before a restart, are routed by `self.intake`
         # from the button's custom_id alone.
         if self.settings.watch_knowledge and self._watcher is None:

@@ -28,6 +28,7 @@ from bot.core.search import index_for
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
+from bot.discord_layer.install import add_to_server_line, placement_of
 from bot.discord_layer.pictures import picture_file, without_picture
 from bot.discord_layer.prebuilt import (
     choices_params,
@@ -56,6 +57,10 @@ SUGGESTIONS_KEPT = 1024  # autocomplete choices for what has been typed so far
 PINS_SCANNED = 250  # Discord's pins-per-channel limit: every pin, in pages of 50
 
 
+# Installable to a server and to a member's own account; usable in servers, in DMs with dk2
+# and in group DMs (see bot.discord_layer.install for what changes outside a server with dk2).
+@app_commands.allowed_installs(guilds=True, users=True)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 class Dk2Cog(
     commands.GroupCog,
     group_name="dk2",
@@ -228,33 +233,41 @@ class Dk2Cog(
         kb = self.holder.current  # once per request: a reload can't mix two versions
         key = (request.command, tuple(sorted(request.options.items())), request.private)
         reply, embeds, first_body = self._answers.get(kb, key, lambda: self._build(kb, request))
-        private = self.is_private(request, reply)
+        # Outside a server that added dk2 (a user install): no Pin button, a line on how a
+        # server adds dk2, and private where Discord allows nothing else.
+        where = placement_of(interaction)
+        private = self.is_private(request, reply) or where.private_only
+        pin: dict[str, Any] = {} if private or not where.offers_pin else {"view": pin_view()}
         rest = embeds[1:]
-        if reply.picture is None:
+        file = await picture_file(kb, reply) if reply.picture is not None else None
+        if reply.picture is None and where.in_server:
             # Built once with the reply (see bot.discord_layer.prebuilt): no file to upload.
             await send_prebuilt(interaction, first_body)
+        elif file is not None and where.in_server:
+            # Built once per answer with its upload; each send carries a fresh file.
+            view = None if private else pin_view()
+            template = self._uploads.get(
+                kb, key, lambda: message_params(embeds[0], private=private, view=view, file=file)
+            )
+            await send_prebuilt(interaction, with_upload(template, file))
         else:
             first = embeds[0]
-            file = await picture_file(kb, reply)
-            if file is None:  # not drawn: the answer goes without it (its text says the same)
+            # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
+            upload: dict[str, Any] = {"file": file} if file is not None else {}
+            if file is None and reply.picture is not None:
                 first = without_picture(first)
-                view = None if private else pin_view()
-                await send_prebuilt(interaction, message_params(first, private=private, view=view))
-            else:
-                # Built once per answer with its upload; each send carries a fresh file.
-                template = self._uploads.get(
-                    kb,
-                    key,
-                    lambda: message_params(
-                        first, private=private, view=None if private else pin_view(), file=file
-                    ),
-                )
-                await send_prebuilt(interaction, with_upload(template, file))
+            if not where.in_server and reply.ok:
+                line = add_to_server_line(kb.messages, interaction.application_id)
+                upload["content"] = line
+            await interaction.response.send_message(
+                embed=first,
+                ephemeral=private,
+                allowed_mentions=discord.AllowedMentions.none(),
+                **pin,
+                **upload,
+            )
         for embed in rest:
-            if private:
-                await interaction.followup.send(embed=embed, ephemeral=True)
-            else:
-                await interaction.followup.send(embed=embed, view=pin_view())
+            await interaction.followup.send(embed=embed, ephemeral=private, **pin)
         log.debug(
             "/dk2 %s by user %s in guild %s: %s%s",
             request.command,

@@ -10,7 +10,8 @@ with no `data`) it drops without a reply, which the member sees as "This interac
 - a payload missing what dk2 needs to answer (`payload_problem`), or one discord.py can't
   build an `Interaction` from, is logged with an error ref and answered with a private
   apology quoting it, from the few fields an answer needs;
-- commands and autocomplete go to the command tree, a Pin click to the Pin button, and
+- commands and autocomplete go to the command tree, a Pin click to the Pin button, a
+  topic button (under a forum post) to `forum.topic_click`, and
   anything else (unknown or stale custom ids, other component types, modal submits) gets
   "this button is out of date";
 - every handler runs as a tracked task (`InFlight`), so a shutdown can let them finish;
@@ -36,6 +37,7 @@ from bot.discord_layer.errors import (
     new_ref,
     send_private,
 )
+from bot.discord_layer.forum import TOPIC_TEMPLATE, topic_click
 from bot.discord_layer.texts import messages_of
 from bot.discord_layer.views import PIN_TEMPLATE, pin_click
 
@@ -278,9 +280,12 @@ async def _out_of_date(interaction: discord.Interaction[Any]) -> None:
 
 async def _component(interaction: discord.Interaction[Any], data: Mapping[str, Any]) -> None:
     custom_id = data.get("custom_id")
-    match = PIN_TEMPLATE.fullmatch(custom_id) if isinstance(custom_id, str) else None
-    if match is None or data.get("component_type") != _BUTTON:
+    text = custom_id if isinstance(custom_id, str) and data.get("component_type") == _BUTTON else ""
+    if match := PIN_TEMPLATE.fullmatch(text):
+        await pin_click(interaction, "unpin" if match["action"] == "unpin" else "pin")
+    elif match := TOPIC_TEMPLATE.fullmatch(text):
+        await topic_click(interaction, match["topic"])
+    else:
         await _out_of_date(interaction)
         return
-    await pin_click(interaction, "unpin" if match["action"] == "unpin" else "pin")
     await ensure_answered(interaction)

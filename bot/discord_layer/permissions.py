@@ -11,7 +11,7 @@ import discord
 from bot.config import Settings
 from bot.core import access
 
-__all__ = ["bot_can_pin", "held_moderator_roles", "is_moderator", "may_pin"]
+__all__ = ["bot_can_pin", "held_moderator_roles", "in_server", "is_moderator", "may_pin"]
 
 
 def held_moderator_roles(user: discord.User | discord.Member, settings: Settings) -> frozenset[int]:
@@ -19,6 +19,12 @@ def held_moderator_roles(user: discord.User | discord.Member, settings: Settings
     if not isinstance(user, discord.Member):
         return frozenset()
     return frozenset(r for r in settings.moderator_role_ids if user.get_role(r) is not None)
+
+
+def in_server(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction is in a server that added dk2 (not a DM, nor a server reached
+    through a member's own install)."""
+    return interaction.guild_id is not None and interaction.is_guild_integration()
 
 
 def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
@@ -29,7 +35,7 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
     permission taken away a minute ago is already gone.
     """
     return access.may_pin(
-        in_guild=interaction.guild_id is not None,
+        in_server=in_server(interaction),
         pin_messages=interaction.permissions.pin_messages,
         roles=held_moderator_roles(interaction.user, settings),
         moderator_roles=settings.moderator_role_ids,
@@ -39,7 +45,7 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
 def is_moderator(interaction: discord.Interaction[Any], settings: Settings) -> bool:
     """Whether the member may use dk2's moderator commands (reload, stats), right now."""
     return access.is_moderator(
-        in_guild=interaction.guild_id is not None,
+        in_server=in_server(interaction),
         manage_guild=interaction.permissions.manage_guild,
         roles=held_moderator_roles(interaction.user, settings),
         moderator_roles=settings.moderator_role_ids,

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.core.access import is_moderator, may_pin, shown_privately
 from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_now
+from bot.core.explain import topic_reply
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase, Messages
 from bot.core.reply import Reply
@@ -35,6 +36,8 @@ from bot.discord_layer.errors import (
     cooldown_message,
     new_ref,
 )
+from bot.discord_layer.forum import TOPIC_TEMPLATE
+from bot.discord_layer.install import Placement, add_to_server_line, placement
 from bot.discord_layer.pictures import without_picture
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
@@ -199,8 +202,13 @@ class InteractionHandler:
     def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         request = self._request(incoming, name)
-        key = (request.command, tuple(sorted(request.options.items())), request.private)
-        built = self._answers.get(kb, key, lambda: self._build(kb, request))
+        # Outside a server that added dk2 (a member's own install): no Pin button, a line on
+        # how a server adds dk2, and private where Discord allows nothing else.
+        where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
+        key = (request.command, tuple(sorted(request.options.items())), request.private, where)
+        built = self._answers.get(
+            kb, key, lambda: self._build(kb, request, where, incoming.application_id)
+        )
         log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
         if self.usage is not None:
             self.usage.record_nowait(
@@ -217,23 +225,33 @@ class InteractionHandler:
 
         return Answer(built.body, more_pages)
 
-    def _build(self, kb: KnowledgeBase, request: Request) -> _Built:
+    def _build(
+        self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
+    ) -> _Built:
         reply = run(kb, request)
-        private = shown_privately(reply, request.private, self.settings.private_by_default)
+        private = (
+            shown_privately(reply, request.private, self.settings.private_by_default)
+            or where.private_only
+        )
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         if reply.picture is not None:
             # A JSON response carries no upload: the gauge stays in the text, the picture is
             # the gateway's alone for now (a multipart response could carry it).
             embeds = [without_picture(embed) for embed in embeds]
-        pages = [message_data([embed], private=private, pin="pin") for embed in embeds]
+        pin: PinAction | None = "pin" if where.offers_pin else None
+        pages = [message_data([embed], private=private, pin=pin) for embed in embeds]
+        if not where.in_server and reply.ok and application_id.isdigit():
+            line = add_to_server_line(kb.messages, int(application_id))
+            pages[0] = message_data([embeds[0]], private=private, pin=pin, content=line)
         return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]))
 
     # -- moderators --------------------------------------------------------------------------
 
     def _is_moderator(self, incoming: Incoming) -> bool:
-        """Manage Server or a moderator role, decided from this very interaction."""
+        """Manage Server or a moderator role, decided from this very interaction; never in a
+        server that has not added dk2."""
         return is_moderator(
-            in_guild=incoming.guild_id is not None,
+            in_server=_in_server(incoming),
             manage_guild=bool(incoming.permissions & _MANAGE_GUILD),
             roles=incoming.role_ids,
             moderator_roles=self.settings.moderator_role_ids,
@@ -356,11 +374,23 @@ class InteractionHandler:
     def _component(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
         custom_id = incoming.custom_id or ""
+        if topic := TOPIC_TEMPLATE.fullmatch(custom_id):
+            return self._topic(topic["topic"], messages)
         action = custom_id.removeprefix(CUSTOM_ID_PREFIX)
         if not custom_id.startswith(CUSTOM_ID_PREFIX) or action not in ("pin", "unpin"):
             log.warning("unknown component %r clicked", custom_id[:100])
             return self._private(messages, "failure.outdated_title", "failure.outdated")
         return self._toggle_pin(incoming, "pin" if action == "pin" else "unpin", messages)
+
+    def _topic(self, topic_id: str, messages: Messages) -> Answer:
+        """A topic button under a forum post: that curated answer, privately to the clicker."""
+        kb = self.holder.current
+        topic = kb.topics.get(topic_id)
+        if topic is None:
+            return self._private(
+                messages, "failure.button_outdated_title", "failure.button_outdated"
+            )
+        return Answer(self._private_body(reply_embed(topic_reply(kb, topic))))
 
     def _toggle_pin(self, incoming: Incoming, action: PinAction, messages: Messages) -> Answer:
         message = incoming.message
@@ -373,7 +403,7 @@ class InteractionHandler:
             f"by {incoming.user_name} ({incoming.user_id})"
         )
         allowed = may_pin(
-            in_guild=incoming.guild_id is not None,
+            in_server=_in_server(incoming),
             pin_messages=bool(incoming.permissions & _PIN_MESSAGES),
             roles=incoming.role_ids,
             moderator_roles=self.settings.moderator_role_ids,
@@ -478,6 +508,13 @@ def _suggest(kb: KnowledgeBase, partial: str) -> bytes:
             for topic in topics[:AUTOCOMPLETE_LIMIT]
         )
     )
+
+
+def _in_server(incoming: Incoming) -> bool:
+    """Whether the interaction is in a server that added dk2 (Discord lists that server's
+    install in `authorizing_integration_owners`), not a DM nor a server reached through a
+    member's own install."""
+    return incoming.guild_id is not None and incoming.installed_guild_id == incoming.guild_id
 
 
 def _snowflake(value: object) -> int | None:

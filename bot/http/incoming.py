@@ -14,6 +14,8 @@ from typing import Any, Final, NamedTuple
 
 import msgspec
 
+from bot.discord_layer.install import installed_guild
+
 __all__ = [
     "APPLICATION_COMMAND",
     "AUTOCOMPLETE",
@@ -69,6 +71,9 @@ class Incoming(NamedTuple):
     permissions: int = 0  # the member's, in this channel (Discord resolves them)
     app_permissions: int = 0  # dk2's own, in this channel
     role_ids: frozenset[int] = frozenset()
+    # The server under a server install in `authorizing_integration_owners`: equal to
+    # `guild_id` when this server added dk2, None when dk2 came through a member's own install.
+    installed_guild_id: int | None = None
     # Commands: ("dk2", "dose") for a subcommand, ("name",) for a top-level command.
     command_path: tuple[str, ...] = ()
     command_type: int = 1
@@ -202,6 +207,7 @@ def parse_interaction(payload: object) -> Incoming | Malformed:
         permissions=permissions,
         app_permissions=_bits(payload.get("app_permissions")),
         role_ids=frozenset(r for r in (_id(role) for role in roles) if r is not None),
+        installed_guild_id=installed_guild(payload.get("authorizing_integration_owners")),
         command_path=path,
         command_type=command_type,
         options=options,

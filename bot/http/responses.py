@@ -53,13 +53,20 @@ def pin_components(action: PinAction) -> list[dict[str, Any]]:
 
 
 def message_data(
-    embeds: Sequence[discord.Embed], *, private: bool, pin: PinAction | None = None
+    embeds: Sequence[discord.Embed],
+    *,
+    private: bool,
+    pin: PinAction | None = None,
+    content: str | None = None,
 ) -> dict[str, Any]:
-    """A message's data: embeds, no mentions, private (ephemeral) or with the Pin button."""
+    """A message's data: embeds (under a line of `content`, if given), no mentions, private
+    (ephemeral) or with the Pin button."""
     data: dict[str, Any] = {
         "embeds": [embed.to_dict() for embed in embeds],
         "allowed_mentions": NO_MENTIONS,
     }
+    if content is not None:
+        data["content"] = content
     if private:
         data["flags"] = EPHEMERAL
     elif pin is not None:

@@ -174,6 +174,9 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
         return prepared
     for line in settings.describe():
         log.info("setting %s", line)
+    if settings.forum_channel_ids:
+        # New forum posts arrive only over the gateway, which this mode never opens.
+        log.warning("forum_channel_ids is set, but only `python -m bot run` sees new forum posts")
 
     async def main() -> int:
         stop = asyncio.Event()

@@ -51,45 +51,47 @@ MOD_ROLE = 555
 
 
 def test_moderators_have_manage_server_or_a_configured_role() -> None:
-    def check(*, in_guild: bool = True, manage: bool = False, roles: tuple[int, ...] = ()) -> bool:
+    def check(*, in_server: bool = True, manage: bool = False, roles: tuple[int, ...] = ()) -> bool:
         return is_moderator(
-            in_guild=in_guild, manage_guild=manage, roles=roles, moderator_roles=(MOD_ROLE,)
+            in_server=in_server, manage_guild=manage, roles=roles, moderator_roles=(MOD_ROLE,)
         )
 
     assert check(manage=True)
     assert check(roles=(1, MOD_ROLE))
     assert not check(roles=(1, 2))
     assert not check()
-    assert not check(in_guild=False, manage=True, roles=(MOD_ROLE,))  # never in a DM
+    assert not check(in_server=False, manage=True, roles=(MOD_ROLE,))  # never in a DM
 
 
 def test_pinning_needs_pin_messages_or_a_configured_role_not_manage_server() -> None:
-    def check(*, in_guild: bool = True, pin: bool = False, roles: tuple[int, ...] = ()) -> bool:
+    def check(*, in_server: bool = True, pin: bool = False, roles: tuple[int, ...] = ()) -> bool:
         return may_pin(
-            in_guild=in_guild, pin_messages=pin, roles=roles, moderator_roles=(MOD_ROLE,)
+            in_server=in_server, pin_messages=pin, roles=roles, moderator_roles=(MOD_ROLE,)
         )
 
     assert check(pin=True)
     assert check(roles=(MOD_ROLE,))
     assert not check(roles=(7,))
-    assert not check(in_guild=False, pin=True)
+    assert not check(in_server=False, pin=True)
 
 
 @given(
-    in_guild=st.booleans(),
+    in_server=st.booleans(),
     right=st.booleans(),
     roles=st.frozensets(st.integers(1, 20)),
     configured=st.frozensets(st.integers(1, 20)),
 )
 def test_both_rules_are_the_right_or_a_shared_role_in_a_server(
-    in_guild: bool, right: bool, roles: frozenset[int], configured: frozenset[int]
+    in_server: bool, right: bool, roles: frozenset[int], configured: frozenset[int]
 ) -> None:
-    expected = in_guild and (right or bool(roles & configured))
+    expected = in_server and (right or bool(roles & configured))
     assert (
-        is_moderator(in_guild=in_guild, manage_guild=right, roles=roles, moderator_roles=configured)
+        is_moderator(
+            in_server=in_server, manage_guild=right, roles=roles, moderator_roles=configured
+        )
         is expected
     )
     assert (
-        may_pin(in_guild=in_guild, pin_messages=right, roles=roles, moderator_roles=configured)
+        may_pin(in_server=in_server, pin_messages=right, roles=roles, moderator_roles=configured)
         is expected
     )

@@ -69,6 +69,7 @@ async def test_moderators_commands_are_hidden_from_members_by_default() -> None:
     assert admin["name"] == "dk2-admin"
     assert int(admin["default_member_permissions"]) == MANAGE_GUILD
     assert admin["contexts"] == [0]  # servers only
+    assert admin["integration_types"] == [0]  # and only servers that added dk2
     subcommands = {o["name"]: [p["name"] for p in o.get("options", [])] for o in admin["options"]}
     assert subcommands == {"reload": [], "stats": ["days"]}
     (days,) = admin["options"][1]["options"]
@@ -78,6 +79,10 @@ async def test_moderators_commands_are_hidden_from_members_by_default() -> None:
 async def test_one_dk2_group_with_the_core_commands_and_options() -> None:
     command, _ = await synced_commands()
     assert command["name"] == "dk2"
+    # Added to a server or to a member's own account; used in servers, DMs with dk2 and
+    # group DMs (Discord's integration types 0, 1 and interaction contexts 0, 1, 2).
+    assert sorted(command["integration_types"]) == [0, 1]
+    assert sorted(command["contexts"]) == [0, 1, 2]
     subcommands = {o["name"]: o for o in command["options"]}
     # The members' commands (shared with the console), then the pinned-answers list.
     expected = {**COMMAND_OPTIONS, "pins": ()}

@@ -142,10 +142,14 @@ def test_invite_reads_the_application_id_from_the_token(monkeypatch: pytest.Monk
     monkeypatch.setenv("DISCORD_TOKEN", token_for(123456789012345678))
     out, err = io.StringIO(), io.StringIO()
     assert main(["invite"], out, err) == 0
-    url = out.getvalue().strip()
-    assert "client_id=123456789012345678" in url
-    assert f"permissions={REQUIRED_PERMISSIONS.value}" in url
-    assert "scope=bot+applications.commands" in url
+    links = [line for line in out.getvalue().splitlines() if line.startswith("https://")]
+    server, user = links  # both installs: to a server, and to the member's own account
+    assert "client_id=123456789012345678" in server and "client_id=123456789012345678" in user
+    assert f"permissions={REQUIRED_PERMISSIONS.value}" in server
+    assert "scope=bot+applications.commands" in server and "integration_type=0" in server
+    assert "scope=applications.commands" in user and "integration_type=1" in user
+    assert "permissions" not in user
+    assert "User Install" in out.getvalue()  # the portal setting a user install needs
 
 
 def test_invite_with_an_application_id_needs_no_token(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,9 +24,20 @@ OPTION_NUMBER = 10
 
 COMPONENT_BUTTON = 2
 
-# Interaction context 0 is a guild; integration type "0" is a guild install.
+# Interaction contexts: 0 a guild, 1 a DM with the app's bot, 2 a group DM or a DM between
+# other users. Integration types (keys of authorizing_integration_owners): "0" a guild
+# install, "1" a user install.
 CONTEXT_GUILD = 0
+CONTEXT_BOT_DM = 1
+CONTEXT_PRIVATE_CHANNEL = 2
 GUILD_INSTALL = "0"
+USER_INSTALL = "1"
+
+CHANNEL_DM = 1
+CHANNEL_GROUP_DM = 3
+# What Discord grants an app where it is there only through a user's own install (a DM, a
+# group DM, a server without the app): attach files, embed links, mention everyone.
+USER_INSTALL_APP_PERMISSIONS = (1 << 15) | (1 << 14) | (1 << 17)
 
 DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -345,3 +356,61 @@ def button(custom_id: str, label: str, *, style: int = 1) -> dict[str, Any]:
 def action_row(*components: dict[str, Any]) -> dict[str, Any]:
     """An action row holding up to five buttons."""
     return {"type": 1, "components": list(components)}
+
+
+def through_user_install(
+    payload: dict[str, Any],
+    *,
+    context: int,
+    guild_id: int | None = None,
+    channel_id: int | None = None,
+    member_permissions: int = 0,
+) -> dict[str, Any]:
+    """``payload`` (built for a guild that installed the app) as Discord sends it when the
+    user reached the app through their own install instead.
+
+    ``context`` :data:`CONTEXT_GUILD` is a server that never added the app (``guild_id``,
+    where the member has ``member_permissions``); :data:`CONTEXT_BOT_DM` the user's DM with
+    the app's bot; :data:`CONTEXT_PRIVATE_CHANNEL` a group DM. Only the user's install
+    authorizes it, and the command carries no guild id (it is a global command).
+    """
+    member = payload["member"]
+    user = member["user"]
+    out = {key: value for key, value in payload.items() if key not in ("guild", "guild_id")}
+    out["data"] = {k: v for k, v in payload["data"].items() if k != "guild_id"}
+    out["authorizing_integration_owners"] = {USER_INSTALL: user["id"]}
+    out["context"] = context
+    out["app_permissions"] = str(USER_INSTALL_APP_PERMISSIONS)
+    channel = str(channel_id) if channel_id is not None else _snowflake()
+    out["channel_id"] = channel
+    if context == CONTEXT_GUILD:
+        if guild_id is None:
+            raise ValueError("a server context needs the server's guild_id")
+        out["guild_id"] = str(guild_id)
+        out["guild"] = {"id": str(guild_id), "locale": "en-US", "features": []}
+        out["channel"] = channel_payload(int(channel), guild_id)
+        out["member"] = {**member, "permissions": str(member_permissions)}
+        return out
+    del out["member"]
+    out.pop("guild_locale", None)
+    out["user"] = user
+    if context == CONTEXT_BOT_DM:
+        out["channel"] = {
+            "id": channel,
+            "type": CHANNEL_DM,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user],
+        }
+    else:
+        out["channel"] = {
+            "id": channel,
+            "type": CHANNEL_GROUP_DM,
+            "name": None,
+            "icon": None,
+            "owner_id": user["id"],
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user, user_payload(int(user["id"]) + 1, "friend")],
+        }
+    return out

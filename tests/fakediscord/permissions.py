@@ -14,6 +14,11 @@ MANAGE_GUILD = 1 << 5
 EMBED_LINKS = 1 << 14
 USE_APPLICATION_COMMANDS = 1 << 31
 PIN_MESSAGES = 1 << 51
+SEND_MESSAGES_IN_THREADS = 1 << 38
+ATTACH_FILES = 1 << 15
+MENTION_EVERYONE = 1 << 17
+# "Allows user-installed apps to send public responses" where the app itself isn't installed.
+USE_EXTERNAL_APPS = 1 << 50
 
 # Privileged gateway intents: Discord closes the gateway with 4014 when an application asks
 # for one it was not granted in the developer portal.

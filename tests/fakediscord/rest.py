@@ -22,10 +22,17 @@ from .interactions import (
     InteractionRecord,
 )
 from .payloads import DEFAULT_ATTACHMENT_SIZE_LIMIT
-from .permissions import PIN_MESSAGES, READ_MESSAGE_HISTORY, SEND_MESSAGES, VIEW_CHANNEL
+from .permissions import (
+    PIN_MESSAGES,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
+)
 from .recording import RecordedRequest, RequestLog, SpecViolation
 from .spec import DiscordSpec, command_name_errors
 from .state import (
+    CHANNEL_FORUM,
     MESSAGE_FLAG_EPHEMERAL,
     MESSAGE_FLAG_LOADING,
     Message,
@@ -541,10 +548,16 @@ class RestApi:
         return json_response(channel.to_payload())
 
     async def create_channel_message(self, request: web.Request) -> web.Response:
-        """``POST /channels/{id}/messages``: the bot posting on its own."""
-        channel_id, error = self._channel_access(request, SEND_MESSAGES)
+        """``POST /channels/{id}/messages``: the bot posting on its own. In a thread (a forum
+        post) that takes Send Messages in Threads; a forum itself takes no messages."""
+        target = self.world.find_channel(_int(request.match_info["channel"]) or 0)
+        in_thread = target is not None and target.is_thread
+        needed = SEND_MESSAGES_IN_THREADS if in_thread else SEND_MESSAGES
+        channel_id, error = self._channel_access(request, needed)
         if error is not None:
             return error
+        if target is not None and target.type == CHANNEL_FORUM:
+            return error_response(400, 50008, "Cannot send messages in a non-text channel")
         data = request[_JSON_BODY] or {}
         if not (data.get("content") or data.get("embeds") or data.get("components")):
             return error_response(400, 50006, "Cannot send an empty message")

@@ -18,20 +18,28 @@ from .faults import Fault
 from .gateway import DEFAULT_HEARTBEAT_INTERVAL_MS, Gateway
 from .interactions import CALLBACK_DEADLINE_S, InteractionHandle, InteractionRecord
 from .permissions import (
+    DEFAULT_EVERYONE,
     EMBED_LINKS,
     PIN_MESSAGES,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    USE_EXTERNAL_APPS,
     VIEW_CHANNEL,
 )
 from .recording import RequestLog, SpecViolation
 from .rest import API_PREFIX, MAX_REQUEST_BYTES, RestApi
 from .spec import SPEC_ENV_VAR, DiscordSpec, default_spec_path
-from .state import Channel, Guild, Message, User, World
+from .state import Channel, Guild, Message, User, World, new_snowflake
 
-# What a bot invited with sensible scopes has: read, write, embed and pin.
+# What a bot invited with sensible scopes has: read, write, embed, pin, post in threads.
 DEFAULT_BOT_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | PIN_MESSAGES
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | READ_MESSAGE_HISTORY
+    | PIN_MESSAGES
+    | SEND_MESSAGES_IN_THREADS
 )
 
 
@@ -357,6 +365,50 @@ class FakeDiscord:
             command_id=self._command_id(group or command, ctx["guild_id"]),
             **ctx,
         )
+
+    def user_install_subcommand(
+        self,
+        group: str,
+        subcommand: str,
+        options: dict[str, object] | None = None,
+        *,
+        user: User | None = None,
+        where: str = "dm",
+        use_external_apps: bool = True,
+    ) -> dict[str, Any]:
+        """``/group subcommand ...`` by ``user`` through their own install of the app: in
+        their DM with the bot (``where="dm"``), a group DM (``"group_dm"``), or a server the
+        bot was never added to (``"server"``), where the member may or may not have Use
+        External Apps."""
+        ctx = self._context(user, None)
+        payload = payloads.slash_subcommand(
+            group=group,
+            subcommand=subcommand,
+            options=options,
+            command_id=self._command_id(group, ctx["guild_id"]),
+            **ctx,
+        )
+        if where == "server":
+            # A server dk2 isn't in: ids the world (and so the bot) has never seen.
+            everyone = DEFAULT_EVERYONE | (USE_EXTERNAL_APPS if use_external_apps else 0)
+            return payloads.through_user_install(
+                payload,
+                context=payloads.CONTEXT_GUILD,
+                guild_id=new_snowflake(),
+                channel_id=new_snowflake(),
+                member_permissions=everyone,
+            )
+        context = {"dm": payloads.CONTEXT_BOT_DM, "group_dm": payloads.CONTEXT_PRIVATE_CHANNEL}
+        return payloads.through_user_install(payload, context=context[where])
+
+    async def open_forum_post(
+        self, forum_id: int, title: str, *, user: User | None = None
+    ) -> Channel:
+        """``user`` opens a post titled ``title`` in forum ``forum_id``: the thread is made and
+        THREAD_CREATE (``newly_created``) is sent, as Discord does for a new post."""
+        thread = self.world.add_thread(forum_id, title, user or self.user)
+        await self.gateway.dispatch("THREAD_CREATE", {**thread.to_payload(), "newly_created": True})
+        return thread
 
     def button_click(
         self, message: Message, custom_id: str, *, user: User | None = None

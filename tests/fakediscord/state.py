@@ -89,20 +89,37 @@ class Role:
         }
 
 
+CHANNEL_TEXT = 0
+CHANNEL_PUBLIC_THREAD = 11
+CHANNEL_FORUM = 15
+THREAD_TYPES = (10, 11, 12)
+
+
 @dataclass
 class Channel:
-    """A guild text channel with its overwrites and pins."""
+    """A guild channel with its overwrites and pins: a text channel (type 0), a forum (15),
+    or a post in a forum, which is a public thread (11) under it (``parent_id``), opened by
+    ``owner_id``, whose name is the post's title."""
 
     id: int
     guild_id: int
     name: str
-    type: int = 0
+    type: int = CHANNEL_TEXT
     position: int = 0
     overwrites: list[Overwrite] = field(default_factory=list)
+    parent_id: int | None = None
+    owner_id: int | None = None
+
+    @property
+    def is_thread(self) -> bool:
+        """Whether this is a thread (a forum post is one)."""
+        return self.type in THREAD_TYPES
 
     def to_payload(self) -> dict[str, Any]:
         """The channel object."""
-        return {
+        if self.is_thread:
+            return self._thread_payload()
+        payload: dict[str, Any] = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),
             "name": self.name,
@@ -113,8 +130,42 @@ class Channel:
             "topic": None,
             "last_message_id": None,
             "rate_limit_per_user": 0,
-            "parent_id": None,
+            "parent_id": str(self.parent_id) if self.parent_id else None,
             "flags": 0,
+        }
+        if self.type == CHANNEL_FORUM:
+            payload.update(
+                available_tags=[],
+                default_reaction_emoji=None,
+                default_sort_order=None,
+                default_forum_layout=0,
+                default_thread_rate_limit_per_user=0,
+                default_auto_archive_duration=4320,
+            )
+        return payload
+
+    def _thread_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "type": self.type,
+            "last_message_id": str(self.id),  # a forum post's first message has its id
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 4320,
+                "archive_timestamp": iso_now(),
+                "locked": False,
+                "create_timestamp": iso_now(),
+            },
         }
 
 
@@ -153,6 +204,7 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    threads: dict[int, Channel] = field(default_factory=dict)
 
     @property
     def everyone(self) -> Role:
@@ -171,7 +223,11 @@ class Guild:
         )
 
     def permissions_in(self, channel_id: int, user_id: int) -> int:
-        """The member's permissions in one channel of this guild (0 if not a member)."""
+        """The member's permissions in one channel of this guild (0 if not a member); a
+        thread has its parent channel's."""
+        thread = self.threads.get(channel_id)
+        if thread is not None and thread.parent_id is not None:
+            channel_id = thread.parent_id
         if user_id not in self.members or channel_id not in self.channels:
             return 0
         return channel_permissions(
@@ -195,7 +251,7 @@ class Guild:
             "roles": [r.to_payload() for r in self.roles.values()],
             "channels": [c.to_payload() for c in self.channels.values()],
             "members": [m.to_payload() for m in self.members.values()],
-            "threads": [],
+            "threads": [t.to_payload() for t in self.threads.values()],
             "voice_states": [],
             "presences": [],
             "emojis": [],
@@ -404,11 +460,50 @@ class World:
         self.bot_role(guild_id).permissions = permissions
 
     def find_channel(self, channel_id: int) -> Channel | None:
-        """A guild channel by id, from any guild."""
+        """A guild channel or thread by id, from any guild."""
         for guild in self.guilds.values():
-            if channel_id in guild.channels:
-                return guild.channels[channel_id]
+            found = guild.channels.get(channel_id) or guild.threads.get(channel_id)
+            if found is not None:
+                return found
         return None
+
+    def add_forum(self, guild_id: int, name: str = "questions") -> Channel:
+        """A forum channel (type 15) in a guild; add it before the bot connects, so its
+        GUILD_CREATE carries it."""
+        guild = self.guilds[guild_id]
+        forum = Channel(
+            id=new_snowflake(),
+            guild_id=guild_id,
+            name=name,
+            type=CHANNEL_FORUM,
+            position=len(guild.channels),
+        )
+        guild.channels[forum.id] = forum
+        return forum
+
+    def add_thread(self, parent_id: int, name: str, owner: User) -> Channel:
+        """A new post (a public thread) titled ``name`` under a forum, opened by ``owner``."""
+        parent = self.find_channel(parent_id)
+        if parent is None:
+            raise KeyError(f"unknown channel {parent_id}")
+        thread = Channel(
+            id=new_snowflake(),
+            guild_id=parent.guild_id,
+            name=name,
+            type=CHANNEL_PUBLIC_THREAD,
+            parent_id=parent_id,
+            owner_id=owner.id,
+        )
+        self.guilds[parent.guild_id].threads[thread.id] = thread
+        return thread
+
+    def messages_in(self, channel_id: int) -> list[Message]:
+        """The messages everyone sees in a channel or thread, oldest first."""
+        return [
+            m
+            for m in self.messages.values()
+            if m.channel_id == channel_id and not m.deleted and not m.ephemeral
+        ]
 
     def permissions_in(self, channel_id: int, user_id: int) -> int:
         """A user's permissions in a channel (0 if either is unknown)."""
