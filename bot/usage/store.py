@@ -161,8 +161,10 @@ class UsageStore:
         self._failures = _FailureLog(warn_interval)
         # SimpleQueue: a put is one C call, with no lock and condition taken in Python.
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        # Set when a flush, prune or stop is queued: it cuts the writer's linger short.
+        # Set while a flush, prune or stop is queued and not yet handled: no linger then.
         self._control = threading.Event()
+        self._control_lock = threading.Lock()
+        self._controls_pending = 0
         self._thread: threading.Thread | None = None
         self._closed = False
         # Owned by the writer thread once it runs.
@@ -191,8 +193,7 @@ class UsageStore:
         self._closed = True
         thread = self._thread
         if thread is not None and thread.is_alive():
-            self._queue.put(_Stop())
-            self._control.set()
+            self._put_control(_Stop())
             await asyncio.to_thread(thread.join, timeout)
             if thread.is_alive():
                 log.warning(
@@ -257,8 +258,7 @@ class UsageStore:
         if self._thread is None or not self._thread.is_alive():
             return False
         marker = _Flush()
-        self._queue.put(marker)
-        self._control.set()
+        self._put_control(marker)
         return await asyncio.to_thread(marker.done.wait, timeout)
 
     async def prune(self, retention_days: int | None = None, timeout: float = 30.0) -> int:
@@ -271,8 +271,7 @@ class UsageStore:
         if self._thread is None or not self._thread.is_alive():
             return 0
         request = _Prune(days)
-        self._queue.put(request)
-        self._control.set()
+        self._put_control(request)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(request.result), timeout)
         except TimeoutError:
@@ -296,6 +295,19 @@ class UsageStore:
             clock=self._clock,
             busy_timeout_ms=self._busy_timeout_ms,
         )
+
+    def _put_control(self, item: _Flush | _Prune | _Stop) -> None:
+        with self._control_lock:
+            self._controls_pending += 1
+            self._queue.put(item)
+            self._control.set()
+
+    def _control_done(self) -> None:
+        with self._control_lock:
+            self._controls_pending -= 1
+            if self._controls_pending <= 0:
+                self._controls_pending = 0
+                self._control.clear()
 
     # -- the writer thread -----------------------------------------------------------
 
@@ -322,10 +334,15 @@ class UsageStore:
         self._disconnect()
 
     def _gather(self, first: _Item) -> list[_Item]:
-        """`first` and what follows it within the linger time; a control item (flush, prune,
-        stop) ends the wait at once so nobody waits on the linger."""
+        """`first` and what follows it within the linger time. No waiting while a flush,
+        prune or stop is queued (nobody waits on the linger) nor while a whole batch is
+        already waiting (a backlog drains at full speed)."""
         batch = [first]
-        if isinstance(first, tuple) and self._linger > 0:
+        if (
+            isinstance(first, tuple)
+            and self._linger > 0
+            and self._queue.qsize() < self._batch_size - 1
+        ):
             # Sleep through the linger rather than wait on the queue: a queue wait wakes this
             # thread for every event, and each wake-up fights the event loop for the GIL.
             self._control.wait(self._linger)
@@ -335,7 +352,6 @@ class UsageStore:
             except queue.Empty:
                 break
             batch.append(item)
-        self._control.clear()  # a control item still queued is the next `first`: no linger
         return batch
 
     def _handle(self, batch: list[_Item]) -> bool:
@@ -348,8 +364,10 @@ class UsageStore:
             self._write(rows)
             rows = []
             if isinstance(item, _Flush):
+                self._control_done()
                 item.done.set()
             elif isinstance(item, _Prune):
+                self._control_done()
                 item.result.set_result(self._prune(item.retention_days))
             else:
                 return True
