@@ -79,9 +79,8 @@ async def send_prebuilt(
     kind: discord.InteractionResponseType = _MESSAGE,
 ) -> None:
     """Send `params` as the interaction's first response (of type `kind`), as `send_message`
-    or `autocomplete` does (the same
-    adapter, so the same retries and rate-limit handling) but without asking for the message
-    back: nothing here reads it."""
+    or `autocomplete` does (the same adapter, so the same retries and rate-limit handling),
+    but without asking for the message back: nothing here reads it."""
     response = interaction.response
     if response.is_done():
         raise discord.InteractionResponded(interaction)
