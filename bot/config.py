@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    DirectoryPath,
     Field,
     SecretStr,
     ValidationError,
@@ -72,41 +73,41 @@ def _path(raw: object) -> Path:
         raise ValueError("no such home directory") from exc
 
 
-def _folder(path: Path) -> Path:
-    if not path.is_dir():
-        raise ValueError("no such folder")
-    return path
-
-
-def _ids(raw: object) -> object:
-    """Ids as a YAML list, one id, or text with ids separated by commas or spaces."""
-    if isinstance(raw, str):
-        return [part for part in re.split(r"[\s,]+", raw) if part]
-    return raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+def _ids(raw: object, ranges: bool = False) -> object:
+    """Ids as a YAML list, one id, or text with ids separated by commas or spaces, where
+    `ranges` also "0-3" for 0, 1, 2 and 3 (up to MAX_SHARDS: a longer one stays a mistake)."""
+    if not isinstance(raw, str):
+        return raw if isinstance(raw, list | tuple) else [] if raw is None else [raw]
+    ids: list[object] = []
+    for part in re.split(r"[\s,]+", raw):
+        first, dash, last = part.partition("-")
+        if ranges and dash and first.isdigit() and last.isdigit() and int(last) < MAX_SHARDS:
+            ids += range(int(first), int(last) + 1)
+        elif part:
+            ids.append(part)
+    return ids
 
 
 def _url(*schemes: str) -> AfterValidator:
     def check(url: str) -> str:
         parts = urlsplit(url)  # .port raises ValueError outside 0-65535
-        if any(ch.isspace() or not ch.isprintable() for ch in url) or parts.port == 0:
-            raise ValueError("not a URL")
-        if parts.scheme.lower() not in schemes or not parts.hostname or parts.username:
-            raise ValueError("not a URL dk2 can use")
-        if parts.password or parts.query or parts.fragment:
-            raise ValueError("extra parts in a URL")
+        odd = any(ch.isspace() or not ch.isprintable() for ch in url) or parts.port == 0
+        extra = parts.username or parts.password or parts.query or parts.fragment
+        if odd or extra or parts.scheme.lower() not in schemes or not parts.hostname:
+            raise ValueError("not a URL dk2 can use")  # the error shows the setting's description
         return url
 
     return AfterValidator(check)
 
 
 Whole = Annotated[int, BeforeValidator(_no_bool)]
+Folder = Annotated[DirectoryPath, BeforeValidator(_path)]
 Ids = Annotated[
     tuple[Annotated[Whole, Field(ge=1, le=2**64 - 1)], ...],
     NoDecode,  # "1, 2 3" in the environment is split by _ids, not read as JSON
     BeforeValidator(_ids),
     AfterValidator(lambda ids: tuple(dict.fromkeys(ids))),  # drop repeats, keep order
 ]
-Folder = Annotated[Path, BeforeValidator(_path), AfterValidator(_folder)]
 LogLevel = Annotated[
     Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
     BeforeValidator(lambda raw: raw.strip().upper() if isinstance(raw, str) else raw),
@@ -136,31 +137,15 @@ def _postgres(url: Secret | None) -> Secret | None:
     return url
 
 
-def _shard_list(raw: object) -> object:
-    """Shard numbers as a list, one number, or text like "0-3, 5"."""
-    if not isinstance(raw, str):
-        return _ids(raw) if raw is not None else None
-    numbers: list[object] = []
-    for part in re.split(r"[\s,]+", raw.strip()):
-        first, dash, last = part.partition("-")
-        if dash and first.isdigit() and last.isdigit():
-            numbers += range(int(first), int(last) + 1)
-        elif part:
-            numbers.append(part)
-    return numbers
-
-
-def _shards_below_count(
-    ids: tuple[int, ...] | None, info: ValidationInfo
-) -> tuple[int, ...] | None:
-    if ids is None:
-        return None
+def _below_count(ids: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
     count = info.data.get("shard_count")
-    if count is None or not ids or max(ids) >= count:
+    if ids is not None and (count is None or not ids or max(ids) >= count):
         raise ValueError("shard ids need shard_count, and each must be below it")
-    return tuple(sorted(set(ids)))
+    return None if ids is None else tuple(sorted(set(ids)))
 
 
+PublicKey = Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_public_key)]
+PostgresUrl = Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_postgres)]
 YES_NO: Final = "true or false (also yes/no, on/off, 1/0)"
 
 
@@ -201,13 +186,9 @@ class Settings(BaseSettings):
     """a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0"""
     http_port: Annotated[Whole, Field(ge=0, le=65535)] = 8080
     """a TCP port number from 1 to 65535 (0: any free one, for tests)"""
-    public_key: Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_public_key)] = (
-        None
-    )
+    public_key: PublicKey = None
     """the application's public key: 64 hexadecimal characters (General Information page)"""
-    database_url: Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_postgres)] = (
-        None
-    )
+    database_url: PostgresUrl = None
     """a postgresql://user:password@host:port/database URL, or nothing for SQLite"""
     shard_count: Annotated[
         Annotated[Whole, Field(ge=1, le=MAX_SHARDS)] | None, BeforeValidator(_unset)
@@ -216,8 +197,8 @@ class Settings(BaseSettings):
     shard_ids: Annotated[
         tuple[Annotated[Whole, Field(ge=0, lt=MAX_SHARDS)], ...] | None,
         NoDecode,
-        BeforeValidator(lambda raw: _shard_list(_unset(raw))),
-        AfterValidator(_shards_below_count),
+        BeforeValidator(lambda raw: None if _unset(raw) is None else _ids(raw, ranges=True)),
+        AfterValidator(_below_count),
     ] = None
     """shard numbers below shard_count (e.g. 0,1 or 0-3), with shard_count set"""
 
@@ -256,9 +237,7 @@ class _Environment(EnvSettingsSource):
     """`DK2_<SETTING>` variables from the mapping given; blank ones count as unset."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self._given = {
-            key.lower(): value.strip() for key, value in environ.items() if value.strip()
-        }
+        self._given = {key.lower(): val.strip() for key, val in environ.items() if val.strip()}
         super().__init__(Settings, case_sensitive=False)
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
@@ -286,10 +265,9 @@ def _read_file(path: Path) -> LineDict:
     try:
         data = load_yaml(path)
     except YamlError as exc:  # the place and the problem only: a snippet could quote the token
-        if not exc.line:  # unreadable, not bad YAML
-            raise ConfigError("config", f"{path}: {exc.message}") from None
-        where, fix = f"{path}:{exc.line}:{exc.column}", "expected `setting: value` lines"
-        raise ConfigError("config", f"{where}: {exc.message}; {fix}") from None
+        where = f"{path}:{exc.line}:{exc.column}" if exc.line else str(path)  # 0: unreadable
+        fix = "; expected `setting: value` lines" if exc.line else ""
+        raise ConfigError("config", f"{where}: {exc.message}{fix}") from None
     if not isinstance(data, LineDict | None):
         raise ConfigError("config", f"{path}: expected `setting: value` lines at the top level")
     data = data or LineDict()
@@ -304,10 +282,9 @@ def _read_file(path: Path) -> LineDict:
         if key not in SETTING_NAMES:
             close = difflib.get_close_matches(key, SETTING_NAMES, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
+            known = ", ".join(SETTING_NAMES)
             raise ConfigError(
-                key,
-                f"{where}: unknown setting `{key}`; {hint}known settings are "
-                + ", ".join(SETTING_NAMES),
+                key, f"{where}: unknown setting `{key}`; {hint}known settings are {known}"
             )
     return data
 
@@ -354,21 +331,16 @@ def load_settings(
         return Settings(**values, token=read_token(environ), config_file=path)
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
+    if name not in values:  # knowledge_path, the one setting without a default
+        copy = f"copy config.example.yaml to {DEFAULT_CONFIG_FILE} (it has `{name}: knowledge`"
+        fix = f"{copy}, the folder in this clone)"
+        fix = f"add the line `{name}: <folder>` to {path}" if path else fix
+        raise ConfigError(name, f"{name} is not set; {fix}, or set {env_name(name)}")
     where = env_name(name) if name in from_env else f"{path}:{from_file.line_of(name)}: {name}"
     where = "--knowledge" if name in from_cli else where
-    if name not in values:  # knowledge_path, the one setting without a default
-        fix = (
-            f"add the line `{name}: <folder>` to {path}"
-            if path
-            else (
-                f"copy config.example.yaml to {DEFAULT_CONFIG_FILE} (it has `{name}: knowledge`, "
-                "the folder in this clone)"
-            )
-        )
-        raise ConfigError(name, f"{name} is not set; {fix}, or set {env_name(name)}")
-    description = Settings.model_fields[name].description
     shown = "a value not shown here" if name in _HIDDEN else _show(values[name])
-    raise ConfigError(name, f"{where}: expected {description}, got {shown}")
+    expected = Settings.model_fields[name].description
+    raise ConfigError(name, f"{where}: expected {expected}, got {shown}")
 
 
 _HIDDEN: Final = frozenset({"database_url"})  # may hold a password

@@ -663,3 +663,9 @@ def test_shard_ids_take_ranges_and_lists_below_the_count() -> None:
     assert "DK2_SHARD_IDS" in str(err) and "below shard_count" in str(err)
     err = error_for(None, {**KB, "DK2_SHARD_IDS": "1"})
     assert "shard_count" in str(err)
+    # A range past any shard count is refused as typed, not built number by number.
+    err = error_for(None, {**KB, "DK2_SHARD_COUNT": "8", "DK2_SHARD_IDS": "0-99999999999"})
+    assert str(err) == (
+        "DK2_SHARD_IDS: expected shard numbers below shard_count (e.g. 0,1 or 0-3), with "
+        'shard_count set, got "0-99999999999"'
+    )

@@ -1,6 +1,7 @@
-"""The rules no schema can express, run on the validated models: quotes verbatim in the
-article, sections that exist, band tables that tile their domain, no figure a cited source
-lacks, ids and aliases unique, and every id that points elsewhere pointing at something.
+"""The rules that span files, run on the validated models: quotes verbatim in the article,
+sections that exist, no figure a cited source lacks, aliases unique across topics, and every
+id that points elsewhere pointing at something. (A rule within one file, such as bands that
+tile their domain, is its model's own `rules`: `bot.core.model`.)
 
 A rule that needs another file runs only when that file itself validated, so one broken
 file doesn't bury the real problems under reports of what it would have defined.
@@ -16,14 +17,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from bot.core.interval import Interval, coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
-from bot.core.model import AgeLimits, BandTable, CautionsFile, Cited, SourcesFile, Topic, Units
+from bot.core.model import AgeLimits, BandTable, Broken, CautionsFile, Cited, Loc, Topic, Units
 from bot.core.yamlfile import line_at
 
-Loc = tuple[str | int, ...]
-# Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
-CODE_CAUTIONS = ("check-first", "check-first-k2", "blood-thinner", "warfarin", "non-daily", "mk-4")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
@@ -73,11 +70,11 @@ def sections(article: str) -> tuple[str, ...]:
 
 class Checker:
     """The cross-file rules over the files by relative path; the ids a file defines are
-    known only when it validated (None: broken, so nothing is reported against it)."""
+    known only when it validated (None: broken, so nothing is reported against it). Like a
+    model's own `rules`, each check yields every rule broken: where in the file, and what."""
 
     def __init__(self, article: str, files: Mapping[str, File]) -> None:
-        sources: SourcesFile | None = files["sources.yaml"].model
-        cautions: CautionsFile | None = files["cautions.yaml"].model
+        sources, cautions = files["sources.yaml"].model, files["cautions.yaml"].model
         self.sources = {source.id: source for source in sources.sources} if sources else None
         self.ids: dict[str, set[str] | None] = {
             "source": set(self.sources) if self.sources is not None else None,
@@ -92,32 +89,50 @@ class Checker:
             for ref, source in (self.sources or {}).items()
         }
 
-    def cited(
-        self, file: File, loc: Loc, item: Cited, what: str, *, must_cite: bool = True
-    ) -> None:
+    def check(self, name: str, file: File) -> None:
+        """Hold one file, if it validated, to the rules that span files."""
+        for loc, message in self.rules(name, file.model) if file.model is not None else ():
+            file.problem(loc, message)
+
+    def rules(self, name: str, model: Any) -> Broken:
+        if isinstance(model, Topic):
+            yield from self.topic(Path(name).stem, model)
+        elif isinstance(model, CautionsFile):
+            for index, caution in enumerate(model.cautions):
+                yield from self.cited(("cautions", index), caution, f"caution {caution.id!r}")
+        elif isinstance(model, BandTable):
+            yield from self.bands(Path(name).stem, model)
+        elif isinstance(model, Units):
+            yield from self.units(model)
+        elif isinstance(model, AgeLimits):
+            yield from self.ages(model)
+        elif name == "messages.yaml":
+            yield from messages(templates_of(model))
+        elif name == "search.yaml":
+            yield from self.known(("safety_first",), model.safety_first, "topic")
+
+    def cited(self, loc: Loc, item: Cited, what: str, *, must_cite: bool = True) -> Broken:
         """The section, quotes and refs an item names exist, and its text's figures in them."""
         if item.section is not None and item.section not in self.headings:
-            message = f"section {item.section!r} is not a heading of article.md"
-            file.problem((*loc, "section"), message)
+            yield (*loc, "section"), f"section {item.section!r} is not a heading of article.md"
         for index, quote in enumerate(item.quotes):
             if quote not in self.flat_article:
-                message = f"quote not found verbatim in article.md: {quote!r}"
-                file.problem((*loc, "quotes", index), message)
-        self.known(file, (*loc, "refs"), item.refs, "source")
+                yield (*loc, "quotes", index), f"quote not found verbatim in article.md: {quote!r}"
+        yield from self.known((*loc, "refs"), item.refs, "source")
         if must_cite and not (item.quotes or item.refs or item.section):
-            file.problem(loc, f"{what} names no source (give quotes, section or refs)")
+            yield loc, f"{what} names no source (give quotes, section or refs)"
         if item.text:
-            self.figures(file, (*loc, "text"), item.text, item, what)
+            yield from self.figures((*loc, "text"), item.text, item, what)
 
-    def known(self, file: File, loc: Loc, ids: Iterable[str], kind: str) -> None:
+    def known(self, loc: Loc, ids: Iterable[str], kind: str) -> Broken:
         """Each id in the list at `loc` names a `kind` ("source", "caution", "topic") that exists."""
         known = self.ids[kind]
         for index, item in enumerate(ids):
             if known is not None and item not in known:
                 has = f" (sources.yaml has: {', '.join(known)})" if kind == "source" else ""
-                file.problem((*loc, index), f"unknown {kind} {item!r}{has}")
+                yield (*loc, index), f"unknown {kind} {item!r}{has}"
 
-    def figures(self, file: File, loc: Loc, text: str, item: Cited, what: str) -> None:
+    def figures(self, loc: Loc, text: str, item: Cited, what: str) -> Broken:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
         if self.sources is None:
             return  # which figures a source holds is unknown until sources.yaml is fixed
@@ -126,162 +141,76 @@ class Checker:
             allowed |= self.article_numbers
         for ref in item.refs:
             allowed |= self.source_numbers.get(ref, set())
-        invented = sorted(numbers(text) - allowed, key=Decimal)
-        if invented:
-            message = f"{what} uses {', '.join(invented)}, which no source it cites contains"
-            file.problem(loc, message)
+        if invented := sorted(numbers(text) - allowed, key=Decimal):
+            yield loc, f"{what} uses {', '.join(invented)}, which no source it cites contains"
 
-    def check(self, name: str, file: File) -> None:
-        """Hold one validated file to the rules that span files."""
-        model = file.model
-        if isinstance(model, SourcesFile):
-            unique(file, "sources", [source.id for source in model.sources], "source id")
-            if self.sources is not None and "article" not in self.sources:
-                file.problem((), "sources.yaml must define the 'article' source")
-        elif isinstance(model, Topic):
-            self.check_topic(file, model)
-        elif isinstance(model, CautionsFile):
-            unique(file, "cautions", [caution.id for caution in model.cautions], "caution id")
-            for index, caution in enumerate(model.cautions):
-                self.cited(file, ("cautions", index), caution, f"caution {caution.id!r}")
-            missing = [cid for cid in CODE_CAUTIONS if cid not in {c.id for c in model.cautions}]
-            if missing:
-                file.problem(("cautions",), f"cautions the code attaches are missing: {missing}")
-        elif isinstance(model, BandTable):
-            self.check_bands(file, Path(name).stem, model)
-        elif isinstance(model, Units):
-            self.check_units(file, model)
-        elif isinstance(model, AgeLimits):
-            self.check_ages(file, model)
-        elif name == "messages.yaml":
-            self.check_messages(file, templates_of(model))
-        elif name == "search.yaml":
-            self.known(file, ("safety_first",), model.safety_first, "topic")
-
-    def check_topic(self, file: File, topic: Topic) -> None:
-        if file.path.stem != topic.id:
-            file.problem(("id",), f"topic {topic.id!r} must live in {topic.id}.yaml")
-        source = topic.source
-        if source.kind == "reference" and "article" in source.refs:
-            message = "a reference topic cites the article with 'section' and 'quotes', not refs"
-            file.problem(("source", "refs"), message)
-        self.cited(file, ("source",), source, f"topic {topic.id!r}")
-        self.figures(file, ("short",), topic.short, source, f"topic {topic.id!r} short")
-        self.figures(file, ("long",), topic.long, source, f"topic {topic.id!r} long")
+    def topic(self, stem: str, topic: Topic) -> Broken:
+        if stem != topic.id:
+            yield ("id",), f"topic {topic.id!r} must live in {topic.id}.yaml"
+        what, source = f"topic {topic.id!r}", topic.source
+        yield from self.cited(("source",), source, what)
+        yield from self.figures(("short",), topic.short, source, f"{what} short")
+        yield from self.figures(("long",), topic.long, source, f"{what} long")
         for index, other in enumerate(topic.related):
-            if other == topic.id:
-                file.problem(("related", index), "a topic can't be related to itself")
-            elif other not in (self.ids["topic"] or ()):
-                message = f"related topic {other!r} of {topic.id!r} does not exist"
-                file.problem(("related", index), message)
-        self.known(file, ("cautions",), topic.cautions, "caution")
+            if other not in (self.ids["topic"] or ()):
+                yield ("related", index), f"related topic {other!r} of {topic.id!r} does not exist"
+        yield from self.known(("cautions",), topic.cautions, "caution")
 
-    def check_bands(self, file: File, kind: str, table: BandTable) -> None:
+    def bands(self, kind: str, table: BandTable) -> Broken:
         if table.kind != kind:
-            file.problem(("kind",), f"kind must be {kind!r} in bands/{kind}.yaml")
+            yield ("kind",), f"kind must be {kind!r} in bands/{kind}.yaml"
         for index, band in enumerate(table.bands):
             loc: Loc = ("bands", index)
             what = f"{kind} band {band.id!r}"
-            self.cited(file, (*loc, "article"), band.article, f"{what} article text")
-            for number, reference in enumerate(band.references):
-                if "article" in reference.refs:
-                    message = "reference figures must not cite the article"
-                    file.problem((*loc, "references", number), message)
-                self.cited(file, (*loc, "references", number), reference, f"{what} reference")
+            yield from self.cited((*loc, "article"), band.article, f"{what} article text")
+            for number, ref in enumerate(band.references):
+                yield from self.cited((*loc, "references", number), ref, f"{what} reference")
             if band.k2 is not None:
-                self.cited(file, (*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
-            elif kind == "dose":
-                file.problem(loc, f"{what} needs K2 pairing advice ('k2')")
-            self.known(file, (*loc, "cautions"), band.cautions, "caution")
-            self.known(file, (*loc, "topics"), band.topics, "topic")
+                yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
+            yield from self.known((*loc, "cautions"), band.cautions, "caution")
+            yield from self.known((*loc, "topics"), band.topics, "topic")
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
-                file.problem((*loc, "warning"), f"unknown caution {band.warning!r} as warning")
-        if unique(file, "bands", [band.id for band in table.bands], "band id"):
-            for message in coverage_problems(table.domain, [(b.id, b.range) for b in table.bands]):
-                file.problem(("bands",), message)
-            nmol = [(b.id, b.nmol_range) for b in table.bands if b.nmol_range is not None]
-            if nmol and len(nmol) != len(table.bands):
-                file.problem(("bands",), "give every band an nmol_range, or none")
-            elif nmol:
-                for message in coverage_problems(table.domain, nmol):
-                    file.problem(("bands",), f"nmol_range: {message}")
+                yield (*loc, "warning"), f"unknown caution {band.warning!r} as warning"
         for index, mark in enumerate(table.marks):
-            loc = ("marks", index)
-            self.cited(file, loc, mark, "gauge mark")
-            for figure in mark.figures:
-                if figure not in table.domain:
-                    shown = format(figure.normalize(), "f")
-                    file.problem(loc, f"gauge mark at {shown} is outside the domain {table.domain}")
+            yield from self.cited(("marks", index), mark, "gauge mark")
             # The figures themselves, not only the label, must stand in the mark's sources.
             figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
-            self.figures(file, loc, figures, mark, "gauge mark")
+            yield from self.figures(("marks", index), figures, mark, "gauge mark")
 
-    def check_units(self, file: File, units: Units) -> None:
+    def units(self, units: Units) -> Broken:
         for key in ("vitamin_d", "k2", "level", "age"):
             for index, unit in enumerate(getattr(units, key).units if getattr(units, key) else ()):
-                self.known(file, (key, "units", index, "sources"), unit.sources, "source")
-        # Each K2 form's spellings are fillers, so the amount parser reads past them.
-        for form, names in units.k2.forms.items():
-            for name in names:
-                if name not in units.k2.fillers:
-                    file.problem(("k2", "forms", form), f"form spelling {name!r} isn't a filler")
-        if units.k2.forms and units.k2.banded_form not in units.k2.forms:
-            message = f"banded_form {units.k2.banded_form!r} isn't one of the forms"
-            file.problem(("k2", "banded_form"), message)
+                yield from self.known((key, "units", index, "sources"), unit.sources, "source")
         for word, key in (("d2", "sources"), ("d2", "compare_sources"), ("mk4", "sources")):
             ids = getattr(getattr(units.reading, word), key)
-            self.known(file, ("reading", word, key), ids, "source")
-        # One spelling, one meaning: a vitamin D unit or a period, never both or twice.
-        seen: set[str] = set()
-        places: list[tuple[Loc, tuple[str, ...]]] = [
-            (("vitamin_d", "units", i, "names"), u.names)
-            for i, u in enumerate(units.vitamin_d.units)
-        ]
-        places += [(("periods", i, "names"), p.names) for i, p in enumerate(units.periods)]
-        for loc, names in places:
-            for index, name in enumerate(names):
-                if name in seen:
-                    file.problem((*loc, index), f"spelling {name!r} is listed twice")
-                seen.add(name)
+            yield from self.known(("reading", word, key), ids, "source")
 
-    def check_ages(self, file: File, ages: AgeLimits) -> None:
-        """Each scale covers every child's age exactly; each limit's figures are sourced."""
-        children = Interval(Decimal(0), True, ages.adult_from, False)
+    def ages(self, ages: AgeLimits) -> Broken:
+        """Each age limit's sources exist and hold its figures."""
         for index, scale in enumerate(ages.limits):
-            loc: Loc = ("limits", index)
             for number, group in enumerate(scale.groups):
-                where = (*loc, "groups", number)
-                self.known(file, (*where, "refs"), group.refs, "source")
+                where: Loc = ("limits", index, "groups", number)
+                yield from self.known((*where, "refs"), group.refs, "source")
                 figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
-                self.figures(file, where, figures, group, f"age group {group.label!r}")
-            ranges = [(group.label, group.ages) for group in scale.groups]
-            for message in coverage_problems(children, ranges):
-                file.problem((*loc, "groups"), f"scale {scale.scale!r}: {message}")
-
-    def check_messages(self, file: File, templates: Mapping[str, str]) -> None:
-        for key, template in templates.items():
-            loc = tuple(key.split("."))
-            allowed = MESSAGE_FIELDS.get(key, frozenset())
-            try:
-                names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-            except ValueError as exc:
-                file.problem(loc, f"message {key!r} has a broken placeholder: {exc}")
-                continue
-            for name in sorted(names - allowed):
-                can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
-                file.problem(loc, f"message {key!r} uses {{{name}}}; it can use: {can}")
-            # Examples of what to type (in `code`) may hold numbers; prose may not.
-            if numbers(_CODE_SPAN.sub(" ", template)):
-                file.problem(loc, f"message {key!r} states a figure; figures belong in bands")
+                yield from self.figures(where, figures, group, f"age group {group.label!r}")
 
 
-def unique(file: File, key: str, ids: list[str], what: str) -> bool:
-    """Whether every id in the list at `key` is unique; a repeat is reported where it is."""
-    for index, item in enumerate(ids):
-        if item in ids[:index]:
-            file.problem((key, index), f"duplicate {what} {item!r}")
-    return len(set(ids)) == len(ids)
+def messages(templates: Mapping[str, str]) -> Broken:
+    """Each message uses only the placeholders the code fills it with, and states no figure."""
+    for key, template in templates.items():
+        loc, allowed = tuple(key.split(".")), MESSAGE_FIELDS.get(key, frozenset())
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        except ValueError as exc:
+            yield loc, f"message {key!r} has a broken placeholder: {exc}"
+            continue
+        for name in sorted(names - allowed):
+            can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
+            yield loc, f"message {key!r} uses {{{name}}}; it can use: {can}"
+        # Examples of what to type (in `code`) may hold numbers; prose may not.
+        if numbers(_CODE_SPAN.sub(" ", template)):
+            yield loc, f"message {key!r} states a figure; figures belong in bands"
 
 
 def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dict[str, str]:

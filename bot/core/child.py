@@ -36,10 +36,10 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     if ages is None:  # dose.py only calls this with ages loaded
         raise LookupError("no age limits loaded")
     msg = kb.messages
-    placed = [(scale, group) for scale in ages.scales if (group := scale.find(age.months))]
+    placed = [(scale, group) for scale in ages.limits if (group := scale.find(age.months))]
     first_scale, first_group = placed[0]  # the checker makes every scale cover every child
     over = amount.daily > _limit_iu(kb, first_scale, first_group)
-    verdict = ages.above if over else ages.within
+    verdict = ages.verdicts.above if over else ages.verdicts.within
     adult_band = kb.bands["dose"].find(amount.daily)
     warning = adult_band.warning if adult_band else None
     hints = [hint for hint in (d_mixup(kb, amount),) if hint]
@@ -71,7 +71,9 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
         ),
         body="\n".join(body),
         sections=sections,
-        gauge=gauge_marks([(ages.within.gauge, not over), (ages.above.gauge, over)]),
+        gauge=gauge_marks(
+            [(ages.verdicts.within.gauge, not over), (ages.verdicts.above.gauge, over)]
+        ),
         sources=with_caution_sources(kb, sources, [*extra, CHECK_FIRST]),
         disclaimer=msg.get("disclaimer"),
         colour=verdict.colour,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TypeVar
 
 from bot.core.model import Cited, KnowledgeBase
@@ -50,3 +52,20 @@ def _source_ref(kb: KnowledgeBase, source_id: str, section: str | None) -> Sourc
     label = kb.messages.get("explain.source_article", section=section) if section else title
     citation = source.citation if source else None
     return SourceRef(id=source_id, title=title, section=section, citation=citation, label=label)
+
+
+def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
+    """The sources with those `text` already names beside its lines ("(IOM 2011)",
+    "(NIH ODS, Schurgers 2007)") unlabelled, so the sources line names each source once: it
+    keeps the article and what the unlabelled lines lean on (the reply's JSON keeps all)."""
+    groups = _LABELS.findall(text)
+
+    def named(source: SourceRef) -> bool:
+        label = source.label
+        return bool(label) and source.id != "article" and any(label in g for g in groups)
+
+    return tuple(replace(source, label=None) if named(source) else source for source in sources)
+
+
+# A source label beside a line: "(IOM 2011)", "(NIH ODS, Schurgers 2007, Int J Gen Med 2016)".
+_LABELS = re.compile(r"\(([^()]+)\)")

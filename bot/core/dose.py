@@ -14,7 +14,7 @@ from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import BandText, band_text
 from bot.core.child import child_dose_reply
-from bot.core.citing import labelled_lines, unique
+from bot.core.citing import labelled_lines, unique, unnamed
 from bot.core.dosetext import (
     NON_DAILY,
     d_mixup,
@@ -93,15 +93,16 @@ def dose_reply(
     k2_section = Section(msg.get("headings.k2"), _k2_text(kb, fixed, k2, k2_band, form_caution))
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most.
-    sections = (_positions(kb, fixed), k2_section, fixed.cautions)
+    sections = tuple(s for s in (_positions(kb, fixed), k2_section, fixed.cautions) if s)
+    shown = "\n".join([*body, *(section.value for section in sections)])
     return Reply(
         command="dose",
         ok=True,
         title=msg.get("dose.title", amount=_shown(amount), label=band.label),
         body="\n".join(body),
-        sections=tuple(section for section in sections if section is not None),
+        sections=sections,
         gauge=fixed.gauge,
-        sources=with_caution_sources(kb, fixed.sources, extra),
+        sources=unnamed(with_caution_sources(kb, fixed.sources, extra), shown),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
         picture=_picture(kb, amount, band, dose_line, fixed.gauge),
@@ -203,8 +204,8 @@ def _k2_mixup(kb: KnowledgeBase, k2: Amount | None) -> str | None:
         return None
     reading = kb.units.reading
     mk4 = {
-        "mk4_mg": fmt(reading.mk4_mg),
-        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4_sources),
+        "mk4_mg": fmt(reading.mk4.pharmacological_mg),
+        "mk4_sources": "; ".join(kb.source_name(ref) for ref in reading.mk4.sources),
     }
     if k2.mk4:
         return kb.messages.get("dose.k2_mk4", entered=k2.entered, **mk4)

@@ -8,11 +8,16 @@ from bot.core.model import Band, BandTable, Messages
 
 
 def gauge(table: BandTable, current: Band, messages: Messages) -> str:
-    """Lines like "low · ▶typical◀ · high", "Band edges (IU/day): 1,000 · 2,000", marks."""
-    lines = [gauge_marks([(band.gauge, band.id == current.id) for band in table.bands])]
-    edges = [fmt(band.range.low, 2) for band in table.bands[1:] if band.range.low is not None]
-    if edges:
-        lines.append(messages.get("gauge.edges", unit=table.unit, edges=" · ".join(edges)))
+    """The scale on one line, each edge between the bands it divides and the current band
+    marked, in two phone rows ("low ·1,000· ▶typical◀ ·2,000· high IU/day"), then the
+    table's marks."""
+    labels = [(band.gauge, band.id == current.id) for band in table.bands]
+    edges = [band.range.low for band in table.bands[1:]]
+    parts = [gauge_marks(labels[:1])]
+    for (label, marked), edge in zip(labels[1:], edges, strict=True):
+        parts.append(f"·{fmt(edge, 2)}·" if edge is not None else "·")
+        parts.append(gauge_marks([(label, marked)]))
+    lines = [messages.get("gauge.scale", scale=" ".join(parts), unit=table.unit)]
     for mark in table.marks:
         if mark.range is not None and mark.range.low is not None and mark.range.high is not None:
             figures = f"{fmt(mark.range.low, 2)}–{fmt(mark.range.high, 2)}"
@@ -24,7 +29,7 @@ def gauge(table: BandTable, current: Band, messages: Messages) -> str:
 
 def gauge_marks(labels: list[tuple[str, bool]]) -> str:
     """Short labels left to right, the one flagged True marked."""
-    return " · ".join(f"▶ {label} ◀" if current else label for label, current in labels)
+    return " · ".join(f"▶{label}◀" if current else label for label, current in labels)
 
 
 def picture_description(

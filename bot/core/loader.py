@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from bot.core.checks import Checker, File, Problem, check_aliases, sections
 from bot.core.message_keys import templates_of
-from bot.core.model import BAND_KINDS, PATTERN_NAMES, KnowledgeBase, Messages
+from bot.core.model import BAND_KINDS, NO_RULES, PATTERN_NAMES, KnowledgeBase, Messages
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
 from bot.core.yamlfile import YamlError, parse_yaml
 
@@ -30,7 +30,7 @@ __all__ = ["LoadResult", "Problem", "default_knowledge_path", "load_knowledge"]
 
 # The files every knowledge base has besides its topics (topics/<id>.yaml).
 _FILES = (
-    *("sources.yaml", "cautions.yaml", "units.yaml", "messages.yaml", "search.yaml", "ages.yaml"),
+    *(f"{kind}.yaml" for kind in KNOWLEDGE_KINDS if kind not in ("topic", "bands")),
     *(f"bands/{kind}.yaml" for kind in BAND_KINDS),
 )
 # What a curator is told for each kind of pydantic error, by its type.
@@ -135,13 +135,12 @@ class _Snapshot:
         return digest.hexdigest()[:12]
 
     def text(self, relative: str) -> str | None:
-        raw = self.files.get(relative)
-        problem = "file is missing"
-        if raw is not None:
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
+        try:
+            return self.files[relative].decode("utf-8")
+        except KeyError:
+            problem = "file is missing"
+        except UnicodeDecodeError as exc:
+            problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
         self.problems.append(Problem(self.root / relative, 0, problem))
         return None
 
@@ -158,9 +157,13 @@ class _Snapshot:
         except YamlError as exc:
             self.problems.append(Problem(path, exc.line, exc.message))
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+            errors = exc.errors(include_url=False)
+            for error in errors:
                 at_key = error["type"] == "extra_forbidden"
                 file.problem(error["loc"], _message(error, model), at_key=at_key)
+            if all(error["type"] == "rule" for error in errors):  # well-formed: check across files
+                shape = model.model_validate(file.data, context=NO_RULES)
+                return File(path, file.data, shape, self.problems)
         return file
 
 
@@ -182,8 +185,7 @@ def load_knowledge(root: Path) -> LoadResult:
     files = {name: snap.read(name) for name in (*_FILES, *topic_names)}
     checker = Checker(article, files)
     for name, file in files.items():
-        if file.model is not None:
-            checker.check(name, file)
+        checker.check(name, file)
     topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
     topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
     aliases = check_aliases(topic_files, topics)

@@ -58,7 +58,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "stats.chart_title": "window",
         "stats.chart_title_buckets": "window days",
         "stats.chart_empty": "",
-        "gauge.edges": "unit edges",
+        "gauge.scale": "scale unit",
         "gauge.mark": "label figures unit",
         "gauge.alt": "title value band",
         "stats.none": "",

@@ -1,6 +1,8 @@
 """The knowledge files' shapes, declared once: each model validates a file and is what the
-code reads. `bot.core.loader` validates the files with them and `bot.core.checks` adds the
-rules that span files; `python -m bot schema` turns them into JSON Schemas for editors.
+code reads. A rule within one file that no type can say (unique ids, bands that tile their
+domain) is its model's own `rules`. `bot.core.loader` validates the files with them and
+`bot.core.checks` adds the rules that span files; `python -m bot schema` turns them into JSON
+Schemas for editors.
 
 A text is trimmed of repeated whitespace (YAML's folded `>-` blocks read as one line), names
 people type (aliases, unit spellings) are lowercased, numbers that feed arithmetic are exact
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -24,12 +27,13 @@ from pydantic import (
     Field,
     PlainValidator,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-from bot.core.interval import INTERVAL, Interval, IntervalError
+from bot.core.interval import INTERVAL, Interval, IntervalError, coverage_problems
 
 Group = Literal[
     "Basics",
@@ -46,6 +50,8 @@ BAND_KINDS: tuple[str, ...] = get_args(BandKind)
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 BAND_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+# Cautions the code attaches by situation (dose.py, bandtext.py); cautions.yaml must have them.
+CODE_CAUTIONS = ("check-first", "check-first-k2", "blood-thinner", "warfarin", "non-daily", "mk-4")
 PATTERN_NAMES = {
     ID_PATTERN: "lowercase a-z, 0-9 and '-'",
     BAND_ID_PATTERN: "lowercase a-z, 0-9 and '_', starting with a letter",
@@ -111,10 +117,38 @@ Colour = Annotated[
 ]
 
 
+Loc = tuple[str | int, ...]
+NO_RULES = {"rules": False}  # validation context: the shape only, e.g. once the rules are reported
+Broken = Iterator[tuple[Loc, str]]  # each rule a model breaks: where in it, and what
+
+
 class Model(BaseModel):
-    """Every knowledge mapping: immutable, and an unknown key is an error, not ignored."""
+    """Every knowledge mapping: immutable, and an unknown key is an error, not ignored. Its
+    `rules` are what no type can say within it; each one broken is an error at its place."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def rules(self) -> Broken:
+        return iter(())
+
+    @model_validator(mode="after")
+    def _keeps_its_rules(self, info: ValidationInfo) -> Self:
+        if info.context == NO_RULES:
+            return self
+        errors = [
+            InitErrorDetails(
+                type=PydanticCustomError("rule", "{rule}", {"rule": rule}), loc=loc, input=None
+            )
+            for loc, rule in self.rules()
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+def repeats(key: str, ids: list[str], what: str) -> Broken:
+    """Each id in the list at `key` that an earlier entry already has."""
+    return (((key, i), f"duplicate {what} {x!r}") for i, x in enumerate(ids) if x in ids[:i])
 
 
 class Cited(Protocol):
@@ -145,6 +179,12 @@ class Source(Model):
 class SourcesFile(Model):
     sources: tuple[Source, ...] = Field(min_length=1)
 
+    def rules(self) -> Broken:
+        ids = [source.id for source in self.sources]
+        yield from repeats("sources", ids, "source id")
+        if "article" not in ids:
+            yield (), "sources.yaml must define the 'article' source"
+
 
 # -- topics/<id>.yaml --------------------------------------------------------------------------
 
@@ -161,14 +201,14 @@ class TopicSource(Model):
     def text(self) -> str:
         return ""
 
-    @model_validator(mode="after")
-    def _cites_its_kind(self) -> Self:
+    def rules(self) -> Broken:
         if self.kind == "article" and (self.section is None or not self.quotes):
-            message = "an article topic needs 'section' and at least one quote"
-            raise PydanticCustomError("article_topic", message)
+            yield (), "an article topic needs 'section' and at least one quote"
         if self.kind == "reference" and not self.refs:
-            raise PydanticCustomError("reference_topic", "a reference topic must name its 'refs'")
-        return self
+            yield (), "a reference topic must name its 'refs'"
+        if self.kind == "reference" and "article" in self.refs:
+            message = "a reference topic cites the article with 'section' and 'quotes', not refs"
+            yield ("refs",), message
 
 
 class Topic(Model):
@@ -192,6 +232,10 @@ class Topic(Model):
     def kind(self) -> str:
         return self.source.kind
 
+    def rules(self) -> Broken:
+        for index in (i for i, other in enumerate(self.related) if other == self.id):
+            yield ("related", index), "a topic can't be related to itself"
+
 
 # -- cautions.yaml -----------------------------------------------------------------------------
 
@@ -211,6 +255,12 @@ class Caution(Model):
 
 class CautionsFile(Model):
     cautions: tuple[Caution, ...]
+
+    def rules(self) -> Broken:
+        ids = [caution.id for caution in self.cautions]
+        yield from repeats("cautions", ids, "caution id")
+        if missing := [cid for cid in CODE_CAUTIONS if cid not in ids]:
+            yield ("cautions",), f"cautions the code attaches are missing: {missing}"
 
 
 # -- bands/<kind>.yaml -------------------------------------------------------------------------
@@ -233,6 +283,10 @@ class Reference(Model):
 
     text: Prose
     refs: Texts = Field(min_length=1, description="ids from sources.yaml, never article")
+
+    def rules(self) -> Broken:
+        if "article" in self.refs:
+            yield ("refs",), "reference figures must not cite the article"
 
     @property
     def section(self) -> None:
@@ -295,15 +349,11 @@ class Mark(Model):
     quotes: Texts = Field((), description="each found verbatim in article.md")
     refs: Texts = Field((), description="ids from sources.yaml")
 
-    @model_validator(mode="after")
-    def _points_or_range(self) -> Self:
+    def rules(self) -> Broken:
         if bool(self.at) == (self.range is not None):
-            raise PydanticCustomError(
-                "mark", "a gauge mark gives either 'at' (cut-points) or 'range'"
-            )
+            yield (), "a gauge mark gives either 'at' (cut-points) or 'range'"
         if self.range is not None and (self.range.low is None or self.range.high is None):
-            raise PydanticCustomError("mark", "a gauge mark's range must be finite")
-        return self
+            yield ("range",), "a gauge mark's range must be finite"
 
     @property
     def figures(self) -> tuple[Decimal, ...]:
@@ -324,6 +374,29 @@ class BandTable(Model):
     marks: tuple[Mark, ...] = Field(
         (), description="figures the gauge draws under the bands, each labelled by its source"
     )
+
+    def rules(self) -> Broken:
+        """Unique band ids; bands (and their nmol/L ranges, if any) that tile the domain; K2
+        advice in every dose band; every gauge mark's figures inside the domain."""
+        ids = [band.id for band in self.bands]
+        nmol = [(band.id, band.nmol_range) for band in self.bands if band.nmol_range]
+        if len(set(ids)) < len(ids):
+            yield from repeats("bands", ids, "band id")
+        else:
+            for gap in coverage_problems(self.domain, [(b.id, b.range) for b in self.bands]):
+                yield ("bands",), gap
+            if nmol and len(nmol) != len(self.bands):
+                yield ("bands",), "give every band an nmol_range, or none"
+            elif nmol:
+                for gap in coverage_problems(self.domain, nmol):
+                    yield ("bands",), f"nmol_range: {gap}"
+        for index, band in enumerate(self.bands):
+            if self.kind == "dose" and band.k2 is None:
+                yield ("bands", index), f"dose band {band.id!r} needs K2 pairing advice ('k2')"
+        for index, mark in enumerate(self.marks):
+            for figure in (figure for figure in mark.figures if figure not in self.domain):
+                shown = format(figure.normalize(), "f")
+                yield ("marks", index), f"gauge mark at {shown} is outside the domain {self.domain}"
 
     def find(self, value: Decimal) -> Band | None:
         for band in self.bands:
@@ -362,11 +435,9 @@ class Unit(Model):
     divisor: Positive = Decimal(1)
     sources: tuple[Text, ...] = ()
 
-    @model_validator(mode="after")
-    def _one_ratio(self) -> Self:
+    def rules(self) -> Broken:
         if ("factor" in self.model_fields_set) == ("divisor" in self.model_fields_set):
-            raise PydanticCustomError("factor", "give exactly one of 'factor' or 'divisor'")
-        return self
+            yield (), "give exactly one of 'factor' or 'divisor'"
 
     def to_base(self, number: Decimal) -> Decimal:
         return number * self.factor / self.divisor
@@ -435,6 +506,7 @@ class Mk4Words(Model):
     sources: Texts = Field(min_length=1, description="sources.yaml ids for that dose")
 
 
+# A word listed twice is harmless, so the schema doesn't ask for unique items either.
 WordSet = Annotated[
     frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
 ]
@@ -463,35 +535,9 @@ class Reading(Model):
     range_words: tuple[Lower, ...] = Field(description='"1000-2000", "1000 to 2000"')
     level_names: tuple[Lower, ...] = Field(description="test names with a number: 25(OH)D")
 
-    # The flat names the code reads.
-
     @property
     def span_days(self) -> dict[str, int]:
         return {name: span.days for span in self.spans for name in span.names}
-
-    @property
-    def d2_names(self) -> tuple[str, ...]:
-        return self.d2.names
-
-    @property
-    def d2_sources(self) -> tuple[str, ...]:
-        return self.d2.sources
-
-    @property
-    def d2_compare_sources(self) -> tuple[str, ...]:
-        return self.d2.compare_sources
-
-    @property
-    def mk4_names(self) -> tuple[str, ...]:
-        return self.mk4.names
-
-    @property
-    def mk4_mg(self) -> Decimal:
-        return self.mk4.pharmacological_mg
-
-    @property
-    def mk4_sources(self) -> tuple[str, ...]:
-        return self.mk4.sources
 
 
 class Units(Model):
@@ -506,6 +552,29 @@ class Units(Model):
     @property
     def age_units(self) -> tuple[Unit, ...]:
         return self.age.units if self.age else ()
+
+    def rules(self) -> Broken:
+        """K2 form spellings are fillers (the amount parser reads past them), the banded form
+        is one of the forms, and a spelling is one vitamin D unit or one period, once."""
+        for form, names in self.k2.forms.items():
+            for name in (name for name in names if name not in self.k2.fillers):
+                yield ("k2", "forms", form), f"form spelling {name!r} isn't a filler"
+        if self.k2.forms and self.k2.banded_form not in self.k2.forms:
+            yield (
+                ("k2", "banded_form"),
+                f"banded_form {self.k2.banded_form!r} isn't one of the forms",
+            )
+        units = self.vitamin_d.units
+        places: list[tuple[Loc, tuple[str, ...]]] = [
+            *((("vitamin_d", "units", i), unit.names) for i, unit in enumerate(units)),
+            *((("periods", i), period.names) for i, period in enumerate(self.periods)),
+        ]
+        seen: set[str] = set()
+        for loc, names in places:
+            for index, name in enumerate(names):
+                if name in seen:
+                    yield (*loc, "names", index), f"spelling {name!r} is listed twice"
+                seen.add(name)
 
 
 # -- ages.yaml ---------------------------------------------------------------------------------
@@ -560,27 +629,20 @@ class AgeLimits(Model):
     limits: tuple[AgeScale, ...] = Field(min_length=1)
     verdicts: Verdicts
 
-    @property
-    def scales(self) -> tuple[AgeScale, ...]:
-        return self.limits
-
-    @property
-    def within(self) -> Verdict:
-        return self.verdicts.within
-
-    @property
-    def above(self) -> Verdict:
-        return self.verdicts.above
+    def rules(self) -> Broken:
+        """Each scale's groups cover every child's age, birth to adult_from, exactly once."""
+        children = Interval(Decimal(0), True, self.adult_from, False)
+        for index, scale in enumerate(self.limits):
+            ranges = [(group.label, group.ages) for group in scale.groups]
+            for gap in coverage_problems(children, ranges):
+                yield ("limits", index, "groups"), f"scale {scale.scale!r}: {gap}"
 
 
 # -- search.yaml -------------------------------------------------------------------------------
 
 
 class SearchSettings(Model):
-    # A word listed twice is harmless, so the schema doesn't ask for unique items either.
-    stopwords: Annotated[
-        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
-    ]
+    stopwords: WordSet
     word_similarity: Ratio
     alias_similarity: Ratio
     min_question_score: Ratio
@@ -598,9 +660,9 @@ class SearchSettings(Model):
         description="closeness of meaning at which a topic ranked first by words and by "
         "meaning alike is answered without the margin",
     )
-    amount_units: Annotated[
-        frozenset[Lower], WithJsonSchema({"type": "array", "items": {"type": "string"}})
-    ] = Field(description="unit words that, after a number, belong to an amount")
+    amount_units: WordSet = Field(
+        description="unit words that, after a number, belong to an amount"
+    )
     out_of_scope: tuple[Lower, ...] = Field(description="words and phrases dk2 never answers on")
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"

@@ -30,8 +30,8 @@ def note_text(kb: KnowledgeBase, note: Note) -> str:
         reading = kb.units.reading
         mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
         values["iu_per_mcg"] = fmt(mcg.factor)
-        values["unit_sources"] = "; ".join(kb.source_name(ref) for ref in reading.d2_sources)
+        values["unit_sources"] = "; ".join(kb.source_name(ref) for ref in reading.d2.sources)
         values["compare_sources"] = "; ".join(
-            kb.source_name(ref) for ref in reading.d2_compare_sources
+            kb.source_name(ref) for ref in reading.d2.compare_sources
         )
     return kb.messages.get(f"hints.{note.key}", **values)

@@ -48,7 +48,9 @@ class SourceRef:
     title: str
     section: str | None
     citation: str | None
-    label: str | None  # None: named in the label of the entry before (article sections)
+    # None: named already, in the label of the entry before (article sections) or beside the
+    # line that leans on it ("(IOM 2011)"), so the sources line doesn't repeat it.
+    label: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,8 +95,8 @@ class _Grammar:
         ]
         if mode == "dose":
             groups += [
-                ("d2", _alternatives(reading.d2_names)),
-                ("mk4", _alternatives(reading.mk4_names)),
+                ("d2", _alternatives(reading.d2.names)),
+                ("mk4", _alternatives(reading.mk4.names)),
                 ("k2", _alternatives(units.k2.fillers)),
                 ("d3", _alternatives(units.vitamin_d.fillers)),
                 ("form", _alternatives(reading.forms)),

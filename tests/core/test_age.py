@@ -107,7 +107,7 @@ def test_every_child_age_falls_in_exactly_one_group_of_every_scale(
     kb: KnowledgeBase, months: int
 ) -> None:
     assert kb.ages is not None
-    for scale in kb.ages.scales:
+    for scale in kb.ages.limits:
         groups = [group for group in scale.groups if Decimal(months) in group.ages]
         assert len(groups) == 1
 

@@ -251,6 +251,22 @@ CASES = [
         "either 'at' (cut-points) or 'range'",
     ),
     (
+        "a reference figure citing the article",
+        "bands/dose.yaml",
+        "refs: [iom-2011]",
+        "refs: [iom-2011, article]",
+        AT_EDIT,
+        "reference figures must not cite the article",
+    ),
+    (
+        "gauge mark with an open range",
+        "bands/level.yaml",
+        'range: "[30, 50]"\n    section:',
+        'range: "[30, inf)"\n    section:',
+        AT_EDIT,
+        "a gauge mark's range must be finite",
+    ),
+    (
         "gauge mark outside the domain",
         "bands/level.yaml",
         "at: [12, 20, 50]",
@@ -431,3 +447,11 @@ def test_a_symlink_inside_the_knowledge_folder_is_fine(knowledge_copy: Path) -> 
     mgp.symlink_to(real)
     result = load_knowledge(knowledge_copy)
     assert result.knowledge is not None, result.problems
+
+
+def test_a_file_breaking_its_own_rules_is_still_checked_across_files(knowledge_copy: Path) -> None:
+    _break(knowledge_copy, "bands/k2.yaml", 'range: "[90, 200]"', 'range: "(90, 200]"')
+    line = _break(knowledge_copy, "bands/k2.yaml", "cautions: [warfarin]", "cautions: [warfrin]")
+    problems = [p for p in load_knowledge(knowledge_copy).problems if p.path.name == "k2.yaml"]
+    assert any("neither 'low' nor 'typical' includes 90" in p.message for p in problems)
+    assert [p.line for p in problems if "unknown caution 'warfrin'" in p.message] == [line]

@@ -46,7 +46,7 @@ def close(value: float, expected: float) -> bool:
 def test_every_other_day_halves_the_dose(kb: KnowledgeBase) -> None:
     reply = dose(kb, "10000 IU every other day")
     assert reply.data["daily_iu"] == 5000 and reply.data["k2_mcg"] is None
-    assert "averages 5,000 IU/day (125 µg/day) over 2 days" in reply.body
+    assert "every other day averages 5,000 IU/day (125 µg/day)." in reply.body
 
 
 def test_d2_weekly_is_read_with_the_d2_note_and_its_sources(kb: KnowledgeBase) -> None:
@@ -174,7 +174,7 @@ def test_a_thousands_dot_with_a_mass_unit_is_read_as_a_decimal(kb: KnowledgeBase
 @pytest.mark.parametrize("line", ["1 IU", "10 IU", "50 IU"])
 def test_small_iu_amounts_get_the_microgram_hint(kb: KnowledgeBase, line: str) -> None:
     number = line.split()[0]
-    assert f"type `/dk2 dose {number} mcg`" in hints(dose(kb, line))
+    assert f"Type `/dk2 dose {number} mcg`" in hints(dose(kb, line))
 
 
 def test_1_25_mg_is_named_as_the_weekly_50000_iu_capsule(kb: KnowledgeBase) -> None:

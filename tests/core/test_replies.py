@@ -21,10 +21,10 @@ def test_dose_reply_places_5000_iu_above_the_upper_limit(kb: KnowledgeBase) -> N
     text = render_text(reply)
     assert reply.data["daily_iu"] == 5000
     assert "5,000 IU/day (125 µg/day)" in text
-    assert "▶ above UL ◀" in (reply.gauge or "")
+    assert "▶above UL◀" in (reply.gauge or "")
     # The reference figure is labelled and attributed, apart from the article's text.
     assert "The article and the guidelines" in text
-    assert "4,000 IU (100 µg)/day" in text and "(IOM 2011" in text
+    assert "Upper limit: 4,000 IU/day. (IOM 2011)" in text
     assert "not medical advice" in text
 
 
@@ -80,7 +80,7 @@ def test_k2_in_milligrams_far_above_typical_is_flagged(kb: KnowledgeBase) -> Non
 
 def test_weekly_dose_shows_its_daily_average(kb: KnowledgeBase) -> None:
     text = render_text(dose_reply(kb, "50000 IU weekly"))
-    assert "50,000 IU weekly averages 7,143 IU/day (178.57 µg/day) over 7 days" in text
+    assert "50,000 IU weekly averages 7,143 IU/day (178.57 µg/day)." in text
 
 
 def test_level_without_unit_that_only_fits_nmol_says_so(kb: KnowledgeBase) -> None:

@@ -198,5 +198,5 @@ def test_several_article_sections_are_one_line_for_people_and_separate_in_json()
     sections = [s["section"] for s in dose["sources"] if s["id"] == "article"]
     assert len(sections) == 2 and None not in sections
     source_line = next(line for line in dose["text"].splitlines() if line.startswith("Sources:"))
-    assert source_line.count("the source article") == 1
+    assert source_line.count("the article, sections “") == 1
     assert all(f"“{section}”" in source_line for section in sections)

@@ -138,7 +138,7 @@ def test_the_testing_line_stands_beside_the_guidelines_view_of_testing(
     reply = ask(kb, "/dk2 dose 8000")
     positions = section(reply, "The article and the guidelines")
     article, *references = positions.splitlines()
-    assert "most accurate way to determine dosing" in article
+    assert "testing most accurately determines dosing" in article
     assert any("no routine testing" in line and "to guide dosing" in line for line in references)
 
 
