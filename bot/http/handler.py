@@ -24,6 +24,7 @@ from typing import Any, Final
 import discord
 
 from bot.config import Settings
+from bot.core.access import is_moderator, may_pin, shown_privately
 from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_now
 from bot.core.explain import topic_reply
@@ -230,14 +231,6 @@ class InteractionHandler:
                 options[option.name] = option.value
         return Request(name, options, private)
 
-    def _is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private; otherwise the member's choice, else the config default."""
-        if not reply.ok:
-            return True
-        if request.private is not None:
-            return request.private
-        return self.settings.private_by_default
-
     async def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         request = self._request(incoming, name)
@@ -296,7 +289,10 @@ class InteractionHandler:
         self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
     ) -> _Built:
         reply = run(kb, request)
-        private = self._is_private(request, reply) or where.private_only
+        private = (
+            shown_privately(reply, request.private, self.settings.private_by_default)
+            or where.private_only
+        )
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         picture_edit = None
         if reply.picture is not None:
@@ -348,14 +344,12 @@ class InteractionHandler:
     def _is_moderator(self, incoming: Incoming) -> bool:
         """Manage Server or a moderator role, decided from this very interaction; never in a
         server that has not added dk2."""
-        if incoming.guild_id is None or incoming.installed_guild_id != incoming.guild_id:
-            return False
-        if incoming.permissions & _MANAGE_GUILD:
-            return True
-        return self._has_moderator_role(incoming)
-
-    def _has_moderator_role(self, incoming: Incoming) -> bool:
-        return any(role in incoming.role_ids for role in self.settings.moderator_role_ids)
+        return is_moderator(
+            in_server=_in_server(incoming),
+            manage_guild=bool(incoming.permissions & _MANAGE_GUILD),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
+        )
 
     def _refuse_non_moderator(self, incoming: Incoming, messages: Messages, refusal: str) -> Answer:
         log.info(
@@ -514,11 +508,11 @@ class InteractionHandler:
             f"message {message_id} in channel {channel_id} (guild {incoming.guild_id}) "
             f"by {incoming.user_name} ({incoming.user_id})"
         )
-        in_server = (
-            incoming.guild_id is not None and incoming.installed_guild_id == incoming.guild_id
-        )
-        allowed = in_server and (
-            bool(incoming.permissions & _PIN_MESSAGES) or self._has_moderator_role(incoming)
+        allowed = may_pin(
+            in_server=_in_server(incoming),
+            pin_messages=bool(incoming.permissions & _PIN_MESSAGES),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
         )
         if not allowed:
             log.info("%s refused: not a moderator (%s)", action, where)
@@ -635,6 +629,13 @@ def _suggest(kb: KnowledgeBase, partial: str) -> bytes:
             for topic in topics[:AUTOCOMPLETE_LIMIT]
         )
     )
+
+
+def _in_server(incoming: Incoming) -> bool:
+    """Whether the interaction is in a server that added dk2 (Discord lists that server's
+    install in `authorizing_integration_owners`), not a DM nor a server reached through a
+    member's own install."""
+    return incoming.guild_id is not None and incoming.installed_guild_id == incoming.guild_id
 
 
 def _snowflake(value: object) -> int | None:

@@ -55,9 +55,6 @@ OVER_ONE_SCREEN = {
     "/dk2 dose 50000 weekly k2:100",
     "/dk2 dose 5000 k2:100 mcg mk-7",
     "/dk2 dose 5000 k2:100",
-    # Over since a child's dose has its gauge picture too (5 rows): it carries a mistype hint
-    # and the stop warning (33 rows without the picture).
-    "/dk2 dose 5000 mcg age:6",
 }
 
 
