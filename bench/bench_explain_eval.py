@@ -3,7 +3,7 @@
 For each part: accuracy (the right topic, or a refusal where dk2 must refuse), the rate of
 confident wrong answers, and the share of off-topic questions refused; then, for the tuning
 part only, what was missed per topic. The tuning part is every tuning*.yaml file; the
-held-back part (heldback3.yaml) is for reporting, never for tuning; until its author
+held-back part (heldback4.yaml) is for reporting, never for tuning; until its author
 has committed it, the bench says it is missing and measures the tuning part alone. Without
 --part only the tuning part is measured: the held-back part is measured once, on purpose.
 
@@ -77,8 +77,9 @@ def main() -> int:
             samples.append((time.perf_counter_ns() - start) / 1000)
         latencies[name] = sorted(samples)
     if not scores:
+        # only an absent part asked for: said above, and not a failure of the bench
         print("nothing to measure")
-        return 1
+        return 0
     parts = list(scores)
     print(_row("", parts))
     print(_row("questions", [str(scores[p].total) for p in parts]))
