@@ -686,6 +686,11 @@ class SearchSettings(Model):
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
     )
+    synonyms: dict[Lower, Lower] = Field(
+        {},
+        description="members' words and phrases (slang, abbreviations, brand names) and the "
+        "words search reads them as",
+    )
 
 
 # -- messages.yaml: its model is built from bot.core.message_keys ------------------------------

@@ -9,7 +9,8 @@ Stages, most certain first:
    gets suggestions at most;
 4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
-   question's words are stemmed (Snowball) and typos corrected, and a topic's aliases and
+   question's slang and brand names are read as the topics' words (synonyms), its words
+   stemmed (Snowball) and typos corrected, and a topic's aliases and
    multi-word keywords found whole in it add a bonus by rarity; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
@@ -38,6 +39,7 @@ from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.wording import (
     AMOUNT,
+    Rewrites,
     Vocabulary,
     Word,
     ages_as_words,
@@ -194,6 +196,7 @@ class TopicIndex:
     def __init__(self, kb: KnowledgeBase, embedder: Embedder | None = None) -> None:
         self.kb = kb
         self.settings = settings = kb.search
+        self.rewrites = Rewrites(settings.synonyms)
         self.names: dict[str, str] = {}
         for topic in kb.topics.values():
             for name in (topic.id, topic.title, *topic.aliases):
@@ -352,6 +355,7 @@ class TopicIndex:
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
+        term = self.rewrites.apply(term)
         words = self.vocabulary.read(ages_as_words(term))
         units = conversion_units(term)
         if units:

@@ -9,7 +9,7 @@ closest vocabulary word when rapidfuzz finds one similar enough ("osteocalsin" r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import Stemmer
@@ -41,6 +41,32 @@ def tokens(text: str) -> list[str]:
 
 def normalise_term(text: str) -> str:
     return " ".join(tokens(text))
+
+
+class Rewrites:
+    """Members' own words read as the words the topics use: "w/o" as "without", "bloods" as
+    "blood test", a blood thinner's brand name as "blood thinner" (search.yaml's synonyms).
+    Keys and values are normalised like a question, and a key matches whole words only, the
+    longest key first ("w o" before "w")."""
+
+    def __init__(self, synonyms: Mapping[str, str]) -> None:
+        self.pairs = {
+            key: normalise_term(value)
+            for typed, value in synonyms.items()
+            if (key := normalise_term(typed))
+        }
+        keys = sorted(self.pairs, key=lambda key: (-len(key), key))
+        self.pattern = (
+            re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, keys)) + r")(?!\S)")
+            if keys
+            else None
+        )
+
+    def apply(self, term: str) -> str:
+        """A normalised term with each member's word or phrase replaced, once, left to right."""
+        if self.pattern is None:
+            return term
+        return self.pattern.sub(lambda match: self.pairs[match.group(0)], term)
 
 
 # Spellings of the units a conversion question names, by unit.

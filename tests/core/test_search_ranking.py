@@ -19,6 +19,7 @@ from bot.core.search import TopicIndex, _Bm25, index_for
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
+    Rewrites,
     Vocabulary,
     ages_as_words,
     conversion_units,
@@ -233,6 +234,90 @@ def test_a_question_naming_another_supplement_is_refused(kb: KnowledgeBase, ques
     assert result.topic is None and result.how == "out-of-scope"
 
 
+# -- members' words (synonyms) ----------------------------------------------------------
+
+
+def test_a_synonym_replaces_whole_words_only_the_longest_first() -> None:
+    rewrites = Rewrites({"w/o": "without", "w": "with", "gp": "doctor", "blood work": "blood test"})
+    assert rewrites.apply(normalise_term("d3 w/o k2?")) == "d3 without k2"
+    assert rewrites.apply(normalise_term("d3 w k2")) == "d3 with k2"
+    assert rewrites.apply("my gp ordered blood work") == "my doctor ordered blood test"
+    assert rewrites.apply("gps and gpx and wgp") == "gps and gpx and wgp"
+    assert Rewrites({}).apply("my gp") == "my gp"
+
+
+@given(st.lists(st.sampled_from(["d3", "k2", "dose", "gpx", "ww", "with", "age"]), max_size=8))
+def test_a_term_without_a_synonym_is_unchanged(words: list[str]) -> None:
+    term = " ".join(words)
+    assert Rewrites({"gp": "doctor", "w": "with"}).apply(term) == term
+
+
+@given(st.lists(st.sampled_from(["d3", "k2", "gp", "dose", "w o", "my"]), max_size=8))
+def test_every_synonym_is_replaced_and_nothing_else_moves(words: list[str]) -> None:
+    rewritten = Rewrites({"gp": "doctor", "w/o": "without"}).apply(" ".join(words))
+    expected = [{"gp": "doctor", "w o": "without"}.get(word, word) for word in words]
+    assert rewritten == " ".join(expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can i take k2 with marevan",
+        "on clexane injections, is mk7 ok",
+        "my dad takes plavix, can he have k2",
+        "is k2 ok with sintrom",
+    ],
+)
+def test_a_blood_thinner_named_by_brand_finds_the_warfarin_topic(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert index_for(kb).search(question).topic == "warfarin"
+
+
+def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
+    question = "can i take k2 with marevan"
+    assert _index(kb, synonyms={}).search(question).topic != "warfarin"
+    assert index_for(kb).search(question).topic == "warfarin"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("preggo and taking d3, is that ok", "pregnancy"),
+        ("ttc at the moment, should i keep my d3 going", "pregnancy"),
+        ("how much vit d for my bub", "children"),
+        ("can my kiddo have some of my d3", "children"),
+        ("d3 w/o k2, bad idea?", "safety"),
+    ],
+)
+def test_members_words_for_pregnancy_children_and_shorthand(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    index = index_for(kb)
+    assert index.search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many climbers died on k2 last year",
+        "is diablo 3 still worth playing",
+        "nikon d3 or d700 for a beginner",
+        "iu basketball schedule this season",
+        "how much d3 can i give my dog",
+        "im on warfarin, should i stop it for a week to start k2",
+        "can i drop my alendronate if i take d3 and k2",
+        "d3 drops vs softgels, which is better absorbed",
+        "is nattokinase the same as k2",
+    ],
+)
+def test_other_uses_of_k2_d3_and_iu_and_medicine_changes_are_refused(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert result.topic is None and result.how == "out-of-scope"
+
+
 def test_out_of_scope_words_come_from_the_knowledge_base(kb: KnowledgeBase) -> None:
     question = "what does osteocalcin do"
     assert index_for(kb).search(question).topic == "osteocalcin"
@@ -422,16 +507,16 @@ def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
 # Off-topic questions that share a word with a topic (dose, level, kid, pregnant, heart,
 # bones, blood test), written for this test, not taken from the evaluation set.
 _OFF_SUBJECT = [
-    "is my dose of adderall too high",
+    "is my dose of vyvanse too high",
     "my kid has a fever what should i give him",
     "i'm pregnant and nauseous, what helps",
     "my blood sugar level is 7, is that bad",
     "how often should i get a blood test for my thyroid",
     "best exercises for strong bones",
     "my heart rate is 110 resting, is that normal",
-    "how much fiber per day",
+    "how much protein per day",
     "should my toddler have cow's milk",
-    "whats a good dose for my dog",
+    "whats a good dose for my goat",
 ]
 
 
