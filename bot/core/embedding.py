@@ -25,6 +25,7 @@ _PACKAGE = "wordllama"
 _TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 _WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 _TENSOR = "embedding.weight"
+_WORD_START = "▁"  # SentencePiece's mark of a token that starts a word
 
 Vectors = npt.NDArray[np.float32]
 
@@ -40,6 +41,16 @@ class Embedder:
         self.dimensions = int(self.table.shape[1])
         if self.tokenizer.get_vocab_size() > self.table.shape[0]:
             raise ValueError("the tokenizer has more tokens than the embedding table has rows")
+
+    def whole_words(self) -> frozenset[str]:
+        """The lowercased words the tokenizer holds as one token each, with their leading
+        space: the model's commonest words ("weather", "deal"). A typo ("protien") or a rare
+        word splits into pieces, so it is not among them."""
+        return frozenset(
+            token[1:].lower()
+            for token in self.tokenizer.get_vocab()
+            if token.startswith(_WORD_START) and token[1:].isalpha()
+        )
 
     def embed(self, texts: list[str]) -> Vectors:
         """One unit vector per text (all zeros for a text with no tokens). The mean of the

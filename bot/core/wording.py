@@ -139,8 +139,12 @@ class Vocabulary:
         stopwords: frozenset[str],
         similarity: float,
         amount_units: frozenset[str] = frozenset(),
+        common_words: frozenset[str] = frozenset(),
     ) -> None:
         self.stopwords = stopwords
+        # Everyday English words ("weather", "last", "deal"): never read as a typo of a
+        # vocabulary word ("whether", "least", "ideal") they happen to resemble.
+        self.common_words = common_words
         self.similarity = similarity
         self.amount_units = amount_units
         words = {word for text in texts for word in tokens(text)}
@@ -161,7 +165,7 @@ class Vocabulary:
 
     def correction(self, word: str) -> str | None:
         """The vocabulary word a typed word is a typo of, or None."""
-        if len(word) < _MIN_CORRECTABLE:
+        if len(word) < _MIN_CORRECTABLE or word in self.common_words:
             return None
         if word in self._corrections:
             return self._corrections[word]

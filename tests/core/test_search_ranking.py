@@ -113,6 +113,25 @@ def test_a_word_far_from_every_known_word_stays_unknown() -> None:
     assert not word.known and not word.corrected
 
 
+def test_an_everyday_word_is_never_read_as_a_typo_of_a_vocabulary_word() -> None:
+    texts = ("take it whether or not you eat", "at least 600 iu")
+    plain = Vocabulary(texts, frozenset(), 84)
+    assert plain.read("weather")[0].corrected  # without the list it becomes "whether"
+    common = Vocabulary(texts, frozenset(), 84, common_words=frozenset({"weather", "last"}))
+    weather, last, typo = common.read("weather last wheter")
+    assert not weather.known and not weather.corrected and weather.stem == stem("weather")
+    assert not last.known and last.stem == stem("last")
+    assert typo.corrected and typo.stem == stem("whether")  # a real typo is still corrected
+
+
+def test_search_takes_everyday_words_from_the_model(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    (word,) = index.vocabulary.read("weather")
+    assert not word.corrected
+    (typo,) = index.vocabulary.read("vitamn")
+    assert typo.corrected and typo.stem == stem("vitamin")
+
+
 def test_corrections_are_remembered_and_can_be_forgotten() -> None:
     vocabulary = _vocabulary("osteocalcin")
     vocabulary.read("osteocalsin")
