@@ -43,6 +43,8 @@ GRID: dict[str, Sequence[float]] = {
     "contest_gap": (0.03, 0.06),
     "min_similarity": (0.3, 0.4, 0.5),
     "agreed_similarity": (0.5, 0.7, 1.01),  # 1.01: never answer on agreement alone
+    # a question naming nothing of the subject, every word known, both readings agreeing
+    "unnamed_subject_similarity": (0.7, 0.8, 2.0),  # 2.0: never answered
 }
 WRONG_COST = 10  # a confident wrong answer costs as much as ten refusals
 

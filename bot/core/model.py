@@ -683,6 +683,12 @@ class SearchSettings(Model):
         "with none of them gets suggestions, never an answer (empty: every question may be "
         "answered)",
     )
+    unnamed_subject_similarity: Number = Field(
+        2.0,
+        description="closeness of meaning at which a question naming nothing of the subject "
+        "is answered anyway, when dk2 knows all its words and words and meaning both rank its "
+        "topic first (above 1: never)",
+    )
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
     )

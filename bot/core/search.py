@@ -57,6 +57,8 @@ _PROSE_FIELDS = ("short", "long")
 _PROSE_WEIGHT = 0.5
 # What a multi-word name or keyword found whole in the question adds, per unit of its idf.
 _PHRASE_WEIGHT = 0.5
+# The coverage of a question dk2 knows every word of (less a rounding error).
+_ALL_KNOWN = 1.0 - 1e-9
 
 
 # An amount in a vitamin's units ("4000 iu", "100mcg", "18 ng/ml") says a question is about
@@ -336,9 +338,18 @@ class TopicIndex:
 
     def confident(self, ranking: Ranking) -> bool:
         """Whether the best topic is certain enough to answer with, rather than suggest."""
-        if not ranking.ranked or ranking.out_of_scope or not ranking.on_subject:
+        if not ranking.ranked or ranking.out_of_scope:
             return False
         settings = self.settings
+        if not ranking.on_subject:
+            # "what dosage do most ppl use" names no vitamin, but every word of it is dk2's
+            # and both readings agree closely: in a vitamin D and K2 channel that is dosing.
+            # "how much protein per day" is not close enough to any example.
+            return (
+                ranking.coverage >= _ALL_KNOWN
+                and ranking.agreed
+                and ranking.similarity >= settings.unnamed_subject_similarity
+            )
         if ranking.coverage < settings.min_coverage or (
             self.meaning is not None and ranking.similarity < settings.min_similarity
         ):

@@ -572,7 +572,8 @@ def test_an_amount_in_a_vitamins_units_is_on_the_subject(
 
 
 def test_a_topics_exact_name_is_answered_without_subject_words(kb: KnowledgeBase) -> None:
-    index = _index(kb, subject_words=("zorblax",))
+    # (a question all of whose words dk2 knows may be answered without a subject word: not here)
+    index = _index(kb, subject_words=("zorblax",), unnamed_subject_similarity=2.0)
     assert index.search("upper limit").topic == "upper-limit"
     assert index.search("what is the upper limit for adults").topic is None
 
@@ -607,6 +608,21 @@ def test_a_contested_best_topic_needs_the_larger_margin(kb: KnowledgeBase) -> No
     assert _index(kb, contested_margin=None, **loose).search(question).topic is not None
     contested = _index(kb, contested_margin=lead * 1.1, **loose).search(question)
     assert contested.topic is None and contested.suggestions
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("how much a day is normal", "dosing"), ("can kids have it", "children")],
+)
+def test_a_question_all_of_whose_words_dk2_knows_is_answered_without_a_subject_word(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    index = index_for(kb)
+    ranking = index.rank(question)
+    assert not ranking.on_subject and ranking.coverage == pytest.approx(1.0)
+    assert index.search(question).topic == topic
+    never = _index(kb, unnamed_subject_similarity=2.0).search(question)
+    assert never.topic is None and never.suggestions[0] == topic
 
 
 # Off-topic questions that share one of the subject words, written for this test: the rest of
