@@ -600,7 +600,7 @@ def test_meaning_contests_the_best_topic_only_beyond_the_gap(kb: KnowledgeBase) 
 
 
 def test_a_contested_best_topic_needs_the_larger_margin(kb: KnowledgeBase) -> None:
-    question = "signs my vit d is low"  # words say toxicity, meaning deficiency
+    question = "how long does k2 last"  # words say vitamin K2, meaning MK-7
     ranking = index_for(kb).rank(question)
     assert ranking.contested(0.0)
     lead = (ranking.ranked[0][1] - ranking.ranked[1][1]) / ranking.ranked[0][1]
@@ -623,6 +623,21 @@ def test_a_question_all_of_whose_words_dk2_knows_is_answered_without_a_subject_w
     assert index.search(question).topic == topic
     never = _index(kb, unnamed_subject_similarity=2.0).search(question)
     assert never.topic is None and never.suggestions[0] == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("signs of too little vitamin d", "deficiency"),
+        ("symptoms of low d3", "deficiency"),
+        ("symptoms of too much d3", "toxicity"),
+    ],
+)
+def test_symptoms_of_too_little_and_too_much_find_opposite_topics(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    # "symptoms" is a word of the toxicity topic: a question on a low level once got it
+    assert index_for(kb).search(question).topic == topic
 
 
 # Off-topic questions that share one of the subject words, written for this test: the rest of
