@@ -17,7 +17,8 @@ from rapidfuzz import fuzz, process
 
 # A word; digits grouped or with decimals ("5,000", "1.25") stay one number.
 _WORD = re.compile(r"[a-z0-9µ]+(?:[-'][a-z0-9]+|(?<=\d)[.,]\d+)*")
-_NUMBER = re.compile(r"\d[\d.,]*")
+# A number, or a range of two typed with a hyphen ("2000-3000", members' "1000-2000iu").
+_NUMBER = re.compile(r"\d[\d.,]*(?:-\d[\d.,]*)?")
 # What an amount's words become in the question: one placeholder, matching no topic's words.
 AMOUNT = "#"
 # Words shorter than this are only ever taken as typed.
@@ -76,7 +77,7 @@ _UNIT_SPELLINGS = {
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
     "ng": "ng", "ng/ml": "ng", "nmol": "nmol", "nmol/l": "nmol",
 }  # fmt: skip
-_UNIT_AFTER_NUMBER = re.compile(r"^\d[\d.,]*(.+)$")
+_UNIT_AFTER_NUMBER = re.compile(r"^\d[\d.,]*(?:-\d[\d.,]*)?([^\d.,].*)$")
 
 
 def conversion_units(term: str) -> list[str]:

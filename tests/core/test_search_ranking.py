@@ -175,6 +175,21 @@ def test_an_amount_is_one_placeholder_whatever_its_unit() -> None:
         assert words[0].stopword
 
 
+@given(
+    low=st.integers(1, 100_000),
+    high=st.integers(1, 100_000),
+    unit=st.sampled_from(["iu", "mcg", "ng"]),
+    glued=st.booleans(),
+)
+def test_a_range_is_one_amount_and_its_unit_goes_with_it(
+    low: int, high: int, unit: str, glued: bool
+) -> None:
+    # "2000-3000 iu of d": the unit after a range is the range's, not a word on units
+    words = _vocabulary("iu mcg ng d").read(f"{low}-{high}{'' if glued else ' '}{unit} of d")
+    assert [word.stem for word in words] == [AMOUNT, "of", "d"]
+    assert conversion_units(normalise_term(f"{low}-{high} {unit} with 100 mcg k2")) == []
+
+
 def test_a_unit_without_a_number_is_a_word() -> None:
     (word,) = _vocabulary("iu").read("iu")
     assert word.stem == "iu" and not word.stopword
@@ -307,6 +322,7 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("how much vit d for my bub", "children"),
         ("can my kiddo have some of my d3", "children"),
         ("d3 w/o k2, bad idea?", "safety"),
+        ("is taking k2 with d3 just marketing", "synergy"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
