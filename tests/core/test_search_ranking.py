@@ -344,6 +344,10 @@ def test_members_words_for_pregnancy_children_and_shorthand(
         "can i drop my alendronate if i take d3 and k2",
         "d3 drops vs softgels, which is better absorbed",
         "is nattokinase the same as k2",
+        "what does iu mean in football",
+        "is d3 a good drone",
+        "is it ok to take k2 with my thyroid pills",
+        "which k2 supplement on amazon is best",
     ],
 )
 def test_other_uses_of_k2_d3_and_iu_and_medicine_changes_are_refused(
@@ -545,8 +549,8 @@ _OFF_SUBJECT = [
     "is my dose of vyvanse too high",
     "my kid has a fever what should i give him",
     "i'm pregnant and nauseous, what helps",
-    "my blood sugar level is 7, is that bad",
-    "how often should i get a blood test for my thyroid",
+    "my sodium level is 140, is that bad",
+    "how often should i get a blood test for my liver",
     "best exercises for strong bones",
     "my heart rate is 110 resting, is that normal",
     "how much protein per day",
