@@ -323,6 +323,8 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("can my kiddo have some of my d3", "children"),
         ("d3 w/o k2, bad idea?", "safety"),
         ("is taking k2 with d3 just marketing", "synergy"),
+        ("is k2 necessary if im on d3", "synergy"),
+        ("took 50000 iu every day by accident for a week, am i ok", "toxicity"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
