@@ -351,6 +351,10 @@ def test_members_words_for_pregnancy_children_and_shorthand(
         "is d3 a good drone",
         "is it ok to take k2 with my thyroid pills",
         "which k2 supplement on amazon is best",
+        "based on my symptoms do i have low d",
+        "where do i get a vitamin d test near me",
+        "should i take k2 with my statin",
+        "how much vitamin b6 is too much",
     ],
 )
 def test_other_uses_of_k2_d3_and_iu_and_medicine_changes_are_refused(
