@@ -216,7 +216,7 @@ class TopicIndex:
             settings.stopwords,
             settings.word_similarity,
             settings.amount_units,
-            embedder.whole_words() if embedder is not None else frozenset(),
+            embedder.whole_words if embedder is not None else frozenset(),
         )
         documents = [self._document(fields[t], _FIELD_REPEATS) for t in self.topic_ids]
         prose = [self._document(fields[t], [(f, 1) for f in _PROSE_FIELDS]) for t in self.topic_ids]

@@ -91,7 +91,7 @@ def test_a_zero_meaning_weight_never_loads_the_model(kb: KnowledgeBase) -> None:
 def test_the_models_whole_words_are_everyday_words_not_typos() -> None:
     embedder = shipped_embedder()
     assert embedder is not None
-    words = embedder.whole_words()
+    words = embedder.whole_words
     assert {"weather", "last", "deal", "bread", "through"} <= words
     assert not {"protien", "vitamn", "warfrin", "osteocalcn", "calcuim"} & words
     assert all(word == word.lower() and word.isalpha() for word in words)
