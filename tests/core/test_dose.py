@@ -341,15 +341,21 @@ def test_a_child_gets_the_child_reply(kb: KnowledgeBase) -> None:
     assert reply.data["band"] != "low" or "limit_iu" in reply.data
 
 
-def test_the_positions_section_leads_with_the_article(kb: KnowledgeBase) -> None:
+def test_the_article_and_the_guidelines_lead_into_the_gauge(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "3000")
-    heading = kb.messages.get("headings.positions")
-    section = next(s for s in reply.sections if s.name == heading)
-    first = section.value.split("\n")[0]
-    assert first.startswith(kb.messages.get("dose.article_line", text="")) and len(first) > 10
-    assert len(section.value.split("\n")) >= 2  # then the guidelines' figures
+    band = band_of(kb, "dose", reply.data["band"])
+    lines = reply.body.split("\n")
+    # The dose, whose figures they are, then the article's line and each reference line,
+    # labelled by its source: the body's last lines, just above the gauge.
+    article = kb.messages.get("dose.article_line", text=band.article.text)
+    references = [
+        f"• {item.text} ({', '.join(kb.source_name(ref) for ref in item.refs)})"
+        for item in band.references
+    ]
+    assert lines[-1 - len(references) :] == [article, *references]
+    assert lines[0] == "3,000 IU/day (75 µg/day)" and len(references) >= 2
     names = [s.name for s in reply.sections]
-    assert names[:2] == [heading, kb.messages.get("headings.k2")]
+    assert names == [kb.messages.get("headings.k2"), kb.messages.get("headings.cautions")]
 
 
 def test_a_dose_reply_says_it_is_not_advice_and_names_sources(kb: KnowledgeBase) -> None:
@@ -382,9 +388,8 @@ def test_the_article_line_and_the_k2_advice_lead_their_sections(
 ) -> None:
     reply = dose_reply(kb, amount)
     band = band_of(kb, "dose", reply.data["band"])
-    positions = next(s for s in reply.sections if s.name == kb.messages.get("headings.positions"))
-    first = positions.value.split("\n")[0]
-    assert first == kb.messages.get("dose.article_line", text=band.article.text)
+    article = kb.messages.get("dose.article_line", text=band.article.text)
+    assert article in reply.body.split("\n")
     if band.k2 is not None:
         assert k2_section(kb, reply).split("\n")[0] == band.k2.text
 
