@@ -2,8 +2,10 @@
 
 The reply reads top to bottom in the order a member needs it: a hint when the input looks
 mistyped, then a warning when the band has one, then the dose itself (and, for a weekly or
-monthly dose, that the article's range is daily), then the bands, the K2 advice and the
-cautions. With `age:` below the adult age the dose goes to `child.py` instead.
+monthly dose, that the article's range is daily), whose figures they are, the article's and
+the guidelines' lines leading into the gauge, then the K2 advice and the cautions. It fits one
+phone screen (bench/reply_size.py). With `age:` below the adult age the dose goes to
+`child.py` instead.
 """
 
 from __future__ import annotations
