@@ -14,7 +14,7 @@ import dataclasses
 
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
-from bot.core.bandtext import BandText, band_text
+from bot.core.bandtext import K2_NOTES, BandText, band_text
 from bot.core.child import child_dose_reply
 from bot.core.citing import labelled_lines, unique, unnamed
 from bot.core.dosetext import (
@@ -94,13 +94,17 @@ def dose_reply(
     # amount was probably mistyped (it states the amount as read and asks for it again; the
     # pairing advice waits for that too). The cautions about taking K2 stay either way.
     no_fix = band.k2_pairing == NOT_A_FIX
-    placed = k2 if k2 is not None and k2_hint is None and not no_fix else None
+    # (MK-4 in mg gets a hint too, but a true one: that amount is read as typed.)
+    mistyped = k2 is not None and k2_hint is not None and not k2.mk4
+    placed = k2 if k2 is not None and not mistyped and not no_fix else None
     form_caution = None
     if placed is not None:
         form_caution = K2_FORM_UNKNOWN if form is None else (None if banded else K2_FORM_OTHER)
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
-    advice = k2_hint is None or no_fix
+    advice = not mistyped or no_fix
+    # The cautions the reply shows: the review finding goes with the advice it answers.
+    shown_cautions = [cid for cid in fixed.caution_ids if advice or cid not in K2_NOTES]
     k2_text = _k2_text(kb, fixed, placed, k2_band, form_caution, advice=advice)
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most. With a K2 amount the cautions open with the
@@ -136,7 +140,7 @@ def dose_reply(
             "age_months": float(age.months) if age else None,
             "limit_iu": None,
             "warning": band.warning,
-            "cautions": list(unique([*fixed.caution_ids, *extra])),
+            "cautions": list(unique([*shown_cautions, *extra])),
             "hints": hints,
         },
     )
