@@ -67,12 +67,11 @@ def band_text(
     caution_ids = tuple(
         unique([*band.cautions, *(k2_band.cautions if k2_band else ()), CHECK_FIRST])
     )
-    if k2_given and SHORT_ANTICOAGULANT in caution_ids:
-        caution_ids = tuple(
-            unique(
-                [FULL_ANTICOAGULANT if cid == SHORT_ANTICOAGULANT else cid for cid in caution_ids]
-            )
-        )
+    if k2_given:
+        # Whatever the bands attach (a very high dose attaches none, an MK-4 amount has no
+        # K2 band): a member who takes K2 gets the full anticoagulant caution.
+        swapped = [FULL_ANTICOAGULANT if cid == SHORT_ANTICOAGULANT else cid for cid in caution_ids]
+        caution_ids = tuple(unique([*swapped, FULL_ANTICOAGULANT]))
     if FULL_ANTICOAGULANT in caution_ids:
         caution_ids = tuple(cid for cid in caution_ids if cid != SHORT_ANTICOAGULANT)
     shown = tuple(cid for cid in caution_ids if cid not in K2_NOTES)

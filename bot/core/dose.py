@@ -2,8 +2,10 @@
 
 The reply reads top to bottom in the order a member needs it: a hint when the input looks
 mistyped, then a warning when the band has one, then the dose itself (and, for a weekly or
-monthly dose, that the article's range is daily), then the bands, the K2 advice and the
-cautions. With `age:` below the adult age the dose goes to `child.py` instead.
+monthly dose, that the article's range is daily), whose figures they are, the article's and
+the guidelines' lines leading into the gauge, then the K2 advice and the cautions. It fits one
+phone screen (bench/reply_size.py). With `age:` below the adult age the dose goes to
+`child.py` instead.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import dataclasses
 
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
-from bot.core.bandtext import BandText, band_text
+from bot.core.bandtext import K2_NOTES, BandText, band_text
 from bot.core.child import child_dose_reply
 from bot.core.citing import labelled_lines, unique, unnamed
 from bot.core.dosetext import (
@@ -33,6 +35,7 @@ from bot.core.shown import agreeing
 
 K2_FORM_UNKNOWN = "k2-form"
 K2_FORM_OTHER = "mk-4"
+NOT_A_FIX = "not-a-fix"
 
 
 def dose_reply(
@@ -82,15 +85,27 @@ def dose_reply(
         body.append(msg.get("dose.adults_only"))
     else:
         body.append(msg.get("dose.age_adult", age=age.entered))
+    # The article's position and the guidelines', each line labelled, lead into the gauge
+    # that draws their edges: no heading of their own, which a phone screen can't spare.
+    body.append(_positions(kb, fixed))
     extra: list[str] = [NON_DAILY] if amount.period_days != 1 else []
+    # A K2 amount is placed on the K2 scale only where that helps: not at a dose where K2 is
+    # no answer (the band's K2 line says so, under its warning), nor when the hint says the
+    # amount was probably mistyped (it states the amount as read and asks for it again; the
+    # pairing advice waits for that too). The cautions about taking K2 stay either way.
+    no_fix = band.k2_pairing == NOT_A_FIX
+    # (MK-4 in mg gets a hint too, but a true one: that amount is read as typed.)
+    mistyped = k2 is not None and k2_hint is not None and not k2.mk4
+    placed = k2 if k2 is not None and not mistyped and not no_fix else None
     form_caution = None
-    if k2 is not None:
+    if placed is not None:
         form_caution = K2_FORM_UNKNOWN if form is None else (None if banded else K2_FORM_OTHER)
-        if form_caution == K2_FORM_UNKNOWN and k2_hint:
-            form_caution = None  # the unit hint already says what to do about MK-4
     if form_caution == K2_FORM_OTHER:
         extra.append(form_caution)
-    k2_text = _k2_text(kb, fixed, k2, k2_band, form_caution)
+    advice = not mistyped or no_fix
+    # The cautions the reply shows: the review finding goes with the advice it answers.
+    shown_cautions = [cid for cid in fixed.caution_ids if advice or cid not in K2_NOTES]
+    k2_text = _k2_text(kb, fixed, placed, k2_band, form_caution, advice=advice)
     # No related-topics line: a dose reply should fit a phone screen, and the cautions line
     # already links the topic that matters most. With a K2 amount the cautions open with the
     # anticoagulant caution, about the K2 itself: one section holds both, under one heading.
@@ -98,9 +113,9 @@ def dose_reply(
     if k2 is None:
         k2_parts = (Section(msg.get("headings.k2"), k2_text), fixed.cautions)
     else:
-        joined = f"{k2_text}\n{fixed.cautions.value}"
+        joined = "\n".join(part for part in (k2_text, fixed.cautions.value) if part)
         k2_parts = (Section(msg.get("headings.k2_cautions"), joined),)
-    sections = (_positions(kb, fixed), *k2_parts)
+    sections = k2_parts
     shown = "\n".join([*body, *(section.value for section in sections)])
     return Reply(
         command="dose",
@@ -125,20 +140,19 @@ def dose_reply(
             "age_months": float(age.months) if age else None,
             "limit_iu": None,
             "warning": band.warning,
-            "cautions": list(unique([*fixed.caution_ids, *extra])),
+            "cautions": list(unique([*shown_cautions, *extra])),
             "hints": hints,
         },
     )
 
 
-def _positions(kb: KnowledgeBase, fixed: BandText) -> Section:
-    """The article's position and the guidelines' in one section, each line labelled: the
-    article's by name, each reference line by its source."""
-    msg = kb.messages
-    lines = [msg.get("dose.article_line", text=fixed.article.value)]
+def _positions(kb: KnowledgeBase, fixed: BandText) -> str:
+    """The article's position and the guidelines', each line labelled: the article's by
+    name, each reference line by its source."""
+    lines = [kb.messages.get("dose.article_line", text=fixed.article.value)]
     if fixed.references is not None:
         lines.append(fixed.references.value)
-    return Section(msg.get("headings.positions"), "\n".join(lines))
+    return "\n".join(lines)
 
 
 def _picture(
@@ -159,9 +173,13 @@ def _k2_text(
     k2: Amount | None,
     k2_band: Band | None,
     form_caution: str | None,
+    *,
+    advice: bool = True,
 ) -> str:
-    lines = [fixed.k2_advice] if fixed.k2_advice else []
-    if fixed.k2_notes:
+    """The K2 lines: the band's pairing advice with the review finding (unless `advice` is
+    off), then where the K2 amount sits (when one is placed) and any form caution."""
+    lines = [fixed.k2_advice] if fixed.k2_advice and advice else []
+    if fixed.k2_notes and advice:
         lines.append(fixed.k2_notes)
     if k2 is not None and k2_band is not None:
         k2_mcg = agreeing(k2.daily, lambda v: v in k2_band.range, 2) or fmt(k2.daily, 4)

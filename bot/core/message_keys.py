@@ -30,7 +30,6 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "about.commands": "",
         "headings.article": "",
         "headings.references": "",
-        "headings.positions": "",
         "dose.article_line": "text",
         "headings.k2": "",
         "headings.cautions": "",

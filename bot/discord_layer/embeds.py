@@ -6,13 +6,15 @@ console show the same answer. What goes where:
 - title: the reply's title; description: the body, then the gauge on its own line;
 - one field per section, a long section continued over several fields ("(cont.)") split at
   line boundaries;
-- a last "Sources" field with the source line; the disclaimer in the footer;
+- the footer: the source line ("Sources: …"), then the disclaimer on its own line (the
+  source line is a compact line there, not a field whose heading would take a phone row);
 - the band's colour (a default blue when the reply has none);
 - a reply's picture as the embed's image, `attachment://gauge.png`, uploaded with it.
 
 A reply that can't fit in one embed loses its lowest-priority sections first (the core lists
 sections most important first), then has its body shortened; the title, source line and
-disclaimer are always kept. `paged_embeds` instead spreads every section over several embeds
+disclaimer are always kept (a source line too long for the footer is shortened, never the
+disclaimer before it). `paged_embeds` instead spreads every section over several embeds
 (for `/dk2 topics`, where leaving a topic out is not an option).
 """
 
@@ -23,7 +25,7 @@ from typing import Final
 
 import discord
 
-from bot.core.reply import Reply
+from bot.core.reply import Picture, Reply
 
 __all__ = [
     "ERROR_COLOUR",
@@ -149,31 +151,38 @@ def _description(reply: Reply, limit: int) -> str:
     return f"{truncate(body, room)}\n{gauge}"
 
 
-def _sources_field(reply: Reply, limits: Limits) -> _Field | None:
-    # A blank label names nothing, and Discord refuses a field whose value is blank.
+def _footer(reply: Reply, limits: Limits, *, sources: bool = True) -> str:
+    """The source line ("Sources: A; B"), then the disclaimer on a line of its own; the
+    disclaimer is kept whole where it fits, the source line shortened to leave it room."""
+    disclaimer = truncate(reply.disclaimer.strip(), limits.footer) if reply.disclaimer else ""
+    # A blank label names nothing.
     labels = [s.label.strip() for s in reply.sources if s.label and s.label.strip()]
-    if not labels:
-        return None
-    return _Field(SOURCES_NAME, truncate("; ".join(labels), limits.field_value))
+    if not sources or not labels:
+        return disclaimer
+    room = limits.footer - (len(disclaimer) + 1 if disclaimer else 0)
+    line = f"{SOURCES_NAME}: " + "; ".join(labels)
+    if room <= len(SOURCES_NAME) + 3:
+        return disclaimer  # only a disclaimer near the footer's whole limit leaves no room
+    shown = truncate(line, room)
+    return f"{shown}\n{disclaimer}" if disclaimer else shown
 
 
 def _build(
-    reply: Reply,
     title: str,
     description: str,
     fields: list[_Field],
     colour: int,
-    *,
-    image: bool = True,
+    footer: str,
+    picture: Picture | None,
 ) -> discord.Embed:
     embed = discord.Embed(title=title or None, description=description or None, colour=colour)
     for item in fields:
         embed.add_field(name=item.name, value=item.value, inline=False)
-    if reply.disclaimer:
-        embed.set_footer(text=truncate(reply.disclaimer.strip(), LIMITS.footer))
-    if image and reply.picture is not None:
+    if footer:
+        embed.set_footer(text=footer)
+    if picture is not None:
         # The PNG travels with the message as an attachment of this name (see `picture_file`).
-        embed.set_image(url=f"attachment://{reply.picture.filename}")
+        embed.set_image(url=f"attachment://{picture.filename}")
     return embed
 
 
@@ -188,12 +197,11 @@ def reply_embed(reply: Reply, limits: Limits = LIMITS) -> discord.Embed:
         return error_embed(reply.title, reply.error or reply.body)
     colour = reply.colour if reply.colour is not None else DEFAULT_COLOUR
     title = truncate(reply.title.strip(), limits.title)
-    footer = len(truncate(reply.disclaimer.strip(), limits.footer)) if reply.disclaimer else 0
-    sources = _sources_field(reply, limits)
-    fixed = len(title) + footer + (sources.size if sources else 0)
+    footer = _footer(reply, limits)
+    fixed = len(title) + len(footer)
     description = _description(reply, limits.description)
     fields = _section_fields(reply, limits)
-    field_room = limits.fields - (1 if sources else 0)
+    field_room = limits.fields
     note = _Field(SHORTENED_NAME, SHORTENED_VALUE)
 
     def total(kept: list[_Field], with_note: bool) -> int:
@@ -216,24 +224,23 @@ def reply_embed(reply: Reply, limits: Limits = LIMITS) -> discord.Embed:
     final = list(kept)
     if shortened:
         final.append(note)
-    if sources:
-        final.append(sources)
-    return _build(reply, title, description, final, colour)
+    return _build(title, description, final, colour, footer, reply.picture)
 
 
 def paged_embeds(reply: Reply, limits: Limits = LIMITS) -> list[discord.Embed]:
     """Every section of a reply over as many embeds as it takes, one embed per message.
 
     Each embed keeps the title (numbered "(2/3)" from the second on), the colour and the
-    footer; the body and gauge go on the first, the source line on the last.
+    disclaimer in the footer; the body and gauge go on the first, the source line (in the
+    footer) on the last.
     """
     if not reply.ok:
         return [error_embed(reply.title, reply.error or reply.body)]
     colour = reply.colour if reply.colour is not None else DEFAULT_COLOUR
-    footer = len(truncate(reply.disclaimer.strip(), limits.footer)) if reply.disclaimer else 0
+    # Every page is budgeted with the longer footer, the last page's (with the source line).
+    footer = len(_footer(reply, limits))
     # Room for " (99/99)" after the title, so numbering never pushes it over.
     title = truncate(reply.title.strip(), limits.title - 8)
-    sources = _sources_field(reply, limits)
     description = _description(reply, min(limits.description, limits.total // 2))
     pages: list[list[_Field]] = [[]]
     used = len(title) + 8 + footer + len(description)
@@ -244,15 +251,15 @@ def paged_embeds(reply: Reply, limits: Limits = LIMITS) -> list[discord.Embed]:
             used = len(title) + 8 + footer
         pages[-1].append(item)
         used += item.size
-    if sources:
-        if len(pages[-1]) >= limits.fields or used + sources.size > limits.total - 8:
-            pages.append([])
-        pages[-1].append(sources)
     embeds: list[discord.Embed] = []
     for number, page in enumerate(pages, start=1):
         shown = title if number == 1 else f"{title} ({number}/{len(pages)})"
-        first = number == 1
-        embeds.append(_build(reply, shown, description if first else "", page, colour, image=first))
+        first, last = number == 1, number == len(pages)
+        page_footer = _footer(reply, limits, sources=last)
+        picture = reply.picture if first else None
+        embeds.append(
+            _build(shown, description if first else "", page, colour, page_footer, picture)
+        )
     return embeds
 
 

@@ -23,8 +23,8 @@ def test_dose_reply_places_5000_iu_above_the_upper_limit(kb: KnowledgeBase) -> N
     assert "5,000 IU/day (125 µg/day)" in text
     assert "▶above UL◀" in (reply.gauge or "")
     # The reference figure is labelled and attributed, apart from the article's text.
-    assert "The article and the guidelines" in text
-    assert "Upper limit: 4,000 IU/day. (IOM 2011)" in text
+    assert "Article: Many take 1000 to 4000 IU daily." in reply.body
+    assert "Upper limit: 4,000 IU/day. (IOM 2011)" in reply.body
     assert "not medical advice" in text
 
 

@@ -194,7 +194,7 @@ def test_shown_number_reads_back_exactly_what_fmt_showed(value: Decimal, places:
 
 
 def test_several_article_sections_are_one_line_for_people_and_separate_in_json() -> None:
-    _, dose = reply_for("/dk2 dose 5000 k2:100")
+    _, dose = reply_for("/dk2 dose 3000 k2:100")
     sections = [s["section"] for s in dose["sources"] if s["id"] == "article"]
     assert len(sections) == 2 and None not in sections
     source_line = next(line for line in dose["text"].splitlines() if line.startswith("Sources:"))

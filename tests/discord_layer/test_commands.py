@@ -49,8 +49,10 @@ async def test_dose_is_a_public_embed_with_a_pin_button(dk2: Dk2Harness, amount:
     assert reply.gauge is not None and embed["description"].endswith(reply.gauge)
     assert embed["color"] == reply.colour
     assert embed["color"] != ERROR_COLOUR
-    assert embed["footer"]["text"].startswith("dk2 is informational")
-    assert embed["fields"][-1]["name"] == "Sources"
+    # The footer: the source line, then the disclaimer; no Sources field.
+    assert embed["footer"]["text"] == f"{reply.source_line}\n{reply.disclaimer}"
+    assert embed["footer"]["text"].splitlines()[-1].startswith("dk2 is informational")
+    assert "Sources" not in [field["name"] for field in embed["fields"]]
     # With a K2 amount the cautions close the K2 field ("Vitamin K2 and cautions").
     assert "Vitamin K2 and cautions" in [field["name"] for field in embed["fields"]]
     assert button_ids(message) == [PIN_ID]

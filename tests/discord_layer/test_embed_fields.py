@@ -1,6 +1,6 @@
 """What a member reads in an embed, part by part, for replies built here by hand: the title,
 the description (body, then the gauge), one field per section in order, "(cont.)" fields,
-the Sources field, the footer, the colour and the picture; and how a reply too big for
+the footer (the source line, then the disclaimer), the colour and the picture; and how a reply too big for
 Discord is shortened, with small limits so every edge can be reached."""
 
 from __future__ import annotations
@@ -57,13 +57,10 @@ def test_every_part_of_a_reply_lands_in_its_place() -> None:
     embed = reply_embed(reply(picture=picture))
     assert embed.title == "5,000 IU: above the UL"
     assert embed.description == "5,000 IU/day (125 µg/day)\nlow · ▶ high ◀"
-    assert fields(embed) == [
-        ("Vitamin K2", "advice"),
-        ("Cautions", "care"),
-        (SOURCES_NAME, "IOM 2011; NIH ODS"),
-    ]
+    assert fields(embed) == [("Vitamin K2", "advice"), ("Cautions", "care")]
     assert all(not field.inline for field in embed.fields)
-    assert embed.footer.text == "not medical advice"
+    # The unlabelled source (named beside a line already) is left out of the source line.
+    assert embed.footer.text == f"{SOURCES_NAME}: IOM 2011; NIH ODS\nnot medical advice"
     assert embed.colour == discord.Colour(0x123456)
     assert embed.image.url == "attachment://gauge.png"
 
@@ -158,7 +155,8 @@ def test_split_text_needs_room_for_a_character() -> None:
 def test_a_reply_over_the_total_loses_its_last_sections_first_and_says_so() -> None:
     sections = tuple(Section(f"S{n}", "v" * 40) for n in range(5))
     full = reply(sections=sections, sources=(source("SRC"),), gauge=None)
-    fixed = len(full.title) + len(full.disclaimer or "") + len(SOURCES_NAME) + 3
+    footer = f"{SOURCES_NAME}: SRC\n{full.disclaimer}"
+    fixed = len(full.title) + len(footer)
     body = len(full.body)
     note = len(SHORTENED_NAME) + len(SHORTENED_VALUE)
     # Room for exactly two sections and the note.
@@ -168,11 +166,12 @@ def test_a_reply_over_the_total_loses_its_last_sections_first_and_says_so() -> N
         ("S0", "v" * 40),
         ("S1", "v" * 40),
         (SHORTENED_NAME, SHORTENED_VALUE),
-        (SOURCES_NAME, "SRC"),
     ]
+    assert embed.footer.text == footer
     assert len(embed) == total
     one_less = reply_embed(full, Limits(total=total - 1))
-    assert [name for name, _ in fields(one_less)] == ["S0", SHORTENED_NAME, SOURCES_NAME]
+    assert [name for name, _ in fields(one_less)] == ["S0", SHORTENED_NAME]
+    assert one_less.footer.text == footer
     everything = fixed + body + 5 * 42
     assert [name for name, _ in fields(reply_embed(full, Limits(total=everything)))] == [
         "S0",
@@ -180,17 +179,17 @@ def test_a_reply_over_the_total_loses_its_last_sections_first_and_says_so() -> N
         "S2",
         "S3",
         "S4",
-        SOURCES_NAME,
     ]
     assert SHORTENED_NAME in [n for n, _ in fields(reply_embed(full, Limits(total=everything - 1)))]
 
 
-def test_too_many_fields_keep_room_for_the_note_and_the_sources() -> None:
+def test_too_many_fields_keep_room_for_the_note_and_the_footer_keeps_the_sources() -> None:
     sections = tuple(Section(f"S{n}", "v") for n in range(6))
     embed = reply_embed(reply(sections=sections), Limits(fields=5))
-    assert [name for name, _ in fields(embed)] == ["S0", "S1", "S2", SHORTENED_NAME, SOURCES_NAME]
-    fits = reply_embed(reply(sections=sections[:4]), Limits(fields=5))
-    assert [name for name, _ in fields(fits)] == ["S0", "S1", "S2", "S3", SOURCES_NAME]
+    assert [name for name, _ in fields(embed)] == ["S0", "S1", "S2", "S3", SHORTENED_NAME]
+    assert (embed.footer.text or "").startswith(f"{SOURCES_NAME}: IOM 2011; NIH ODS\n")
+    fits = reply_embed(reply(sections=sections[:5]), Limits(fields=5))
+    assert [name for name, _ in fields(fits)] == ["S0", "S1", "S2", "S3", "S4"]
 
 
 def test_when_even_no_sections_do_not_fit_the_body_gives_way() -> None:
@@ -218,20 +217,35 @@ def test_paged_embeds_spread_sections_and_number_the_titles() -> None:
     assert [[name for name, _ in fields(page)] for page in pages] == [
         ["S0", "S1"],
         ["S2", "S3"],
-        ["S4", "S5", SOURCES_NAME],
+        ["S4", "S5"],
     ]
     assert pages[0].description == f"{full.body}\n{full.gauge}"
     assert all(page.description is None for page in pages[1:])
-    assert all(page.footer.text == full.disclaimer for page in pages)
+    # The disclaimer on every page, the source line before it on the last.
+    assert all(page.footer.text == full.disclaimer for page in pages[:-1])
+    assert pages[-1].footer.text == f"{SOURCES_NAME}: SRC\n{full.disclaimer}"
     assert limit_problems(pages[:1]) == []
 
 
-def test_paged_embeds_put_the_sources_on_a_page_of_their_own_when_full() -> None:
-    full = reply(sections=(Section("S0", "v" * 600),), sources=(source("L" * 400),))
-    pages = paged_embeds(full, Limits(total=1000))
-    assert [[name for name, _ in fields(page)] for page in pages] == [["S0"], [SOURCES_NAME]]
-    short = paged_embeds(reply(sections=(Section("S0", "v" * 600),)), Limits(total=1000))
-    assert [[name for name, _ in fields(page)] for page in short] == [["S0", SOURCES_NAME]]
+def test_paged_embeds_budget_each_page_for_the_footer_with_the_sources() -> None:
+    sections = (Section("S0", "v" * 300), Section("S1", "v" * 300))
+    full = reply(sections=sections, sources=(source("L" * 400),))
+    pages = paged_embeds(full, Limits(total=1200))
+    assert [[name for name, _ in fields(page)] for page in pages] == [["S0"], ["S1"]]
+    assert limit_problems(pages[-1:], Limits(total=1200)) == []
+    assert (pages[-1].footer.text or "").startswith(f"{SOURCES_NAME}: LLL")
+    short = paged_embeds(reply(sections=sections), Limits(total=1200))
+    assert [[name for name, _ in fields(page)] for page in short] == [["S0", "S1"]]
+
+
+def test_a_source_line_too_long_for_the_footer_is_shortened_never_the_disclaimer() -> None:
+    embed = reply_embed(reply(sources=(source("L" * 300),)), Limits(footer=100))
+    text = embed.footer.text or ""
+    assert len(text) == 100 and text.endswith("…\nnot medical advice")
+    assert text.startswith(f"{SOURCES_NAME}: LLL")
+    # A disclaimer that leaves no room for a source line keeps the footer to itself.
+    crowded = reply_embed(reply(disclaimer="d" * 98), Limits(footer=100))
+    assert crowded.footer.text == "d" * 98
 
 
 def test_limit_problems_name_each_broken_limit() -> None:
@@ -285,7 +299,7 @@ def test_the_gauge_always_fits_under_the_body(description: int, shown: str) -> N
 
 def test_fields_are_never_inline() -> None:
     embed = reply_embed(reply())
-    assert [field.inline for field in embed.fields] == [False, False, False]
+    assert [field.inline for field in embed.fields] == [False, False]
 
 
 def test_without_sources_every_field_is_a_section() -> None:

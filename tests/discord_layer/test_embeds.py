@@ -122,12 +122,11 @@ def test_embed_shows_what_the_console_shows(label: str, reply: Reply) -> None:
     if reply.gauge:
         assert embed.description.endswith(reply.gauge) and reply.gauge in text
     fields = [(str(f.name), str(f.value)) for f in embed.fields]
-    if reply.sources:
-        assert fields.pop() == (
-            SOURCES_NAME,
-            "; ".join(s.label.strip() for s in reply.sources if s.label and s.label.strip()),
-        )
-        assert reply.source_line is not None and reply.source_line in text
+    # The footer: the console's source line, then the disclaimer. The fields are the
+    # sections and nothing else (checked below).
+    footer = "\n".join(line for line in (reply.source_line, reply.disclaimer) if line)
+    assert embed.footer.text == (footer or None)
+    assert reply.source_line is None or reply.source_line in text
     merged: list[tuple[str, str]] = []
     for name, value in fields:
         if merged and name == merged[-1][0] + CONTINUED:
@@ -138,7 +137,6 @@ def test_embed_shows_what_the_console_shows(label: str, reply: Reply) -> None:
     assert [(name, " ".join(value.split())) for name, value in merged] == [
         (s.name, " ".join(s.value.split())) for s in reply.sections
     ]
-    assert embed.footer.text == reply.disclaimer
     assert embed.colour is not None and embed.colour.value == reply.colour
 
 
@@ -205,12 +203,15 @@ def test_any_reply_fits_and_keeps_its_title_sources_and_disclaimer(
     )
     embed = reply_embed(reply)
     assert limit_problems([embed]) == []
-    if disclaimer and disclaimer.strip():
-        assert embed.footer.text == truncate(disclaimer.strip(), LIMITS.footer)
-    if any(label.strip() for label in sources):
-        assert embed.fields[-1].name == SOURCES_NAME
-    else:
-        assert all(field.name != SOURCES_NAME for field in embed.fields)
+    # The footer: the disclaimer always, after the source line whenever it leaves room.
+    footer = embed.footer.text or ""
+    shown = truncate(disclaimer.strip(), LIMITS.footer) if disclaimer else ""
+    assert footer.endswith(shown)
+    labelled = any(label.strip() for label in sources)
+    if labelled and len(shown) < LIMITS.footer - 20:
+        assert footer.startswith(f"{SOURCES_NAME}: ")
+    if not labelled:
+        assert footer == shown
     for page in paged_embeds(reply):
         assert limit_problems([page]) == []
 
@@ -232,7 +233,7 @@ def test_split_text_loses_nothing_but_whitespace(text: str, limit: int) -> None:
     assert "".join("".join(chunks).split()) == (squash or "-")
 
 
-def test_blank_source_labels_never_make_a_blank_sources_field() -> None:
+def test_blank_source_labels_never_make_a_blank_source_line() -> None:
     reply = Reply(
         "dose",
         True,
@@ -240,9 +241,8 @@ def test_blank_source_labels_never_make_a_blank_sources_field() -> None:
         "b",
         sources=(SourceRef("a", "a", None, None, " "), SourceRef("b", "b", None, None, "IOM")),
     )
-    fields = [(f.name, f.value) for f in reply_embed(reply).fields]
-    assert fields[-1] == (SOURCES_NAME, "IOM")
+    assert reply_embed(reply).footer.text == f"{SOURCES_NAME}: IOM"
     blank = Reply("dose", True, "t", "b", sources=(SourceRef("a", "a", None, None, " \n"),))
     embed = reply_embed(blank)
     assert limit_problems([embed]) == []
-    assert all(f.name != SOURCES_NAME for f in embed.fields)
+    assert embed.footer.text is None and embed.fields == []

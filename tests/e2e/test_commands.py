@@ -81,8 +81,9 @@ async def test_dose_is_a_public_answer_with_k2_advice_and_sources(dk2: Dk2Sessio
     answer = public_answer(handle.original)
     text = embed_text(answer)
     assert "5,000 IU" in text
-    assert "Vitamin K2" in text and "Sources" in text
-    assert answer.embeds[0]["footer"]["text"].startswith("dk2 is informational")
+    assert "Vitamin K2" in text
+    sources, disclaimer = answer.embeds[0]["footer"]["text"].splitlines()
+    assert sources.startswith("Sources: article section") and disclaimer.startswith("dk2 is")
 
 
 async def test_weekly_dose_is_averaged_per_day(dk2: Dk2Session) -> None:
