@@ -36,6 +36,8 @@ def test_a_dose_that_rounds_inside_its_band_is_shown_without_about(kb: Knowledge
     text = render_text(dose_reply(kb, "4000.4"))
     assert "\n4,000.4 IU/day (100.01 µg/day)\n" in text
     assert "about 4,000" not in text
+    # Three decimals in IU, four in µg: 4000.004 / 40 is 100.0001.
+    assert "\n4,000.004 IU/day (100.0001 µg/day)\n" in render_text(dose_reply(kb, "4000.004"))
 
 
 def test_the_level_gauge_marks_an_nmol_result_at_the_edge_of_its_band(kb: KnowledgeBase) -> None:
