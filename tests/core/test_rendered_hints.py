@@ -1,0 +1,45 @@
+"""Hints and error messages as a member reads them in the reply text, written from
+knowledge/messages.yaml with the figures and source names its placeholders are filled with
+(units.yaml, sources.yaml)."""
+
+from __future__ import annotations
+
+from bot.core.dose import dose_reply
+from bot.core.explain import explain_reply
+from bot.core.model import KnowledgeBase
+from bot.core.reply import render_text
+
+D2_HINT = (
+    "Check your input: You named vitamin D2 (ergocalciferol). It is counted like D3, 40 IU "
+    "per µg (US ergocalciferol labels), but trials find D3 raises blood levels more than D2 "
+    "(Balachandar et al. 2021; van den Heuvel et al. 2024). dk2's dose scale is for D3."
+)
+
+
+def test_the_d2_hint_names_the_factor_and_both_sources(kb: KnowledgeBase) -> None:
+    # units.yaml: 40 IU per µg, d2 sources [d2-labels], compare_sources [d3-vs-d2].
+    text = render_text(dose_reply(kb, "50000 IU D2 weekly"))
+    assert text.splitlines()[1] == D2_HINT
+
+
+def test_an_error_names_the_wrong_option_before_the_message(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "5000", "abc")
+    assert not reply.ok
+    assert reply.title == "Can't read that"
+    assert reply.data == {"error_key": reply.data["error_key"], "error_option": "k2"}
+    assert render_text(reply).startswith("== Can't read that ==\n`k2`: ")
+
+
+def test_an_error_without_an_option_is_the_message_alone(kb: KnowledgeBase) -> None:
+    reply = explain_reply(kb, "   ")
+    assert not reply.ok
+    assert reply.error == (
+        "Type a topic or a question, for example `/dk2 explain mgp` or "
+        "`/dk2 explain why take d and k2 together`."
+    )
+    assert reply.data == {"error_key": "empty_term", "error_option": None}
+    too_long = explain_reply(kb, "x" * (kb.units.max_input_chars + 1))
+    assert too_long.error == (
+        f"That is {kb.units.max_input_chars + 1} characters; dk2 reads at most "
+        f"{kb.units.max_input_chars}. Shorten it and try again."
+    )
