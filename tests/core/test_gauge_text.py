@@ -67,12 +67,19 @@ def test_fractional_edges_and_marks_keep_two_decimals(kb: KnowledgeBase) -> None
     )
     marks = (
         level.marks[0].model_copy(update={"at": (Decimal("12.254"), Decimal(20), Decimal(50))}),
-        level.marks[1].model_copy(update={"range": Interval.parse("[30.126, 49.5]")}),
+        level.marks[1].model_copy(update={"range": Interval.parse("[30.126, 49.126]")}),
     )
     table = level.model_copy(update={"bands": bands, "marks": marks})
     text = gauge(table, bands[0], kb.messages)
     assert text.splitlines() == [
         "▶deficient◀ ·12.25· inadequate ·20· below goal ·30· goal ·50· high ·150· toxic ng/mL",
         "IOM 2011 cut-points: 12.25, 20, 50 ng/mL",
-        "the article's goal range: 30.13–49.5 ng/mL",
+        "the article's goal range: 30.13–49.13 ng/mL",
     ]
+
+
+def test_a_childs_gauge_is_the_two_verdicts_with_one_marked(kb: KnowledgeBase) -> None:
+    # ages.yaml: the verdicts' gauge words "within limit" and "above limit"; the IOM upper
+    # limit at 6 years is 3,000 IU/day.
+    assert dose_reply(kb, "1000", age_text="6").gauge == "▶within limit◀ · above limit"
+    assert dose_reply(kb, "5000", age_text="6").gauge == "within limit · ▶above limit◀"
