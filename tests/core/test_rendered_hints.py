@@ -4,9 +4,13 @@ knowledge/messages.yaml with the figures and source names its placeholders are f
 
 from __future__ import annotations
 
+import dataclasses
+
+from bot.core.amounts import Note
 from bot.core.dose import dose_reply
 from bot.core.explain import explain_reply
-from bot.core.model import KnowledgeBase
+from bot.core.model import KnowledgeBase, Messages
+from bot.core.replies import note_text
 from bot.core.reply import render_text
 
 D2_HINT = (
@@ -43,3 +47,22 @@ def test_an_error_without_an_option_is_the_message_alone(kb: KnowledgeBase) -> N
         f"That is {kb.units.max_input_chars + 1} characters; dk2 reads at most "
         f"{kb.units.max_input_chars}. Shorten it and try again."
     )
+
+
+def test_the_error_title_is_the_knowledge_bases(kb: KnowledgeBase) -> None:
+    # A curator who words the title differently in messages.yaml sees it on every error.
+    templates = {**kb.messages.templates, "errors.title": "That didn't read"}
+    changed = dataclasses.replace(kb, messages=Messages(templates))
+    assert dose_reply(changed, "lots").title == "That didn't read"
+
+
+def test_the_d2_hint_names_several_sources_apart(kb: KnowledgeBase) -> None:
+    # With more than one source on either side, each is named, "; " between them.
+    reading = kb.units.reading
+    d2 = reading.d2.model_copy(
+        update={"sources": ("d2-labels", "fda"), "compare_sources": ("d3-vs-d2", "iom-2011")}
+    )
+    units = kb.units.model_copy(update={"reading": reading.model_copy(update={"d2": d2})})
+    text = note_text(dataclasses.replace(kb, units=units), Note("d2"))
+    assert "40 IU per µg (US ergocalciferol labels; US FDA labelling)" in text
+    assert "(Balachandar et al. 2021; van den Heuvel et al. 2024; IOM 2011)" in text
