@@ -18,6 +18,7 @@ def test_an_article_topic_shows_detail_quotes_cautions_and_related_in_order(
 ) -> None:
     topic = kb.topics["synergy"]
     reply = explain_reply(kb, "synergy")
+    assert reply.command == "explain"
     assert reply.ok and reply.title == topic.title and reply.body == topic.short
     names = [section.name for section in reply.sections]
     assert names == [
@@ -55,7 +56,9 @@ def test_a_reference_topic_without_quotes_or_cautions_has_neither_section(
 def test_a_topic_whose_detail_is_its_summary_is_said_once(kb: KnowledgeBase) -> None:
     topic = kb.topics["mgp"]
     short = topic.model_copy(update={"long": topic.short})
-    names = [section.name for section in topic_reply(kb, short).sections]
+    reply = topic_reply(kb, short)
+    assert reply.data["match"] == "exact" and reply.command == "explain"
+    names = [section.name for section in reply.sections]
     assert names == ["From article section “What Vitamin K2 Does”", "Related topics"]
 
 
@@ -71,7 +74,7 @@ def test_quotes_without_a_section_are_from_the_source_article(kb: KnowledgeBase)
 
 def test_a_question_with_no_answer_quotes_it_and_points_to_topics(kb: KnowledgeBase) -> None:
     reply = explain_reply(kb, "  zzqx blorft  ")
-    assert reply.ok and reply.title == "No curated answer"
+    assert reply.ok and reply.title == "No curated answer" and reply.command == "explain"
     assert reply.body == (
         "dk2 has no curated answer for “zzqx blorft”. Try `/dk2 topics` for "
         "everything it can explain."
@@ -106,3 +109,23 @@ def test_suggestions_are_listed_as_commands_with_titles(kb: KnowledgeBase) -> No
         f"• `/dk2 explain {topic_id}`: {changed.topics[topic_id].title}" for topic_id in suggestions
     )
     assert reply.data["private"] is True and reply.data["out_of_scope"] is False
+    assert reply.command == "explain"
+
+
+def test_an_out_of_scope_question_lists_every_topic(kb: KnowledgeBase) -> None:
+    reply = explain_reply(kb, "should i take magnesium with my d3")
+    assert reply.command == "explain" and reply.data["out_of_scope"] is True
+    # knowledge/topics: the ids in file order, each as code, comma-separated.
+    assert reply.body.endswith(
+        "Topics dk2 can explain: `bone-health`, `cardiovascular`, `cautions`, `children`, "
+        "`deficiency`, `dosing`, `evidence`, `k-intake`, `k2-forms`, `mgp`, `mk7`, "
+        "`osteocalcin`, `pregnancy`, `rda`, `safety`, `summary`, `synergy`, "
+        "`targets-disagree`, `testing`, `toxicity`, `units`, `upper-limit`, `vitamin-d`, "
+        "`vitamin-k2`, `warfarin`."
+    )
+
+
+def test_bad_input_is_an_explain_error(kb: KnowledgeBase) -> None:
+    for term in ("   ", "x" * (kb.units.max_input_chars + 1)):
+        reply = explain_reply(kb, term)
+        assert not reply.ok and reply.command == "explain"
