@@ -5,7 +5,7 @@ stopword becomes."""
 
 from __future__ import annotations
 
-from bot.core.wording import AMOUNT, Vocabulary, Word, conversion_units, stem
+from bot.core.wording import AMOUNT, Vocabulary, Word, conversion_units, stem, tokens
 
 STOPWORDS = frozenset({"the", "is", "my"})
 
@@ -69,4 +69,27 @@ def test_the_parts_of_an_unknown_hyphenated_word_are_read_and_corrected_as_asked
         (stem("bone"), True),
         (stem("osteocalsin"), False),
         (stem("calcium"), True),
+    ]
+
+
+def test_a_curly_apostrophe_is_the_straight_one() -> None:
+    # Phones type ’ for ': "K2’s" is the word "k2's", not "k2" and "s".
+    assert tokens("K2’s role") == ["k2's", "role"]
+
+
+def test_a_possessive_goes_before_stemming_even_on_snowballs_exceptions() -> None:
+    # Snowball keeps "news" and "sky" whole, but stems "news's" to "new" and "sky's" to
+    # "ski": the possessive is taken off first, so both meet their plain word.
+    assert stem("news's") == stem("news") == "news"
+    assert stem("sky's") == stem("sky") == "sky"
+
+
+def test_unknown_and_corrected_words_say_so() -> None:
+    vocabulary = Vocabulary(["osteocalcin"], STOPWORDS, 84)
+    assert vocabulary.read("laptop") == [Word("laptop", stem("laptop"), False, False, False)]
+    assert vocabulary.read("osteocalsin") == [
+        Word("osteocalsin", stem("osteocalcin"), False, True, True)
+    ]
+    assert vocabulary.read("osteocalsin", correct=False) == [
+        Word("osteocalsin", stem("osteocalsin"), False, False, False)
     ]
