@@ -87,3 +87,15 @@ def test_two_article_sections_are_named_in_one_sources_entry(kb: KnowledgeBase) 
 def test_an_unknown_band_is_named_in_the_error(kb: KnowledgeBase) -> None:
     with pytest.raises(LookupError, match="no dose band 'nope'"):
         band_text(kb, "dose", "nope")
+
+
+def test_beside_two_article_sections_a_source_named_nowhere_else_keeps_its_entry(
+    kb: KnowledgeBase,
+) -> None:
+    # 75 µg is 3,000 IU (the band quoting "Cardiovascular Considerations"), with K2 in the
+    # band quoting "Practical Recommendations"; µg is converted on IOM 2011 and US FDA
+    # labelling (units.yaml). IOM 2011 is named beside the upper-limit line, the FDA nowhere.
+    assert dose_reply(kb, "75 mcg", "100").source_line == (
+        "Sources: article sections “Cardiovascular Considerations”, “Practical Recommendations”;"
+        " US FDA labelling"
+    )
