@@ -145,7 +145,9 @@ def _question_text(kb: KnowledgeBase, text: str) -> str:
     questions = [s for s in _sentences(text) if s.endswith("?") and len(s) <= limit]
     if questions:
         return questions[-1]
-    return text[:limit].rsplit(" ", 1)[0]
+    # Cut at the last space or line break, so no word is read cut short.
+    words = text[:limit].rsplit(None, 1)
+    return words[0] if words else ""
 
 
 def read_message(kb: KnowledgeBase, text: str) -> MessageReading:

@@ -109,3 +109,11 @@ def test_a_title_with_nothing_visible_is_shown_as_an_ellipsis(kb: KnowledgeBase)
     changed = dataclasses.replace(kb, topics=topics)
     (choice,) = read_message(changed, "can I take vitamin D with warfarin").choices
     assert choice.label == "…" and choice.value == "t:warfarin"
+
+
+def test_a_long_message_is_cut_at_a_line_break_too(kb: KnowledgeBase) -> None:
+    # The word before the cut ends a line: it is read, not dropped with the cut word.
+    reading = read_message(kb, "tell me about warfarin\n" + "x" * 300)
+    assert [choice.value for choice in reading.choices] == ["t:warfarin"]
+    # Nothing but blanks before the limit is no question, and no error.
+    assert read_message(kb, " " * 250 + "x" * 10).kind == "off-topic"
