@@ -154,3 +154,11 @@ def test_about_an_edge_in_micrograms_keeps_two_decimals(kb: KnowledgeBase) -> No
     reading = read_dose("1001.37797", None, kb.units)
     assert not isinstance(reading, InputError)
     assert daily_line(kb, reading.d, band) == "1,001.4 IU/day (about 25.03 µg/day)"
+
+
+def test_a_cautions_source_the_reply_names_already_is_not_added_twice(kb: KnowledgeBase) -> None:
+    # IOM 2011 is a source of every band reply (the check-first caution's); a non-daily
+    # caution citing it too adds no second entry.
+    changed = _with_non_daily_refs(kb, ("article", "iom-2011"))
+    ids = [source.id for source in dose_reply(changed, "50000 IU weekly").sources]
+    assert ids.count("iom-2011") == 1
