@@ -42,6 +42,16 @@ def test_an_article_topic_shows_detail_quotes_cautions_and_related_in_order(
         "match": "exact",
         "kind": "article",
     }
+    # The sources line names what the cautions lean on too (cautions.yaml refs).
+    ids = [source.id for source in reply.sources]
+    for ref in ("vlasschaert-2020", "schurgers-2007", "anticoagulants-2016", "iom-2011"):
+        assert ref in ids
+
+
+def test_the_match_says_how_the_topic_was_found(kb: KnowledgeBase) -> None:
+    assert explain_reply(kb, "mgp").data["match"] == "exact"
+    assert explain_reply(kb, "osteocalcn").data["match"] == "fuzzy"
+    assert explain_reply(kb, "why take d and k2 together").data["match"] == "question"
 
 
 def test_a_reference_topic_without_quotes_or_cautions_has_neither_section(
