@@ -3,14 +3,15 @@ pictures (gauge and usage chart).
 
 Prints median and p99 per operation. Targets on a 2-core machine: dose and level under
 50 µs (median) for tidy input and 100 µs as forum members type it, explain under 1 ms at
-p99 over the tuning questions of the explain evaluation, load under 50 ms, a gauge for a new
-value under 10 ms (cached: under 5 µs; from nothing, once per band table after a start or
-reload, under 200 ms). The pictures are printed beside Pillow's PNG encoder alone on the
+p99 over the tuning questions of the explain evaluation, load under 50 ms, and per gauge (an
+adult's dose, a level, a child's dose) a new value under 10 ms (cached: under 5 µs; from
+nothing, once per scale after a start or reload, under 200 ms). The pictures are printed beside Pillow's PNG encoder alone on the
 same pixels, the floor no drawing code can go under. Run: .venv/bin/python bench/bench_core.py
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import statistics
 import sys
@@ -23,8 +24,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.core.commands import reply_for_text
 from bot.core.dose import dose_reply
 from bot.core.explain import explain_reply
+from bot.core.gauge import GaugeScale
 from bot.core.level import level_reply
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
@@ -123,37 +126,53 @@ def main() -> None:
     pictures(kb)
 
 
+def gauges(kb: KnowledgeBase) -> list[tuple[str, Picture]]:
+    """One answer's picture per kind of gauge: an adult's dose, a level, a child's dose."""
+    found = []
+    for name, text in (
+        ("dose", "/dk2 dose 5000"),
+        ("level", "/dk2 level 42 ng/mL"),
+        ("child", "/dk2 dose 400 age:2"),
+    ):
+        reply, _ = reply_for_text(kb, text)
+        assert reply.picture is not None, text
+        found.append((name, reply.picture))
+    return found
+
+
 def pictures(kb: KnowledgeBase) -> None:
-    """Gauge and chart render times: cold, a new value, cached; and the PNG encoder alone."""
-    table = kb.bands["level"]
-
-    def from_nothing(i: int) -> object:
-        # Nothing remembered: fonts loaded, bands and marks drawn, then the marker, encoded.
-        draw.font.cache_clear()
-        gauge._stock.cache_clear()
-        gauge._scale.cache_clear()
-        return gauge.render(table, Decimal(i % 200) + 1, "42 ng/mL")
-
-    measure("gauge cold", from_nothing, 30, 200_000)
+    """Render time per image: each gauge cold, for a new value and cached; the usage chart;
+    and the PNG encoder alone."""
     values = iter(range(10**9))
+    for name, picture in gauges(kb):
+        scale = picture.scale if picture.scale is not None else kb.bands[picture.kind]
 
-    def new_value(i: int) -> object:
-        # The usual miss: this table drawn before, this value not (the bytes aren't cached).
-        value = Decimal(next(values)) / 100
-        return gauge.gauge_png(kb, Picture("level", value, f"{value} ng/mL", ""))
+        def from_nothing(i: int, scale: GaugeScale = scale) -> object:
+            # Nothing remembered: fonts loaded, bands and marks drawn, then the marker, encoded.
+            draw.font.cache_clear()
+            gauge._stock.cache_clear()
+            gauge._scale.cache_clear()
+            return gauge.render(scale, Decimal(i % 200) + 1, "42")
 
-    measure("gauge new", new_value, 300, 10_000)
-    hit = Picture("level", Decimal(42), "42 ng/mL", "")
-    measure("gauge hit", lambda i: gauge.gauge_png(kb, hit), 5000, 5)
+        def new_value(i: int, picture: Picture = picture) -> object:
+            # The usual miss: this scale drawn before, this value not (the bytes aren't cached).
+            value = Decimal(next(values)) / 100
+            return gauge.gauge_png(kb, dataclasses.replace(picture, value=value, label=f"{value}"))
+
+        measure(f"{name} cold", from_nothing, 30, 200_000)
+        measure(f"{name} new", new_value, 300, 10_000)
+        measure(f"{name} hit", lambda i, picture=picture: gauge.gauge_png(kb, picture), 5000, 5)
+    table = kb.bands["level"]
     pixels = Image.open(io.BytesIO(gauge.render(table, Decimal(42), "42 ng/mL")))
     pixels.load()
     measure("png P", lambda i: draw.png(pixels), 300, 10_000)
     full = pixels.convert("RGB")
     measure("png RGB", lambda i: draw.png(full), 300, 50_000)  # the comparison, not dk2
     print(
-        "gauge cold = fonts, bands, marks and palette made from nothing; gauge new = a value not "
-        "seen before; gauge hit = the same value again; png P / png RGB = Pillow's encoder "
-        "alone on a gauge's pixels, in its palette (as sent) and in full colour"
+        "per gauge (an adult's dose, a level, a child's dose): cold = fonts, bands, marks and "
+        "palette made from nothing; new = a value not seen before; hit = the same answer "
+        "again (cached bytes); png P / png RGB = Pillow's encoder alone on a gauge's pixels, "
+        "in its palette (as sent) and in full colour"
     )
     daily = tuple(
         (f"2026-03-{day:02d}", command, (day * 7 + n) % 9 + 1)
@@ -165,6 +184,7 @@ def pictures(kb: KnowledgeBase) -> None:
         days=30, guild_id=1, daily=daily, top_topics=topics, until=1_775_000_000.0
     )
     window = window_text(kb.messages, 30, 1)
+    # Not cached: asked for rarely, and its data changes with every question answered.
     measure("chart", lambda i: chart.stats_png(summary, window, kb.messages), 50, 50_000)
 
 

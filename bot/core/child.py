@@ -4,6 +4,10 @@ The article's ranges and K2 advice are written for adults, so a child's dose is 
 the first scale of limits (the IOM's) for the child's age group, with the other scales
 (EFSA's) beside it, each naming its source. A dose in the adults' very-high band keeps that
 band's warning, first.
+
+Its gauge has two bands, at or below the first scale's limit and above it (labels and colours
+from the verdicts), with every scale's limit for the age marked and named by source; the
+words and the picture both read that one scale.
 """
 
 from __future__ import annotations
@@ -22,9 +26,16 @@ from bot.core.dosetext import (
     top_lines,
     with_caution_sources,
 )
-from bot.core.gauge import gauge_marks
+from bot.core.gauge import (
+    BuiltBand,
+    BuiltMark,
+    BuiltScale,
+    gauge,
+    picture_description,
+)
+from bot.core.interval import Interval
 from bot.core.model import AgeGroup, AgeScale, KnowledgeBase
-from bot.core.reply import Reply, Section
+from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
 
 _RELATED = ("children", "upper-limit")
@@ -48,7 +59,8 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     ul_iu = _limit_iu(kb, first_scale, first_group)
     daily_iu = agreeing(amount.daily, lambda v: (v > ul_iu) == over, 0) or fmt(amount.daily, 4)
     daily_mcg = agreeing(amount.daily / per_mcg, lambda v: (v * per_mcg > ul_iu) == over, 2)
-    body.append(dose_lines(kb, amount, daily_iu, daily_mcg or fmt(amount.daily / per_mcg, 4)))
+    daily_mcg = daily_mcg or fmt(amount.daily / per_mcg, 4)
+    body.append(dose_lines(kb, amount, daily_iu, daily_mcg))
     limits = [_limit_line(kb, amount, scale, group) for scale, group in placed]
     notes = [msg.get("dose.child_note")]
     if k2_given:
@@ -63,6 +75,16 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     refs = [ref for _, group in placed for ref in group.refs]
     extra = [*([warning] if warning else []), *([NON_DAILY] if amount.period_days != 1 else [])]
     sources = source_refs(kb, [], refs)
+    scale = _scale(kb, age.entered, placed, ul_iu)
+    current = scale.bands[1 if over else 0]
+    # The reply's gauge is the scale's line (the bands, the limit between them); its limits
+    # section says each source's limit (in IU a day too), so the picture's figures are all
+    # in the text without a second list of them. The alt text spells the whole gauge out.
+    words = gauge(scale, current, msg)
+    gauge_text = words.splitlines()[0]
+    # The picture's caption is the daily dose (a weekly or monthly dose's daily average).
+    shown = msg.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
+    description = picture_description(scale, current, shown, msg, words)
     return Reply(
         command="dose",
         ok=True,
@@ -71,12 +93,11 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
         ),
         body="\n".join(body),
         sections=sections,
-        gauge=gauge_marks(
-            [(ages.verdicts.within.gauge, not over), (ages.verdicts.above.gauge, over)]
-        ),
+        gauge=gauge_text,
         sources=with_caution_sources(kb, sources, [*extra, CHECK_FIRST]),
         disclaimer=msg.get("disclaimer"),
         colour=verdict.colour,
+        picture=Picture("dose", amount.daily, shown, description, scale=scale),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / per_mcg),
@@ -95,18 +116,58 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     )
 
 
+def _scale(
+    kb: KnowledgeBase, age: str, placed: list[tuple[AgeScale, AgeGroup]], ul_iu: Decimal
+) -> BuiltScale:
+    """The child's gauge: within and above the first scale's limit, every scale's limit for
+    this age marked (in IU a day, the dose scale's unit) and named by its source."""
+    ages = kb.ages
+    assert ages is not None
+    dose = kb.bands["dose"]
+    within, above = ages.verdicts.within, ages.verdicts.above
+    low = dose.domain
+    bands = (
+        BuiltBand(
+            "child_within",
+            within.gauge,
+            within.colour,
+            Interval(low.low, low.low_closed, ul_iu, True),
+        ),
+        BuiltBand("child_above", above.gauge, above.colour, Interval(ul_iu, False, None, False)),
+    )
+    marks = tuple(
+        BuiltMark(
+            kb.messages.get("dose.child_gauge_mark", source=_source(kb, group), group=group.label),
+            (_limit_iu(kb, scale, group),),
+        )
+        for scale, group in placed
+    )
+    title = kb.messages.get("dose.child_gauge_title", age=age)
+    return BuiltScale(title, dose.unit, bands, marks)
+
+
+def _source(kb: KnowledgeBase, group: AgeGroup) -> str:
+    return ", ".join(kb.source_name(ref) for ref in group.refs)
+
+
 def _limit_iu(kb: KnowledgeBase, scale: AgeScale, group: AgeGroup) -> Decimal:
     """The group's limit in IU, whichever unit its scale states it in."""
     return group.ul if scale.unit == kb.units.vitamin_d.base_unit else group.ul * iu_per_mcg(kb)
 
 
 def _limit_line(kb: KnowledgeBase, amount: Amount, scale: AgeScale, group: AgeGroup) -> str:
+    """ "• EFSA 2012/2023: 50 µg/day (2,000 IU/day) at 1–10 years; this dose is at or below
+    it.": a limit stated in another unit than IU is given in IU a day too (as the gauge
+    marks it)."""
     msg = kb.messages
-    within = amount.daily <= _limit_iu(kb, scale, group)
-    return msg.get(
-        "dose.child_limit",
-        source=", ".join(kb.source_name(ref) for ref in group.refs),
-        ul=f"{fmt(group.ul)} {scale.unit}",
-        group=group.label,
-        verdict=msg.get("dose.child_within" if within else "dose.child_above"),
-    )
+    limit_iu = _limit_iu(kb, scale, group)
+    within = amount.daily <= limit_iu
+    values = {
+        "source": _source(kb, group),
+        "ul": f"{fmt(group.ul)} {scale.unit}",
+        "group": group.label,
+        "verdict": msg.get("dose.child_within" if within else "dose.child_above"),
+    }
+    if scale.unit == kb.units.vitamin_d.base_unit:
+        return msg.get("dose.child_limit", **values)
+    return msg.get("dose.child_limit_in_iu", iu=fmt(limit_iu), **values)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from bot.core.gauge import GaugeScale
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -35,6 +37,8 @@ class Picture:
     # A lab's "<12" or ">150": the value is an edge and the result lies below (-1) or
     # above (+1) it, so the marker sits just that side of the edge.
     side: int = 0
+    # The scale drawn, when it is not the knowledge's band table `kind` (a child's limits).
+    scale: GaugeScale | None = None
 
     filename = "gauge.png"
 

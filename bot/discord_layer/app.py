@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -311,6 +312,10 @@ async def serve(
                 await sync_commands(bot, guilds)
             else:
                 log.info("not syncing commands: the process running shard 0 does")
+            # Everything loaded so far (knowledge, search index, discord.py) lives as long as
+            # the process: keep the garbage collector from walking it again and again (a full
+            # collection of it took ~40 ms; the bench saw ~10% of the gateway's CPU in GC).
+            gc.freeze()
             connect = asyncio.create_task(bot.connect(), name="dk2-gateway")
             stopper = asyncio.create_task(stop.wait(), name="dk2-stop")
             await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -344,7 +349,7 @@ def _prepare(
     if settings.token is None:
         print("dk2: set DISCORD_TOKEN to the bot token from the developer portal", file=err)
         return EXIT_FAILED
-    token = settings.token.reveal()
+    token = settings.token.get_secret_value()
     setup_logging(settings.log_level, token)
     for line in settings.describe():
         log.info("setting %s", line)

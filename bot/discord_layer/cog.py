@@ -18,6 +18,7 @@ from discord.ext import commands
 from discord.http import MultipartParameters
 
 from bot.config import Settings
+from bot.core.access import shown_privately
 from bot.core.commands import Request, run
 from bot.core.curation import pins_reply
 from bot.core.holder import KnowledgeHolder
@@ -29,7 +30,12 @@ from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, tru
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.install import add_to_server_line, placement_of
 from bot.discord_layer.pictures import picture_file, without_picture
-from bot.discord_layer.prebuilt import message_params, send_prebuilt
+from bot.discord_layer.prebuilt import (
+    choices_params,
+    message_params,
+    send_prebuilt,
+    with_upload,
+)
 from bot.discord_layer.repeats import Repeats, send_repeat
 from bot.discord_layer.views import pin_view
 from bot.usage.log import UsageLog
@@ -45,6 +51,7 @@ CHOICE_VALUE_LIMIT = 100
 # Called after each answer is sent (a later issue records usage through it).
 AnswerHook = Callable[[discord.Interaction[Any], Reply], Awaitable[None]]
 
+AUTOCOMPLETE_RESULT = discord.InteractionResponseType.autocomplete_result
 PRIVATE_HELP = "Only you see the answer (default set by the server's dk2 config)"
 ANSWERS_KEPT = 512  # replies with their embeds: a few MB at most
 SUGGESTIONS_KEPT = 1024  # autocomplete choices for what has been typed so far
@@ -78,9 +85,12 @@ class Dk2Cog(
         self.repeats = repeats or Repeats(None, settings.repeat_window_minutes)
         # The same questions come again and again: their replies and suggestions are kept.
         self._answers: KnowledgeCache[Hashable, _Answer] = KnowledgeCache(ANSWERS_KEPT)
-        self._suggestions: KnowledgeCache[str, tuple[app_commands.Choice[str], ...]] = (
-            KnowledgeCache(SUGGESTIONS_KEPT)
+        # Explain's suggestions, as the autocomplete answer's body.
+        self._suggestions: KnowledgeCache[str, MultipartParameters] = KnowledgeCache(
+            SUGGESTIONS_KEPT
         )
+        # Answers with a picture: their body built once with the upload (see prebuilt).
+        self._uploads: KnowledgeCache[Hashable, MultipartParameters] = KnowledgeCache(ANSWERS_KEPT)
         super().__init__()
 
     # -- commands --------------------------------------------------------------------------
@@ -139,11 +149,15 @@ class Dk2Cog(
         try:
             kb = self.holder.current
             partial = current[: kb.units.max_input_chars]
-            return list(self._suggestions.get(kb, partial, lambda: _suggest(kb, partial)))
+            body = self._suggestions.get(kb, partial, lambda: choices_params(_suggest(kb, partial)))
         except Exception:
             # Autocomplete can't show an error; offer nothing and keep the traceback.
             log.exception("autocomplete for /dk2 explain failed (ref %s)", new_ref())
             return []
+        # Answered here from the body built once for this text; discord.py, seeing the
+        # interaction answered, sends nothing more.
+        await send_prebuilt(interaction, body, AUTOCOMPLETE_RESULT)
+        return []
 
     @app_commands.command(name="topics", description="Every topic dk2 can explain, grouped")
     @app_commands.describe(private=PRIVATE_HELP)
@@ -215,14 +229,8 @@ class Dk2Cog(
         return reply, tuple(embeds), body
 
     def is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private, and so is a reply quoting what the member typed with no
-        curated answer (else anyone could make dk2 post text of their choosing); otherwise
-        the member's choice, else the config default."""
-        if not reply.ok or reply.data.get("private") is True:
-            return True
-        if request.private is not None:
-            return request.private
-        return self.settings.private_by_default
+        """Whether the reply goes to the member alone (`bot.core.access.shown_privately`)."""
+        return shown_privately(reply, request.private, self.settings.private_by_default)
 
     async def _answer(self, interaction: discord.Interaction[Any], request: Request) -> None:
         kb = self.holder.current  # once per request: a reload can't mix two versions
@@ -236,6 +244,9 @@ class Dk2Cog(
         rest = embeds[1:]
         earlier = None if private else await self.repeats.earlier(interaction.channel_id, reply)
         posted: int | None = None
+        # The no-repeats rule keeps a public answer's message id: only then is it asked for.
+        want_id = not private and self.repeats.on
+        file = None
         if earlier is not None:
             # Already in this channel: the member gets it privately, with the link to it.
             note = self.repeats.note(kb.messages, earlier)
@@ -244,10 +255,16 @@ class Dk2Cog(
             private, pin = True, {}
         elif reply.picture is None and where.in_server:
             # Built once with the reply (see bot.discord_layer.prebuilt): no file to upload.
-            posted = await send_prebuilt(interaction, first_body)
+            posted = await send_prebuilt(interaction, first_body, want_id=want_id)
+        elif (file := await picture_file(kb, reply)) is not None and where.in_server:
+            # Built once per answer with its upload; each send carries a fresh file.
+            view = None if private else pin_view()
+            template = self._uploads.get(
+                kb, key, lambda: message_params(embeds[0], private=private, view=view, file=file)
+            )
+            posted = await send_prebuilt(interaction, with_upload(template, file), want_id=want_id)
         else:
             first = embeds[0]
-            file = await picture_file(kb, reply) if reply.picture is not None else None
             # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
             upload: dict[str, Any] = {"file": file} if file is not None else {}
             if file is None and reply.picture is not None:

@@ -1,4 +1,6 @@
-"""Who may pin dk2's answers, decided afresh at every click."""
+"""Who may pin dk2's answers and use its moderator commands, read from a discord.py
+`Interaction` and decided by the shared rules in `bot.core.access` (the HTTP endpoint reads
+the same facts from the posted JSON and asks the same functions)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,22 @@ from typing import Any
 import discord
 
 from bot.config import Settings
+from bot.core import access
 
-__all__ = ["bot_can_pin", "is_moderator", "is_moderator_by_role", "may_pin"]
+__all__ = ["bot_can_pin", "held_moderator_roles", "in_server", "is_moderator", "may_pin"]
 
 
-def is_moderator_by_role(user: discord.User | discord.Member, settings: Settings) -> bool:
-    """Whether the member holds one of the configured moderator roles."""
-    if not isinstance(user, discord.Member) or not settings.moderator_role_ids:
-        return False
-    return any(user.get_role(role_id) is not None for role_id in settings.moderator_role_ids)
+def held_moderator_roles(user: discord.User | discord.Member, settings: Settings) -> frozenset[int]:
+    """Which of the configured moderator roles the member holds (none outside a server)."""
+    if not isinstance(user, discord.Member):
+        return frozenset()
+    return frozenset(r for r in settings.moderator_role_ids if user.get_role(r) is not None)
+
+
+def in_server(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction is in a server that added dk2 (not a DM, nor a server reached
+    through a member's own install)."""
+    return interaction.guild_id is not None and interaction.is_guild_integration()
 
 
 def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
@@ -23,30 +32,24 @@ def may_pin(interaction: discord.Interaction[Any], settings: Settings) -> bool:
 
     `interaction.permissions` are the member's permissions in the channel as Discord resolved
     them for this very interaction (overwrites included, administrators have all), so a
-    permission taken away a minute ago is already gone. Pin Messages, or a moderator role
-    from the config, is enough. Manage Server alone is not: Discord itself wouldn't let that
-    member pin, and dk2 doesn't pin on anyone's behalf beyond what the server granted.
-    Never in a server that has not added dk2 (reached through a member's own install).
+    permission taken away a minute ago is already gone.
     """
-    if interaction.guild_id is None or not interaction.is_guild_integration():
-        return False
-    if interaction.permissions.pin_messages:
-        return True
-    return is_moderator_by_role(interaction.user, settings)
+    return access.may_pin(
+        in_server=in_server(interaction),
+        pin_messages=interaction.permissions.pin_messages,
+        roles=held_moderator_roles(interaction.user, settings),
+        moderator_roles=settings.moderator_role_ids,
+    )
 
 
 def is_moderator(interaction: discord.Interaction[Any], settings: Settings) -> bool:
-    """Whether the member may use dk2's moderator commands (reload, stats), right now.
-
-    Manage Server, or a moderator role from the config. Checked when the command runs:
-    Discord's `default_permissions` doesn't apply to subcommands, so this is the real gate.
-    Never in a server that has not added dk2: its admins are not dk2's moderators.
-    """
-    if interaction.guild_id is None or not interaction.is_guild_integration():
-        return False
-    if interaction.permissions.manage_guild:
-        return True
-    return is_moderator_by_role(interaction.user, settings)
+    """Whether the member may use dk2's moderator commands (reload, stats), right now."""
+    return access.is_moderator(
+        in_server=in_server(interaction),
+        manage_guild=interaction.permissions.manage_guild,
+        roles=held_moderator_roles(interaction.user, settings),
+        moderator_roles=settings.moderator_role_ids,
+    )
 
 
 def bot_can_pin(interaction: discord.Interaction[Any]) -> bool:

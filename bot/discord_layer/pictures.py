@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.core.model import KnowledgeBase, Messages
-from bot.core.reply import Reply
+from bot.core.reply import Picture, Reply
 from bot.discord_layer.embeds import truncate
 from bot.discord_layer.errors import new_ref
 from bot.pictures.chart import stats_png
@@ -27,19 +27,27 @@ log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
 
 
-async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
-    """The reply's gauge as an attachment, or None (no picture, or it could not be drawn:
-    the answer then goes without it, as its text says the same). A gauge not drawn before
-    is drawn in a worker thread, so the event loop keeps serving other members."""
-    picture = reply.picture
-    if picture is None:
-        return None
+async def picture_png(kb: KnowledgeBase, picture: Picture) -> bytes | None:
+    """The picture's PNG, or None when it could not be drawn (the answer then goes without
+    it, as its text says the same). A gauge not drawn before is drawn in a worker thread, so
+    the event loop keeps serving other members; a drawn one is a lookup."""
     try:
         data = cached_gauge(kb, picture)
         if data is None:
             data = await asyncio.to_thread(gauge_png, kb, picture)
     except Exception:
         log.exception("drawing the %s gauge failed (ref %s)", picture.kind, new_ref())
+        return None
+    return data
+
+
+async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
+    """The reply's gauge as an attachment, or None (no picture, or it could not be drawn)."""
+    picture = reply.picture
+    if picture is None:
+        return None
+    data = await picture_png(kb, picture)
+    if data is None:
         return None
     return UploadFile(
         io.BytesIO(data),
@@ -48,11 +56,20 @@ async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     )
 
 
+def attachment_entry(filename: str, description: str, index: int = 0) -> dict[str, Any]:
+    """The `attachments[index]` entry of a message body uploading a file as `files[index]`:
+    the same entry discord.py sends for `picture_file` and `chart_file` in gateway mode."""
+    upload = UploadFile(
+        io.BytesIO(b""), filename=filename, description=truncate(description, DESCRIPTION_LIMIT)
+    )
+    return upload.to_dict(index)
+
+
 CHART_FILENAME = "usage.png"
 
 
-def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
-    """The moderators' usage chart as an attachment; None when there is nothing to draw
+def chart_png(summary: UsageSummary, days: int, messages: Messages) -> tuple[bytes, str] | None:
+    """The moderators' usage chart and its description; None when there is nothing to draw
     (no usage, an unreadable log) or drawing failed (the report's text stands alone)."""
     if summary.error is not None or summary.is_empty:
         return None
@@ -62,7 +79,15 @@ def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.
     except Exception:
         log.exception("drawing the usage chart failed (ref %s)", new_ref())
         return None
-    description = messages.get("stats.chart_title", window=window)
+    return data, messages.get("stats.chart_title", window=window)
+
+
+def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.File | None:
+    """The moderators' usage chart as an attachment, or None (see `chart_png`)."""
+    chart = chart_png(summary, days, messages)
+    if chart is None:
+        return None
+    data, description = chart
     return UploadFile(io.BytesIO(data), filename=CHART_FILENAME, description=description)
 
 

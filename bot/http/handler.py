@@ -5,6 +5,12 @@ go through `bot.core.commands.run`, moderators' commands through the same curati
 replies, and every sentence comes from messages.yaml. What differs is only the transport: the
 first answer is the HTTP response body, and anything later (more pages, a pin, a follow-up)
 goes over Discord's REST API once that body has been sent.
+
+A dose or level answer's gauge picture is one of those later things. Discord takes files only
+in a multipart/form-data body, and it refuses one as the HTTP response to an interaction
+(discord-api-docs issue 5933): the answer's text goes in the response at once (the facts the
+picture shows are in it), and the picture follows as an edit of that answer, uploaded as
+`files[0]` with the embed's image pointing at it, as in gateway mode.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any, Final
 import discord
 
 from bot.config import Settings
+from bot.core.access import is_moderator, may_pin, shown_privately
 from bot.core.commands import COMMAND_OPTIONS, Request, run
 from bot.core.curation import pins_reply, reload_now
 from bot.core.explain import topic_reply
@@ -38,7 +45,13 @@ from bot.discord_layer.errors import (
 )
 from bot.discord_layer.forum import TOPIC_TEMPLATE
 from bot.discord_layer.install import Placement, add_to_server_line, placement
-from bot.discord_layer.pictures import without_picture
+from bot.discord_layer.pictures import (
+    CHART_FILENAME,
+    attachment_entry,
+    chart_png,
+    picture_png,
+    without_picture,
+)
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
@@ -54,6 +67,7 @@ from bot.http.incoming import (
 from bot.http.responses import (
     DEFERRED_UPDATE,
     MESSAGE,
+    NO_MENTIONS,
     UPDATE_MESSAGE,
     autocomplete_body,
     deferred_message,
@@ -62,7 +76,7 @@ from bot.http.responses import (
     pin_components,
     response,
 )
-from bot.http.rest import DiscordRest
+from bot.http.rest import DiscordRest, RestFile
 from bot.usage import stats_reply
 from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
@@ -101,12 +115,15 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class _Built:
-    """An answer built once and kept: the reply, its first body and any further pages."""
+    """An answer built once and kept: the reply, its first body, any further pages and, for
+    an answer with a picture, the edit that adds it (the embed showing it, the upload's
+    entry)."""
 
     reply: Reply
     body: bytes
     more: tuple[dict[str, Any], ...]
     private: bool = False
+    picture_edit: dict[str, Any] | None = None
 
 
 class InteractionHandler:
@@ -214,14 +231,6 @@ class InteractionHandler:
                 options[option.name] = option.value
         return Request(name, options, private)
 
-    def _is_private(self, request: Request, reply: Reply) -> bool:
-        """Errors are always private; otherwise the member's choice, else the config default."""
-        if not reply.ok:
-            return True
-        if request.private is not None:
-            return request.private
-        return self.settings.private_by_default
-
     async def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
         request = self._request(incoming, name)
@@ -248,22 +257,30 @@ class InteractionHandler:
                 note = repeats.note(kb.messages, earlier)
                 data = message_data([embed], private=True, content=note)
                 return Answer(encode(response(MESSAGE, data)))
+        noted = not built.private and repeats.on
+        if not built.more and built.picture_edit is None and not noted:
+            return Answer(built.body)
 
         async def after() -> None:
-            if not built.private and repeats.on:
-                await self._note_posted(incoming, built.reply)
+            sent = None
+            if built.picture_edit is not None:
+                sent = await self._add_picture(kb, incoming, built.reply, built.picture_edit)
+            if noted:
+                await self._note_posted(incoming, built.reply, sent)
             for data in built.more:
                 await self.rest.followup(incoming.application_id, incoming.token, data)
 
-        return Answer(built.body, after if built.more or repeats.on else None)
+        return Answer(built.body, after)
 
-    async def _note_posted(self, incoming: Incoming, reply: Reply) -> None:
-        """Keep the public answer just sent for the no-repeats rule: its id is asked of
-        Discord, as the response body was the message."""
-        path = f"/webhooks/{incoming.application_id}/{incoming.token}/messages/@original"
-        result = await self.rest.request("GET", path, None, webhook=True)
-        sent = result.body.get("id") if isinstance(result.body, dict) else None
-        if isinstance(sent, str) and sent.isdigit():
+    async def _note_posted(self, incoming: Incoming, reply: Reply, sent: str | None) -> None:
+        """Keep the public answer just sent for the no-repeats rule. Its id comes from the
+        picture's edit when there was one, else it is asked of Discord (the response body was
+        the message)."""
+        if sent is None:
+            path = f"/webhooks/{incoming.application_id}/{incoming.token}/messages/@original"
+            result = await self.rest.request("GET", path, None, webhook=True)
+            sent = _message_id(result.body)
+        if sent is not None:
             await self.answer_with.repeats.posted(
                 incoming.guild_id, incoming.channel_id, int(sent), reply
             )
@@ -272,32 +289,67 @@ class InteractionHandler:
         self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
     ) -> _Built:
         reply = run(kb, request)
-        private = self._is_private(request, reply) or where.private_only
+        private = (
+            shown_privately(reply, request.private, self.settings.private_by_default)
+            or where.private_only
+        )
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
+        picture_edit = None
         if reply.picture is not None:
-            # A JSON response carries no upload: the gauge stays in the text, the picture is
-            # the gateway's alone for now (a multipart response could carry it).
+            # The response can't carry the upload: it goes without the image, and the edit
+            # that uploads the picture puts it back.
+            picture_edit = {
+                "embeds": [embed.to_dict() for embed in embeds[:1]],
+                "attachments": [
+                    attachment_entry(reply.picture.filename, reply.picture.description)
+                ],
+                "allowed_mentions": NO_MENTIONS,
+            }
             embeds = [without_picture(embed) for embed in embeds]
         pin: PinAction | None = "pin" if where.offers_pin else None
         pages = [message_data([embed], private=private, pin=pin) for embed in embeds]
         if not where.in_server and reply.ok and application_id.isdigit():
             line = add_to_server_line(kb.messages, int(application_id))
             pages[0] = message_data([embeds[0]], private=private, pin=pin, content=line)
-        return _Built(reply, encode(response(MESSAGE, pages[0])), tuple(pages[1:]), private)
+        body = encode(response(MESSAGE, pages[0]))
+        return _Built(reply, body, tuple(pages[1:]), private, picture_edit)
+
+    async def _add_picture(
+        self, kb: KnowledgeBase, incoming: Incoming, reply: Reply, edit: dict[str, Any]
+    ) -> str | None:
+        """Upload the answer's picture into it and give the message's id; when it can't be
+        drawn or Discord refuses the edit, the answer stays as sent (its text says what the
+        picture shows)."""
+        picture = reply.picture
+        assert picture is not None
+        data = await picture_png(kb, picture)  # drawn once per value, in a worker thread
+        if data is None:
+            return None
+        result = await self.rest.edit_original(
+            incoming.application_id, incoming.token, edit, [RestFile(picture.filename, data)]
+        )
+        if not result.ok:
+            log.warning(
+                "the %s gauge was not added to interaction %s: HTTP %s code %s",
+                picture.kind,
+                incoming.id,
+                result.status,
+                result.code,
+            )
+            return None
+        return _message_id(result.body)
 
     # -- moderators --------------------------------------------------------------------------
 
     def _is_moderator(self, incoming: Incoming) -> bool:
         """Manage Server or a moderator role, decided from this very interaction; never in a
         server that has not added dk2."""
-        if incoming.guild_id is None or incoming.installed_guild_id != incoming.guild_id:
-            return False
-        if incoming.permissions & _MANAGE_GUILD:
-            return True
-        return self._has_moderator_role(incoming)
-
-    def _has_moderator_role(self, incoming: Incoming) -> bool:
-        return any(role in incoming.role_ids for role in self.settings.moderator_role_ids)
+        return is_moderator(
+            in_server=_in_server(incoming),
+            manage_guild=bool(incoming.permissions & _MANAGE_GUILD),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
+        )
 
     def _refuse_non_moderator(self, incoming: Incoming, messages: Messages, refusal: str) -> Answer:
         log.info(
@@ -347,8 +399,17 @@ class InteractionHandler:
                 incoming.user_id,
                 incoming.guild_id,
             )
-            reply = stats_reply(summary, days, self.holder.current.messages)
-            await self._follow_privately(incoming, reply_embed(reply))
+            messages = self.holder.current.messages
+            embed = reply_embed(stats_reply(summary, days, messages))
+            # Drawing takes tens of milliseconds: off the loop, so answers keep flowing.
+            chart = await asyncio.to_thread(chart_png, summary, days, messages)
+            if chart is None:
+                await self._follow_privately(incoming, embed)
+                return
+            data, description = chart
+            embed.set_image(url=f"attachment://{CHART_FILENAME}")
+            upload = (attachment_entry(CHART_FILENAME, description), RestFile(CHART_FILENAME, data))
+            await self._follow_privately(incoming, embed, upload)
 
         return Answer(encode(deferred_message(private=True)), stats)
 
@@ -447,11 +508,11 @@ class InteractionHandler:
             f"message {message_id} in channel {channel_id} (guild {incoming.guild_id}) "
             f"by {incoming.user_name} ({incoming.user_id})"
         )
-        in_server = (
-            incoming.guild_id is not None and incoming.installed_guild_id == incoming.guild_id
-        )
-        allowed = in_server and (
-            bool(incoming.permissions & _PIN_MESSAGES) or self._has_moderator_role(incoming)
+        allowed = may_pin(
+            in_server=_in_server(incoming),
+            pin_messages=bool(incoming.permissions & _PIN_MESSAGES),
+            roles=incoming.role_ids,
+            moderator_roles=self.settings.moderator_role_ids,
         )
         if not allowed:
             log.info("%s refused: not a moderator (%s)", action, where)
@@ -532,10 +593,21 @@ class InteractionHandler:
         except Exception:
             return error_embed(FAILURE_TITLE, FAILURE_FALLBACK.format(ref=ref))
 
-    async def _follow_privately(self, incoming: Incoming, embed: discord.Embed) -> None:
-        result = await self.rest.followup(
-            incoming.application_id, incoming.token, message_data([embed], private=True)
-        )
+    async def _follow_privately(
+        self,
+        incoming: Incoming,
+        embed: discord.Embed,
+        upload: tuple[dict[str, Any], RestFile] | None = None,
+    ) -> None:
+        """A private follow-up; with `upload` (its attachments entry and the file), the file
+        goes with it as `files[0]`."""
+        data = message_data([embed], private=True)
+        files: list[RestFile] = []
+        if upload is not None:
+            entry, file = upload
+            data["attachments"] = [entry]
+            files.append(file)
+        result = await self.rest.followup(incoming.application_id, incoming.token, data, files)
         if not result.ok:
             log.warning(
                 "could not answer interaction %s privately: HTTP %s", incoming.id, result.status
@@ -559,6 +631,13 @@ def _suggest(kb: KnowledgeBase, partial: str) -> bytes:
     )
 
 
+def _in_server(incoming: Incoming) -> bool:
+    """Whether the interaction is in a server that added dk2 (Discord lists that server's
+    install in `authorizing_integration_owners`), not a DM nor a server reached through a
+    member's own install."""
+    return incoming.guild_id is not None and incoming.installed_guild_id == incoming.guild_id
+
+
 def _snowflake(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
@@ -571,3 +650,9 @@ def _where(incoming: Incoming) -> str:
     if incoming.command_path:
         return "/" + " ".join(incoming.command_path)
     return incoming.custom_id or f"type {incoming.type}"
+
+
+def _message_id(body: object) -> str | None:
+    """The id in a message object Discord sent back, when it is one."""
+    sent = body.get("id") if isinstance(body, dict) else None
+    return sent if isinstance(sent, str) and sent.isdigit() else None

@@ -1,14 +1,18 @@
 """An interaction as Discord posts it, read into the few plain values dk2 acts on.
 
-Only what the handlers use is read, and every field is checked for its type: a body that is
-valid JSON but not an interaction dk2 can answer becomes a `Malformed` with the reason.
+`decode_body` turns the body into Python values; only what the handlers use is then read,
+and every field is checked for its type: a body that is valid JSON but not an interaction dk2
+can answer becomes a `Malformed` with the reason.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass
+from typing import Any, Final, NamedTuple
+
+import msgspec
 
 from bot.discord_layer.install import installed_guild
 
@@ -21,6 +25,7 @@ __all__ = [
     "Incoming",
     "Malformed",
     "Option",
+    "decode_body",
     "parse_interaction",
 ]
 
@@ -41,8 +46,7 @@ class Malformed:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One leaf option as sent: its name, type and value, and whether it has the cursor."""
 
     name: str
@@ -51,9 +55,12 @@ class Option:
     focused: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Incoming:
-    """One interaction: who, where, what was used, and the message a component sits on."""
+class Incoming(NamedTuple):
+    """One interaction: who, where, what was used, and the message a component sits on.
+
+    A NamedTuple rather than a frozen dataclass: one is read per request, and a frozen
+    dataclass of this many fields cost several microseconds to construct (each field set
+    through `object.__setattr__`), a named tuple about a third of that."""
 
     id: str
     token: str
@@ -74,7 +81,7 @@ class Incoming:
     command_type: int = 1
     options: tuple[Option, ...] = ()
     custom_id: str | None = None
-    message: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    message: Mapping[str, Any] | None = None
     # A message command (Apps → on a message): that message's id and text, as resolved.
     target_id: int | None = None
     target_text: str | None = None
@@ -87,6 +94,23 @@ class Incoming:
     @property
     def focused(self) -> Option | None:
         return next((o for o in self.options if o.focused), None)
+
+
+_DECODER: Final = msgspec.json.Decoder()
+
+
+def decode_body(body: bytes) -> Any:
+    """The JSON body as Python values, exactly as `json.loads` reads it.
+
+    msgspec's decoder reads an interaction in about half the standard library's time; what
+    it refuses (a lone surrogate escape, NaN, a number too big for a float, a byte order mark,
+    UTF-16, anything malformed) goes to `json.loads`, so every body gets the standard
+    library's value or its error (`ValueError`, `UnicodeDecodeError` among them).
+    """
+    try:
+        return _DECODER.decode(body)
+    except msgspec.DecodeError:
+        return json.loads(body)
 
 
 def _id(value: object) -> int | None:

@@ -21,6 +21,7 @@ __all__ = [
     "DEFERRED_UPDATE",
     "EPHEMERAL",
     "MESSAGE",
+    "NO_MENTIONS",
     "PONG",
     "UPDATE_MESSAGE",
     "autocomplete_body",

@@ -10,7 +10,6 @@ for later (more pages, a pin) starts once the body has been sent, and is awaited
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -20,7 +19,7 @@ from aiohttp import web
 
 from bot.core.holder import KnowledgeHolder
 from bot.http.handler import After, InteractionHandler
-from bot.http.incoming import PING, Malformed, parse_interaction
+from bot.http.incoming import PING, Malformed, decode_body, parse_interaction
 from bot.http.responses import PONG, encode, response
 from bot.http.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureCheck
 
@@ -73,7 +72,7 @@ class _Endpoint:
             log.info("refused a request from %s: %s", request.remote, problem)
             return _error(401, "invalid request signature")
         try:
-            payload = json.loads(body)
+            payload = decode_body(body)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
         incoming = parse_interaction(payload)

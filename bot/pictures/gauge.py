@@ -23,7 +23,8 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.core.amounts import fmt
-from bot.core.model import BandTable, KnowledgeBase, Mark
+from bot.core.gauge import GaugeMark, GaugeScale
+from bot.core.model import KnowledgeBase
 from bot.core.reply import Picture
 from bot.pictures.draw import (
     INK,
@@ -71,7 +72,7 @@ class Scale:
     edges: tuple[float, ...]
 
     @classmethod
-    def of(cls, table: BandTable, left: float, right: float) -> Scale:
+    def of(cls, table: GaugeScale, left: float, right: float) -> Scale:
         """Each band as wide as its label needs at the largest size (within half and twice
         an even share), the rest shared out evenly, or all shrunk in proportion when the
         labels need more than there is."""
@@ -122,7 +123,7 @@ def clamp_decimal(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
 
 
-def drawn_extents(table: BandTable) -> tuple[tuple[Decimal, Decimal], ...]:
+def drawn_extents(table: GaugeScale) -> tuple[tuple[Decimal, Decimal], ...]:
     """Each band's (low, high) as drawn: an open end is as wide as its neighbour's band."""
     lows = [band.range.low for band in table.bands]
     highs = [band.range.high for band in table.bands]
@@ -186,7 +187,7 @@ def _marker(image: Image.Image, stock: _Stock, x: float, label: str, beyond: boo
     draw.polygon(pointer, fill=stock.ink)
 
 
-def _bands(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
+def _bands(draw: ImageDraw.ImageDraw, table: GaugeScale, scale: Scale) -> None:
     rooms = [
         int(scale.edge_x(i + 1) - scale.edge_x(i)) - 2 * LABEL_PAD for i in range(len(table.bands))
     ]
@@ -200,7 +201,7 @@ def _bands(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
         draw_fitted(draw, label, (left + right) / 2, BAR_TOP + BAR_HEIGHT / 2, text_on(colour))
 
 
-def _scale_numbers(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) -> None:
+def _scale_numbers(draw: ImageDraw.ImageDraw, table: GaugeScale, scale: Scale) -> None:
     """Each inner band edge's figure under the bar; one that would touch the figure before it
     is left out (the reply's text lists every edge)."""
     face = font(24)
@@ -219,7 +220,7 @@ def _scale_numbers(draw: ImageDraw.ImageDraw, table: BandTable, scale: Scale) ->
 
 
 def _mark_row(
-    draw: ImageDraw.ImageDraw, table: BandTable, mark: Mark, scale: Scale, top: float
+    draw: ImageDraw.ImageDraw, table: GaugeScale, mark: GaugeMark, scale: Scale, top: float
 ) -> None:
     """One mark under the scale, labelled with its source: a bracket over a range with the
     label beside it, or ticks under cut-points with the label centred beneath them."""
@@ -257,16 +258,16 @@ def _mark_row(
     draw_fitted(draw, fitted, x, line_y + 8 + LABEL_LINE / 2, MUTED)
 
 
-def _mark_height(mark: Mark) -> int:
+def _mark_height(mark: GaugeMark) -> int:
     return MARK_ROW if mark.range is not None else MARK_ROW + LABEL_LINE
 
 
-def height(table: BandTable) -> int:
+def height(table: GaugeScale) -> int:
     marks = sum(_mark_height(mark) for mark in table.marks)
     return BAR_TOP + BAR_HEIGHT + SCALE_GAP + SCALE_ROW + marks + BOTTOM
 
 
-def _base(table: BandTable) -> Image.Image:
+def _base(table: GaugeScale) -> Image.Image:
     """Everything but the value, in full colour: the bands, the scale's figures, the marks."""
     image = Image.new("RGB", (WIDTH, height(table)), WHITE)
     draw = ImageDraw.Draw(image)
@@ -281,7 +282,7 @@ def _base(table: BandTable) -> Image.Image:
 
 
 @lru_cache(maxsize=16)
-def _scale(table: BandTable) -> Scale:
+def _scale(table: GaugeScale) -> Scale:
     return Scale.of(table, PAD, WIDTH - PAD)
 
 
@@ -298,7 +299,7 @@ class _Stock:
 
 
 @lru_cache(maxsize=16)
-def _stock(table: BandTable) -> _Stock:
+def _stock(table: GaugeScale) -> _Stock:
     rgb_base = _base(table)
     counts: dict[tuple[int, int, int], int] = {}
     for image in (rgb_base, _bubble("0123456789,. " + table.unit, True)):
@@ -326,7 +327,7 @@ def _stock(table: BandTable) -> _Stock:
     return _Stock(base=base, palette=palette, white=0, ink=1)
 
 
-def render(table: BandTable, value: Decimal, label: str, side: int = 0) -> bytes:
+def render(table: GaugeScale, value: Decimal, label: str, side: int = 0) -> bytes:
     """The gauge of `table` with `value` (captioned `label`) marked, as PNG bytes; `side`
     -1 or 1 puts the marker just below or above the value (a lab's "<12" or ">150")."""
     stock = _stock(table)
@@ -377,5 +378,6 @@ def gauge_png(kb: KnowledgeBase, picture: Picture) -> bytes:
     found = cached_gauge(kb, picture)
     if found is not None:
         return found
-    drawn = render(kb.bands[picture.kind], picture.value, picture.label, picture.side)
+    table = picture.scale if picture.scale is not None else kb.bands[picture.kind]
+    drawn = render(table, picture.value, picture.label, picture.side)
     return _KEPT.put((kb, picture), drawn)

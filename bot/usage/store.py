@@ -143,7 +143,7 @@ class UsageStore:
         warn_interval: float = 600.0,
         max_pending: int = 10_000,
         batch_size: int = 500,
-        linger: float = 0.05,
+        linger: float = 0.5,
         read_only: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -154,15 +154,21 @@ class UsageStore:
         self._reopen_interval = reopen_interval
         self._max_pending = max_pending
         self._batch_size = max(1, batch_size)
-        # How long the writer waits for more events after the first of a batch: under a
-        # steady trickle, one transaction per event costs far more than the wait.
+        # How long the writer waits for more events after the first of a batch: each commit
+        # (a rollback journal written, synced and removed) costs far more CPU than a row, so
+        # a busy endpoint commits a few times a second, not once per handful of answers.
+        # A flush, a summary and close() cut the wait short: nothing queued is lost at a
+        # clean shutdown; a crash (SIGKILL) loses at most this long's events.
         self._linger = max(0.0, linger)
         self._read_only = read_only
         self._clock = clock
         self._failures = _FailureLog(warn_interval)
-        self._queue: queue.Queue[_Item] = queue.Queue()
-        # Set when a flush, prune or stop is queued: it cuts the writer's linger short.
+        # SimpleQueue: a put is one C call, with no lock and condition taken in Python.
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        # Set while a flush, prune or stop is queued and not yet handled: no linger then.
         self._control = threading.Event()
+        self._control_lock = threading.Lock()
+        self._controls_pending = 0
         self._thread: threading.Thread | None = None
         self._closed = False
         # Owned by the writer thread once it runs.
@@ -191,8 +197,7 @@ class UsageStore:
         self._closed = True
         thread = self._thread
         if thread is not None and thread.is_alive():
-            self._queue.put(_Stop())
-            self._control.set()
+            self._put_control(_Stop())
             await asyncio.to_thread(thread.join, timeout)
             if thread.is_alive():
                 log.warning(
@@ -257,8 +262,7 @@ class UsageStore:
         if self._thread is None or not self._thread.is_alive():
             return False
         marker = _Flush()
-        self._queue.put(marker)
-        self._control.set()
+        self._put_control(marker)
         return await asyncio.to_thread(marker.done.wait, timeout)
 
     async def prune(self, retention_days: int | None = None, timeout: float = 30.0) -> int:
@@ -271,8 +275,7 @@ class UsageStore:
         if self._thread is None or not self._thread.is_alive():
             return 0
         request = _Prune(days)
-        self._queue.put(request)
-        self._control.set()
+        self._put_control(request)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(request.result), timeout)
         except TimeoutError:
@@ -324,6 +327,19 @@ class UsageStore:
             self._failures.failed(failure_kind(exc), f"{doing} in {self.path}: {exc}")
             return None
 
+    def _put_control(self, item: _Flush | _Prune | _Stop) -> None:
+        with self._control_lock:
+            self._controls_pending += 1
+            self._queue.put(item)
+            self._control.set()
+
+    def _control_done(self) -> None:
+        with self._control_lock:
+            self._controls_pending -= 1
+            if self._controls_pending <= 0:
+                self._controls_pending = 0
+                self._control.clear()
+
     # -- the writer thread -----------------------------------------------------------
 
     def _run(self) -> None:
@@ -349,10 +365,15 @@ class UsageStore:
         self._disconnect()
 
     def _gather(self, first: _Item) -> list[_Item]:
-        """`first` and what follows it within the linger time; a control item (flush, prune,
-        stop) ends the wait at once so nobody waits on the linger."""
+        """`first` and what follows it within the linger time. No waiting while a flush,
+        prune or stop is queued (nobody waits on the linger) nor while a whole batch is
+        already waiting (a backlog drains at full speed)."""
         batch = [first]
-        if isinstance(first, tuple) and self._linger > 0:
+        if (
+            isinstance(first, tuple)
+            and self._linger > 0
+            and self._queue.qsize() < self._batch_size - 1
+        ):
             # Sleep through the linger rather than wait on the queue: a queue wait wakes this
             # thread for every event, and each wake-up fights the event loop for the GIL.
             self._control.wait(self._linger)
@@ -362,7 +383,6 @@ class UsageStore:
             except queue.Empty:
                 break
             batch.append(item)
-        self._control.clear()  # a control item still queued is the next `first`: no linger
         return batch
 
     def _handle(self, batch: list[_Item]) -> bool:
@@ -375,8 +395,10 @@ class UsageStore:
             self._write(rows)
             rows = []
             if isinstance(item, _Flush):
+                self._control_done()
                 item.done.set()
             elif isinstance(item, _Prune):
+                self._control_done()
                 item.result.set_result(self._prune(item.retention_days))
             else:
                 return True

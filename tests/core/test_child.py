@@ -17,9 +17,15 @@ def section(kb: KnowledgeBase, reply: Reply, heading: str) -> str:
     return next(s.value for s in reply.sections if s.name == name)
 
 
-def limit_line(kb: KnowledgeBase, source: str, ul: str, group: str, within: bool) -> str:
+def limit_line(
+    kb: KnowledgeBase, source: str, ul: str, group: str, within: bool, iu: str | None = None
+) -> str:
+    """A limit's line; one stated in µg (EFSA's) carries its IU beside it (`iu`)."""
     verdict = kb.messages.get("dose.child_within" if within else "dose.child_above")
-    return kb.messages.get("dose.child_limit", source=source, ul=ul, group=group, verdict=verdict)
+    values = {"source": source, "ul": ul, "group": group, "verdict": verdict}
+    if iu is None:
+        return kb.messages.get("dose.child_limit", **values)
+    return kb.messages.get("dose.child_limit_in_iu", iu=iu, **values)
 
 
 @pytest.mark.parametrize(
@@ -61,21 +67,26 @@ def test_a_childs_dose_is_placed_on_the_iom_limit_for_the_age_from_both_sides(
             "1000",
             "3 months",
             ("IU", "1,000 IU", "0–6 months", True),
-            ("25 µg", "up to 6 months", True),
+            ("25 µg", "up to 6 months", True, "1,000"),
         ),
         (
             "1400",
             "8 months",
             ("IU", "1,500 IU", "6–12 months", True),
-            ("35 µg", "6–12 months", True),
+            ("35 µg", "6–12 months", True, "1,400"),
         ),
         (
             "1401",
             "8 months",
             ("IU", "1,500 IU", "6–12 months", True),
-            ("35 µg", "6–12 months", False),
+            ("35 µg", "6–12 months", False, "1,400"),
         ),
-        ("2001", "2", ("IU", "2,500 IU", "1–3 years", True), ("50 µg", "1–10 years", False)),
+        (
+            "2001",
+            "2",
+            ("IU", "2,500 IU", "1–3 years", True),
+            ("50 µg", "1–10 years", False, "2,000"),
+        ),
     ],
 )
 def test_every_scale_gets_a_line_with_its_own_limit_unit_and_verdict(
@@ -83,13 +94,15 @@ def test_every_scale_gets_a_line_with_its_own_limit_unit_and_verdict(
     dose: str,
     age: str,
     iom: tuple[str, str, str, bool],
-    efsa: tuple[str, str, bool],
+    efsa: tuple[str, str, bool, str],
 ) -> None:
     reply = dose_reply(kb, dose, age_text=age)
     lines = section(kb, reply, "limits").split("\n")
     assert lines[0] == limit_line(kb, kb.source_name("iom-2011"), iom[1], iom[2], iom[3])
     efsa_ref = "efsa-2018" if efsa[1] != "1–10 years" else "efsa"
-    assert lines[1] == limit_line(kb, kb.source_name(efsa_ref), efsa[0], efsa[1], efsa[2])
+    assert lines[1] == limit_line(
+        kb, kb.source_name(efsa_ref), efsa[0], efsa[1], efsa[2], iu=efsa[3]
+    )
     assert len(lines) == 2
 
 

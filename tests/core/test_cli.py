@@ -212,7 +212,7 @@ def test_reply_demos_of_the_content_review() -> None:
     assert "IOM 2011: 2,500 IU/day at 1–3 years; this dose is at or below it." in within
     above = _bot("reply", "/dk2 dose 3000 age:2").stdout
     assert "3,000 at 2 years: above the upper limit for this age" in above
-    assert "EFSA 2012/2023: 50 µg/day at 1–10 years; this dose is above it." in above
+    assert "EFSA 2012/2023: 50 µg/day (2,000 IU/day) at 1–10 years; this dose is above it." in above
     weekly = _bot("reply", "/dk2 dose 50000 weekly").stdout
     assert "50,000 weekly: above the adult upper limit" in weekly
     assert "Averages 7,143 IU/day (178.57 µg/day)." in weekly

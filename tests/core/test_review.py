@@ -403,7 +403,10 @@ def test_400_iu_at_age_2_is_within_the_childs_limit(kb: KnowledgeBase) -> None:
     assert reply.data["age_months"] == 24
     limits = section(reply, "Upper limits for this age")
     assert "IOM 2011: 2,500 IU/day at 1–3 years; this dose is at or below it." in limits
-    assert "EFSA 2012/2023: 50 µg/day at 1–10 years; this dose is at or below it." in limits
+    assert (
+        "EFSA 2012/2023: 50 µg/day (2,000 IU/day) at 1–10 years; this dose is at or below it."
+        in limits
+    )
     assert "2,500 IU/day at 1–3 years" in facts(kb, "iom-2011")
     assert "50 µg/day for children aged 1–10" in facts(kb, "efsa")
     assert "2 years: at or below the upper limit for this age" in reply.title
@@ -414,7 +417,7 @@ def test_3000_iu_at_age_2_is_above_the_childs_limit(kb: KnowledgeBase) -> None:
     assert reply.data["band"] == "child_above"
     limits = section(reply, "Upper limits for this age")
     assert "2,500 IU/day at 1–3 years; this dose is above it." in limits
-    assert "50 µg/day at 1–10 years; this dose is above it." in limits
+    assert "50 µg/day (2,000 IU/day) at 1–10 years; this dose is above it." in limits
     assert "above the upper limit for this age" in reply.title
     # Not placed on the adult bands: 3000 IU would be within the article's range for adults.
     assert "1000 to 4000" not in render_text(reply)

@@ -99,6 +99,10 @@ async def test_explain_value_that_is_no_topic_gets_suggestions_not_an_error(
     assert message is not None
     assert message.embeds[0]["title"] == "No curated answer"
     assert "/dk2 topics" in embed_text(message)
+    # It quotes what the member typed, so only they see it, even when asked public.
+    assert message.ephemeral and button_ids(message) == []
+    asked_public = await dk2.command("explain", {"term": "zzqx-not-a-topic", "private": False})
+    assert asked_public.original is not None and asked_public.original.ephemeral
 
 
 async def test_autocomplete_offers_topics_as_the_member_types(dk2: Dk2Harness) -> None:
@@ -109,6 +113,10 @@ async def test_autocomplete_offers_topics_as_the_member_types(dk2: Dk2Harness) -
     assert callback.data is not None
     choices = callback.data["choices"]
     assert choices[0] == {"name": knowledge().topics["mgp"].title, "value": "mgp"}
+    # Typed again (by someone else): the same choices, from the body kept for "mg".
+    again = fake.autocomplete("explain", {"term": "mg"}, focused="term", group="dk2")
+    repeat = await (await fake.dispatch_interaction(again)).response()
+    assert repeat.accepted and repeat.data is not None and repeat.data["choices"] == choices
     empty = fake.autocomplete("explain", {"term": ""}, focused="term", group="dk2")
     all_choices = (await (await fake.dispatch_interaction(empty)).response()).data
     assert all_choices is not None

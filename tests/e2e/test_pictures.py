@@ -38,6 +38,7 @@ def gauge_attachment(message: Message | None) -> dict[str, object]:
     ("subcommand", "options", "value_text"),
     [
         ("dose", {"amount": "5000"}, "5,000 IU/day"),
+        ("dose", {"amount": "400", "age": "2"}, "400 IU/day"),
         ("level", {"value": "42 ng/mL"}, "42 ng/mL"),
         ("level", {"value": "105 nmol/L"}, "42.1 ng/mL"),
     ],
@@ -47,7 +48,8 @@ async def test_dose_and_level_answers_carry_their_gauge(
 ) -> None:
     handle = await dk2.command(subcommand, options)
     request = callback_request(dk2, handle.id)
-    assert request.status == 200 and request.multipart
+    # Accepted, with nothing sent back: dk2 doesn't ask for the message (no with_response).
+    assert request.status == 204 and request.multipart
     # The JSON part names the upload and points the embed at it; the spec accepted it.
     data = request.json["data"]
     assert data["attachments"][0]["filename"] == "gauge.png"
@@ -100,4 +102,7 @@ async def test_the_same_question_uploads_the_same_bytes(dk2: Dk2Session) -> None
     again = await dk2.command("level", {"value": "33"})
     uploads = [callback_request(dk2, h.id).uploads[0].data for h in (first, again)]
     assert uploads[0] == uploads[1]
+    # The second answer's body is the first one's, built once: it still shows its own gauge.
+    assert png_size(uploads[1]) is not None
+    assert gauge_attachment(again.original)["url"] != gauge_attachment(first.original)["url"]
     assert not re.search(rb"tIME|tEXt", uploads[0])  # no timestamp or text chunks

@@ -1,10 +1,11 @@
 """Discord's side of HTTP interactions: posting a signed interaction to a bot's endpoint.
 
 Discord signs `timestamp + body` with the application's Ed25519 key, waits 3 seconds for the
-response, and takes the response body as the interaction's callback. `post_interaction` does
-the same against an endpoint on 127.0.0.1: it registers the interaction with the fake (so the
-bot's follow-ups and edits find it), signs and posts, checks the response body against the
-official spec's callback schema, and applies an accepted body like a gateway bot's callback.
+response, and takes the response body (JSON only) as the interaction's callback.
+`post_interaction` does the same against an endpoint on 127.0.0.1: it registers the interaction
+with the fake (so the bot's follow-ups and edits find it), signs and posts, checks the response
+body against the official spec's callback schema, and applies an accepted body like a gateway
+bot's callback.
 """
 
 from __future__ import annotations
@@ -85,11 +86,11 @@ async def post_raw(
             headers={"Content-Type": "application/json", **headers},
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
-            text = await response.text()
+            raw = await response.read()  # an endpoint may answer with anything, even binary
             try:
-                decoded: Any = json.loads(text)
+                decoded: Any = json.loads(raw)
             except ValueError:
-                decoded = text
+                decoded = raw.decode("utf-8", "replace")
             return response.status, decoded, time.monotonic() - started
     except TimeoutError:
         return 0, None, time.monotonic() - started
@@ -118,6 +119,10 @@ async def post_interaction(
     body = json.dumps(payload).encode()
     status, decoded, elapsed = await post_raw(url, body, sign(key, body), session=session)
     errors: list[str] = []
+    if status == 200 and not isinstance(decoded, dict):
+        # Discord reads the response as a JSON interaction response; a multipart one (files)
+        # makes the interaction fail (discord-api-docs issue 5933).
+        errors.append(f"the response is not a JSON interaction response: {str(decoded)[:80]!r}")
     if status == 200 and isinstance(decoded, dict):
         if validate:
             spec = spec or DiscordSpec.load()

@@ -582,3 +582,39 @@ async def test_a_file_over_the_attachment_size_limit_is_413(
 
     handle, failures = await answer_with_file(fake_discord, bot, send)
     assert failures == [40005] and handle.original is None
+
+
+async def test_an_endpoint_answering_with_multipart_is_refused_like_discord(
+    fake_discord: FakeDiscord,
+) -> None:
+    """Discord takes an HTTP interaction response only as JSON: files in a multipart response
+    make the interaction fail (discord-api-docs issue 5933)."""
+    from aiohttp import web
+    from nacl.signing import SigningKey
+
+    from .outgoing import post_interaction
+
+    async def multipart(request: web.Request) -> web.Response:
+        form = aiohttp.FormData(quote_fields=False)
+        form.add_field("payload_json", '{"type": 4, "data": {"content": "hi"}}')
+        form.add_field("files[0]", b"\x89PNG", filename="gauge.png")
+        writer = form()
+        return web.Response(body=writer, content_type="multipart/form-data")
+
+    app = web.Application()
+    app.router.add_post("/interactions", multipart)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        payload = fake_discord.slash_subcommand("dk2", "about")
+        delivery = await post_interaction(
+            fake_discord, f"http://127.0.0.1:{port}/interactions", payload, SigningKey.generate()
+        )
+    finally:
+        await runner.cleanup()
+    assert delivery.status == 200
+    assert any("not a JSON interaction response" in error for error in delivery.spec_errors)
+    assert delivery.handle is not None and delivery.handle.original is None

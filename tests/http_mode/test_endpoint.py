@@ -155,6 +155,17 @@ async def test_private_answers_are_ephemeral_without_a_button(endpoint: Endpoint
     assert delivery.private and "components" not in delivery.data
 
 
+async def test_explain_with_no_curated_answer_is_private_as_on_the_gateway(
+    endpoint: Endpoint,
+) -> None:
+    # The reply quotes what the member typed: posting it publicly would let anyone make dk2
+    # say their words. Neither the default nor private:False makes it public.
+    for options in ({"term": "zzqx-not-a-topic"}, {"term": "zzqx-not-a-topic", "private": False}):
+        delivery = await endpoint.command("explain", options)
+        assert delivery.embed["title"] == "No curated answer"
+        assert delivery.private and "components" not in delivery.data
+
+
 async def test_bad_input_is_a_private_red_answer_saying_what_to_type(endpoint: Endpoint) -> None:
     delivery = await endpoint.command("dose", {"amount": "lots"})
     assert delivery.private and delivery.embed["color"] == ERROR_COLOUR

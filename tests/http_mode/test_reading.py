@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
 from bot.http.declared import DeclaredCommands
-from bot.http.incoming import Incoming, Malformed, Option, parse_interaction
+from bot.http.incoming import Incoming, Malformed, Option, decode_body, parse_interaction
 from bot.http.verify import SignatureCheck
 
 KEY = SigningKey.generate()
@@ -114,3 +114,57 @@ def test_a_missing_required_option_or_unknown_command_is_a_problem() -> None:
     assert DECLARED.problems(("dk2", "dose"), 1, [], partial=True) == []
     assert DECLARED.problems(("dk2", "nope"), 1, [], partial=False)
     assert DECLARED.problems(("dk2", "dose"), 2, [Option("amount", 3, "1")], partial=False)
+
+
+ANY_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and infinities too: json.dumps writes NaN / Infinity, json.loads reads them
+    | st.text(st.characters(codec=None)),  # lone surrogates included
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(st.characters(codec=None), max_size=4), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _read(body: bytes) -> str:
+    """What reading `body` gives, comparable across readers (NaN != NaN, so by repr)."""
+    try:
+        return repr(decode_body(body))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return f"refused: {type(exc).__name__}"
+
+
+def _stdlib(body: bytes) -> str:
+    try:
+        return repr(json.loads(body))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return f"refused: {type(exc).__name__}"
+
+
+@given(value=ANY_JSON, ascii_only=st.booleans())
+def test_a_body_reads_exactly_as_the_standard_library_reads_it(
+    value: object, ascii_only: bool
+) -> None:
+    body = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    assert _read(body) == _stdlib(body)
+
+
+@given(body=st.binary(max_size=64))
+def test_any_bytes_read_or_refused_as_the_standard_library_does(body: bytes) -> None:
+    assert _read(body) == _stdlib(body)
+
+
+def test_what_the_fast_reader_refuses_still_reads_as_json_does() -> None:
+    for body in (
+        b'"\\ud800"',  # a lone surrogate escape, which Discord can send in a member's text
+        b"[NaN, Infinity]",
+        b"1e400",
+        b'\xef\xbb\xbf{"type": 1}',  # a byte order mark
+        '{"type": 1}'.encode("utf-16"),
+    ):
+        assert _read(body) == _stdlib(body) and not _read(body).startswith("refused")
+    assert _read(b'{"type": 1} trailing') == "refused: JSONDecodeError"

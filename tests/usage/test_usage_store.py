@@ -211,6 +211,32 @@ async def test_close_writes_what_is_still_queued(db_path: Path, make_store: Stor
     assert rows(db_path, "SELECT count(*) FROM events WHERE guild_id = 7") == [(250,)]
 
 
+async def test_a_backlog_drains_without_waiting_out_the_linger_per_batch(
+    db_path: Path, make_store: StoreFactory
+) -> None:
+    # A burst of ten batches: the writer waits for more only while less than a batch waits,
+    # so closing writes them all well within its timeout (a linger per batch would be 20 s).
+    store = make_store(db_path, batch_size=100, linger=2.0)
+    for _ in range(1000):
+        store.record_nowait(UsageEvent("dose", True, 7))
+    started = time.monotonic()
+    await store.close(timeout=5.0)
+    assert time.monotonic() - started < 4.0
+    assert rows(db_path, "SELECT count(*) FROM events WHERE guild_id = 7") == [(1000,)]
+    assert store.dropped == 0
+
+
+async def test_a_flush_behind_a_trickle_does_not_wait_out_the_linger(
+    db_path: Path, make_store: StoreFactory
+) -> None:
+    store = make_store(db_path, linger=5.0)
+    await store.record(UsageEvent("dose", True, 7))
+    started = time.monotonic()
+    assert await store.flush(timeout=4.0)
+    assert time.monotonic() - started < 3.0
+    assert rows(db_path, "SELECT count(*) FROM events WHERE guild_id = 7") == [(1,)]
+
+
 async def test_record_after_close_is_a_quiet_no_op(db_path: Path, make_store: StoreFactory) -> None:
     store = make_store(db_path)
     await store.close()
