@@ -78,8 +78,10 @@ def test_fractional_edges_and_marks_keep_two_decimals(kb: KnowledgeBase) -> None
     ]
 
 
-def test_a_childs_gauge_is_the_two_verdicts_with_one_marked(kb: KnowledgeBase) -> None:
+def test_a_childs_gauge_is_the_two_verdicts_either_side_of_the_limit(kb: KnowledgeBase) -> None:
     # ages.yaml: the verdicts' gauge words "within limit" and "above limit"; the IOM upper
-    # limit at 6 years is 3,000 IU/day.
-    assert dose_reply(kb, "1000", age_text="6").gauge == "▶within limit◀ · above limit"
-    assert dose_reply(kb, "5000", age_text="6").gauge == "within limit · ▶above limit◀"
+    # limit at 6 years (4–8 years) is 3,000 IU/day.
+    within = dose_reply(kb, "1000", age_text="6").gauge
+    assert within == "▶within limit◀ ·3,000· above limit IU/day"
+    above = dose_reply(kb, "5000", age_text="6").gauge
+    assert above == "within limit ·3,000· ▶above limit◀ IU/day"
