@@ -162,3 +162,16 @@ def test_a_cautions_source_the_reply_names_already_is_not_added_twice(kb: Knowle
     changed = _with_non_daily_refs(kb, ("article", "iom-2011"))
     ids = [source.id for source in dose_reply(changed, "50000 IU weekly").sources]
     assert ids.count("iom-2011") == 1
+
+
+def test_the_mk4_hint_names_several_sources_apart(kb: KnowledgeBase) -> None:
+    # units.yaml mk4: 45 mg a day, sources [iwamoto-2014]; with a second source both are
+    # named, "; " between them.
+    reading = kb.units.reading
+    mk4 = reading.mk4.model_copy(update={"sources": ("iwamoto-2014", "sato-2012")})
+    units = kb.units.model_copy(update={"reading": reading.model_copy(update={"mk4": mk4})})
+    text = render_text(dose_reply(dataclasses.replace(kb, units=units), "2000", "45 mg mk-4"))
+    assert (
+        "45 mg a day has been used to treat osteoporosis in Japan "
+        "(Koitaya et al. 2014; Iwamoto 2014; Sato et al. 2012)."
+    ) in " ".join(text.split())
