@@ -62,7 +62,7 @@ def topic_reply(kb: KnowledgeBase, topic: Topic, *, how: str = "exact") -> Reply
 
 
 def _not_found(
-    kb: KnowledgeBase, term: str, suggestions: tuple[str, ...], *, out_of_scope: bool = False
+    kb: KnowledgeBase, term: str, suggestions: tuple[str, ...], *, out_of_scope: bool
 ) -> Reply:
     msg = kb.messages
     shown = echo(term, 80)

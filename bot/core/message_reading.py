@@ -145,7 +145,9 @@ def _question_text(kb: KnowledgeBase, text: str) -> str:
     questions = [s for s in _sentences(text) if s.endswith("?") and len(s) <= limit]
     if questions:
         return questions[-1]
-    return text[:limit].rsplit(" ", 1)[0]
+    # Cut at the last space or line break, so no word is read cut short.
+    words = text[:limit].rsplit(None, 1)
+    return words[0] if words else ""
 
 
 def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
@@ -170,8 +172,10 @@ def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
             return MessageReading("unsure", (readings[0], _topic_choice(kb, topic)))
         return MessageReading(_READING_KIND[readings[0].request.command], (readings[0],))
     if readings:
+        # At most `limit + 1` choices, and the topic the message names is never the one cut:
+        # a member asking about warfarin beside four doses still gets warfarin offered.
         extra = [_topic_choice(kb, topic)] if topic is not None else []
-        return MessageReading("unsure", tuple([*readings, *extra][: limit + 1]))
+        return MessageReading("unsure", tuple([*readings[: limit + 1 - len(extra)], *extra]))
     if result is None or result.how == "out-of-scope":
         return MessageReading("off-topic", ())
     if topic is not None:

@@ -18,11 +18,6 @@ from bot.core.interval import Interval
 MOST_PLACES = 4
 
 
-def in_band(value: Decimal, band: Interval, places: int) -> str | None:
-    """`value` at the fewest decimals from `places` on whose shown figure lies in `band`."""
-    return agreeing(value, lambda shown: shown in band, places)
-
-
 def agreeing(value: Decimal, fits: Callable[[Decimal], bool], places: int) -> str | None:
     """`value` formatted at the fewest decimals (from `places`) whose figure `fits`."""
     for decimals in range(places, max(places, MOST_PLACES) + 1):

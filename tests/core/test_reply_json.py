@@ -12,13 +12,13 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from bot.cli import main
 from bot.core.model import KnowledgeBase
 from bot.core.numbers import fmt, shown_number
 from bot.core.reply import Reply
-from bot.core.reply_json import KINDS, reply_json, reply_schema
+from bot.core.reply_json import KINDS, AnyReply, _as_shown, reply_json, reply_schema
 from tests.core.conftest import KNOWLEDGE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,3 +200,30 @@ def test_several_article_sections_are_one_line_for_people_and_separate_in_json()
     source_line = next(line for line in dose["text"].splitlines() if line.startswith("Sources:"))
     assert source_line.count("article sections “") == 1
     assert all(f"“{section}”" in source_line for section in sections)
+
+
+def test_figures_are_rounded_to_the_places_each_field_shows() -> None:
+    # The rounding each numeric field applies (its model is built once, at import): IU whole,
+    # µg to two decimals, ng/mL to one; an absent figure stays null.
+    assert _as_shown(0).func(7142.857142857143) == 7143
+    assert _as_shown(2).func(178.57142857142858) == 178.57
+    assert _as_shown(1).func(42.06730769230769) == 42.1
+    assert _as_shown(2).func(None) is None
+
+
+@pytest.mark.parametrize(("kind", "text"), [(k, t[0]) for k, t in SAMPLES.items()])
+def test_the_published_union_reads_each_printed_reply_back_as_its_kind(
+    kind: str, text: str
+) -> None:
+    # A consumer validating `reply --json` output with the published union gets the model
+    # of its kind: any reply with ok false is an ErrorReply, whatever its command.
+    _, data = reply_for(text)
+    parsed = TypeAdapter(AnyReply).validate_python(data)
+    assert type(parsed) is KINDS[kind]
+
+
+def test_the_union_refuses_what_is_not_a_reply() -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(AnyReply).validate_python(object())
+    with pytest.raises(ValidationError):
+        TypeAdapter(AnyReply).validate_python({"command": "nonsense", "ok": True})

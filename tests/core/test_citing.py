@@ -1,0 +1,85 @@
+"""How replies name their sources (bot.core.citing): each source once, the article's
+sections first, labels as the sources line shows them, and sources already named beside a
+line left out of that line. Names and citations come from knowledge/sources.yaml, the label
+templates from messages.yaml ("article section “{section}”")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.citing import labelled_lines, source_refs, unnamed
+from bot.core.model import KnowledgeBase
+from bot.core.reply import SourceRef
+
+ARTICLE = '"Vitamin D and Vitamin K2: Are They Better Together?", forum post by eazy (knowledge/article.md)'
+IOM = (
+    "Institute of Medicine, Dietary Reference Intakes for Calcium and Vitamin D, 2011 "
+    "(National Academies Press, record 13050)"
+)
+NIH = "NIH Office of Dietary Supplements, Vitamin K fact sheet"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A cited text, as bands, topics and cautions are."""
+
+    text: str = "t"
+    section: str | None = None
+    quotes: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+
+
+def test_bullets_name_every_source_of_their_line(kb: KnowledgeBase) -> None:
+    lines = [("Upper limit: 4,000 IU/day.", ("iom-2011", "nih-ods")), ("No source here.", ())]
+    assert labelled_lines(kb, lines) == (
+        "• Upper limit: 4,000 IU/day. (IOM 2011, NIH ODS)\n• No source here."
+    )
+
+
+def test_article_sections_come_first_then_each_source_once(kb: KnowledgeBase) -> None:
+    cited = [
+        Item(section="Practical Recommendations", refs=("iom-2011",)),
+        Item(section="Conclusion", refs=("iom-2011", "nih-ods")),
+    ]
+    # "article" among the ids adds nothing: its sections are named already.
+    assert source_refs(kb, cited, ["nih-ods", "article"]) == (
+        SourceRef(
+            "article",
+            "the source article",
+            "Practical Recommendations",
+            ARTICLE,
+            "article section “Practical Recommendations”",
+        ),
+        SourceRef(
+            "article", "the source article", "Conclusion", ARTICLE, "article section “Conclusion”"
+        ),
+        SourceRef("iom-2011", "IOM 2011", None, IOM, "IOM 2011"),
+        SourceRef("nih-ods", "NIH ODS", None, NIH, "NIH ODS"),
+    )
+
+
+def test_the_article_without_a_section_is_named_first(kb: KnowledgeBase) -> None:
+    whole = SourceRef("article", "the source article", None, ARTICLE, "the source article")
+    iom = SourceRef("iom-2011", "IOM 2011", None, IOM, "IOM 2011")
+    # A caution leaning on the article (its id among the refs), with no section quoted.
+    assert source_refs(kb, [], ["iom-2011", "article"]) == (whole, iom)
+    # A text quoting the article without naming a section.
+    assert source_refs(kb, [Item(quotes=("q",), refs=("iom-2011",))]) == (whole, iom)
+    # Neither: the article is not a source of this reply.
+    assert source_refs(kb, [Item(refs=("iom-2011",))]) == (iom,)
+    assert source_refs(kb, [Item(quotes=("q",), section="Conclusion")])[0].section == "Conclusion"
+
+
+def test_sources_named_beside_lines_are_left_out_of_the_sources_line() -> None:
+    text = "• Upper limit: 4,000 IU/day. (IOM 2011)\n• Warfarin (NIH ODS, Schurgers 2007)\n• x (the source article)"
+    sources = (
+        SourceRef("article", "the source article", None, ARTICLE, "the source article"),
+        SourceRef("iom-2011", "IOM 2011", None, IOM, "IOM 2011"),
+        SourceRef("schurgers-2007", "Schurgers 2007", None, None, "Schurgers 2007"),
+        SourceRef("demay-2024", "Endocrine Society 2024", None, None, "Endocrine Society 2024"),
+        SourceRef("nih-ods", "NIH ODS", None, NIH, None),
+    )
+    labels = [source.label for source in unnamed(sources, text)]
+    # The article is always kept; the Endocrine Society is named on no line.
+    assert labels == ["the source article", None, None, "Endocrine Society 2024", None]
+    assert [source.citation for source in unnamed(sources, text)] == [ARTICLE, IOM, None, None, NIH]
