@@ -49,6 +49,11 @@ async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     data = await picture_png(kb, picture)
     if data is None:
         return None
+    return upload_file(picture, data)
+
+
+def upload_file(picture: Picture, data: bytes) -> discord.File:
+    """`data`, the picture's PNG, as the attachment discord.py uploads."""
     return UploadFile(
         io.BytesIO(data),
         filename=picture.filename,
