@@ -29,7 +29,13 @@ from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, tru
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.install import add_to_server_line, placement_of
 from bot.discord_layer.multipart import FilePart
-from bot.discord_layer.pictures import picture_file, picture_png, upload_file, without_picture
+from bot.discord_layer.pictures import (
+    picture_file,
+    picture_png,
+    upload_file,
+    with_pictures,
+    without_picture,
+)
 from bot.discord_layer.prebuilt import (
     Prebuilt,
     choices_body,
@@ -222,7 +228,7 @@ class Dk2Cog(
     def _build(self, kb: KnowledgeBase, request: Request) -> _Answer:
         """The reply to `request`, the embeds it is sent as (several pages for topics) and the
         first answer's request body."""
-        reply = run(kb, request)
+        reply = with_pictures(run(kb, request), self.settings.gateway_pictures)
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         private = self.is_private(request, reply)
         params = message_params(embeds[0], private=private, view=None if private else pin_view())

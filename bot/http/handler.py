@@ -50,6 +50,7 @@ from bot.discord_layer.pictures import (
     attachment_entry,
     chart_png,
     picture_png,
+    with_pictures,
     without_picture,
 )
 from bot.discord_layer.repeats import Repeats
@@ -290,7 +291,7 @@ class InteractionHandler:
     def _build(
         self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
     ) -> _Built:
-        reply = run(kb, request)
+        reply = with_pictures(run(kb, request), self.settings.http_pictures)
         private = (
             shown_privately(reply, request.private, self.settings.private_by_default)
             or where.private_only
