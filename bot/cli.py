@@ -319,7 +319,7 @@ def cmd_invite(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
             return EXIT_USER_ERROR
         try:
-            application_id = application_id_from_token(token.reveal())
+            application_id = application_id_from_token(token.get_secret_value())
         except InvalidTokenError as exc:
             print(f"dk2: {exc}", file=err)
             return EXIT_USER_ERROR
@@ -385,7 +385,7 @@ def _stats_from_postgres(
     kb = _load(knowledge_path(settings, args.knowledge), err)
     if kb is None:
         return EXIT_BAD_KNOWLEDGE
-    url = settings.database_url.reveal() if settings.database_url is not None else ""
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else ""
 
     async def read() -> UsageSummary:
         store = PostgresStore(url)

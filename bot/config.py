@@ -15,15 +15,16 @@ import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
+import pydantic
 from pydantic import (
     AfterValidator,
     BeforeValidator,
     DirectoryPath,
     Field,
-    SecretStr,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
 )
@@ -36,6 +37,7 @@ ENV_PREFIX: Final = "DK2_"
 TOKEN_ENV: Final = "DISCORD_TOKEN"
 CONFIG_ENV: Final = "DK2_CONFIG"
 DEFAULT_CONFIG_FILE: Final = "config.yaml"
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
@@ -46,14 +48,11 @@ class ConfigError(Exception):
         self.setting = setting
 
 
-class Secret(SecretStr):
-    """The token: shown as stars by repr, str and JSON, and never pickled."""
+class Secret(pydantic.Secret[T]):
+    """The token, the public key, a database password: shown as stars by repr, str and JSON,
+    never pickled, and validated as its type `T` (`get_secret_value()` is the real value)."""
 
-    def reveal(self) -> str:
-        """The real value, for the one place that needs it (logging in to Discord)."""
-        return self.get_secret_value()
-
-    def __reduce__(self) -> Any:  # pickling would write the token out in the clear
+    def __reduce__(self) -> Any:  # pickling would write the secret out in the clear
         raise TypeError("a Secret can't be pickled")
 
 
@@ -123,17 +122,10 @@ def _unset(raw: object) -> object:
     return None if isinstance(raw, str) and not raw.strip() else raw
 
 
-def _public_key(key: Secret | None) -> Secret | None:
-    if key is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", key.reveal()):
-        raise ValueError("not a public key")
-    return None if key is None else Secret(key.reveal().lower())
-
-
-def _postgres(url: Secret | None) -> Secret | None:
-    if url is not None:
-        parts = urlsplit(url.reveal())  # .port raises ValueError outside 0-65535
-        if parts.scheme.lower() not in ("postgresql", "postgres") or parts.port == 0:
-            raise ValueError("not a PostgreSQL URL")
+def _postgres(url: str) -> str:
+    parts = urlsplit(url)  # .port raises ValueError outside 0-65535
+    if parts.scheme.lower() not in ("postgresql", "postgres") or parts.port == 0:
+        raise ValueError("not a PostgreSQL URL")
     return url
 
 
@@ -144,8 +136,11 @@ def _below_count(ids: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int
     return None if ids is None else tuple(sorted(set(ids)))
 
 
-PublicKey = Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_public_key)]
-PostgresUrl = Annotated[Secret | None, BeforeValidator(_unset), AfterValidator(_postgres)]
+HexKey = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
+PublicKey = Annotated[Secret[HexKey] | None, BeforeValidator(_unset)]
+PostgresUrl = Annotated[
+    Secret[Annotated[str, AfterValidator(_postgres)]] | None, BeforeValidator(_unset)
+]
 YES_NO: Final = "true or false (also yes/no, on/off, 1/0)"
 
 
@@ -207,7 +202,7 @@ class Settings(BaseSettings):
     """shard numbers below shard_count (e.g. 0,1 or 0-3), with shard_count set"""
 
     # Not typed by an operator (no description): the token from DISCORD_TOKEN, the file read.
-    token: Secret | None = None
+    token: Secret[str] | None = None
     config_file: Path | None = None
 
     @classmethod
@@ -293,7 +288,7 @@ def _read_file(path: Path) -> LineDict:
     return data
 
 
-def read_token(environ: Mapping[str, str]) -> Secret | None:
+def read_token(environ: Mapping[str, str]) -> Secret[str] | None:
     if environ.get(env_name("token"), "").strip():
         raise ConfigError(
             "token",

@@ -70,7 +70,7 @@ class Shared:
     def __init__(self, settings: Settings, holder: KnowledgeHolder) -> None:
         self.settings = settings
         self.holder = holder
-        url = settings.database_url.reveal() if settings.database_url is not None else None
+        url = None if settings.database_url is None else settings.database_url.get_secret_value()
         self.postgres: PostgresStore | None = None
         self.listener: ReloadListener | None = None
         if url is not None:

@@ -361,7 +361,7 @@ def test_any_yaml_value_parses_or_raises_config_error(setting: str, value: objec
 
 def test_token_comes_from_discord_token_only(tmp_path: Path) -> None:
     s = load_settings(None, {**KB, "DISCORD_TOKEN": f"  {TOKEN}\n"})
-    assert s.token is not None and s.token.reveal() == TOKEN
+    assert s.token is not None and s.token.get_secret_value() == TOKEN
     assert load_settings(None, {**KB, "DISCORD_TOKEN": "   "}).token is None
 
 
@@ -637,8 +637,8 @@ def test_public_key_and_database_url_are_kept_out_of_the_log() -> None:
     key = "ab" * 32
     url = "postgresql://dk2:hunter2@db:5432/dk2"
     s = load_settings(None, {**KB, "DK2_PUBLIC_KEY": key.upper(), "DK2_DATABASE_URL": url})
-    assert s.public_key is not None and s.public_key.reveal() == key
-    assert s.database_url is not None and s.database_url.reveal() == url
+    assert s.public_key is not None and s.public_key.get_secret_value() == key
+    assert s.database_url is not None and s.database_url.get_secret_value() == url
     logged = "\n".join(s.describe())
     assert "hunter2" not in logged and key not in logged
     assert "public_key: set" in logged and "database_url: set" in logged

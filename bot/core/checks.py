@@ -13,7 +13,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +55,7 @@ class File:
 
 def numbers(text: str) -> set[str]:
     """The figures in `text`, normalised ("4,000" and "4000.0" are both "4000")."""
-    found = set()
-    for raw in _NUMBER.findall(text):
-        try:
-            found.add(format(Decimal(raw.replace(",", "").rstrip(".")).normalize(), "f"))
-        except InvalidOperation:
-            continue
-    return found
+    return {format(Decimal(raw.replace(",", "")).normalize(), "f") for raw in _NUMBER.findall(text)}
 
 
 def sections(article: str) -> tuple[str, ...]:

@@ -14,8 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -35,7 +34,11 @@ _FILES = (
 )
 # What a curator is told for each kind of pydantic error, by its type.
 _SAYS = {
+    "missing": "missing required key {key!r}{inside}",
     "string_type": "{what} must be text",
+    "string_too_short": "{what} must be non-empty text",
+    "string_too_long": "{what} is {length} characters; at most {max_length}",
+    "too_short": "{what} must list at least {min_length} entry",
     "string_pattern_mismatch": "{what} is {value!r}; it must be {pattern}",
     "literal_error": "{what} is {value!r}; it must be one of: {expected}",
     "greater_than": "{what} must be more than {gt}",
@@ -74,36 +77,30 @@ def _allowed(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> list[
 
 
 def _inner(annotation: Any) -> type[BaseModel] | None:
+    """The model in a field's type, e.g. `Band` in `tuple[Band, ...]` or in `Band | None`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    if get_origin(annotation) in (tuple, list, Union, UnionType):
-        return next(filter(None, map(_inner, get_args(annotation))), None)
-    return None
+    return next(filter(None, map(_inner, get_args(annotation))), None)
 
 
 def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     """A pydantic error in the curator's words: which key, what is wrong, what to write."""
     loc, kind, value = error["loc"], error["type"], error["input"]
     ctx: dict[str, Any] = error.get("ctx") or {}
-    key, what = (loc[-1] if loc else ""), _where(loc)
-    if kind == "missing":
-        return f"missing required key {key!r}" + (f" in {_where(loc[:-1])}" if loc[:-1] else "")
+    key, what, message = (loc[-1] if loc else ""), _where(loc), error["msg"]
+    if isinstance(value, str) and kind in ("too_short", "too_long"):  # a squashed text's length
+        kind = f"string_{kind}"
     if kind == "extra_forbidden":
         allowed = _allowed(model, loc[:-1])
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
-    if kind in {"too_long", "string_too_long"} and isinstance(value, str):
-        return f"{what} is {len(' '.join(value.split()))} characters; at most {ctx['max_length']}"
-    if kind in {"too_short", "string_too_short"} and isinstance(value, str):
-        return f"{what} must be non-empty text"
-    if kind == "too_short":
-        return f"{what} must list at least {ctx['min_length']} entry"
-    if kind in _SAYS:
-        pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
-        return _SAYS[kind].format_map({**ctx, "what": what, "value": value, "pattern": pattern})
-    message = error["msg"]
-    return f"{what} {message}" if message.startswith("must") else message
+    if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
+        return f"{what} {message}" if message.startswith("must") else message
+    pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
+    inside = f" in {_where(loc[:-1])}" if loc[:-1] else ""
+    said = {"what": what, "key": key, "value": value, "pattern": pattern, "inside": inside}
+    return _SAYS[kind].format_map({**ctx, **said, "length": len(" ".join(str(value).split()))})
 
 
 class _Snapshot:

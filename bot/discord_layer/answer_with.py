@@ -34,7 +34,7 @@ from discord.ext import commands
 from bot.core.commands import Request, run
 from bot.core.holder import KnowledgeHolder
 from bot.core.message_reading import Choice, read_message, request_for_choice
-from bot.core.model import KnowledgeBase
+from bot.core.model import KnowledgeBase, Messages
 from bot.core.repeats import jump_url
 from bot.core.reply import Reply
 from bot.discord_layer.cog import AnswerHook
@@ -45,7 +45,14 @@ from bot.discord_layer.pictures import picture_file, with_pictures, without_pict
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.views import pin_view
 
-__all__ = ["ANSWER_TEMPLATE", "MENU_NAME", "AnswerWithCog", "answer_pick", "choice_view"]
+__all__ = [
+    "ANSWER_TEMPLATE",
+    "MENU_NAME",
+    "AnswerWithCog",
+    "answer_outside",
+    "answer_pick",
+    "choice_view",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,29 @@ CUSTOM_ID_PREFIX: Final = "dk2:answer:"
 # The select offered when dk2 is unsure: the message to reply to is in its custom_id.
 ANSWER_TEMPLATE: Final = re.compile(r"dk2:answer:(?P<message>[0-9]{1,20})")
 COG_NAME: Final = "dk2 answer with"
+
+
+def answer_outside(
+    messages: Messages,
+    reply: Reply,
+    repeat_note: str | None,
+    where: Placement,
+    link: str,
+    application_id: int | None,
+) -> tuple[discord.Embed, str, bool]:
+    """The answer where dk2 is no member (both transports): its embed (no picture: the
+    interaction's own answer carries no upload), its text and whether it is private. It
+    names the message answered (`link`) and how a server adds dk2; or, when the same answer
+    is already in the channel (`repeat_note`), says that, privately."""
+    embed = reply_embed(reply)
+    if reply.picture is not None:
+        embed = without_picture(embed)
+    if repeat_note is not None:
+        return embed, repeat_note, True
+    lines = [messages.get("answer_with.answering", link=link)]
+    if application_id is not None:
+        lines.append(add_to_server_line(messages, application_id))
+    return embed, "\n".join(lines), where.private_only
 
 
 def choice_view(message_id: int, choices: Sequence[Choice], placeholder: str) -> discord.ui.View:
@@ -229,22 +259,16 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
         line on how a server adds dk2; private where Discord allows nothing else, or when the
         same answer is already in the channel."""
         reply = run(kb, request)
-        embed = reply_embed(reply)
-        if reply.picture is not None:
-            embed = without_picture(embed)
         messages = kb.messages
         earlier = await self.repeats.earlier(interaction.channel_id, reply)
-        private = where.private_only or earlier is not None
-        if earlier is not None:
-            content = self.repeats.note(messages, earlier)
-        else:
-            link = jump_url(interaction.guild_id, interaction.channel_id or 0, message_id)
-            content = "\n".join(
-                (
-                    messages.get("answer_with.answering", link=link),
-                    add_to_server_line(messages, interaction.application_id),
-                )
-            )
+        embed, content, private = answer_outside(
+            messages,
+            reply,
+            None if earlier is None else self.repeats.note(messages, earlier),
+            where,
+            jump_url(interaction.guild_id, interaction.channel_id or 0, message_id),
+            interaction.application_id,
+        )
         log.info(
             "answer with dk2 outside a server with dk2 (channel %s): %s",
             interaction.channel_id,

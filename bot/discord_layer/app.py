@@ -357,7 +357,7 @@ def _prepare(
     if settings.token is None:
         print("dk2: set DISCORD_TOKEN to the bot token from the developer portal", file=err)
         return EXIT_FAILED
-    token = settings.token.reveal()
+    token = settings.token.get_secret_value()
     setup_logging(settings.log_level, token)
     for line in settings.describe():
         log.info("setting %s", line)

@@ -23,9 +23,9 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.message_reading import read_message, request_for_choice
 from bot.core.model import KnowledgeBase
 from bot.core.repeats import jump_url
-from bot.discord_layer.answer_with import choice_view
+from bot.discord_layer.answer_with import answer_outside, choice_view
 from bot.discord_layer.embeds import error_embed, reply_embed
-from bot.discord_layer.install import Placement, add_to_server_line, placement
+from bot.discord_layer.install import Placement, placement
 from bot.discord_layer.pictures import without_picture
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_event
@@ -143,20 +143,17 @@ class HttpAnswerWith:
         naming the message, with no Pin button and the line on how a server adds dk2; private
         where Discord allows nothing else, or when the answer is already in the channel."""
         reply = run(kb, request)
-        embed = reply_embed(reply)
-        if reply.picture is not None:
-            embed = without_picture(embed)
         messages = kb.messages
         earlier = await self.repeats.earlier(incoming.channel_id, reply)
-        private = where.private_only or earlier is not None
-        if earlier is not None:
-            content = self.repeats.note(messages, earlier)
-        else:
-            link = jump_url(incoming.guild_id, incoming.channel_id or 0, message_id)
-            lines = [messages.get("answer_with.answering", link=link)]
-            if incoming.application_id.isdigit():
-                lines.append(add_to_server_line(messages, int(incoming.application_id)))
-            content = "\n".join(lines)
+        application_id = incoming.application_id
+        embed, content, private = answer_outside(
+            messages,
+            reply,
+            None if earlier is None else self.repeats.note(messages, earlier),
+            where,
+            jump_url(incoming.guild_id, incoming.channel_id or 0, message_id),
+            int(application_id) if application_id.isdigit() else None,
+        )
         if self.usage is not None:
             self.usage.record_nowait(usage_event(reply, guild_id=incoming.guild_id))
         # No record for the no-repeats rule: the message's id comes only after this body.

@@ -93,7 +93,7 @@ async def run_endpoint(
     http_port 0). The settings must have a public key."""
     if settings.public_key is None:
         raise ValueError("serving needs the application's public key")
-    token = settings.token.reveal() if settings.token is not None else None
+    token = settings.token.get_secret_value() if settings.token is not None else None
     shared = Shared(settings, holder)
     shared.start()
     definitions = await command_definitions(settings, holder)
@@ -111,7 +111,7 @@ async def run_endpoint(
         )
         app = build_app(
             handler,
-            SignatureCheck(settings.public_key.reveal()),
+            SignatureCheck(settings.public_key.get_secret_value()),
             holder,
             database=(
                 shared.database_problem
@@ -160,7 +160,7 @@ def _prepare(settings: Settings, knowledge_path: Path, err: TextIO) -> Knowledge
             file=err,
         )
         return EXIT_FAILED
-    setup_logging(settings.log_level, settings.token.reveal())
+    setup_logging(settings.log_level, settings.token.get_secret_value())
     result = load_knowledge(knowledge_path)
     if result.knowledge is None:
         print(f"dk2: the knowledge base in {knowledge_path} is invalid:", file=err)
