@@ -17,10 +17,15 @@ a Pin button; the small-embed bare bot sends neither. `--bots bare-shaped` adds 
 bot answering with an embed of dk2's size, the button and a gauge-sized picture, so the
 gateway comparison can also be read like for like.
 
+dk2 runs twice per round and mode, with its gauge pictures on (the default) and off (the
+`gateway_pictures` / `http_pictures` settings: the text gauge only, no upload), the rows
+"no pictures"; `--pictures on` or `--pictures off` runs one of them.
+
 Targets: HTTP CPU per interaction <= 0.6x the bare gateway bot's; gateway dk2 <= 1.2x.
 
 Run: .venv/bin/python bench/bench_scaling.py [--count 2000] [--concurrency 50] [--rounds 3]
      [--workers 1,2,4] [--spec] [--bots bare,bare-shaped,gateway,endpoint,http]
+     [--pictures on,off]
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from tests.fakediscord import FakeDiscord, User
 from tests.fakediscord.outgoing import post_interaction
 
 START_TIMEOUT = 60.0
+LABEL = 32  # the widest bot label
 
 
 def free_port() -> int:
@@ -122,10 +128,11 @@ async def measure_http(
     members: list[User],
     concurrency: int,
     validate: bool,
+    pictures: bool = True,
 ) -> Result:
     key = SigningKey.generate()
     port = free_port()
-    folder = workdir / f"http-{workers or 'bare'}"
+    folder = workdir / f"http-{workers or 'bare'}{'' if pictures else '-no-pictures'}"
     folder.mkdir()
     env = bot_environment(
         fake,
@@ -133,6 +140,7 @@ async def measure_http(
         DK2_PUBLIC_KEY=key.verify_key.encode().hex(),
         DK2_HTTP_PORT=str(port),
         DK2_COOLDOWN_RATE="1000",
+        DK2_HTTP_PICTURES=str(pictures).lower(),
     )
     log = (folder / "serve.log").open("ab")
     if workers is None:  # the floor: verify and answer, nothing else
@@ -141,6 +149,7 @@ async def measure_http(
     else:
         command = ("-m", "bot", "serve", "--workers", str(workers))
         label = f"dk2 HTTP, {workers} worker{'s' if workers > 1 else ''}"
+        label += "" if pictures else ", no pictures"
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *command,
@@ -192,7 +201,7 @@ def row(runs: list[Result], base: list[Result]) -> str:
     base_least = min(per_interaction_ms(r) for r in base)
     base_median = statistics.median(per_interaction_ms(r) for r in base)
     return (
-        f"{best.label:<22} {best.answered:>5}/{best.count:<5} "
+        f"{best.label:<{LABEL}} {best.answered:>5}/{best.count:<5} "
         f"{best.throughput:>8.1f}/s {best.percentile(50):>7.1f} ms "
         f"{best.percentile(99):>7.1f} ms {least:>7.3f} ms {median:>6.3f} ms "
         f"{least / base_least:>6.2f}x {median / base_median:>5.2f}x"
@@ -206,6 +215,7 @@ async def main(
     workers: list[int],
     rounds: int,
     bots: frozenset[str] = frozenset({"bare", "gateway", "endpoint", "http"}),
+    pictures: tuple[bool, ...] = (True, False),
 ) -> int:
     items = plan(count, seed=42)
     mix = {kind: sum(1 for k, _ in items if k == kind) for kind, _ in MIX}
@@ -253,17 +263,20 @@ async def main(
                             env={"BARE_ANSWER": "answer"},
                         )
                     )
-                if "gateway" in bots:
+                for on in pictures if "gateway" in bots else ():
                     results.append(
                         await measure(
-                            "dk2 gateway",
+                            "dk2 gateway" + ("" if on else ", no pictures"),
                             ("-m", "bot", "run"),
                             fake,
                             folder,
                             items,
                             members,
                             concurrency,
-                            env={"DK2_COOLDOWN_RATE": "1000"},
+                            env={
+                                "DK2_COOLDOWN_RATE": "1000",
+                                "DK2_GATEWAY_PICTURES": str(on).lower(),
+                            },
                         )
                     )
                 if "endpoint" in bots:
@@ -271,16 +284,19 @@ async def main(
                         await measure_http(None, fake, folder, items, members, concurrency, False)
                     )
                 for n in workers if "http" in bots else []:
-                    results.append(
-                        await measure_http(n, fake, folder, items, members, concurrency, validate)
-                    )
+                    for on in pictures:
+                        results.append(
+                            await measure_http(
+                                n, fake, folder, items, members, concurrency, validate, on
+                            )
+                        )
     by_label: dict[str, list[Result]] = {}
     for result in results:
         by_label.setdefault(result.label, []).append(result)
     base = by_label.get("bare discord.py") or next(iter(by_label.values()))
     print(
         f"CPU per interaction over {rounds} round(s): least and median; ratios to the bare bot's\n"
-        f"{'bot':<22} {'answered':>11} {'throughput':>10} {'p50':>10} {'p99':>10} "
+        f"{'bot':<{LABEL}} {'answered':>11} {'throughput':>10} {'p50':>10} {'p99':>10} "
         f"{'CPU least':>10} {'median':>9} {'vs bare':>7} {'median':>6}"
     )
     for runs in by_label.values():
@@ -300,6 +316,11 @@ if __name__ == "__main__":
     parser.add_argument("--workers", default="1,2,4", help="HTTP worker counts, e.g. 1,2,4")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every bot in turn")
     parser.add_argument(
+        "--pictures",
+        default="on,off",
+        help="dk2 with its gauge pictures on (the default setting), off, or both: on,off",
+    )
+    parser.add_argument(
         "--bots",
         default="bare,bare-shaped,gateway,endpoint,http",
         help="which to run: bare (discord.py, small embed), bare-shaped (discord.py, dk2-shaped "
@@ -308,4 +329,12 @@ if __name__ == "__main__":
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
     bots = frozenset(b.strip() for b in args.bots.split(","))
-    sys.exit(asyncio.run(main(args.count, args.concurrency, args.spec, counts, args.rounds, bots)))
+    chosen = [p.strip() for p in args.pictures.split(",") if p.strip()]
+    if not chosen or any(p not in ("on", "off") for p in chosen):
+        parser.error("--pictures takes on, off or on,off")
+    pictures = tuple(dict.fromkeys(p == "on" for p in chosen))
+    sys.exit(
+        asyncio.run(
+            main(args.count, args.concurrency, args.spec, counts, args.rounds, bots, pictures)
+        )
+    )

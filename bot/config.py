@@ -179,6 +179,8 @@ class Settings(BaseSettings):
     retention_days: Annotated[Whole, Field(ge=1, le=36_500)] = 90
     """a whole number of days ≥ 1 (at most 36500)"""
     watch_knowledge: Annotated[bool, Field(description=YES_NO)] = False
+    gateway_pictures: Annotated[bool, Field(description=YES_NO)] = True
+    http_pictures: Annotated[bool, Field(description=YES_NO)] = True
     http_host: Annotated[str, Field(min_length=1, pattern=r"^\S+$")] = "127.0.0.1"
     """a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0"""
     http_port: Annotated[Whole, Field(ge=0, le=65535)] = 8080

@@ -480,6 +480,8 @@ BAD_VALUE = {
     "database_path": ("", "a file path"),
     "retention_days": ("36501", "a whole number of days ≥ 1 (at most 36500)"),
     "watch_knowledge": ("sometimes", "true or false"),
+    "gateway_pictures": ("pictures", "true or false"),
+    "http_pictures": ("maybe", "true or false"),
     "http_host": ("two words", "a host name or IP address"),
     "http_port": ("65536", "a TCP port number from 1 to 65535"),
     "public_key": ("abc", "the application's public key: 64 hexadecimal characters"),

@@ -41,7 +41,7 @@ from bot.discord_layer.cog import AnswerHook
 from bot.discord_layer.embeds import error_embed, reply_embed
 from bot.discord_layer.errors import new_ref, report_failure, send_private
 from bot.discord_layer.install import Placement, add_to_server_line, placement_of
-from bot.discord_layer.pictures import picture_file, without_picture
+from bot.discord_layer.pictures import picture_file, with_pictures, without_picture
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.views import pin_view
 
@@ -128,11 +128,14 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
         holder: KnowledgeHolder,
         repeats: Repeats,
         on_answer: AnswerHook | None = None,
+        *,
+        pictures: bool = True,
     ) -> None:
         self.tree = tree
         self.holder = holder
         self.repeats = repeats
         self.on_answer = on_answer
+        self.pictures = pictures  # the gauge picture with a dose or level answer
         # Like /dk2: usable through a member's own install too (DMs, servers without dk2).
         self.menu = app_commands.ContextMenu(
             name=MENU_NAME,
@@ -214,7 +217,7 @@ class AnswerWithCog(commands.Cog, name=COG_NAME):
             await interaction.response.defer()
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = run(kb, request)
+        reply = with_pictures(run(kb, request), self.pictures)
         embed = reply_embed(reply)
         messages = kb.messages
         earlier = await self.repeats.earlier(interaction.channel_id, reply)

@@ -136,7 +136,15 @@ class Dk2Bot(commands.Bot):
                 self.holder, self.settings, on_answer=hook, usage=self.usage, repeats=self.repeats
             )
         )
-        await self.add_cog(AnswerWithCog(self.tree, self.holder, self.repeats, on_answer=hook))
+        await self.add_cog(
+            AnswerWithCog(
+                self.tree,
+                self.holder,
+                self.repeats,
+                on_answer=hook,
+                pictures=self.settings.gateway_pictures,
+            )
+        )
         await self.add_cog(
             Dk2AdminCog(
                 self.holder,

@@ -15,7 +15,6 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.http import MultipartParameters
 
 from bot.config import Settings
 from bot.core.access import shown_privately
@@ -23,18 +22,27 @@ from bot.core.commands import Request, run
 from bot.core.curation import pins_reply
 from bot.core.holder import KnowledgeHolder
 from bot.core.model import KnowledgeBase
-from bot.core.reply import Reply
+from bot.core.reply import Picture, Reply
 from bot.core.search import index_for
 from bot.discord_layer.cache import KnowledgeCache
 from bot.discord_layer.embeds import error_embed, paged_embeds, reply_embed, truncate
 from bot.discord_layer.errors import new_ref, send_private
 from bot.discord_layer.install import add_to_server_line, placement_of
-from bot.discord_layer.pictures import picture_file, without_picture
+from bot.discord_layer.multipart import FilePart
+from bot.discord_layer.pictures import (
+    picture_file,
+    picture_png,
+    upload_file,
+    with_pictures,
+    without_picture,
+)
 from bot.discord_layer.prebuilt import (
-    choices_params,
+    Prebuilt,
+    choices_body,
+    json_body,
     message_params,
     send_prebuilt,
-    with_upload,
+    upload_body,
 )
 from bot.discord_layer.repeats import Repeats, send_repeat
 from bot.discord_layer.views import pin_view
@@ -86,11 +94,9 @@ class Dk2Cog(
         # The same questions come again and again: their replies and suggestions are kept.
         self._answers: KnowledgeCache[Hashable, _Answer] = KnowledgeCache(ANSWERS_KEPT)
         # Explain's suggestions, as the autocomplete answer's body.
-        self._suggestions: KnowledgeCache[str, MultipartParameters] = KnowledgeCache(
-            SUGGESTIONS_KEPT
-        )
-        # Answers with a picture: their body built once with the upload (see prebuilt).
-        self._uploads: KnowledgeCache[Hashable, MultipartParameters] = KnowledgeCache(ANSWERS_KEPT)
+        self._suggestions: KnowledgeCache[str, Prebuilt] = KnowledgeCache(SUGGESTIONS_KEPT)
+        # Answers with a picture: their whole body built once with the upload (see prebuilt).
+        self._uploads: KnowledgeCache[Hashable, Prebuilt] = KnowledgeCache(ANSWERS_KEPT)
         super().__init__()
 
     # -- commands --------------------------------------------------------------------------
@@ -149,7 +155,7 @@ class Dk2Cog(
         try:
             kb = self.holder.current
             partial = current[: kb.units.max_input_chars]
-            body = self._suggestions.get(kb, partial, lambda: choices_params(_suggest(kb, partial)))
+            body = self._suggestions.get(kb, partial, lambda: choices_body(_suggest(kb, partial)))
         except Exception:
             # Autocomplete can't show an error; offer nothing and keep the traceback.
             log.exception("autocomplete for /dk2 explain failed (ref %s)", new_ref())
@@ -222,11 +228,11 @@ class Dk2Cog(
     def _build(self, kb: KnowledgeBase, request: Request) -> _Answer:
         """The reply to `request`, the embeds it is sent as (several pages for topics) and the
         first answer's request body."""
-        reply = run(kb, request)
+        reply = with_pictures(run(kb, request), self.settings.gateway_pictures)
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         private = self.is_private(request, reply)
-        body = message_params(embeds[0], private=private, view=None if private else pin_view())
-        return reply, tuple(embeds), body
+        params = message_params(embeds[0], private=private, view=None if private else pin_view())
+        return reply, tuple(embeds), json_body(params)
 
     def is_private(self, request: Request, reply: Reply) -> bool:
         """Whether the reply goes to the member alone (`bot.core.access.shown_privately`)."""
@@ -246,7 +252,6 @@ class Dk2Cog(
         posted: int | None = None
         # The no-repeats rule keeps a public answer's message id: only then is it asked for.
         want_id = not private and self.repeats.on
-        file = None
         if earlier is not None:
             # Already in this channel: the member gets it privately, with the link to it.
             note = self.repeats.note(kb.messages, earlier)
@@ -256,14 +261,19 @@ class Dk2Cog(
         elif reply.picture is None and where.in_server:
             # Built once with the reply (see bot.discord_layer.prebuilt): no file to upload.
             posted = await send_prebuilt(interaction, first_body, want_id=want_id)
-        elif (file := await picture_file(kb, reply)) is not None and where.in_server:
-            # Built once per answer with its upload; each send carries a fresh file.
-            view = None if private else pin_view()
-            template = self._uploads.get(
-                kb, key, lambda: message_params(embeds[0], private=private, view=view, file=file)
+        elif (
+            reply.picture is not None
+            and where.in_server
+            and (png := await picture_png(kb, reply.picture)) is not None
+        ):
+            # Built once per answer with its upload, as the bytes sent (see prebuilt).
+            picture = reply.picture
+            body = self._uploads.get(
+                kb, key, lambda: _upload(embeds[0], picture, png, private=private)
             )
-            posted = await send_prebuilt(interaction, with_upload(template, file), want_id=want_id)
+            posted = await send_prebuilt(interaction, body, want_id=want_id)
         else:
+            file = await picture_file(kb, reply) if not where.in_server else None
             first = embeds[0]
             # Only a reply with a picture is sent as an upload; the rest stay plain JSON bodies.
             upload: dict[str, Any] = {"file": file} if file is not None else {}
@@ -300,7 +310,18 @@ class Dk2Cog(
                 log.exception("on_answer hook failed (ref %s)", new_ref())
 
 
-_Answer = tuple[Reply, tuple[discord.Embed, ...], MultipartParameters]
+_Answer = tuple[Reply, tuple[discord.Embed, ...], Prebuilt]
+
+
+def _upload(embed: discord.Embed, picture: Picture, png: bytes, *, private: bool) -> Prebuilt:
+    """The first answer's body with its picture uploaded as `files[0]`."""
+    params = message_params(
+        embed,
+        private=private,
+        view=None if private else pin_view(),
+        file=upload_file(picture, png),
+    )
+    return upload_body(params, [FilePart(picture.filename, png)])
 
 
 def _suggest(kb: KnowledgeBase, partial: str) -> tuple[app_commands.Choice[str], ...]:

@@ -7,6 +7,7 @@ its own `discord.File`, since a file is read as it is sent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 from typing import Any
@@ -49,6 +50,11 @@ async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:
     data = await picture_png(kb, picture)
     if data is None:
         return None
+    return upload_file(picture, data)
+
+
+def upload_file(picture: Picture, data: bytes) -> discord.File:
+    """`data`, the picture's PNG, as the attachment discord.py uploads."""
     return UploadFile(
         io.BytesIO(data),
         filename=picture.filename,
@@ -89,6 +95,14 @@ def chart_file(summary: UsageSummary, days: int, messages: Messages) -> discord.
         return None
     data, description = chart
     return UploadFile(io.BytesIO(data), filename=CHART_FILENAME, description=description)
+
+
+def with_pictures(reply: Reply, on: bool) -> Reply:
+    """`reply` as this transport sends it: with pictures off (the `gateway_pictures` and
+    `http_pictures` settings), without its gauge picture; its text gauge stays."""
+    if on or reply.picture is None:
+        return reply
+    return dataclasses.replace(reply, picture=None)
 
 
 def without_picture(embed: discord.Embed) -> discord.Embed:

@@ -1,38 +1,62 @@
-"""Answers whose request body is built once and sent many times.
+"""Answers whose request body is built once and sent many times, as bytes.
 
 `interaction.response.send_message` rebuilds the body on every call (each embed's dict, the
-view's components, the mentions rule) and then builds a `Message` from Discord's reply that
-dk2 never reads. For the answers dk2 keeps (the same question asked again), the body is built
-once, with discord.py's own `interaction_message_response_params`, and sent through the same
-webhook adapter `send_message` uses. It is sent without `with_response` (Discord's callback
-takes it as optional): Discord then answers 204 with no body, where `send_message` asks for the
-whole message back and decodes it. Measured in bench/bench_scaling.py.
+view's components, the mentions rule, the JSON text; for an upload, aiohttp's FormData over a
+fresh file) and then builds a `Message` from Discord's reply that dk2 never reads. For the
+answers dk2 keeps (the same question asked again), the body is built once, with discord.py's
+own `interaction_message_response_params`, turned into the exact bytes of the request (JSON,
+or for an answer with a picture the multipart body of `bot.discord_layer.multipart`, the
+picture as `files[0]`), and each send posts those bytes to the interaction's callback over
+discord.py's own HTTP session. Measured in bench/bench_scaling.py.
 
-An answer with a picture is built once with its upload as well: the JSON part (embed, button,
-attachment entry) is kept, and each send carries a fresh `File` over the same PNG bytes
-(`with_upload`), since a file is read as it is sent. So is explain's list of suggestions for
-what has been typed so far (`choices_params`).
+It is sent without `with_response` (Discord's callback takes it as optional): Discord then
+answers 204 with no body, where `send_message` asks for the whole message back and decodes
+it. So is explain's list of suggestions for what has been typed so far (`choices_body`).
+A rate limit is waited out and a server error retried, a few times, as discord.py does for
+its own callbacks; any other refusal raises discord.py's own errors.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import discord
 from discord import app_commands
-from discord.http import MultipartParameters, Route
-from discord.webhook.async_ import (
-    async_context,
-    interaction_message_response_params,
-    interaction_response_params,
-)
+from discord.http import MultipartParameters, Route, json_or_text
+from discord.webhook.async_ import interaction_message_response_params, interaction_response_params
 
-__all__ = ["choices_params", "message_params", "send_prebuilt", "with_upload"]
+from bot.discord_layer.multipart import FilePart, join_multipart
+
+__all__ = [
+    "Prebuilt",
+    "choices_body",
+    "json_body",
+    "message_params",
+    "send_prebuilt",
+    "upload_body",
+]
+
+log = logging.getLogger(__name__)
 
 _MESSAGE = discord.InteractionResponseType.channel_message
 _CHOICES = discord.InteractionResponseType.autocomplete_result
-_WITH_RESPONSE = {"with_response": "1"}  # the same query discord.py sends
+_WITH_RESPONSE: Final = {"with_response": "1"}  # the same query discord.py sends
+_JSON: Final = "application/json"
+ATTEMPTS: Final = 5
+SERVER_ERROR_WAIT: Final = 1.0  # seconds, then twice as long more each time
+
+
+@dataclass(frozen=True, slots=True)
+class Prebuilt:
+    """A request body as it goes over the wire, and its Content-Type."""
+
+    body: bytes
+    content_type: str
 
 
 def message_params(
@@ -42,8 +66,8 @@ def message_params(
     view: discord.ui.View | None,
     file: discord.File | None = None,
 ) -> MultipartParameters:
-    """The body of a first answer (type 4) with one embed, private or with `view`, and with
-    `file` uploaded when given (then a multipart body: see `with_upload`)."""
+    """discord.py's parameters for a first answer (type 4) with one embed, private or with
+    `view`, and with `file` uploaded when given (then the JSON is its `payload_json`)."""
     flags = discord.MessageFlags._from_value(0)
     flags.ephemeral = private
     return interaction_message_response_params(
@@ -56,58 +80,86 @@ def message_params(
     )
 
 
-def choices_params(choices: Sequence[app_commands.Choice[str]]) -> MultipartParameters:
+def json_body(params: MultipartParameters) -> Prebuilt:
+    """The JSON body of `params` built without a file."""
+    if params.files or params.payload is None:
+        raise ValueError("json_body needs parameters built without files")
+    return Prebuilt(_dumps(params.payload), _JSON)
+
+
+def upload_body(params: MultipartParameters, files: Sequence[FilePart]) -> Prebuilt:
+    """The multipart body of `params` built with files (their attachment entries are in its
+    JSON), carrying `files`' bytes as `files[n]`."""
+    if not params.multipart or len(params.multipart) != len(files) + 1:
+        raise ValueError("upload_body needs parameters built with the same files")
+    payload = params.multipart[0]["value"]
+    joined = join_multipart(str(payload).encode("utf-8"), files)
+    return Prebuilt(joined.body, joined.content_type)
+
+
+def choices_body(choices: Sequence[app_commands.Choice[str]]) -> Prebuilt:
     """The body of an autocomplete answer (type 8) offering `choices`."""
-    return interaction_response_params(
+    params = interaction_response_params(
         type=_CHOICES.value, data={"choices": [choice.to_dict() for choice in choices]}
     )
-
-
-def with_upload(params: MultipartParameters, file: discord.File) -> MultipartParameters:
-    """`params`, built once by `message_params` with an upload, now carrying `file` (a fresh
-    file of the same name, over the same bytes): the JSON part is reused as it is."""
-    if not params.multipart or len(params.multipart) != 2:
-        raise ValueError("with_upload needs a body built with exactly one file")
-    head, upload = params.multipart
-    return MultipartParameters(
-        payload=None, multipart=[head, {**upload, "value": file.fp}], files=[file]
-    )
+    return json_body(params)
 
 
 async def send_prebuilt(
     interaction: discord.Interaction[Any],
-    params: MultipartParameters,
+    prebuilt: Prebuilt,
     kind: discord.InteractionResponseType = _MESSAGE,
     *,
     want_id: bool = False,
 ) -> int | None:
-    """Send `params` as the interaction's first response (of type `kind`), as `send_message`
-    or `autocomplete` does (the same adapter, so the same retries and rate-limit handling).
-    Discord is asked for the message back only with `want_id` (the no-repeats rule keeps the
-    id of a public answer); then its id is given, else None."""
+    """Send `prebuilt` as the interaction's first response (of type `kind`). Discord is asked
+    for the message back only with `want_id` (the no-repeats rule keeps the id of a public
+    answer); then its id is given, else None."""
     response = interaction.response
     if response.is_done():
         raise discord.InteractionResponded(interaction)
     http = interaction._state.http
-    route = Route(
-        "POST",
-        "/interactions/{webhook_id}/{webhook_token}/callback",
-        webhook_id=interaction.id,
-        webhook_token=interaction.token,
-    )
-    body: dict[str, Any] = (
-        {"multipart": params.multipart, "files": params.files}
-        if params.files
-        else {"payload": params.payload}
-    )
-    data = await async_context.get().request(
-        route,
-        session=interaction._session,
-        proxy=http.proxy,
-        proxy_auth=http.proxy_auth,
-        params=_WITH_RESPONSE if want_id else None,
-        **body,
-    )
+    url = f"{Route.BASE}/interactions/{interaction.id}/{interaction.token}/callback"
+    headers = {"Content-Type": prebuilt.content_type}
+    data: Any = None
+    for attempt in range(ATTEMPTS):
+        async with interaction._session.request(
+            "POST",
+            url,
+            data=prebuilt.body,
+            headers=headers,
+            params=_WITH_RESPONSE if want_id else None,
+            proxy=http.proxy,
+            proxy_auth=http.proxy_auth,
+        ) as reply:
+            data = await json_or_text(reply)
+            if 200 <= reply.status < 300:
+                break
+            last = attempt == ATTEMPTS - 1
+            if reply.status == 429 and not last and isinstance(data, dict):
+                wait = float(data.get("retry_after") or 1.0)
+                log.warning(
+                    "the answer to interaction %s is rate limited. Retrying in %.2f seconds.",
+                    interaction.id,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+                continue
+            if reply.status >= 500 and not last:
+                await asyncio.sleep(SERVER_ERROR_WAIT * (1 + 2 * attempt))
+                continue
+            if reply.status == 403:
+                raise discord.Forbidden(reply, data)
+            if reply.status == 404:
+                raise discord.NotFound(reply, data)
+            if reply.status >= 500:
+                raise discord.DiscordServerError(reply, data)
+            raise discord.HTTPException(reply, data)
     response._response_type = kind
     made = data.get("interaction") if isinstance(data, dict) else None
     return discord.utils._get_as_snowflake(made, "response_message_id") if made else None
+
+
+def _dumps(payload: dict[str, Any]) -> bytes:
+    """JSON as discord.py writes it (compact, ASCII)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")

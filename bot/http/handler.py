@@ -50,6 +50,7 @@ from bot.discord_layer.pictures import (
     attachment_entry,
     chart_png,
     picture_png,
+    with_pictures,
     without_picture,
 )
 from bot.discord_layer.repeats import Repeats
@@ -76,7 +77,7 @@ from bot.http.responses import (
     pin_components,
     response,
 )
-from bot.http.rest import DiscordRest, RestFile
+from bot.http.rest import DiscordRest, Multipart, RestFile, multipart
 from bot.usage import stats_reply
 from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
@@ -153,6 +154,8 @@ class InteractionHandler:
         self.on_reload = on_reload
         self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
         self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
+        # Each answer's picture edit as the whole multipart body: the same for every member.
+        self._edits: KnowledgeCache[Hashable, Multipart] = KnowledgeCache(ANSWERS_KEPT)
 
     # -- entry -------------------------------------------------------------------------------
 
@@ -264,7 +267,7 @@ class InteractionHandler:
         async def after() -> None:
             sent = None
             if built.picture_edit is not None:
-                sent = await self._add_picture(kb, incoming, built.reply, built.picture_edit)
+                sent = await self._add_picture(kb, key, incoming, built, want_id=noted)
             if noted:
                 await self._note_posted(incoming, built.reply, sent)
             for data in built.more:
@@ -288,7 +291,7 @@ class InteractionHandler:
     def _build(
         self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
     ) -> _Built:
-        reply = run(kb, request)
+        reply = with_pictures(run(kb, request), self.settings.http_pictures)
         private = (
             shown_privately(reply, request.private, self.settings.private_by_default)
             or where.private_only
@@ -315,18 +318,19 @@ class InteractionHandler:
         return _Built(reply, body, tuple(pages[1:]), private, picture_edit)
 
     async def _add_picture(
-        self, kb: KnowledgeBase, incoming: Incoming, reply: Reply, edit: dict[str, Any]
+        self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, want_id: bool
     ) -> str | None:
-        """Upload the answer's picture into it and give the message's id; when it can't be
-        drawn or Discord refuses the edit, the answer stays as sent (its text says what the
-        picture shows)."""
-        picture = reply.picture
-        assert picture is not None
+        """Upload the answer's picture into it and, with `want_id`, give the message's id;
+        when it can't be drawn or Discord refuses the edit, the answer stays as sent (its text
+        says what the picture shows). The edit's body is joined once per answer."""
+        picture, edit = built.reply.picture, built.picture_edit
+        assert picture is not None and edit is not None
         data = await picture_png(kb, picture)  # drawn once per value, in a worker thread
         if data is None:
             return None
+        body = self._edits.get(kb, key, lambda: multipart(edit, [RestFile(picture.filename, data)]))
         result = await self.rest.edit_original(
-            incoming.application_id, incoming.token, edit, [RestFile(picture.filename, data)]
+            incoming.application_id, incoming.token, body, read=want_id
         )
         if not result.ok:
             log.warning(

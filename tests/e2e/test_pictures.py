@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.core.loader import default_knowledge_path, load_knowledge
-from tests.e2e.harness import Dk2Session, embed_text
+from tests.e2e.harness import Dk2Session, dk2_session, embed_text
 from tests.fakediscord import Message
 from tests.fakediscord.recording import RecordedRequest
 from tests.fakediscord.uploads import png_size
@@ -106,3 +106,25 @@ async def test_the_same_question_uploads_the_same_bytes(dk2: Dk2Session) -> None
     assert png_size(uploads[1]) is not None
     assert gauge_attachment(again.original)["url"] != gauge_attachment(first.original)["url"]
     assert not re.search(rb"tIME|tEXt", uploads[0])  # no timestamp or text chunks
+
+
+async def test_with_gateway_pictures_off_answers_carry_the_text_gauge_and_no_upload(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    workdir = tmp_path_factory.mktemp("no-pictures")
+    async with dk2_session(workdir, env={"DK2_GATEWAY_PICTURES": "false"}) as session:
+        for subcommand, options, gauge in (
+            ("dose", {"amount": "5000"}, "▶above UL◀"),
+            ("level", {"value": "42 ng/mL"}, "▶goal◀"),
+            ("dose", {"amount": "3000", "private": True}, "▶upper typical◀"),
+        ):
+            handle = await session.command(subcommand, options)
+            request = callback_request(session, handle.id)
+            assert request.status == 204
+            assert not request.multipart and request.uploads == []
+            assert "attachments" not in request.json["data"]
+            message = handle.original
+            assert message is not None and message.attachments == []
+            assert "image" not in message.embeds[0]
+            assert gauge in message.embeds[0]["description"]  # where the value sits, in words
+        assert session.fake.spec_violations == []

@@ -115,7 +115,7 @@ async def post_interaction(
         payload=payload, dispatched_at=fake.clock.now(), callback_future=loop.create_future()
     )
     if payload.get("type") != 1:
-        fake.rest.interactions[record.id] = record
+        fake.rest.register(record)
     body = json.dumps(payload).encode()
     status, decoded, elapsed = await post_raw(url, body, sign(key, body), session=session)
     errors: list[str] = []

@@ -98,6 +98,14 @@ class RestApi:
         self.requests = RequestLog()
         self.spec_violations: list[SpecViolation] = []
         self.interactions: dict[int, InteractionRecord] = {}
+        # The same records by token: follow-ups and edits name their interaction by token, and
+        # a bench registers thousands (a scan per request made the fake the bottleneck).
+        self._by_token: dict[str, InteractionRecord] = {}
+
+    def register(self, record: InteractionRecord) -> None:
+        """Know an interaction sent to the bot: its callback by id, its webhook by token."""
+        self.interactions[record.id] = record
+        self._by_token[record.token] = record
 
     # -- application -------------------------------------------------------------------------
 
@@ -444,7 +452,7 @@ class RestApi:
         self, request: web.Request
     ) -> tuple[InteractionRecord | None, web.Response | None]:
         token = request.match_info["token"]
-        record = next((r for r in self.interactions.values() if r.token == token), None)
+        record = self._by_token.get(token)
         if record is None or _int(request.match_info["app"]) != self.world.application.id:
             return None, _unknown("Webhook", 10015)
         if self.clock.now() - record.dispatched_at > TOKEN_LIFETIME_S:

@@ -282,7 +282,7 @@ class FakeDiscord:
         record = InteractionRecord(
             payload=payload, dispatched_at=self.clock.now(), callback_future=loop.create_future()
         )
-        self.rest.interactions[record.id] = record
+        self.rest.register(record)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return InteractionHandle(record)
 

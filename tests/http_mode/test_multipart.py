@@ -14,7 +14,7 @@ from aiohttp.test_utils import make_mocked_request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.http.rest import RestFile, _multipart
+from bot.http.rest import RestFile, multipart
 
 Part = tuple[str | None, str | None, str | None, bytes]
 
@@ -58,8 +58,8 @@ def test_the_json_and_every_file_come_back_exactly(
     data: dict[str, Any], contents: list[bytes]
 ) -> None:
     files = [RestFile(f"file{n}.png", content) for n, content in enumerate(contents)]
-    body, content_type = _multipart(data, files)
-    parts = read_back(body, content_type)
+    joined = multipart(data, files)
+    parts = read_back(joined.body, joined.content_type)
     name, filename, kind, payload = parts[0]
     assert (name, filename, kind) == ("payload_json", None, "application/json")
     assert json.loads(payload) == data
@@ -70,8 +70,8 @@ def test_the_json_and_every_file_come_back_exactly(
 
 @given(st.text())
 def test_a_file_name_never_breaks_its_header(filename: str) -> None:
-    body, content_type = _multipart({}, [RestFile(filename, b"x")])
-    ((_, _, _, _), (name, shown, _, content)) = read_back(body, content_type)
+    joined = multipart({}, [RestFile(filename, b"x")])
+    ((_, _, _, _), (name, shown, _, content)) = read_back(joined.body, joined.content_type)
     assert name == "files[0]" and content == b"x"
     assert shown is not None and len(shown) == len(filename)
     assert all(c.isascii() and (c.isalnum() or c in "._-") for c in shown)

@@ -9,19 +9,22 @@ at `attachment://gauge.png`. The `endpoint` fixture fails a test on any spec vio
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from tests.discord_layer.helpers import embed_text
 from tests.e2e.harness import PIN_ID, button_ids, wait_until
-from tests.fakediscord import Message
+from tests.fakediscord import FakeDiscord, Message
+from tests.fakediscord.fixtures import require_spec
 from tests.fakediscord.outgoing import Delivery
 from tests.fakediscord.payloads import DEFAULT_ATTACHMENT_SIZE_LIMIT
 from tests.fakediscord.recording import RecordedRequest
 from tests.fakediscord.spec import DiscordSpec
 from tests.fakediscord.uploads import png_size, upload_problems
-from tests.http_mode.conftest import Endpoint
+from tests.http_mode.conftest import Endpoint, running_endpoint
 from tests.pictures.reading import bar_top, marker_x, open_png, rgb, runs
 
 EDIT = r"/webhooks/\d+/{token}/messages/@original"
@@ -215,3 +218,31 @@ async def test_an_answer_in_a_dm_through_a_members_install_gets_its_gauge_too(
     assert message is not None
     # The edit leaves the rest as it was: the line, and no Pin button.
     assert message.content == line and button_ids(message) == []
+
+
+async def test_with_http_pictures_off_answers_carry_the_text_gauge_and_no_edit(
+    tmp_path: Path,
+) -> None:
+    require_spec()
+    async with (
+        FakeDiscord() as fake,
+        running_endpoint(fake, tmp_path, http_pictures=False) as endpoint,
+    ):
+        for subcommand, options, gauge in (
+            ("dose", {"amount": "5000"}, "▶above UL◀"),
+            ("level", {"value": "42 ng/mL"}, "▶goal◀"),
+        ):
+            delivery = await endpoint.command(subcommand, options)
+            assert delivery.status == 200 and delivery.type == 4 and delivery.spec_errors == []
+            assert "image" not in delivery.embed and "attachments" not in delivery.data
+            assert gauge in delivery.embed["description"]  # where the value sits, in words
+            assert delivery.handle is not None
+            route = EDIT.format(token=delivery.handle.token)
+            # The work after a public answer ends by asking for its id (the no-repeats rule);
+            # with pictures on, the picture's edit came first and gave it.
+            await wait_until(lambda route=route: fake.requests.matching("GET", route))
+            assert fake.requests.matching("PATCH", route) == []
+            message = delivery.handle.original
+            assert message is not None and message.attachments == []
+            assert gauge in embed_text(message)
+        assert fake.spec_violations == []
