@@ -72,7 +72,7 @@ def test_the_d2_hint_names_several_sources_apart(kb: KnowledgeBase) -> None:
 
 # -- a weekly or monthly dose: the average line and the caution that the range is daily -----
 
-NON_DAILY = "The article's range is daily; at 75+ the guideline prefers daily doses."
+NON_DAILY = "The article's range is daily; at 75+ daily doses are preferred."
 
 
 def _lines(kb: KnowledgeBase, amount: str) -> list[str]:
