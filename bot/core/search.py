@@ -65,6 +65,9 @@ _ALL_KNOWN = 1.0 - 1e-9
 # vitamin D or K, though search reads the amount itself as one placeholder.
 _VITAMIN_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|mcg|µg|ug|ng|nmol)\b")
 
+# An amount in IU or a blood level names vitamin D: vitamin K is measured in µg only.
+_D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
@@ -262,6 +265,25 @@ class TopicIndex:
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.subject_words
         ) - {()}
+        # Per vitamin, the phrases naming it (as stems) and the topics about it alone.
+        self.vitamins = {
+            name: (
+                frozenset(
+                    tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+                    for words in scope.words
+                )
+                - {()},
+                frozenset(scope.topics),
+            )
+            for name, scope in settings.vitamins.items()
+        }
+        # Words only the out-of-scope list holds ("bar" of "protein bar"): read so that their
+        # typos are caught, they say nothing dk2 knows about, so coverage counts them unknown.
+        self.only_out_of_scope = (
+            frozenset(stem for phrase in self.out_of_scope for stem in phrase)
+            - set(self.coverage_idf)
+            - {stem for phrase in self.subject for stem in phrase}
+        )
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
         self.meaning: _Meaning | None = None
         if settings.meaning_weight > 0 and embedder is not None:
@@ -385,14 +407,21 @@ class TopicIndex:
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
-        word_score = max(scores.values(), default=0.0)
-        if word_score <= 0:
+        if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)
         similar = (
             self.meaning.similarities(_without_amounts(words))
             if self.meaning is not None
             else [0.0] * len(self.topic_ids)
         )
+        aside = self.other_vitamins_topics(found, term)
+        if aside:
+            keep = self.settings.other_vitamin_weight
+            for position, topic_id in enumerate(self.topic_ids):
+                if topic_id in aside:
+                    scores[topic_id] *= keep
+                    similar[position] *= keep
+        word_score = max(scores.values())
         signals = tuple(
             (topic_id, scores[topic_id], similarity)
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
@@ -406,6 +435,30 @@ class TopicIndex:
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
 
+    def other_vitamins_topics(self, found: set[tuple[str, ...]], term: str) -> frozenset[str]:
+        """The topics about another vitamin alone, when the question (its runs of stems
+        `found`, its normalised `term`) names exactly one of search.yaml's vitamins: "is there
+        an upper limit for k2" is not asking for vitamin D's. None when it names several or
+        none. An amount in IU or a blood level ("2000iu", "18 ng/ml") names vitamin D."""
+        named = {
+            name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
+        }
+        if "d" in self.vitamins and _D_AMOUNT.search(term) is not None:
+            named.add("d")
+        if len(named) != 1:
+            return frozenset()
+        (only,) = named
+        ownside = self.vitamins[only][1]
+        return (
+            frozenset(
+                topic
+                for name, (_, topics) in self.vitamins.items()
+                if name != only
+                for topic in topics
+            )
+            - ownside
+        )
+
     def _coverage(self, content: list[Word]) -> float:
         """How much of the question dk2 knows, each word weighed by how much it says (its
         idf): a word no topic uses says the most, so "recommend a good laptop" is mostly
@@ -414,13 +467,14 @@ class TopicIndex:
             return 0.0
         total = known = 0.0
         for word in content:
+            known_here = word.known and word.stem not in self.only_out_of_scope
             weight = (
                 self.coverage_idf.get(word.stem, self.unknown_idf)
-                if word.known
+                if known_here
                 else self.unknown_idf
             )
             total += weight
-            if word.known:
+            if known_here:
                 known += weight * (0.5 if word.corrected else 1.0)
         return known / total
 
