@@ -52,7 +52,8 @@ GRID: dict[str, Sequence[float]] = {
 # Settings that change the ranking itself, not only the rule read from it: each value ranks
 # every question again.
 RANK_GRID: dict[str, Sequence[float]] = {
-    "other_vitamin_weight": (1.0, 0.85, 0.7, 0.5),
+    "other_vitamin_weight": (1.0, 0.7, 0.5),
+    "figure_weight": (0.0, 1.0),
 }
 WRONG_COST = 10  # a confident wrong answer costs as much as ten refusals
 

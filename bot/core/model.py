@@ -709,6 +709,11 @@ class SearchSettings(Model):
         description="what a topic about another vitamin alone keeps of its scores, from words "
         "and from meaning, for a question naming one vitamin only (1: as much as the others)",
     )
+    figure_weight: Number = Field(
+        0.0,
+        description="what an amount named in a question ('600 iu', '20 ng/ml') adds to each "
+        "topic printing it, per unit of its idf among the topics; 0: nothing",
+    )
     synonyms: dict[Lower, Lower] = Field(
         {},
         description="members' words and phrases (slang, abbreviations, brand names) and the "

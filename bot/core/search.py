@@ -11,7 +11,9 @@ Stages, most certain first:
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's slang and brand names are read as the topics' words (synonyms), its words
    stemmed (Snowball) and typos corrected, and a topic's aliases and
-   multi-word keywords found whole in it add a bonus by rarity; the closeness of its meaning
+   multi-word keywords found whole in it add a bonus by rarity, and so does an amount it
+   names that a topic prints ("600 iu", "20 ng/ml"); a question naming one vitamin only
+   counts the topics about the other for less; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
    topic's nearest example, and either that topic clearly beats the runner-up (by a larger
@@ -64,6 +66,26 @@ _ALL_KNOWN = 1.0 - 1e-9
 # An amount in a vitamin's units ("4000 iu", "100mcg", "18 ng/ml") says a question is about
 # vitamin D or K, though search reads the amount itself as one placeholder.
 _VITAMIN_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|mcg|µg|ug|ng|nmol)\b")
+
+# A figure as the topics print it and members type it, in a normalised text ("4,000 iu",
+# "100 µg", "20 ng ml", "10k iu"): its number and its unit.
+_FIGURE = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(k)? ?"
+    r"(ius|iu|ui|units|mcg|µg|ug|micrograms|microgram|mg|ng|nmol)\b"
+)
+_FIGURE_UNITS = {"ius": "iu", "ui": "iu", "units": "iu", "mcg": "µg", "ug": "µg"}
+_FIGURE_UNITS |= {"micrograms": "µg", "microgram": "µg"}
+
+
+def figures(text: str) -> frozenset[tuple[float, str]]:
+    """The amounts a normalised text names, each as (number, unit): "4,000 iu" and "4k iu"
+    are (4000.0, "iu"), "100 mcg" and "100 µg" are (100.0, "µg")."""
+    found = set()
+    for number, thousands, unit in _FIGURE.findall(text):
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        found.add((value, _FIGURE_UNITS.get(unit, unit)))
+    return frozenset(found)
+
 
 # An amount in IU or a blood level names vitamin D: vitamin K is measured in µg only.
 _D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
@@ -284,6 +306,20 @@ class TopicIndex:
             - set(self.coverage_idf)
             - {stem for phrase in self.subject for stem in phrase}
         )
+        # The figures each topic prints, worth more the fewer topics print them: a member
+        # who quotes "600 iu" or "20 ng/ml" has most likely read it in that topic's source.
+        printed: dict[tuple[float, str], set[str]] = {}
+        for topic_id, topic_fields in fields.items():
+            for figure in figures(normalise_term(" ".join(topic_fields.values()))):
+                printed.setdefault(figure, set()).add(topic_id)
+        self.figures = {
+            figure: (
+                frozenset(topics),
+                settings.figure_weight
+                * math.log(1 + (total - len(topics) + 0.5) / (len(topics) + 0.5)),
+            )
+            for figure, topics in printed.items()
+        }
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
         self.meaning: _Meaning | None = None
         if settings.meaning_weight > 0 and embedder is not None:
@@ -406,6 +442,10 @@ class TopicIndex:
         scores = dict(zip(self.topic_ids, totals, strict=True))
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
+                scores[topic_id] += weight
+        for figure in figures(term):
+            topics, weight = self.figures.get(figure, ((), 0.0))
+            for topic_id in topics:
                 scores[topic_id] += weight
         if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)

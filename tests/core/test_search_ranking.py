@@ -16,7 +16,7 @@ from bot.core.embedding import shipped_embedder
 from bot.core.explain import explain_reply
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import TopicIndex, _Bm25, index_for
+from bot.core.search import TopicIndex, _Bm25, figures, index_for
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
@@ -777,3 +777,40 @@ def test_a_word_only_the_out_of_scope_list_holds_counts_as_unknown(kb: Knowledge
     question = "how do i draw a bar chart in d3"
     assert index.rank(question).coverage < kb.search.min_coverage
     assert index.search(question).topic is None
+
+
+def test_a_figure_is_its_number_and_unit_however_it_is_typed() -> None:
+    assert figures(normalise_term("is 4,000 IU too much")) == {(4000.0, "iu")}
+    assert figures(normalise_term("4k iu")) == figures(normalise_term("4000 IUs"))
+    assert (
+        figures(normalise_term("100 mcg")) == figures(normalise_term("100 µg")) == {(100.0, "µg")}
+    )
+    assert figures(normalise_term("my level is 20 ng/mL, was 50 nmol/L")) == {
+        (20.0, "ng"),
+        (50.0, "nmol"),
+    }
+    assert figures(normalise_term("i take 2 pills of 5000")) == frozenset()  # no unit
+
+
+@given(
+    st.integers(min_value=1, max_value=10**7),
+    st.sampled_from([("iu", "iu"), ("IU", "iu"), ("mcg", "µg"), ("ug", "µg"), ("ng/ml", "ng")]),
+    st.booleans(),
+)
+def test_a_figure_reads_back_with_or_without_thousands_commas(
+    number: int, unit: tuple[str, str], commas: bool
+) -> None:
+    typed, canonical = unit
+    text = f"is {number:,} {typed} ok" if commas else f"is {number}{typed} ok"
+    assert figures(normalise_term(text)) == {(float(number), canonical)}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("is 120 mcg of k2 enough", "k-intake"), ("is 800 iu enough at 75", "rda")],
+)
+def test_a_figure_a_topic_prints_points_to_that_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+    assert _index(kb, figure_weight=0.0).search(question).topic != topic
