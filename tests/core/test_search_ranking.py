@@ -814,3 +814,21 @@ def test_a_figure_a_topic_prints_points_to_that_topic(
 ) -> None:
     assert index_for(kb).search(question).topic == topic
     assert _index(kb, figure_weight=0.0).search(question).topic != topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "pregnancy" names the safety-first topic as "pregnant" does
+        ("is the d3 k2 stack fine in pregnancy", "pregnancy"),
+        ("can i take d3 and k2 together during pregnancy", "pregnancy"),
+        # vitamin D "solo" or "by itself", calcium "build up" or "deposits"
+        ("will taking d3 by itself lead to calcium build up in my arteries", "safety"),
+        # a blood level's peak is the half-life topic's subject
+        ("mk7 blood levels peak when", "mk7"),
+        ("what does iu mean on the bottle label", "units"),
+        ("can i get a summary of the d and k2 thing", "summary"),
+    ],
+)
+def test_everyday_words_for_a_topics_subject(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert index_for(kb).search(question).topic == topic
