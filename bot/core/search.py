@@ -306,8 +306,9 @@ class TopicIndex:
             - set(self.coverage_idf)
             - {stem for phrase in self.subject for stem in phrase}
         )
-        # The figures each topic prints, worth more the fewer topics print them: a member
-        # who quotes "600 iu" or "20 ng/ml" has most likely read it in that topic's source.
+        # The figures each topic prints, with their idf among the topics: a member who quotes
+        # "600 iu" or "20 ng/ml" has most likely read it in that topic's source. (figure_weight
+        # is applied when a question is ranked, so that the bench may vary it.)
         printed: dict[tuple[float, str], set[str]] = {}
         for topic_id, topic_fields in fields.items():
             for figure in figures(normalise_term(" ".join(topic_fields.values()))):
@@ -315,8 +316,7 @@ class TopicIndex:
         self.figures = {
             figure: (
                 frozenset(topics),
-                settings.figure_weight
-                * math.log(1 + (total - len(topics) + 0.5) / (len(topics) + 0.5)),
+                math.log(1 + (total - len(topics) + 0.5) / (len(topics) + 0.5)),
             )
             for figure, topics in printed.items()
         }
@@ -444,9 +444,9 @@ class TopicIndex:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
         for figure in figures(term):
-            topics, weight = self.figures.get(figure, ((), 0.0))
+            topics, idf = self.figures.get(figure, ((), 0.0))
             for topic_id in topics:
-                scores[topic_id] += weight
+                scores[topic_id] += self.settings.figure_weight * idf
         if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)
         similar = (
