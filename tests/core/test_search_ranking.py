@@ -327,6 +327,7 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("is k2 necessary if im on d3", "synergy"),
         ("hw much d3 shld i take a day", "dosing"),
         ("took 50000 iu every day by accident for a week, am i ok", "toxicity"),
+        ("my lvls r low wat do", "deficiency"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
