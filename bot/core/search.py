@@ -299,13 +299,6 @@ class TopicIndex:
             )
             for name, scope in settings.vitamins.items()
         }
-        # Words only the out-of-scope list holds ("bar" of "protein bar"): read so that their
-        # typos are caught, they say nothing dk2 knows about, so coverage counts them unknown.
-        self.only_out_of_scope = (
-            frozenset(stem for phrase in self.out_of_scope for stem in phrase)
-            - set(self.coverage_idf)
-            - {stem for phrase in self.subject for stem in phrase}
-        )
         # The figures each topic prints, with their idf among the topics: a member who quotes
         # "600 iu" or "20 ng/ml" has most likely read it in that topic's source. (figure_weight
         # is applied when a question is ranked, so that the bench may vary it.)
@@ -507,14 +500,13 @@ class TopicIndex:
             return 0.0
         total = known = 0.0
         for word in content:
-            known_here = word.known and word.stem not in self.only_out_of_scope
             weight = (
                 self.coverage_idf.get(word.stem, self.unknown_idf)
-                if known_here
+                if word.known
                 else self.unknown_idf
             )
             total += weight
-            if known_here:
+            if word.known:
                 known += weight * (0.5 if word.corrected else 1.0)
         return known / total
 

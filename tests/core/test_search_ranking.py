@@ -770,16 +770,6 @@ def test_the_k2_dependent_proteins_are_not_another_nutrient(kb: KnowledgeBase) -
     )
 
 
-def test_a_word_only_the_out_of_scope_list_holds_counts_as_unknown(kb: KnowledgeBase) -> None:
-    index = index_for(kb)
-    # "bar" is read (a typo of it is caught) only for "protein bar"; no topic uses it
-    assert "bar" in index.only_out_of_scope
-    assert "protein" not in index.only_out_of_scope  # matrix gla protein
-    question = "how do i draw a bar chart in d3"
-    assert index.rank(question).coverage < kb.search.min_coverage
-    assert index.search(question).topic is None
-
-
 def test_a_figure_is_its_number_and_unit_however_it_is_typed() -> None:
     assert figures(normalise_term("is 4,000 IU too much")) == {(4000.0, "iu")}
     assert figures(normalise_term("4k iu")) == figures(normalise_term("4000 IUs"))
