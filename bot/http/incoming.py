@@ -2,7 +2,8 @@
 
 `decode_body` turns the body into Python values; only what the handlers use is then read,
 and every field is checked for its type: a body that is valid JSON but not an interaction dk2
-can answer becomes a `Malformed` with the reason.
+can answer becomes a `Malformed` with the reason. `read_interaction` does both at once, with
+a shortcut for the usual body (see there).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "Option",
     "decode_body",
     "parse_interaction",
+    "read_interaction",
 ]
 
 PING: Final = 1
@@ -242,3 +244,134 @@ def _target(data: Mapping[str, Any]) -> tuple[int | None, str | None]:
     message = found.get(str(target_id)) if isinstance(found, dict) else None
     content = message.get("content") if isinstance(message, dict) else None
     return target_id, content if isinstance(content, str) else None
+
+
+# The usual body, as msgspec reads it straight from JSON: only the fields dk2 reads are built
+# (the channel, guild and most of the member are skipped in C), each already of the type
+# `parse_interaction` wants. Anything else fails to decode here and takes the long way.
+
+
+class _User(msgspec.Struct):
+    id: str | None = None
+    username: str | None = None
+
+
+class _Member(msgspec.Struct):
+    user: _User | None = None
+    roles: list[str] = []
+    permissions: str | None = None
+
+
+class _Option(msgspec.Struct):
+    type: int
+    name: str
+    value: Any = None
+    focused: Any = None
+    options: list[_Option] | None = None
+
+
+class _Data(msgspec.Struct):
+    name: str | None = None
+    type: int = 1
+    options: list[_Option] | None = None
+    custom_id: str | None = None
+    values: list[str] | None = None
+
+
+class _Interaction(msgspec.Struct):
+    type: int
+    id: str
+    token: str
+    application_id: str
+    data: _Data | None = None
+    member: _Member | None = None
+    user: _User | None = None
+    guild_id: str | None = None
+    channel_id: str | None = None
+    app_permissions: str | None = None
+    authorizing_integration_owners: Any = None
+    message: dict[str, Any] | None = None
+
+
+_USUAL: Final = msgspec.json.Decoder(_Interaction)
+
+
+def read_interaction(body: bytes) -> Incoming | Malformed:
+    """`parse_interaction(decode_body(body))`, the same value or error for every body.
+
+    A command, autocomplete or component click of the usual shape is read in one step, about
+    twice as fast; everything else (a PING, a message command, a field of another type, a
+    body that isn't JSON or isn't UTF-8) goes the long way, which decides it exactly as
+    before. Raises `ValueError` (or `UnicodeDecodeError`) for a body that is not JSON."""
+    usual: Incoming | None = None
+    # msgspec skips the fields it doesn't read without checking their UTF-8; json.loads
+    # refuses the whole body for a bad byte anywhere, so such a body goes the long way.
+    if body.isascii() or _utf8(body):
+        try:
+            usual = _usual(_USUAL.decode(body))
+        except msgspec.DecodeError:
+            usual = None
+    return usual if usual is not None else parse_interaction(decode_body(body))
+
+
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _usual(p: _Interaction) -> Incoming | None:
+    """The interaction from a typed body; None when the long way must decide."""
+    kind = p.type
+    data = p.data
+    member = p.member
+    user = p.user if member is None else member.user
+    path: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    command_type = 1
+    custom_id: str | None = None
+    values: tuple[str, ...] = ()
+    if kind in (APPLICATION_COMMAND, AUTOCOMPLETE):
+        if data is None or not data.name or data.type == MESSAGE_COMMAND:
+            return None
+        command_type = data.type
+        names = [data.name]
+        found = data.options or []
+        while found and found[0].type in (_SUB_COMMAND, _SUB_COMMAND_GROUP):
+            names.append(found[0].name)
+            found = found[0].options or []
+        path = tuple(names)
+        options = tuple(Option(o.name, o.type, o.value, o.focused is True) for o in found)
+    elif kind == COMPONENT:
+        if data is None or data.custom_id is None:
+            return None
+        custom_id = data.custom_id
+        values = tuple(data.values) if data.values is not None else ()
+    else:
+        return None
+    return Incoming(
+        id=p.id,
+        token=p.token,
+        application_id=p.application_id,
+        type=kind,
+        guild_id=_id(p.guild_id),
+        channel_id=_id(p.channel_id),
+        user_id=_id(user.id) if user is not None else None,
+        user_name=user.username if user is not None and user.username is not None else "?",
+        permissions=_bits(member.permissions) if member is not None else 0,
+        app_permissions=_bits(p.app_permissions),
+        role_ids=(
+            frozenset(r for r in (_id(role) for role in member.roles) if r is not None)
+            if member is not None
+            else frozenset()
+        ),
+        installed_guild_id=installed_guild(p.authorizing_integration_owners),
+        command_path=path,
+        command_type=command_type,
+        options=options,
+        custom_id=custom_id,
+        message=p.message,
+        values=values,
+    )

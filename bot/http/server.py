@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.core.holder import KnowledgeHolder
 from bot.http.handler import After, InteractionHandler
-from bot.http.incoming import PING, Malformed, decode_body, parse_interaction
+from bot.http.incoming import PING, Malformed, read_interaction
 from bot.http.responses import PONG, encode, response
 from bot.http.verify import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureCheck
 
@@ -76,10 +76,9 @@ class _Endpoint:
             log.info("refused a request from %s: %s", request.remote, problem)
             return _error(401, "invalid request signature")
         try:
-            payload = decode_body(body)
+            incoming = read_interaction(body)
         except (ValueError, UnicodeDecodeError):
             return _error(400, "the body is not JSON")
-        incoming = parse_interaction(payload)
         if isinstance(incoming, Malformed):
             log.warning("refused a signed but malformed interaction: %s", incoming.reason)
             return _error(400, incoming.reason)
