@@ -64,11 +64,15 @@ def placement(
     return Placement(in_server, private_only)
 
 
+_GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it
+
+
 def installed_guild(owners: object) -> int | None:
     """The server id under a server install in an `authorizing_integration_owners` object."""
-    if not isinstance(owners, Mapping):
+    # dict first: what both shells pass, and far cheaper to check than the Mapping ABC.
+    if not isinstance(owners, dict | Mapping):
         return None
-    value = owners.get(str(GUILD_INSTALL), owners.get(GUILD_INSTALL))
+    value = owners.get(_GUILD_INSTALL_KEY, owners.get(GUILD_INSTALL))
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
 
