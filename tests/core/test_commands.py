@@ -116,6 +116,12 @@ def test_an_unknown_option_names_the_commands_options(kb: KnowledgeBase) -> None
     )
 
 
+def test_an_unknown_options_name_is_shown_as_typed_in_its_code_span(kb: KnowledgeBase) -> None:
+    # Inside a code span Discord shows "_" as it is: escaping it would show a backslash.
+    _, message = error(kb, "/dk2 level 42 my_option:1")
+    assert message.startswith("`my_option` isn't an option of `/dk2 level`.")
+
+
 def test_an_unknown_options_long_name_is_cut(kb: KnowledgeBase) -> None:
     _, message = error(kb, "/dk2 level 42 " + "b" * 40 + ":1")
     assert message.startswith(f"`{'b' * 31}…` isn't an option of `/dk2 level`.")
@@ -225,6 +231,10 @@ def test_commands_without_options_refuse_extra_text(kb: KnowledgeBase, name: str
 def test_extra_text_is_cut_to_sixty_characters(kb: KnowledgeBase) -> None:
     _, message = error(kb, "/dk2 help " + "z" * 70)
     assert f"“{'z' * 59}…”" in message
+    _, message = error(kb, "/dk2 level " + "z" * 70 + " value:42")
+    assert message == f"dk2 didn't expect “{'z' * 59}…” after the `value`. Give `value` once."
+    _, message = error(kb, "/dk2 level " + "z" * 60 + " value:42")
+    assert message == f"dk2 didn't expect “{'z' * 60}” after the `value`. Give `value` once."
 
 
 # -- running a request ------------------------------------------------------------------------
@@ -275,6 +285,7 @@ def test_run_answers_level_and_explain_from_their_options(kb: KnowledgeBase) -> 
     ("line", "text"),
     [
         ("dose 5000", "/dk2 dose 5000"),
+        ("dose 5000 IU weekly", "/dk2 dose 5000 IU weekly"),
         ("LEVEL 42", "/dk2 LEVEL 42"),
         ("topics", "/dk2 topics"),
         ("/dk2 level 42", "/dk2 level 42"),
