@@ -141,18 +141,22 @@ def _tiny_model(tmp_path: Path, rows: int, vectors: dict[str, list[float]]) -> t
 
 
 def test_a_vector_is_the_normalised_sum_of_its_tokens(tmp_path: Path) -> None:
-    embedder = Embedder(*_tiny_model(tmp_path, 32000, {"▁a": [3, 0], "▁b": [0, 4]}))
+    vectors = {"▁a": [3, 0], "▁b": [0, 4], "▁c": [0.25, 0]}
+    embedder = Embedder(*_tiny_model(tmp_path, 32000, vectors))
     assert embedder.dimensions == 2
-    ab, a, b, neither, empty = embedder.embed(["a b", "a", "b", "c", ""])
+    ab, a, b, c, neither, empty = embedder.embed(["a b", "a", "b", "c", "d", ""])
     assert np.allclose(ab, [0.6, 0.8])  # (3, 4) / 5
     assert np.allclose(a, [1, 0]) and np.allclose(b, [0, 1])
+    assert np.allclose(c, [1, 0])  # a short sum is lengthened to 1 too
     assert not neither.any() and not empty.any()  # only tokens with no vector, or none
     (ab_alone,) = embedder.embed(["a b"])
     assert np.allclose(ab_alone, [0.6, 0.8])
 
 
 def test_a_table_shorter_than_the_tokenizer_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="more tokens than the embedding table has rows"):
+    with pytest.raises(
+        ValueError, match="^the tokenizer has more tokens than the embedding table has rows$"
+    ):
         Embedder(*_tiny_model(tmp_path, 31999, {}))
 
 
