@@ -10,12 +10,18 @@ links every test that reads through the function.
 Hypothesis keeps no deadline here: under mutmut's trampolines, at nice 19 on a shared
 machine, an example can take longer than the 200 ms default, and a deadline failure in the
 stats run stops the whole module's run.
+
+The packaged embedding model (`shipped_embedder`) is kept loaded across tests unless
+embedding.py itself is mutated: loading it takes about half a second, most of a search
+test's time, and no other module's code runs inside it.
 """
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -25,6 +31,14 @@ settings.load_profile("mutation")
 
 # Module-level memo dictionaries, by module.
 _MEMOS = {"bot.core.tokens": ("_GRAMMARS",), "bot.core.amounts": ("_MEMO",)}
+_SETTINGS = Path(__file__).parents[1] / "pyproject.toml"
+_MUTATED = (
+    tomllib.loads(_SETTINGS.read_text("utf-8"))["tool"]["mutmut"]["only_mutate"]
+    if _SETTINGS.exists()
+    else ["bot/core/embedding.py"]  # unknown: keep nothing
+)
+# Caches kept across tests: module -> names.
+_KEPT = {} if "bot/core/embedding.py" in _MUTATED else {"bot.core.embedding": {"shipped_embedder"}}
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +46,9 @@ def _fresh_caches() -> Iterator[None]:
     for name, module in list(sys.modules.items()):
         if not name.startswith("bot."):
             continue
-        for value in list(vars(module).values()):
+        for key, value in list(vars(module).items()):
+            if key in _KEPT.get(name, ()):
+                continue
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and hasattr(value, "cache_info"):
                 clear()
