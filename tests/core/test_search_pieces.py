@@ -3,10 +3,13 @@ as the member types, and the scores that fuse words and meaning."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import Ranking, fuse, index_for
+from bot.core.search import Ranking, TopicIndex, fuse, index_for
 
 # -- whole names --------------------------------------------------------------------------
 
@@ -117,3 +120,54 @@ def test_closeness_and_agreement_of_a_ranking() -> None:
     assert agreeing.agreed and not agreeing.contested(0.0)
     nothing = Ranking((), 0.0, False)
     assert nothing.similarity == 0.0 and not nothing.agreed and not nothing.contested(-1.0)
+
+
+def test_autocomplete_tiers_names_first_then_words_inside_names(kb: KnowledgeBase) -> None:
+    offered = [topic.id for topic in index_for(kb).autocomplete("vitamin d")]
+    # Names starting with "vitamin d", shortest first: "vitamin d" (9), "vitamin d test" (14),
+    # "vitamin d alone" (15), "vitamin d toxicity" (18), "vitamin d for babies" and
+    # "vitamin d deficiency" (20, by id); then a name with it inside ("... rda for vitamin d").
+    assert offered[:7] == [
+        "vitamin-d",
+        "testing",
+        "safety",
+        "toxicity",
+        "children",
+        "deficiency",
+        "rda",
+    ]
+
+
+def test_autocomplete_of_a_question_offers_explains_suggestions_in_order(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    result = index.search("kay two")  # "k2" in words: no name, and no certain answer
+    assert result.topic is None and len(result.suggestions) == 3
+    offered = [topic.id for topic in index.autocomplete("kay two")]
+    assert offered[:3] == list(result.suggestions)
+
+
+def test_autocomplete_offers_every_name_that_resembles_a_typo(kb: KnowledgeBase) -> None:
+    # "vitamine" is no name and no question dk2 can rank, but resembles many names.
+    index = index_for(kb)
+    assert index.rank("vitamine").ranked == ()
+    assert len(index.autocomplete("vitamine")) > 5
+
+
+def test_autocomplete_offers_at_most_25_however_many_topics(knowledge_copy: Path) -> None:
+    topics = knowledge_copy / "topics"
+    text = (topics / "mgp.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: mgp", "id: mgp-copy").replace(
+        "aliases: [matrix gla protein, matrix gla, mgp protein]", "aliases: []"
+    )
+    (topics / "mgp-copy.yaml").write_text(text, encoding="utf-8")
+    bigger = load_knowledge(knowledge_copy).knowledge
+    assert bigger is not None and len(bigger.topics) == 26
+    index = TopicIndex(bigger, None)
+    assert len(index.autocomplete("")) == 25  # Discord shows at most 25 choices
+
+
+def test_a_ranking_without_signals_is_never_contested() -> None:
+    words_only = Ranking((("a", 1.0),), 1.0, False)
+    assert not words_only.contested(0.0) and not words_only.agreed
