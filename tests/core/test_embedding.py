@@ -155,7 +155,7 @@ def test_a_vector_is_the_normalised_sum_of_its_tokens(tmp_path: Path) -> None:
 
 def test_a_table_shorter_than_the_tokenizer_is_refused(tmp_path: Path) -> None:
     with pytest.raises(
-        ValueError, match="^the tokenizer has more tokens than the embedding table has rows$"
+        ValueError, match=r"^the tokenizer has more tokens than the embedding table has rows$"
     ):
         Embedder(*_tiny_model(tmp_path, 31999, {}))
 

@@ -171,3 +171,154 @@ def test_autocomplete_offers_at_most_25_however_many_topics(knowledge_copy: Path
 def test_a_ranking_without_signals_is_never_contested() -> None:
     words_only = Ranking((("a", 1.0),), 1.0, False)
     assert not words_only.contested(0.0) and not words_only.agreed
+
+
+# -- answer or suggestions: every threshold from both sides -------------------------------
+#
+# Each case is a ranking of two topics, "a" (best) and "b", as `rank` would hand it to the
+# decision; search then answers "a", or suggests. Settings are set to values a float holds
+# exactly, so "at the threshold" is exact.
+
+EXACT = {
+    "min_coverage": 0.375,
+    "min_similarity": 0.25,
+    "agreed_similarity": 0.5,
+    "min_question_score": 0.25,
+    "min_margin": 0.125,
+    "contested_margin": 0.25,
+    "contest_gap": 0.0625,
+    "unnamed_subject_similarity": 0.75,
+    "max_suggestions": 3,
+}
+
+
+def _decide(
+    kb: KnowledgeBase,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    best: float = 8.0,
+    second: float = 4.0,
+    coverage: float = 1.0,
+    word_score: float = 1.0,
+    similarity: float = 0.375,
+    other_similarity: float = 0.40625,  # closer than a by less than the gap: no agreement
+    on_subject: bool = True,
+    named: frozenset[str] = frozenset(),
+    ranked: tuple[tuple[str, float], ...] | None = None,
+    **settings: object,
+) -> tuple[str | None, tuple[str, ...]]:
+    index = index_for(kb)
+    monkeypatch.setattr(index, "settings", kb.search.model_copy(update=EXACT | settings))
+    ranking = Ranking(
+        ranked if ranked is not None else (("a", best), ("b", second)),
+        coverage,
+        False,
+        word_score,
+        named,
+        (("a", 2.0, similarity), ("b", 1.0, other_similarity)),
+        on_subject,
+    )
+    monkeypatch.setattr(index, "rank", lambda term: ranking)
+    result = index.search("a question matching no name at all, it is long enough")
+    return result.topic, result.suggestions
+
+
+def test_the_baseline_case_is_answered(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _decide(kb, monkeypatch) == ("a", ())
+
+
+def test_coverage_at_the_minimum_answers_and_below_it_suggests(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _decide(kb, monkeypatch, coverage=0.375)[0] == "a"
+    assert _decide(kb, monkeypatch, coverage=0.3749) == (None, ("a", "b"))
+    # Under half the minimum: not even suggestions (they would rest on a stray word).
+    assert _decide(kb, monkeypatch, coverage=0.1875) == (None, ("a", "b"))
+    assert _decide(kb, monkeypatch, coverage=0.1874) == (None, ())
+
+
+def test_similarity_at_the_minimum_answers_and_below_it_suggests(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _decide(kb, monkeypatch, similarity=0.25, other_similarity=0.28125)[0] == "a"
+    assert _decide(kb, monkeypatch, similarity=0.2499, other_similarity=0.28125)[0] is None
+
+
+def test_a_lead_at_the_margin_answers_and_below_it_suggests(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _decide(kb, monkeypatch, best=8.0, second=7.0)[0] == "a"  # (8 - 7) / 8 = 0.125
+    assert _decide(kb, monkeypatch, best=8.0, second=7.001) == (None, ("a", "b"))
+    # A lone topic leads by all of its score.
+    assert _decide(kb, monkeypatch, ranked=(("a", 0.5),))[0] == "a"
+
+
+def test_a_word_score_at_the_minimum_answers_and_below_it_suggests(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _decide(kb, monkeypatch, word_score=0.25)[0] == "a"
+    assert _decide(kb, monkeypatch, word_score=0.2499)[0] is None
+
+
+def test_agreement_at_its_closeness_answers_without_the_margin(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tied = {"best": 4.0, "second": 4.0, "other_similarity": 0.25}  # no lead at all
+    assert _decide(kb, monkeypatch, similarity=0.5, **tied)[0] == "a"
+    assert _decide(kb, monkeypatch, similarity=0.4999, **tied)[0] is None
+
+
+def test_a_contested_best_topic_needs_the_larger_margin(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Meaning puts "b" closer by more than the gap: the lead must be 0.25, not 0.125.
+    contested = {"similarity": 0.375, "other_similarity": 0.4376}
+    assert _decide(kb, monkeypatch, best=8.0, second=6.0, **contested)[0] == "a"
+    assert _decide(kb, monkeypatch, best=8.0, second=6.5, **contested)[0] is None
+    # Closer by exactly the gap is not contested: the usual margin holds.
+    at_gap = {"similarity": 0.375, "other_similarity": 0.4375}
+    assert _decide(kb, monkeypatch, best=8.0, second=6.5, **at_gap)[0] == "a"
+    # Without a contested margin the usual one applies even when contested.
+    assert (
+        _decide(kb, monkeypatch, best=8.0, second=6.5, contested_margin=None, **contested)[0] == "a"
+    )
+
+
+def test_a_question_naming_no_subject_needs_every_word_agreement_and_closeness(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = {"on_subject": False, "similarity": 0.75, "other_similarity": 0.5}
+    assert _decide(kb, monkeypatch, **agreed)[0] == "a"
+    assert _decide(kb, monkeypatch, **(agreed | {"similarity": 0.7499}))[0] is None
+    assert _decide(kb, monkeypatch, coverage=1.0 - 1e-9, **agreed)[0] == "a"
+    assert _decide(kb, monkeypatch, coverage=0.9999, **agreed)[0] is None
+    disagreeing = agreed | {"other_similarity": 0.8}
+    assert _decide(kb, monkeypatch, **disagreeing)[0] is None
+
+
+def test_a_named_safety_topic_among_the_suggestions_is_the_answer(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unsure = {"best": 4.0, "second": 4.0}  # no lead: otherwise suggestions
+    ranked = (("a", 4.0), ("b", 4.0), ("warfarin", 1.0))
+    named = frozenset({"warfarin"})
+    assert _decide(kb, monkeypatch, ranked=ranked, named=named, **unsure) == ("warfarin", ())
+    # Not named, or named but not on the subject, or beyond the suggestions: no such answer.
+    assert _decide(kb, monkeypatch, ranked=ranked, **unsure) == (None, ("a", "b", "warfarin"))
+    assert (
+        _decide(kb, monkeypatch, ranked=ranked, named=named, on_subject=False, **unsure)[0] is None
+    )
+    assert _decide(kb, monkeypatch, ranked=ranked, named=named, max_suggestions=2, **unsure) == (
+        None,
+        ("a", "b"),
+    )
+    # Two safety topics named: which one is not for dk2 to pick.
+    two = (("a", 4.0), ("pregnancy", 4.0), ("warfarin", 1.0))
+    both = frozenset({"warfarin", "pregnancy"})
+    assert _decide(kb, monkeypatch, ranked=two, named=both, **unsure)[0] is None
+
+
+def test_an_empty_or_out_of_scope_ranking_is_never_confident(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert not index.confident(Ranking((), 1.0, False, 1.0))
+    assert not index.confident(Ranking((("a", 1.0),), 1.0, True, 1.0))
