@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
@@ -322,3 +323,31 @@ def test_an_empty_or_out_of_scope_ranking_is_never_confident(kb: KnowledgeBase) 
     index = index_for(kb)
     assert not index.confident(Ranking((), 1.0, False, 1.0))
     assert not index.confident(Ranking((("a", 1.0),), 1.0, True, 1.0))
+
+
+def test_autocomplete_at_the_first_keystroke_offers_names_starting_with_it(
+    kb: KnowledgeBase,
+) -> None:
+    # "l": no answer, but many topics share words with it; names starting with "l" come
+    # first, shortest first: lixiana (warfarin), lymphoma (cautions), lactation (pregnancy),
+    # level test (testing), low vitamin d (deficiency).
+    offered = [topic.id for topic in index_for(kb).autocomplete("l")]
+    assert offered[:5] == ["warfarin", "cautions", "pregnancy", "testing", "deficiency"]
+    assert "units" in offered[5:]  # the topic words rank first ("l" as in nmol/l) comes after
+
+
+def test_autocomplete_offers_names_at_the_resemblance_cutoff(kb: KnowledgeBase) -> None:
+    # "2" starts a name of testing ("25..."), resembles "k2" names at 90 and others at
+    # exactly 60, rapidfuzz's WRatio, which is the cutoff: they are offered too.
+    index = index_for(kb)
+    assert fuzz.WRatio("2", "d without k2") == 60.0
+    offered = [topic.id for topic in index.autocomplete("2")]
+    assert offered == [
+        "testing",
+        "k2-forms",
+        "synergy",
+        "vitamin-k2",
+        "mk7",
+        "safety",
+        "warfarin",
+    ]
