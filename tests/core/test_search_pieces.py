@@ -351,3 +351,20 @@ def test_autocomplete_offers_names_at_the_resemblance_cutoff(kb: KnowledgeBase) 
         "safety",
         "warfarin",
     ]
+
+
+def test_autocomplete_ties_are_ordered_by_topic_id(knowledge_copy: Path) -> None:
+    # "mk7-copy.yaml" sorts before "mk7.yaml" ('-' before '.'), so the copy is loaded first;
+    # both titles hold "common", a tie, which is put in id order: "mk7" before "mk7-copy".
+    topics = knowledge_copy / "topics"
+    text = (topics / "mk7.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: mk7\n", "id: mk7-copy\n").replace(
+        "title: MK-7 (the common K2 form)", "title: Copy of MK-7 (the common K2 form)"
+    )
+    text = text.replace("aliases: [mk-7, mk 7, menaquinone-7, mk7 form]", "aliases: []")
+    (topics / "mk7-copy.yaml").write_text(text, encoding="utf-8")
+    bigger = load_knowledge(knowledge_copy).knowledge
+    assert bigger is not None
+    assert list(bigger.topics).index("mk7-copy") < list(bigger.topics).index("mk7")
+    offered = [topic.id for topic in TopicIndex(bigger, None).autocomplete("common")]
+    assert offered[:2] == ["mk7", "mk7-copy"]
