@@ -320,9 +320,9 @@ def test_a_named_safety_topic_among_the_suggestions_is_the_answer(
 
 
 def test_an_empty_or_out_of_scope_ranking_is_never_confident(kb: KnowledgeBase) -> None:
-    index = index_for(kb)
-    assert not index.confident(Ranking((), 1.0, False, 1.0))
-    assert not index.confident(Ranking((("a", 1.0),), 1.0, True, 1.0))
+    for index in (index_for(kb), TopicIndex(kb, None)):  # with and without meaning
+        assert not index.confident(Ranking((), 1.0, False, 1.0))
+        assert not index.confident(Ranking((("a", 1.0),), 1.0, True, 1.0))
 
 
 def test_autocomplete_at_the_first_keystroke_offers_names_starting_with_it(
