@@ -4,13 +4,14 @@ as the member types, and the scores that fuse words and meaning."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
 
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import Ranking, TopicIndex, fuse, index_for
+from bot.core.search import Ranking, SearchResult, TopicIndex, fuse, index_for
 
 # -- whole names --------------------------------------------------------------------------
 
@@ -194,6 +195,13 @@ EXACT = {
 
 
 def _decide(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, **case: Any
+) -> tuple[str | None, tuple[str, ...]]:
+    result = _search(kb, monkeypatch, **case)
+    return result.topic, result.suggestions
+
+
+def _search(
     kb: KnowledgeBase,
     monkeypatch: pytest.MonkeyPatch,
     *,
@@ -206,22 +214,22 @@ def _decide(
     on_subject: bool = True,
     named: frozenset[str] = frozenset(),
     ranked: tuple[tuple[str, float], ...] | None = None,
+    out_of_scope: bool = False,
     **settings: object,
-) -> tuple[str | None, tuple[str, ...]]:
+) -> SearchResult:
     index = index_for(kb)
     monkeypatch.setattr(index, "settings", kb.search.model_copy(update=EXACT | settings))
     ranking = Ranking(
         ranked if ranked is not None else (("a", best), ("b", second)),
         coverage,
-        False,
+        out_of_scope,
         word_score,
         named,
         (("a", 2.0, similarity), ("b", 1.0, other_similarity)),
         on_subject,
     )
     monkeypatch.setattr(index, "rank", lambda term: ranking)
-    result = index.search("a question matching no name at all, it is long enough")
-    return result.topic, result.suggestions
+    return index.search("a question matching no name at all, it is long enough")
 
 
 def test_the_baseline_case_is_answered(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -368,3 +376,24 @@ def test_autocomplete_ties_are_ordered_by_topic_id(knowledge_copy: Path) -> None
     assert list(bigger.topics).index("mk7-copy") < list(bigger.topics).index("mk7")
     offered = [topic.id for topic in TopicIndex(bigger, None).autocomplete("common")]
     assert offered[:2] == ["mk7", "mk7-copy"]
+
+
+def test_how_a_question_was_matched_and_its_score_are_reported(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # reply --json and the usage log carry `match` and `score`: what each decision says.
+    assert _search(kb, monkeypatch) == SearchResult("a", "question", 8.0, ())
+    unsure = _search(kb, monkeypatch, best=8.0, second=8.0)
+    assert unsure == SearchResult(None, "none", 8.0, ("a", "b"))
+    stray = _search(kb, monkeypatch, coverage=0.125)
+    assert stray == SearchResult(None, "none", 8.0, ())
+    assert _search(kb, monkeypatch, ranked=()) == SearchResult(None, "none", 0.0, ())
+    refused = _search(kb, monkeypatch, out_of_scope=True)
+    assert refused == SearchResult(None, "out-of-scope", 0.0, ())
+    safety = _search(
+        kb,
+        monkeypatch,
+        ranked=(("a", 4.0), ("b", 4.0), ("warfarin", 1.5)),
+        named=frozenset({"warfarin"}),
+    )
+    assert safety == SearchResult("warfarin", "question", 1.5, ())
