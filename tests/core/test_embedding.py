@@ -141,7 +141,7 @@ def _tiny_model(tmp_path: Path, rows: int, vectors: dict[str, list[float]]) -> t
 
 
 def test_a_vector_is_the_normalised_sum_of_its_tokens(tmp_path: Path) -> None:
-    vectors = {"▁a": [3, 0], "▁b": [0, 4], "▁c": [0.25, 0]}
+    vectors: dict[str, list[float]] = {"▁a": [3, 0], "▁b": [0, 4], "▁c": [0.25, 0]}
     embedder = Embedder(*_tiny_model(tmp_path, 32000, vectors))
     assert embedder.dimensions == 2
     ab, a, b, c, neither, empty = embedder.embed(["a b", "a", "b", "c", "d", ""])
