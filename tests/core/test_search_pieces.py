@@ -24,13 +24,13 @@ def test_a_blank_term_finds_nothing_and_suggests_nothing(kb: KnowledgeBase, blan
 
 def test_a_name_typed_exactly_is_exact(kb: KnowledgeBase) -> None:
     result = index_for(kb).search("Vitamin K intake and forms")
-    assert (result.topic, result.how, result.score) == ("k-intake", "exact", 100.0)
+    assert result == SearchResult("k-intake", "exact", 100.0, ())
 
 
 def test_a_name_of_up_to_four_words_is_found_with_a_typo(kb: KnowledgeBase) -> None:
     index = index_for(kb)
     typo = index.search("matrix gla protien mgp")  # the title "Matrix Gla protein (MGP)"
-    assert (typo.topic, typo.how) == ("mgp", "fuzzy")
+    assert (typo.topic, typo.how, typo.suggestions) == ("mgp", "fuzzy", ())
     assert 86 <= typo.score < 100  # search.yaml's alias_similarity is 86
     one_word = index.search("osteocalcn")
     assert (one_word.topic, one_word.how) == ("osteocalcin", "fuzzy")
