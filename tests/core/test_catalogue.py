@@ -72,7 +72,7 @@ def test_about_names_every_source_and_the_loaded_version(kb: KnowledgeBase) -> N
     lines = sources.split("\n")
     assert len(lines) == len(kb.sources)
     assert lines[0] == (
-        "• the source article: \"Vitamin D and Vitamin K2: Are They Better Together?\", "
+        '• the source article: "Vitamin D and Vitamin K2: Are They Better Together?", '
         "forum post by eazy (knowledge/article.md)"
     )
     assert lines[1].startswith("• IOM 2011: Institute of Medicine, Dietary Reference Intakes")

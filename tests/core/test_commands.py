@@ -9,9 +9,7 @@ from bot.core.commands import Request, console_text, parse_request, reply_for_te
 from bot.core.model import KnowledgeBase
 
 LIMIT = 200  # units.yaml max_input_chars: the most one option may hold
-ALL_COMMANDS = (
-    "`/dk2 dose`, `/dk2 level`, `/dk2 explain`, `/dk2 topics`, `/dk2 about`, `/dk2 help`"
-)
+ALL_COMMANDS = "`/dk2 dose`, `/dk2 level`, `/dk2 explain`, `/dk2 topics`, `/dk2 about`, `/dk2 help`"
 
 
 def request(text: str) -> Request:
@@ -37,9 +35,7 @@ def test_a_line_over_four_options_long_is_refused_before_reading(kb: KnowledgeBa
     assert len(line) == 801
     command, message = error(kb, line)
     assert command == "unknown"
-    assert message == (
-        "That is 801 characters; dk2 reads at most 200. Shorten it and try again."
-    )
+    assert message == ("That is 801 characters; dk2 reads at most 200. Shorten it and try again.")
     at_limit = line[:-1]
     assert request(at_limit) == Request("explain", {"term": "x" * 787})
     # The explain option itself is then held to 200 characters by its own reader.
@@ -111,9 +107,7 @@ def test_an_unknown_option_names_the_commands_options(kb: KnowledgeBase) -> None
         "`amount`, `k2`, `age`, `private`."
     )
     _, message = error(kb, "/dk2 level 42 k2:100")
-    assert message == (
-        "`k2` isn't an option of `/dk2 level`. Its options are: `value`, `private`."
-    )
+    assert message == ("`k2` isn't an option of `/dk2 level`. Its options are: `value`, `private`.")
 
 
 def test_an_unknown_options_name_is_shown_as_typed_in_its_code_span(kb: KnowledgeBase) -> None:
@@ -202,15 +196,11 @@ def test_an_age_takes_its_number_and_unit(kb: KnowledgeBase) -> None:
 
 
 def test_text_after_a_long_option_stays_in_it() -> None:
-    assert request("/dk2 dose amount:5000 IU daily") == Request(
-        "dose", {"amount": "5000 IU daily"}
-    )
+    assert request("/dk2 dose amount:5000 IU daily") == Request("dose", {"amount": "5000 IU daily"})
 
 
 def test_a_second_positional_dose_is_the_k2_amount() -> None:
-    assert request("/dk2 dose 100 amount:5000") == Request(
-        "dose", {"amount": "5000", "k2": "100"}
-    )
+    assert request("/dk2 dose 100 amount:5000") == Request("dose", {"amount": "5000", "k2": "100"})
 
 
 def test_text_no_option_can_take_is_named_with_the_option(kb: KnowledgeBase) -> None:
