@@ -397,3 +397,13 @@ def test_how_a_question_was_matched_and_its_score_are_reported(
         named=frozenset({"warfarin"}),
     )
     assert safety == SearchResult("warfarin", "question", 1.5, ())
+
+
+def test_rankings_with_nothing_to_rank_say_why(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    # Another supplement: every word known, refused as out of scope, nothing ranked.
+    assert index.rank("should i take magnesium with d3") == Ranking((), 1.0, True)
+    # No word dk2 knows, or only words that say nothing (stopwords): nothing known at all.
+    assert index.rank("zzqx blorp") == Ranking((), 0.0, False)
+    assert index.rank("is it the") == Ranking((), 0.0, False)
+    assert index.rank("should i take k2 with d3").out_of_scope is False
