@@ -407,3 +407,9 @@ def test_rankings_with_nothing_to_rank_say_why(kb: KnowledgeBase) -> None:
     assert index.rank("zzqx blorp") == Ranking((), 0.0, False)
     assert index.rank("is it the") == Ranking((), 0.0, False)
     assert index.rank("should i take k2 with d3").out_of_scope is False
+
+
+def test_without_a_model_no_topic_is_close_in_meaning(kb: KnowledgeBase) -> None:
+    ranking = TopicIndex(kb, None).rank("should i take k2 with d3")
+    assert ranking.ranked and ranking.similarity == 0.0
+    assert {meaning for _, _, meaning in ranking.signals} == {0.0}
