@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.search import Ranking, SearchResult, TopicIndex, fuse, index_for
+from bot.core.wording import Rewrites
 
 # -- whole names --------------------------------------------------------------------------
 
@@ -413,3 +414,9 @@ def test_without_a_model_no_topic_is_close_in_meaning(kb: KnowledgeBase) -> None
     ranking = TopicIndex(kb, None).rank("should i take k2 with d3")
     assert ranking.ranked and ranking.similarity == 0.0
     assert {meaning for _, _, meaning in ranking.signals} == {0.0}
+
+
+def test_no_synonyms_leave_every_term_as_it_is() -> None:
+    none = Rewrites({})
+    for term in ("", "k2 with d3", "a  b"):
+        assert none.apply(term) == term
