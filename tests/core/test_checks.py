@@ -100,7 +100,9 @@ def test_a_topic_id_must_match_its_file_name(knowledge_copy: Path) -> None:
     assert f"topics/mgp.yaml:{line}: topic 'mgp-protein' must live in mgp-protein.yaml" in problems
 
 
-def test_an_invented_figure_in_a_topics_short_answer_is_named_at_its_key(knowledge_copy: Path) -> None:
+def test_an_invented_figure_in_a_topics_short_answer_is_named_at_its_key(
+    knowledge_copy: Path,
+) -> None:
     start = "Matrix Gla protein (MGP) is one of the proteins vitamin K2 activates."
     line = _edit(knowledge_copy, "topics/mgp.yaml", start, start + " In 37 trials.")
     problems = _problems(knowledge_copy)
