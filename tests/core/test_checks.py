@@ -214,3 +214,67 @@ def test_sections_are_every_markdown_heading() -> None:
 
 def test_a_problem_reads_as_file_line_message() -> None:
     assert str(Problem(Path("topics/mgp.yaml"), 7, "what")) == "topics/mgp.yaml:7: what"
+
+
+def test_a_gauge_mark_citing_nothing_is_named_where_its_mapping_starts(
+    knowledge_copy: Path,
+) -> None:
+    _edit(
+        knowledge_copy,
+        "bands/level.yaml",
+        "marks:\n",
+        "marks:\n  -\n    text: a mark of our own\n    at: [20]\n",
+    )
+    line = _edit(
+        knowledge_copy,
+        "bands/level.yaml",
+        "    text: a mark of our own",
+        "    text: a mark of our own",
+    )
+    assert _problems(knowledge_copy) == [
+        f"bands/level.yaml:{line}: gauge mark names no source (give quotes, section or refs)",
+        f"bands/level.yaml:{line}: gauge mark uses 20, which no source it cites contains",
+    ]
+
+
+def test_an_age_group_written_as_a_block_names_each_line(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "ages.yaml",
+        '      - {ages: "[6, 12)", label: "6–12 months", ul: 1500, refs: [iom-2011]}',
+        '      - ages: "[6, 12)"\n        label: "6–12 months"\n        ul: 1501\n'
+        "        refs: [iom-2011, who]",
+    )
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: age group '6–12 months' uses 1501, which no source it cites contains",
+        f"ages.yaml:{line + 3}: unknown source 'who' (sources.yaml has: {SOURCES})",
+    ]
+
+
+def test_units_without_an_age_section_still_check_the_rest(knowledge_copy: Path) -> None:
+    text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
+    start = text.index("\nage:\n")
+    end = text.index("\n\n", start + 1)
+    (knowledge_copy / "units.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    line = _edit(knowledge_copy, "units.yaml", "sources: [iom-2011, fda]", "sources: [fdaa]")
+    problems = _problems(knowledge_copy)
+    assert f"units.yaml:{line}: unknown source 'fdaa' (sources.yaml has: {SOURCES})" in problems
+    assert not [p for p in problems if "Traceback" in p or "NoneType" in p]
+
+
+def test_every_broken_message_is_reported_not_only_the_first() -> None:
+    said = [message for _, message in messages({"reload.ok": "{", "reload.none": "}"})]
+    assert said == [
+        "message 'reload.ok' has a broken placeholder: Single '{' encountered in format string",
+        "message 'reload.none' has a broken placeholder: Single '}' encountered in format string",
+    ]
+
+
+def test_a_message_key_the_code_does_not_fill_allows_no_placeholders() -> None:
+    said = [message for _, message in messages({"reload.unheard_of": "{x}"})]
+    assert said == ["message 'reload.unheard_of' uses {x}; it can use: no placeholders"]
+
+
+def test_a_figure_right_after_example_code_is_still_a_figure() -> None:
+    (said,) = messages({"reload.none": "Type `/dk2 dose`2 times."})
+    assert said[1] == "message 'reload.none' states a figure; figures belong in bands"
