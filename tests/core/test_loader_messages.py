@@ -4,6 +4,7 @@ limits from both sides."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,118 @@ def test_a_file_that_is_not_a_mapping(knowledge_copy: Path) -> None:
     assert _problems(knowledge_copy) == [
         "search.yaml:1: the file must be a mapping (key: value lines)"
     ]
+
+
+def test_an_unknown_key_inside_a_list_of_mappings_lists_that_mappings_keys(
+    knowledge_copy: Path,
+) -> None:
+    line = _edit(knowledge_copy, "bands/level.yaml", "    gauge: ", "    gauje: ")
+    problems = _problems(knowledge_copy)
+    assert problems[1] == (
+        f"bands/level.yaml:{line}: unknown key 'gauje'; did you mean 'gauge'? (allowed: article,"
+        " cautions, colour, gauge, id, k2, label, nmol_range, range, references, topics, warning)"
+    )
+
+
+def test_an_unknown_key_in_an_optional_mapping_lists_its_keys(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/dose.yaml", "      with_amount:", "      with_amounts:")
+    assert (
+        f"bands/dose.yaml:{line}: unknown key 'with_amounts'; did you mean 'with_amount'?"
+        " (allowed: pairing, quotes, text, with_amount)"
+    ) in _problems(knowledge_copy)
+
+
+def test_an_unknown_key_in_a_mapping_of_a_mapping(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, MGP, "  kind: article", "  kind: article\n  zzz: 1")
+    assert _problems(knowledge_copy) == [
+        f"{MGP}:{line + 1}: unknown key 'zzz' (allowed: kind, quotes, refs, section)"
+    ]
+
+
+def test_a_band_id_names_its_own_pattern(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/level.yaml", "  - id: goal\n", "  - id: Goal\n")
+    assert _problems(knowledge_copy)[0] == (
+        f"bands/level.yaml:{line}: 'id' is 'Goal'; it must be lowercase a-z, 0-9 and '_',"
+        " starting with a letter"
+    )
+
+
+def test_a_list_too_short_says_how_many(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy, "units.yaml", "    - names: [iu, i.u., ui, units, unit]", "    - names: []"
+    )
+    assert _problems(knowledge_copy) == [f"units.yaml:{line}: 'names' must list at least 1 entry"]
+
+
+def test_missing_folder_file_article_headings_and_topics(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    result = load_knowledge(tmp_path / "nowhere")
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'nowhere'}:0: knowledge folder not found"
+    ]
+    (knowledge_copy / "cautions.yaml").unlink()
+    (knowledge_copy / "article.md").write_text("No headings here.\n", encoding="utf-8")
+    for topic in (knowledge_copy / "topics").glob("*.yaml"):
+        topic.unlink()
+    problems = _problems(knowledge_copy)
+    for expected in (
+        "article.md:1: the article has no section headings",
+        "cautions.yaml:0: file is missing",
+        "topics:0: no topic files (topics/*.yaml)",
+    ):
+        assert expected in problems
+
+
+def test_a_missing_article_is_named(knowledge_copy: Path) -> None:
+    (knowledge_copy / "article.md").unlink()
+    assert "article.md:0: file is missing" in _problems(knowledge_copy)
+
+
+def test_a_file_not_in_utf8_names_the_byte(knowledge_copy: Path) -> None:
+    path = knowledge_copy / MGP
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Matrix Gla", b"Matrix \xff Gla", 1))
+    at = data.index(b"Matrix Gla") + len(b"Matrix ")
+    assert _problems(knowledge_copy) == [
+        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte {at})"
+    ]
+
+
+def test_problems_are_listed_by_file_then_line(knowledge_copy: Path) -> None:
+    late = _edit(knowledge_copy, MGP, "related: [vitamin-k2,", "related: [k3,")
+    early = _edit(knowledge_copy, MGP, "section: What Vitamin K2 Does", "section: Nowhere")
+    _edit(knowledge_copy, "search.yaml", "safety_first: [warfarin,", "safety_first: [warfrin,")
+    problems = _problems(knowledge_copy)
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "search.yaml:" + problems[0].split(":")[1],
+        f"{MGP}:{early}",
+        f"{MGP}:{late}",
+    ]
+
+
+def test_a_clean_load_builds_the_whole_knowledge_base(knowledge_copy: Path) -> None:
+    first = load_knowledge(knowledge_copy)
+    again = load_knowledge(knowledge_copy)
+    kb = first.knowledge
+    assert first.ok and first.problems == () and kb is not None and again.knowledge is not None
+    assert kb.version == again.knowledge.version and len(kb.version) == 12
+    assert set(kb.bands) == {"dose", "k2", "level"} and kb.bands["k2"].kind == "k2"
+    assert kb.sections[0] and kb.article.startswith("#")
+    assert kb.sources["iom-2011"].name == "IOM 2011" and kb.cautions["mk-4"].refs == ("sato-2012",)
+    assert kb.aliases["matrix gla protein"] == "mgp" and kb.aliases["mgp"] == "mgp"
+    assert kb.ages is not None and kb.ages.adult_from == 132
+    assert kb.search.max_suggestions == 3 and kb.units.vitamin_d.base_unit == "IU"
+    assert kb.messages.get("reload.none") == "none"
+    assert (kb.loaded_at - datetime.now(UTC)).total_seconds() < 5 and kb.loaded_at.tzinfo == UTC
+
+
+def test_the_version_covers_names_and_bytes(knowledge_copy: Path) -> None:
+    before = load_knowledge(knowledge_copy).knowledge
+    notes = knowledge_copy / "notes.md"
+    notes.write_text("a", encoding="utf-8")
+    with_notes = load_knowledge(knowledge_copy).knowledge
+    notes.rename(knowledge_copy / "notez.md")
+    renamed = load_knowledge(knowledge_copy).knowledge
+    assert before is not None and with_notes is not None and renamed is not None
+    assert len({before.version, with_notes.version, renamed.version}) == 3
