@@ -154,3 +154,24 @@ def test_line_at_on_a_file_that_is_not_a_mapping() -> None:
     assert line_at(items, (1,)) == 3
     assert line_at("just text", ("a",)) == 1
     assert line_at(None, ()) == 1
+
+
+def test_a_flow_list_over_several_lines_knows_each_items_line() -> None:
+    data = parse_yaml("refs: [\n    iom-2011,\n    fda\n  ]\n", Path("t.yaml"))
+    refs = data["refs"]
+    assert refs.line == 1 and [refs.line_of(0), refs.line_of(1)] == [2, 3]
+    assert line_at(data, ("refs", 0)) == 2
+
+
+def test_a_key_that_is_a_whole_structure_is_read_in_full_as_text() -> None:
+    assert parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml")) == {"[('a', 1)]": "v"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("\na: \x00\n", 2), ("a: \x07\nb: \x07\n", 1)],
+)
+def test_the_first_refused_character_is_the_one_named(text: str, line: int) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    assert caught.value.line == line
