@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic_core import ErrorDetails
 
-from bot.core.loader import load_knowledge
+from bot.core.loader import _allowed, _message, default_knowledge_path, load_knowledge
+from bot.core.model import BandTable, Topic
 
 MGP = "topics/mgp.yaml"
 TOPIC_KEYS = "aliases, cautions, examples, group, id, keywords, long, related, short, source, title"
@@ -244,3 +246,48 @@ def test_the_version_covers_names_and_bytes(knowledge_copy: Path) -> None:
     renamed = load_knowledge(knowledge_copy).knowledge
     assert before is not None and with_notes is not None and renamed is not None
     assert len({before.version, with_notes.version, renamed.version}) == 3
+
+
+def test_the_default_knowledge_is_the_clones_own() -> None:
+    path = default_knowledge_path()
+    assert path.name == "knowledge" and (path / "article.md").is_file()
+    assert (path.parent / "pyproject.toml").is_file() and (path.parent / "bot").is_dir()
+
+
+def test_the_keys_a_mapping_allows_are_read_from_its_model() -> None:
+    assert _allowed(Topic, ("source",)) == ["kind", "quotes", "refs", "section"]
+    assert _allowed(BandTable, ("bands", 3, "k2")) == ["pairing", "quotes", "text", "with_amount"]
+    assert _allowed(Topic, ()) == sorted(Topic.model_fields)
+    # Into something that is no mapping, or a key the model lacks: nothing to suggest.
+    assert _allowed(Topic, ("title",)) == []
+    assert _allowed(Topic, ("title", "more")) == []
+    assert _allowed(Topic, ("nope",)) == []
+    assert _allowed(None, ("source",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("t" * 1000, None),
+        ("t" * 1001, "'text' is 1001 characters; at most 1000"),
+        ("' '", "'text' must be non-empty text"),
+    ],
+)
+def test_a_caution_text_at_its_limit(knowledge_copy: Path, text: str, message: str | None) -> None:
+    old = "text: >-\n      Vitamin K does not consistently prevent vascular calcification."
+    line = _edit(knowledge_copy, "cautions.yaml", old, f"text: {text}")
+    if message is None:
+        assert load_knowledge(knowledge_copy).ok
+    else:
+        assert _problems(knowledge_copy) == [f"cautions.yaml:{line}: {message}"]
+
+
+def test_a_pattern_without_a_name_is_shown_as_written() -> None:
+    error: ErrorDetails = {
+        "type": "string_pattern_mismatch",
+        "loc": ("code",),
+        "msg": "String should match pattern '^[A-Z]+$'",
+        "input": "abc",
+        "ctx": {"pattern": "^[A-Z]+$"},
+    }
+    assert _message(error, Topic) == "'code' is 'abc'; it must be ^[A-Z]+$"
