@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from bot.core.loader import load_knowledge
-from bot.core.model import KnowledgeBase, Messages, repeats
+from bot.core.model import KnowledgeBase, Messages, Unit, repeats
 
 
 def _edit(root: Path, relative: str, old: str, new: str) -> int:
@@ -319,3 +320,21 @@ def test_repeats_names_every_later_copy() -> None:
         (("bands", 2), "duplicate band id 'a'"),
         (("bands", 3), "duplicate band id 'a'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "valid"),
+    [
+        ({"names": ["mcg"], "factor": 40}, True),
+        ({"names": ["nmol/l"], "divisor": 2.496}, True),
+        ({"names": ["mcg"], "factor": 40, "divisor": 2}, False),
+        ({"names": ["mcg"]}, False),
+    ],
+)
+def test_the_editors_schema_asks_a_unit_for_a_factor_or_a_divisor(
+    unit: dict[str, object], valid: bool
+) -> None:
+    schema = Unit.model_json_schema()
+    assert "default" not in schema["properties"]["factor"]
+    assert "default" not in schema["properties"]["divisor"]
+    assert Draft202012Validator(schema).is_valid(unit) is valid
