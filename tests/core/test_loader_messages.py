@@ -291,3 +291,45 @@ def test_a_pattern_without_a_name_is_shown_as_written() -> None:
         "ctx": {"pattern": "^[A-Z]+$"},
     }
     assert _message(error, Topic) == "'code' is 'abc'; it must be ^[A-Z]+$"
+
+
+def test_a_missing_key_says_where_only_when_it_is_inside_something(knowledge_copy: Path) -> None:
+    _edit(knowledge_copy, MGP, "title: Matrix Gla protein (MGP)\n", "")
+    kind = _edit(knowledge_copy, MGP, "  kind: article\n", "")
+    assert _problems(knowledge_copy) == [
+        f"{MGP}:2: missing required key 'title'",
+        f"{MGP}:{kind}: missing required key 'kind' in 'source'",
+    ]
+
+
+def test_files_other_than_yaml_and_markdown_are_not_knowledge(knowledge_copy: Path) -> None:
+    before = load_knowledge(knowledge_copy).knowledge
+    (knowledge_copy / "notes.txt").write_text("a curator's notes", encoding="utf-8")
+    (knowledge_copy / "topics" / "mgp.yaml~").write_text("an editor's backup", encoding="utf-8")
+    (knowledge_copy / "drafts.yaml").mkdir()
+    after = load_knowledge(knowledge_copy).knowledge
+    assert before is not None and after is not None and before.version == after.version
+
+
+def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    secret.write_text(mgp.read_text(encoding="utf-8"), encoding="utf-8")
+    mgp.unlink()
+    mgp.symlink_to(secret)
+    # Its topic is not read, so the topics related to it now name one that doesn't exist.
+    related = {
+        name: _edit(knowledge_copy, f"topics/{name}.yaml", "related: [", "related: [")
+        for name in ("cardiovascular", "osteocalcin", "vitamin-k2")
+    }
+    assert _problems(knowledge_copy) == [
+        f"topics/cardiovascular.yaml:{related['cardiovascular']}: related topic 'mgp' of"
+        " 'cardiovascular' does not exist",
+        f"{MGP}:1: a symlink to a file outside the knowledge folder; not read",
+        f"topics/osteocalcin.yaml:{related['osteocalcin']}: related topic 'mgp' of 'osteocalcin'"
+        " does not exist",
+        f"topics/vitamin-k2.yaml:{related['vitamin-k2']}: related topic 'mgp' of 'vitamin-k2'"
+        " does not exist",
+    ]
