@@ -338,3 +338,15 @@ def test_the_editors_schema_asks_a_unit_for_a_factor_or_a_divisor(
     assert "default" not in schema["properties"]["factor"]
     assert "default" not in schema["properties"]["divisor"]
     assert Draft202012Validator(schema).is_valid(unit) is valid
+
+
+def test_a_spelling_listed_twice_in_a_block_list_is_named_at_its_own_line(
+    knowledge_copy: Path,
+) -> None:
+    start = _edit(
+        knowledge_copy,
+        "units.yaml",
+        "    - names: [iu, i.u., ui, units, unit]\n",
+        "    - names:\n        - iu\n        - units\n        - iu\n",
+    )
+    assert _problems(knowledge_copy) == [f"units.yaml:{start + 3}: spelling 'iu' is listed twice"]
