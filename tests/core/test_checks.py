@@ -278,3 +278,18 @@ def test_a_message_key_the_code_does_not_fill_allows_no_placeholders() -> None:
 def test_a_figure_right_after_example_code_is_still_a_figure() -> None:
     (said,) = messages({"reload.none": "Type `/dk2 dose`2 times."})
     assert said[1] == "message 'reload.none' states a figure; figures belong in bands"
+
+
+def test_a_topic_citing_nothing_is_named_inside_its_source(knowledge_copy: Path) -> None:
+    text = (knowledge_copy / "topics" / "warfarin.yaml").read_text(encoding="utf-8")
+    start = text.index("  refs: [nih-ods,")
+    _edit(knowledge_copy, "topics/warfarin.yaml", text[start : text.index("related:", start)], "")
+    first = _edit(knowledge_copy, "topics/warfarin.yaml", "  kind: reference", "  kind: reference")
+    problems = _problems(knowledge_copy)
+    # Both the topic's own rule and the rule across files point into `source:`, at its
+    # first key, not at the `source:` line above it.
+    assert f"topics/warfarin.yaml:{first}: a reference topic must name its 'refs'" in problems
+    assert (
+        f"topics/warfarin.yaml:{first}: topic 'warfarin' names no source"
+        " (give quotes, section or refs)"
+    ) in problems
