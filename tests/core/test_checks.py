@@ -293,3 +293,13 @@ def test_a_topic_citing_nothing_is_named_inside_its_source(knowledge_copy: Path)
         f"topics/warfarin.yaml:{first}: topic 'warfarin' names no source"
         " (give quotes, section or refs)"
     ) in problems
+
+
+def test_an_unknown_key_holding_a_mapping_is_named_at_the_key(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy, "topics/mgp.yaml", "related: [", "extra:\n  note: a curator's\nrelated: ["
+    )
+    problems = _problems(knowledge_copy)
+    assert len(problems) == 1 and problems[0].startswith(
+        f"topics/mgp.yaml:{line}: unknown key 'extra'"
+    )
