@@ -333,3 +333,16 @@ def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
         f"topics/vitamin-k2.yaml:{related['vitamin-k2']}: related topic 'mgp' of 'vitamin-k2'"
         " does not exist",
     ]
+
+
+def test_without_the_article_no_quote_can_be_found(knowledge_copy: Path) -> None:
+    (knowledge_copy / "article.md").unlink()
+    line = _edit(
+        knowledge_copy,
+        MGP,
+        '"Without adequate vitamin K2, these proteins remain inactive."',
+        '"XX"',  # even the shortest quote: there is no text to find it in
+    )
+    problems = _problems(knowledge_copy)
+    assert "article.md:0: file is missing" in problems
+    assert f"{MGP}:{line}: quote not found verbatim in article.md: 'XX'" in problems
