@@ -303,3 +303,19 @@ def test_an_unknown_key_holding_a_mapping_is_named_at_the_key(knowledge_copy: Pa
     assert len(problems) == 1 and problems[0].startswith(
         f"topics/mgp.yaml:{line}: unknown key 'extra'"
     )
+
+
+def test_a_fact_that_starts_with_its_figure_holds_that_figure(knowledge_copy: Path) -> None:
+    _edit(
+        knowledge_copy,
+        "sources.yaml",
+        '      - "A review of 9 trials:',
+        '      - "1234 people in all"\n      - "A review of 9 trials:',
+    )
+    _edit(
+        knowledge_copy,
+        "cautions.yaml",
+        "Vitamin K does not consistently prevent vascular calcification.",
+        "In 1234 people, vitamin K did not consistently prevent vascular calcification.",
+    )
+    assert load_knowledge(knowledge_copy).ok
