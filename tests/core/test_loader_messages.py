@@ -250,6 +250,7 @@ def test_the_version_covers_names_and_bytes(knowledge_copy: Path) -> None:
 
 def test_the_default_knowledge_is_the_clones_own() -> None:
     path = default_knowledge_path()
+    assert path == Path(__file__).resolve().parents[2] / "knowledge"  # this clone's
     assert path.name == "knowledge" and (path / "article.md").is_file()
     assert (path.parent / "pyproject.toml").is_file() and (path.parent / "bot").is_dir()
 
