@@ -319,3 +319,62 @@ def test_a_fact_that_starts_with_its_figure_holds_that_figure(knowledge_copy: Pa
         "In 1234 people, vitamin K did not consistently prevent vascular calcification.",
     )
     assert load_knowledge(knowledge_copy).ok
+
+
+def test_quotes_alone_let_a_text_use_the_articles_figures(knowledge_copy: Path) -> None:
+    # 4000 is in the article; a caution quoting the article may use it without 'article'
+    # among its refs.
+    _edit(
+        knowledge_copy,
+        "cautions.yaml",
+        "    refs: [vlasschaert-2020]\n",
+        "    refs: [vlasschaert-2020]\n    quotes:\n"
+        '      - "Without adequate vitamin K2, these proteins remain inactive."\n',
+    )
+    _edit(
+        knowledge_copy,
+        "cautions.yaml",
+        "Vitamin K does not consistently prevent vascular calcification.",
+        "Vitamin K at 4000 does not consistently prevent vascular calcification.",
+    )
+    assert load_knowledge(knowledge_copy).ok
+
+
+def test_one_items_sources_lend_no_figures_to_the_next(knowledge_copy: Path) -> None:
+    # The non-daily caution cites the article and Demay 2024, whose 600 the article lacks;
+    # mgp, checked later, cites the article alone, so 600 is invented there.
+    start = "Matrix Gla protein (MGP) is one of the proteins vitamin K2 activates."
+    line = _edit(knowledge_copy, "topics/mgp.yaml", start, start + " About 600 of them.")
+    assert _problems(knowledge_copy) == [
+        f"topics/mgp.yaml:{line - 1}: topic 'mgp' short uses 600, which no source it cites contains"
+    ]
+
+
+def test_an_invented_figure_in_a_topics_long_answer_is_named_at_its_key(
+    knowledge_copy: Path,
+) -> None:
+    line = _edit(
+        knowledge_copy,
+        "topics/mgp.yaml",
+        "  The article names two proteins",
+        "  In 37 trials, the article names two proteins",
+    )
+    assert _problems(knowledge_copy) == [
+        f"topics/mgp.yaml:{line - 1}: topic 'mgp' long uses 37, which no source it cites contains"
+    ]
+
+
+def test_an_id_or_kind_that_is_not_the_first_key_is_named_at_its_line(
+    knowledge_copy: Path,
+) -> None:
+    mgp = knowledge_copy / "topics" / "mgp.yaml"
+    text = mgp.read_text(encoding="utf-8").replace("id: mgp\n", "", 1)
+    mgp.write_text(text.replace("group:", "id: mgp-two\ngroup:", 1), encoding="utf-8")
+    id_line = _edit(knowledge_copy, "topics/mgp.yaml", "id: mgp-two", "id: mgp-two")
+    k2 = knowledge_copy / "bands" / "k2.yaml"
+    text = k2.read_text(encoding="utf-8").replace("kind: k2\n", "", 1)
+    k2.write_text(text.replace("domain:", "kind: dose\ndomain:", 1), encoding="utf-8")
+    kind_line = _edit(knowledge_copy, "bands/k2.yaml", "kind: dose", "kind: dose")
+    problems = _problems(knowledge_copy)
+    assert f"bands/k2.yaml:{kind_line}: kind must be 'k2' in bands/k2.yaml" in problems
+    assert f"topics/mgp.yaml:{id_line}: topic 'mgp-two' must live in mgp-two.yaml" in problems
