@@ -21,6 +21,12 @@ dk2 runs twice per round and mode, with its gauge pictures on (the default) and 
 `gateway_pictures` / `http_pictures` settings: the text gauge only, no upload), the rows
 "no pictures"; `--pictures on` or `--pictures off` runs one of them.
 
+The local Discord reports dk2's endpoint as the application's Interactions Endpoint URL, as
+Discord does for an application set up for HTTP mode, so dk2's HTTP answers link their gauges
+from it (bot/http/gauge_links.py). `--pictures upload` (in the default set too) adds dk2's
+HTTP endpoint with no endpoint URL reported: each gauge then goes as an upload, a PATCH of the
+answer, the rows "gauges uploaded".
+
 Targets: HTTP CPU per interaction <= 0.6x the bare gateway bot's; gateway dk2 <= 1.2x.
 
 Run: .venv/bin/python bench/bench_scaling.py [--count 2000] [--concurrency 50] [--rounds 3]
@@ -54,7 +60,7 @@ from tests.fakediscord import FakeDiscord, User
 from tests.fakediscord.outgoing import post_interaction
 
 START_TIMEOUT = 60.0
-LABEL = 32  # the widest bot label
+LABEL = 36  # the widest bot label
 
 
 def free_port() -> int:
@@ -128,11 +134,12 @@ async def measure_http(
     members: list[User],
     concurrency: int,
     validate: bool,
-    pictures: bool = True,
+    mode: str = "on",
 ) -> Result:
     key = SigningKey.generate()
     port = free_port()
-    folder = workdir / f"http-{workers or 'bare'}{'' if pictures else '-no-pictures'}"
+    pictures = mode != "off"
+    folder = workdir / f"http-{workers or 'bare'}-{mode}"
     folder.mkdir()
     env = bot_environment(
         fake,
@@ -149,7 +156,7 @@ async def measure_http(
     else:
         command = ("-m", "bot", "serve", "--workers", str(workers))
         label = f"dk2 HTTP, {workers} worker{'s' if workers > 1 else ''}"
-        label += "" if pictures else ", no pictures"
+        label += {"on": "", "off": ", no pictures", "upload": ", gauges uploaded"}[mode]
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         *command,
@@ -160,6 +167,8 @@ async def measure_http(
         stderr=log,
     )
     url = f"http://127.0.0.1:{port}/interactions"
+    # What Discord reports as the application's Interactions Endpoint URL (read at start).
+    fake.world.application.interactions_endpoint_url = url if mode != "upload" else None
     try:
         async with asyncio.timeout(START_TIMEOUT):
             seen: set[int] = set()
@@ -215,7 +224,7 @@ async def main(
     workers: list[int],
     rounds: int,
     bots: frozenset[str] = frozenset({"bare", "gateway", "endpoint", "http"}),
-    pictures: tuple[bool, ...] = (True, False),
+    pictures: tuple[str, ...] = ("on", "off", "upload"),
 ) -> int:
     items = plan(count, seed=42)
     mix = {kind: sum(1 for k, _ in items if k == kind) for kind, _ in MIX}
@@ -263,7 +272,9 @@ async def main(
                             env={"BARE_ANSWER": "answer"},
                         )
                     )
-                for on in pictures if "gateway" in bots else ():
+                for on in (
+                    (p == "on" for p in pictures if p != "upload") if "gateway" in bots else ()
+                ):
                     results.append(
                         await measure(
                             "dk2 gateway" + ("" if on else ", no pictures"),
@@ -284,10 +295,10 @@ async def main(
                         await measure_http(None, fake, folder, items, members, concurrency, False)
                     )
                 for n in workers if "http" in bots else []:
-                    for on in pictures:
+                    for mode in pictures:
                         results.append(
                             await measure_http(
-                                n, fake, folder, items, members, concurrency, validate, on
+                                n, fake, folder, items, members, concurrency, validate, mode
                             )
                         )
     by_label: dict[str, list[Result]] = {}
@@ -317,8 +328,9 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every bot in turn")
     parser.add_argument(
         "--pictures",
-        default="on,off",
-        help="dk2 with its gauge pictures on (the default setting), off, or both: on,off",
+        default="on,off,upload",
+        help="dk2 with its gauge pictures on (the default setting), off, and (HTTP only) "
+        "uploaded rather than linked (no endpoint URL reported), e.g. on,off",
     )
     parser.add_argument(
         "--bots",
@@ -330,9 +342,9 @@ if __name__ == "__main__":
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
     bots = frozenset(b.strip() for b in args.bots.split(","))
     chosen = [p.strip() for p in args.pictures.split(",") if p.strip()]
-    if not chosen or any(p not in ("on", "off") for p in chosen):
-        parser.error("--pictures takes on, off or on,off")
-    pictures = tuple(dict.fromkeys(p == "on" for p in chosen))
+    if not chosen or any(p not in ("on", "off", "upload") for p in chosen):
+        parser.error("--pictures takes on, off and upload, e.g. on,off")
+    pictures = tuple(dict.fromkeys(chosen))
     sys.exit(
         asyncio.run(
             main(args.count, args.concurrency, args.spec, counts, args.rounds, bots, pictures)

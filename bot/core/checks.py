@@ -104,6 +104,8 @@ class Checker:
             yield from messages(templates_of(model))
         elif name == "search.yaml":
             yield from self.known(("safety_first",), model.safety_first, "topic")
+            for vitamin, scope in model.vitamins.items():
+                yield from self.known(("vitamins", vitamin, "topics"), scope.topics, "topic")
 
     def cited(self, loc: Loc, item: Cited, what: str, *, must_cite: bool = True) -> Broken:
         """The section, quotes and refs an item names exist, and its text's figures in them."""

@@ -646,6 +646,13 @@ class AgeLimits(Model):
 # -- search.yaml -------------------------------------------------------------------------------
 
 
+class VitaminScope(Model):
+    """The words that name one vitamin in a question, and the topics about it alone."""
+
+    words: tuple[Lower, ...] = Field(min_length=1, description="words and phrases naming it")
+    topics: tuple[Id, ...] = Field(description="topics about this vitamin and no other")
+
+
 class SearchSettings(Model):
     stopwords: WordSet
     word_similarity: Ratio
@@ -691,6 +698,21 @@ class SearchSettings(Model):
     )
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
+    )
+    vitamins: dict[Lower, VitaminScope] = Field(
+        {},
+        description="per vitamin, the words naming it and the topics about it alone: a "
+        "question naming one vitamin and not the others counts another's topics for less",
+    )
+    other_vitamin_weight: Number = Field(
+        1.0,
+        description="what a topic about another vitamin alone keeps of its scores, from words "
+        "and from meaning, for a question naming one vitamin only (1: as much as the others)",
+    )
+    figure_weight: Number = Field(
+        0.0,
+        description="what an amount named in a question ('600 iu', '20 ng/ml') adds to each "
+        "topic printing it, per unit of its idf among the topics; 0: nothing",
     )
     synonyms: dict[Lower, Lower] = Field(
         {},

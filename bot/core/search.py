@@ -11,7 +11,9 @@ Stages, most certain first:
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's slang and brand names are read as the topics' words (synonyms), its words
    stemmed (Snowball) and typos corrected, and a topic's aliases and
-   multi-word keywords found whole in it add a bonus by rarity; the closeness of its meaning
+   multi-word keywords found whole in it add a bonus by rarity, and so does an amount it
+   names that a topic prints ("600 iu", "20 ng/ml"); a question naming one vitamin only
+   counts the topics about the other for less; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
    topic's nearest example, and either that topic clearly beats the runner-up (by a larger
@@ -64,6 +66,29 @@ _ALL_KNOWN = 1.0 - 1e-9
 # An amount in a vitamin's units ("4000 iu", "100mcg", "18 ng/ml") says a question is about
 # vitamin D or K, though search reads the amount itself as one placeholder.
 _VITAMIN_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|mcg|µg|ug|ng|nmol)\b")
+
+# A figure as the topics print it and members type it, in a normalised text ("4,000 iu",
+# "100 µg", "20 ng ml", "10k iu"): its number and its unit.
+_FIGURE = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?) ?(k)? ?"
+    r"(ius|iu|ui|units|mcg|µg|ug|micrograms|microgram|mg|ng|nmol)\b"
+)
+_FIGURE_UNITS = {"ius": "iu", "ui": "iu", "units": "iu", "mcg": "µg", "ug": "µg"}
+_FIGURE_UNITS |= {"micrograms": "µg", "microgram": "µg"}
+
+
+def figures(text: str) -> frozenset[tuple[float, str]]:
+    """The amounts a normalised text names, each as (number, unit): "4,000 iu" and "4k iu"
+    are (4000.0, "iu"), "100 mcg" and "100 µg" are (100.0, "µg")."""
+    found = set()
+    for number, thousands, unit in _FIGURE.findall(text):
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        found.add((value, _FIGURE_UNITS.get(unit, unit)))
+    return frozenset(found)
+
+
+# An amount in IU or a blood level names vitamin D: vitamin K is measured in µg only.
+_D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +287,32 @@ class TopicIndex:
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.subject_words
         ) - {()}
+        # Per vitamin, the phrases naming it (as stems) and the topics about it alone.
+        self.vitamins = {
+            name: (
+                frozenset(
+                    tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+                    for words in scope.words
+                )
+                - {()},
+                frozenset(scope.topics),
+            )
+            for name, scope in settings.vitamins.items()
+        }
+        # The figures each topic prints, with their idf among the topics: a member who quotes
+        # "600 iu" or "20 ng/ml" has most likely read it in that topic's source. (figure_weight
+        # is applied when a question is ranked, so that the bench may vary it.)
+        printed: dict[tuple[float, str], set[str]] = {}
+        for topic_id, topic_fields in fields.items():
+            for figure in figures(normalise_term(" ".join(topic_fields.values()))):
+                printed.setdefault(figure, set()).add(topic_id)
+        self.figures = {
+            figure: (
+                frozenset(topics),
+                math.log(1 + (total - len(topics) + 0.5) / (len(topics) + 0.5)),
+            )
+            for figure, topics in printed.items()
+        }
         self.order = sorted(kb.topics.values(), key=lambda t: (t.group, t.title))
         self.meaning: _Meaning | None = None
         if settings.meaning_weight > 0 and embedder is not None:
@@ -385,14 +436,25 @@ class TopicIndex:
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
-        word_score = max(scores.values(), default=0.0)
-        if word_score <= 0:
+        for figure in figures(term):
+            topics, idf = self.figures.get(figure, ((), 0.0))
+            for topic_id in topics:
+                scores[topic_id] += self.settings.figure_weight * idf
+        if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)
         similar = (
             self.meaning.similarities(_without_amounts(words))
             if self.meaning is not None
             else [0.0] * len(self.topic_ids)
         )
+        aside = self.other_vitamins_topics(found, term)
+        if aside:
+            keep = self.settings.other_vitamin_weight
+            for position, topic_id in enumerate(self.topic_ids):
+                if topic_id in aside:
+                    scores[topic_id] *= keep
+                    similar[position] *= keep
+        word_score = max(scores.values())
         signals = tuple(
             (topic_id, scores[topic_id], similarity)
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
@@ -405,6 +467,30 @@ class TopicIndex:
         )
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
+
+    def other_vitamins_topics(self, found: set[tuple[str, ...]], term: str) -> frozenset[str]:
+        """The topics about another vitamin alone, when the question (its runs of stems
+        `found`, its normalised `term`) names exactly one of search.yaml's vitamins: "is there
+        an upper limit for k2" is not asking for vitamin D's. None when it names several or
+        none. An amount in IU or a blood level ("2000iu", "18 ng/ml") names vitamin D."""
+        named = {
+            name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
+        }
+        if "d" in self.vitamins and _D_AMOUNT.search(term) is not None:
+            named.add("d")
+        if len(named) != 1:
+            return frozenset()
+        (only,) = named
+        ownside = self.vitamins[only][1]
+        return (
+            frozenset(
+                topic
+                for name, (_, topics) in self.vitamins.items()
+                if name != only
+                for topic in topics
+            )
+            - ownside
+        )
 
     def _coverage(self, content: list[Word]) -> float:
         """How much of the question dk2 knows, each word weighed by how much it says (its

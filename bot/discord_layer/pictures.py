@@ -31,15 +31,39 @@ DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
 async def picture_png(kb: KnowledgeBase, picture: Picture) -> bytes | None:
     """The picture's PNG, or None when it could not be drawn (the answer then goes without
     it, as its text says the same). A gauge not drawn before is drawn in a worker thread, so
-    the event loop keeps serving other members; a drawn one is a lookup."""
+    the event loop keeps serving other members; a drawn one is a lookup. Answers asking for
+    the same new gauge while it is being drawn wait for that one drawing."""
     try:
         data = cached_gauge(kb, picture)
         if data is None:
-            data = await asyncio.to_thread(gauge_png, kb, picture)
+            data = await _drawn_once(kb, picture)
     except Exception:
         log.exception("drawing the %s gauge failed (ref %s)", picture.kind, new_ref())
         return None
     return data
+
+
+# Gauges being drawn, so that a burst of answers asking for the same new value draws it once
+# (each drawing takes milliseconds of CPU; fifty answers in flight would draw it fifty times).
+_DRAWING: dict[tuple[KnowledgeBase, Picture], asyncio.Future[bytes]] = {}
+
+
+async def _drawn_once(kb: KnowledgeBase, picture: Picture) -> bytes:
+    key = (kb, picture)
+    drawing = _DRAWING.get(key)
+    if drawing is None or drawing.get_loop() is not asyncio.get_running_loop():
+        drawing = asyncio.ensure_future(asyncio.to_thread(gauge_png, kb, picture))
+        _DRAWING[key] = drawing
+
+        def done(finished: asyncio.Future[bytes]) -> None:
+            if _DRAWING.get(key) is finished:
+                del _DRAWING[key]
+            if not finished.cancelled():
+                finished.exception()  # seen here too: every waiter may have gone
+
+        drawing.add_done_callback(done)
+    # Shielded: one waiter cancelled (its interaction given up) leaves the drawing to the rest.
+    return await asyncio.shield(drawing)
 
 
 async def picture_file(kb: KnowledgeBase, reply: Reply) -> discord.File | None:

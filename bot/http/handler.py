@@ -10,14 +10,16 @@ A dose or level answer's gauge picture is one of those later things. Discord tak
 in a multipart/form-data body, and it refuses one as the HTTP response to an interaction
 (discord-api-docs issue 5933): the answer's text goes in the response at once (the facts the
 picture shows are in it), and the picture follows as an edit of that answer, uploaded as
-`files[0]` with the embed's image pointing at it, as in gateway mode.
+`files[0]` with the embed's image pointing at it, as in gateway mode. When Discord reports
+the application's Interactions Endpoint URL, the embed instead shows the gauge from a link on
+that URL (`bot.http.gauge_links`, served by `gauge`) and nothing follows the response.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -58,6 +60,7 @@ from bot.discord_layer.usage_hook import usage_event
 from bot.discord_layer.views import CUSTOM_ID_PREFIX, PIN_LIMIT, PinAction
 from bot.http.answer_with import HttpAnswerWith
 from bot.http.declared import DeclaredCommands
+from bot.http.gauge_links import GaugeLinks
 from bot.http.incoming import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -141,6 +144,7 @@ class InteractionHandler:
         cooldown: CooldownCheck | None = None,
         on_reload: ReloadHook | None = None,
         repeats: Repeats | None = None,
+        links: GaugeLinks | None = None,
     ) -> None:
         self.holder = holder
         self.settings = settings
@@ -152,6 +156,8 @@ class InteractionHandler:
         )
         self.cooldown = cooldown
         self.on_reload = on_reload
+        # Gauges linked from the endpoint's public URL; None: uploaded with each answer.
+        self.links = links
         self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
         self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
         # Each answer's picture edit as the whole multipart body: the same for every member.
@@ -298,7 +304,13 @@ class InteractionHandler:
         )
         embeds = paged_embeds(reply) if reply.command == "topics" else [reply_embed(reply)]
         picture_edit = None
-        if reply.picture is not None:
+        link = None
+        if reply.picture is not None and self.links is not None:
+            link = self.links.link(request.command, request.options)
+        if link is not None:
+            # The embed shows the gauge from dk2's own link: nothing to upload afterwards.
+            embeds[0].set_image(url=link)
+        elif reply.picture is not None:
             # The response can't carry the upload: it goes without the image, and the edit
             # that uploads the picture puts it back.
             picture_edit = {
@@ -342,6 +354,25 @@ class InteractionHandler:
             )
             return None
         return _message_id(result.body)
+
+    async def gauge(self, query: Mapping[str, str]) -> bytes | None:
+        """The PNG a gauge link names (see `bot.http.gauge_links`); None when the link is not
+        one dk2 gave out or names no gauge. Drawn with the knowledge loaded now."""
+        named = self.links.read(query) if self.links is not None else None
+        if named is None:
+            return None
+        command, options = named
+        if command not in ANSWER_COMMANDS:
+            return None
+        kb = self.holder.current
+        try:
+            reply = with_pictures(run(kb, Request(command, options, None)), True)
+        except Exception:
+            log.exception("the gauge for a link could not be made (ref %s)", new_ref())
+            return None
+        if reply.picture is None:
+            return None
+        return await picture_png(kb, reply.picture)
 
     # -- moderators --------------------------------------------------------------------------
 

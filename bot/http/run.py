@@ -27,6 +27,7 @@ from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
 from bot.discord_layer.repeats import Repeats
 from bot.http.declared import DeclaredCommands
+from bot.http.gauge_links import GaugeLinks, endpoint_url
 from bot.http.handler import InteractionHandler
 from bot.http.rest import DiscordRest
 from bot.http.server import DatabaseCheck, build_app
@@ -45,6 +46,7 @@ EXIT_FAILED: Final = 1
 EXIT_BAD_KNOWLEDGE: Final = 2
 MAX_WORKERS: Final = 64
 USAGE_CLOSE_TIMEOUT: Final = 2.0
+APPLICATION_TIMEOUT: Final = 10.0
 
 
 async def command_definitions(settings: Settings, holder: KnowledgeHolder) -> list[dict[str, Any]]:
@@ -59,6 +61,28 @@ async def command_definitions(settings: Settings, holder: KnowledgeHolder) -> li
         return [command.to_dict(bot.tree) for command in bot.tree.get_commands()]
     finally:
         await bot.close()
+
+
+async def gauge_links(
+    settings: Settings, rest: DiscordRest, token: str | None
+) -> GaugeLinks | None:
+    """Links for the gauges when Discord reports the application's Interactions Endpoint
+    URL (see `bot.http.gauge_links`); None (gauges uploaded with each answer) otherwise."""
+    if not settings.http_pictures or token is None:
+        return None
+    try:
+        async with asyncio.timeout(APPLICATION_TIMEOUT):
+            result = await rest.request("GET", "/oauth2/applications/@me", None)
+    except TimeoutError:
+        log.warning("gauges are uploaded with each answer: Discord did not say the endpoint URL")
+        return None
+    url = endpoint_url(result.body) if result.ok else None
+    if url is None:
+        why = "no Interactions Endpoint URL is set" if result.ok else f"HTTP {result.status}"
+        log.info("gauges are uploaded with each answer (%s)", why)
+        return None
+    log.info("gauges are linked from the Interactions Endpoint URL, %s", url)
+    return GaugeLinks(url, token)
 
 
 def _sqlite_check(path: Path) -> DatabaseCheck:
@@ -99,6 +123,7 @@ async def run_endpoint(
     definitions = await command_definitions(settings, holder)
     async with aiohttp.ClientSession() as session:
         rest = DiscordRest(session, settings.discord_api_base, token)
+        links = await gauge_links(settings, rest, token)
         handler = InteractionHandler(
             holder,
             settings,
@@ -108,6 +133,7 @@ async def run_endpoint(
             cooldown=shared.cooldown,
             on_reload=shared.reloaded,
             repeats=Repeats(shared.answers, settings.repeat_window_minutes),
+            links=links,
         )
         app = build_app(
             handler,

@@ -1,4 +1,6 @@
-"""The aiohttp web app behind `python -m bot serve`: `POST /interactions` and `GET /healthz`.
+"""The aiohttp web app behind `python -m bot serve`: `POST /interactions`, `GET /healthz` and,
+for Discord's media proxy, `GET /interactions?gauge=…` (a gauge an answer links to; 404 for a
+link dk2 did not give out).
 
 Every request to `/interactions` is checked in this order, each step refusing before any
 work for the next: the declared size (413), the signature (401), the JSON (400), the
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES: Final = 256 * 1024
 AFTER_WORK_TIMEOUT: Final = 10.0
 JSON: Final = "application/json"
+# A gauge link always draws the same picture (for one knowledge version): cache it a day.
+GAUGE_CACHING: Final = "public, max-age=86400"
 
 # Whether the database answers; None when there is none (SQLite not used yet is fine).
 DatabaseCheck = Callable[[], Awaitable[str | None]]
@@ -105,6 +109,16 @@ class _Endpoint:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
+    async def gauge(self, request: web.Request) -> web.Response:
+        """`GET /interactions?gauge=…&sig=…`: a gauge an answer links to, for Discord's media
+        proxy (which fetches it once and keeps it)."""
+        data = await self.handler.gauge(request.query)
+        if data is None:
+            return _error(404, "no such picture")
+        return web.Response(
+            body=data, content_type="image/png", headers={"Cache-Control": GAUGE_CACHING}
+        )
+
     async def healthz(self, request: web.Request) -> web.Response:
         version = self.holder.current.version
         problem = await self.database() if self.database is not None else None
@@ -135,6 +149,7 @@ def build_app(
     endpoint = _Endpoint(handler, check, holder, database)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.router.add_post("/interactions", endpoint.interactions)
+    app.router.add_get("/interactions", endpoint.gauge)
     app.router.add_get("/healthz", endpoint.healthz)
     app.on_shutdown.append(endpoint.finish)
     return app

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from bot.core.embedding import shipped_embedder
+from bot.core.explain import explain_reply
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import TopicIndex, _Bm25, index_for
+from bot.core.search import TopicIndex, _Bm25, figures, index_for
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
@@ -326,6 +327,7 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("is k2 necessary if im on d3", "synergy"),
         ("hw much d3 shld i take a day", "dosing"),
         ("took 50000 iu every day by accident for a week, am i ok", "toxicity"),
+        ("my lvls r low wat do", "deficiency"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
@@ -556,11 +558,11 @@ _OFF_SUBJECT = [
     "is my dose of vyvanse too high",
     "my kid has a fever what should i give him",
     "i'm pregnant and nauseous, what helps",
-    "my sodium level is 140, is that bad",
+    "my eosinophil count is 8, is that bad",
     "how often should i get a blood test for my liver",
     "best exercises for strong bones",
     "my heart rate is 110 resting, is that normal",
-    "how much protein per day",
+    "how many steps per day should i walk",
     "should my toddler have cow's milk",
     "whats a good dose for my goat",
 ]
@@ -688,3 +690,136 @@ def test_an_off_topic_question_sharing_a_subject_word_is_not_answered(
 def test_coverage_is_what_refuses_them(kb: KnowledgeBase) -> None:
     index = _index(kb, min_coverage=0.2)  # what cross-validation on the tuning files picks
     assert any(index.search(q).topic is not None for q in _SHARING_A_SUBJECT_WORD)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is there a ul for vitamin k", "how much k2 is too much", "is there an upper limit for k2"],
+)
+def test_a_question_naming_vitamin_k_alone_sets_vitamin_d_topics_aside(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # vitamin D's upper limit is not the answer to a K2 question: K has no UL (k-intake)
+    assert index_for(kb).search(question).topic == "k-intake"
+    unscoped = _index(kb, other_vitamin_weight=1.0).search(question)
+    assert unscoped.topic is None
+    assert "upper-limit" in unscoped.suggestions
+
+
+def test_which_vitamins_a_question_names_decides_what_is_set_aside(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+
+    def aside(question: str) -> frozenset[str]:
+        term = normalise_term(question)
+        words = [word.stem for word in index.vocabulary.read(index.rewrites.apply(term))]
+        found = {tuple(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+        return index.other_vitamins_topics(found, term)
+
+    assert "upper-limit" in aside("max mk-7 per day") and "mk7" not in aside("max mk-7 per day")
+    assert "mk7" in aside("is 2000iu enough") and "rda" not in aside("is 2000iu enough")
+    assert "k-intake" in aside("my level is 18 ng/ml")
+    assert aside("should i take d3 with k2") == frozenset()  # both named
+    assert aside("is this safe for my baby") == frozenset()  # neither named
+    assert "synergy" not in aside("what does k2 do") | aside("what does d3 do")
+
+
+def test_vitamins_name_topics_that_exist(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "search.yaml"
+    text = path.read_text()
+    path.write_text(
+        text.replace("topics: [vitamin-k2, k-intake,", "topics: [vitamin-k3, k-intake,")
+    )
+    problems = [str(p) for p in load_knowledge(knowledge_copy).problems]
+    assert any("search.yaml" in p and "'vitamin-k3'" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "question", ["what is europe's upper limit for vitamin d", "whats the european limit for d3"]
+)
+def test_a_body_named_by_its_place_reads_as_the_body(kb: KnowledgeBase, question: str) -> None:
+    assert "efsa" in index_for(kb).rewrites.apply(normalise_term(question))
+    assert index_for(kb).search(question).topic == "upper-limit"
+
+
+@pytest.mark.parametrize(
+    "question", ["is vitamin d2 as good as d3", "ergocalciferol or cholecalciferol"]
+)
+def test_vitamin_d2_is_answered_from_the_meta_analyses(kb: KnowledgeBase, question: str) -> None:
+    reply = explain_reply(kb, question)
+    assert reply.data["topic"] == "vitamin-d"
+    assert "more than D2" in reply.body
+    assert "d3-vs-d2" in {source.id for source in reply.sources}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many grams of protein do i need after the gym",
+        "whats the rda for carbs",
+        "how many calories should i eat to cut",
+    ],
+)
+def test_a_question_on_other_nutrients_is_refused(kb: KnowledgeBase, question: str) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how, result.suggestions) == (None, "out-of-scope", ())
+
+
+def test_the_k2_dependent_proteins_are_not_another_nutrient(kb: KnowledgeBase) -> None:
+    assert index_for(kb).search("is k2 needed to activate osteocalcin protein").topic == (
+        "osteocalcin"
+    )
+
+
+def test_a_figure_is_its_number_and_unit_however_it_is_typed() -> None:
+    assert figures(normalise_term("is 4,000 IU too much")) == {(4000.0, "iu")}
+    assert figures(normalise_term("4k iu")) == figures(normalise_term("4000 IUs"))
+    assert (
+        figures(normalise_term("100 mcg")) == figures(normalise_term("100 µg")) == {(100.0, "µg")}
+    )
+    assert figures(normalise_term("my level is 20 ng/mL, was 50 nmol/L")) == {
+        (20.0, "ng"),
+        (50.0, "nmol"),
+    }
+    assert figures(normalise_term("i take 2 pills of 5000")) == frozenset()  # no unit
+
+
+@given(
+    st.integers(min_value=1, max_value=10**7),
+    st.sampled_from([("iu", "iu"), ("IU", "iu"), ("mcg", "µg"), ("ug", "µg"), ("ng/ml", "ng")]),
+    st.booleans(),
+)
+def test_a_figure_reads_back_with_or_without_thousands_commas(
+    number: int, unit: tuple[str, str], commas: bool
+) -> None:
+    typed, canonical = unit
+    text = f"is {number:,} {typed} ok" if commas else f"is {number}{typed} ok"
+    assert figures(normalise_term(text)) == {(float(number), canonical)}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("is 120 mcg of k2 enough", "k-intake"), ("is 800 iu enough at 75", "rda")],
+)
+def test_a_figure_a_topic_prints_points_to_that_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+    assert _index(kb, figure_weight=0.0).search(question).topic != topic
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "pregnancy" names the safety-first topic as "pregnant" does
+        ("is the d3 k2 stack fine in pregnancy", "pregnancy"),
+        ("can i take d3 and k2 together during pregnancy", "pregnancy"),
+        # vitamin D "solo" or "by itself", calcium "build up" or "deposits"
+        ("will taking d3 by itself lead to calcium build up in my arteries", "safety"),
+        # a blood level's peak is the half-life topic's subject
+        ("mk7 blood levels peak when", "mk7"),
+        ("what does iu mean on the bottle label", "units"),
+        ("can i get a summary of the d and k2 thing", "summary"),
+    ],
+)
+def test_everyday_words_for_a_topics_subject(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert index_for(kb).search(question).topic == topic

@@ -353,6 +353,8 @@ class Application:
     granted_intents: int = 0
     global_commands: list[dict[str, Any]] = field(default_factory=list)
     guild_commands: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # The Interactions Endpoint URL set in the developer portal (HTTP mode), if any.
+    interactions_endpoint_url: str | None = None
 
     def to_payload(self, owner: User) -> dict[str, Any]:
         """The application object of ``GET /oauth2/applications/@me``."""
@@ -371,7 +373,7 @@ class Application:
             "team": None,
             "bot": self.bot.to_payload(),
             "rpc_origins": [],
-            "interactions_endpoint_url": None,
+            "interactions_endpoint_url": self.interactions_endpoint_url,
             "redirect_uris": [],
             "approximate_guild_count": 1,
         }
