@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -70,8 +70,8 @@ class Checker:
     def __init__(self, article: str, files: Mapping[str, File]) -> None:
         sources, cautions = files["sources.yaml"].model, files["cautions.yaml"].model
         self.sources = {source.id: source for source in sources.sources} if sources else None
-        self.ids: dict[str, set[str] | None] = {
-            "source": set(self.sources) if self.sources is not None else None,
+        self.ids: dict[str, Set[str] | None] = {  # sources in the file's order, for messages
+            "source": self.sources.keys() if self.sources is not None else None,
             "caution": {caution.id for caution in cautions.cautions} if cautions else None,
             "topic": {Path(name).stem for name in files if name.startswith("topics/")},
         }

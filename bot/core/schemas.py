@@ -46,9 +46,12 @@ def kind_of(relative: str) -> str | None:
     path = PurePosixPath(relative)
     if path.suffix != ".yaml":
         return None
+    folders = {"topics": "topic", "bands": "bands"}
     if len(path.parts) == 2:
-        return {"topics": "topic", "bands": "bands"}.get(path.parts[0])
-    return path.stem if len(path.parts) == 1 and path.stem in KNOWLEDGE_KINDS else None
+        return folders.get(path.parts[0])
+    # A file of a kind that lives in a folder is not that kind at the top (topic.yaml).
+    single = len(path.parts) == 1 and path.stem not in folders.values()
+    return path.stem if single and path.stem in KNOWLEDGE_KINDS else None
 
 
 def modeline(relative: str) -> str | None:

@@ -80,11 +80,9 @@ async def watch_knowledge(
     log.info("watching %s for changes every %.1f s", root, interval)
     while True:
         await asyncio.sleep(interval)
-        try:
-            now = await asyncio.to_thread(snapshot, root)
-        except OSError as exc:  # the folder itself is gone or unreadable: keep answering
-            log.warning("can't list %s to watch it: %s", root, exc)
-            continue
+        # A folder that is gone or unreadable lists as empty (os.walk skips what it cannot
+        # read): a change, whose reload is refused with "knowledge folder not found".
+        now = await asyncio.to_thread(snapshot, root)
         if now == seen:
             pending = None
             continue

@@ -107,6 +107,12 @@ def parse_yaml(text: str, path: Path) -> Any:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(path, line, f"invalid YAML: {problem}", column) from exc
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a control character): libyaml reports its byte offset,
+        # so find the character itself to name its line.
+        line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
+        message = f"invalid YAML: character #x{exc.character:04X} is not allowed ({exc.reason})"
+        raise YamlError(path, line, message) from exc
     except yaml.YAMLError as exc:
         raise YamlError(path, 0, f"invalid YAML: {exc}") from exc
 

@@ -67,8 +67,9 @@ def test_any_edit_is_loaded_or_reported_with_its_line(
     last_line = len(edited.splitlines())
     for problem in result.problems:
         assert problem.path.is_relative_to(root), problem
-        # In dk2's words ("'title' must be text"), never pydantic's ("Input should be ...").
-        assert problem.message[0].islower() or problem.message[0] == "'", problem
+        # In dk2's words ("'title' must be text", or "\"op's\" must be text" for a key holding
+        # an apostrophe), never pydantic's ("Input should be ...").
+        assert problem.message[0].islower() or problem.message[0] in "'\"", problem
         if problem.path.is_file():  # the YAML parser may name the empty line after the last
             assert 0 <= problem.line <= last_line + 1, problem
 

@@ -132,3 +132,55 @@ def test_a_topic_may_list_example_questions(knowledge_copy: Path) -> None:
     assert loaded is not None
     assert loaded.topics["mgp"].examples == ("what does MGP do", "mgp and arteries")
     assert loaded.topics["vitamin-d"].examples == ()
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind", "line"),
+    [
+        ("topics/mgp.yaml", "topic", "# yaml-language-server: $schema=../schema/topic.schema.json"),
+        ("bands/dose.yaml", "bands", "# yaml-language-server: $schema=../schema/bands.schema.json"),
+        ("units.yaml", "units", "# yaml-language-server: $schema=schema/units.schema.json"),
+        ("ages.yaml", "ages", "# yaml-language-server: $schema=schema/ages.schema.json"),
+        ("topics/mgp.yml", None, None),
+        ("topics/mgp.md", None, None),
+        ("notes/mgp.yaml", None, None),
+        ("topics/old/mgp.yaml", None, None),
+        ("topic.yaml", None, None),
+        ("bands.yaml", None, None),
+        ("notes.yaml", None, None),
+        ("article.md", None, None),
+    ],
+)
+def test_which_files_are_knowledge_and_the_schema_each_names(
+    relative: str, kind: str | None, line: str | None
+) -> None:
+    assert kind_of(relative) == kind
+    assert modeline(relative) == line
+
+
+def test_a_yaml_file_that_is_no_kind_of_knowledge_is_not_loaded(knowledge_copy: Path) -> None:
+    (knowledge_copy / "notes.yaml").write_text("- [not: valid knowledge\n", encoding="utf-8")
+    (knowledge_copy / "topics" / "drafts").mkdir()
+    (knowledge_copy / "topics" / "drafts" / "k3.yaml").write_text("id: k3\n", encoding="utf-8")
+    result = load_knowledge(knowledge_copy)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.knowledge is not None and "k3" not in result.knowledge.topics
+
+
+def test_each_written_schema_is_titled_and_readable_by_a_person(tmp_path: Path) -> None:
+    assert main(["schema", "--dir", str(tmp_path / "new" / "schema")], out=io.StringIO()) == 0
+    text = (tmp_path / "new" / "schema" / "units.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "dk2 knowledge: units"
+    assert schema["description"].startswith("Unit spellings, conversion factors")
+    assert text.endswith("}\n") and '\n  "' in text  # indented by two, one per line
+    assert "µg" in text  # written as itself, not as \u00b5
+
+
+def test_a_topic_file_outside_topics_is_not_a_topic(knowledge_copy: Path) -> None:
+    mgp = (knowledge_copy / "topics" / "mgp.yaml").read_text(encoding="utf-8")
+    (knowledge_copy / "topic.yaml").write_text(mgp, encoding="utf-8")
+    result = load_knowledge(knowledge_copy)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.knowledge is not None and "topic" not in result.knowledge.topics

@@ -457,7 +457,12 @@ def test_word_scores_are_bm25s_scores() -> None:
     reference = bm25s.BM25(k1=1.2, b=0.75)
     reference.index(documents, show_progress=False)
     ours = _Bm25(documents, 1.2, 0.75, 1.0)
-    for question in (["calcium"], ["bone", "arteri"], ["k2", "calcium", "unknown"]):
+    for question in (
+        ["calcium"],
+        ["bone", "arteri"],
+        ["k2", "calcium", "unknown"],
+        ["calcium", "bone"],  # two words of one document: their scores add up
+    ):
         scores = [0.0, 0.0, 0.0]
         ours.add(scores, question)
         known = [word for word in question if word in reference.vocab_dict]

@@ -1,0 +1,177 @@
+"""The line-tracking YAML loader: every mapping, key and list item knows its line, and bad
+YAML is a `file:line: message` a curator can act on, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.yamlfile import LineDict, LineList, YamlError, line_at, load_yaml, parse_yaml
+
+TEXT = """\
+# a comment on line 1
+title: Vitamin D
+aliases:
+  - sunshine vitamin
+  - calciferol
+source:
+  refs: [iom, efsa]
+  section: Dosing
+empty: {}
+"""
+
+
+def _parsed() -> LineDict:
+    data = parse_yaml(TEXT, Path("t.yaml"))
+    assert isinstance(data, LineDict)
+    return data
+
+
+def test_mappings_and_lists_know_their_own_lines_and_their_items() -> None:
+    data = _parsed()
+    assert data.line == 2  # a mapping starts at its first key, after the comment
+    assert [data.line_of(key) for key in ("title", "aliases", "source", "empty")] == [2, 3, 6, 9]
+    aliases = data["aliases"]
+    assert isinstance(aliases, LineList) and aliases == ["sunshine vitamin", "calciferol"]
+    assert aliases.line == 4 and [aliases.line_of(0), aliases.line_of(1)] == [4, 5]
+    source = data["source"]
+    assert source.line == 7 and source.line_of("section") == 8
+    assert source["refs"].line == 7 and source["refs"].line_of(1) == 7  # flow style: one line
+
+
+def test_a_key_or_item_it_does_not_have_answers_with_its_own_line() -> None:
+    data = _parsed()
+    assert data.line_of("no-such-key") == 2
+    assert data["source"].line_of("quotes") == 7
+    aliases = data["aliases"]
+    assert aliases.line_of(2) == 4 and aliases.line_of(-1) == 4  # never wraps to the last
+    assert data["empty"] == {} and data["empty"].line_of("x") == 9
+
+
+def test_keys_that_are_not_text_become_text() -> None:
+    data = parse_yaml("1: one\ntrue: yes\n2.5: half\n", Path("t.yaml"))
+    assert data == {"1": "one", "True": True, "2.5": "half"}
+    assert data.line_of("True") == 2 and data.line_of("2.5") == 3
+
+
+def test_a_duplicate_key_names_the_second_ones_line_and_column() -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("title: a\nsource:\n  refs: [x]\n  refs: [y]\n", Path("topics/t.yaml"))
+    error = caught.value
+    assert str(error) == "topics/t.yaml:4: invalid YAML: duplicate key 'refs'"
+    assert (error.line, error.column) == (4, 3)
+
+
+def test_a_duplicate_key_spelled_differently_in_yaml_is_still_a_duplicate() -> None:
+    with pytest.raises(YamlError, match=r"t.yaml:2: invalid YAML: duplicate key '1'"):
+        parse_yaml("1: a\n'1': b\n", Path("t.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("a: [1, 2\nb: 3\n", 2, 2, "invalid YAML: did not find expected ',' or ']'"),
+        ('a: b\nc: "open\n', 3, 1, "invalid YAML: found unexpected end of stream"),
+        ("a:\n  b: 1\n c: 2\n", 3, 2, "invalid YAML: did not find expected key"),
+        ("a: *nowhere\n", 1, 4, "invalid YAML: found undefined alias"),
+    ],
+)
+def test_bad_yaml_names_the_line_and_column_the_parser_stopped_at(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("bands/dose.yaml"))
+    assert str(caught.value) == f"bands/dose.yaml:{line}: {message}"
+    assert caught.value.column == column
+
+
+def test_a_yaml_tag_builds_nothing_and_is_reported() -> None:
+    text = "a: 1\nb: !!python/object/apply:os.system [echo hi]\n"
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    assert str(caught.value).startswith("t.yaml:2: invalid YAML: could not determine a constructor")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "character"),
+    [("a: 1\nb: \x00\n", 2, "0000"), ("é: ü\r\nb: c\r\nd: \x07\n", 3, "0007"), ("\x1b", 1, "001B")],
+)
+def test_a_control_character_names_its_line_not_a_byte_offset(
+    text: str, line: int, character: str
+) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    said = str(caught.value)
+    assert said.startswith(f"t.yaml:{line}: invalid YAML: character #x{character} is not allowed")
+    assert "\n" not in said and "position" not in said
+    assert caught.value.line == line
+
+
+def test_a_file_that_cannot_be_read_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.yaml"
+    with pytest.raises(YamlError) as caught:
+        load_yaml(missing)
+    assert caught.value.line == 0
+    assert str(caught.value).startswith(f"{missing}:0: cannot read file: ")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("title: Vitamin D für alle\n".encode("latin-1"))
+    with pytest.raises(YamlError, match=r"latin.yaml:0: cannot read file: 'utf-8' codec"):
+        load_yaml(latin)
+
+
+def test_a_file_is_read_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_bytes("unit: µg\n".encode())
+    assert load_yaml(path) == {"unit": "µg"}
+
+
+def test_line_at_walks_keys_and_indexes_to_the_value() -> None:
+    data = _parsed()
+    assert line_at(data, ()) == 2
+    assert line_at(data, ("aliases", 1)) == 5
+    assert line_at(data, ("source", "section")) == 8
+    # A mapping answers with its first key's line; at_key with the key that holds it.
+    assert line_at(data, ("source",)) == 7
+    assert line_at(data, ("source",), at_key=True) == 6
+    assert line_at(data, ("empty",)) == 9
+
+
+def test_line_at_stops_where_the_yaml_ends() -> None:
+    data = _parsed()
+    assert line_at(data, ("source", "quotes", 0)) == 7  # not there: the mapping's line
+    assert line_at(data, ("source", "quotes", 0), at_key=True) == 6
+    assert line_at(data, ("aliases", 2)) == 3  # past the end: the list's key
+    assert line_at(data, ("aliases", -1)) == 3
+    assert line_at(data, ("aliases", "0")) == 3  # a key into a list
+    assert line_at(data, ("title", 0)) == 2  # into a plain value
+    assert line_at(data, (0,)) == 2  # an index into a mapping
+
+
+def test_line_at_on_a_file_that_is_not_a_mapping() -> None:
+    items = parse_yaml("\n- a\n- b: 1\n  c: 2\n", Path("t.yaml"))
+    assert line_at(items, ()) == 2 and line_at(items, (1, "c")) == 4
+    assert line_at(items, (1,)) == 3
+    assert line_at("just text", ("a",)) == 1
+    assert line_at(None, ()) == 1
+
+
+def test_a_flow_list_over_several_lines_knows_each_items_line() -> None:
+    data = parse_yaml("refs: [\n    iom-2011,\n    fda\n  ]\n", Path("t.yaml"))
+    refs = data["refs"]
+    assert refs.line == 1 and [refs.line_of(0), refs.line_of(1)] == [2, 3]
+    assert line_at(data, ("refs", 0)) == 2
+
+
+def test_a_key_that_is_a_whole_structure_is_read_in_full_as_text() -> None:
+    assert parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml")) == {"[('a', 1)]": "v"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("\na: \x00\n", 2), ("a: \x07\nb: \x07\n", 1)],
+)
+def test_the_first_refused_character_is_the_one_named(text: str, line: int) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    assert caught.value.line == line
