@@ -21,6 +21,7 @@ _INTEGER: Final = 4
 _BOOLEAN: Final = 5
 _NUMBER: Final = 10
 _GROUPING: Final = (1, 2)  # subcommand, subcommand group
+_INFINITIES: Final = (float("inf"), float("-inf"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class DeclaredOption:
         """Whether a number lies within the declared min/max (anything else: True)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             return True
-        if value != value or value in (float("inf"), float("-inf")):
+        if value != value or value in _INFINITIES:
             return False
         low_ok = self.min_value is None or value >= self.min_value
         return low_ok and (self.max_value is None or value <= self.max_value)
@@ -59,6 +60,8 @@ class DeclaredCommands:
 
     def __init__(self, commands: Sequence[Mapping[str, Any]]) -> None:
         self._leaves: dict[tuple[tuple[str, ...], int], dict[str, DeclaredOption]] = {}
+        # Each leaf's required options, in declared order: checked on every command.
+        self._required: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
         for command in commands:
             self._add((command["name"],), int(command.get("type", 1)), command)
 
@@ -79,6 +82,9 @@ class DeclaredCommands:
             )
             for o in options
         }
+        self._required[(path, kind)] = tuple(
+            name for name, spec in self._leaves[(path, kind)].items() if spec.required
+        )
 
     def out_of_range(
         self, path: tuple[str, ...], kind: int, options: Sequence[Option]
@@ -118,11 +124,10 @@ class DeclaredCommands:
                     f"option {option.name!r} is type {option.type} "
                     f"({type(option.value).__name__}), expected {spec.type}"
                 )
-        if not partial:
+        required = self._required[(path, kind)]
+        if not partial and required:
             sent = {option.name for option in options}
             problems += [
-                f"required option {name!r} missing"
-                for name, spec in declared.items()
-                if spec.required and name not in sent
+                f"required option {name!r} missing" for name in required if name not in sent
             ]
         return problems

@@ -82,6 +82,7 @@ from bot.http.responses import (
 )
 from bot.http.rest import DiscordRest, Multipart, RestFile, multipart
 from bot.usage import stats_reply
+from bot.usage.events import Prepared, prepare
 from bot.usage.log import UsageLog
 from bot.usage.report import DEFAULT_DAYS as DEFAULT_STATS_DAYS
 
@@ -128,6 +129,8 @@ class _Built:
     more: tuple[dict[str, Any], ...]
     private: bool = False
     picture_edit: dict[str, Any] | None = None
+    # The usage row's part that is the same for every member (all but server and time).
+    usage: Prepared | None = None
 
 
 class InteractionHandler:
@@ -252,11 +255,14 @@ class InteractionHandler:
         )
         log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
         if self.usage is not None:
-            self.usage.record_nowait(
-                usage_event(
-                    built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
+            if built.usage is not None:
+                self.usage.record_prepared(built.usage, incoming.guild_id)
+            else:
+                self.usage.record_nowait(
+                    usage_event(
+                        built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
+                    )
                 )
-            )
         repeats = self.answer_with.repeats
         if not built.private and repeats.on:
             earlier = await repeats.earlier(incoming.channel_id, built.reply)
@@ -327,7 +333,11 @@ class InteractionHandler:
             line = add_to_server_line(kb.messages, int(application_id))
             pages[0] = message_data([embeds[0]], private=private, pin=pin, content=line)
         body = encode(response(MESSAGE, pages[0]))
-        return _Built(reply, body, tuple(pages[1:]), private, picture_edit)
+        try:  # kept with the answer: the key holds the command, its options (the term)
+            usage = prepare(usage_event(reply, guild_id=None, term=request.options.get("term")))
+        except (TypeError, ValueError, OverflowError):
+            usage = None  # recorded event by event instead, where the store logs the fault
+        return _Built(reply, body, tuple(pages[1:]), private, picture_edit, usage)
 
     async def _add_picture(
         self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, want_id: bool

@@ -19,6 +19,9 @@ LEVEL = "level"
 Row = tuple[int, int | None, str, str | None, str | None, int, str | None]
 """(at, guild_id, command, outcome, k2_band, answered, term), in the INSERT's order."""
 
+Prepared = tuple[str, str | None, str | None, int, str | None]
+"""(command, outcome, k2_band, answered, term): a row without its time and server."""
+
 INSERT_ROW = (
     "INSERT INTO events (at, guild_id, command, outcome, k2_band, answered, term)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -63,28 +66,35 @@ def _short_id(value: str | None) -> str | None:
     return value or None
 
 
-def to_row(event: UsageEvent, now: float) -> Row:
-    """The row stored for `event`; `now` stands in for a missing time.
+def prepare(event: UsageEvent) -> Prepared:
+    """The part of `event`'s row that holds neither its server nor its time.
 
     Rules the schema also enforces are applied here, so a careless caller loses a field
-    rather than the whole event: a term survives only on an unanswered explain. Raises
-    ValueError (or OverflowError) for an event no row can hold.
+    rather than the whole event: a term survives only on an unanswered explain. Every
+    answer with the same command, outcome and term has the same part, so a caller that
+    keeps its answers can keep this too and pass it to `UsageLog.record_prepared`.
     """
     command = (_short_id(event.command) or "unknown").lower()
     answered = bool(event.answered)
     term: str | None = None
     if event.term is not None and command == EXPLAIN and not answered:
         term = normalise_term(event.term) or None
-    guild_id = None if event.guild_id is None else int(event.guild_id)
-    if guild_id is not None and not 0 <= guild_id < 2**63:
-        raise ValueError(f"guild id out of range: {guild_id}")
-    at = int(event.at if event.at is not None else now)  # OverflowError for inf
-    return (
-        at,
-        guild_id,
-        command,
-        _short_id(event.outcome),
-        _short_id(event.k2_band),
-        int(answered),
-        term,
-    )
+    return (command, _short_id(event.outcome), _short_id(event.k2_band), int(answered), term)
+
+
+def prepared_row(prepared: Prepared, guild_id: int | None, at: float) -> Row:
+    """The row for `prepared` in server `guild_id` at `at`. Raises ValueError (or
+    OverflowError) for a server id or time no row can hold."""
+    guild = None if guild_id is None else int(guild_id)
+    if guild is not None and not 0 <= guild < 2**63:
+        raise ValueError(f"guild id out of range: {guild}")
+    return (int(at), guild, *prepared)  # int(): OverflowError for inf
+
+
+def to_row(event: UsageEvent, now: float) -> Row:
+    """The row stored for `event`; `now` stands in for a missing time.
+
+    Raises ValueError (or OverflowError) for an event no row can hold.
+    """
+    prepared = prepare(event)
+    return prepared_row(prepared, event.guild_id, event.at if event.at is not None else now)

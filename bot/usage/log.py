@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.repeats import PostedAnswer
-from bot.usage.events import UsageEvent
+from bot.usage.events import Prepared, UsageEvent
 from bot.usage.summary import UsageSummary
 
 __all__ = ["AnswerLog", "UsageLog"]
@@ -22,6 +22,10 @@ class UsageLog(Protocol):
     async def close(self, timeout: float = 5.0) -> None: ...
 
     def record_nowait(self, event: UsageEvent) -> None: ...
+
+    def record_prepared(
+        self, prepared: Prepared, guild_id: int | None, at: float | None = None
+    ) -> None: ...
 
     async def flush(self, timeout: float = 5.0) -> bool: ...
 

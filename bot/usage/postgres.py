@@ -35,7 +35,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from bot.core.repeats import PostedAnswer
 from bot.usage.answers import ANSWERS_KEPT_SECONDS
-from bot.usage.events import EXPLAIN, Row, UsageEvent, to_row
+from bot.usage.events import EXPLAIN, Prepared, Row, UsageEvent, prepare, prepared_row
 from bot.usage.store import DEFAULT_RETENTION_DAYS, _FailureLog
 from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary
 
@@ -216,6 +216,18 @@ class PostgresStore:
 
     def record_nowait(self, event: UsageEvent) -> None:
         """Queue `event`; never raises, never waits."""
+        try:
+            prepared = prepare(event)
+        except (TypeError, ValueError, OverflowError) as exc:
+            self._failures.failed("bad event", repr(exc), dropped=1)
+            return
+        self.record_prepared(prepared, event.guild_id, event.at)
+
+    def record_prepared(
+        self, prepared: Prepared, guild_id: int | None, at: float | None = None
+    ) -> None:
+        """`record_nowait` for an event already `prepare`d (an answer kept with its part of
+        the row): only the server and the time are added here."""
         if self._closed:
             self._failures.failed("closed", "the usage store is closed", dropped=1)
             return
@@ -225,7 +237,7 @@ class PostgresStore:
             )
             return
         try:
-            row = to_row(event, self._clock())
+            row = prepared_row(prepared, guild_id, self._clock() if at is None else at)
         except (TypeError, ValueError, OverflowError) as exc:
             self._failures.failed("bad event", repr(exc), dropped=1)
             return

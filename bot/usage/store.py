@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from bot.core.repeats import PostedAnswer
 from bot.usage import answers
-from bot.usage.events import INSERT_ROW, Row, UsageEvent, to_row
+from bot.usage.events import INSERT_ROW, Prepared, Row, UsageEvent, prepare, prepared_row
 from bot.usage.schema import DEFAULT_BUSY_TIMEOUT_MS, connect, migrate
 from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary, open_summary
 
@@ -237,7 +237,19 @@ class UsageStore:
         self.record_nowait(event)
 
     def record_nowait(self, event: UsageEvent) -> None:
-        """`record` for synchronous callers (the console)."""
+        """Queue `event`; never raises, never waits."""
+        try:
+            prepared = prepare(event)
+        except (TypeError, ValueError, OverflowError) as exc:
+            self._failures.failed("bad event", repr(exc), dropped=1)
+            return
+        self.record_prepared(prepared, event.guild_id, event.at)
+
+    def record_prepared(
+        self, prepared: Prepared, guild_id: int | None, at: float | None = None
+    ) -> None:
+        """`record_nowait` for an event already `prepare`d (an answer kept with its part of
+        the row): only the server and the time are added here."""
         if self._closed:
             self._failures.failed("closed", "the usage store is closed", dropped=1)
             return
@@ -247,7 +259,7 @@ class UsageStore:
             )
             return
         try:
-            row = to_row(event, self._clock())
+            row = prepared_row(prepared, guild_id, self._clock() if at is None else at)
         except (TypeError, ValueError, OverflowError) as exc:  # a caller bug: log, go on
             self._failures.failed("bad event", repr(exc), dropped=1)
             return

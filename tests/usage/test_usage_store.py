@@ -11,6 +11,7 @@ import pytest
 from usage_helpers import DAY, T0, FakeClock, StoreFactory, rows, usage_warnings
 
 from bot.usage import UsageEvent, UsageStore, open_summary
+from bot.usage.events import prepare
 from bot.usage.schema import connect, latest_version, migrate, user_version
 
 
@@ -377,3 +378,30 @@ async def test_a_malformed_event_is_dropped_without_raising(
     assert summary.commands == (("about", 1),)
     assert store.dropped == 2
     assert len(usage_warnings(caplog, "bad event")) == 1
+
+
+async def test_a_prepared_event_is_stored_as_the_event_itself_in_each_server(
+    db_path: Path, make_store: StoreFactory
+) -> None:
+    # The HTTP endpoint keeps each answer's part of the row and adds only server and time:
+    # the rows must be the ones the whole events make, term normalised, server by server.
+    store = make_store(db_path)
+    events = [
+        explain(None, guild=3, term="  What is  MK-7 "),
+        UsageEvent("Dose", True, 4, outcome="moderate", k2_band="typical"),
+        UsageEvent("level", False, None),
+    ]
+    for event in events:
+        store.record_nowait(event)
+    for event in events:
+        store.record_prepared(prepare(event), event.guild_id)
+    store.record_prepared(prepare(events[1]), 2**63)  # no row can hold it: dropped, logged
+    await store.close()
+    stored = rows(db_path, "SELECT guild_id, command, outcome, k2_band, answered, term FROM events")
+    assert stored[:3] == [
+        (3, "explain", None, None, 0, "what is mk-7"),
+        (4, "dose", "moderate", "typical", 1, None),
+        (None, "level", None, None, 0, None),
+    ]
+    assert stored[3:] == stored[:3]
+    assert store.dropped == 1
