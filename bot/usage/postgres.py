@@ -35,8 +35,8 @@ from asyncpg.pool import PoolConnectionProxy
 
 from bot.core.repeats import PostedAnswer
 from bot.usage.answers import ANSWERS_KEPT_SECONDS
-from bot.usage.events import EXPLAIN, Prepared, Row, UsageEvent, prepare, prepared_row
-from bot.usage.store import DEFAULT_RETENTION_DAYS, _FailureLog
+from bot.usage.events import EXPLAIN, Prepared, Row, prepared_row
+from bot.usage.store import DEFAULT_RETENTION_DAYS, RecordsEvents, _FailureLog
 from bot.usage.summary import DEFAULT_LIMIT, SECONDS_PER_DAY, UsageSummary
 
 __all__ = [
@@ -105,7 +105,7 @@ def _describe(exc: BaseException) -> tuple[str, str]:
     return type(exc).__name__, str(exc)[:200] or type(exc).__name__
 
 
-class PostgresStore:
+class PostgresStore(RecordsEvents):
     """Usage records and cooldowns in PostgreSQL; the same calls as `UsageStore`.
 
     Construct it (never fails, touches nothing), `start()` it on the event loop, `close()`
@@ -210,18 +210,6 @@ class PostgresStore:
             return pool
 
     # -- usage -------------------------------------------------------------------------------
-
-    async def record(self, event: UsageEvent) -> None:
-        self.record_nowait(event)
-
-    def record_nowait(self, event: UsageEvent) -> None:
-        """Queue `event`; never raises, never waits."""
-        try:
-            prepared = prepare(event)
-        except (TypeError, ValueError, OverflowError) as exc:
-            self._failures.failed("bad event", repr(exc), dropped=1)
-            return
-        self.record_prepared(prepared, event.guild_id, event.at)
 
     def record_prepared(
         self, prepared: Prepared, guild_id: int | None, at: float | None = None

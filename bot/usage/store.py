@@ -124,7 +124,32 @@ class _FailureLog:
         log.info("Usage log is recording again (%d event(s) dropped in all).", total)
 
 
-class UsageStore:
+class RecordsEvents:
+    """`record` and `record_nowait` for a store that queues prepared rows: both stores
+    (SQLite here, PostgreSQL in `bot.usage.postgres`) queue through `record_prepared`."""
+
+    _failures: _FailureLog
+
+    def record_prepared(
+        self, prepared: Prepared, guild_id: int | None, at: float | None = None
+    ) -> None:
+        raise NotImplementedError
+
+    async def record(self, event: UsageEvent) -> None:
+        """Queue `event` for the writer and return at once; never raises, never waits."""
+        self.record_nowait(event)
+
+    def record_nowait(self, event: UsageEvent) -> None:
+        """Queue `event`; never raises, never waits."""
+        try:
+            prepared = prepare(event)
+        except (TypeError, ValueError, OverflowError) as exc:
+            self._failures.failed("bad event", repr(exc), dropped=1)
+            return
+        self.record_prepared(prepared, event.guild_id, event.at)
+
+
+class UsageStore(RecordsEvents):
     """The usage log behind `/dk2-admin stats`, safe to share with a second dk2 process.
 
     Construct it (never fails), `start()` it, `await record(event)` after each answer,
@@ -231,19 +256,6 @@ class UsageStore:
         return self._failures.dropped
 
     # -- the event loop's side -------------------------------------------------------
-
-    async def record(self, event: UsageEvent) -> None:
-        """Queue `event` for the writer and return at once; never raises, never waits."""
-        self.record_nowait(event)
-
-    def record_nowait(self, event: UsageEvent) -> None:
-        """Queue `event`; never raises, never waits."""
-        try:
-            prepared = prepare(event)
-        except (TypeError, ValueError, OverflowError) as exc:
-            self._failures.failed("bad event", repr(exc), dropped=1)
-            return
-        self.record_prepared(prepared, event.guild_id, event.at)
 
     def record_prepared(
         self, prepared: Prepared, guild_id: int | None, at: float | None = None
