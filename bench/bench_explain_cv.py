@@ -1,8 +1,10 @@
 """Cross-validation of /dk2 explain's answer rule over the tuning data.
 
 The answer rule's settings (meaning weight, least word score, margin, coverage, least
-closeness of meaning, agreement of words and meaning, and what a topic about the other
-vitamin keeps when a question names one vitamin only) are chosen on the tuning questions; a
+closeness of meaning, agreement of words and meaning, the smaller lead that answers when words
+alone name the best topic too and meaning puts it among its first few, and what a topic about
+the other vitamin keeps when a question names one vitamin only) are chosen on the tuning
+questions; a
 score measured on the same questions flatters them. So the tuning questions are shuffled and
 split into folds: for each fold, the settings that do best on the other folds (right answers
 minus ten times the confident wrong ones) are measured on that fold alone. The mean over the
@@ -48,6 +50,10 @@ GRID: dict[str, Sequence[float]] = {
     "agreed_similarity": (0.5, 0.7, 1.01),  # 1.01: never answer on agreement alone
     # a question naming nothing of the subject, every word known, both readings agreeing
     "unnamed_subject_similarity": (0.7, 0.8, 2.0),  # 2.0: never answered
+    # words alone and the fused score naming the same topic, meaning putting it among its
+    # first few: the lead that answers then (1.01: never a smaller one than min_margin)
+    "words_first_margin": (0.02, 0.05, 1.01),
+    "words_first_meaning_rank": (2, 3),
 }
 # Settings that change the ranking itself, not only the rule read from it: each value ranks
 # every question again.
@@ -67,16 +73,23 @@ def _outcome(result: SearchResult, question: Question) -> int:
     return 0 if result.topic is None else -1
 
 
+def _fused(
+    rankings: list[Ranking | SearchResult], meaning_weight: float
+) -> list[Ranking | SearchResult]:
+    """Each ranking ordered by its fused score (computed once per meaning weight, not once
+    per combination of the other settings)."""
+    return [r if isinstance(r, SearchResult) else fuse(r, meaning_weight) for r in rankings]
+
+
 def _outcomes(
-    index: TopicIndex, questions: list[Question], rankings: list[Ranking | SearchResult]
+    index: TopicIndex, questions: list[Question], fused: list[Ranking | SearchResult]
 ) -> list[int]:
     out = []
-    for question, ranking in zip(questions, rankings, strict=True):
+    for question, ranking in zip(questions, fused, strict=True):
         if isinstance(ranking, SearchResult):  # a name, or nothing to rank
             out.append(_outcome(ranking, question))
             continue
-        fused = fuse(ranking, index.settings.meaning_weight)
-        out.append(_outcome(index._decide(fused), question))
+        out.append(_outcome(index._decide(ranking), question))
     return out
 
 
@@ -111,13 +124,22 @@ def main() -> int:
             named = index._named(term) if term else SearchResult(None, "none", 0.0, ())
             ranked.append(named or index.rank(term))
         rankings[values] = ranked
+    fused: dict[tuple[tuple[float, ...], float], list[Ranking | SearchResult]] = {}
+
+    def fused_for(values: tuple[float, ...], meaning_weight: float) -> list[Ranking | SearchResult]:
+        if (values, meaning_weight) not in fused:
+            fused[values, meaning_weight] = _fused(rankings[values], meaning_weight)
+        return fused[values, meaning_weight]
+
     table = []  # per combination, each question's outcome
     for combo in combos:
         index.settings = shipped.model_copy(update=combo)
-        ranked = rankings[tuple(combo[key] for key in RANK_GRID)]
-        table.append(_outcomes(index, questions, ranked))
+        values = tuple(combo[key] for key in RANK_GRID)
+        table.append(_outcomes(index, questions, fused_for(values, combo["meaning_weight"])))
     index.settings = shipped
-    shipped_outcomes = _outcomes(index, questions, rankings[shipped_values])
+    shipped_outcomes = _outcomes(
+        index, questions, fused_for(shipped_values, shipped.meaning_weight)
+    )
 
     def cost(outcomes: list[int], members: list[int]) -> int:
         return sum(

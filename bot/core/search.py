@@ -129,6 +129,18 @@ class Ranking:
         closest = max(meaning for _, _, meaning in self.signals)
         return closest - self.similarity > gap
 
+    def words_first(self, meaning_rank: int) -> bool:
+        """Whether words alone rank the best topic first too, and meaning alone puts it among
+        its first `meaning_rank` topics."""
+        if not self.ranked or not self.signals:
+            return False
+        best = self.ranked[0][0]
+        by_words = max(self.signals, key=lambda signal: signal[1])[0]
+        if by_words != best:
+            return False
+        closer = sum(1 for _, _, meaning in self.signals if meaning > self.similarity)
+        return closer < meaning_rank
+
     @property
     def agreed(self) -> bool:
         """Whether words alone and meaning alone both rank the best topic first."""
@@ -412,6 +424,12 @@ class TopicIndex:
         margin = settings.min_margin
         if settings.contested_margin is not None and ranking.contested(settings.contest_gap):
             margin = settings.contested_margin
+        if settings.words_first_margin is not None and ranking.words_first(
+            settings.words_first_meaning_rank
+        ):
+            # Words and the fused score name the same topic and meaning does not put it far
+            # down: a smaller lead will do, contested or not.
+            margin = min(margin, settings.words_first_margin)
         return (
             ranking.word_score >= settings.min_question_score and (best - second) / best >= margin
         )
