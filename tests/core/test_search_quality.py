@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.explain import explain_reply
 from bot.core.model import KnowledgeBase
+from bot.core.reply import render_text
 from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import TUNING_FILES, Search, load_parts, score
 
@@ -77,6 +78,41 @@ def test_the_issues_questions_get_their_topic_or_an_honest_refusal(
     kb: KnowledgeBase, question: str, allowed: set[str | None]
 ) -> None:
     assert index_for(kb).search(question).topic in allowed
+
+
+def test_the_endocrine_societys_view_of_the_rda_is_found_on_the_rda_topic(
+    kb: KnowledgeBase,
+) -> None:
+    # It was answered with the blood-level targets topic, whose alias is "endocrine society";
+    # the RDA topic now says what the 2024 guideline says of the RDA (references.md).
+    reply = explain_reply(
+        kb, "what does the endocrine society say about the rda for people under 50"
+    )
+    assert reply.data["topic"] == "rda"
+    detail = render_text(reply)
+    assert "Endocrine Society's 2024 guideline" in detail
+    assert "under 50" in detail and "600 IU (15 µg)" in detail
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # the article's synergy paragraph: D raises the K-dependent proteins, so the need for K2
+        ("does vitamin d ramp up k dependent proteins so i need extra k2", "synergy"),
+        # what those proteins are is still K2's own topic
+        ("what are the k dependent proteins k2 activates", "vitamin-k2"),
+        # members' words read as the topics' ("fearmongering" doubts a safety claim)
+        ("is the d3 without k2 thing fearmongering", "safety"),
+        ("is all the d3 without k2 danger talk scaremongering", "safety"),
+        ("what does carboxylated osteocalcin mean", "osteocalcin"),
+        # words alone and the fused score agree, meaning has it second: a smaller lead answers
+        ("usual k2 amount alongside my d3", "dosing"),
+    ],
+)
+def test_questions_in_members_words_get_their_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
 
 
 @pytest.mark.parametrize(
