@@ -87,6 +87,45 @@ def figures(text: str) -> frozenset[tuple[float, str]]:
     return frozenset(found)
 
 
+# How many of the first unit make one of the second, for the conversions the units topic gives
+# (1 µg of vitamin D = 40 IU, 1 mg = 40,000 IU; 1 ng/mL = 2.496 nmol/L, which labs and members
+# round to 2.5), and the unit words a conversion question between them names.
+_CONVERSIONS = (
+    ("iu", "µg", 40.0, 0.0, ("iu", "mcg")),
+    ("iu", "mg", 40_000.0, 0.0, ("iu", "mg")),
+    ("nmol", "ng", 2.496, 0.02, ("nmol", "ng")),
+)
+
+
+def equivalent_units(text: str) -> list[str]:
+    """The units of two amounts in a normalised text one of which is the other converted
+    ("is 1000 iu = 25 ug", "how is 1 mcg related to 40 iu", "50 nmol is 20 ng"): the text
+    asks about the conversion, though it names no unit alone. None for amounts that don't
+    convert into each other ("5000 iu with 100 mcg"), nor for two joined by "and", "with" or
+    "plus", which are taken together ("4000 iu and 100 mcg": D3 and K2)."""
+    amounts = []
+    for match in _FIGURE.finditer(text):
+        number, thousands, unit = match.groups()
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        amounts.append((match.start(), match.end(), value, _FIGURE_UNITS.get(unit, unit)))
+    for first, second, factor, slack, words in _CONVERSIONS:
+        for big_start, big_end, big, big_unit in amounts:
+            for small_start, small_end, small, small_unit in amounts:
+                between = text[min(big_end, small_end) : max(big_start, small_start)]
+                if (
+                    (big_unit, small_unit) == (first, second)
+                    and small > 0
+                    and abs(big / small - factor) <= factor * slack + 1e-9
+                    and _TOGETHER.search(between) is None
+                ):
+                    return list(words)
+    return []
+
+
+# Words that join two amounts taken together rather than one converted into the other.
+_TOGETHER = re.compile(r"\b(?:and|with|plus|n)\b")
+
+
 # An amount in IU or a blood level names vitamin D: vitamin K is measured in µg only.
 _D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
 
@@ -439,9 +478,12 @@ class TopicIndex:
         term = self.rewrites.apply(term)
         words = self.vocabulary.read(ages_as_words(term))
         units = conversion_units(term)
+        if not units and len(self._vitamins_named(words)) < 2:
+            units = equivalent_units(term)
         if units:
-            # Two units named ("how many iu is 50 mcg") ask for a conversion: the units
-            # count as words, though in an amount they say only how much.
+            # Two units named ("how many iu is 50 mcg"), or two amounts one of which is the
+            # other converted ("is 1000 iu = 25 ug"), ask for a conversion: the units count as
+            # words, though in an amount they say only how much.
             words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]
@@ -485,6 +527,14 @@ class TopicIndex:
         )
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
+
+    def _vitamins_named(self, words: list[Word]) -> set[str]:
+        """search.yaml's vitamins the question's words name ("5000 iu d3 with 100 mcg k2":
+        both)."""
+        found = _ngrams([word.stem for word in words], self.longest_phrase)
+        return {
+            name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
+        }
 
     def other_vitamins_topics(self, found: set[tuple[str, ...]], term: str) -> frozenset[str]:
         """The topics about another vitamin alone, when the question (its runs of stems

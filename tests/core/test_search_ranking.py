@@ -16,7 +16,7 @@ from bot.core.embedding import shipped_embedder
 from bot.core.explain import explain_reply
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import TopicIndex, _Bm25, figures, index_for
+from bot.core.search import TopicIndex, _Bm25, equivalent_units, figures, index_for
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
@@ -549,6 +549,42 @@ def test_a_unit_named_alone_beside_an_amount_asks_for_a_conversion(
 def test_two_amounts_are_a_dose_not_a_conversion(first: int, second: int, glued: bool) -> None:
     space = "" if glued else " "
     assert conversion_units(f"{first}{space}iu d3 with {second}{space}mcg k2") == []
+
+
+@given(
+    micrograms=st.integers(1, 2_500),
+    iu_first=st.booleans(),
+    link=st.sampled_from(["is", "=", "is the same as", "equals", "related to", "vs"]),
+)
+def test_two_amounts_one_the_other_converted_ask_for_the_conversion(
+    micrograms: int, iu_first: bool, link: str
+) -> None:
+    iu, mcg = f"{micrograms * 40} iu", f"{micrograms} mcg"
+    pair = f"{iu} {link} {mcg}" if iu_first else f"{mcg} {link} {iu}"
+    assert equivalent_units(normalise_term(f"is {pair}?")) == ["iu", "mcg"]
+
+
+@given(
+    micrograms=st.integers(1, 2_500),
+    factor=st.sampled_from([39, 41, 50, 1, 400]),
+    link=st.sampled_from(["and", "with", "plus", "=", "is"]),
+)
+def test_amounts_that_do_not_convert_or_are_taken_together_are_no_conversion(
+    micrograms: int, factor: int, link: str
+) -> None:
+    text = normalise_term(f"{micrograms * factor} iu {link} {micrograms} mcg")
+    together = normalise_term(f"{micrograms * 40} iu {link} {micrograms} mcg")
+    assert equivalent_units(text) == []
+    assert equivalent_units(together) == ([] if link in ("and", "with", "plus") else ["iu", "mcg"])
+
+
+def test_a_conversion_stated_as_two_amounts_finds_units(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    assert index.search("is 125 mcg the same as 5000 iu").topic == "units"
+    assert index.search("50 nmol/l is 20 ng/ml right?").topic == "units"
+    # D3 and K2 taken together, 4000 IU and 100 µg, is a dose and not a conversion
+    assert index.search("i take 4000 iu and 100 mcg, ok?").topic != "units"
+    assert index.search("is 4000 iu d3 with 100 mcg k2 ok").topic != "units"
 
 
 def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
