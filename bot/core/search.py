@@ -87,6 +87,19 @@ def figures(text: str) -> frozenset[tuple[float, str]]:
     return frozenset(found)
 
 
+# A dose in µg or mg as the same dose in IU (1 µg = 40 IU): a topic printing "4,000 IU (100 µg)"
+# prints one amount, not two, and a member who quotes it in either unit quotes that amount.
+_IN_IU = {"µg": 40.0, "mg": 40_000.0}
+
+
+def same_amounts(found: frozenset[tuple[float, str]]) -> frozenset[tuple[float, str]]:
+    """The figures with each dose in µg or mg written in IU: (100.0, "µg") is (4000.0, "iu");
+    blood levels stay as they are."""
+    return frozenset(
+        (value * _IN_IU[unit], "iu") if unit in _IN_IU else (value, unit) for value, unit in found
+    )
+
+
 # How many of the first unit make one of the second, for the conversions the units topic gives
 # (1 µg of vitamin D = 40 IU, 1 mg = 40,000 IU; 1 ng/mL = 2.496 nmol/L, which labs and members
 # round to 2.5), and the unit words a conversion question between them names.
@@ -355,7 +368,7 @@ class TopicIndex:
         # is applied when a question is ranked, so that the bench may vary it.)
         printed: dict[tuple[float, str], set[str]] = {}
         for topic_id, topic_fields in fields.items():
-            for figure in figures(normalise_term(" ".join(topic_fields.values()))):
+            for figure in same_amounts(figures(normalise_term(" ".join(topic_fields.values())))):
                 printed.setdefault(figure, set()).add(topic_id)
         self.figures = {
             figure: (
@@ -496,7 +509,7 @@ class TopicIndex:
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
-        for figure in figures(term):
+        for figure in same_amounts(figures(term)):
             topics, idf = self.figures.get(figure, ((), 0.0))
             for topic_id in topics:
                 scores[topic_id] += self.settings.figure_weight * idf

@@ -16,7 +16,14 @@ from bot.core.embedding import shipped_embedder
 from bot.core.explain import explain_reply
 from bot.core.loader import load_knowledge
 from bot.core.model import KnowledgeBase
-from bot.core.search import TopicIndex, _Bm25, equivalent_units, figures, index_for
+from bot.core.search import (
+    TopicIndex,
+    _Bm25,
+    equivalent_units,
+    figures,
+    index_for,
+    same_amounts,
+)
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
@@ -585,6 +592,16 @@ def test_a_conversion_stated_as_two_amounts_finds_units(kb: KnowledgeBase) -> No
     # D3 and K2 taken together, 4000 IU and 100 µg, is a dose and not a conversion
     assert index.search("i take 4000 iu and 100 mcg, ok?").topic != "units"
     assert index.search("is 4000 iu d3 with 100 mcg k2 ok").topic != "units"
+
+
+def test_a_dose_in_either_unit_is_one_amount(kb: KnowledgeBase) -> None:
+    # pregnancy prints the UL as "4,000 IU (100 µg)": one amount, not two matches for a
+    # member's D3 and K2 doses, which made this a pregnancy question
+    assert same_amounts(figures(normalise_term("4,000 IU (100 µg)"))) == {(4000.0, "iu")}
+    assert same_amounts(figures(normalise_term("1.25 mg"))) == {(50000.0, "iu")}
+    assert same_amounts(figures(normalise_term("20 ng/ml"))) == {(20.0, "ng")}
+    result = index_for(kb).search("i take 4000 iu d3 and 100 mcg k2, ok?")
+    assert result.topic in {None, "dosing", "safety", "synergy"}
 
 
 def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
