@@ -105,6 +105,9 @@ def test_the_endocrine_societys_view_of_the_rda_is_found_on_the_rda_topic(
         ("is the d3 without k2 thing fearmongering", "safety"),
         ("is all the d3 without k2 danger talk scaremongering", "safety"),
         ("what does carboxylated osteocalcin mean", "osteocalcin"),
+        # vitamin K and clotting, as members put it, is the blood-thinner topic
+        ("does k2 thin your blood", "warfarin"),
+        ("will mk7 thicken my blood", "warfarin"),
         # words alone and the fused score agree, meaning has it second: a smaller lead answers
         ("usual k2 amount alongside my d3", "dosing"),
     ],
