@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.loader import default_knowledge_path, load_knowledge
@@ -141,10 +143,13 @@ def main() -> int:
         index, questions, fused_for(shipped_values, shipped.meaning_weight)
     )
 
-    def cost(outcomes: list[int], members: list[int]) -> int:
-        return sum(
-            1 if outcomes[i] == 1 else -WRONG_COST if outcomes[i] == -1 else 0 for i in members
-        )
+    # Each combination's gain per question: 1 right, 0 refused, -WRONG_COST confidently wrong.
+    gains = np.array(table, dtype=np.int64)
+    gains[gains == -1] = -WRONG_COST
+
+    def best_for(members: list[int]) -> int:
+        """The combination doing best on these questions (the first of equals)."""
+        return int(np.argmax(gains[:, members].sum(axis=1)))
 
     print(f"{len(questions)} tuning questions, {len(combos)} settings, {args.folds} folds")
     right_cv, wrong_cv, chosen = [], [], []
@@ -155,7 +160,7 @@ def main() -> int:
         held_out: list[int] = []
         for f, fold in enumerate(folds):
             train = [i for g, other in enumerate(folds) if g != f for i in other]
-            best = max(range(len(combos)), key=lambda c: cost(table[c], train))
+            best = best_for(train)
             chosen.append(best)
             held_out.extend(table[best][i] for i in fold)
         right, wrong = _rates(held_out)
@@ -173,7 +178,7 @@ def main() -> int:
     for name, _ in parts:
         train = [i for i, file in enumerate(files) if file != name]
         held = [i for i, file in enumerate(files) if file == name]
-        best = max(range(len(combos)), key=lambda c: cost(table[c], train))
+        best = best_for(train)
         right, wrong = _rates([table[best][i] for i in held])
         right_files.append(right)
         wrong_files.append(wrong)
@@ -183,7 +188,7 @@ def main() -> int:
         f"{sum(wrong_files) / len(parts):.1%} (mean of {len(parts)} files)"
     )
     everything = list(range(len(questions)))
-    best = max(range(len(combos)), key=lambda c: cost(table[c], everything))
+    best = best_for(everything)
     right, wrong = _rates(shipped_outcomes)
     print(f"search.yaml's settings on all tuning questions: right {right:.1%}, wrong {wrong:.1%}")
     right, wrong = _rates(table[best])
