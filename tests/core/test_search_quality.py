@@ -108,6 +108,9 @@ def test_the_endocrine_societys_view_of_the_rda_is_found_on_the_rda_topic(
         ("is the d3 without k2 thing fearmongering", "safety"),
         ("is all the d3 without k2 danger talk scaremongering", "safety"),
         ("what does carboxylated osteocalcin mean", "osteocalcin"),
+        # an accidental overdose in members' words
+        ("took the wrong dose of d3 for a month, 10x what i meant", "toxicity"),
+        ("i took a double dose of my d3 today, should i worry", "toxicity"),
         # vitamin K and clotting, as members put it, is the blood-thinner topic
         ("does k2 thin your blood", "warfarin"),
         ("will mk7 thicken my blood", "warfarin"),
