@@ -490,13 +490,14 @@ class TopicIndex:
         """Every topic that shares a word with the question, best first."""
         term = self.rewrites.apply(term)
         words = self.vocabulary.read(ages_as_words(term))
-        units = conversion_units(term)
-        if not units and len(self._vitamins_named(words)) < 2:
-            units = equivalent_units(term)
+        units: list[str] = []
+        if len(self._vitamins_named(words)) < 2:
+            units = conversion_units(term) or equivalent_units(term)
         if units:
             # Two units named ("how many iu is 50 mcg"), or two amounts one of which is the
             # other converted ("is 1000 iu = 25 ug"), ask for a conversion: the units count as
-            # words, though in an amount they say only how much.
+            # words, though in an amount they say only how much. Not when the question names
+            # both vitamins: "the usual mcg of k2 to go with 2000 iu of d" pairs two doses.
             words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]

@@ -592,6 +592,9 @@ def test_a_conversion_stated_as_two_amounts_finds_units(kb: KnowledgeBase) -> No
     # D3 and K2 taken together, 4000 IU and 100 µg, is a dose and not a conversion
     assert index.search("i take 4000 iu and 100 mcg, ok?").topic != "units"
     assert index.search("is 4000 iu d3 with 100 mcg k2 ok").topic != "units"
+    # two units, one named alone, in a question naming both vitamins pair two doses
+    assert index.search("how many mcg of k2 should go with 5000 iu of d3").topic == "dosing"
+    assert index.search("how many iu is 100 mcg of d3").topic == "units"
 
 
 def test_a_dose_in_either_unit_is_one_amount(kb: KnowledgeBase) -> None:
