@@ -12,13 +12,16 @@ Stages, most certain first:
    question's slang and brand names are read as the topics' words (synonyms), its words
    stemmed (Snowball) and typos corrected, and a topic's aliases and
    multi-word keywords found whole in it add a bonus by rarity, and so does an amount it
-   names that a topic prints ("600 iu", "20 ng/ml"); a question naming one vitamin only
+   names that a topic prints ("600 iu", "20 ng/ml", a dose in µg as the same dose in IU);
+   two units, or two amounts one the other converted ("is 1000 iu = 25 ug"), in a question
+   naming at most one vitamin ask for a conversion; a question naming one vitamin only
    counts the topics about the other for less; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
    topic's nearest example, and either that topic clearly beats the runner-up (by a larger
-   lead when meaning alone puts another topic clearly closer), or words alone and meaning
-   alone both rank it first.
+   lead when meaning alone puts another topic clearly closer, by a smaller one when words
+   alone rank it first too and meaning alone among its first few), or words alone and
+   meaning alone both rank it first.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
