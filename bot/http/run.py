@@ -22,6 +22,7 @@ from typing import Any, Final, TextIO
 import aiohttp
 from aiohttp import web
 
+from bot import eventloop
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
@@ -216,7 +217,7 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
                 return EXIT_FAILED
 
     try:
-        return asyncio.run(main())
+        return eventloop.run(main())
     except KeyboardInterrupt:
         return EXIT_OK
 
