@@ -45,6 +45,13 @@ class Placement:
 
 
 IN_SERVER: Final = Placement(in_server=True, private_only=False)
+# The four there are, made once: a placement is part of the key an answer is kept under, and
+# the very same object compares equal without calling the dataclass's __eq__.
+_PLACEMENTS: Final = {
+    (in_server, private_only): Placement(in_server, private_only)
+    for in_server in (True, False)
+    for private_only in (True, False)
+}
 
 
 def placement(
@@ -61,7 +68,7 @@ def placement(
     private_only = (
         guild_id is not None and not in_server and not member_permissions & USE_EXTERNAL_APPS
     )
-    return Placement(in_server, private_only)
+    return _PLACEMENTS[bool(in_server), bool(private_only)]
 
 
 _GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it

@@ -165,6 +165,8 @@ class InteractionHandler:
         self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
         # Each answer's picture edit as the whole multipart body: the same for every member.
         self._edits: KnowledgeCache[Hashable, Multipart] = KnowledgeCache(ANSWERS_KEPT)
+        # Read once: a disabled debug line still cost a microsecond per answer to skip.
+        self._debug = log.isEnabledFor(logging.DEBUG)
 
     # -- entry -------------------------------------------------------------------------------
 
@@ -189,25 +191,8 @@ class InteractionHandler:
 
     async def _command(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
-        problems = self.declared.problems(
-            incoming.command_path, incoming.command_type, incoming.options, partial=False
-        )
-        if problems:
-            log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
-            return self._private(messages, "failure.outdated_title", "failure.outdated")
-        wrong = self.declared.out_of_range(
-            incoming.command_path, incoming.command_type, incoming.options
-        )
-        if wrong is not None:
-            log.info("%s: option %s out of range", _where(incoming), wrong.name)
-            text = messages.get(
-                "failure.out_of_range",
-                option=wrong.name,
-                min=_number(wrong.min_value),
-                max=_number(wrong.max_value),
-            )
-            title = messages.get("failure.out_of_range_title")
-            return Answer(self._private_body(error_embed(title, text)))
+        if not self.declared.fits(incoming.command_path, incoming.command_type, incoming.options):
+            return self._misfit(incoming, messages)
         if self.cooldown is not None and incoming.user_id is not None:
             retry_after = await self.cooldown(incoming.user_id)
             if retry_after is not None:
@@ -233,6 +218,28 @@ class InteractionHandler:
         # Declared by the tree but not handled here: the two shells have drifted. A bug.
         raise RuntimeError(f"no HTTP handler for /{' '.join(incoming.command_path)}")
 
+    def _misfit(self, incoming: Incoming, messages: Messages) -> Answer:
+        """A command whose options don't fit what dk2 declares: out of date (the wrong
+        options or types), or a number out of range (saying what to type)."""
+        problems = self.declared.problems(
+            incoming.command_path, incoming.command_type, incoming.options, partial=False
+        )
+        wrong = self.declared.out_of_range(
+            incoming.command_path, incoming.command_type, incoming.options
+        )
+        if problems or wrong is None:
+            log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
+            return self._private(messages, "failure.outdated_title", "failure.outdated")
+        log.info("%s: option %s out of range", _where(incoming), wrong.name)
+        text = messages.get(
+            "failure.out_of_range",
+            option=wrong.name,
+            min=_number(wrong.min_value),
+            max=_number(wrong.max_value),
+        )
+        title = messages.get("failure.out_of_range_title")
+        return Answer(self._private_body(error_embed(title, text)))
+
     def _request(self, incoming: Incoming, name: str) -> Request:
         options: dict[str, str] = {}
         private: bool | None = None
@@ -245,23 +252,26 @@ class InteractionHandler:
 
     async def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
-        request = self._request(incoming, name)
         # Outside a server that added dk2 (a member's own install): no Pin button, a line on
         # how a server adds dk2, and private where Discord allows nothing else.
         where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
-        key = (request.command, tuple(sorted(request.options.items())), request.private, where)
+        # The options as sent (they fit the declaration: each value has its declared type, so
+        # no two equal keys mean different things); the answer is built from them once.
+        key = (name, incoming.options, where)
         built = self._answers.get(
-            kb, key, lambda: self._build(kb, request, where, incoming.application_id)
+            kb,
+            key,
+            lambda: self._build(kb, self._request(incoming, name), where, incoming.application_id),
         )
-        log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
+        if self._debug:
+            log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
         if self.usage is not None:
             if built.usage is not None:
                 self.usage.record_prepared(built.usage, incoming.guild_id)
             else:
+                term = self._request(incoming, name).options.get("term")
                 self.usage.record_nowait(
-                    usage_event(
-                        built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
-                    )
+                    usage_event(built.reply, guild_id=incoming.guild_id, term=term)
                 )
         repeats = self.answer_with.repeats
         if not built.private and repeats.on:
