@@ -21,6 +21,7 @@ from bot.core.model import Messages
 from bot.invite import GUILD_INSTALL, invite_url
 
 __all__ = [
+    "GUILD_INSTALL_KEY",
     "USE_EXTERNAL_APPS",
     "Placement",
     "add_to_server_line",
@@ -71,7 +72,7 @@ def placement(
     return _PLACEMENTS[bool(in_server), bool(private_only)]
 
 
-_GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it
+GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it
 
 
 def installed_guild(owners: object) -> int | None:
@@ -79,7 +80,7 @@ def installed_guild(owners: object) -> int | None:
     # dict first: what both shells pass, and far cheaper to check than the Mapping ABC.
     if not isinstance(owners, dict | Mapping):
         return None
-    value = owners.get(_GUILD_INSTALL_KEY, owners.get(GUILD_INSTALL))
+    value = owners.get(GUILD_INSTALL_KEY, owners.get(GUILD_INSTALL))
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
 
