@@ -132,6 +132,10 @@ class _Built:
     # The usage row's part that is the same for every member (all but server and time).
     usage: Prepared | None = None
 
+    # The whole answer, made once, when the first body is all of it (no more pages, no
+    # picture to add) and nothing is to follow it.
+    answer: Answer | None = None
+
 
 class InteractionHandler:
     """Answers interactions with dk2's knowledge; one per process."""
@@ -257,12 +261,8 @@ class InteractionHandler:
         where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
         # The options as sent (they fit the declaration: each value has its declared type, so
         # no two equal keys mean different things); the answer is built from them once.
-        key = (name, incoming.options, where)
-        built = self._answers.get(
-            kb,
-            key,
-            lambda: self._build(kb, self._request(incoming, name), where, incoming.application_id),
-        )
+        key = (name, incoming.options, where.in_server, where.private_only)
+        built = self._answers.get(kb, key, lambda: self._build(kb, incoming, name, where))
         if self._debug:
             log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
         if self.usage is not None:
@@ -274,7 +274,8 @@ class InteractionHandler:
                     usage_event(built.reply, guild_id=incoming.guild_id, term=term)
                 )
         repeats = self.answer_with.repeats
-        if not built.private and repeats.on:
+        noted = not built.private and repeats.on
+        if noted:
             earlier = await repeats.earlier(incoming.channel_id, built.reply)
             if earlier is not None:
                 # Already in this channel: privately, with the link to it (as the gateway does).
@@ -282,9 +283,15 @@ class InteractionHandler:
                 note = repeats.note(kb.messages, earlier)
                 data = message_data([embed], private=True, content=note)
                 return Answer(encode(response(MESSAGE, data)))
-        noted = not built.private and repeats.on
-        if not built.more and built.picture_edit is None and not noted:
-            return Answer(built.body)
+        elif built.answer is not None:
+            return built.answer
+        return Answer(built.body, self._after(kb, key, incoming, built, noted=noted))
+
+    def _after(
+        self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, noted: bool
+    ) -> After:
+        """What follows a public answer's body: its picture, the note that it was posted (for
+        the no-repeats rule), its further pages."""
 
         async def after() -> None:
             sent = None
@@ -295,7 +302,7 @@ class InteractionHandler:
             for data in built.more:
                 await self.rest.followup(incoming.application_id, incoming.token, data)
 
-        return Answer(built.body, after)
+        return after
 
     async def _note_posted(self, incoming: Incoming, reply: Reply, sent: str | None) -> None:
         """Keep the public answer just sent for the no-repeats rule. Its id comes from the
@@ -310,9 +317,9 @@ class InteractionHandler:
                 incoming.guild_id, incoming.channel_id, int(sent), reply
             )
 
-    def _build(
-        self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
-    ) -> _Built:
+    def _build(self, kb: KnowledgeBase, incoming: Incoming, name: str, where: Placement) -> _Built:
+        request = self._request(incoming, name)
+        application_id = incoming.application_id
         reply = with_pictures(run(kb, request), self.settings.http_pictures)
         private = (
             shown_privately(reply, request.private, self.settings.private_by_default)
@@ -347,7 +354,9 @@ class InteractionHandler:
             usage = prepare(usage_event(reply, guild_id=None, term=request.options.get("term")))
         except (TypeError, ValueError, OverflowError):
             usage = None  # recorded event by event instead, where the store logs the fault
-        return _Built(reply, body, tuple(pages[1:]), private, picture_edit, usage)
+        more = tuple(pages[1:])
+        whole = Answer(body) if not more and picture_edit is None else None
+        return _Built(reply, body, more, private, picture_edit, usage, whole)
 
     async def _add_picture(
         self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, want_id: bool
