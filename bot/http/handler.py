@@ -100,6 +100,7 @@ PIN_LIMIT_CODE: Final = 30003
 # The answers the core gives (the same list the console reads): a new one is answered here too.
 ANSWER_COMMANDS: Final = frozenset(COMMAND_OPTIONS)
 
+_NO_SUGGESTIONS: Final = encode(autocomplete_body(()))
 _PIN_MESSAGES: Final = discord.Permissions(pin_messages=True).value
 _MANAGE_GUILD: Final = discord.Permissions(manage_guild=True).value
 
@@ -166,7 +167,7 @@ class InteractionHandler:
         # Gauges linked from the endpoint's public URL; None: uploaded with each answer.
         self.links = links
         self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
-        self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
+        self._suggestions: KnowledgeCache[str, Answer] = KnowledgeCache(SUGGESTIONS_KEPT)
         # Each answer's picture edit as the whole multipart body: the same for every member.
         self._edits: KnowledgeCache[Hashable, Multipart] = KnowledgeCache(ANSWERS_KEPT)
         # Read once: a disabled debug line still cost a microsecond per answer to skip.
@@ -180,14 +181,14 @@ class InteractionHandler:
             if incoming.type == APPLICATION_COMMAND:
                 return await self._command(incoming)
             if incoming.type == AUTOCOMPLETE:
-                return Answer(self._autocomplete(incoming))
+                return self._autocomplete(incoming)
             if incoming.type == COMPONENT:
                 return await self._component(incoming)
         except Exception:
             ref = new_ref()
             log.exception("interaction %s failed (ref %s)", _where(incoming), ref)
             if incoming.type == AUTOCOMPLETE:
-                return Answer(encode(autocomplete_body(())))
+                return Answer(_NO_SUGGESTIONS)
             return Answer(self._private_body(self._failure_embed(ref)))
         return None
 
@@ -520,7 +521,7 @@ class InteractionHandler:
 
     # -- autocomplete ------------------------------------------------------------------------
 
-    def _autocomplete(self, incoming: Incoming) -> bytes:
+    def _autocomplete(self, incoming: Incoming) -> Answer:
         focused = incoming.focused
         problems = self.declared.problems(
             incoming.command_path, incoming.command_type, incoming.options, partial=True
@@ -531,10 +532,10 @@ class InteractionHandler:
             or focused.name != "term"
             or not isinstance(focused.value, str)
         ):
-            return encode(autocomplete_body(()))
+            return Answer(_NO_SUGGESTIONS)
         kb = self.holder.current
         partial = focused.value[: kb.units.max_input_chars]
-        return self._suggestions.get(kb, partial, lambda: _suggest(kb, partial))
+        return self._suggestions.get(kb, partial, lambda: Answer(_suggest(kb, partial)))
 
     # -- the Pin button ----------------------------------------------------------------------
 
