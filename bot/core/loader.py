@@ -185,7 +185,7 @@ def load_knowledge(root: Path) -> LoadResult:
         checker.check(name, file)
     topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
     topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
-    aliases = check_aliases(topic_files, topics)
+    check_aliases(topic_files, topics)
     if snap.problems:  # every problem of a file together, in the order of its lines
         return LoadResult(None, tuple(sorted(snap.problems, key=lambda p: (str(p.path), p.line))))
     model = {name: file.model for name, file in files.items()}
@@ -202,7 +202,6 @@ def load_knowledge(root: Path) -> LoadResult:
             search=model["search.yaml"],
             version=snap.version(),
             loaded_at=datetime.now(UTC),
-            aliases=aliases,
             ages=model["ages.yaml"],
         ),
         (),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Protocol, Self, get_args
@@ -750,7 +750,6 @@ class KnowledgeBase:
     search: SearchSettings
     version: str
     loaded_at: datetime
-    aliases: dict[str, str] = field(default_factory=dict)  # lowercased alias or id -> topic id
     ages: AgeLimits | None = None
 
     def source_name(self, source_id: str) -> str:
