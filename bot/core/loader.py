@@ -1,10 +1,8 @@
 """Load `knowledge/` and validate all of it: the one validator behind `check` and reload.
 
 Each file is parsed with its lines remembered, validated by its model (`bot.core.model`),
-and then held to the rules that span files (`bot.core.checks`). `load_knowledge` never raises
-for bad content: it returns every problem it found, each with the file and line, and a
-KnowledgeBase only when there were none. A running bot swaps a new knowledge base in only
-from a clean load.
+then held to the rules that span files (`bot.core.checks`). Bad content never raises: every
+problem comes back with its file and line, and a KnowledgeBase only when there were none.
 """
 
 from __future__ import annotations
