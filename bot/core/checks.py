@@ -39,15 +39,15 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class File:
     """One knowledge file as parsed, and its model when it validated (else None), so a
     problem at a place in it can name its line."""
 
     path: Path
-    data: Any
-    model: Any
     problems: list[Problem]
+    data: Any = None
+    model: Any = None
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         self.problems.append(Problem(self.path, line_at(self.data, loc, at_key=at_key), message))

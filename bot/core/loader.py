@@ -141,24 +141,22 @@ class _Snapshot:
 
     def read(self, relative: str) -> File:
         """One file parsed and validated by the model of its kind; its problems noted."""
-        path, text = self.root / relative, self.text(relative)
+        file, text = File(self.root / relative, self.problems), self.text(relative)
         model = KNOWLEDGE_KINDS[kind_of(relative) or ""][0]
-        file = File(path, None, None, self.problems)
         if text is None:
             return file
         try:
-            file = File(path, parse_yaml(text, path), None, self.problems)
-            return File(path, file.data, model.model_validate(file.data), self.problems)
+            file.data = parse_yaml(text, file.path)
+            file.model = model.model_validate(file.data)
         except YamlError as exc:
-            self.problems.append(Problem(path, exc.line, exc.message))
+            self.problems.append(Problem(file.path, exc.line, exc.message))
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             for error in errors:
                 at_key = error["type"] == "extra_forbidden"
                 file.problem(error["loc"], _message(error, model), at_key=at_key)
             if all(error["type"] == "rule" for error in errors):  # well-formed: check across files
-                shape = model.model_validate(file.data, context=NO_RULES)
-                return File(path, file.data, shape, self.problems)
+                file.model = model.model_validate(file.data, context=NO_RULES)
         return file
 
 
