@@ -187,9 +187,7 @@ class Checker:
         for index, scale in enumerate(ages.limits):
             for number, group in enumerate(scale.groups):
                 where: Loc = ("limits", index, "groups", number)
-                yield from self.known((*where, "refs"), group.refs, "source")
-                figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
-                yield from self.figures(where, figures, group, f"age group {group.label!r}")
+                yield from self.cited(where, group, f"age group {group.label!r}")
 
 
 def messages(templates: Mapping[str, str]) -> Broken:

@@ -595,7 +595,8 @@ class AgeGroup(Model):
 
     @property
     def text(self) -> str:
-        return self.label
+        """What the group states, whose figures its sources must hold: its label and limit."""
+        return f"{self.label} {format(self.ul.normalize(), 'f')}"
 
     @property
     def section(self) -> None:
