@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -68,9 +68,11 @@ def _where(loc: tuple[str | int, ...]) -> str:
 
 def _allowed(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> list[str]:
     """The keys the mapping at `loc` allows, from the model that validates it."""
+    keyed = False  # the part after a `dict[str, Model]` field is a key the curator chose
     for part in (part for part in loc if isinstance(part, str)):
-        info = model.model_fields.get(part) if model else None
-        model = _inner(info.annotation) if info else None
+        info = None if keyed or not model else model.model_fields.get(part)
+        model = _inner(info.annotation) if info else model if keyed else None
+        keyed = info is not None and get_origin(info.annotation) is dict
     return sorted(model.model_fields) if model else []
 
 

@@ -347,3 +347,11 @@ def test_without_the_article_no_quote_can_be_found(knowledge_copy: Path) -> None
     problems = _problems(knowledge_copy)
     assert "article.md:0: file is missing" in problems
     assert f"{MGP}:{line}: quote not found verbatim in article.md: 'XX'" in problems
+
+
+def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy: Path) -> None:
+    # search.yaml's `vitamins` maps a name the curator chose (d, k) to a mapping of set keys
+    line = _edit(knowledge_copy, "search.yaml", "  k:\n    words:", "  k:\n    word:")
+    assert (
+        f"search.yaml:{line + 1}: unknown key 'word'; did you mean 'words'? (allowed: topics, words)"
+    ) in _problems(knowledge_copy)
