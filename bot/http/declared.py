@@ -106,12 +106,12 @@ class DeclaredCommands:
             return False
         for option in options:
             spec = declared.get(option.name)
-            if (
-                spec is None
-                or option.type != spec.type
-                or not spec.accepts(option.value)
-                or not spec.in_range(option.value)
-            ):
+            if spec is None or option.type != spec.type:
+                return False
+            if spec.type == _STRING:  # most options: text, which has no range
+                if not isinstance(option.value, str):
+                    return False
+            elif not (spec.accepts(option.value) and spec.in_range(option.value)):
                 return False
         for name in self._required[(path, kind)]:
             for option in options:
