@@ -46,8 +46,8 @@ class Placement:
 
 
 IN_SERVER: Final = Placement(in_server=True, private_only=False)
-# The four there are, made once: a placement is part of the key an answer is kept under, and
-# the very same object compares equal without calling the dataclass's __eq__.
+# The four there are, made once: placement() runs for every answer, and building a frozen
+# dataclass (each field set through object.__setattr__) cost more than deciding which it is.
 _PLACEMENTS: Final = {
     (in_server, private_only): Placement(in_server, private_only)
     for in_server in (True, False)
