@@ -181,7 +181,7 @@ class Settings(BaseSettings):
     watch_knowledge: Annotated[bool, Field(description=YES_NO)] = False
     gateway_pictures: Annotated[bool, Field(description=YES_NO)] = True
     http_pictures: Annotated[bool, Field(description=YES_NO)] = True
-    http_host: Annotated[str, Field(min_length=1, pattern=r"^\S+$")] = "127.0.0.1"
+    http_host: Annotated[str, Field(pattern=r"^\S+$")] = "127.0.0.1"
     """a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0"""
     http_port: Annotated[Whole, Field(ge=0, le=65535)] = 8080
     """a TCP port number from 1 to 65535 (0: any free one, for tests)"""
@@ -228,7 +228,6 @@ SETTING_NAMES: Final = tuple(n for n, f in Settings.model_fields.items() if f.de
 
 
 def env_name(setting: str) -> str:
-    """The environment variable that overrides `setting`, e.g. ``DK2_RETENTION_DAYS``."""
     return ENV_PREFIX + setting.upper()
 
 
@@ -244,7 +243,8 @@ class _Environment(EnvSettingsSource):
 
 
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
-    """The file to read, or None. A file that was asked for by name must exist."""
+    """The file to read: the one `config_path` (--config) or `DK2_CONFIG` names, which must
+    exist, else `config.yaml` in the current directory if there is one, else None."""
     named = environ.get(CONFIG_ENV, "").strip()
     if config_path is None and not named:
         default = Path(DEFAULT_CONFIG_FILE).absolute()
@@ -314,13 +314,9 @@ def _show(raw: object) -> str:
 def load_settings(
     config_path: Path | None, environ: Mapping[str, str], knowledge: Path | None = None
 ) -> Settings:
-    """Read the settings: defaults, then the config file, then `DK2_*` environment variables,
-    then `knowledge` (the command line's --knowledge) for `knowledge_path`.
-
-    `config_path` None means: the file named by `DK2_CONFIG` if set, else `config.yaml` in the
-    current directory if it exists, else no file. Raises `ConfigError` for the first value
-    that can't be used, naming the setting, where it came from and what to type instead.
-    """
+    """The settings, each source over the one before (see the module docstring), and last
+    `knowledge` (--knowledge) for `knowledge_path`. Raises `ConfigError` for the first value
+    that can't be used, naming the setting, where it came from and what to type instead."""
     path = _find_config_file(config_path, environ)
     from_file = _read_file(path) if path else LineDict()
     from_env = {k: v for k, v in _Environment(environ)().items() if k in SETTING_NAMES}

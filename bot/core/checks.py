@@ -39,15 +39,15 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class File:
     """One knowledge file as parsed, and its model when it validated (else None), so a
     problem at a place in it can name its line."""
 
     path: Path
-    data: Any
-    model: Any
     problems: list[Problem]
+    data: Any = None
+    model: Any = None
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         self.problems.append(Problem(self.path, line_at(self.data, loc, at_key=at_key), message))
@@ -69,19 +69,18 @@ class Checker:
 
     def __init__(self, article: str, files: Mapping[str, File]) -> None:
         sources, cautions = files["sources.yaml"].model, files["cautions.yaml"].model
-        self.sources = {source.id: source for source in sources.sources} if sources else None
+        self.source_numbers = {
+            source.id: numbers(" ".join((source.name, source.citation, *source.facts)))
+            for source in (sources.sources if sources else ())
+        }
         self.ids: dict[str, Set[str] | None] = {  # sources in the file's order, for messages
-            "source": self.sources.keys() if self.sources is not None else None,
+            "source": self.source_numbers.keys() if sources else None,
             "caution": {caution.id for caution in cautions.cautions} if cautions else None,
             "topic": {Path(name).stem for name in files if name.startswith("topics/")},
         }
         self.flat_article = " ".join(article.split())
         self.headings = frozenset(sections(article))
         self.article_numbers = numbers(article)
-        self.source_numbers = {
-            ref: numbers(" ".join((source.name, source.citation, *source.facts)))
-            for ref, source in (self.sources or {}).items()
-        }
 
     def check(self, name: str, file: File) -> None:
         """Hold one file, if it validated, to the rules that span files."""
@@ -117,8 +116,7 @@ class Checker:
         yield from self.known((*loc, "refs"), item.refs, "source")
         if must_cite and not (item.quotes or item.refs or item.section):
             yield loc, f"{what} names no source (give quotes, section or refs)"
-        if item.text:
-            yield from self.figures((*loc, "text"), item.text, item, what)
+        yield from self.figures((*loc, "text"), item.text, item, what)
 
     def known(self, loc: Loc, ids: Iterable[str], kind: str) -> Broken:
         """Each id in the list at `loc` names a `kind` ("source", "caution", "topic") that exists."""
@@ -130,7 +128,7 @@ class Checker:
 
     def figures(self, loc: Loc, text: str, item: Cited, what: str) -> Broken:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
-        if self.sources is None:
+        if self.ids["source"] is None:
             return  # which figures a source holds is unknown until sources.yaml is fixed
         allowed: set[str] = set()
         if item.quotes or item.section or "article" in item.refs:
@@ -163,10 +161,8 @@ class Checker:
                 yield from self.cited((*loc, "references", number), ref, f"{what} reference")
             if band.k2 is not None:
                 yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
-                if band.k2.with_amount is not None:
-                    yield from self.figures(
-                        (*loc, "k2", "with_amount"), band.k2.with_amount, band.k2, what
-                    )
+                amount = band.k2.with_amount or ""
+                yield from self.figures((*loc, "k2", "with_amount"), amount, band.k2, what)
             yield from self.known((*loc, "cautions"), band.cautions, "caution")
             yield from self.known((*loc, "topics"), band.topics, "topic")
             known = self.ids["caution"]
@@ -191,9 +187,7 @@ class Checker:
         for index, scale in enumerate(ages.limits):
             for number, group in enumerate(scale.groups):
                 where: Loc = ("limits", index, "groups", number)
-                yield from self.known((*where, "refs"), group.refs, "source")
-                figures = f"{group.label} {format(group.ul.normalize(), 'f')}"
-                yield from self.figures(where, figures, group, f"age group {group.label!r}")
+                yield from self.cited(where, group, f"age group {group.label!r}")
 
 
 def messages(templates: Mapping[str, str]) -> Broken:
@@ -213,7 +207,7 @@ def messages(templates: Mapping[str, str]) -> Broken:
             yield loc, f"message {key!r} states a figure; figures belong in bands"
 
 
-def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dict[str, str]:
+def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> None:
     """Every id and alias names one topic; a clash is reported in both topics' files."""
     owner: dict[str, str] = {topic_id: topic_id for topic_id in topics}
     for topic_id, topic in topics.items():
@@ -223,4 +217,3 @@ def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> dic
                 for this, that in ((topic_id, other), (other, topic_id)):
                     message = f"alias {alias!r} names both {this!r} and {that!r}"
                     files[this].problem(("aliases",), message)
-    return owner

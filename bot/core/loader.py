@@ -1,10 +1,8 @@
 """Load `knowledge/` and validate all of it: the one validator behind `check` and reload.
 
 Each file is parsed with its lines remembered, validated by its model (`bot.core.model`),
-and then held to the rules that span files (`bot.core.checks`). `load_knowledge` never raises
-for bad content: it returns every problem it found, each with the file and line, and a
-KnowledgeBase only when there were none. A running bot swaps a new knowledge base in only
-from a clean load.
+then held to the rules that span files (`bot.core.checks`). Bad content never raises: every
+problem comes back with its file and line, and a KnowledgeBase only when there were none.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -70,9 +68,11 @@ def _where(loc: tuple[str | int, ...]) -> str:
 
 def _allowed(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> list[str]:
     """The keys the mapping at `loc` allows, from the model that validates it."""
+    keyed = False  # the part after a `dict[str, Model]` field is a key the curator chose
     for part in (part for part in loc if isinstance(part, str)):
-        info = model.model_fields.get(part) if model else None
-        model = _inner(info.annotation) if info else None
+        info = None if keyed or not model else model.model_fields.get(part)
+        model = _inner(info.annotation) if info else model if keyed else None
+        keyed = info is not None and get_origin(info.annotation) is dict
     return sorted(model.model_fields) if model else []
 
 
@@ -143,24 +143,22 @@ class _Snapshot:
 
     def read(self, relative: str) -> File:
         """One file parsed and validated by the model of its kind; its problems noted."""
-        path, text = self.root / relative, self.text(relative)
+        file, text = File(self.root / relative, self.problems), self.text(relative)
         model = KNOWLEDGE_KINDS[kind_of(relative) or ""][0]
-        file = File(path, None, None, self.problems)
         if text is None:
             return file
         try:
-            file = File(path, parse_yaml(text, path), None, self.problems)
-            return File(path, file.data, model.model_validate(file.data), self.problems)
+            file.data = parse_yaml(text, file.path)
+            file.model = model.model_validate(file.data)
         except YamlError as exc:
-            self.problems.append(Problem(path, exc.line, exc.message))
+            self.problems.append(Problem(file.path, exc.line, exc.message))
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             for error in errors:
                 at_key = error["type"] == "extra_forbidden"
                 file.problem(error["loc"], _message(error, model), at_key=at_key)
             if all(error["type"] == "rule" for error in errors):  # well-formed: check across files
-                shape = model.model_validate(file.data, context=NO_RULES)
-                return File(path, file.data, shape, self.problems)
+                file.model = model.model_validate(file.data, context=NO_RULES)
         return file
 
 
@@ -185,7 +183,7 @@ def load_knowledge(root: Path) -> LoadResult:
         checker.check(name, file)
     topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
     topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
-    aliases = check_aliases(topic_files, topics)
+    check_aliases(topic_files, topics)
     if snap.problems:  # every problem of a file together, in the order of its lines
         return LoadResult(None, tuple(sorted(snap.problems, key=lambda p: (str(p.path), p.line))))
     model = {name: file.model for name, file in files.items()}
@@ -202,7 +200,6 @@ def load_knowledge(root: Path) -> LoadResult:
             search=model["search.yaml"],
             version=snap.version(),
             loaded_at=datetime.now(UTC),
-            aliases=aliases,
             ages=model["ages.yaml"],
         ),
         (),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Protocol, Self, get_args
@@ -595,7 +595,8 @@ class AgeGroup(Model):
 
     @property
     def text(self) -> str:
-        return self.label
+        """What the group states, whose figures its sources must hold: its label and limit."""
+        return f"{self.label} {format(self.ul.normalize(), 'f')}"
 
     @property
     def section(self) -> None:
@@ -758,7 +759,6 @@ class KnowledgeBase:
     search: SearchSettings
     version: str
     loaded_at: datetime
-    aliases: dict[str, str] = field(default_factory=dict)  # lowercased alias or id -> topic id
     ages: AgeLimits | None = None
 
     def source_name(self, source_id: str) -> str:

@@ -230,7 +230,7 @@ def test_a_clean_load_builds_the_whole_knowledge_base(knowledge_copy: Path) -> N
     assert set(kb.bands) == {"dose", "k2", "level"} and kb.bands["k2"].kind == "k2"
     assert kb.sections[0] and kb.article.startswith("#")
     assert kb.sources["iom-2011"].name == "IOM 2011" and kb.cautions["mk-4"].refs == ("sato-2012",)
-    assert kb.aliases["matrix gla protein"] == "mgp" and kb.aliases["mgp"] == "mgp"
+    assert "matrix gla protein" in kb.topics["mgp"].aliases
     assert kb.ages is not None and kb.ages.adult_from == 132
     assert kb.search.max_suggestions == 3 and kb.units.vitamin_d.base_unit == "IU"
     assert kb.messages.get("reload.none") == "none"
@@ -347,3 +347,11 @@ def test_without_the_article_no_quote_can_be_found(knowledge_copy: Path) -> None
     problems = _problems(knowledge_copy)
     assert "article.md:0: file is missing" in problems
     assert f"{MGP}:{line}: quote not found verbatim in article.md: 'XX'" in problems
+
+
+def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy: Path) -> None:
+    # search.yaml's `vitamins` maps a name the curator chose (d, k) to a mapping of set keys
+    line = _edit(knowledge_copy, "search.yaml", "  k:\n    words:", "  k:\n    word:")
+    assert (
+        f"search.yaml:{line + 1}: unknown key 'word'; did you mean 'words'? (allowed: topics, words)"
+    ) in _problems(knowledge_copy)
