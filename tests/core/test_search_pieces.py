@@ -174,6 +174,7 @@ def test_autocomplete_offers_at_most_25_however_many_topics(knowledge_copy: Path
 def test_a_ranking_without_signals_is_never_contested() -> None:
     words_only = Ranking((("a", 1.0),), 1.0, False)
     assert not words_only.contested(0.0) and not words_only.agreed
+    assert not words_only.words_first(25)  # no signals: words alone rank nothing first
 
 
 # -- answer or suggestions: every threshold from both sides -------------------------------

@@ -585,6 +585,41 @@ def test_amounts_that_do_not_convert_or_are_taken_together_are_no_conversion(
     assert equivalent_units(together) == ([] if link in ("and", "with", "plus") else ["iu", "mcg"])
 
 
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        # 1 µg = 40 IU and 1 mg = 40,000 IU (the units topic): 10,000 IU is 250 µg, 50,000 IU
+        # is 1.25 mg, however the thousands are written
+        ("is 10k iu the same as 250 mcg", ["iu", "mcg"]),
+        ("is 10,000 iu = 250 mcg", ["iu", "mcg"]),
+        ("is 1.25 mg = 50,000 iu", ["iu", "mg"]),
+        ("how is 1 mcg related to 40 iu", ["iu", "mcg"]),
+        # 10k IU is not 10 IU: 10 µg is 400 IU
+        ("is 10k iu the same as 10 mcg", []),
+        # 1 ng/mL = 2.496 nmol/L, which labs round to 2.5; 2.0 is no conversion
+        ("50 nmol/l is 20 ng/ml right?", ["nmol", "ng"]),
+        ("is 50 nmol/l 25 ng/ml", []),
+    ],
+)
+def test_amounts_convert_as_written_in_thousands_commas_and_decimals(
+    question: str, units: list[str]
+) -> None:
+    assert equivalent_units(normalise_term(question)) == units
+
+
+def test_zero_amounts_are_no_conversion(kb: KnowledgeBase) -> None:
+    # 0 IU and 0 µg divide into nothing: no conversion, and no error for the member
+    assert equivalent_units(normalise_term("is 0 iu the same as 0 mcg")) == []
+    assert index_for(kb).search("is 0 iu the same as 0 mcg").topic == "units"  # the words say so
+
+
+def test_a_conversion_of_another_nutrient_is_still_out_of_scope(kb: KnowledgeBase) -> None:
+    # magnesium has no IU: the vitamin D conversion is not its answer
+    for question in ("how many iu is 400 mg of magnesium", "is 400 mg of magnesium 16000 iu"):
+        result = index_for(kb).search(question)
+        assert (result.topic, result.how) == (None, "out-of-scope")
+
+
 def test_a_conversion_stated_as_two_amounts_finds_units(kb: KnowledgeBase) -> None:
     index = index_for(kb)
     assert index.search("is 125 mcg the same as 5000 iu").topic == "units"
