@@ -681,6 +681,14 @@ class SearchSettings(Model):
         description="closeness of meaning at which a topic ranked first by words and by "
         "meaning alike is answered without the margin",
     )
+    words_first_margin: Number | None = Field(
+        None,
+        description="the lead that answers when words alone rank the best topic first too and "
+        "meaning ranks it among its first words_first_meaning_rank; none: min_margin as usual",
+    )
+    words_first_meaning_rank: Annotated[int, Field(strict=True, ge=1, le=25)] = Field(
+        1, description="how far down meaning's own order the words' first topic may be"
+    )
     amount_units: WordSet = Field(
         description="unit words that, after a number, belong to an amount"
     )

@@ -12,13 +12,16 @@ Stages, most certain first:
    question's slang and brand names are read as the topics' words (synonyms), its words
    stemmed (Snowball) and typos corrected, and a topic's aliases and
    multi-word keywords found whole in it add a bonus by rarity, and so does an amount it
-   names that a topic prints ("600 iu", "20 ng/ml"); a question naming one vitamin only
+   names that a topic prints ("600 iu", "20 ng/ml", a dose in µg as the same dose in IU);
+   two units, or two amounts one the other converted ("is 1000 iu = 25 ug"), in a question
+   naming at most one vitamin ask for a conversion; a question naming one vitamin only
    counts the topics about the other for less; the closeness of its meaning
    to each topic's nearest name or example question (an embedding model) is added. It is
    answered only when enough of its words are known, its meaning is close enough to the best
    topic's nearest example, and either that topic clearly beats the runner-up (by a larger
-   lead when meaning alone puts another topic clearly closer), or words alone and meaning
-   alone both rank it first.
+   lead when meaning alone puts another topic clearly closer, by a smaller one when words
+   alone rank it first too and meaning alone among its first few), or words alone and
+   meaning alone both rank it first.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
@@ -87,6 +90,58 @@ def figures(text: str) -> frozenset[tuple[float, str]]:
     return frozenset(found)
 
 
+# A dose in µg or mg as the same dose in IU (1 µg = 40 IU): a topic printing "4,000 IU (100 µg)"
+# prints one amount, not two, and a member who quotes it in either unit quotes that amount.
+_IN_IU = {"µg": 40.0, "mg": 40_000.0}
+
+
+def same_amounts(found: frozenset[tuple[float, str]]) -> frozenset[tuple[float, str]]:
+    """The figures with each dose in µg or mg written in IU: (100.0, "µg") is (4000.0, "iu");
+    blood levels stay as they are."""
+    return frozenset(
+        (value * _IN_IU[unit], "iu") if unit in _IN_IU else (value, unit) for value, unit in found
+    )
+
+
+# How many of the first unit make one of the second, for the conversions the units topic gives
+# (1 µg of vitamin D = 40 IU, 1 mg = 40,000 IU; 1 ng/mL = 2.496 nmol/L, which labs and members
+# round to 2.5), and the unit words a conversion question between them names.
+_CONVERSIONS = (
+    ("iu", "µg", 40.0, 0.0, ("iu", "mcg")),
+    ("iu", "mg", 40_000.0, 0.0, ("iu", "mg")),
+    ("nmol", "ng", 2.496, 0.02, ("nmol", "ng")),
+)
+
+
+def equivalent_units(text: str) -> list[str]:
+    """The units of two amounts in a normalised text one of which is the other converted
+    ("is 1000 iu = 25 ug", "how is 1 mcg related to 40 iu", "50 nmol is 20 ng"): the text
+    asks about the conversion, though it names no unit alone. None for amounts that don't
+    convert into each other ("5000 iu with 100 mcg"), nor for two joined by "and", "with" or
+    "plus", which are taken together ("4000 iu and 100 mcg": D3 and K2)."""
+    amounts = []
+    for match in _FIGURE.finditer(text):
+        number, thousands, unit = match.groups()
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        amounts.append((match.start(), match.end(), value, _FIGURE_UNITS.get(unit, unit)))
+    for first, second, factor, slack, words in _CONVERSIONS:
+        for big_start, big_end, big, big_unit in amounts:
+            for small_start, small_end, small, small_unit in amounts:
+                between = text[min(big_end, small_end) : max(big_start, small_start)]
+                if (
+                    (big_unit, small_unit) == (first, second)
+                    and small > 0
+                    and abs(big / small - factor) <= factor * slack + 1e-9
+                    and _TOGETHER.search(between) is None
+                ):
+                    return list(words)
+    return []
+
+
+# Words that join two amounts taken together rather than one converted into the other.
+_TOGETHER = re.compile(r"\b(?:and|with|plus|n)\b")
+
+
 # An amount in IU or a blood level names vitamin D: vitamin K is measured in µg only.
 _D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
 
@@ -128,6 +183,18 @@ class Ranking:
             return False
         closest = max(meaning for _, _, meaning in self.signals)
         return closest - self.similarity > gap
+
+    def words_first(self, meaning_rank: int) -> bool:
+        """Whether words alone rank the best topic first too, and meaning alone puts it among
+        its first `meaning_rank` topics."""
+        if not self.ranked or not self.signals:
+            return False
+        best = self.ranked[0][0]
+        by_words = max(self.signals, key=lambda signal: signal[1])[0]
+        if by_words != best:
+            return False
+        closer = sum(1 for _, _, meaning in self.signals if meaning > self.similarity)
+        return closer < meaning_rank
 
     @property
     def agreed(self) -> bool:
@@ -304,7 +371,7 @@ class TopicIndex:
         # is applied when a question is ranked, so that the bench may vary it.)
         printed: dict[tuple[float, str], set[str]] = {}
         for topic_id, topic_fields in fields.items():
-            for figure in figures(normalise_term(" ".join(topic_fields.values()))):
+            for figure in same_amounts(figures(normalise_term(" ".join(topic_fields.values())))):
                 printed.setdefault(figure, set()).add(topic_id)
         self.figures = {
             figure: (
@@ -412,6 +479,12 @@ class TopicIndex:
         margin = settings.min_margin
         if settings.contested_margin is not None and ranking.contested(settings.contest_gap):
             margin = settings.contested_margin
+        if settings.words_first_margin is not None and ranking.words_first(
+            settings.words_first_meaning_rank
+        ):
+            # Words and the fused score name the same topic and meaning does not put it far
+            # down: a smaller lead will do, contested or not.
+            margin = min(margin, settings.words_first_margin)
         return (
             ranking.word_score >= settings.min_question_score and (best - second) / best >= margin
         )
@@ -420,10 +493,14 @@ class TopicIndex:
         """Every topic that shares a word with the question, best first."""
         term = self.rewrites.apply(term)
         words = self.vocabulary.read(ages_as_words(term))
-        units = conversion_units(term)
+        units: list[str] = []
+        if len(self._vitamins_named(words)) < 2:
+            units = conversion_units(term) or equivalent_units(term)
         if units:
-            # Two units named ("how many iu is 50 mcg") ask for a conversion: the units
-            # count as words, though in an amount they say only how much.
+            # Two units named ("how many iu is 50 mcg"), or two amounts one of which is the
+            # other converted ("is 1000 iu = 25 ug"), ask for a conversion: the units count as
+            # words, though in an amount they say only how much. Not when the question names
+            # both vitamins: "the usual mcg of k2 to go with 2000 iu of d" pairs two doses.
             words += self.vocabulary.read(" ".join(units), correct=False)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]
@@ -436,7 +513,7 @@ class TopicIndex:
         for phrase in found:
             for topic_id, weight in self.phrases.get(phrase, ()):
                 scores[topic_id] += weight
-        for figure in figures(term):
+        for figure in same_amounts(figures(term)):
             topics, idf = self.figures.get(figure, ((), 0.0))
             for topic_id in topics:
                 scores[topic_id] += self.settings.figure_weight * idf
@@ -467,6 +544,14 @@ class TopicIndex:
         )
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
+
+    def _vitamins_named(self, words: list[Word]) -> set[str]:
+        """search.yaml's vitamins the question's words name ("5000 iu d3 with 100 mcg k2":
+        both)."""
+        found = _ngrams([word.stem for word in words], self.longest_phrase)
+        return {
+            name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
+        }
 
     def other_vitamins_topics(self, found: set[tuple[str, ...]], term: str) -> frozenset[str]:
         """The topics about another vitamin alone, when the question (its runs of stems

@@ -80,7 +80,9 @@ class CooldownStore:
         now = self._clock()
         if now - self._last_prune >= self.per:
             self.prune(now)
-        uses = self._uses.setdefault(key, deque())
+        uses = self._uses.get(key)
+        if uses is None:
+            uses = self._uses[key] = deque()
         while uses and uses[0] <= now - self.per:
             uses.popleft()
         if len(uses) >= self.rate:

@@ -21,6 +21,7 @@ from bot.core.model import Messages
 from bot.invite import GUILD_INSTALL, invite_url
 
 __all__ = [
+    "GUILD_INSTALL_KEY",
     "USE_EXTERNAL_APPS",
     "Placement",
     "add_to_server_line",
@@ -45,6 +46,13 @@ class Placement:
 
 
 IN_SERVER: Final = Placement(in_server=True, private_only=False)
+# The four there are, made once: placement() runs for every answer, and building a frozen
+# dataclass (each field set through object.__setattr__) cost more than deciding which it is.
+_PLACEMENTS: Final = {
+    (in_server, private_only): Placement(in_server, private_only)
+    for in_server in (True, False)
+    for private_only in (True, False)
+}
 
 
 def placement(
@@ -61,10 +69,10 @@ def placement(
     private_only = (
         guild_id is not None and not in_server and not member_permissions & USE_EXTERNAL_APPS
     )
-    return Placement(in_server, private_only)
+    return _PLACEMENTS[bool(in_server), bool(private_only)]
 
 
-_GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it
+GUILD_INSTALL_KEY: Final = str(GUILD_INSTALL)  # as JSON keys it
 
 
 def installed_guild(owners: object) -> int | None:
@@ -72,7 +80,7 @@ def installed_guild(owners: object) -> int | None:
     # dict first: what both shells pass, and far cheaper to check than the Mapping ABC.
     if not isinstance(owners, dict | Mapping):
         return None
-    value = owners.get(_GUILD_INSTALL_KEY, owners.get(GUILD_INSTALL))
+    value = owners.get(GUILD_INSTALL_KEY, owners.get(GUILD_INSTALL))
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 20 else None
 

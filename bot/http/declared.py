@@ -97,6 +97,30 @@ class DeclaredCommands:
                 return spec
         return None
 
+    def fits(self, path: tuple[str, ...], kind: int, options: Sequence[Option]) -> bool:
+        """Whether a command's options match the declaration and lie in range: `problems`
+        (not partial) empty and `out_of_range` None, in one pass. Every command is checked
+        so; only one that doesn't fit is asked what is wrong."""
+        declared = self._leaves.get((path, kind))
+        if declared is None:
+            return False
+        for option in options:
+            spec = declared.get(option.name)
+            if spec is None or option.type != spec.type:
+                return False
+            if spec.type == _STRING:  # most options: text, which has no range
+                if not isinstance(option.value, str):
+                    return False
+            elif not (spec.accepts(option.value) and spec.in_range(option.value)):
+                return False
+        for name in self._required[(path, kind)]:
+            for option in options:
+                if option.name == name:
+                    break
+            else:
+                return False
+        return True
+
     @property
     def paths(self) -> list[tuple[str, ...]]:
         return sorted(path for path, _ in self._leaves)

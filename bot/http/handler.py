@@ -100,6 +100,7 @@ PIN_LIMIT_CODE: Final = 30003
 # The answers the core gives (the same list the console reads): a new one is answered here too.
 ANSWER_COMMANDS: Final = frozenset(COMMAND_OPTIONS)
 
+_NO_SUGGESTIONS: Final = encode(autocomplete_body(()))
 _PIN_MESSAGES: Final = discord.Permissions(pin_messages=True).value
 _MANAGE_GUILD: Final = discord.Permissions(manage_guild=True).value
 
@@ -132,6 +133,10 @@ class _Built:
     # The usage row's part that is the same for every member (all but server and time).
     usage: Prepared | None = None
 
+    # The whole answer, made once, when the first body is all of it (no more pages, no
+    # picture to add) and nothing is to follow it.
+    answer: Answer | None = None
+
 
 class InteractionHandler:
     """Answers interactions with dk2's knowledge; one per process."""
@@ -162,9 +167,11 @@ class InteractionHandler:
         # Gauges linked from the endpoint's public URL; None: uploaded with each answer.
         self.links = links
         self._answers: KnowledgeCache[Hashable, _Built] = KnowledgeCache(ANSWERS_KEPT)
-        self._suggestions: KnowledgeCache[str, bytes] = KnowledgeCache(SUGGESTIONS_KEPT)
+        self._suggestions: KnowledgeCache[str, Answer] = KnowledgeCache(SUGGESTIONS_KEPT)
         # Each answer's picture edit as the whole multipart body: the same for every member.
         self._edits: KnowledgeCache[Hashable, Multipart] = KnowledgeCache(ANSWERS_KEPT)
+        # Read once: a disabled debug line still cost a microsecond per answer to skip.
+        self._debug = log.isEnabledFor(logging.DEBUG)
 
     # -- entry -------------------------------------------------------------------------------
 
@@ -174,14 +181,14 @@ class InteractionHandler:
             if incoming.type == APPLICATION_COMMAND:
                 return await self._command(incoming)
             if incoming.type == AUTOCOMPLETE:
-                return Answer(self._autocomplete(incoming))
+                return self._autocomplete(incoming)
             if incoming.type == COMPONENT:
                 return await self._component(incoming)
         except Exception:
             ref = new_ref()
             log.exception("interaction %s failed (ref %s)", _where(incoming), ref)
             if incoming.type == AUTOCOMPLETE:
-                return Answer(encode(autocomplete_body(())))
+                return Answer(_NO_SUGGESTIONS)
             return Answer(self._private_body(self._failure_embed(ref)))
         return None
 
@@ -189,25 +196,8 @@ class InteractionHandler:
 
     async def _command(self, incoming: Incoming) -> Answer:
         messages = self.holder.current.messages
-        problems = self.declared.problems(
-            incoming.command_path, incoming.command_type, incoming.options, partial=False
-        )
-        if problems:
-            log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
-            return self._private(messages, "failure.outdated_title", "failure.outdated")
-        wrong = self.declared.out_of_range(
-            incoming.command_path, incoming.command_type, incoming.options
-        )
-        if wrong is not None:
-            log.info("%s: option %s out of range", _where(incoming), wrong.name)
-            text = messages.get(
-                "failure.out_of_range",
-                option=wrong.name,
-                min=_number(wrong.min_value),
-                max=_number(wrong.max_value),
-            )
-            title = messages.get("failure.out_of_range_title")
-            return Answer(self._private_body(error_embed(title, text)))
+        if not self.declared.fits(incoming.command_path, incoming.command_type, incoming.options):
+            return self._misfit(incoming, messages)
         if self.cooldown is not None and incoming.user_id is not None:
             retry_after = await self.cooldown(incoming.user_id)
             if retry_after is not None:
@@ -233,6 +223,28 @@ class InteractionHandler:
         # Declared by the tree but not handled here: the two shells have drifted. A bug.
         raise RuntimeError(f"no HTTP handler for /{' '.join(incoming.command_path)}")
 
+    def _misfit(self, incoming: Incoming, messages: Messages) -> Answer:
+        """A command whose options don't fit what dk2 declares: out of date (the wrong
+        options or types), or a number out of range (saying what to type)."""
+        problems = self.declared.problems(
+            incoming.command_path, incoming.command_type, incoming.options, partial=False
+        )
+        wrong = self.declared.out_of_range(
+            incoming.command_path, incoming.command_type, incoming.options
+        )
+        if problems or wrong is None:
+            log.warning("stale command used: %s (%s)", _where(incoming), "; ".join(problems))
+            return self._private(messages, "failure.outdated_title", "failure.outdated")
+        log.info("%s: option %s out of range", _where(incoming), wrong.name)
+        text = messages.get(
+            "failure.out_of_range",
+            option=wrong.name,
+            min=_number(wrong.min_value),
+            max=_number(wrong.max_value),
+        )
+        title = messages.get("failure.out_of_range_title")
+        return Answer(self._private_body(error_embed(title, text)))
+
     def _request(self, incoming: Incoming, name: str) -> Request:
         options: dict[str, str] = {}
         private: bool | None = None
@@ -245,26 +257,26 @@ class InteractionHandler:
 
     async def _answer(self, incoming: Incoming, name: str) -> Answer:
         kb = self.holder.current  # once per request: a reload can't mix two versions
-        request = self._request(incoming, name)
         # Outside a server that added dk2 (a member's own install): no Pin button, a line on
         # how a server adds dk2, and private where Discord allows nothing else.
         where = placement(incoming.guild_id, incoming.installed_guild_id, incoming.permissions)
-        key = (request.command, tuple(sorted(request.options.items())), request.private, where)
-        built = self._answers.get(
-            kb, key, lambda: self._build(kb, request, where, incoming.application_id)
-        )
-        log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
+        # The options as sent (they fit the declaration: each value has its declared type, so
+        # no two equal keys mean different things); the answer is built from them once.
+        key = (name, incoming.options, where.in_server, where.private_only)
+        built = self._answers.get(kb, key, lambda: self._build(kb, incoming, name, where))
+        if self._debug:
+            log.debug("/dk2 %s by user %s in guild %s", name, incoming.user_id, incoming.guild_id)
         if self.usage is not None:
             if built.usage is not None:
                 self.usage.record_prepared(built.usage, incoming.guild_id)
             else:
+                term = self._request(incoming, name).options.get("term")
                 self.usage.record_nowait(
-                    usage_event(
-                        built.reply, guild_id=incoming.guild_id, term=request.options.get("term")
-                    )
+                    usage_event(built.reply, guild_id=incoming.guild_id, term=term)
                 )
         repeats = self.answer_with.repeats
-        if not built.private and repeats.on:
+        noted = not built.private and repeats.on
+        if noted:
             earlier = await repeats.earlier(incoming.channel_id, built.reply)
             if earlier is not None:
                 # Already in this channel: privately, with the link to it (as the gateway does).
@@ -272,9 +284,15 @@ class InteractionHandler:
                 note = repeats.note(kb.messages, earlier)
                 data = message_data([embed], private=True, content=note)
                 return Answer(encode(response(MESSAGE, data)))
-        noted = not built.private and repeats.on
-        if not built.more and built.picture_edit is None and not noted:
-            return Answer(built.body)
+        elif built.answer is not None:
+            return built.answer
+        return Answer(built.body, self._after(kb, key, incoming, built, noted=noted))
+
+    def _after(
+        self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, noted: bool
+    ) -> After:
+        """What follows a public answer's body: its picture, the note that it was posted (for
+        the no-repeats rule), its further pages."""
 
         async def after() -> None:
             sent = None
@@ -285,7 +303,7 @@ class InteractionHandler:
             for data in built.more:
                 await self.rest.followup(incoming.application_id, incoming.token, data)
 
-        return Answer(built.body, after)
+        return after
 
     async def _note_posted(self, incoming: Incoming, reply: Reply, sent: str | None) -> None:
         """Keep the public answer just sent for the no-repeats rule. Its id comes from the
@@ -300,9 +318,9 @@ class InteractionHandler:
                 incoming.guild_id, incoming.channel_id, int(sent), reply
             )
 
-    def _build(
-        self, kb: KnowledgeBase, request: Request, where: Placement, application_id: str
-    ) -> _Built:
+    def _build(self, kb: KnowledgeBase, incoming: Incoming, name: str, where: Placement) -> _Built:
+        request = self._request(incoming, name)
+        application_id = incoming.application_id
         reply = with_pictures(run(kb, request), self.settings.http_pictures)
         private = (
             shown_privately(reply, request.private, self.settings.private_by_default)
@@ -337,7 +355,9 @@ class InteractionHandler:
             usage = prepare(usage_event(reply, guild_id=None, term=request.options.get("term")))
         except (TypeError, ValueError, OverflowError):
             usage = None  # recorded event by event instead, where the store logs the fault
-        return _Built(reply, body, tuple(pages[1:]), private, picture_edit, usage)
+        more = tuple(pages[1:])
+        whole = Answer(body) if not more and picture_edit is None else None
+        return _Built(reply, body, more, private, picture_edit, usage, whole)
 
     async def _add_picture(
         self, kb: KnowledgeBase, key: Hashable, incoming: Incoming, built: _Built, *, want_id: bool
@@ -501,7 +521,7 @@ class InteractionHandler:
 
     # -- autocomplete ------------------------------------------------------------------------
 
-    def _autocomplete(self, incoming: Incoming) -> bytes:
+    def _autocomplete(self, incoming: Incoming) -> Answer:
         focused = incoming.focused
         problems = self.declared.problems(
             incoming.command_path, incoming.command_type, incoming.options, partial=True
@@ -512,10 +532,10 @@ class InteractionHandler:
             or focused.name != "term"
             or not isinstance(focused.value, str)
         ):
-            return encode(autocomplete_body(()))
+            return Answer(_NO_SUGGESTIONS)
         kb = self.holder.current
         partial = focused.value[: kb.units.max_input_chars]
-        return self._suggestions.get(kb, partial, lambda: _suggest(kb, partial))
+        return self._suggestions.get(kb, partial, lambda: Answer(_suggest(kb, partial)))
 
     # -- the Pin button ----------------------------------------------------------------------
 

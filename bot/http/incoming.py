@@ -15,7 +15,7 @@ from typing import Any, Final, NamedTuple
 
 import msgspec
 
-from bot.discord_layer.install import installed_guild
+from bot.discord_layer.install import GUILD_INSTALL_KEY, installed_guild
 
 __all__ = [
     "APPLICATION_COMMAND",
@@ -248,21 +248,23 @@ def _target(data: Mapping[str, Any]) -> tuple[int | None, str | None]:
 
 # The usual body, as msgspec reads it straight from JSON: only the fields dk2 reads are built
 # (the channel, guild and most of the member are skipped in C), each already of the type
-# `parse_interaction` wants. Anything else fails to decode here and takes the long way.
+# `parse_interaction` wants. Anything else fails to decode here and takes the long way. None
+# of these can be part of a reference cycle (they come from JSON), so the garbage collector
+# needn't track them (gc=False).
 
 
-class _User(msgspec.Struct):
+class _User(msgspec.Struct, gc=False):
     id: str | None = None
     username: str | None = None
 
 
-class _Member(msgspec.Struct):
+class _Member(msgspec.Struct, gc=False):
     user: _User | None = None
     roles: list[str] = []
     permissions: str | None = None
 
 
-class _Option(msgspec.Struct):
+class _Option(msgspec.Struct, gc=False):
     type: int
     name: str
     value: Any = None
@@ -270,7 +272,7 @@ class _Option(msgspec.Struct):
     options: list[_Option] | None = None
 
 
-class _Data(msgspec.Struct):
+class _Data(msgspec.Struct, gc=False):
     name: str | None = None
     type: int = 1
     options: list[_Option] | None = None
@@ -278,7 +280,14 @@ class _Data(msgspec.Struct):
     values: list[str] | None = None
 
 
-class _Interaction(msgspec.Struct):
+class _Owners(msgspec.Struct, gc=False):
+    """`authorizing_integration_owners` with text ids (as Discord sends them): the server
+    install's ("0") is the one dk2 reads. Any other shape takes the long way."""
+
+    guild: str | None = msgspec.field(default=None, name=GUILD_INSTALL_KEY)
+
+
+class _Interaction(msgspec.Struct, gc=False):
     type: int
     id: str
     token: str
@@ -289,11 +298,12 @@ class _Interaction(msgspec.Struct):
     guild_id: str | None = None
     channel_id: str | None = None
     app_permissions: str | None = None
-    authorizing_integration_owners: Any = None
+    authorizing_integration_owners: _Owners | None = None
     message: dict[str, Any] | None = None
 
 
 _USUAL: Final = msgspec.json.Decoder(_Interaction)
+_NO_ROLES: Final[frozenset[int]] = frozenset()
 
 
 def read_interaction(body: bytes) -> Incoming | Malformed:
@@ -322,8 +332,17 @@ def _utf8(body: bytes) -> bool:
     return True
 
 
+def _installed(owners: _Owners | None) -> int | None:
+    """`installed_guild` of the owners object, for its typed form."""
+    text = owners.guild if owners is not None else None
+    if text is not None and text.isascii() and text.isdigit() and len(text) <= 20:
+        return int(text)
+    return None
+
+
 def _usual(p: _Interaction) -> Incoming | None:
-    """The interaction from a typed body; None when the long way must decide."""
+    """The interaction from a typed body; None when the long way must decide. Built with
+    positional arguments and no generator expressions: this runs once per request."""
     kind = p.type
     data = p.data
     member = p.member
@@ -343,7 +362,7 @@ def _usual(p: _Interaction) -> Incoming | None:
             names.append(found[0].name)
             found = found[0].options or []
         path = tuple(names)
-        options = tuple(Option(o.name, o.type, o.value, o.focused is True) for o in found)
+        options = tuple([Option(o.name, o.type, o.value, o.focused is True) for o in found])
     elif kind == COMPONENT:
         if data is None or data.custom_id is None:
             return None
@@ -351,27 +370,31 @@ def _usual(p: _Interaction) -> Incoming | None:
         values = tuple(data.values) if data.values is not None else ()
     else:
         return None
+    roles = _NO_ROLES
+    permissions = 0
+    if member is not None:
+        if member.roles:
+            roles = frozenset([r for r in [_id(role) for role in member.roles] if r is not None])
+        permissions = _bits(member.permissions)
     return Incoming(
-        id=p.id,
-        token=p.token,
-        application_id=p.application_id,
-        type=kind,
-        guild_id=_id(p.guild_id),
-        channel_id=_id(p.channel_id),
-        user_id=_id(user.id) if user is not None else None,
-        user_name=user.username if user is not None and user.username is not None else "?",
-        permissions=_bits(member.permissions) if member is not None else 0,
-        app_permissions=_bits(p.app_permissions),
-        role_ids=(
-            frozenset(r for r in (_id(role) for role in member.roles) if r is not None)
-            if member is not None
-            else frozenset()
-        ),
-        installed_guild_id=installed_guild(p.authorizing_integration_owners),
-        command_path=path,
-        command_type=command_type,
-        options=options,
-        custom_id=custom_id,
-        message=p.message,
-        values=values,
+        p.id,
+        p.token,
+        p.application_id,
+        kind,
+        _id(p.guild_id),
+        _id(p.channel_id),
+        _id(user.id) if user is not None else None,
+        user.username if user is not None and user.username is not None else "?",
+        permissions,
+        _bits(p.app_permissions),
+        roles,
+        _installed(p.authorizing_integration_owners),
+        path,
+        command_type,
+        options,
+        custom_id,
+        p.message,
+        None,  # target_id and target_text: message commands take the long way
+        None,
+        values,
     )

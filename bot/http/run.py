@@ -22,6 +22,7 @@ from typing import Any, Final, TextIO
 import aiohttp
 from aiohttp import web
 
+from bot import eventloop
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.holder import KnowledgeHolder
 from bot.core.loader import load_knowledge
@@ -30,7 +31,7 @@ from bot.http.declared import DeclaredCommands
 from bot.http.gauge_links import GaugeLinks, endpoint_url
 from bot.http.handler import InteractionHandler
 from bot.http.rest import DiscordRest
-from bot.http.server import DatabaseCheck, build_app
+from bot.http.server import DatabaseCheck, Endpoint
 from bot.http.verify import SignatureCheck
 from bot.logs import setup_logging
 from bot.scaling import Shared
@@ -135,7 +136,7 @@ async def run_endpoint(
             repeats=Repeats(shared.answers, settings.repeat_window_minutes),
             links=links,
         )
-        app = build_app(
+        endpoint = Endpoint(
             handler,
             SignatureCheck(settings.public_key.get_secret_value()),
             holder,
@@ -145,7 +146,7 @@ async def run_endpoint(
                 else _sqlite_check(settings.database_path)
             ),
         )
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.ServerRunner(endpoint.server(), handle_signals=False)
         await runner.setup()
         try:
             site = web.TCPSite(
@@ -168,6 +169,7 @@ async def run_endpoint(
             log.info("stopping: finishing answers in progress")
         finally:
             await runner.cleanup()
+            await endpoint.finish()
             await shared.close(timeout=USAGE_CLOSE_TIMEOUT)
     return EXIT_OK
 
@@ -216,7 +218,7 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
                 return EXIT_FAILED
 
     try:
-        return asyncio.run(main())
+        return eventloop.run(main())
     except KeyboardInterrupt:
         return EXIT_OK
 

@@ -192,6 +192,8 @@ EXACT = {
     "contest_gap": 0.0625,
     "unnamed_subject_similarity": 0.75,
     "max_suggestions": 3,
+    "words_first_margin": None,  # its own test below
+    "words_first_meaning_rank": 1,
 }
 
 
@@ -216,6 +218,7 @@ def _search(
     named: frozenset[str] = frozenset(),
     ranked: tuple[tuple[str, float], ...] | None = None,
     out_of_scope: bool = False,
+    b_words: float = 1.0,  # "b"'s score from words alone; "a"'s is 2
     **settings: object,
 ) -> SearchResult:
     index = index_for(kb)
@@ -226,7 +229,7 @@ def _search(
         out_of_scope,
         word_score,
         named,
-        (("a", 2.0, similarity), ("b", 1.0, other_similarity)),
+        (("a", 2.0, similarity), ("b", b_words, other_similarity)),
         on_subject,
     )
     monkeypatch.setattr(index, "rank", lambda term: ranking)
@@ -292,6 +295,28 @@ def test_a_contested_best_topic_needs_the_larger_margin(
     assert (
         _decide(kb, monkeypatch, best=8.0, second=6.5, contested_margin=None, **contested)[0] == "a"
     )
+
+
+def test_words_naming_the_best_topic_too_answer_with_the_smaller_lead(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "a" leads "b" by (8 - 7.5) / 8 = 0.0625, under min_margin (0.125); words alone rank "a"
+    # first, and meaning puts "b" closer: "a" is second in meaning's own order.
+    close = {"best": 8.0, "second": 7.5}
+    rule = {"words_first_margin": 0.0625, "words_first_meaning_rank": 2}
+    assert _decide(kb, monkeypatch, **close)[0] is None  # the rule off: suggestions
+    assert _decide(kb, monkeypatch, **close, **rule) == ("a", ())
+    # a lead just under the rule's margin, meaning putting "a" further down than the rule
+    # allows, or words alone preferring "b": suggestions again
+    assert _decide(kb, monkeypatch, best=8.0, second=7.5001, **rule)[0] is None
+    assert _decide(kb, monkeypatch, **close, **(rule | {"words_first_meaning_rank": 1}))[0] is None
+    assert _decide(kb, monkeypatch, **close, b_words=2.5, **rule)[0] is None
+    # contested (meaning puts "b" closer by more than the gap): the smaller lead still does
+    contested = {"similarity": 0.375, "other_similarity": 0.5}
+    assert _decide(kb, monkeypatch, **close, **contested, **rule)[0] == "a"
+    # and it never lowers a margin that is smaller already
+    larger = rule | {"words_first_margin": 0.125, "min_margin": 0.0625}
+    assert _decide(kb, monkeypatch, **close, **larger)[0] == "a"
 
 
 def test_a_question_naming_no_subject_needs_every_word_agreement_and_closeness(

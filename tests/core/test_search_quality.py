@@ -7,11 +7,15 @@ import pytest
 
 from bot.core.explain import explain_reply
 from bot.core.model import KnowledgeBase
+from bot.core.reply import render_text
 from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import TUNING_FILES, Search, load_parts, score
 
 TUNING = load_parts(TUNING_FILES)
-# Now 95.5 % right and 0.5 % confidently wrong over the 827 questions of five tuning files;
+# Now 96.0 % right and 0.4 % confidently wrong over the 1009 questions of six tuning files;
+# cross-validated 95.9 % and 0.4 %, each file on the others' settings 95.9 % and 0.4 %, the
+# newest (tuning-6, the last held-back part) 91.8 % and 1.1 % (bench/bench_explain_cv.py).
+# Before: 95.5 % right and 0.5 % confidently wrong over the 827 questions of five tuning files;
 # cross-validated 95.5 % and 0.6 %, each file on the others' settings 95.1 % and 0.6 %
 # (bench/bench_explain_cv.py). The floor below is kept from when it was set:
 # Measured 95.5 % right and 0.3 % confidently wrong over the 673 questions of the tuning files
@@ -77,6 +81,47 @@ def test_the_issues_questions_get_their_topic_or_an_honest_refusal(
     kb: KnowledgeBase, question: str, allowed: set[str | None]
 ) -> None:
     assert index_for(kb).search(question).topic in allowed
+
+
+def test_the_endocrine_societys_view_of_the_rda_is_found_on_the_rda_topic(
+    kb: KnowledgeBase,
+) -> None:
+    # It was answered with the blood-level targets topic, whose alias is "endocrine society";
+    # the RDA topic now says what the 2024 guideline says of the RDA (references.md).
+    reply = explain_reply(
+        kb, "what does the endocrine society say about the rda for people under 50"
+    )
+    assert reply.data["topic"] == "rda"
+    detail = render_text(reply)
+    assert "Endocrine Society's 2024 guideline" in detail
+    assert "under 50" in detail and "600 IU (15 µg)" in detail
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # the article's synergy paragraph: D raises the K-dependent proteins, so the need for K2
+        ("does vitamin d ramp up k dependent proteins so i need extra k2", "synergy"),
+        # what those proteins are is still K2's own topic
+        ("what are the k dependent proteins k2 activates", "vitamin-k2"),
+        # members' words read as the topics' ("fearmongering" doubts a safety claim)
+        ("is the d3 without k2 thing fearmongering", "safety"),
+        ("is all the d3 without k2 danger talk scaremongering", "safety"),
+        ("what does carboxylated osteocalcin mean", "osteocalcin"),
+        # an accidental overdose in members' words
+        ("took the wrong dose of d3 for a month, 10x what i meant", "toxicity"),
+        ("i took a double dose of my d3 today, should i worry", "toxicity"),
+        # vitamin K and clotting, as members put it, is the blood-thinner topic
+        ("does k2 thin your blood", "warfarin"),
+        ("will mk7 thicken my blood", "warfarin"),
+        # words alone and the fused score agree, meaning has it second: a smaller lead answers
+        ("usual k2 amount alongside my d3", "dosing"),
+    ],
+)
+def test_questions_in_members_words_get_their_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
 
 
 @pytest.mark.parametrize(

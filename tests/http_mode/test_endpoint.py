@@ -113,6 +113,36 @@ async def test_healthz_says_knowledge_and_database_are_fine(endpoint: Endpoint) 
     assert body["knowledge"] == kb().version
 
 
+async def test_other_paths_get_404_and_other_methods_405_with_what_is_allowed(
+    endpoint: Endpoint,
+) -> None:
+    session = endpoint.session
+    async with session.post(endpoint.base + "/interaction", data=b"{}") as response:
+        assert response.status == 404
+        assert "error" in await response.json()
+    async with session.get(endpoint.base + "/") as response:
+        assert response.status == 404
+    async with session.put(endpoint.url, data=b"{}") as response:
+        assert (response.status, response.headers["Allow"]) == (405, "GET, HEAD, POST")
+    async with session.post(endpoint.base + "/healthz", data=b"{}") as response:
+        assert (response.status, response.headers["Allow"]) == (405, "GET, HEAD")
+    async with session.head(endpoint.base + "/healthz") as response:
+        assert response.status == 200 and await response.read() == b""
+
+
+async def test_a_client_expecting_100_continue_gets_its_answer(endpoint: Endpoint) -> None:
+    """Some HTTP clients (curl with a large body) ask before sending the body."""
+    body = json.dumps({"type": 1}).encode()
+    headers = {**sign(endpoint.key, body), "Content-Type": "application/json"}
+    async with endpoint.session.post(
+        endpoint.url, data=body, headers=headers, expect100=True
+    ) as response:
+        assert response.status == 200 and await response.json() == {"type": 1}
+    headers["Expect"] = "something-else"
+    async with endpoint.session.post(endpoint.url, data=body, headers=headers) as response:
+        assert response.status == 417
+
+
 # -- commands -----------------------------------------------------------------------------
 
 

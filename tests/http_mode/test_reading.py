@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
@@ -107,6 +107,31 @@ def test_an_option_passes_only_with_its_declared_type_and_range(value: object, k
         assert isinstance(value, int | float)
         wrong = DECLARED.out_of_range(("dk2", "stats"), 1, options)
         assert (wrong is None) == (1 <= value <= 365)
+
+
+OPTION_NAMES = st.sampled_from(["amount", "private", "days", "other"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    path=st.sampled_from([("dk2", "dose"), ("dk2", "stats"), ("dk2", "nope")]),
+    kind=st.integers(min_value=1, max_value=3),
+    options=st.lists(
+        st.builds(Option, OPTION_NAMES, st.integers(min_value=1, max_value=11), JSON), max_size=3
+    ),
+)
+@example(("dk2", "dose"), 1, [Option("amount", 3, "5000"), Option("private", 5, True)])
+@example(("dk2", "dose"), 1, [Option("private", 5, True)])  # amount is required
+@example(("dk2", "dose"), 1, [Option("amount", 3, "5000"), Option("private", 4, 1)])
+@example(("dk2", "stats"), 1, [Option("days", 4, 30)])
+@example(("dk2", "stats"), 1, [Option("days", 4, 366)])
+def test_fits_is_no_problems_and_nothing_out_of_range(
+    path: tuple[str, ...], kind: int, options: list[Option]
+) -> None:
+    """The one-pass check every command goes through decides as the two detailed ones do."""
+    clean = DECLARED.problems(path, kind, options, partial=False) == []
+    in_range = DECLARED.out_of_range(path, kind, options) is None
+    assert DECLARED.fits(path, kind, options) == (clean and in_range)
 
 
 def test_a_missing_required_option_or_unknown_command_is_a_problem() -> None:

@@ -37,7 +37,10 @@ ANY_JSON = st.recursive(
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["type", "name", "id", "value", "options", "user", "focused"]),
+            # "0" and "1": the keys of authorizing_integration_owners (server, user install)
+            st.sampled_from(
+                ["type", "name", "id", "value", "options", "user", "focused", "0", "1"]
+            ),
             children,
             max_size=4,
         )
@@ -109,7 +112,9 @@ def test_a_key_given_twice_reads_the_same(data: st.DataObject, which: int) -> No
     # A key repeated at the start of an object: json.loads keeps the last one.
     starts = [i for i, c in enumerate(body) if c == "{"]
     at = data.draw(st.sampled_from(starts))
-    key = data.draw(st.sampled_from(["type", "id", "name", "options", "data", "member", "token"]))
+    key = data.draw(
+        st.sampled_from(["type", "id", "name", "options", "data", "member", "token", "0"])
+    )
     extra = f'"{key}": {json.dumps(data.draw(ANY_JSON))}, '
     _same((body[: at + 1] + extra + body[at + 1 :]).encode("utf-8", "surrogatepass"))
 

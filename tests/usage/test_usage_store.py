@@ -11,7 +11,7 @@ import pytest
 from usage_helpers import DAY, T0, FakeClock, StoreFactory, rows, usage_warnings
 
 from bot.usage import UsageEvent, UsageStore, open_summary
-from bot.usage.events import prepare
+from bot.usage.events import ROWS_PER_INSERT, prepare
 from bot.usage.schema import connect, latest_version, migrate, user_version
 
 
@@ -210,6 +210,33 @@ async def test_close_writes_what_is_still_queued(db_path: Path, make_store: Stor
 
     assert open_summary(db_path, 1, clock=lambda: T0).total == 250
     assert rows(db_path, "SELECT count(*) FROM events WHERE guild_id = 7") == [(250,)]
+
+
+@pytest.mark.parametrize(
+    "count", [1, ROWS_PER_INSERT - 1, ROWS_PER_INSERT, 2 * ROWS_PER_INSERT + 37, 1234]
+)
+async def test_every_event_of_a_batch_is_stored_once_in_order(
+    db_path: Path, make_store: StoreFactory, count: int
+) -> None:
+    """A batch goes in a hundred rows per statement and the rest one by one: whatever its
+    size, each event is one row, in the order recorded, with its own values."""
+    store = make_store(db_path, batch_size=5000, linger=0.2)
+    events = [
+        explain(None, guild=n, term=f"word {n}")
+        if n % 3 == 0
+        else UsageEvent("dose", True, None if n % 5 == 0 else n, outcome="high", k2_band="none")
+        for n in range(count)
+    ]
+    for n, event in enumerate(events):
+        store.record_prepared(prepare(event), event.guild_id, T0 + n)
+    await store.close()
+    stored = rows(db_path, "SELECT at, guild_id, command, term FROM events ORDER BY id")
+    assert stored == [
+        (int(T0) + n, e.guild_id, e.command, e.term if e.command == "explain" else None)
+        for n, e in enumerate(events)
+    ]
+    assert store.dropped == 0
+    assert open_summary(db_path, 1, clock=lambda: T0 + count).total == count
 
 
 async def test_a_backlog_drains_without_waiting_out_the_linger_per_batch(
