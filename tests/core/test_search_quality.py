@@ -169,3 +169,40 @@ def test_autocomplete_of_a_question_offers_what_explain_would_suggest(
             assert offered[: len(result.suggestions)] == list(result.suggestions), question
             checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "stop my" is a prescriber's question only before something a member takes: what K2
+        # may stop is the heart and arteries topic
+        ("could k2 stop my blood vessels from hardening", "cardiovascular"),
+        ("can d3 stop my bones from getting weaker", "bone-health"),
+    ],
+)
+def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # stopping what a member takes is for their prescriber
+        "do i need to stop my vitamin d before an operation",
+        "should i stop my k2 for a bit",
+        "thinking i should stop my supplements, thoughts",
+        "should i stop my blood thinners before starting k2",
+        # setting one member's own dose, or a condition the sources don't cover
+        "what d3 dose should i personally be taking",
+        "tell me exactly how much k2 i need",
+        "i have lupus, how much d3 would suit me",
+        "does vitamin d help with rheumatoid arthritis",
+    ],
+)
+def test_requests_for_a_members_own_treatment_are_refused(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how) == (None, "out-of-scope")
