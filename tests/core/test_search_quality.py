@@ -206,3 +206,21 @@ def test_requests_for_a_members_own_treatment_are_refused(
 ) -> None:
     result = index_for(kb).search(question)
     assert (result.topic, result.how) == (None, "out-of-scope")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # what someone "needs" a day is the official intake, not the article's usual doses
+        ("how much vitamin d do seniors need per day", "rda"),
+        ("what amount of vitamin k do men need each day", "k-intake"),
+        # two sources naming two different levels is the targets topic
+        ("why do some sites call 25 ng/ml fine and others call it too low", "targets-disagree"),
+        # "ramps up" is raising, not "cramps", a symptom dk2 refuses
+        ("if vitamin d ramps up the k dependent proteins, do i need more k2", "synergy"),
+    ],
+)
+def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
