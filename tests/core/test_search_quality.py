@@ -218,6 +218,10 @@ def test_requests_for_a_members_own_treatment_are_refused(
         ("why do some sites call 25 ng/ml fine and others call it too low", "targets-disagree"),
         # "ramps up" is raising, not "cramps", a symptom dk2 refuses
         ("if vitamin d ramps up the k dependent proteins, do i need more k2", "synergy"),
+        # "a big deal" asks why something matters: the words no topic uses no longer leave
+        # the question too little known to answer
+        ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
+        ("why is k2 suddenly such a big deal", "vitamin-k2"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
