@@ -228,3 +228,20 @@ def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert index_for(kb).search(question).topic == topic
+
+
+def test_greens_are_the_vitamin_k_intake_topic_unless_the_member_is_on_warfarin(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    assert index.search("is a spinach salad enough vitamin k for the day").topic == "k-intake"
+    assert index.search("do leafy veggies like kale cover my k needs").topic == "k-intake"
+    # naming warfarin puts its caution first, whatever else the question asks
+    assert index.search("on warfarin, how much kale can i eat").topic == "warfarin"
+    assert index.search("i take warfarin, are broccoli and spinach a problem").topic == "warfarin"
+
+
+def test_rickets_is_refused_as_a_condition_not_read_as_tickets(kb: KnowledgeBase) -> None:
+    result = index_for(kb).search("can low vitamin d cause rickets in adults")
+    assert (result.topic, result.how) == (None, "out-of-scope")
+    assert index_for(kb).vocabulary.read("rickets")[0].corrected is False
