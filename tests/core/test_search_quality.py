@@ -245,3 +245,21 @@ def test_rickets_is_refused_as_a_condition_not_read_as_tickets(kb: KnowledgeBase
     result = index_for(kb).search("can low vitamin d cause rickets in adults")
     assert (result.topic, result.how) == (None, "out-of-scope")
     assert index_for(kb).vocabulary.read("rickets")[0].corrected is False
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # filler words no topic uses ("in a nutshell") do not leave a question too little
+        # known to answer
+        ("in a nutshell, what does vitamin d do", "vitamin-d"),
+        ("osteocalcin in a nutshell", "osteocalcin"),
+        # "lasting" is MK-7's long half-life, not "fasting", which dk2 refuses
+        ("is mk7 the long lasting form of k2", "mk7"),
+    ],
+)
+def test_filler_words_and_near_misses_of_refused_words(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
