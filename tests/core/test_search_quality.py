@@ -263,3 +263,20 @@ def test_filler_words_and_near_misses_of_refused_words(
 ) -> None:
     assert index_for(kb).search(question).topic == topic
 
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "personally" and "personalised" stem to "person": refusing a member's own dose must
+        # not refuse every question about a person
+        "how much vitamin d should an average person get",
+        "what k2 dose would a healthy person usually take",
+        # "wasting" is a near miss of the refused "fasting"
+        "am i wasting my money on mk7",
+    ],
+)
+def test_near_misses_of_refusal_phrases_are_not_refused(kb: KnowledgeBase, question: str) -> None:
+    result = index_for(kb).search(question)
+    assert result.how != "out-of-scope"
+    assert result.topic is not None or result.suggestions
+
