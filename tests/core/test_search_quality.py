@@ -271,6 +271,8 @@ def test_filler_words_and_near_misses_of_refused_words(
         # not refuse every question about a person
         "how much vitamin d should an average person get",
         "what k2 dose would a healthy person usually take",
+        # "exactly" alone is no request for a member's own dose
+        "exactly how much is 50 mcg of d3 in iu",
         # "wasting" is a near miss of the refused "fasting"
         "am i wasting my money on mk7",
     ],
