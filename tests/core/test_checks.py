@@ -130,6 +130,49 @@ def test_search_safety_first_names_topics_that_exist(knowledge_copy: Path) -> No
     assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'warfrin'"]
 
 
+def test_search_vitamin_scopes_name_topics_that_exist(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "search.yaml",
+        "topics: [vitamin-k2, k-intake,",
+        "topics: [vitamin-k3, k-intake,",
+    )
+    assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'vitamin-k3'"]
+
+
+def test_an_invented_figure_in_each_part_of_a_dose_band_is_named_at_that_part(
+    knowledge_copy: Path,
+) -> None:
+    # The low band's article text, its reference, its K2 advice; the typical band's K2 line
+    # for a dose with a K2 amount. 4321 is in no source and not in the article.
+    dose = "bands/dose.yaml"
+    article = _edit(
+        knowledge_copy, dose, "text: Many take 1000 to 4000 IU daily.", "text: Many take 4321 IU."
+    )
+    reference = _edit(
+        knowledge_copy, dose, "Guideline: the IOM intakes under 75;", "Guideline: 4321 IU under 75;"
+    )
+    k2 = _edit(
+        knowledge_copy,
+        dose,
+        "No K2 advice at this dose in the article.",
+        "No K2 advice at 4321 IU in the article.",
+    )
+    amount = _edit(
+        knowledge_copy,
+        dose,
+        "with_amount: \"Optional: the article's K2 case",
+        "with_amount: \"Optional: 4321 µg; the article's K2 case",
+    )
+    tail = "uses 4321, which no source it cites contains"
+    assert _problems(knowledge_copy) == [
+        f"{dose}:{article}: dose band 'low' article text {tail}",
+        f"{dose}:{reference - 1}: dose band 'low' reference {tail}",
+        f"{dose}:{k2 - 1}: dose band 'low' K2 advice {tail}",
+        f"{dose}:{amount}: dose band 'typical' {tail}",
+    ]
+
+
 def test_a_band_table_must_be_of_its_files_kind(knowledge_copy: Path) -> None:
     line = _edit(knowledge_copy, "bands/k2.yaml", "kind: k2", "kind: dose")
     assert f"bands/k2.yaml:{line}: kind must be 'k2' in bands/k2.yaml" in _problems(knowledge_copy)

@@ -116,6 +116,42 @@ def test_a_gauge_mark_outside_the_domain_names_the_figure(knowledge_copy: Path) 
     )
 
 
+def test_a_gauge_mark_outside_the_domain_is_written_as_a_curator_writes_it(
+    knowledge_copy: Path,
+) -> None:
+    # -120, not "-1.2E+2": the figure as it stands in the file
+    line = _edit(knowledge_copy, "bands/level.yaml", "at: [12, 20, 50]", "at: [-120, 20, 50]")
+    problems = _problems(knowledge_copy)
+    assert (
+        f"bands/level.yaml:{line - 1}: gauge mark at -120 is outside the domain (0, inf)"
+        in problems
+    )
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "said"),
+    [
+        (
+            "bands/dose.yaml",
+            "refs: [iom-2011]",
+            "refs: [iom-2011, article]",
+            "reference figures must not cite the article",
+        ),
+        (
+            "bands/level.yaml",
+            'range: "[30, 50]"\n    section:',
+            'range: "[30, inf)"\n    section:',
+            "a gauge mark's range must be finite",
+        ),
+    ],
+)
+def test_a_reference_or_mark_rule_is_said_in_full_at_its_key(
+    knowledge_copy: Path, relative: str, old: str, new: str, said: str
+) -> None:
+    line = _edit(knowledge_copy, relative, old, new)
+    assert f"{relative}:{line}: {said}" in _problems(knowledge_copy)
+
+
 def test_a_gauge_mark_gives_cut_points_or_a_range(knowledge_copy: Path) -> None:
     line = _edit(
         knowledge_copy,
