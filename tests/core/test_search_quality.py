@@ -201,9 +201,7 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "does vitamin d help with rheumatoid arthritis",
     ],
 )
-def test_requests_for_a_members_own_treatment_are_refused(
-    kb: KnowledgeBase, question: str
-) -> None:
+def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
     result = index_for(kb).search(question)
     assert (result.topic, result.how) == (None, "out-of-scope")
 
@@ -281,4 +279,3 @@ def test_near_misses_of_refusal_phrases_are_not_refused(kb: KnowledgeBase, quest
     result = index_for(kb).search(question)
     assert result.how != "out-of-scope"
     assert result.topic is not None or result.suggestions
-
