@@ -169,3 +169,113 @@ def test_autocomplete_of_a_question_offers_what_explain_would_suggest(
             assert offered[: len(result.suggestions)] == list(result.suggestions), question
             checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "stop my" is a prescriber's question only before something a member takes: what K2
+        # may stop is the heart and arteries topic
+        ("could k2 stop my blood vessels from hardening", "cardiovascular"),
+        ("can d3 stop my bones from getting weaker", "bone-health"),
+    ],
+)
+def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # stopping what a member takes is for their prescriber
+        "do i need to stop my vitamin d before an operation",
+        "should i stop my k2 for a bit",
+        "thinking i should stop my supplements, thoughts",
+        "should i stop my blood thinners before starting k2",
+        # setting one member's own dose, or a condition the sources don't cover
+        "what d3 dose should i personally be taking",
+        "tell me exactly how much k2 i need",
+        "i have lupus, how much d3 would suit me",
+        "does vitamin d help with rheumatoid arthritis",
+    ],
+)
+def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how) == (None, "out-of-scope")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # what someone "needs" a day is the official intake, not the article's usual doses
+        ("how much vitamin d do seniors need per day", "rda"),
+        ("what amount of vitamin k do men need each day", "k-intake"),
+        # two sources naming two different levels is the targets topic
+        ("why do some sites call 25 ng/ml fine and others call it too low", "targets-disagree"),
+        # "ramps up" is raising, not "cramps", a symptom dk2 refuses
+        ("if vitamin d ramps up the k dependent proteins, do i need more k2", "synergy"),
+        # "a big deal" asks why something matters: the words no topic uses no longer leave
+        # the question too little known to answer
+        ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
+        ("why is k2 suddenly such a big deal", "vitamin-k2"),
+    ],
+)
+def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+def test_greens_are_the_vitamin_k_intake_topic_unless_the_member_is_on_warfarin(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    assert index.search("is a spinach salad enough vitamin k for the day").topic == "k-intake"
+    assert index.search("do leafy veggies like kale cover my k needs").topic == "k-intake"
+    # naming warfarin puts its caution first, whatever else the question asks
+    assert index.search("on warfarin, how much kale can i eat").topic == "warfarin"
+    assert index.search("i take warfarin, are broccoli and spinach a problem").topic == "warfarin"
+
+
+def test_rickets_is_refused_as_a_condition_not_read_as_tickets(kb: KnowledgeBase) -> None:
+    result = index_for(kb).search("can low vitamin d cause rickets in adults")
+    assert (result.topic, result.how) == (None, "out-of-scope")
+    assert index_for(kb).vocabulary.read("rickets")[0].corrected is False
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # filler words no topic uses ("in a nutshell") do not leave a question too little
+        # known to answer
+        ("in a nutshell, what does vitamin d do", "vitamin-d"),
+        ("osteocalcin in a nutshell", "osteocalcin"),
+        # "lasting" is MK-7's long half-life, not "fasting", which dk2 refuses
+        ("is mk7 the long lasting form of k2", "mk7"),
+    ],
+)
+def test_filler_words_and_near_misses_of_refused_words(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "personally" and "personalised" stem to "person": refusing a member's own dose must
+        # not refuse every question about a person
+        "how much vitamin d should an average person get",
+        "what k2 dose would a healthy person usually take",
+        # "exactly" alone is no request for a member's own dose
+        "exactly how much is 50 mcg of d3 in iu",
+        # "wasting" is a near miss of the refused "fasting"
+        "am i wasting my money on mk7",
+    ],
+)
+def test_near_misses_of_refusal_phrases_are_not_refused(kb: KnowledgeBase, question: str) -> None:
+    result = index_for(kb).search(question)
+    assert result.how != "out-of-scope"
+    assert result.topic is not None or result.suggestions

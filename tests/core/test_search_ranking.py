@@ -727,7 +727,7 @@ def test_meaning_contests_the_best_topic_only_beyond_the_gap(kb: KnowledgeBase) 
 
 
 def test_a_contested_best_topic_needs_the_larger_margin(kb: KnowledgeBase) -> None:
-    question = "how long does k2 last"  # words say vitamin K2, meaning MK-7
+    question = "how long does k2 stay in you"  # words say MK-7, meaning vitamin K2
     ranking = index_for(kb).rank(question)
     assert ranking.contested(0.0)
     lead = (ranking.ranked[0][1] - ranking.ranked[1][1]) / ranking.ranked[0][1]
