@@ -4,7 +4,7 @@ For each part: accuracy (the right topic, or a refusal where dk2 must refuse), t
 confident wrong answers, and the share of off-topic questions refused; then, for the tuning
 part only, what was missed per topic. The tuning part is every tuning*.yaml file, measured
 as a whole and file by file (each file has one author); the
-held-back part (heldback7.yaml) is for reporting, never for tuning; until its author
+held-back part (heldback8.yaml) is for reporting, never for tuning; until its author
 has committed it, the bench says it is missing and measures the tuning part alone. Without
 --part only the tuning part is measured: the held-back part is measured once, on purpose.
 

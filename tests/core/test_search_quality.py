@@ -199,6 +199,9 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "tell me exactly how much k2 i need",
         "i have lupus, how much d3 would suit me",
         "does vitamin d help with rheumatoid arthritis",
+        # a sick child is for a clinician now, not the children's dose topic
+        "toddler running a fever since yesterday, would a bit more vit d help",
+        "my son has a high temperature, is it ok to up his d3 drops",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
