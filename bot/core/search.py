@@ -80,14 +80,20 @@ _FIGURE_UNITS = {"ius": "iu", "ui": "iu", "units": "iu", "mcg": "µg", "ug": "µ
 _FIGURE_UNITS |= {"micrograms": "µg", "microgram": "µg"}
 
 
+def _amounts(text: str) -> list[tuple[int, int, float, str]]:
+    """Each amount a normalised text names: where it starts and ends, its number and unit."""
+    amounts = []
+    for match in _FIGURE.finditer(text):
+        number, thousands, unit = match.groups()
+        value = float(number.replace(",", "")) * (1000 if thousands else 1)
+        amounts.append((match.start(), match.end(), value, _FIGURE_UNITS.get(unit, unit)))
+    return amounts
+
+
 def figures(text: str) -> frozenset[tuple[float, str]]:
     """The amounts a normalised text names, each as (number, unit): "4,000 iu" and "4k iu"
     are (4000.0, "iu"), "100 mcg" and "100 µg" are (100.0, "µg")."""
-    found = set()
-    for number, thousands, unit in _FIGURE.findall(text):
-        value = float(number.replace(",", "")) * (1000 if thousands else 1)
-        found.add((value, _FIGURE_UNITS.get(unit, unit)))
-    return frozenset(found)
+    return frozenset((value, unit) for _, _, value, unit in _amounts(text))
 
 
 # A dose in µg or mg as the same dose in IU (1 µg = 40 IU): a topic printing "4,000 IU (100 µg)"
@@ -119,11 +125,7 @@ def equivalent_units(text: str) -> list[str]:
     asks about the conversion, though it names no unit alone. None for amounts that don't
     convert into each other ("5000 iu with 100 mcg"), nor for two joined by "and", "with" or
     "plus", which are taken together ("4000 iu and 100 mcg": D3 and K2)."""
-    amounts = []
-    for match in _FIGURE.finditer(text):
-        number, thousands, unit = match.groups()
-        value = float(number.replace(",", "")) * (1000 if thousands else 1)
-        amounts.append((match.start(), match.end(), value, _FIGURE_UNITS.get(unit, unit)))
+    amounts = _amounts(text)
     for first, second, factor, slack, words in _CONVERSIONS:
         for big_start, big_end, big, big_unit in amounts:
             for small_start, small_end, small, small_unit in amounts:
@@ -493,8 +495,9 @@ class TopicIndex:
         """Every topic that shares a word with the question, best first."""
         term = self.rewrites.apply(term)
         words = self.vocabulary.read(ages_as_words(term))
+        found = _ngrams([word.stem for word in words], self.longest_phrase)
         units: list[str] = []
-        if len(self._vitamins_named(words)) < 2:
+        if len(self._vitamins_named(found)) < 2:
             units = conversion_units(term) or equivalent_units(term)
         if units:
             # Two units named ("how many iu is 50 mcg"), or two amounts one of which is the
@@ -502,7 +505,7 @@ class TopicIndex:
             # words, though in an amount they say only how much. Not when the question names
             # both vitamins: "the usual mcg of k2 to go with 2000 iu of d" pairs two doses.
             words += self.vocabulary.read(" ".join(units), correct=False)
-        found = _ngrams([word.stem for word in words], self.longest_phrase)
+            found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
         if not self.out_of_scope.isdisjoint(found):
@@ -545,10 +548,9 @@ class TopicIndex:
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
 
-    def _vitamins_named(self, words: list[Word]) -> set[str]:
-        """search.yaml's vitamins the question's words name ("5000 iu d3 with 100 mcg k2":
-        both)."""
-        found = _ngrams([word.stem for word in words], self.longest_phrase)
+    def _vitamins_named(self, found: set[tuple[str, ...]]) -> set[str]:
+        """search.yaml's vitamins a question names, from its runs of stems `found` ("5000 iu
+        d3 with 100 mcg k2": both)."""
         return {
             name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
         }
@@ -558,9 +560,7 @@ class TopicIndex:
         `found`, its normalised `term`) names exactly one of search.yaml's vitamins: "is there
         an upper limit for k2" is not asking for vitamin D's. None when it names several or
         none. An amount in IU or a blood level ("2000iu", "18 ng/ml") names vitamin D."""
-        named = {
-            name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
-        }
+        named = self._vitamins_named(found)
         if "d" in self.vitamins and _D_AMOUNT.search(term) is not None:
             named.add("d")
         if len(named) != 1:
