@@ -49,6 +49,7 @@ from bot.core.wording import (
     Word,
     ages_as_words,
     conversion_units,
+    levels_with_unit,
     normalise_term,
 )
 
@@ -493,7 +494,7 @@ class TopicIndex:
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
-        term = self.rewrites.apply(term)
+        term = levels_with_unit(self.rewrites.apply(term))
         words = self.vocabulary.read(ages_as_words(term))
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         units: list[str] = []

@@ -27,10 +27,12 @@ from bot.core.search import (
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
+    HIGHEST_BARE_LEVEL,
     Rewrites,
     Vocabulary,
     ages_as_words,
     conversion_units,
+    levels_with_unit,
     normalise_term,
     stem,
     tokens,
@@ -536,6 +538,75 @@ def test_an_older_adults_age_is_not_a_question_on_children(
 
 def test_a_childs_age_still_finds_children(kb: KnowledgeBase) -> None:
     assert index_for(kb).search("vitamin d dose for my 2 year old").topic == "children"
+
+
+# -- blood levels typed without a unit ----------------------------------------------------
+
+_REPORTED = st.sampled_from(
+    ["my level is", "my level was", "the result came back at", "my number was", "vit d of",
+     "my vitamin d was", "level came back at", "the lab reading was", "results were"]
+)  # fmt: skip
+
+
+@given(reported=_REPORTED, number=st.integers(1, 999))
+def test_a_bare_number_reported_as_a_level_reads_in_ng_per_ml(reported: str, number: int) -> None:
+    term = normalise_term(f"{reported} {number} is that ok")
+    read = levels_with_unit(term)
+    if number <= HIGHEST_BARE_LEVEL:
+        assert read == normalise_term(f"{reported} {number} ng/ml is that ok")
+    else:
+        assert read == term
+
+
+@given(
+    reported=_REPORTED,
+    number=st.integers(1, 150),
+    after=st.sampled_from(
+        ["ng/ml", "nmol/l", "iu", "mcg", "years ago", "months ago", "weeks", "days", "percent",
+         "a day", "daily", "times", "x", "k", "oh d", "-50"]
+    ),
+)  # fmt: skip
+def test_a_number_with_a_unit_a_time_or_a_count_is_left_as_typed(
+    reported: str, number: int, after: str
+) -> None:
+    term = normalise_term(f"{reported} {number}{'' if after[0] == '-' else ' '}{after} ok")
+    assert levels_with_unit(term) == term
+
+
+@given(
+    measure=st.sampled_from(["egfr", "psa", "heart rate", "sodium", "son is", "bp", "ferritin"]),
+    word=st.sampled_from(["level is", "number is", "reading was", "result was", "level"]),
+    number=st.integers(1, 150),
+)
+def test_another_measures_number_is_not_a_vitamin_d_level(
+    measure: str, word: str, number: int
+) -> None:
+    term = normalise_term(f"my {measure} {word} {number} is that ok")
+    assert levels_with_unit(term) == term
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my reading came back at 11, is that really low",
+        "gp rang, my number is 12, what now",
+        "my vitamin d was 22 at the last check, is that low",
+    ],
+)
+def test_a_level_typed_without_its_unit_finds_deficiency(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic == "deficiency"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my egfr number is 55, is that bad",
+        "my heart rate reading was 55 at rest, is that ok",
+        "my son is level 3 in swimming, any tips",
+    ],
+)
+def test_another_measures_number_is_still_not_answered(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic is None
 
 
 # -- conversions --------------------------------------------------------------------------
