@@ -861,6 +861,23 @@ def test_an_off_topic_question_sharing_a_subject_word_is_not_answered(
     assert index.search(question).topic is None
 
 
+# Money questions in the words of vitamin limits: "upper limit" and "recommended intake" are
+# subject words, and enough of the rest is known for coverage to let them through.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the upper limit for my mortgage",
+        "is there an upper limit on how much i can borrow for a loan",
+        "what's the recommended intake of savings each month",
+    ],
+)
+def test_a_money_question_in_the_words_of_a_vitamin_limit_is_refused(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how) == (None, "out-of-scope")
+
+
 def test_coverage_is_what_refuses_them(kb: KnowledgeBase) -> None:
     index = _index(kb, min_coverage=0.2)  # what cross-validation on the tuning files picks
     assert any(index.search(q).topic is not None for q in _SHARING_A_SUBJECT_WORD)
