@@ -856,9 +856,12 @@ _SHARING_A_SUBJECT_WORD = [
 def test_an_off_topic_question_sharing_a_subject_word_is_not_answered(
     kb: KnowledgeBase, question: str
 ) -> None:
-    index = index_for(kb)
+    # with every subject word counting (everyday ones too: "research", "upper limit", "sun
+    # exposure" beside words dk2 doesn't know no longer name the subject at all)
+    index = _index(kb, everyday_subject_words=())
     assert index.rank(question).on_subject
     assert index.search(question).topic is None
+    assert index_for(kb).search(question).topic is None
 
 
 # Money questions in the words of vitamin limits: "upper limit" and "recommended intake" are
@@ -878,8 +881,43 @@ def test_a_money_question_in_the_words_of_a_vitamin_limit_is_refused(
     assert (result.topic, result.how) == (None, "out-of-scope")
 
 
+# An everyday health word ("bone density", "upper limit") beside a word dk2 doesn't know names
+# something else's; with every word known it still names dk2's subject.
+@pytest.mark.parametrize(
+    "question", ["best yoga poses for bone density", "is there an upper limit on reps per set"]
+)
+def test_an_everyday_subject_word_beside_an_unknown_word_is_not_answered(
+    kb: KnowledgeBase, question: str
+) -> None:
+    index = index_for(kb)
+    assert not index.rank(question).on_subject
+    assert index.search(question).topic is None
+    assert _index(kb, everyday_subject_words=()).search(question).topic is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what does deficient mean", "deficiency"),
+        ("how common is deficiency", "deficiency"),
+        ("what is toxicity", "toxicity"),
+        ("any studies on this", "evidence"),
+    ],
+)
+def test_an_everyday_subject_word_with_every_word_known_still_names_the_subject(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+def test_sugar_is_not_known_through_blood_sugar(kb: KnowledgeBase) -> None:
+    result = index_for(kb).search("what's the daily allowance for sugar")
+    assert (result.topic, result.how) == (None, "out-of-scope")
+
+
 def test_coverage_is_what_refuses_them(kb: KnowledgeBase) -> None:
-    index = _index(kb, min_coverage=0.2)  # what cross-validation on the tuning files picks
+    # what cross-validation on the tuning files picks, with every subject word counting
+    index = _index(kb, min_coverage=0.2, everyday_subject_words=())
     assert any(index.search(q).topic is not None for q in _SHARING_A_SUBJECT_WORD)
 
 
