@@ -735,6 +735,12 @@ class SearchSettings(Model):
         "words search reads them as",
     )
 
+    def rules(self) -> Broken:
+        subject = set(self.subject_words)
+        for at, word in enumerate(self.everyday_subject_words):
+            if word not in subject:
+                yield ("everyday_subject_words", at), f"'{word}' is not one of subject_words"
+
 
 # -- messages.yaml: its model is built from bot.core.message_keys ------------------------------
 
