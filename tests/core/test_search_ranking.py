@@ -898,13 +898,16 @@ def test_an_everyday_subject_word_beside_an_unknown_word_is_not_answered(
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        ("what does deficient mean", "deficiency"),
-        ("how common is deficiency", "deficiency"),
-        ("what is toxicity", "toxicity"),
         ("any studies on this", "evidence"),
+        ("what is the upper limit for teenagers", "children"),
+        # deficiency, toxicity, overdose and levels are not everyday words here: in a vitamin
+        # D channel they are vitamin D's, whatever else the question holds
+        ("can toxicity happen from sunbathing", "toxicity"),
+        ("is deficiency more common in darker skinned people", "deficiency"),
+        ("is my level fine for someone doing crossfit", "targets-disagree"),
     ],
 )
-def test_an_everyday_subject_word_with_every_word_known_still_names_the_subject(
+def test_the_subject_is_still_named_with_every_word_known_or_a_vitamin_d_word(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert index_for(kb).search(question).topic == topic
