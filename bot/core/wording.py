@@ -122,8 +122,8 @@ def ages_as_words(term: str) -> str:
 # member quotes it without its unit. Only a level, result, reading or number that is the
 # member's own or the lab's ("my", "the", "lab"...) or opens the question: another measure's
 # ("my egfr number is 55", "heart rate reading", "my son is level 3 in swimming") is not
-# vitamin D's. Not a number with a unit, an age, a share, a count of days or doses ("my level
-# is 18 ng/ml", "my result was 18 months ago"), a range, "25 oh d" (the test's name), nor
+# vitamin D's. Not a number with a unit, an age, a share, a count or a frequency ("my level
+# is 18 ng/ml", "my result was 18 months ago", "vit d of 50 every day"), a range, "25 oh d" (the test's name), nor
 # above 150 (in nmol/l, most likely, which the ranges in ng/ml don't hold).
 _LEVEL_WORDS = (
     r"(?:(?:^|\b(?:my|the|your|his|her|their|our|a|lab|test|latest|last|recent|d|d3) )"
@@ -135,7 +135,7 @@ _LEVEL_LINKS = (
 _NOT_A_LEVEL = (
     r"(?![\d.,-])(?! ?(?:%|percent|years?|yrs?|yr|yo|months?|mo|weeks?|wks?|days?|hours?|hrs?|"
     r"mins?|minutes|times|x|k|oh|iu|ius|ui|units?|mcg|ug|µg|mg|micrograms?|ng|nmol|pg|pmol|"
-    r"drops?|pills?|caps|capsules?|softgels?|tablets?|a day|per day|daily|a week|weekly)\b)"
+    r"drops?|pills?|caps|capsules?|softgels?|tablets?|a day|daily|a week|weekly|every|each|per|once|twice)\b)"
 )
 _BARE_LEVEL = re.compile(rf"({_LEVEL_WORDS}{_LEVEL_LINKS} )(\d{{1,3}}(?:\.\d+)?){_NOT_A_LEVEL}")
 HIGHEST_BARE_LEVEL = 150

@@ -563,7 +563,8 @@ def test_a_bare_number_reported_as_a_level_reads_in_ng_per_ml(reported: str, num
     number=st.integers(1, 150),
     after=st.sampled_from(
         ["ng/ml", "nmol/l", "iu", "mcg", "years ago", "months ago", "weeks", "days", "percent",
-         "a day", "daily", "times", "x", "k", "oh d", "-50"]
+         "a day", "daily", "times", "x", "k", "oh d", "-50", "every day",
+         "per week", "each morning", "once a week"]
     ),
 )  # fmt: skip
 def test_a_number_with_a_unit_a_time_or_a_count_is_left_as_typed(
