@@ -117,14 +117,15 @@ def ages_as_words(term: str) -> str:
     return _AGE.sub(word, term)
 
 
-# A blood level typed as a bare number after the words that report one ("my level is 18", "result
-# came back at 17", "my number was 18", "vit d of 9"): labs and doctors give the number, and a
-# member quotes it without its unit. Only a level, result, reading or number that is the
-# member's own or the lab's ("my", "the", "lab"...) or opens the question: another measure's
-# ("my egfr number is 55", "heart rate reading", "my son is level 3 in swimming") is not
-# vitamin D's. Not a number with a unit, an age, a share, a count or a frequency ("my level
-# is 18 ng/ml", "my result was 18 months ago", "vit d of 50 every day"), a range, "25 oh d" (the test's name), nor
-# above 150 (in nmol/l, most likely, which the ranges in ng/ml don't hold).
+# A blood level typed as a bare number after the words that report one ("my level is 18",
+# "result came back at 17", "my number was 18", "vit d of 9"): labs and doctors give the
+# number, and a member quotes it without its unit. Only a level, result, reading or number
+# that is the member's own or the lab's ("my", "the", "lab"...) or opens the question: another
+# measure's ("my egfr number is 55", "heart rate reading", "my son is level 3 in swimming") is
+# not vitamin D's. Not a number with a unit, an age, a share, a count or a frequency ("my
+# level is 18 ng/ml", "my result was 18 months ago", "vit d of 50 every day"), a range,
+# "25 oh d" (the test's name), nor above 150 (in nmol/l, most likely, which the ranges in
+# ng/ml don't hold).
 _LEVEL_WORDS = (
     r"(?:(?:^|\b(?:my|the|your|his|her|their|our|a|lab|test|latest|last|recent|d|d3) )"
     r"(?:levels?|results?|reading|number)|\bvit d|\bvitamin d)"
