@@ -3,7 +3,9 @@
 A part is a YAML list of questions, each with the topic a curator wants dk2 to answer or
 `refuse`. Several spellings of an entry are accepted, since the parts are written by
 different people: `{q: ..., topic: ...}`, `{question: ..., expected: ...}`, `[question, topic]`,
-or one mapping of question to topic. A topic may be a list: any of them is right.
+or one mapping of question to topic. A topic may be a list: any of them is right. The first
+is the writer's; topics after it were added by a second annotator who did not see dk2's
+answers (`first_labels` scores by the writer's alone).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 # may not be in the repository yet (its author writes it apart from the tuning): whatever
 # reads it must say so and carry on. Once measured and reported it joins the tuning files.
 TUNING_FILES = tuple(sorted(EVAL_DIR.glob("tuning*.yaml")))
-HELDBACK_FILE = EVAL_DIR / "heldback8.yaml"
+HELDBACK_FILE = EVAL_DIR / "heldback9.yaml"
 REFUSE = "refuse"
 _QUESTION_KEYS = ("q", "question", "text", "query", "input")
 _LABEL_KEYS = ("topic", "topics", "expected", "label", "answer", "id")
@@ -32,6 +34,7 @@ _REFUSE_WORDS = {REFUSE, "refused", "none", "null", "", "off-topic", "no-answer"
 class Question:
     text: str
     topics: frozenset[str]  # empty: dk2 must refuse
+    first: str | None = None  # the first topic listed: the writer's label
 
     @property
     def refuse(self) -> bool:
@@ -42,16 +45,16 @@ class EvalFormatError(ValueError):
     """An evaluation file dk2's bench can't read; says where, never what the entry holds."""
 
 
-def _label(value: Any, where: str) -> frozenset[str]:
+def _label(value: Any, where: str) -> list[str]:
     values = value if isinstance(value, list) else [value]
-    topics = set()
+    topics: list[str] = []
     for item in values:
         if item is None or (isinstance(item, str) and item.strip().lower() in _REFUSE_WORDS):
             continue
         if not isinstance(item, str):
             raise EvalFormatError(f"{where}: the label is not a topic id")
-        topics.add(item.strip())
-    return frozenset(topics)
+        topics.append(item.strip())
+    return topics
 
 
 def _entry(raw: Any, where: str) -> Question:
@@ -64,7 +67,11 @@ def _entry(raw: Any, where: str) -> Question:
         raise EvalFormatError(f"{where}: not a question with its label")
     if not isinstance(text, str):
         raise EvalFormatError(f"{where}: no question text")
-    return Question(text, _label(label, where))
+    return _question(text, _label(label, where))
+
+
+def _question(text: str, topics: list[str]) -> Question:
+    return Question(text, frozenset(topics), topics[0] if topics else None)
 
 
 def load_part(path: Path) -> list[Question]:
@@ -77,7 +84,7 @@ def load_part(path: Path) -> list[Question]:
                 break
         else:
             return [
-                Question(str(text), _label(label, f"{path.name}: entry {index}"))
+                _question(str(text), _label(label, f"{path.name}: entry {index}"))
                 for index, (text, label) in enumerate(data.items(), 1)
             ]
     if not isinstance(data, list):
@@ -88,6 +95,11 @@ def load_part(path: Path) -> list[Question]:
 def load_parts(paths: Iterable[Path]) -> list[Question]:
     """The questions of several parts, in order."""
     return [question for path in paths for question in load_part(path)]
+
+
+def first_labels(questions: Iterable[Question]) -> list[Question]:
+    """The questions with their first label alone, as their writers labelled them."""
+    return [_question(q.text, [q.first] if q.first else []) for q in questions]
 
 
 @dataclass
