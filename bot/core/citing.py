@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import TypeVar
 
 from bot.core.model import Cited, KnowledgeBase
@@ -64,7 +65,15 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
         label = source.label
         return bool(label) and source.id != "article" and any(label in g for g in groups)
 
-    return tuple(replace(source, label=None) if named(source) else source for source in sources)
+    return tuple(_unlabelled(source) if named(source) else source for source in sources)
+
+
+@lru_cache(maxsize=256)
+def _unlabelled(source: SourceRef) -> SourceRef:
+    """`source` without its label. A reply's sources come from a few per knowledge base, and
+    copying a dataclass costs more than looking the copy up; the copy depends on nothing but
+    the value, so it can never go stale."""
+    return replace(source, label=None)
 
 
 # A source label beside a line: "(IOM 2011)", "(NIH ODS, Schurgers 2007, Int J Gen Med 2016)".
