@@ -10,8 +10,6 @@ phone screen (bench/reply_size.py). With `age:` below the adult age the dose goe
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
 from bot.core.bandtext import K2_NOTES, BandText, band_text
@@ -20,7 +18,8 @@ from bot.core.citing import labelled_lines, unique, unnamed
 from bot.core.dosetext import (
     NON_DAILY,
     d_mixup,
-    daily_line,
+    daily_figures,
+    dose_lines,
     iu_per_mcg,
     k2_form,
     top_lines,
@@ -79,7 +78,8 @@ def dose_reply(
     k2_hint = _k2_mixup(kb, k2)
     hints += [hint for hint in (d_mixup(kb, amount), k2_hint) if hint]
     body = top_lines(kb, fixed.warning, hints)
-    dose_line = daily_line(kb, amount, band)
+    figures = daily_figures(kb, amount, band)
+    dose_line = dose_lines(kb, amount, *figures)
     body.append(dose_line)
     if age is None:
         body.append(msg.get("dose.adults_only"))
@@ -127,7 +127,7 @@ def dose_reply(
         sources=unnamed(with_caution_sources(kb, fixed.sources, extra), shown),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        picture=_picture(kb, amount, band, dose_line, fixed.gauge),
+        picture=_picture(kb, amount, band, figures, dose_line, fixed.gauge),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / iu_per_mcg(kb)),
@@ -156,13 +156,19 @@ def _positions(kb: KnowledgeBase, fixed: BandText) -> str:
 
 
 def _picture(
-    kb: KnowledgeBase, amount: Amount, band: Band, dose_line: str, gauge_text: str
+    kb: KnowledgeBase,
+    amount: Amount,
+    band: Band,
+    figures: tuple[str, str],
+    dose_line: str,
+    gauge_text: str,
 ) -> Picture:
     """The gauge, captioned with the daily dose as the reply's dose line says it (for a
-    weekly or monthly dose, its daily average)."""
+    weekly or monthly dose, its daily average: the same figures, as a daily dose's line)."""
     shown = dose_line
     if amount.period_days != 1:
-        shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
+        daily_iu, daily_mcg = figures
+        shown = kb.messages.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
     description = picture_description(kb.bands["dose"], band, shown, kb.messages, gauge_text)
     return Picture("dose", amount.daily, shown, description)
 

@@ -31,6 +31,11 @@ def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[
 def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
     """The daily dose in IU and µg, each shown so that it agrees with the band; for a weekly
     or monthly dose, its daily average, then that the article's range is daily."""
+    return dose_lines(kb, amount, *daily_figures(kb, amount, band))
+
+
+def daily_figures(kb: KnowledgeBase, amount: Amount, band: Band) -> tuple[str, str]:
+    """The daily dose's IU and µg figures, each shown so that it agrees with the band."""
     per_mcg = iu_per_mcg(kb)
     daily_iu = agreeing(amount.daily, lambda v: v in band.range, 0)
     if daily_iu is None:
@@ -40,7 +45,7 @@ def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
     if daily_mcg is None:
         edge = nearest_edge(amount.daily, band.range) / per_mcg
         daily_mcg = kb.messages.get("level.about", value=fmt(edge, 2))
-    return dose_lines(kb, amount, daily_iu, daily_mcg)
+    return daily_iu, daily_mcg
 
 
 def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str) -> str:
