@@ -59,11 +59,15 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     """The sources with those `text` already names beside its lines ("(IOM 2011)",
     "(NIH ODS, Schurgers 2007)") unlabelled, so the sources line names each source once: it
     keeps the article and what the unlabelled lines lean on (the reply's JSON keeps all)."""
-    groups = _LABELS.findall(text)
+    # Every "(...)" beside a line, "(" between them: a label without "(" (no group holds one)
+    # is in this text exactly when it is inside one group.
+    beside = "(".join(_LABELS.findall(text))
 
     def named(source: SourceRef) -> bool:
         label = source.label
-        return bool(label) and source.id != "article" and any(label in g for g in groups)
+        if not label or source.id == "article":
+            return False
+        return label in beside and "(" not in label
 
     return tuple(_unlabelled(source) if named(source) else source for source in sources)
 

@@ -70,6 +70,16 @@ def with_caution_sources(
     kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: list[str]
 ) -> tuple[SourceRef, ...]:
     """The reply's sources with those of cautions attached per reply added, each once."""
+    return _with_caution_sources(kb, sources, tuple(caution_ids))
+
+
+@lru_cache(maxsize=256)
+def _with_caution_sources(
+    kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: tuple[str, ...]
+) -> tuple[SourceRef, ...]:
+    """`with_caution_sources`, made once per knowledge base (compared by identity, so a
+    reloaded one starts afresh) for each band's sources and the few caution sets replies
+    attach."""
     refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs if ref != "article"]
     known = {source.id for source in sources if source.section is None}
     added = source_refs(kb, [], [ref for ref in unique(refs) if ref not in known])
