@@ -88,25 +88,27 @@ def _with_caution_sources(
 
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
     """The K2 form a member named in the K2 amount ("100 mcg mk-4"), or None."""
-    pattern, forms = _forms_pattern(tuple(kb.units.k2.forms.items()))
+    pattern, forms = _forms_pattern(kb)
     match = pattern.search(normalise(k2_text)) if forms else None
     return forms[match.group()] if match else None
 
 
 @lru_cache(maxsize=8)
-def _forms_pattern(
-    forms: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[re.Pattern[str], dict[str, str]]:
+def _forms_pattern(kb: KnowledgeBase) -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern for every form's spellings (longest first, whole words) and the form
-    each spelling names: compiled once per knowledge base, not per reply."""
+    each spelling names: compiled once per knowledge base (compared by identity, so a
+    reloaded one compiles its own), not per reply."""
+    forms = kb.units.k2.forms.items()
     names = {name: form for form, spellings in forms for name in spellings}
     ordered = sorted(names, key=len, reverse=True)
     alternation = "|".join(re.escape(name) for name in ordered) or "(?!)"
     return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), names
 
 
+@lru_cache(maxsize=8)
 def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
-    """How many IU one microgram of D3 is, as units.yaml states it."""
+    """How many IU one microgram of D3 is, as units.yaml states it (looked up once per
+    knowledge base: every dose reply asks two or three times)."""
     mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
     return mcg.factor
 
