@@ -61,9 +61,16 @@ def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str)
         daily_mcg=daily_mcg,
         days=str(amount.period_days),
     )
+    return f"{averaged} {_non_daily_caution(kb)}"
+
+
+@lru_cache(maxsize=8)
+def _non_daily_caution(kb: KnowledgeBase) -> str:
+    """The caution after a weekly or monthly dose's daily average, its sources named (made
+    once per knowledge base, compared by identity)."""
     caution = kb.cautions[NON_DAILY]
     names = ", ".join(kb.source_name(ref) for ref in caution.refs if ref != "article")
-    return f"{averaged} {caution.text} ({names})" if names else f"{averaged} {caution.text}"
+    return f"{caution.text} ({names})" if names else caution.text
 
 
 def with_caution_sources(
