@@ -87,15 +87,16 @@ def dose_reply(
     body.append(fixed.positions)
     sections = fixed.sections
     if fixed.k2_line and k2 is not None and k2_band is not None:
-        line = _k2_line(kb, k2, k2_band, form_unknown=fixed.form_unknown)
+        line = _k2_line(kb, k2, k2_band, fixed.form_asked)
         value = "\n".join([*fixed.k2_before, line, *fixed.k2_after])
         sections = (Section(fixed.k2_heading, value),)
-    shown = "\n".join([*body, *(section.value for section in sections)])
+    body_text = "\n".join(body)
+    shown = "\n".join([body_text, *(section.value for section in sections)])
     return Reply(
         command="dose",
         ok=True,
         title=msg.get("dose.title", amount=_shown(amount), label=band.label),
-        body="\n".join(body),
+        body=body_text,
         sections=sections,
         gauge=fixed.text.gauge,
         sources=unnamed(fixed.sources, shown),
@@ -138,11 +139,11 @@ def _picture(
     return Picture("dose", amount.daily, shown, description)
 
 
-def _k2_line(kb: KnowledgeBase, k2: Amount, k2_band: Band, *, form_unknown: bool) -> str:
-    """Where the K2 amount sits on the K2 bands (asking its form when none was named)."""
+def _k2_line(kb: KnowledgeBase, k2: Amount, k2_band: Band, form_asked: str | None) -> str:
+    """Where the K2 amount sits on the K2 bands (then `form_asked`, when no form was named)."""
     k2_mcg = agreeing(k2.daily, lambda v: v in k2_band.range, 2) or fmt(k2.daily, 4)
     line = kb.messages.get("dose.k2_line", k2_mcg=k2_mcg, label=k2_band.article.text)
-    return f"{line} {kb.messages.get('dose.k2_form')}" if form_unknown else line
+    return f"{line} {form_asked}" if form_asked is not None else line
 
 
 def _range_error(amount: Amount, low_band: Band, band: Band) -> InputError:

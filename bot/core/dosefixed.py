@@ -36,7 +36,7 @@ class DoseFixed:
     k2_before: tuple[str, ...]
     k2_after: tuple[str, ...]
     k2_line: bool
-    form_unknown: bool  # the K2 line asks which form it is
+    form_asked: str | None  # what follows the K2 line when no form was named
     cautions: tuple[str, ...]  # the ids of the cautions the reply shows, for its data
     sources: tuple[SourceRef, ...]  # before those the reply's text names beside its lines
 
@@ -105,7 +105,7 @@ def dose_fixed(
         k2_before=tuple(before),
         k2_after=tuple(part for part in after if part),
         k2_line=k2_line,
-        form_unknown=form_caution == K2_FORM_UNKNOWN,
+        form_asked=msg.get("dose.k2_form") if form_caution == K2_FORM_UNKNOWN else None,
         cautions=tuple(unique([*shown_cautions, *extra])),
         sources=with_caution_sources(kb, fixed.sources, extra),
     )
