@@ -72,12 +72,14 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     return tuple(_unlabelled(source) if named(source) else source for source in sources)
 
 
-@lru_cache(maxsize=256)
-def _unlabelled(source: SourceRef) -> SourceRef:
-    """`source` without its label. A reply's sources come from a few per knowledge base, and
-    copying a dataclass costs more than looking the copy up; the copy depends on nothing but
-    the value, so it can never go stale."""
+def _without_label(source: SourceRef) -> SourceRef:
     return replace(source, label=None)
+
+
+# A reply's sources are a few per knowledge base, and copying a dataclass costs more than
+# looking the copy up; the copy depends on nothing but the value, so it can't go stale.
+# (Wrapped, not decorated: mutation testing leaves decorated functions alone.)
+_unlabelled = lru_cache(maxsize=256)(_without_label)
 
 
 # A source label beside a line: "(IOM 2011)", "(NIH ODS, Schurgers 2007, Int J Gen Med 2016)".

@@ -41,8 +41,7 @@ class DoseFixed:
     sources: tuple[SourceRef, ...]  # before those the reply's text names beside its lines
 
 
-@lru_cache(maxsize=1024)
-def dose_fixed(
+def _dose_fixed(
     kb: KnowledgeBase,
     band_id: str,
     k2_band_id: str | None,
@@ -109,3 +108,8 @@ def dose_fixed(
         cautions=tuple(unique([*shown_cautions, *extra])),
         sources=with_caution_sources(kb, fixed.sources, extra),
     )
+
+
+# Once per knowledge base and combination. Wrapped rather than decorated so that mutation
+# testing (mutmut leaves decorated functions alone) still reaches the code above.
+dose_fixed = lru_cache(maxsize=1024)(_dose_fixed)

@@ -64,13 +64,17 @@ def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str)
     return f"{averaged} {_non_daily_caution(kb)}"
 
 
-@lru_cache(maxsize=8)
-def _non_daily_caution(kb: KnowledgeBase) -> str:
-    """The caution after a weekly or monthly dose's daily average, its sources named (made
-    once per knowledge base, compared by identity)."""
+def _caution_after_average(kb: KnowledgeBase) -> str:
+    """The caution after a weekly or monthly dose's daily average, its sources named."""
     caution = kb.cautions[NON_DAILY]
     names = ", ".join(kb.source_name(ref) for ref in caution.refs if ref != "article")
     return f"{caution.text} ({names})" if names else caution.text
+
+
+# What depends only on the knowledge base is made once per knowledge base (compared by
+# identity, so a reloaded one starts afresh). Wrapped rather than decorated so that mutation
+# testing (mutmut leaves decorated functions alone) still reaches the code.
+_non_daily_caution = lru_cache(maxsize=8)(_caution_after_average)
 
 
 def with_caution_sources(
@@ -80,17 +84,17 @@ def with_caution_sources(
     return _with_caution_sources(kb, sources, tuple(caution_ids))
 
 
-@lru_cache(maxsize=256)
-def _with_caution_sources(
+def _caution_sources_added(
     kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: tuple[str, ...]
 ) -> tuple[SourceRef, ...]:
-    """`with_caution_sources`, made once per knowledge base (compared by identity, so a
-    reloaded one starts afresh) for each band's sources and the few caution sets replies
-    attach."""
     refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs if ref != "article"]
     known = {source.id for source in sources if source.section is None}
     added = source_refs(kb, [], [ref for ref in unique(refs) if ref not in known])
     return (*sources, *added)
+
+
+# Once per knowledge base, for each band's sources and the few caution sets replies attach.
+_with_caution_sources = lru_cache(maxsize=256)(_caution_sources_added)
 
 
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
@@ -112,12 +116,14 @@ def _forms_pattern(kb: KnowledgeBase) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), names
 
 
-@lru_cache(maxsize=8)
-def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
-    """How many IU one microgram of D3 is, as units.yaml states it (looked up once per
-    knowledge base: every dose reply asks two or three times)."""
+def _iu_in_a_microgram(kb: KnowledgeBase) -> Decimal:
+    """How many IU one microgram of D3 is, as units.yaml states it."""
     mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
     return mcg.factor
+
+
+# Looked up once per knowledge base: every dose reply asks two or three times.
+iu_per_mcg = lru_cache(maxsize=8)(_iu_in_a_microgram)
 
 
 def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
