@@ -202,6 +202,10 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         # a sick child is for a clinician now, not the children's dose topic
         "toddler running a fever since yesterday, would a bit more vit d help",
         "my son has a high temperature, is it ok to up his d3 drops",
+        # telling one infection from another is a diagnosis
+        "does vit d help my cough or is it a chest infection",
+        "scratchy throat for 3 days, is that strep or can i just take extra d",
+        "runny nose and sinus pain, is it the common cold or something else, on d3 already",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:

@@ -654,7 +654,7 @@ def test_a_conversion_question_finds_units(kb: KnowledgeBase) -> None:
 # bones, blood test), written for this test, not taken from the evaluation set.
 _OFF_SUBJECT = [
     "is my dose of vyvanse too high",
-    "my kid has a sore throat what should i give him",
+    "my kid has an earache what should i give him",
     "i'm pregnant and nauseous, what helps",
     "my eosinophil count is 8, is that bad",
     "how often should i get a blood test for my liver",
