@@ -23,6 +23,8 @@ NON_DAILY = "non-daily"
 def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[str]:
     """What comes before the dose itself: any mistype hint (it may change how the rest reads),
     then the band's warning."""
+    if not hints:  # as most replies: no heading to look up
+        return [warning] if warning else []
     heading = kb.messages.get("headings.check_input")
     lines = [f"{heading}: {hint}" for hint in hints]
     return [*lines, warning] if warning else lines
