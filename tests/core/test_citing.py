@@ -100,6 +100,7 @@ def test_a_label_with_a_parenthesis_is_never_taken_as_named_beside_a_line() -> N
 @settings(max_examples=300)
 @example("(a)(b)", ["a(b", "b"])
 @example("(a)) b)", ["a)", "b)"])
+@example("(aX)(Xb)", ["XX", "X(X"])  # nothing but a "(" between two groups
 @given(
     st.text(alphabet="ab ()\n,", max_size=40),
     st.lists(st.text(alphabet="ab ()", min_size=1, max_size=4), max_size=4),
