@@ -34,7 +34,7 @@ settings.register_profile("mutation", deadline=None, suppress_health_check=[Heal
 settings.load_profile("mutation")
 
 # Module-level memo dictionaries, by module.
-_MEMOS = {"bot.core.tokens": ("_GRAMMARS",), "bot.core.amounts": ("_MEMO",)}
+_MEMOS = {"bot.core.tokens": ("_GRAMMARS",), "bot.core.amounts": ("_MEMO", "_UNIT_NAMES")}
 _SETTINGS = Path(__file__).parents[1] / "pyproject.toml"
 _MUTATED = (
     tomllib.loads(_SETTINGS.read_text("utf-8"))["tool"]["mutmut"]["only_mutate"]

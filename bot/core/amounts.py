@@ -288,6 +288,8 @@ def _place_labels(
     """A label before a number names it ("k2 100"); after one, it names that one ("100 k2").
     "5000 d3 100 k2": "d3" is followed by a number that has its own label, so it goes back.
     A K2 label never names an amount in IU. Returns the labels that fit nowhere."""
+    if not events:
+        return []
 
     def fits(label: str, index: int) -> bool:
         if not 0 <= index < len(quantities):
@@ -341,7 +343,24 @@ def _units_for(units: Units, kind: Kind) -> tuple[Unit, ...]:
 
 
 def _unit(units: Units, kind: Kind, name: str) -> Unit | None:
-    return next((unit for unit in _units_for(units, kind) if name in unit.names), None)
+    """The unit of `kind` spelled `name` (the first listed, should two share a spelling)."""
+    entry = _UNIT_NAMES.get(id(units))
+    if entry is None or entry[0] is not units:
+        if len(_UNIT_NAMES) > 8:
+            _UNIT_NAMES.clear()
+        named: dict[tuple[Kind, str], Unit] = {}
+        for each in ("d", "k2"):
+            for unit in _units_for(units, each):
+                for spelling in unit.names:
+                    named.setdefault((each, spelling), unit)
+        entry = (units, named)
+        _UNIT_NAMES[id(units)] = entry
+    return entry[1].get((kind, name))
+
+
+# Each knowledge base's unit spellings, looked up by identity: a reading asks three or four
+# times, and scanning every unit's names each time cost more than the lookup.
+_UNIT_NAMES: dict[int, tuple[Units, dict[tuple[Kind, str], Unit]]] = {}
 
 
 def _freq(token: Token | None) -> tuple[int, int, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import TypeVar
 
 from bot.core.model import Cited, KnowledgeBase
@@ -58,13 +59,27 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     """The sources with those `text` already names beside its lines ("(IOM 2011)",
     "(NIH ODS, Schurgers 2007)") unlabelled, so the sources line names each source once: it
     keeps the article and what the unlabelled lines lean on (the reply's JSON keeps all)."""
-    groups = _LABELS.findall(text)
+    # Every "(...)" beside a line, "(" between them: a label without "(" (no group holds one)
+    # is in this text exactly when it is inside one group.
+    beside = "(".join(_LABELS.findall(text))
 
     def named(source: SourceRef) -> bool:
         label = source.label
-        return bool(label) and source.id != "article" and any(label in g for g in groups)
+        if not label or source.id == "article":
+            return False
+        return label in beside and "(" not in label
 
-    return tuple(replace(source, label=None) if named(source) else source for source in sources)
+    return tuple(_unlabelled(source) if named(source) else source for source in sources)
+
+
+def _without_label(source: SourceRef) -> SourceRef:
+    return replace(source, label=None)
+
+
+# A reply's sources are a few per knowledge base, and copying a dataclass costs more than
+# looking the copy up; the copy depends on nothing but the value, so it can't go stale.
+# (Wrapped, not decorated: mutation testing leaves decorated functions alone.)
+_unlabelled = lru_cache(maxsize=256)(_without_label)
 
 
 # A source label beside a line: "(IOM 2011)", "(NIH ODS, Schurgers 2007, Int J Gen Med 2016)".

@@ -10,21 +10,18 @@ phone screen (bench/reply_size.py). With `age:` below the adult age the dose goe
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
-from bot.core.bandtext import K2_NOTES, BandText, band_text
 from bot.core.child import child_dose_reply
-from bot.core.citing import labelled_lines, unique, unnamed
+from bot.core.citing import unnamed
+from bot.core.dosefixed import K2_FORM_OTHER, dose_fixed
 from bot.core.dosetext import (
-    NON_DAILY,
     d_mixup,
-    daily_line,
+    daily_figures,
+    dose_lines,
     iu_per_mcg,
     k2_form,
     top_lines,
-    with_caution_sources,
 )
 from bot.core.gauge import picture_description
 from bot.core.model import Band, KnowledgeBase
@@ -32,10 +29,6 @@ from bot.core.numbers import exact
 from bot.core.replies import input_error_reply, note_text
 from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
-
-K2_FORM_UNKNOWN = "k2-form"
-K2_FORM_OTHER = "mk-4"
-NOT_A_FIX = "not-a-fix"
 
 
 def dose_reply(
@@ -74,12 +67,16 @@ def dose_reply(
     msg = kb.messages
     unit_refs = amount.unit.sources if amount.unit else ()
     k2_band_id = k2_band.id if k2_band else None
-    fixed = band_text(kb, "dose", band.id, k2_band_id, unit_refs, k2_given=k2 is not None)
     hints = [note_text(kb, note) for note in notes]
     k2_hint = _k2_mixup(kb, k2)
     hints += [hint for hint in (d_mixup(kb, amount), k2_hint) if hint]
-    body = top_lines(kb, fixed.warning, hints)
-    dose_line = daily_line(kb, amount, band)
+    # (MK-4 in mg gets a hint too, but a true one: that amount is read as typed.)
+    k2_kind = None if k2 is None else (form, k2_hint is not None and not k2.mk4)
+    non_daily = amount.period_days != 1
+    fixed = dose_fixed(kb, band.id, k2_band_id, unit_refs, non_daily, k2_kind)
+    body = top_lines(kb, fixed.text.warning, hints)
+    figures = daily_figures(kb, amount, band)
+    dose_line = dose_lines(kb, amount, *figures)
     body.append(dose_line)
     if age is None:
         body.append(msg.get("dose.adults_only"))
@@ -87,47 +84,25 @@ def dose_reply(
         body.append(msg.get("dose.age_adult", age=age.entered))
     # The article's position and the guidelines', each line labelled, lead into the gauge
     # that draws their edges: no heading of their own, which a phone screen can't spare.
-    body.append(_positions(kb, fixed))
-    extra: list[str] = [NON_DAILY] if amount.period_days != 1 else []
-    # A K2 amount is placed on the K2 scale only where that helps: not at a dose where K2 is
-    # no answer (the band's K2 line says so, under its warning), nor when the hint says the
-    # amount was probably mistyped (it states the amount as read and asks for it again; the
-    # pairing advice waits for that too). The cautions about taking K2 stay either way.
-    no_fix = band.k2_pairing == NOT_A_FIX
-    # (MK-4 in mg gets a hint too, but a true one: that amount is read as typed.)
-    mistyped = k2 is not None and k2_hint is not None and not k2.mk4
-    placed = k2 if k2 is not None and not mistyped and not no_fix else None
-    form_caution = None
-    if placed is not None:
-        form_caution = K2_FORM_UNKNOWN if form is None else (None if banded else K2_FORM_OTHER)
-    if form_caution == K2_FORM_OTHER:
-        extra.append(form_caution)
-    advice = not mistyped or no_fix
-    # The cautions the reply shows: the review finding goes with the advice it answers.
-    shown_cautions = [cid for cid in fixed.caution_ids if advice or cid not in K2_NOTES]
-    k2_text = _k2_text(kb, fixed, placed, k2_band, form_caution, advice=advice)
-    # No related-topics line: a dose reply should fit a phone screen, and the cautions line
-    # already links the topic that matters most. With a K2 amount the cautions open with the
-    # anticoagulant caution, about the K2 itself: one section holds both, under one heading.
-    k2_parts: tuple[Section, ...]
-    if k2 is None:
-        k2_parts = (Section(msg.get("headings.k2"), k2_text), fixed.cautions)
-    else:
-        joined = "\n".join(part for part in (k2_text, fixed.cautions.value) if part)
-        k2_parts = (Section(msg.get("headings.k2_cautions"), joined),)
-    sections = k2_parts
-    shown = "\n".join([*body, *(section.value for section in sections)])
+    body.append(fixed.positions)
+    sections = fixed.sections
+    if fixed.k2_line and k2 is not None and k2_band is not None:
+        line = _k2_line(kb, k2, k2_band, fixed.form_asked)
+        value = "\n".join([*fixed.k2_before, line, *fixed.k2_after])
+        sections = (Section(fixed.k2_heading, value),)
+    body_text = "\n".join(body)
+    shown = "\n".join([body_text, *(section.value for section in sections)])
     return Reply(
         command="dose",
         ok=True,
         title=msg.get("dose.title", amount=_shown(amount), label=band.label),
-        body="\n".join(body),
+        body=body_text,
         sections=sections,
-        gauge=fixed.gauge,
-        sources=unnamed(with_caution_sources(kb, fixed.sources, extra), shown),
+        gauge=fixed.text.gauge,
+        sources=unnamed(fixed.sources, shown),
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
-        picture=_picture(kb, amount, band, dose_line, fixed.gauge),
+        picture=_picture(kb, amount, band, figures, dose_line, fixed.text.gauge),
         data={
             "daily_iu": float(amount.daily),
             "daily_mcg": float(amount.daily / iu_per_mcg(kb)),
@@ -140,59 +115,35 @@ def dose_reply(
             "age_months": float(age.months) if age else None,
             "limit_iu": None,
             "warning": band.warning,
-            "cautions": list(unique([*shown_cautions, *extra])),
+            "cautions": list(fixed.cautions),
             "hints": hints,
         },
     )
 
 
-def _positions(kb: KnowledgeBase, fixed: BandText) -> str:
-    """The article's position and the guidelines', each line labelled: the article's by
-    name, each reference line by its source."""
-    lines = [kb.messages.get("dose.article_line", text=fixed.article.value)]
-    if fixed.references is not None:
-        lines.append(fixed.references.value)
-    return "\n".join(lines)
-
-
 def _picture(
-    kb: KnowledgeBase, amount: Amount, band: Band, dose_line: str, gauge_text: str
+    kb: KnowledgeBase,
+    amount: Amount,
+    band: Band,
+    figures: tuple[str, str],
+    dose_line: str,
+    gauge_text: str,
 ) -> Picture:
     """The gauge, captioned with the daily dose as the reply's dose line says it (for a
-    weekly or monthly dose, its daily average)."""
+    weekly or monthly dose, its daily average: the same figures, as a daily dose's line)."""
     shown = dose_line
     if amount.period_days != 1:
-        shown = daily_line(kb, dataclasses.replace(amount, period_days=1), band)
+        daily_iu, daily_mcg = figures
+        shown = kb.messages.get("dose.daily_line", daily_iu=daily_iu, daily_mcg=daily_mcg)
     description = picture_description(kb.bands["dose"], band, shown, kb.messages, gauge_text)
     return Picture("dose", amount.daily, shown, description)
 
 
-def _k2_text(
-    kb: KnowledgeBase,
-    fixed: BandText,
-    k2: Amount | None,
-    k2_band: Band | None,
-    form_caution: str | None,
-    *,
-    advice: bool = True,
-) -> str:
-    """The K2 lines: the band's pairing advice with the review finding (unless `advice` is
-    off), then where the K2 amount sits (when one is placed) and any form caution."""
-    lines = [fixed.k2_advice] if fixed.k2_advice and advice else []
-    if fixed.k2_notes and advice:
-        lines.append(fixed.k2_notes)
-    if k2 is not None and k2_band is not None:
-        k2_mcg = agreeing(k2.daily, lambda v: v in k2_band.range, 2) or fmt(k2.daily, 4)
-        line = kb.messages.get("dose.k2_line", k2_mcg=k2_mcg, label=k2_band.article.text)
-        if form_caution == K2_FORM_UNKNOWN:
-            line = f"{line} {kb.messages.get('dose.k2_form')}"
-        lines.append(line)
-        if fixed.k2_band_text:
-            lines.append(fixed.k2_band_text)
-    if form_caution == K2_FORM_OTHER:
-        caution = kb.cautions[form_caution]
-        lines.append(labelled_lines(kb, [(caution.text, caution.refs)]))
-    return "\n".join(lines)
+def _k2_line(kb: KnowledgeBase, k2: Amount, k2_band: Band, form_asked: str | None) -> str:
+    """Where the K2 amount sits on the K2 bands (then `form_asked`, when no form was named)."""
+    k2_mcg = agreeing(k2.daily, lambda v: v in k2_band.range, 2) or fmt(k2.daily, 4)
+    line = kb.messages.get("dose.k2_line", k2_mcg=k2_mcg, label=k2_band.article.text)
+    return f"{line} {form_asked}" if form_asked is not None else line
 
 
 def _range_error(amount: Amount, low_band: Band, band: Band) -> InputError:

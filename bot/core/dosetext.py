@@ -23,6 +23,8 @@ NON_DAILY = "non-daily"
 def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[str]:
     """What comes before the dose itself: any mistype hint (it may change how the rest reads),
     then the band's warning."""
+    if not hints:  # as most replies: no heading to look up
+        return [warning] if warning else []
     heading = kb.messages.get("headings.check_input")
     lines = [f"{heading}: {hint}" for hint in hints]
     return [*lines, warning] if warning else lines
@@ -31,6 +33,11 @@ def top_lines(kb: KnowledgeBase, warning: str | None, hints: list[str]) -> list[
 def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
     """The daily dose in IU and µg, each shown so that it agrees with the band; for a weekly
     or monthly dose, its daily average, then that the article's range is daily."""
+    return dose_lines(kb, amount, *daily_figures(kb, amount, band))
+
+
+def daily_figures(kb: KnowledgeBase, amount: Amount, band: Band) -> tuple[str, str]:
+    """The daily dose's IU and µg figures, each shown so that it agrees with the band."""
     per_mcg = iu_per_mcg(kb)
     daily_iu = agreeing(amount.daily, lambda v: v in band.range, 0)
     if daily_iu is None:
@@ -40,7 +47,7 @@ def daily_line(kb: KnowledgeBase, amount: Amount, band: Band) -> str:
     if daily_mcg is None:
         edge = nearest_edge(amount.daily, band.range) / per_mcg
         daily_mcg = kb.messages.get("level.about", value=fmt(edge, 2))
-    return dose_lines(kb, amount, daily_iu, daily_mcg)
+    return daily_iu, daily_mcg
 
 
 def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str) -> str:
@@ -56,44 +63,69 @@ def dose_lines(kb: KnowledgeBase, amount: Amount, daily_iu: str, daily_mcg: str)
         daily_mcg=daily_mcg,
         days=str(amount.period_days),
     )
+    return f"{averaged} {_non_daily_caution(kb)}"
+
+
+def _caution_after_average(kb: KnowledgeBase) -> str:
+    """The caution after a weekly or monthly dose's daily average, its sources named."""
     caution = kb.cautions[NON_DAILY]
     names = ", ".join(kb.source_name(ref) for ref in caution.refs if ref != "article")
-    return f"{averaged} {caution.text} ({names})" if names else f"{averaged} {caution.text}"
+    return f"{caution.text} ({names})" if names else caution.text
+
+
+# What depends only on the knowledge base is made once per knowledge base (compared by
+# identity, so a reloaded one starts afresh). Wrapped rather than decorated so that mutation
+# testing (mutmut leaves decorated functions alone) still reaches the code.
+_non_daily_caution = lru_cache(maxsize=8)(_caution_after_average)
 
 
 def with_caution_sources(
     kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: list[str]
 ) -> tuple[SourceRef, ...]:
     """The reply's sources with those of cautions attached per reply added, each once."""
+    return _with_caution_sources(kb, sources, tuple(caution_ids))
+
+
+def _caution_sources_added(
+    kb: KnowledgeBase, sources: tuple[SourceRef, ...], caution_ids: tuple[str, ...]
+) -> tuple[SourceRef, ...]:
     refs = [ref for cid in caution_ids for ref in kb.cautions[cid].refs if ref != "article"]
     known = {source.id for source in sources if source.section is None}
     added = source_refs(kb, [], [ref for ref in unique(refs) if ref not in known])
     return (*sources, *added)
 
 
+# Once per knowledge base, for each band's sources and the few caution sets replies attach.
+_with_caution_sources = lru_cache(maxsize=256)(_caution_sources_added)
+
+
 def k2_form(kb: KnowledgeBase, k2_text: str) -> str | None:
     """The K2 form a member named in the K2 amount ("100 mcg mk-4"), or None."""
-    pattern, forms = _forms_pattern(tuple(kb.units.k2.forms.items()))
+    pattern, forms = _forms_pattern(kb)
     match = pattern.search(normalise(k2_text)) if forms else None
     return forms[match.group()] if match else None
 
 
 @lru_cache(maxsize=8)
-def _forms_pattern(
-    forms: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[re.Pattern[str], dict[str, str]]:
+def _forms_pattern(kb: KnowledgeBase) -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern for every form's spellings (longest first, whole words) and the form
-    each spelling names: compiled once per knowledge base, not per reply."""
+    each spelling names: compiled once per knowledge base (compared by identity, so a
+    reloaded one compiles its own), not per reply."""
+    forms = kb.units.k2.forms.items()
     names = {name: form for form, spellings in forms for name in spellings}
     ordered = sorted(names, key=len, reverse=True)
     alternation = "|".join(re.escape(name) for name in ordered) or "(?!)"
     return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), names
 
 
-def iu_per_mcg(kb: KnowledgeBase) -> Decimal:
+def _iu_in_a_microgram(kb: KnowledgeBase) -> Decimal:
     """How many IU one microgram of D3 is, as units.yaml states it."""
     mcg = next(unit for unit in kb.units.vitamin_d.units if "mcg" in unit.names)
     return mcg.factor
+
+
+# Looked up once per knowledge base: every dose reply asks two or three times.
+iu_per_mcg = lru_cache(maxsize=8)(_iu_in_a_microgram)
 
 
 def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:

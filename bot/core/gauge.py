@@ -124,4 +124,13 @@ def picture_description(
     """What the gauge picture shows, in words (its alt text); `gauge_text` is `gauge(...)`
     for this band, which replies have built already."""
     text = messages.get("gauge.alt", title=table.title, value=value, band=current.gauge)
-    return f"{text} {gauge_text}".replace("\n", "; ")
+    return f"{_one_line(text)} {_gauge_line(gauge_text)}"
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "; ")
+
+
+# A band's gauge text is the same object on every reply: put on one line once. The result
+# depends on the text alone, so it can't go stale.
+_gauge_line = functools.lru_cache(maxsize=256)(_one_line)

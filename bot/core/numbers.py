@@ -30,6 +30,8 @@ class Number(NamedTuple):
 def read_number(raw: str) -> Number | None:
     """Read `raw` (matched by NUMBER, with an optional trailing "k"); None if its groups
     make no sense as either thousands or decimals ("5,00,0")."""
+    if raw.isdigit():  # what members type most: nothing to choose between
+        return Number(raw, Decimal(raw))
     thousand = raw.endswith("k")
     digits = raw[:-1] if thousand else raw
     read = _read(digits)

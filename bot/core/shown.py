@@ -20,11 +20,14 @@ MOST_PLACES = 4
 
 def agreeing(value: Decimal, fits: Callable[[Decimal], bool], places: int) -> str | None:
     """`value` formatted at the fewest decimals (from `places`) whose figure `fits`."""
-    for decimals in range(places, max(places, MOST_PLACES) + 1):
+    decimals = places
+    while True:
         text = fmt(value, decimals)
         if fits(Decimal(text.replace(",", ""))):
             return text
-    return None
+        if decimals >= MOST_PLACES:
+            return None
+        decimals += 1
 
 
 def nearest_edge(value: Decimal, band: Interval) -> Decimal:

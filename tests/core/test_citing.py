@@ -5,7 +5,11 @@ templates from messages.yaml ("article section “{section}”")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.core.citing import labelled_lines, source_refs, unnamed
 from bot.core.model import KnowledgeBase
@@ -83,3 +87,28 @@ def test_sources_named_beside_lines_are_left_out_of_the_sources_line() -> None:
     # The article is always kept; the Endocrine Society is named on no line.
     assert labels == ["the source article", None, None, "Endocrine Society 2024", None]
     assert [source.citation for source in unnamed(sources, text)] == [ARTICLE, IOM, None, None, NIH]
+
+
+def test_a_label_with_a_parenthesis_is_never_taken_as_named_beside_a_line() -> None:
+    # No "(...)" beside a line can hold a parenthesis, so such a label stays in the line,
+    # even where it could be read across two of them.
+    odd = SourceRef("odd", "Odd (2019", None, None, "Odd (2019")
+    text = "• A line (see Odd )(2019) and (Odd (2019))"
+    assert unnamed((odd,), text) == (odd,)
+
+
+@settings(max_examples=300)
+@example("(a)(b)", ["a(b", "b"])
+@example("(a)) b)", ["a)", "b)"])
+@example("(aX)(Xb)", ["XX", "X(X"])  # nothing but a "(" between two groups
+@given(
+    st.text(alphabet="ab ()\n,", max_size=40),
+    st.lists(st.text(alphabet="ab ()", min_size=1, max_size=4), max_size=4),
+)
+def test_a_source_is_unlabelled_exactly_when_a_parenthesised_group_holds_its_label(
+    text: str, labels: list[str]
+) -> None:
+    sources = tuple(SourceRef(f"s{n}", label, None, None, label) for n, label in enumerate(labels))
+    groups = re.findall(r"\(([^()]+)\)", text)
+    expected = [None if any(label in group for group in groups) else label for label in labels]
+    assert [source.label for source in unnamed(sources, text)] == expected

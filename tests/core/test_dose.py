@@ -508,13 +508,17 @@ def test_a_k2_amount_probably_typed_in_mg_waits_for_the_retyped_amount(kb: Knowl
     # it nor gives the pairing advice until then, but keeps the anticoagulant caution.
     assert "100,000 µg of K2 a day" in reply.body and "type `k2:100`" in reply.body
     assert "µg/day:" not in section and "practitioners" not in section
+    # Nor what the sources say of the band it was read in (100,000 µg: above typical).
+    assert reply.data["k2_band"] == "above_typical"
+    for item in band_of(kb, "k2", "above_typical").references:
+        assert item.text not in section
     assert kb.cautions["warfarin"].text in section
     assert "warfarin" in reply.data["cautions"] and "k2-evidence" not in reply.data["cautions"]
     retyped = k2_section(kb, dose_reply(kb, "3000", "100"))
     assert "100 µg/day: within" in retyped and kb.cautions["k2-evidence"].text in retyped
 
 
-@pytest.mark.parametrize("k2", ["100", "100 mcg mk-4"])
+@pytest.mark.parametrize("k2", ["100", "100 mcg mk-4", "1000"])
 def test_at_a_very_high_dose_k2_is_no_answer_and_its_amount_is_not_placed(
     kb: KnowledgeBase, k2: str
 ) -> None:
@@ -522,6 +526,9 @@ def test_at_a_very_high_dose_k2_is_no_answer_and_its_amount_is_not_placed(
     section = k2_section(kb, reply)
     assert section.split("\n")[0] == "K2 is no answer to a dose this high."
     assert "µg/day:" not in section and kb.cautions["mk-4"].text not in section
+    # Nor what the sources say of the K2 band it would sit in (1000 µg: above typical).
+    for item in band_of(kb, "k2", "above_typical").references:
+        assert item.text not in section
     assert kb.cautions["warfarin"].text in section and "mk-4" not in reply.data["cautions"]
     assert reply.body.split("\n")[0].startswith("⚠️ Stop supplementing")
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.checks import Problem
+from bot.core.dose import dose_reply
 from bot.core.holder import KnowledgeHolder, problem_lines
+from bot.core.level import level_reply
 from bot.core.loader import load_knowledge
+from bot.core.reply import render_text
 from bot.core.search import index_for
 
 MGP_SHORT_START = "Matrix Gla protein (MGP) is one of the proteins vitamin K2 activates."
@@ -112,3 +115,40 @@ def test_problem_lines_are_relative_to_the_folder_or_whole_outside_it(tmp_path: 
         f"{tmp_path / 'elsewhere.yaml'}:0: outside",
     ]
     assert problem_lines((), root) == []
+
+
+def test_dose_and_level_replies_after_a_reload_say_what_the_reloaded_knowledge_says(
+    knowledge_copy: Path,
+) -> None:
+    # Dose and level replies keep what depends only on the knowledge (band texts, sources,
+    # K2 forms, the fixed parts of a dose reply) from one reply to the next: a reload must
+    # not answer from the knowledge it replaced.
+    holder = _holder(knowledge_copy)
+    before = holder.current
+    dose, named_form = ("5000 IU weekly", "100 mcg"), ("5000 IU weekly", "100 mcg menaqfour")
+    old = [render_text(dose_reply(before, *args)) for args in (dose, named_form)]
+    old_level = render_text(level_reply(before, "105 nmol/L"))
+    assert "(NIH ODS, Schurgers 2007" in old[0] and "Article: Many take" in old[0]
+    assert "set aside “menaqfour”" in old[1] and "(IOM 2011)" in old_level
+    _edit(knowledge_copy / "sources.yaml", "name: NIH ODS", "name: NIH K sheet")
+    _edit(knowledge_copy / "sources.yaml", "name: IOM 2011", "name: IOM report 2011")
+    _edit(knowledge_copy / "messages.yaml", '"Article: {text}"', '"The article: {text}"')
+    _edit(knowledge_copy / "messages.yaml", "k2_cautions: Vitamin K2 and", "k2_cautions: K2 and")
+    # A new spelling of MK-4, read past as a K2 word and named as the form.
+    units = knowledge_copy / "units.yaml"
+    _edit(units, "of vitamin k2]", "of vitamin k2, menaqfour]")
+    _edit(
+        units, "menaquinone-4, menatetrenone, of mk-4]", "menaquinone-4, menatetrenone, menaqfour]"
+    )
+
+    assert holder.reload_report().ok
+    new_dose, new_form = (render_text(dose_reply(holder.current, *a)) for a in (dose, named_form))
+    new_level = render_text(level_reply(holder.current, "105 nmol/L"))
+
+    assert "(NIH K sheet, Schurgers 2007" in new_dose and "NIH ODS" not in new_dose
+    assert "The article: Many take" in new_dose and "\n-- K2 and cautions --\n" in new_dose
+    assert "menaqfour" not in new_form and holder.current.cautions["mk-4"].text in new_form
+    assert "(IOM report 2011)" in new_level and "(IOM 2011)" not in new_level
+    # The knowledge replaced still answers as it did (a request that read it keeps it).
+    assert [render_text(dose_reply(before, *args)) for args in (dose, named_form)] == old
+    assert render_text(level_reply(before, "105 nmol/L")) == old_level
