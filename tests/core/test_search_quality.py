@@ -206,6 +206,11 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "does vit d help my cough or is it a chest infection",
         "scratchy throat for 3 days, is that strep or can i just take extra d",
         "runny nose and sinus pain, is it the common cold or something else, on d3 already",
+        # stopping a named blood thinner for a procedure is for the prescriber
+        "do i have to stop xarelto before the dentist pulls a tooth",
+        "is it ok to stop warfarin for a week before a dental implant",
+        # a condition the sources say nothing about, asked as a diagnosis
+        "peeing all the time and always thirsty, diabetes or too much d3, which is it",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -223,6 +228,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("why do some sites call 25 ng/ml fine and others call it too low", "targets-disagree"),
         # "ramps up" is raising, not "cramps", a symptom dk2 refuses
         ("if vitamin d ramps up the k dependent proteins, do i need more k2", "synergy"),
+        # "drink" alone is not drinking alcohol
+        ("does drinking milk help my bones as much as d3 with k2", "bone-health"),
         # "a big deal" asks why something matters: the words no topic uses no longer leave
         # the question too little known to answer
         ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
