@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bot.core.loader import default_knowledge_path
 from bot.core.yamlfile import LineDict, LineList, YamlError, line_at, load_yaml, parse_yaml
 
 TEXT = """\
@@ -175,3 +179,48 @@ def test_the_first_refused_character_is_the_one_named(text: str, line: int) -> N
     with pytest.raises(YamlError) as caught:
         parse_yaml(text, Path("t.yaml"))
     assert caught.value.line == line
+
+
+def _plain(value: object) -> object:
+    """A parsed value as PyYAML's own safe loader builds it (plain dicts and lists)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "path", sorted(default_knowledge_path().rglob("*.yaml")), ids=lambda path: path.name
+)
+def test_every_knowledge_file_reads_as_the_safe_loader_reads_it(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _plain(parse_yaml(text, path)) == yaml.safe_load(text)
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=12),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_DOCUMENTS, st.booleans())
+def test_any_document_reads_with_the_same_values_as_the_safe_loader(
+    document: object, flow: bool
+) -> None:
+    """Quoted text, plain words that YAML reads as numbers, dates or booleans, nesting: the
+    values are the safe loader's, whichever way the text was written."""
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
+    assert _plain(parse_yaml(text, Path("doc.yaml"))) == yaml.safe_load(text)
