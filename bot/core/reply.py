@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.gauge import GaugeScale
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
-    """A headed block of a reply (an embed field in chat)."""
+class Section(NamedTuple):
+    """A headed block of a reply (an embed field in chat). A named tuple, as `Picture`: one
+    or two are built per reply, and a tuple builds in a third of a frozen dataclass's time."""
 
     name: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Picture:
+class Picture(NamedTuple):
     """The gauge picture that goes with a reply: a value marked on one band table.
 
     `label` is the value as the picture captions it ("5,000 IU/day"); `description` says
@@ -40,7 +39,10 @@ class Picture:
     # The scale drawn, when it is not the knowledge's band table `kind` (a child's limits).
     scale: GaugeScale | None = None
 
-    filename = "gauge.png"
+    @property
+    def filename(self) -> str:
+        """The name the picture is uploaded under (a property: not a field of the tuple)."""
+        return "gauge.png"
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,16 +142,16 @@ class _Grammar:
             return Token("badnum" if number is None else "num", found, number)
         if kind == "every":
             days = self.count(match["en"]) * self.days(_key(match["es"]), None)
-            return Token("freq", _spelling(found), freq=(1, days))
+            return Token("freq", _spelling(found), None, (1, days))
         if kind == "times_per":
             days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
-            return Token("freq", _spelling(found), freq=(self.count(match["tn"]), days))
+            return Token("freq", _spelling(found), None, (self.count(match["tn"]), days))
         if kind == "count_per":
             days = self.days(_key(match["cs"]), _key(match["cp"]))
-            return Token("freq", _spelling(found), freq=(self.count(match["cn"]), days))
+            return Token("freq", _spelling(found), None, (self.count(match["cn"]), days))
         if kind == "period":
             days = self.days(_key(match["ps"]), _key(match["pp"]))
-            return Token("freq", _spelling(found), freq=(1, days))
+            return Token("freq", _spelling(found), None, (1, days))
         return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:
