@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -73,10 +72,10 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
 
 
 def _without_label(source: SourceRef) -> SourceRef:
-    return replace(source, label=None)
+    return source._replace(label=None)
 
 
-# A reply's sources are a few per knowledge base, and copying a dataclass costs more than
+# A reply's sources are a few per knowledge base, and copying a named tuple costs more than
 # looking the copy up; the copy depends on nothing but the value, so it can't go stale.
 # (Wrapped, not decorated: mutation testing leaves decorated functions alone.)
 _unlabelled = lru_cache(maxsize=256)(_without_label)

@@ -45,10 +45,10 @@ class Picture(NamedTuple):
         return "gauge.png"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """One source a reply leans on: its id and title in sources.yaml, the article section
-    quoted (None for a whole source), its full citation, and the `label` replies show."""
+    quoted (None for a whole source), its full citation, and the `label` replies show. (A
+    named tuple: replies' cached parts are keyed by these, and a tuple hashes in C.)"""
 
     id: str
     title: str
