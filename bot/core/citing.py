@@ -61,14 +61,12 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     # Every "(...)" beside a line, "(" between them: a label without "(" (no group holds one)
     # is in this text exactly when it is inside one group.
     beside = "(".join(_LABELS.findall(text))
-
-    def named(source: SourceRef) -> bool:
+    kept = []
+    for source in sources:  # a plain loop: every dose and level reply passes here
         label = source.label
-        if not label or source.id == "article":
-            return False
-        return label in beside and "(" not in label
-
-    return tuple(_unlabelled(source) if named(source) else source for source in sources)
+        named = label and source.id != "article" and label in beside and "(" not in label
+        kept.append(_unlabelled(source) if named else source)
+    return tuple(kept)
 
 
 def _without_label(source: SourceRef) -> SourceRef:
