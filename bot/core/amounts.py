@@ -563,7 +563,7 @@ def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
 
 def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
     """Say which words dk2 did not read, unless they are only connectors ("and", "of")."""
-    if any(word not in units.reading.not_units for word in parsed.set_aside):
+    if parsed.set_aside and any(w not in units.reading.not_units for w in parsed.set_aside):
         notes.append(Note("set_aside", {"words": echo(" ".join(parsed.set_aside), 60)}))
 
 
