@@ -234,3 +234,14 @@ def test_a_new_number_with_words_typed_before_reads_the_words_once(kb: Knowledge
     ]
     assert all(new is old for new, old in zip(tokens[1:], words, strict=True))
     assert tokens[0].number is not None and tokens[0].number.value == Decimal(2345)
+
+
+def test_words_that_clean_differently_twice_are_read_with_the_whole_line(
+    kb: KnowledgeBase,
+) -> None:
+    """Two marks that each unfold into two (U+0344) pass the first cleaning, and a second
+    would drop one: such a line is read whole, not its words again from the cache."""
+    text = "5000 a\u0344\u0344"
+    tokens = tokenize(text, kb.units, "dose")
+    assert tokens == _grammar(kb.units, "dose")._tokens(text)
+    assert [t.kind for t in tokens] == ["num", "word", "punct", "punct", "punct"]
