@@ -699,6 +699,12 @@ class SearchSettings(Model):
         "with none of them gets suggestions, never an answer (empty: every question may be "
         "answered)",
     )
+    everyday_subject_words: tuple[Lower, ...] = Field(
+        (),
+        description="subject words that are everyday health words too; a question whose only "
+        "subject words are these and that holds a word dk2 does not know names nothing of the "
+        "subject",
+    )
     unnamed_subject_similarity: Number = Field(
         2.0,
         description="closeness of meaning at which a question naming nothing of the subject "
@@ -728,6 +734,12 @@ class SearchSettings(Model):
         description="members' words and phrases (slang, abbreviations, brand names) and the "
         "words search reads them as",
     )
+
+    def rules(self) -> Broken:
+        subject = set(self.subject_words)
+        for at, word in enumerate(self.everyday_subject_words):
+            if word not in subject:
+                yield ("everyday_subject_words", at), f"'{word}' is not one of subject_words"
 
 
 # -- messages.yaml: its model is built from bot.core.message_keys ------------------------------

@@ -5,8 +5,9 @@ Stages, most certain first:
 2. the whole term is one of those with a typo (rapidfuzz ratio);
 3. a question that names something dk2 does not cover (another supplement, a request to
    diagnose) is not answered, nor is one that names nothing of its subject (vitamin D or K,
-   calcium, their units, forms, medicines, the article: search.yaml's subject_words), which
-   gets suggestions at most;
+   calcium, their units, forms, medicines, the article: search.yaml's subject_words, or only
+   everyday ones such as "deficiency" beside a word dk2 doesn't know), which gets suggestions
+   at most;
 4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's slang and brand names are read as the topics' words (synonyms), its words
@@ -49,6 +50,7 @@ from bot.core.wording import (
     Word,
     ages_as_words,
     conversion_units,
+    levels_with_unit,
     normalise_term,
 )
 
@@ -356,6 +358,12 @@ class TopicIndex:
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.subject_words
         ) - {()}
+        # The subject words that are everyday health words too ("deficiency", "fracture"):
+        # alone beside a word dk2 doesn't know, they name something else's.
+        self.everyday_subject = frozenset(
+            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+            for words in settings.everyday_subject_words
+        ) - {()}
         # Per vitamin, the phrases naming it (as stems) and the topics about it alone.
         self.vitamins = {
             name: (
@@ -493,7 +501,7 @@ class TopicIndex:
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
-        term = self.rewrites.apply(term)
+        term = levels_with_unit(self.rewrites.apply(term))
         words = self.vocabulary.read(ages_as_words(term))
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         units: list[str] = []
@@ -540,13 +548,22 @@ class TopicIndex:
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
         )
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
-        on_subject = (
-            not self.subject
-            or not self.subject.isdisjoint(found)
-            or _VITAMIN_AMOUNT.search(term) is not None
-        )
+        on_subject = self._on_subject(found, term, content)
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
+
+    def _on_subject(self, found: set[tuple[str, ...]], term: str, content: list[Word]) -> bool:
+        """Whether a question (its runs of stems `found`, its normalised `term`, its content
+        words) names dk2's subject: a subject word, or an amount in a vitamin's units. Not when
+        the only subject words it names are everyday ones and it holds a word dk2 doesn't
+        know: "how to treat a vitamin deficiency in plants", "best exercise for bone density"
+        are about something dk2 has no words for."""
+        if not self.subject or _VITAMIN_AMOUNT.search(term) is not None:
+            return True
+        named = self.subject & found
+        if not named:
+            return False
+        return not named <= self.everyday_subject or all(word.known for word in content)
 
     def _vitamins_named(self, found: set[tuple[str, ...]]) -> set[str]:
         """search.yaml's vitamins a question names, from its runs of stems `found` ("5000 iu

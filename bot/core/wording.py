@@ -117,6 +117,43 @@ def ages_as_words(term: str) -> str:
     return _AGE.sub(word, term)
 
 
+# A blood level typed as a bare number after the words that report one ("my level is 18",
+# "result came back at 17", "my number was 18", "vit d of 9"): labs and doctors give the
+# number, and a member quotes it without its unit. Only a level, result, reading or number
+# that is the member's own or the lab's ("my", "the", "lab"...) or opens the question: another
+# measure's ("my egfr number is 55", "heart rate reading", "my son is level 3 in swimming") is
+# not vitamin D's. Not a number with a unit, an age, a share, a count or a frequency ("my
+# level is 18 ng/ml", "my result was 18 months ago", "vit d of 50 every day"), a range,
+# "25 oh d" (the test's name), nor above 150 (in nmol/l, most likely, which the ranges in
+# ng/ml don't hold).
+_LEVEL_WORDS = (
+    r"(?:(?:^|\b(?:my|the|your|his|her|their|our|a|lab|test|latest|last|recent|d|d3) )"
+    r"(?:levels?|results?|reading|number)|\bvit d|\bvitamin d)"
+)
+_LEVEL_LINKS = (
+    r"(?: (?:is|was|were|of|at|says|said|came|back|showed|shows|just|only|now|like|about))*"
+)
+_NOT_A_LEVEL = (
+    r"(?![\d.,-])(?! ?(?:%|percent|years?|yrs?|yr|yo|months?|mo|weeks?|wks?|days?|hours?|hrs?|"
+    r"mins?|minutes|times|x|k|oh|iu|ius|ui|units?|mcg|ug|µg|mg|micrograms?|ng|nmol|pg|pmol|"
+    r"drops?|pills?|caps|capsules?|softgels?|tablets?|a day|daily|a week|weekly|every|each|per|once|twice)\b)"
+)
+_BARE_LEVEL = re.compile(rf"({_LEVEL_WORDS}{_LEVEL_LINKS} )(\d{{1,3}}(?:\.\d+)?){_NOT_A_LEVEL}")
+HIGHEST_BARE_LEVEL = 150
+
+
+def levels_with_unit(term: str) -> str:
+    """A normalised term with each blood level typed as a bare number ("my level is 18")
+    given the unit ng/ml, so that search reads it as a level, like "my level is 18 ng/ml"."""
+
+    def level(match: re.Match[str]) -> str:
+        if float(match.group(2)) > HIGHEST_BARE_LEVEL:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)} ng ml"
+
+    return _BARE_LEVEL.sub(level, term)
+
+
 def stem(word: str) -> str:
     """The stem of one lowercased word ("arteries" -> "arteri"); a possessive 's goes first."""
     return str(_STEMMER.stemWord(word.removesuffix("'s")))

@@ -385,3 +385,15 @@ def test_a_spelling_listed_twice_in_a_block_list_is_named_at_its_own_line(
         "    - names:\n        - iu\n        - units\n        - iu\n",
     )
     assert _problems(knowledge_copy) == [f"units.yaml:{start + 3}: spelling 'iu' is listed twice"]
+
+
+def test_an_everyday_subject_word_must_be_a_subject_word(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "search.yaml",
+        "everyday_subject_words: [vitamin, vit,",
+        "everyday_subject_words: [vitamin, vit, weather,",
+    )
+    assert _problems(knowledge_copy) == [
+        f"search.yaml:{line}: 'weather' is not one of subject_words"
+    ]

@@ -286,3 +286,25 @@ def test_near_misses_of_refusal_phrases_are_not_refused(kb: KnowledgeBase, quest
     result = index_for(kb).search(question)
     assert result.how != "out-of-scope"
     assert result.topic is not None or result.suggestions
+
+
+@pytest.mark.parametrize(
+    "question", ["my inr has been jumping around since i started d3 and k2", "inr and mk7?"]
+)
+def test_the_inr_is_the_warfarin_topics(kb: KnowledgeBase, question: str) -> None:
+    # the INR is how warfarin is monitored: naming it is naming the blood thinner's caution
+    assert index_for(kb).search(question).topic == "warfarin"
+
+
+def test_prescription_doses_are_not_a_request_for_a_prescription(kb: KnowledgeBase) -> None:
+    index = index_for(kb)
+    found = index.search("do most vitamin d overdoses come from prescription strength capsules")
+    assert found.topic == "toxicity"
+    asked = index.search("can you write me a prescription for d3")
+    assert (asked.topic, asked.how) == (None, "out-of-scope")
+
+
+def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
+    kb: KnowledgeBase,
+) -> None:
+    assert index_for(kb).search("does the recommended amount change after 70").topic == "rda"

@@ -27,10 +27,12 @@ from bot.core.search import (
 from bot.core.wording import (
     ADULT_AGE,
     AMOUNT,
+    HIGHEST_BARE_LEVEL,
     Rewrites,
     Vocabulary,
     ages_as_words,
     conversion_units,
+    levels_with_unit,
     normalise_term,
     stem,
     tokens,
@@ -538,6 +540,76 @@ def test_a_childs_age_still_finds_children(kb: KnowledgeBase) -> None:
     assert index_for(kb).search("vitamin d dose for my 2 year old").topic == "children"
 
 
+# -- blood levels typed without a unit ----------------------------------------------------
+
+_REPORTED = st.sampled_from(
+    ["my level is", "my level was", "the result came back at", "my number was", "vit d of",
+     "my vitamin d was", "level came back at", "the lab reading was", "results were"]
+)  # fmt: skip
+
+
+@given(reported=_REPORTED, number=st.integers(1, 999))
+def test_a_bare_number_reported_as_a_level_reads_in_ng_per_ml(reported: str, number: int) -> None:
+    term = normalise_term(f"{reported} {number} is that ok")
+    read = levels_with_unit(term)
+    if number <= HIGHEST_BARE_LEVEL:
+        assert read == normalise_term(f"{reported} {number} ng/ml is that ok")
+    else:
+        assert read == term
+
+
+@given(
+    reported=_REPORTED,
+    number=st.integers(1, 150),
+    after=st.sampled_from(
+        ["ng/ml", "nmol/l", "iu", "mcg", "years ago", "months ago", "weeks", "days", "percent",
+         "a day", "daily", "times", "x", "k", "oh d", "-50", "every day",
+         "per week", "each morning", "once a week"]
+    ),
+)  # fmt: skip
+def test_a_number_with_a_unit_a_time_or_a_count_is_left_as_typed(
+    reported: str, number: int, after: str
+) -> None:
+    term = normalise_term(f"{reported} {number}{'' if after[0] == '-' else ' '}{after} ok")
+    assert levels_with_unit(term) == term
+
+
+@given(
+    measure=st.sampled_from(["egfr", "psa", "heart rate", "sodium", "son is", "bp", "ferritin"]),
+    word=st.sampled_from(["level is", "number is", "reading was", "result was", "level"]),
+    number=st.integers(1, 150),
+)
+def test_another_measures_number_is_not_a_vitamin_d_level(
+    measure: str, word: str, number: int
+) -> None:
+    term = normalise_term(f"my {measure} {word} {number} is that ok")
+    assert levels_with_unit(term) == term
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my reading came back at 11, is that really low",
+        "gp rang, my number is 12, what now",
+        "my vitamin d was 22 at the last check, is that low",
+    ],
+)
+def test_a_level_typed_without_its_unit_finds_deficiency(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic == "deficiency"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my egfr number is 55, is that bad",
+        "my heart rate reading was 55 at rest, is that ok",
+        "my son is level 3 in swimming, any tips",
+    ],
+)
+def test_another_measures_number_is_still_not_answered(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic is None
+
+
 # -- conversions --------------------------------------------------------------------------
 
 _UNITS = st.sampled_from(["iu", "mcg", "µg", "mg", "ng/ml", "nmol/l"])
@@ -785,13 +857,71 @@ _SHARING_A_SUBJECT_WORD = [
 def test_an_off_topic_question_sharing_a_subject_word_is_not_answered(
     kb: KnowledgeBase, question: str
 ) -> None:
-    index = index_for(kb)
+    # with every subject word counting (everyday ones too: "research", "upper limit", "sun
+    # exposure" beside words dk2 doesn't know no longer name the subject at all)
+    index = _index(kb, everyday_subject_words=())
     assert index.rank(question).on_subject
     assert index.search(question).topic is None
+    assert index_for(kb).search(question).topic is None
+
+
+# Money questions in the words of vitamin limits: "upper limit" and "recommended intake" are
+# subject words, and enough of the rest is known for coverage to let them through.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the upper limit for my mortgage",
+        "is there an upper limit on how much i can borrow for a loan",
+        "what's the recommended intake of savings each month",
+    ],
+)
+def test_a_money_question_in_the_words_of_a_vitamin_limit_is_refused(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how) == (None, "out-of-scope")
+
+
+# An everyday health word ("bone density", "upper limit") beside a word dk2 doesn't know names
+# something else's; with every word known it still names dk2's subject.
+@pytest.mark.parametrize(
+    "question", ["best yoga poses for bone density", "is there an upper limit on reps per set"]
+)
+def test_an_everyday_subject_word_beside_an_unknown_word_is_not_answered(
+    kb: KnowledgeBase, question: str
+) -> None:
+    index = index_for(kb)
+    assert not index.rank(question).on_subject
+    assert index.search(question).topic is None
+    assert _index(kb, everyday_subject_words=()).search(question).topic is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("any studies on this", "evidence"),
+        ("what is the upper limit for teenagers", "children"),
+        # deficiency, toxicity, overdose and levels are not everyday words here: in a vitamin
+        # D channel they are vitamin D's, whatever else the question holds
+        ("can toxicity happen from sunbathing", "toxicity"),
+        ("is deficiency more common in darker skinned people", "deficiency"),
+        ("is my level fine for someone doing crossfit", "targets-disagree"),
+    ],
+)
+def test_the_subject_is_still_named_with_every_word_known_or_a_vitamin_d_word(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+def test_sugar_is_not_known_through_blood_sugar(kb: KnowledgeBase) -> None:
+    result = index_for(kb).search("what's the daily allowance for sugar")
+    assert (result.topic, result.how) == (None, "out-of-scope")
 
 
 def test_coverage_is_what_refuses_them(kb: KnowledgeBase) -> None:
-    index = _index(kb, min_coverage=0.2)  # what cross-validation on the tuning files picks
+    # what cross-validation on the tuning files picks, with every subject word counting
+    index = _index(kb, min_coverage=0.2, everyday_subject_words=())
     assert any(index.search(q).topic is not None for q in _SHARING_A_SUBJECT_WORD)
 
 
