@@ -104,7 +104,8 @@ def main() -> None:
     measure("level~", lambda i: level_reply(kb, FORUM_LEVELS[i % len(FORUM_LEVELS)]), 5000, 100)
 
     def distinct(i: int) -> object:
-        # A new amount every time: neither the token cache nor the reading memo helps.
+        # A new amount every time: no reading memo helps, nor the tokens cached for a whole
+        # line (the words after the number come from the cache, as when members type them).
         return dose_reply(kb, f"{2000 + i} IU every other day", f"{90 + i % 50} mcg MK-7")
 
     measure("dose*", distinct, 5000, 100)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from bot.core.model import Unit, Units
 from bot.core.numbers import Number, exact, fmt
@@ -100,9 +100,9 @@ class LevelValue:
     notes: tuple[Note, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DoseReading:
-    """A dose command's options read together: the D3 amount, the K2 amount, what to say."""
+class DoseReading(NamedTuple):
+    """A dose command's options read together: the D3 amount, the K2 amount, what to say
+    (a named tuple: one is built per new reading, and a tuple builds fastest)."""
 
     d: Amount
     k2: Amount | None
@@ -563,7 +563,7 @@ def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
 
 def _set_aside_note(parsed: _Parse, units: Units, notes: list[Note]) -> None:
     """Say which words dk2 did not read, unless they are only connectors ("and", "of")."""
-    if any(word not in units.reading.not_units for word in parsed.set_aside):
+    if parsed.set_aside and any(w not in units.reading.not_units for w in parsed.set_aside):
         notes.append(Note("set_aside", {"words": echo(" ".join(parsed.set_aside), 60)}))
 
 

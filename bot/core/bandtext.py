@@ -7,7 +7,7 @@ part once per band keeps each reply to parsing and a few string fills.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.citing import caution_lines, labelled_lines, source_refs, unique
@@ -117,7 +117,7 @@ def _sources(kb: KnowledgeBase, cited: list[Cited], refs: list[str]) -> tuple[So
     joined = "”, “".join(str(source.section) for source in sections)
     label = kb.messages.get("dose.sources_article", sections=joined)
     return tuple(
-        replace(s, label=label if s is sections[0] else None) if s.section else s for s in found
+        s._replace(label=label if s is sections[0] else None) if s.section else s for s in found
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -62,21 +61,19 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     # Every "(...)" beside a line, "(" between them: a label without "(" (no group holds one)
     # is in this text exactly when it is inside one group.
     beside = "(".join(_LABELS.findall(text))
-
-    def named(source: SourceRef) -> bool:
+    kept = []
+    for source in sources:  # a plain loop: every dose and level reply passes here
         label = source.label
-        if not label or source.id == "article":
-            return False
-        return label in beside and "(" not in label
-
-    return tuple(_unlabelled(source) if named(source) else source for source in sources)
+        named = label and source.id != "article" and label in beside and "(" not in label
+        kept.append(_unlabelled(source) if named else source)
+    return tuple(kept)
 
 
 def _without_label(source: SourceRef) -> SourceRef:
-    return replace(source, label=None)
+    return source._replace(label=None)
 
 
-# A reply's sources are a few per knowledge base, and copying a dataclass costs more than
+# A reply's sources are a few per knowledge base, and copying a named tuple costs more than
 # looking the copy up; the copy depends on nothing but the value, so it can't go stale.
 # (Wrapped, not decorated: mutation testing leaves decorated functions alone.)
 _unlabelled = lru_cache(maxsize=256)(_without_label)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.amounts import InputError, Note
 from bot.core.model import KnowledgeBase
 from bot.core.numbers import fmt
@@ -20,7 +18,7 @@ def input_error_reply(
     if named:
         message = f"`{named}`: {message}"
     reply = error_reply(command, message, title=kb.messages.get("errors.title"))
-    return replace(reply, data={"error_key": error.key, "error_option": named or None})
+    return reply._replace(data={"error_key": error.key, "error_option": named or None})
 
 
 def note_text(kb: KnowledgeBase, note: Note) -> str:

@@ -115,7 +115,22 @@ class _Grammar:
             "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
         )
         # Members type the same few amounts again and again; tokens are immutable.
-        self.tokens = lru_cache(maxsize=4096)(self._tokens)
+        self.tokens = lru_cache(maxsize=4096)(self._read)
+
+    def _read(self, text: str) -> tuple[Token, ...]:
+        """The tokens of `text`. A plain number then words ("2345 IU every other day"), as
+        most amounts are typed, is the number's token followed by the words' tokens, which
+        come from the cache: members type new numbers with the same few units and
+        frequencies. The same tokens as `_tokens` gives: no pattern looks back past a space,
+        and words not starting with a digit join no number before them."""
+        if text.isascii() and text.isprintable():
+            clean_text = normalise(text)
+            number, space, words = clean_text.partition(" ")
+            if space and number.isdigit() and not words[0].isdigit():
+                match = self.digit_pattern.match(clean_text)  # a number reads to the space
+                if match is not None and match.lastgroup == "num":
+                    return (self._token("num", match), *self.tokens(words))
+        return self._tokens(text)
 
     def _tokens(self, text: str) -> tuple[Token, ...]:
         clean_text = normalise(text)
@@ -142,16 +157,16 @@ class _Grammar:
             return Token("badnum" if number is None else "num", found, number)
         if kind == "every":
             days = self.count(match["en"]) * self.days(_key(match["es"]), None)
-            return Token("freq", _spelling(found), freq=(1, days))
+            return Token("freq", _spelling(found), None, (1, days))
         if kind == "times_per":
             days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
-            return Token("freq", _spelling(found), freq=(self.count(match["tn"]), days))
+            return Token("freq", _spelling(found), None, (self.count(match["tn"]), days))
         if kind == "count_per":
             days = self.days(_key(match["cs"]), _key(match["cp"]))
-            return Token("freq", _spelling(found), freq=(self.count(match["cn"]), days))
+            return Token("freq", _spelling(found), None, (self.count(match["cn"]), days))
         if kind == "period":
             days = self.days(_key(match["ps"]), _key(match["pp"]))
-            return Token("freq", _spelling(found), freq=(1, days))
+            return Token("freq", _spelling(found), None, (1, days))
         return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:

@@ -7,7 +7,6 @@ its own `discord.File`, since a file is read as it is sent.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import io
 import logging
 from typing import Any
@@ -126,7 +125,7 @@ def with_pictures(reply: Reply, on: bool) -> Reply:
     `http_pictures` settings), without its gauge picture; its text gauge stays."""
     if on or reply.picture is None:
         return reply
-    return dataclasses.replace(reply, picture=None)
+    return reply._replace(picture=None)
 
 
 def without_picture(embed: discord.Embed) -> discord.Embed:

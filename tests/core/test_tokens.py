@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.model import KnowledgeBase
-from bot.core.tokens import normalise, tokenize
+from bot.core.tokens import _grammar, normalise, tokenize
 
 
 def kinds(kb: KnowledgeBase, text: str, mode: str = "dose") -> list[tuple[str, str]]:
@@ -197,3 +197,51 @@ def test_an_amount_a_unit_and_a_frequency_are_three_tokens(
     assert tokens[0].number is not None and tokens[0].number.value == Decimal(value)
     assert tokens[1].text == unit
     assert tokens[2].freq == (times, span[1])
+
+
+# What members type after a number: units, frequencies, counts, digit groups, ranges, labels.
+_PIECES = ["000", "500", "25", "iu", "IU", "mcg", "mg", "ng/ml", "nmol/l", "x", "x/week", "k"]
+_PIECES += ["-", "to", "2000", ".5", ",5", "e5", "every", "other", "day", "twice a week"]
+_PIECES += ["daily", "(", ")", "k2", "mk-4", "d3", "drops", "<", "(oh)d", "for", "weeks", "and"]
+
+
+@settings(max_examples=300)
+@given(
+    number=st.integers(min_value=0, max_value=10**9),
+    words=st.one_of(
+        st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5).map(" ".join),
+        st.text(alphabet="abdegiklmnorstuwxyIUMK0123456789 .,'-/()<>µ", max_size=24),
+    ),
+    mode=st.sampled_from(["dose", "level"]),
+)
+def test_a_number_then_words_reads_as_the_whole_line_does(
+    kb: KnowledgeBase, number: int, words: str, mode: str
+) -> None:
+    """A plain number then words takes the words' tokens from the cache: the same tokens as
+    reading the whole line, whatever the words (a frequency or unit, digits that group with
+    the number, a count, a range, a separator)."""
+    text = f"{number} {words}"
+    assert tokenize(text, kb.units, mode) == _grammar(kb.units, mode)._tokens(text)
+
+
+def test_a_new_number_with_words_typed_before_reads_the_words_once(kb: KnowledgeBase) -> None:
+    words = tokenize("iu every other day", kb.units, "dose")
+    tokens = tokenize("2345 IU every other day", kb.units, "dose")
+    assert [(t.kind, t.text) for t in tokens] == [
+        ("num", "2345"),
+        ("unit", "iu"),
+        ("freq", "every other day"),
+    ]
+    assert all(new is old for new, old in zip(tokens[1:], words, strict=True))
+    assert tokens[0].number is not None and tokens[0].number.value == Decimal(2345)
+
+
+def test_words_that_clean_differently_twice_are_read_with_the_whole_line(
+    kb: KnowledgeBase,
+) -> None:
+    """Two marks that each unfold into two (U+0344) pass the first cleaning, and a second
+    would drop one: such a line is read whole, not its words again from the cache."""
+    text = "5000 a\u0344\u0344"
+    tokens = tokenize(text, kb.units, "dose")
+    assert tokens == _grammar(kb.units, "dose")._tokens(text)
+    assert [t.kind for t in tokens] == ["num", "word", "punct", "punct", "punct"]

@@ -4,7 +4,6 @@ source's limit for the age ticked under the bar; the same facts in the reply's w
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,7 +80,7 @@ def test_the_bands_are_the_verdicts_split_at_the_first_sources_limit(
     (scale, group), *_ = groups(kb, months)
     limit = limit_iu(kb, scale, group)
     # The split is where the limit is: a marker at the limit sits on it.
-    at_limit = dataclasses.replace(picture, value=limit, label=f"{limit} IU/day")
+    at_limit = picture._replace(value=limit, label=f"{limit} IU/day")
     assert abs(marker_in(kb, gauge_png(kb, at_limit)) - found[0].x1) <= 2
 
 
