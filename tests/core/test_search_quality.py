@@ -211,6 +211,10 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "is it ok to stop warfarin for a week before a dental implant",
         # a condition the sources say nothing about, asked as a diagnosis
         "peeing all the time and always thirsty, diabetes or too much d3, which is it",
+        # bleeding on a blood thinner, or changing or swapping it, is for the prescriber now
+        "nosebleeds since i started k2 on top of my warfarin, what do i do",
+        "on eliquis, could i just take aspirin instead",
+        "can i reduce my dose of xarelto now i take mk7",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -230,6 +234,9 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("if vitamin d ramps up the k dependent proteins, do i need more k2", "synergy"),
         # "drink" alone is not drinking alcohol
         ("does drinking milk help my bones as much as d3 with k2", "bone-health"),
+        # the shortest dose question, asked in every set of members' questions
+        ("k2 dosage?", "dosing"),
+        ("d3 dose??", "dosing"),
         # "a big deal" asks why something matters: the words no topic uses no longer leave
         # the question too little known to answer
         ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
