@@ -379,6 +379,7 @@ def test_autocomplete_offers_names_at_the_resemblance_cutoff(kb: KnowledgeBase) 
     offered = [topic.id for topic in index.autocomplete("2")]
     assert offered == [
         "testing",
+        "dosing",  # "k2 dose"
         "k2-forms",
         "synergy",
         "vitamin-k2",
