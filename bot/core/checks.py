@@ -99,6 +99,9 @@ class Checker:
             yield from self.units(model)
         elif isinstance(model, AgeLimits):
             yield from self.ages(model)
+        elif name == "questions.yaml":
+            for topic_id in set(model.questions) - (self.ids["topic"] or set()):
+                yield ("questions", topic_id), f"unknown topic {topic_id!r}"
         elif name == "messages.yaml":
             yield from messages(templates_of(model))
         elif name == "search.yaml":

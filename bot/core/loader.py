@@ -201,6 +201,7 @@ def load_knowledge(root: Path) -> LoadResult:
             version=snap.version(),
             loaded_at=datetime.now(UTC),
             ages=model["ages.yaml"],
+            questions=dict(model["questions.yaml"].questions),
         ),
         (),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Protocol, Self, get_args
@@ -734,12 +734,29 @@ class SearchSettings(Model):
         description="members' words and phrases (slang, abbreviations, brand names) and the "
         "words search reads them as",
     )
+    classifier_weight: Number = Field(
+        0.0,
+        description="what the classifier's probability for a topic, learnt from its names, "
+        "examples and questions.yaml, adds to its fused score; 0: no classifier",
+    )
 
     def rules(self) -> Broken:
         subject = set(self.subject_words)
         for at, word in enumerate(self.everyday_subject_words):
             if word not in subject:
                 yield ("everyday_subject_words", at), f"'{word}' is not one of subject_words"
+
+
+# -- questions.yaml ----------------------------------------------------------------------------
+
+
+class QuestionsFile(Model):
+    """Questions as members write them, each under the topic that answers it: what search's
+    classifier learns from, besides each topic's names and examples. Never shown."""
+
+    questions: dict[Id, Texts] = Field(
+        description="per topic id, questions it answers, in members' own words"
+    )
 
 
 # -- messages.yaml: its model is built from bot.core.message_keys ------------------------------
@@ -772,6 +789,7 @@ class KnowledgeBase:
     version: str
     loaded_at: datetime
     ages: AgeLimits | None = None
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def source_name(self, source_id: str) -> str:
         source = self.sources.get(source_id)

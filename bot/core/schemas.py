@@ -19,6 +19,7 @@ from bot.core.model import (
     AgeLimits,
     BandTable,
     CautionsFile,
+    QuestionsFile,
     SearchSettings,
     SourcesFile,
     Topic,
@@ -38,6 +39,7 @@ KNOWLEDGE_KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "search": (SearchSettings, "How /dk2 explain finds a topic (search.yaml)."),
     "sources": (SourcesFile, "Every source a reply may name (sources.yaml)."),
     "ages": (AgeLimits, "Upper limits by age, for /dk2 dose with age: (ages.yaml)."),
+    "questions": (QuestionsFile, "Members' questions search learns from (questions.yaml)."),
 }
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from bot.core.classifier import TopicClassifier
 from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
 from bot.core.wording import (
@@ -210,20 +211,28 @@ class Ranking:
         return by_words == by_meaning == self.ranked[0][0]
 
 
-def fuse(ranking: Ranking, meaning_weight: float) -> Ranking:
+def fuse(
+    ranking: Ranking, meaning_weight: float, learnt: Sequence[float] = (), learnt_weight: float = 0
+) -> Ranking:
     """The ranking's topics ordered by their fused score: words decide which topics are in
     play and weigh 1 at best; meaning adds its similarity times `meaning_weight`, so a
-    question worded unlike any example still finds its topic."""
+    question worded unlike any example still finds its topic; then each topic in play gains
+    the classifier's probability for it (`learnt`, in the signals' order) times
+    `learnt_weight`."""
     top = ranking.word_score
     if top <= 0:
         return ranking
     ranked = [
-        (topic_id, words / top + meaning_weight * max(meaning, 0.0))
-        for topic_id, words, meaning in ranking.signals
+        (topic_id, words / top + meaning_weight * max(meaning, 0.0), probability)
+        for (topic_id, words, meaning), probability in zip(
+            ranking.signals, learnt or [0.0] * len(ranking.signals), strict=True
+        )
     ]
-    ranked = [item for item in ranked if item[1] > 0]
-    ranked.sort(key=lambda item: (-item[1], item[0]))
-    return replace(ranking, ranked=tuple(ranked))
+    fused = [
+        (t, score + learnt_weight * probability) for t, score, probability in ranked if score > 0
+    ]
+    fused.sort(key=lambda item: (-item[1], item[0]))
+    return replace(ranking, ranked=tuple(fused))
 
 
 class _Bm25:
@@ -273,19 +282,39 @@ def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
 
 class _Meaning:
     """How close a question's meaning is to each topic: the best cosine similarity between
-    its embedding and those of the topic's title, aliases, keywords and example questions."""
+    its embedding and those of the topic's title, aliases, keywords and example questions;
+    and, with questions to learn from, the classifier's probability for each topic."""
 
-    def __init__(self, embedder: Embedder, passages: list[tuple[str, list[str]]]) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        passages: list[tuple[str, list[str]]],
+        questions: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.embedder = embedder
         texts = [text for _, texts in passages for text in texts]
         self.vectors = embedder.embed(texts)
         sizes = [len(texts) for _, texts in passages]
         self.starts = np.cumsum([0, *sizes[:-1]])
+        self.classifier: TopicClassifier | None = None
+        if questions is not None:
+            ids = [topic_id for topic_id, _ in passages]
+            asked = [(ids.index(t), q) for t, qs in questions.items() if t in ids for q in qs]
+            labels = [i for i, size in enumerate(sizes) for _ in range(size)]
+            vectors = np.vstack([self.vectors, embedder.embed([q for _, q in asked])])
+            self.classifier = TopicClassifier(ids, vectors, labels + [i for i, _ in asked])
 
-    def similarities(self, question: str) -> list[float]:
+    def read(self, question: str, whole: str) -> tuple[list[float], list[float]]:
+        """Per topic, the similarity of `question` to its nearest passage, and the
+        classifier's probability for the `whole` question, its amounts too (empty without a
+        classifier): it learnt from whole questions."""
         (vector,) = self.embedder.embed([question])
         per_passage = self.vectors @ vector
-        return list(np.maximum.reduceat(per_passage, self.starts).tolist())
+        similar = list(np.maximum.reduceat(per_passage, self.starts).tolist())
+        if self.classifier is None:
+            return similar, []
+        (asked,) = self.embedder.embed([whole]) if whole != question else (vector,)
+        return similar, self.classifier.probabilities(asked)
 
 
 class TopicIndex:
@@ -399,6 +428,7 @@ class TopicIndex:
                     (t.id, [t.title, *t.aliases, *t.keywords, *t.examples])
                     for t in kb.topics.values()
                 ],
+                kb.questions if settings.classifier_weight > 0 else None,
             )
 
     def _phrase(self, text: str) -> tuple[str, ...]:
@@ -502,7 +532,8 @@ class TopicIndex:
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
         term = levels_with_unit(self.rewrites.apply(term))
-        words = self.vocabulary.read(ages_as_words(term))
+        whole = ages_as_words(term)
+        words = self.vocabulary.read(whole)
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         units: list[str] = []
         if len(self._vitamins_named(found)) < 2:
@@ -530,10 +561,10 @@ class TopicIndex:
                 scores[topic_id] += self.settings.figure_weight * idf
         if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)
-        similar = (
-            self.meaning.similarities(_without_amounts(words))
+        similar, learnt = (
+            self.meaning.read(_without_amounts(words), whole)
             if self.meaning is not None
-            else [0.0] * len(self.topic_ids)
+            else ([0.0] * len(self.topic_ids), [])
         )
         aside = self.other_vitamins_topics(found, term)
         if aside:
@@ -550,7 +581,10 @@ class TopicIndex:
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
         on_subject = self._on_subject(found, term, content)
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
-        return fuse(ranking, self.settings.meaning_weight if self.meaning is not None else 0.0)
+        if self.meaning is None:
+            return fuse(ranking, 0.0)
+        weights = self.settings.meaning_weight, learnt, self.settings.classifier_weight
+        return fuse(ranking, *weights)
 
     def _on_subject(self, found: set[tuple[str, ...]], term: str, content: list[Word]) -> bool:
         """Whether a question (its runs of stems `found`, its normalised `term`, its content

@@ -320,12 +320,15 @@ def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
     secret.write_text(mgp.read_text(encoding="utf-8"), encoding="utf-8")
     mgp.unlink()
     mgp.symlink_to(secret)
-    # Its topic is not read, so the topics related to it now name one that doesn't exist.
+    # Its topic is not read, so the topics related to it now name one that doesn't exist, and
+    # so do the members' questions filed under it (reported at their topic's key).
     related = {
         name: _edit(knowledge_copy, f"topics/{name}.yaml", "related: [", "related: [")
         for name in ("cardiovascular", "osteocalcin", "vitamin-k2")
     }
+    asked = _edit(knowledge_copy, "questions.yaml", "  mgp:\n", "  mgp:\n")
     assert _problems(knowledge_copy) == [
+        f"questions.yaml:{asked}: unknown topic 'mgp'",
         f"topics/cardiovascular.yaml:{related['cardiovascular']}: related topic 'mgp' of"
         " 'cardiovascular' does not exist",
         f"{MGP}:1: a symlink to a file outside the knowledge folder; not read",

@@ -1,0 +1,59 @@
+"""Search's classifier: it learns from members' questions which topic their wording points to."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from bot.core.classifier import TopicClassifier
+from bot.core.embedding import shipped_embedder
+from bot.core.model import KnowledgeBase
+from bot.core.search import TopicIndex, index_for
+from tests.core.eval.evalset import HELDBACK_FILE, load_part
+from tests.core.eval.to_knowledge import KNOWLEDGE_FILE, questions_text
+
+
+def _without_classifier(kb: KnowledgeBase) -> TopicIndex:
+    search = kb.search.model_copy(update={"classifier_weight": 0.0})
+    return TopicIndex(dataclasses.replace(kb, search=search), shipped_embedder())
+
+
+def test_a_core_question_is_answered_with_the_classifier_and_not_without(
+    kb: KnowledgeBase,
+) -> None:
+    # issue 9's "should i take k2 with d3" got "did you mean"; no example nor member's
+    # question is worded this way
+    question = "should I take K2 with vitamin D?"
+    assert _without_classifier(kb).search(question).topic is None
+    assert index_for(kb).search(question).topic == "synergy"
+
+
+def test_members_questions_teach_the_classifier_a_wording_no_example_has(
+    kb: KnowledgeBase,
+) -> None:
+    embedder = shipped_embedder()
+    assert embedder is not None
+    texts = ["what is the tolerable upper intake level", "how much vitamin d is too much"]
+    asked = ["is my moonbeam pill count too big", "moonbeam pills, am i overdoing it"]
+    vectors = embedder.embed([*texts, "what does k2 do", *asked])
+    upper, k2 = 0, 1
+    without = TopicClassifier(["upper-limit", "vitamin-k2"], vectors[:3], [upper, upper, k2])
+    learnt = TopicClassifier(["upper-limit", "vitamin-k2"], vectors, [upper, upper, k2, k2, k2])
+    (question,) = embedder.embed(["how many moonbeam pills"])
+    assert without.probabilities(question)[k2] < learnt.probabilities(question)[k2]
+    assert learnt.probabilities(question)[k2] > 0.5
+
+
+def test_a_question_with_no_tokens_has_no_probability() -> None:
+    classifier = TopicClassifier(["a", "b"], np.eye(2, 4, dtype=np.float32), [0, 1])
+    assert classifier.probabilities(np.zeros(4, dtype=np.float32)) == [0.0, 0.0]
+    assert sum(classifier.probabilities(np.ones(4, dtype=np.float32))) > 0.99
+
+
+def test_the_knowledge_holds_every_tuning_question_and_no_held_back_one() -> None:
+    text = KNOWLEDGE_FILE.read_text(encoding="utf-8")
+    assert text == questions_text(), "run: .venv/bin/python -m tests.core.eval.to_knowledge"
+    if HELDBACK_FILE.exists():
+        held = [" ".join(q.text.split()) for q in load_part(HELDBACK_FILE)]
+        assert not [q for q in held if f'"{q}"' in text]
