@@ -122,6 +122,19 @@ def test_questions_in_members_words_get_their_topic(
     assert index_for(kb).search(question).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("does k2 change my warfarin dose", "warfarin"),
+        ("2000iu d3 only, no k2. am i harming myself", "safety"),
+    ],
+)
+def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
 def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
     # Answered with dosing before the classifier (words alone and the fused score agreed);
     # the classifier, learnt from members' questions, rates synergy nearly as likely, so it
@@ -221,6 +234,10 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "nosebleeds since i started k2 on top of my warfarin, what do i do",
         "on eliquis, could i just take aspirin instead",
         "can i reduce my dose of xarelto now i take mk7",
+        # changing a prescribed dose on one's own, with or without a medicine named
+        "can i cut my warfarin dose myself now that im on k2",
+        "is it ok to go from 50000 a week to 5000 a day without asking my gp",
+        "can i change the dosage myself if my levels are fine",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
