@@ -56,7 +56,8 @@ def _without(kb: KnowledgeBase, path: Path) -> TopicIndex:
     """An index whose classifier never learnt the questions of the tuning file at `path`."""
     held = {" ".join(question.text.split()) for question in load_parts((path,))}
     questions = {t: tuple(q for q in qs if q not in held) for t, qs in kb.questions.items()}
-    return TopicIndex(replace(kb, questions=questions), shipped_embedder())
+    off_topic = tuple(q for q in kb.off_topic if q not in held)
+    return TopicIndex(replace(kb, questions=questions, off_topic=off_topic), shipped_embedder())
 
 
 def main() -> int:

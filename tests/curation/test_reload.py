@@ -192,7 +192,9 @@ async def test_requests_during_reloads_each_see_one_whole_version(curation: Cura
             reloads += 1
 
     async def ask(index: int) -> set[str]:
-        await asyncio.sleep(random.random() * 0.5)
+        # spread over 2 s: a reload builds the search index and trains its classifier anew
+        # (about half a second), so at least two land among the requests
+        await asyncio.sleep(random.random() * 2)
         if index % 2:
             text = await curation.text("explain", {"term": "mgp"})
             expected = 2  # the answer and the disclaimer
