@@ -135,6 +135,34 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
     assert index_for(kb).search(question).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # sport and games are members' lives, not another subject (held-back sets 11 and 12
+        # lost "indoors gaming" and "plays football" questions on children to these words)
+        (
+            "my son plays football all day outside in summer, does he still need vit d in winter",
+            "children",
+        ),
+        ("teen gamer never goes outside, how much d3 is safe for a 15 year old", "children"),
+        # checking with a doctor is what the cautions advise, not a change of treatment
+        ("which conditions mean you shouldn't take d3 without checking with your gp", "cautions"),
+    ],
+)
+def test_a_members_life_and_their_doctor_are_context_not_another_subject(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what level do i need for the raid in the new game", "who won the football last night"],
+)
+def test_games_and_sport_alone_are_still_not_answered(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic is None
+
+
 def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
     # Answered with dosing before the classifier (words alone and the fused score agreed);
     # the classifier, learnt from members' questions, rates synergy nearly as likely, so it
@@ -238,6 +266,8 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "can i cut my warfarin dose myself now that im on k2",
         "is it ok to go from 50000 a week to 5000 a day without asking my gp",
         "can i change the dosage myself if my levels are fine",
+        "my gp has me on 3000 a day, can i lower it to 1000 now my level is 60",
+        "eliquis 5mg twice a day, could i halve it now im on k2",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
