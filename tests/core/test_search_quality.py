@@ -153,6 +153,9 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
         ("bouldering and climbing 4x a week, would k2 help my bones", "bone-health"),
         ("how quickly does mk-4 leave the blood compared to mk7, heard it goes fast", "k2-forms"),
         ("my gp prescribed d3 only, should i be worried theres no k2 with it", "safety"),
+        ("which people shouldnt start d3 without asking their doctor", "cautions"),
+        # a breastfed baby's dose is the child's (breastfeeding is the mother's)
+        ("my newborn is breastfed only, how many iu of d does he need", "children"),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(
@@ -278,7 +281,7 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "can i reduce my dose of xarelto now i take mk7",
         # changing a prescribed dose on one's own, with or without a medicine named
         "can i cut my warfarin dose myself now that im on k2",
-        "is it ok to go from 50000 a week to 5000 a day without asking my gp",
+        "can i stop my water pills since my calcium is fine",
         "can i change the dosage myself if my levels are fine",
         "my gp has me on 3000 a day, can i lower it to 1000 now my level is 60",
         "eliquis 5mg twice a day, could i halve it now im on k2",
