@@ -43,14 +43,15 @@ class TopicClassifier:
             error = (_softmax(inputs @ self.weights + self.bias) - targets) / count
             self.weights -= _RATE * (inputs.T @ error + _DECAY * self.weights)
             self.bias -= _RATE * error.sum(axis=0)
+        self.weights *= np.float32(_SCALE)  # so a unit vector is read without scaling it
 
     def probabilities(self, vector: Vectors) -> list[float]:
         """Per topic, how likely the question (one unit vector) belongs to it; all zeros for
         a question with no tokens."""
         if not vector.any():
             return [0.0] * len(self.topic_ids)
-        logits = (vector * np.float32(_SCALE)) @ self.weights + self.bias
-        return list(_softmax(logits).tolist())
+        probabilities: list[float] = _softmax(vector @ self.weights + self.bias).tolist()
+        return probabilities
 
 
 def _softmax(logits: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -58,11 +58,9 @@ class Embedder:
         """One unit vector per text (all zeros for a text with no tokens). The mean of the
         token vectors points the same way as their sum, so the sum is normalised."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        encodings = (
-            [self.tokenizer.encode(texts[0], add_special_tokens=False)]
-            if len(texts) == 1
-            else self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        )
+        # Only the token ids are read: the fast batch call skips the character offsets (a
+        # quarter of a question's tokenizing time), for one text as for many.
+        encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
         for row, encoding in enumerate(encodings):
             if encoding.ids:
                 vector = self.table[encoding.ids].sum(axis=0)

@@ -327,7 +327,8 @@ class _Meaning:
     def read(self, question: str, whole: str) -> tuple[list[float], list[float]]:
         """Per topic, the similarity of `question` to its nearest passage; and the classifier's
         probability per topic, then for off-topic, for the `whole` question, its amounts too
-        (empty without a classifier): it learnt from whole questions."""
+        (empty without a classifier): it learnt from whole questions. Both are the question's
+        words as typed, so without an amount they are one text, embedded once."""
         (vector,) = self.embedder.embed([question])
         per_passage = self.vectors @ vector
         similar = list(np.maximum.reduceat(per_passage, self.starts).tolist())
@@ -557,8 +558,7 @@ class TopicIndex:
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
         term = levels_with_unit(self.rewrites.apply(term))
-        whole = ages_as_words(term)
-        words = self.vocabulary.read(whole)
+        words = self.vocabulary.read(ages_as_words(term))
         found = _ngrams([word.stem for word in words], self.longest_phrase)
         units: list[str] = []
         if len(self._vitamins_named(found)) < 2:
@@ -587,7 +587,7 @@ class TopicIndex:
         if max(scores.values(), default=0.0) <= 0:
             return Ranking((), coverage, False)
         similar, learnt = (
-            self.meaning.read(_without_amounts(words), whole)
+            self.meaning.read(_without_amounts(words), " ".join(word.typed for word in words))
             if self.meaning is not None
             else ([0.0] * len(self.topic_ids), [])
         )
@@ -605,11 +605,10 @@ class TopicIndex:
         )
         named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
         on_subject = self._on_subject(found, term, content)
-        ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
+        off_topic = learnt.pop() if learnt else 0.0  # the last class: questions to refuse
+        ranking = Ranking((), coverage, False, word_score, named, signals, on_subject, off_topic)
         if self.meaning is None:
             return fuse(ranking, 0.0)
-        if learnt:
-            ranking = replace(ranking, off_topic=learnt.pop())
         weights = self.settings.meaning_weight, learnt, self.settings.classifier_weight
         return fuse(ranking, *weights)
 

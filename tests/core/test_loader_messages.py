@@ -326,7 +326,7 @@ def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
         name: _edit(knowledge_copy, f"topics/{name}.yaml", "related: [", "related: [")
         for name in ("cardiovascular", "osteocalcin", "vitamin-k2")
     }
-    asked = _edit(knowledge_copy, "questions.yaml", "  mgp:\n", "  mgp:\n")
+    asked = _edit(knowledge_copy, "questions.yaml", "  mgp: |-\n", "  mgp: |-\n")
     assert _problems(knowledge_copy) == [
         f"questions.yaml:{asked}: unknown topic 'mgp'",
         f"topics/cardiovascular.yaml:{related['cardiovascular']}: related topic 'mgp' of"
@@ -363,8 +363,19 @@ def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy
 def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
     knowledge_copy: Path,
 ) -> None:
-    line = _edit(knowledge_copy, "questions.yaml", "  mgp:\n", '  mgp:\n    - "  "\n    - 12\n')
+    # a list is read as well as a block of lines; a blank line in a block is skipped
+    (knowledge_copy / "questions.yaml").write_text(
+        'questions:\n  mgp:\n    - "  "\n    - 12\n  osteocalcin: |-\n    a\n\n    b\noff_topic: |-\n  c\n',
+        encoding="utf-8",
+    )
     assert _problems(knowledge_copy) == [
-        f"questions.yaml:{line + 1}: entry 1 of 'mgp' must be non-empty text",
-        f"questions.yaml:{line + 2}: entry 2 of 'mgp' must be text",
+        "questions.yaml:3: entry 1 of 'mgp' must be non-empty text",
+        "questions.yaml:4: entry 2 of 'mgp' must be text",
     ]
+    (knowledge_copy / "questions.yaml").write_text(
+        "questions:\n  osteocalcin: |-\n    what does it do\n\n    and why\noff_topic: []\n",
+        encoding="utf-8",
+    )
+    loaded = load_knowledge(knowledge_copy).knowledge
+    assert loaded is not None
+    assert loaded.questions == {"osteocalcin": ("what does it do", "and why")}

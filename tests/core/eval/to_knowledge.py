@@ -9,7 +9,6 @@ tests/core/test_eval_questions.py fails while the knowledge file and the tuning 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.core.eval.evalset import REFUSE, TUNING_FILES, load_part
@@ -39,13 +38,9 @@ def questions_text(paths: tuple[Path, ...] = TUNING_FILES) -> str:
     refused = by_topic.pop(REFUSE, [])
     lines = [HEADER.rstrip("\n"), "questions:"]
     for topic_id in sorted(by_topic):
-        lines += [f"  {topic_id}:", *_items(by_topic[topic_id], "    ")]
-    lines += ["off_topic:", *_items(refused, "  ")]
+        lines += [f"  {topic_id}: |-", *(f"    {text}" for text in by_topic[topic_id])]
+    lines += ["off_topic: |-", *(f"  {text}" for text in refused)]
     return "\n".join(lines) + "\n"
-
-
-def _items(texts: list[str], indent: str) -> list[str]:
-    return [f"{indent}- {json.dumps(text, ensure_ascii=False)}" for text in texts]
 
 
 if __name__ == "__main__":
