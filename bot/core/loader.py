@@ -202,6 +202,7 @@ def load_knowledge(root: Path) -> LoadResult:
             loaded_at=datetime.now(UTC),
             ages=model["ages.yaml"],
             questions=dict(model["questions.yaml"].questions),
+            off_topic=model["questions.yaml"].off_topic,
         ),
         (),
     )

@@ -739,6 +739,11 @@ class SearchSettings(Model):
         description="what the classifier's probability for a topic, learnt from its names, "
         "examples and questions.yaml, adds to its fused score; 0: no classifier",
     )
+    off_topic_probability: Number = Field(
+        2.0,
+        description="the classifier's probability that a question is off-topic (learnt from "
+        "questions.yaml's off_topic) at which dk2 suggests instead of answering; above 1: never",
+    )
 
     def rules(self) -> Broken:
         subject = set(self.subject_words)
@@ -751,11 +756,17 @@ class SearchSettings(Model):
 
 
 class QuestionsFile(Model):
-    """Questions as members write them, each under the topic that answers it: what search's
-    classifier learns from, besides each topic's names and examples. Never shown."""
+    """Questions as members write them, each under the topic that answers it, and questions
+    no topic may answer: what search's classifier learns from, besides each topic's names and
+    examples. Never shown."""
 
     questions: dict[Id, Texts] = Field(
         description="per topic id, questions it answers, in members' own words"
+    )
+    off_topic: Texts = Field(
+        (),
+        description="questions dk2 must not answer: other subjects, a diagnosis, changing a "
+        "prescribed treatment",
     )
 
 
@@ -790,6 +801,7 @@ class KnowledgeBase:
     loaded_at: datetime
     ages: AgeLimits | None = None
     questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    off_topic: tuple[str, ...] = ()
 
     def source_name(self, source_id: str) -> str:
         source = self.sources.get(source_id)

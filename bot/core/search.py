@@ -55,6 +55,8 @@ from bot.core.wording import (
     normalise_term,
 )
 
+OFF_TOPIC = "off-topic"  # the classifier's class for questions no topic may answer
+
 # How often each field's words count in a topic's document: names say most about a topic,
 # then its keywords and curated example questions.
 _FIELD_REPEATS = (("title", 3), ("names", 3), ("keywords", 2), ("examples", 2))
@@ -172,6 +174,7 @@ class Ranking:
     # question's meaning to its nearest name or example question (0 without a model).
     signals: tuple[tuple[str, float, float], ...] = ()
     on_subject: bool = True  # it names vitamin D or K, calcium, their units, forms or drugs
+    off_topic: float = 0.0  # the classifier's probability that no topic may answer it
 
     @property
     def similarity(self) -> float:
@@ -290,6 +293,7 @@ class _Meaning:
         embedder: Embedder,
         passages: list[tuple[str, list[str]]],
         questions: Mapping[str, Sequence[str]] | None = None,
+        off_topic: Sequence[str] = (),
     ) -> None:
         self.embedder = embedder
         texts = [text for _, texts in passages for text in texts]
@@ -298,16 +302,19 @@ class _Meaning:
         self.starts = np.cumsum([0, *sizes[:-1]])
         self.classifier: TopicClassifier | None = None
         if questions is not None:
+            # Each topic a class, and off-topic questions one more, after them.
             ids = [topic_id for topic_id, _ in passages]
             asked = [(ids.index(t), q) for t, qs in questions.items() if t in ids for q in qs]
+            asked += [(len(ids), question) for question in off_topic]
             labels = [i for i, size in enumerate(sizes) for _ in range(size)]
             vectors = np.vstack([self.vectors, embedder.embed([q for _, q in asked])])
-            self.classifier = TopicClassifier(ids, vectors, labels + [i for i, _ in asked])
+            classes = [*ids, OFF_TOPIC]
+            self.classifier = TopicClassifier(classes, vectors, labels + [i for i, _ in asked])
 
     def read(self, question: str, whole: str) -> tuple[list[float], list[float]]:
-        """Per topic, the similarity of `question` to its nearest passage, and the
-        classifier's probability for the `whole` question, its amounts too (empty without a
-        classifier): it learnt from whole questions."""
+        """Per topic, the similarity of `question` to its nearest passage; and the classifier's
+        probability per topic, then for off-topic, for the `whole` question, its amounts too
+        (empty without a classifier): it learnt from whole questions."""
         (vector,) = self.embedder.embed([question])
         per_passage = self.vectors @ vector
         similar = list(np.maximum.reduceat(per_passage, self.starts).tolist())
@@ -429,6 +436,7 @@ class TopicIndex:
                     for t in kb.topics.values()
                 ],
                 kb.questions if settings.classifier_weight > 0 else None,
+                kb.off_topic,
             )
 
     def _phrase(self, text: str) -> tuple[str, ...]:
@@ -485,6 +493,10 @@ class TopicIndex:
         if ranking.coverage < self.settings.min_coverage / 2:
             return SearchResult(None, "none", best, ())
         suggestions = tuple(topic for topic, _ in ranking.ranked[: self.settings.max_suggestions])
+        if ranking.off_topic >= self.settings.off_topic_probability:
+            # Like the questions no topic may answer (changing a prescription, a diagnosis),
+            # even one naming a blood thinner: suggestions, never an answer.
+            return SearchResult(None, "none", best, suggestions)
         first = [t for t in suggestions if t in ranking.named and t in self.settings.safety_first]
         if len(first) == 1 and ranking.on_subject:
             # A member who names their blood thinner, pregnancy or condition gets that
@@ -583,6 +595,8 @@ class TopicIndex:
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject)
         if self.meaning is None:
             return fuse(ranking, 0.0)
+        if learnt:
+            ranking = replace(ranking, off_topic=learnt.pop())
         weights = self.settings.meaning_weight, learnt, self.settings.classifier_weight
         return fuse(ranking, *weights)
 

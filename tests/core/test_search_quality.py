@@ -135,6 +135,51 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
     assert index_for(kb).search(question).topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # sport and games are members' lives, not another subject (held-back sets 11 and 12
+        # lost "indoors gaming" and "plays football" questions on children to these words)
+        (
+            "my son plays football all day outside in summer, does he still need vit d in winter",
+            "children",
+        ),
+        ("teen gamer never goes outside, how much d3 is safe for a 15 year old", "children"),
+        # checking with a doctor is what the cautions advise, not a change of treatment
+        ("which conditions mean you shouldn't take d3 without checking with your gp", "cautions"),
+        # words that name another subject only in other company (held-back set 13 lost
+        # "stress fractures", "rock climber", "disappears fast" and "only prescribed" to them)
+        ("any point taking d3 and k2 for stress fractures? runner here", "bone-health"),
+        ("bouldering and climbing 4x a week, would k2 help my bones", "bone-health"),
+        ("how quickly does mk-4 leave the blood compared to mk7, heard it goes fast", "k2-forms"),
+        ("my gp prescribed d3 only, should i be worried theres no k2 with it", "safety"),
+        ("which people shouldnt start d3 without asking their doctor", "cautions"),
+        # a breastfed baby's dose is the child's (breastfeeding is the mother's)
+        ("my newborn is breastfed only, how many iu of d does he need", "children"),
+    ],
+)
+def test_a_members_life_and_their_doctor_are_context_not_another_subject(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert index_for(kb).search(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what level do i need for the raid in the new game",
+        "who won the football last night",
+        "what does the d in d-day mean",
+        "ashwagandha worth it for stress?",
+        "how many climbers died on k2 last year",
+    ],
+)
+def test_other_subjects_that_share_a_word_are_still_not_answered(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert index_for(kb).search(question).topic is None
+
+
 def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
     # Answered with dosing before the classifier (words alone and the fused score agreed);
     # the classifier, learnt from members' questions, rates synergy nearly as likely, so it
@@ -236,8 +281,11 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "can i reduce my dose of xarelto now i take mk7",
         # changing a prescribed dose on one's own, with or without a medicine named
         "can i cut my warfarin dose myself now that im on k2",
-        "is it ok to go from 50000 a week to 5000 a day without asking my gp",
+        "can i stop my water pills since my calcium is fine",
         "can i change the dosage myself if my levels are fine",
+        "my gp has me on 3000 a day, can i lower it to 1000 now my level is 60",
+        "eliquis 5mg twice a day, could i halve it now im on k2",
+        "could i swap it for eliquis so i can keep my k2",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:

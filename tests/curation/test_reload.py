@@ -206,8 +206,16 @@ async def test_requests_during_reloads_each_see_one_whole_version(curation: Cura
         return marks
 
     task = asyncio.create_task(reloader())
+    seen: list[set[str]] = []
     try:
-        seen = await asyncio.gather(*(ask(i) for i in range(200)))
+        # Batches of requests until at least two reloads landed among them: a reload builds
+        # the search index and trains its classifier anew (half a second, longer on a busy
+        # machine). Bounded: at most 2,000 requests or 60 s.
+        deadline = asyncio.get_running_loop().time() + 60
+        while len(seen) < 2000 and asyncio.get_running_loop().time() < deadline:
+            seen += await asyncio.gather(*(ask(len(seen) + i) for i in range(50)))
+            if reloads >= 2 and len(seen) >= 200:
+                break
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)

@@ -1,6 +1,6 @@
 """Write `knowledge/questions.yaml` from the tuning part: each on-topic question under its
-writer's topic (the first label), for search's classifier to learn from. The held-back part
-never goes in. Run after a held-back set joins the tuning files:
+writer's topic (the first label), and the questions to refuse under `off_topic`, for search's
+classifier to learn from. The held-back part never goes in. Run after a held-back set joins the tuning files:
 
     .venv/bin/python -m tests.core.eval.to_knowledge
 
@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.core.eval.evalset import TUNING_FILES, load_part
+from tests.core.eval.evalset import REFUSE, TUNING_FILES, load_part
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "questions.yaml"
 HEADER = """\
 # yaml-language-server: $schema=schema/questions.schema.json
-# Questions as forum members write them, each under the topic that answers it: search's
-# classifier learns from them (and from each topic's title, aliases, keywords and examples)
-# which words and meanings go with which topic. They are never shown to anyone.
+# Questions as forum members write them, each under the topic that answers it, and under
+# off_topic those dk2 must not answer (other subjects, a diagnosis, changing a prescribed
+# treatment): search's classifier learns from them (and from each topic's title, aliases,
+# keywords and examples) which words and meanings go with which topic, or with none. They
+# are never shown to anyone.
 # Written by `python -m tests.core.eval.to_knowledge` from the evaluation's tuning part
 # (tests/core/eval/tuning*.yaml, the writer's label); edit those files, not this one. The
 # held-back part is never here: bench/bench_explain_eval.py scores the tuning part by
@@ -28,19 +30,22 @@ HEADER = """\
 
 
 def questions_text(paths: tuple[Path, ...] = TUNING_FILES) -> str:
-    by_topic: dict[str, list[str]] = {}
+    by_topic: dict[str, list[str]] = {}  # REFUSE: the questions dk2 must not answer
     for path in paths:
         for question in load_part(path):
-            if question.first is not None and question.text not in by_topic.get(question.first, ()):
-                by_topic.setdefault(question.first, []).append(question.text)
+            text = " ".join(question.text.split())
+            if text not in by_topic.setdefault(question.first or REFUSE, []):
+                by_topic[question.first or REFUSE].append(text)
+    refused = by_topic.pop(REFUSE, [])
     lines = [HEADER.rstrip("\n"), "questions:"]
     for topic_id in sorted(by_topic):
-        lines.append(f"  {topic_id}:")
-        lines += [
-            f"    - {json.dumps(' '.join(text.split()), ensure_ascii=False)}"
-            for text in by_topic[topic_id]
-        ]
+        lines += [f"  {topic_id}:", *_items(by_topic[topic_id], "    ")]
+    lines += ["off_topic:", *_items(refused, "  ")]
     return "\n".join(lines) + "\n"
+
+
+def _items(texts: list[str], indent: str) -> list[str]:
+    return [f"{indent}- {json.dumps(text, ensure_ascii=False)}" for text in texts]
 
 
 if __name__ == "__main__":
