@@ -33,7 +33,15 @@ def test_a_core_question_is_answered_with_the_classifier_and_not_without(
     assert index_for(kb).search(question).topic == "synergy"
 
 
-@pytest.mark.parametrize("question", ["is a level of 7 dangerous", "is a level of 6 dangerous"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is a level of 7 dangerous",
+        "is a level of 6 dangerous",
+        "is my level of 7 dangerous",
+        "is my level of 6 dangerous",
+    ],
+)
 def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
     kb: KnowledgeBase, question: str
 ) -> None:
@@ -41,7 +49,8 @@ def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
     # question. Word matching and meaning read the question without its amounts; the
     # classifier learnt from whole questions, a member's "is my level of 8 dangerous" among
     # them (questions.yaml), so it must read the number too. Without that question, or
-    # without the number ("is a level of dangerous"), this is left unanswered.
+    # without the number ("is my level of dangerous"), some of these are left unanswered
+    # (which ones has changed as questions.yaml grew).
     assert index_for(kb).search(question).topic == "deficiency"
 
 
