@@ -755,15 +755,20 @@ class SearchSettings(Model):
 # -- questions.yaml ----------------------------------------------------------------------------
 
 
+# Checked by pydantic-core alone (not Text's Python squash: thousands of these, read on every
+# load, and written by a script that already squashes their spaces).
+Asked = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class QuestionsFile(Model):
     """Questions as members write them, each under the topic that answers it, and questions
     no topic may answer: what search's classifier learns from, besides each topic's names and
     examples. Never shown."""
 
-    questions: dict[Id, Texts] = Field(
+    questions: dict[Id, tuple[Asked, ...]] = Field(
         description="per topic id, questions it answers, in members' own words"
     )
-    off_topic: Texts = Field(
+    off_topic: tuple[Asked, ...] = Field(
         (),
         description="questions dk2 must not answer: other subjects, a diagnosis, changing a "
         "prescribed treatment",

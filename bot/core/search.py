@@ -283,6 +283,16 @@ def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     }
 
 
+@lru_cache(maxsize=2)
+def _learnt(
+    embedder: Embedder, classes: tuple[str, ...], texts: tuple[str, ...], labels: tuple[int, ...]
+) -> TopicClassifier:
+    """The classifier learnt from `texts` labelled with `labels` (positions in `classes`),
+    kept for the next reload: a curator's edit to an answer, a band or a message changes none
+    of what it learns from, and training is most of the time a reload takes."""
+    return TopicClassifier(classes, embedder.embed(list(texts)), labels)
+
+
 class _Meaning:
     """How close a question's meaning is to each topic: the best cosine similarity between
     its embedding and those of the topic's title, aliases, keywords and example questions;
@@ -307,9 +317,12 @@ class _Meaning:
             asked = [(ids.index(t), q) for t, qs in questions.items() if t in ids for q in qs]
             asked += [(len(ids), question) for question in off_topic]
             labels = [i for i, size in enumerate(sizes) for _ in range(size)]
-            vectors = np.vstack([self.vectors, embedder.embed([q for _, q in asked])])
-            classes = [*ids, OFF_TOPIC]
-            self.classifier = TopicClassifier(classes, vectors, labels + [i for i, _ in asked])
+            self.classifier = _learnt(
+                embedder,
+                (*ids, OFF_TOPIC),
+                (*texts, *(q for _, q in asked)),
+                (*labels, *(i for i, _ in asked)),
+            )
 
     def read(self, question: str, whole: str) -> tuple[list[float], list[float]]:
         """Per topic, the similarity of `question` to its nearest passage; and the classifier's

@@ -116,3 +116,18 @@ def test_without_off_topic_questions_nothing_is_rated_off_topic(kb: KnowledgeBas
     question = "my inr came back 4.5, should i take less warfarin tonight"
     index = TopicIndex(dataclasses.replace(kb, off_topic=()), shipped_embedder())
     assert index.search(question).topic == "warfarin"
+
+
+def test_a_reload_that_changes_no_question_keeps_the_learnt_classifier(kb: KnowledgeBase) -> None:
+    # training is most of a reload's time; an edited answer changes nothing it learns from
+    def classifier(changed: KnowledgeBase) -> object:
+        index = TopicIndex(changed, shipped_embedder())
+        assert index.meaning is not None
+        return index.meaning.classifier
+
+    first = classifier(kb)
+    topics = dict(kb.topics)
+    topics["mgp"] = topics["mgp"].model_copy(update={"long": "An edited answer."})
+    assert classifier(dataclasses.replace(kb, topics=topics)) is first
+    asked = {**kb.questions, "mgp": (*kb.questions["mgp"], "what is mgp for")}
+    assert classifier(dataclasses.replace(kb, questions=asked)) is not first

@@ -358,3 +358,13 @@ def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy
     assert (
         f"search.yaml:{line + 1}: unknown key 'word'; did you mean 'words'? (allowed: topics, words)"
     ) in _problems(knowledge_copy)
+
+
+def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
+    knowledge_copy: Path,
+) -> None:
+    line = _edit(knowledge_copy, "questions.yaml", "  mgp:\n", '  mgp:\n    - "  "\n    - 12\n')
+    assert _problems(knowledge_copy) == [
+        f"questions.yaml:{line + 1}: entry 1 of 'mgp' must be non-empty text",
+        f"questions.yaml:{line + 2}: entry 2 of 'mgp' must be text",
+    ]

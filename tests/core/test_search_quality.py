@@ -154,6 +154,9 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
         ("how quickly does mk-4 leave the blood compared to mk7, heard it goes fast", "k2-forms"),
         ("my gp prescribed d3 only, should i be worried theres no k2 with it", "safety"),
         ("which people shouldnt start d3 without asking their doctor", "cautions"),
+        # held-back set 15: "better absorbed" and "the prescription" only in other company
+        ("which k2 is absorbed better, mk4 or mk7", "k2-forms"),
+        ("is 1.25mg (the prescription strength one) how many iu", "units"),
         # a breastfed baby's dose is the child's (breastfeeding is the mother's)
         ("my newborn is breastfed only, how many iu of d does he need", "children"),
     ],
@@ -172,12 +175,21 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "what does the d in d-day mean",
         "ashwagandha worth it for stress?",
         "how many climbers died on k2 last year",
+        "liquid d3 drops vs softgels which absorbs better",
+        "should i take d3 in the morning or at night",
+        "calcium citrate or carbonate for bones",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
     kb: KnowledgeBase, question: str
 ) -> None:
     assert index_for(kb).search(question).topic is None
+
+
+def test_a_morning_habit_is_not_a_question_on_when_to_take_a_dose(kb: KnowledgeBase) -> None:
+    # "morning" alone was out of scope (the sources don't say when in the day to take D or K2)
+    result = index_for(kb).search("i eat natto most mornings, is that enough k2")
+    assert result.how != "out-of-scope" and "mk7" in result.suggestions
 
 
 def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
