@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from bot.core.classifier import TopicClassifier
 from bot.core.embedding import shipped_embedder
@@ -13,9 +14,13 @@ from bot.core.search import TopicIndex, index_for
 from tests.core.eval.to_knowledge import KNOWLEDGE_FILE, questions_text
 
 
-def _without_classifier(kb: KnowledgeBase) -> TopicIndex:
-    search = kb.search.model_copy(update={"classifier_weight": 0.0})
+def _with_weight(kb: KnowledgeBase, classifier_weight: float) -> TopicIndex:
+    search = kb.search.model_copy(update={"classifier_weight": classifier_weight})
     return TopicIndex(dataclasses.replace(kb, search=search), shipped_embedder())
+
+
+def _without_classifier(kb: KnowledgeBase) -> TopicIndex:
+    return _with_weight(kb, 0.0)
 
 
 def test_a_core_question_is_answered_with_the_classifier_and_not_without(
@@ -26,6 +31,41 @@ def test_a_core_question_is_answered_with_the_classifier_and_not_without(
     question = "should I take K2 with vitamin D?"
     assert _without_classifier(kb).search(question).topic is None
     assert index_for(kb).search(question).topic == "synergy"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is a level of 7 dangerous",
+        "is a level of 6 dangerous",
+        "is my level of 7 dangerous",
+        "is my level of 6 dangerous",
+    ],
+)
+def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # A bare number after "level" is a blood level, and one this low is the deficiency bands'
+    # question. Word matching and meaning read the question without its amounts; the
+    # classifier learnt from whole questions, a member's "is my level of 8 dangerous" among
+    # them (questions.yaml), so it must read the number too. Without that question, or
+    # without the number ("is my level of dangerous"), some of these are left unanswered
+    # (which ones has changed as questions.yaml grew).
+    assert index_for(kb).search(question).topic == "deficiency"
+
+
+def test_a_classifier_weight_below_zero_is_no_classifier_as_zero_is(kb: KnowledgeBase) -> None:
+    # search.yaml accepts any number; below 0, as at 0, no classifier is learnt and the
+    # answers are those without one, not a search more sure of itself (had fuse counted each
+    # missing probability as 1, -0.4 would take 0.4 from every topic in play and widen the
+    # leads: "at what ng/ml does vit d become toxic" was then answered about units).
+    below, off = _with_weight(kb, -0.4), _without_classifier(kb)
+    for question in (
+        "at what ng/ml does vit d become toxic",
+        "how does k2 control where calcium goes",
+    ):
+        assert below.search(question) == off.search(question)
+    assert below.search("at what ng/ml does vit d become toxic").topic != "units"
 
 
 def test_members_questions_teach_the_classifier_a_wording_no_example_has(

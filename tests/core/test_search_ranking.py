@@ -945,7 +945,9 @@ def test_a_question_naming_vitamin_k_alone_sets_vitamin_d_topics_aside(
     # without the other-vitamin weighting these reach no topic or vitamin D's upper limit
     # ("is there an upper limit for k2" now finds k-intake either way, from its examples)
     assert index_for(kb).search(question).topic == "k-intake"
-    # (nor does the classifier, learnt from members' questions, which finds k-intake too)
+    # the weighting alone finds it, without the classifier (learnt from members' questions,
+    # which finds k-intake too), and without the classifier nothing else does
+    assert _index(kb, classifier_weight=0.0).search(question).topic == "k-intake"
     unscoped = _index(kb, other_vitamin_weight=1.0, classifier_weight=0.0).search(question)
     assert unscoped.topic != "k-intake"
     assert "upper-limit" in (unscoped.topic, *unscoped.suggestions)
