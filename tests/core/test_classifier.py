@@ -54,7 +54,7 @@ def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
 
 
 def test_a_level_of_7_is_at_least_offered_as_deficiency(kb: KnowledgeBase) -> None:
-    # Answered when the classifier read the normalised question (652437b's merge); since it
+    # Answered while the classifier read the normalised question (before 980f76d); since it
     # reads the words as typed (980f76d, one embedding when there is no amount) its lead over
     # toxicity is too small to answer: a "did you mean" with deficiency first.
     result = index_for(kb).search("is my level of 7 dangerous")
