@@ -52,9 +52,9 @@ def _row(name: str, values: list[str]) -> str:
     return f"{name:<26}" + "".join(f"{value:>15}" for value in values)
 
 
-def _without(kb: KnowledgeBase, path: Path) -> TopicIndex:
-    """An index whose classifier never learnt the questions of the tuning file at `path`."""
-    held = {" ".join(question.text.split()) for question in load_parts((path,))}
+def _without(kb: KnowledgeBase, part: list[Question]) -> TopicIndex:
+    """An index whose classifier never learnt the questions of one tuning file, `part`."""
+    held = {" ".join(question.text.split()) for question in part}
     questions = {t: tuple(q for q in qs if q not in held) for t, qs in kb.questions.items()}
     off_topic = tuple(q for q in kb.off_topic if q not in held)
     return TopicIndex(replace(kb, questions=questions, off_topic=off_topic), shipped_embedder())
@@ -76,9 +76,12 @@ def main() -> int:
     kb = load_knowledge(default_knowledge_path()).knowledge
     assert kb is not None, "the knowledge base does not load: run python -m bot check"
     shipped = index_for(kb)
-    folds = {path.name: _without(kb, path) for path in TUNING_FILES if path.exists()}
     # Each question is searched by its own file's fold; held-back questions by dk2 as shipped.
-    fold_of = {q.text: folds[p.name] for p in TUNING_FILES if p.exists() for q in load_parts((p,))}
+    fold_of: dict[str, TopicIndex] = {}
+    for path in TUNING_FILES:
+        part = load_parts((path,))
+        fold = _without(kb, part)
+        fold_of.update((question.text, fold) for question in part)
 
     def search(text: str) -> tuple[str | None, tuple[str, ...]]:
         result = fold_of.get(text, shipped).search(text)

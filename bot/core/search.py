@@ -283,14 +283,26 @@ def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     }
 
 
+@lru_cache(maxsize=4)
+def _vectors(embedder: Embedder, texts: tuple[str, ...]) -> npt.NDArray[np.float32]:
+    """The embeddings of `texts`, kept for the next reload (read only): a curator's edit to an
+    answer, a band or a message changes no name, example or member's question."""
+    return embedder.embed(list(texts))
+
+
 @lru_cache(maxsize=2)
 def _learnt(
-    embedder: Embedder, classes: tuple[str, ...], texts: tuple[str, ...], labels: tuple[int, ...]
+    embedder: Embedder,
+    classes: tuple[str, ...],
+    passages: tuple[str, ...],
+    asked: tuple[str, ...],
+    labels: tuple[int, ...],
 ) -> TopicClassifier:
-    """The classifier learnt from `texts` labelled with `labels` (positions in `classes`),
-    kept for the next reload: a curator's edit to an answer, a band or a message changes none
-    of what it learns from, and training is most of the time a reload takes."""
-    return TopicClassifier(classes, embedder.embed(list(texts)), labels)
+    """The classifier learnt from the topics' `passages` and the members' questions `asked`,
+    labelled with `labels` (positions in `classes`), kept for the next reload: training is
+    most of the time a reload takes."""
+    vectors = np.vstack([_vectors(embedder, passages), _vectors(embedder, asked)])
+    return TopicClassifier(classes, vectors, labels)
 
 
 class _Meaning:
@@ -306,8 +318,8 @@ class _Meaning:
         off_topic: Sequence[str] = (),
     ) -> None:
         self.embedder = embedder
-        texts = [text for _, texts in passages for text in texts]
-        self.vectors = embedder.embed(texts)
+        texts = tuple(text for _, texts in passages for text in texts)
+        self.vectors = _vectors(embedder, texts)
         sizes = [len(texts) for _, texts in passages]
         self.starts = np.cumsum([0, *sizes[:-1]])
         self.classifier: TopicClassifier | None = None
@@ -320,7 +332,8 @@ class _Meaning:
             self.classifier = _learnt(
                 embedder,
                 (*ids, OFF_TOPIC),
-                (*texts, *(q for _, q in asked)),
+                texts,
+                tuple(q for _, q in asked),
                 (*labels, *(i for i, _ in asked)),
             )
 
