@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
-from tests.discord_layer.helpers import embed_text
+from tests.discord_layer.helpers import embed_text, knowledge
 from tests.e2e.harness import PIN_ID, button_ids, wait_until
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import require_spec
@@ -32,9 +31,7 @@ ANY_EDIT = EDIT.format(token="[^/]+")
 
 
 def kb() -> KnowledgeBase:
-    knowledge = load_knowledge(default_knowledge_path()).knowledge
-    assert knowledge is not None
-    return knowledge
+    return knowledge()
 
 
 async def picture_edit(endpoint: Endpoint, delivery: Delivery) -> RecordedRequest:
