@@ -19,9 +19,8 @@ from nacl.signing import SigningKey
 
 from bot.config import Secret, Settings
 from bot.core.holder import KnowledgeHolder
-from bot.core.loader import default_knowledge_path
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.http.run import run_endpoint
-from tests.discord_layer.helpers import knowledge
 from tests.e2e.harness import People, add_people
 from tests.fakediscord import FakeDiscord, Message, User
 from tests.fakediscord.fixtures import require_spec
@@ -70,10 +69,10 @@ class Endpoint:
 
 
 def knowledge_holder() -> KnowledgeHolder:
-    """A holder of its own for each endpoint, of the repository's knowledge base as loaded once
-    per test session (a loaded knowledge base never changes; a reload puts a new one in the
-    holder): each load would build its search index again."""
-    return KnowledgeHolder(default_knowledge_path(), knowledge())
+    path = default_knowledge_path()
+    knowledge = load_knowledge(path).knowledge
+    assert knowledge is not None
+    return KnowledgeHolder(path, knowledge)
 
 
 @contextlib.asynccontextmanager

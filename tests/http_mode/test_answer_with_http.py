@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.discord_layer.answer_with import MENU_NAME
-from tests.discord_layer.helpers import knowledge
 from tests.e2e.harness import PIN_ID, button_ids, wait_until
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import require_spec
@@ -25,7 +25,9 @@ from tests.http_mode.conftest import Endpoint, running_endpoint
 
 
 def kb() -> KnowledgeBase:
-    return knowledge()
+    knowledge = load_knowledge(default_knowledge_path()).knowledge
+    assert knowledge is not None
+    return knowledge
 
 
 @pytest.fixture

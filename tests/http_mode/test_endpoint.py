@@ -15,6 +15,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from bot.core.commands import Request, run
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.discord_layer.answer_with import MENU_NAME
 from bot.discord_layer.embeds import ERROR_COLOUR, paged_embeds, reply_embed
@@ -22,7 +23,6 @@ from bot.discord_layer.pictures import without_picture
 from bot.http.declared import DeclaredCommands
 from bot.http.run import command_definitions
 from bot.http.server import MAX_BODY_BYTES
-from tests.discord_layer.helpers import knowledge
 from tests.e2e.harness import PIN_ID, UNPIN_ID, button_ids, wait_until
 from tests.fakediscord.outgoing import post_raw, sign
 from tests.http_mode.conftest import Endpoint, knowledge_holder
@@ -31,7 +31,9 @@ EPHEMERAL = 64
 
 
 def kb() -> KnowledgeBase:
-    return knowledge()
+    knowledge = load_knowledge(default_knowledge_path()).knowledge
+    assert knowledge is not None
+    return knowledge
 
 
 def components(delivery_data: dict[str, object]) -> list[str]:

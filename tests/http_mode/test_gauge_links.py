@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.http.gauge_links import GaugeLinks
-from tests.discord_layer.helpers import knowledge
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import require_spec
 from tests.http_mode.conftest import Endpoint, running_endpoint
@@ -67,7 +67,9 @@ async def test_the_answer_shows_its_gauge_from_a_link_and_nothing_is_uploaded(
     # What Discord's media proxy gets from the link: the gauge marking 100 ng/mL as high.
     status, kind, data = await fetch(linked, link)
     assert status == 200 and kind == "image/png"
-    table = knowledge().bands["level"]
+    knowledge = load_knowledge(default_knowledge_path()).knowledge
+    assert knowledge is not None
+    table = knowledge.bands["level"]
     image = open_png(data)
     colours = {rgb(band.colour) for band in table.bands}
     y = bar_top(image, colours) + 2

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
-from tests.discord_layer.helpers import embed_text, knowledge
+from tests.discord_layer.helpers import embed_text
 from tests.e2e.harness import PIN_ID, button_ids, wait_until
 from tests.fakediscord import FakeDiscord, Message
 from tests.fakediscord.fixtures import require_spec
@@ -31,7 +32,9 @@ ANY_EDIT = EDIT.format(token="[^/]+")
 
 
 def kb() -> KnowledgeBase:
-    return knowledge()
+    knowledge = load_knowledge(default_knowledge_path()).knowledge
+    assert knowledge is not None
+    return knowledge
 
 
 async def picture_edit(endpoint: Endpoint, delivery: Delivery) -> RecordedRequest:
