@@ -175,6 +175,7 @@ class Ranking:
     signals: tuple[tuple[str, float, float], ...] = ()
     on_subject: bool = True  # it names vitamin D or K, calcium, their units, forms or drugs
     off_topic: float = 0.0  # the classifier's probability that no topic may answer it
+    learnt: float = 0.0  # the classifier's probability for the best topic
 
     @property
     def similarity(self) -> float:
@@ -232,10 +233,13 @@ def fuse(
         )
     ]
     fused = [
-        (t, score + learnt_weight * probability) for t, score, probability in ranked if score > 0
+        (t, score + learnt_weight * probability, probability)
+        for t, score, probability in ranked
+        if score > 0
     ]
     fused.sort(key=lambda item: (-item[1], item[0]))
-    return replace(ranking, ranked=tuple(fused))
+    best = fused[0][2] if fused else 0.0  # the classifier's probability for the best topic
+    return replace(ranking, ranked=tuple((t, score) for t, score, _ in fused), learnt=best)
 
 
 class _Bm25:
@@ -553,6 +557,8 @@ class TopicIndex:
             return False
         if ranking.agreed and ranking.similarity >= settings.agreed_similarity:
             return True  # two independent readings name the same topic
+        if ranking.learnt >= settings.answer_probability:
+            return True  # so like members' questions on it that the lead hardly matters
         best = ranking.ranked[0][1]
         second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         margin = settings.min_margin

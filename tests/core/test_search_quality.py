@@ -298,6 +298,10 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "my gp has me on 3000 a day, can i lower it to 1000 now my level is 60",
         "eliquis 5mg twice a day, could i halve it now im on k2",
         "could i swap it for eliquis so i can keep my k2",
+        "on xarelto 20, could i drop to 15 mg now that i take k2",
+        "eliquis twice daily, can i drop to once a day with k2",
+        # the prescribed vitamin D hormone, which the sources don't discuss as a supplement
+        "can i double my calcitriol if my level is low",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -324,6 +328,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # the question too little known to answer
         ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
         ("why is k2 suddenly such a big deal", "vitamin-k2"),
+        # a level that dropped is not a member lowering their own dose
+        ("my level dropped to 12 ng/ml, is that deficient", "deficiency"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
