@@ -280,11 +280,12 @@ def _idf(documents: list[list[str]]) -> dict[str, float]:
 
 def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive words of the sequence."""
-    return {
-        tuple(sequence[start : start + size])
-        for size in range(1, longest + 1)
-        for start in range(len(sequence) - size + 1)
-    }
+    runs: set[tuple[str, ...]] = set()
+    for size in range(1, min(longest, len(sequence)) + 1):
+        runs.update(
+            zip(*(sequence[start:] for start in range(size)), strict=False)
+        )  # each shorter slice ends the runs
+    return runs
 
 
 @lru_cache(maxsize=4)
@@ -346,13 +347,13 @@ class _Meaning:
         probability per topic, then for off-topic, for the `whole` question, its amounts too
         (empty without a classifier): it learnt from whole questions. Both are the question's
         words as typed, so without an amount they are one text, embedded once."""
-        (vector,) = self.embedder.embed([question])
+        learns = self.classifier is not None and whole != question
+        vector, *asked = self.embedder.embed([question, whole] if learns else [question])
         per_passage = self.vectors @ vector
         similar = list(np.maximum.reduceat(per_passage, self.starts).tolist())
         if self.classifier is None:
             return similar, []
-        (asked,) = self.embedder.embed([whole]) if whole != question else (vector,)
-        return similar, self.classifier.probabilities(asked)
+        return similar, self.classifier.probabilities(asked[0] if asked else vector)
 
 
 class TopicIndex:
@@ -417,6 +418,7 @@ class TopicIndex:
                 weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
+        self.phrase_set, self.named_set = frozenset(self.phrases), frozenset(self.named_in)
         self.out_of_scope = frozenset(
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.out_of_scope
@@ -596,8 +598,8 @@ class TopicIndex:
         rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]
         totals = self.stem_matrix[rows].sum(axis=0).tolist()
         scores = dict(zip(self.topic_ids, totals, strict=True))
-        for phrase in found:
-            for topic_id, weight in self.phrases.get(phrase, ()):
+        for phrase in found & self.phrase_set:  # a few of a long question's hundreds of runs
+            for topic_id, weight in self.phrases[phrase]:
                 scores[topic_id] += weight
         for figure in same_amounts(figures(term)):
             topics, idf = self.figures.get(figure, ((), 0.0))
@@ -622,7 +624,7 @@ class TopicIndex:
             (topic_id, scores[topic_id], similarity)
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
         )
-        named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
+        named = frozenset(t for phrase in found & self.named_set for t in self.named_in[phrase])
         on_subject = self._on_subject(found, term, content)
         off_topic = learnt.pop() if learnt else 0.0  # the last class: questions to refuse
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject, off_topic)
