@@ -282,9 +282,8 @@ def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive words of the sequence."""
     runs: set[tuple[str, ...]] = set()
     for size in range(1, min(longest, len(sequence)) + 1):
-        runs.update(
-            zip(*(sequence[start:] for start in range(size)), strict=False)
-        )  # each shorter slice ends the runs
+        # the shortest of the `size` slices ends the runs: zip stops there, not strictly
+        runs.update(zip(*(sequence[start:] for start in range(size)), strict=False))
     return runs
 
 
