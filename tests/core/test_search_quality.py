@@ -330,6 +330,9 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("why is k2 suddenly such a big deal", "vitamin-k2"),
         # a level that dropped is not a member lowering their own dose
         ("my level dropped to 12 ng/ml, is that deficient", "deficiency"),
+        # saying one is not pregnant asks for an adult's intake, not the pregnancy topic
+        ("recommended daily vitamin d for a 35 year old woman who is not pregnant", "rda"),
+        ("whats the rda of vitamin d for a woman, not pregnant or breastfeeding", "rda"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
