@@ -192,12 +192,13 @@ def test_a_morning_habit_is_not_a_question_on_when_to_take_a_dose(kb: KnowledgeB
     assert result.how != "out-of-scope" and "mk7" in result.suggestions
 
 
-def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
+def test_a_k2_amount_to_pair_with_d3_is_dosing(kb: KnowledgeBase) -> None:
     # Answered with dosing before the classifier (words alone and the fused score agreed);
-    # the classifier, learnt from members' questions, rates synergy nearly as likely, so it
-    # is now a "did you mean" with dosing first: the trade cross-validation measured.
+    # the first classifier, learnt from fewer members' questions, rated synergy nearly as
+    # likely and made it a "did you mean" with dosing first; learnt from 19 tuning files it
+    # is dosing's again. Either way never another topic's answer.
     result = index_for(kb).search("usual k2 amount alongside my d3")
-    assert result.topic is None and result.suggestions[0] == "dosing"
+    assert result.topic == "dosing" or (result.topic is None and result.suggestions[0] == "dosing")
 
 
 @pytest.mark.parametrize(
@@ -333,6 +334,11 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # saying one is not pregnant asks for an adult's intake, not the pregnancy topic
         ("recommended daily vitamin d for a 35 year old woman who is not pregnant", "rda"),
         ("whats the rda of vitamin d for a woman, not pregnant or breastfeeding", "rda"),
+        # nursing while a baby is named is the mother breastfeeding (pregnancy), not the
+        # baby's own dose (children)
+        ("d3 while nursing, is the advice different, my baby is 6 weeks", "pregnancy"),
+        # "until" is chatter: unknown, it left too little of the question known to answer
+        ("k2?? never heard of it until this server. whats it for", "vitamin-k2"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
