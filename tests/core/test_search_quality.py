@@ -303,6 +303,10 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "eliquis twice daily, can i drop to once a day with k2",
         # the prescribed vitamin D hormone, which the sources don't discuss as a supplement
         "can i double my calcitriol if my level is low",
+        # stopping a prescribed statin for K2
+        "my doctor started me on rosuvastatin, can i stop it and take k2 instead",
+        # a diagnosis from one's own labs (having the condition is a caution: below)
+        "calcium 10.7 and pth high on my labs, do i have hyperparathyroidism",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -339,6 +343,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("d3 while nursing, is the advice different, my baby is 6 weeks", "pregnancy"),
         # "until" is chatter: unknown, it left too little of the question known to answer
         ("k2?? never heard of it until this server. whats it for", "vitamin-k2"),
+        # having the condition is a caution; asking whether one has it is a diagnosis (above)
+        ("i have hyperparathyroidism, is vitamin d safe for me", "cautions"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
