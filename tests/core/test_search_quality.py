@@ -307,6 +307,9 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "my doctor started me on rosuvastatin, can i stop it and take k2 instead",
         # a diagnosis from one's own labs (having the condition is a caution: below)
         "calcium 10.7 and pth high on my labs, do i have hyperparathyroidism",
+        # doubling a prescribed dose, stopping a prescribed medicine
+        "my gp prescribed 2000 iu but my level is still low, can i double my dose",
+        "on a water pill for my bp, can i stop taking it so i can take more d",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -345,6 +348,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("k2?? never heard of it until this server. whats it for", "vitamin-k2"),
         # having the condition is a caution; asking whether one has it is a diagnosis (above)
         ("i have hyperparathyroidism, is vitamin d safe for me", "cautions"),
+        # "today", like "until", is chatter
+        ("never heard of mk7 until today, what is it for", "mk7"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
