@@ -310,6 +310,7 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         # doubling a prescribed dose, stopping a prescribed medicine
         "my gp prescribed 2000 iu but my level is still low, can i double my dose",
         "on a water pill for my bp, can i stop taking it so i can take more d",
+        "calcium came back 10.9 on my blood test, which condition do i have",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -350,6 +351,11 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("i have hyperparathyroidism, is vitamin d safe for me", "cautions"),
         # "today", like "until", is chatter
         ("never heard of mk7 until today, what is it for", "mk7"),
+        # a mother nursing a baby is breastfeeding (pregnancy); a baby who nurses is children's
+        ("how much vitamin d for a mum nursing a 4 month old", "pregnancy"),
+        ("how much vitamin d should i give a baby who is nursing", "children"),
+        # which conditions call for a doctor first is a caution, not a diagnosis
+        ("what conditions mean i should check with a doctor before vitamin d", "cautions"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
