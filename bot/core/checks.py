@@ -24,7 +24,7 @@ from bot.core.yamlfile import line_at
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # A number as written in prose; digits glued to a letter (K2, MK-7, D3) are names, not figures.
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.,])(?<![A-Za-z]-)\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"\d(?<![A-Za-z0-9.,]\d)(?<![A-Za-z]-\d)[\d,]*(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ problem comes back with its file and line, and a KnowledgeBase only when there w
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,9 +114,10 @@ class _Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root, self.problems, self.files = root, list[Problem](), dict[str, bytes]()
+        inside = functools.cache(lambda folder: folder.resolve().is_relative_to(root.resolve()))
         for path in sorted(root.rglob("*")):
             if path.suffix in (".yaml", ".md") and path.is_file():
-                if not path.resolve().is_relative_to(root.resolve()):
+                if not inside(path if path.is_symlink() else path.parent):
                     message = "a symlink to a file outside the knowledge folder; not read"
                     self.problems.append(Problem(path, 1, message))
                     continue

@@ -739,6 +739,12 @@ class SearchSettings(Model):
         description="what the classifier's probability for a topic, learnt from its names, "
         "examples and questions.yaml, adds to its fused score; 0: no classifier",
     )
+    answer_probability: Number = Field(
+        2.0,
+        description="the classifier's probability for the best topic at which a question that "
+        "names the subject and is known and close enough is answered, however small its lead; "
+        "above 1: never",
+    )
     off_topic_probability: Number = Field(
         2.0,
         description="the classifier's probability that a question is off-topic (learnt from "

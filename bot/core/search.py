@@ -175,6 +175,7 @@ class Ranking:
     signals: tuple[tuple[str, float, float], ...] = ()
     on_subject: bool = True  # it names vitamin D or K, calcium, their units, forms or drugs
     off_topic: float = 0.0  # the classifier's probability that no topic may answer it
+    learnt: float = 0.0  # the classifier's probability for the best topic
 
     @property
     def similarity(self) -> float:
@@ -232,10 +233,13 @@ def fuse(
         )
     ]
     fused = [
-        (t, score + learnt_weight * probability) for t, score, probability in ranked if score > 0
+        (t, score + learnt_weight * probability, probability)
+        for t, score, probability in ranked
+        if score > 0
     ]
     fused.sort(key=lambda item: (-item[1], item[0]))
-    return replace(ranking, ranked=tuple(fused))
+    best = fused[0][2] if fused else 0.0  # the classifier's probability for the best topic
+    return replace(ranking, ranked=tuple((t, score) for t, score, _ in fused), learnt=best)
 
 
 class _Bm25:
@@ -276,11 +280,11 @@ def _idf(documents: list[list[str]]) -> dict[str, float]:
 
 def _ngrams(sequence: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive words of the sequence."""
-    return {
-        tuple(sequence[start : start + size])
-        for size in range(1, longest + 1)
-        for start in range(len(sequence) - size + 1)
-    }
+    runs: set[tuple[str, ...]] = set()
+    for size in range(1, min(longest, len(sequence)) + 1):
+        # the shortest of the `size` slices ends the runs: zip stops there, not strictly
+        runs.update(zip(*(sequence[start:] for start in range(size)), strict=False))
+    return runs
 
 
 @lru_cache(maxsize=4)
@@ -342,13 +346,13 @@ class _Meaning:
         probability per topic, then for off-topic, for the `whole` question, its amounts too
         (empty without a classifier): it learnt from whole questions. Both are the question's
         words as typed, so without an amount they are one text, embedded once."""
-        (vector,) = self.embedder.embed([question])
+        learns = self.classifier is not None and whole != question
+        vector, *asked = self.embedder.embed([question, whole] if learns else [question])
         per_passage = self.vectors @ vector
         similar = list(np.maximum.reduceat(per_passage, self.starts).tolist())
         if self.classifier is None:
             return similar, []
-        (asked,) = self.embedder.embed([whole]) if whole != question else (vector,)
-        return similar, self.classifier.probabilities(asked)
+        return similar, self.classifier.probabilities(asked[0] if asked else vector)
 
 
 class TopicIndex:
@@ -413,6 +417,7 @@ class TopicIndex:
                 weight = _PHRASE_WEIGHT * (1.0 + sum(self.idf.get(word, 0.0) for word in phrase))
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
+        self.phrase_set, self.named_set = frozenset(self.phrases), frozenset(self.named_in)
         self.out_of_scope = frozenset(
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.out_of_scope
@@ -553,6 +558,8 @@ class TopicIndex:
             return False
         if ranking.agreed and ranking.similarity >= settings.agreed_similarity:
             return True  # two independent readings name the same topic
+        if ranking.learnt >= settings.answer_probability:
+            return True  # so like members' questions on it that the lead hardly matters
         best = ranking.ranked[0][1]
         second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         margin = settings.min_margin
@@ -590,8 +597,8 @@ class TopicIndex:
         rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]
         totals = self.stem_matrix[rows].sum(axis=0).tolist()
         scores = dict(zip(self.topic_ids, totals, strict=True))
-        for phrase in found:
-            for topic_id, weight in self.phrases.get(phrase, ()):
+        for phrase in found & self.phrase_set:  # a few of a long question's hundreds of runs
+            for topic_id, weight in self.phrases[phrase]:
                 scores[topic_id] += weight
         for figure in same_amounts(figures(term)):
             topics, idf = self.figures.get(figure, ((), 0.0))
@@ -616,7 +623,7 @@ class TopicIndex:
             (topic_id, scores[topic_id], similarity)
             for topic_id, similarity in zip(self.topic_ids, similar, strict=True)
         )
-        named = frozenset(t for phrase in found for t in self.named_in.get(phrase, ()))
+        named = frozenset(t for phrase in found & self.named_set for t in self.named_in[phrase])
         on_subject = self._on_subject(found, term, content)
         off_topic = learnt.pop() if learnt else 0.0  # the last class: questions to refuse
         ranking = Ranking((), coverage, False, word_score, named, signals, on_subject, off_topic)

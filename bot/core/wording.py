@@ -190,6 +190,7 @@ class Vocabulary:
         self._long_words = sorted(word for word in words if len(word) >= _MIN_CORRECTABLE)
         self._by_length: dict[int, list[str]] = {}
         self._corrections: dict[str, str | None] = {}
+        self._words: dict[tuple[str, bool], Word] = {}  # a typed word as read before
 
     def _candidates(self, size: int) -> list[str]:
         """The vocabulary words long or short enough to reach the similarity with a word of
@@ -217,6 +218,7 @@ class Vocabulary:
 
     def forget_corrections(self) -> None:
         self._corrections.clear()
+        self._words.clear()
 
     def _is_amount(self, word: str, after_number: bool) -> bool:
         """A number ("600", "5,000", "10k", "5000iu") or a unit right after one."""
@@ -239,19 +241,24 @@ class Vocabulary:
                 if not (out and out[-1].stem == AMOUNT):
                     out.append(Word(typed, AMOUNT, True, False, False))
                 continue
-            if typed in self.stopwords:
-                out.append(Word(typed, stem(typed), True, False, False))
-                continue
-            stemmed = stem(typed)
-            if stemmed in self.stems:
-                out.append(Word(typed, stemmed, False, True, False))
-                continue
-            if "-" in typed:
+            if (typed, correct) in self._words:  # members use the same words again and again
+                out.append(self._words[typed, correct])
+            elif "-" in typed and typed not in self.stopwords and stem(typed) not in self.stems:
                 out.extend(self.read(typed.replace("-", " "), correct=correct))
-                continue
-            corrected = self.correction(typed) if correct else None
-            if corrected is None:
-                out.append(Word(typed, stemmed, False, False, False))
             else:
-                out.append(Word(typed, stem(corrected), False, True, True))
+                if len(self._words) >= _MAX_REMEMBERED:
+                    self._words.clear()
+                out.append(self._words.setdefault((typed, correct), self._word(typed, correct)))
         return out
+
+    def _word(self, typed: str, correct: bool) -> Word:
+        """One word that is not an amount, as `read` reads it."""
+        if typed in self.stopwords:
+            return Word(typed, stem(typed), True, False, False)
+        stemmed = stem(typed)
+        if stemmed in self.stems:
+            return Word(typed, stemmed, False, True, False)
+        corrected = self.correction(typed) if correct else None
+        if corrected is None:
+            return Word(typed, stemmed, False, False, False)
+        return Word(typed, stem(corrected), False, True, True)

@@ -45,46 +45,50 @@ _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """A safe loader that builds LineDict and LineList."""
+    """libyaml's parser and composer with the safe constructor, for what `_Builder` hands it."""
 
 
-_STR = "tag:yaml.org,2002:str"
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
 
 
-def _value(loader: _LineLoader, node: yaml.Node) -> Any:
-    """A node's value: plain text read straight off the node (most of a knowledge file; what
-    PyYAML's safe constructor returns for it too), anything else built by the loader."""
-    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
-        return node.value
-    return loader.construct_object(node, deep=True)
+class _Builder:
+    """Builds LineDict, LineList and text straight from the composed nodes (most of a knowledge
+    file; what PyYAML's safe constructor returns for them too); any other tag goes to the safe
+    constructor, which refuses the ones it doesn't know. An alias is built once (`built`, by
+    node): a document of nested aliases stays linear, and a recursive one stays recursive."""
 
+    def __init__(self, loader: _LineLoader) -> None:
+        self.loader, self.built = loader, dict[int, Any]()
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = _value(loader, key_node)
-        if not isinstance(key, str):
-            key = str(key)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        result[key] = _value(loader, value_node)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
+    def value(self, node: yaml.Node) -> Any:
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if id(node) in self.built:
+            return self.built[id(node)]
+        if node.tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self.mapping(node)
+        if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            result = self.built[id(node)] = LineList()
+            result.line = node.start_mark.line + 1
+            result.item_lines = [child.start_mark.line + 1 for child in node.value]
+            result.extend(self.value(child) for child in node.value)
+            return result
+        return self.loader.construct_object(node, deep=True)
 
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(_value(loader, child) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    def mapping(self, node: yaml.MappingNode) -> LineDict:
+        self.loader.flatten_mapping(node)  # `<<: *defaults` merge keys
+        result = self.built[id(node)] = LineDict()
+        result.line = node.start_mark.line + 1
+        for key_node, value_node in node.value:
+            key = self.value(key_node)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            result[key] = self.value(value_node)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,12 @@ def load_yaml(path: Path) -> Any:
 def parse_yaml(text: str, path: Path) -> Any:
     """Parse YAML text safely; `path` only names where it came from in errors."""
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else _Builder(loader).value(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)

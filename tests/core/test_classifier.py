@@ -38,7 +38,6 @@ def test_a_core_question_is_answered_with_the_classifier_and_not_without(
     [
         "is a level of 7 dangerous",
         "is a level of 6 dangerous",
-        "is my level of 6 dangerous",
     ],
 )
 def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
@@ -53,11 +52,15 @@ def test_the_classifier_reads_the_amount_words_and_meaning_leave_out(
     assert index_for(kb).search(question).topic == "deficiency"
 
 
-def test_a_level_of_7_is_at_least_offered_as_deficiency(kb: KnowledgeBase) -> None:
+@pytest.mark.parametrize("question", ["is my level of 7 dangerous", "is my level of 6 dangerous"])
+def test_my_level_of_6_or_7_is_at_least_offered_as_deficiency(
+    kb: KnowledgeBase, question: str
+) -> None:
     # Answered while the classifier read the normalised question (before 980f76d); since it
     # reads the words as typed (980f76d, one embedding when there is no amount) its lead over
-    # toxicity is too small to answer: a "did you mean" with deficiency first.
-    result = index_for(kb).search("is my level of 7 dangerous")
+    # toxicity is small: "7" became a "did you mean" with deficiency first then, "6" when the
+    # twenty-first tuning file joined. Never another topic first.
+    result = index_for(kb).search(question)
     assert (result.topic or result.suggestions[0]) == "deficiency"
 
 

@@ -195,6 +195,7 @@ EXACT = {
     "max_suggestions": 3,
     "words_first_margin": None,  # its own test below
     "words_first_meaning_rank": 1,
+    "answer_probability": 0.75,
 }
 
 
@@ -220,6 +221,7 @@ def _search(
     ranked: tuple[tuple[str, float], ...] | None = None,
     out_of_scope: bool = False,
     b_words: float = 1.0,  # "b"'s score from words alone; "a"'s is 2
+    learnt: float = 0.0,  # the classifier's probability for "a"
     **settings: object,
 ) -> SearchResult:
     index = index_for(kb)
@@ -232,6 +234,7 @@ def _search(
         named,
         (("a", 2.0, similarity), ("b", b_words, other_similarity)),
         on_subject,
+        learnt=learnt,
     )
     monkeypatch.setattr(index, "rank", lambda term: ranking)
     return index.search("a question matching no name at all, it is long enough")
@@ -249,6 +252,28 @@ def test_coverage_at_the_minimum_answers_and_below_it_suggests(
     # Under half the minimum: not even suggestions (they would rest on a stray word).
     assert _decide(kb, monkeypatch, coverage=0.1875) == (None, ("a", "b"))
     assert _decide(kb, monkeypatch, coverage=0.1874) == (None, ())
+
+
+def test_the_fused_ranking_carries_the_classifiers_probability_for_its_best_topic() -> None:
+    ranking = Ranking((), 1.0, False, 2.0, signals=(("a", 2.0, 0.5), ("b", 1.0, 0.5)))
+    # words put "a" first by 0.5; the classifier's 0.9 for "b" (weighed 1) overturns that
+    fused = fuse(ranking, 1.0, [0.1, 0.9], 1.0)
+    assert [topic for topic, _ in fused.ranked] == ["b", "a"] and fused.learnt == 0.9
+    assert fuse(ranking, 1.0, [0.1, 0.9], 0.25).learnt == 0.1  # "a" stays first
+    assert fuse(ranking, 1.0).learnt == 0.0  # no classifier: no probability
+
+
+def test_a_topic_the_classifier_rates_likely_enough_is_answered_despite_a_small_lead(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close = {"best": 8.0, "second": 7.5}  # a lead of 1/16: under min_margin, so suggestions
+    assert _decide(kb, monkeypatch, **close) == (None, ("a", "b"))
+    assert _decide(kb, monkeypatch, **close, learnt=0.75) == ("a", ())
+    assert _decide(kb, monkeypatch, **close, learnt=0.7499) == (None, ("a", "b"))
+    # only for a question dk2 would otherwise weigh: known, close and on its subject
+    assert _decide(kb, monkeypatch, **close, learnt=1.0, coverage=0.3749)[0] is None
+    assert _decide(kb, monkeypatch, **close, learnt=1.0, similarity=0.2499)[0] is None
+    assert _decide(kb, monkeypatch, **close, learnt=1.0, on_subject=False)[0] is None
 
 
 def test_similarity_at_the_minimum_answers_and_below_it_suggests(

@@ -192,12 +192,13 @@ def test_a_morning_habit_is_not_a_question_on_when_to_take_a_dose(kb: KnowledgeB
     assert result.how != "out-of-scope" and "mk7" in result.suggestions
 
 
-def test_a_k2_amount_to_pair_with_d3_offers_dosing_first(kb: KnowledgeBase) -> None:
+def test_a_k2_amount_to_pair_with_d3_is_dosing(kb: KnowledgeBase) -> None:
     # Answered with dosing before the classifier (words alone and the fused score agreed);
-    # the classifier, learnt from members' questions, rates synergy nearly as likely, so it
-    # is now a "did you mean" with dosing first: the trade cross-validation measured.
+    # the first classifier, learnt from fewer members' questions, rated synergy nearly as
+    # likely and made it a "did you mean" with dosing first; learnt from 19 tuning files it
+    # is dosing's again. Either way never another topic's answer.
     result = index_for(kb).search("usual k2 amount alongside my d3")
-    assert result.topic is None and result.suggestions[0] == "dosing"
+    assert result.topic == "dosing" or (result.topic is None and result.suggestions[0] == "dosing")
 
 
 @pytest.mark.parametrize(
@@ -298,6 +299,18 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "my gp has me on 3000 a day, can i lower it to 1000 now my level is 60",
         "eliquis 5mg twice a day, could i halve it now im on k2",
         "could i swap it for eliquis so i can keep my k2",
+        "on xarelto 20, could i drop to 15 mg now that i take k2",
+        "eliquis twice daily, can i drop to once a day with k2",
+        # the prescribed vitamin D hormone, which the sources don't discuss as a supplement
+        "can i double my calcitriol if my level is low",
+        # stopping a prescribed statin for K2
+        "my doctor started me on rosuvastatin, can i stop it and take k2 instead",
+        # a diagnosis from one's own labs (having the condition is a caution: below)
+        "calcium 10.7 and pth high on my labs, do i have hyperparathyroidism",
+        # doubling a prescribed dose, stopping a prescribed medicine
+        "my gp prescribed 2000 iu but my level is still low, can i double my dose",
+        "on a water pill for my bp, can i stop taking it so i can take more d",
+        "calcium came back 10.9 on my blood test, which condition do i have",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -324,6 +337,25 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # the question too little known to answer
         ("are calcium deposits in the arteries a big deal for heart health", "cardiovascular"),
         ("why is k2 suddenly such a big deal", "vitamin-k2"),
+        # a level that dropped is not a member lowering their own dose
+        ("my level dropped to 12 ng/ml, is that deficient", "deficiency"),
+        # saying one is not pregnant asks for an adult's intake, not the pregnancy topic
+        ("recommended daily vitamin d for a 35 year old woman who is not pregnant", "rda"),
+        ("whats the rda of vitamin d for a woman, not pregnant or breastfeeding", "rda"),
+        # nursing while a baby is named is the mother breastfeeding (pregnancy), not the
+        # baby's own dose (children)
+        ("d3 while nursing, is the advice different, my baby is 6 weeks", "pregnancy"),
+        # "until" is chatter: unknown, it left too little of the question known to answer
+        ("k2?? never heard of it until this server. whats it for", "vitamin-k2"),
+        # having the condition is a caution; asking whether one has it is a diagnosis (above)
+        ("i have hyperparathyroidism, is vitamin d safe for me", "cautions"),
+        # "today", like "until", is chatter
+        ("never heard of mk7 until today, what is it for", "mk7"),
+        # a mother nursing a baby is breastfeeding (pregnancy); a baby who nurses is children's
+        ("how much vitamin d for a mum nursing a 4 month old", "pregnancy"),
+        ("how much vitamin d should i give a baby who is nursing", "children"),
+        # which conditions call for a doctor first is a caution, not a diagnosis
+        ("what conditions mean i should check with a doctor before vitamin d", "cautions"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(

@@ -1051,7 +1051,10 @@ def test_a_figure_a_topic_prints_points_to_that_topic(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert index_for(kb).search(question).topic == topic
-    assert _index(kb, figure_weight=0.0).search(question).topic != topic
+    # without the figure, the lead is too small (the classifier's confidence aside, which
+    # alone now answers "is 800 iu enough at 75")
+    unfigured = _index(kb, figure_weight=0.0, answer_probability=2.0)
+    assert unfigured.search(question).topic != topic
 
 
 @pytest.mark.parametrize(

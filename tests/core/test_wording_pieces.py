@@ -47,6 +47,16 @@ def test_the_memory_of_corrections_starts_over_when_full() -> None:
     assert vocabulary._corrections == {"osteocalsin": "osteocalcin"}
 
 
+def test_the_memory_of_words_read_is_bounded_and_reads_as_afresh() -> None:
+    vocabulary = Vocabulary(["osteocalcin"], STOPWORDS, 84)
+    first = vocabulary.read("my osteocalsin")
+    for index in range(4096):
+        vocabulary.read(f"word{index:04d}")
+    assert len(vocabulary._words) <= 4096
+    assert vocabulary.read("my osteocalsin") == first  # read again after it was forgotten
+    assert first[1] == Word("osteocalsin", stem("osteocalcin"), False, True, True)
+
+
 def test_an_amount_and_a_stopword_are_words_search_does_not_count() -> None:
     vocabulary = Vocabulary(["iu", "calcium"], STOPWORDS, 84, frozenset({"iu"}))
     assert vocabulary.read("600 iu") == [Word("600", AMOUNT, True, False, False)]

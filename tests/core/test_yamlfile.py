@@ -224,3 +224,21 @@ def test_any_document_reads_with_the_same_values_as_the_safe_loader(
     values are the safe loader's, whichever way the text was written."""
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
     assert _plain(parse_yaml(text, Path("doc.yaml"))) == yaml.safe_load(text)
+
+
+def test_an_alias_is_the_anchored_value_itself_so_nested_aliases_stay_small() -> None:
+    """Six levels of ten aliases each would be a million values if each were copied out; read
+    as the safe loader reads them, each level is one list the next level points at."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 7):
+        below = ", ".join([f"*a{level - 1}"] * 10)
+        levels.append(f"a{level}: &a{level} [{below}]")
+    data = parse_yaml("\n".join(levels) + "\n", Path("bomb.yaml"))
+    assert data["a6"][0] is data["a5"] and data["a6"][9] is data["a5"]
+    assert data["a1"][0] == ["x"] * 10
+
+
+def test_a_merge_key_and_a_recursive_anchor_read_as_the_safe_loader_reads_them() -> None:
+    data = parse_yaml("base: &b {k: 1}\nmore:\n  <<: *b\n  j: 2\nloop: &l [*l]\n", Path("t.yaml"))
+    assert data["more"] == {"k": 1, "j": 2} and data["more"].line_of("j") == 4
+    assert data["loop"][0] is data["loop"]
