@@ -11,7 +11,6 @@ same pixels, the floor no drawing code can go under. Run: .venv/bin/python bench
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import statistics
 import sys
@@ -158,7 +157,7 @@ def pictures(kb: KnowledgeBase) -> None:
         def new_value(i: int, picture: Picture = picture) -> object:
             # The usual miss: this scale drawn before, this value not (the bytes aren't cached).
             value = Decimal(next(values)) / 100
-            return gauge.gauge_png(kb, dataclasses.replace(picture, value=value, label=f"{value}"))
+            return gauge.gauge_png(kb, picture._replace(value=value, label=f"{value}"))
 
         measure(f"{name} cold", from_nothing, 30, 200_000)
         measure(f"{name} new", new_value, 300, 10_000)
