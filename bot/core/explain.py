@@ -12,6 +12,7 @@ from bot.core.sanitize import echo
 from bot.core.search import index_for
 
 INFO_COLOUR = 0x3498DB
+URGENT_COLOUR = 0xE74C3C
 
 
 def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
@@ -20,6 +21,8 @@ def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
     if not term.strip():
         return input_error_reply(kb, "explain", InputError("empty_term"))
     result = index_for(kb).search(term)
+    if result.how == "urgent":
+        return _urgent(kb)
     if result.topic is None:
         return _not_found(
             kb, term.strip(), result.suggestions, out_of_scope=result.how == "out-of-scope"
@@ -93,5 +96,27 @@ def _not_found(
             "kind": None,
             "private": True,
             "out_of_scope": out_of_scope,
+        },
+    )
+
+
+def _urgent(kb: KnowledgeBase) -> Reply:
+    """Someone may need care now: where to get it, first and alone. No topic (not even
+    toxicity's symptoms) and no echo of the words: nothing to read before acting."""
+    msg = kb.messages
+    return Reply(
+        command="explain",
+        ok=True,
+        title=msg.get("explain.urgent_title"),
+        body=msg.get("explain.urgent"),
+        colour=URGENT_COLOUR,
+        disclaimer=msg.get("disclaimer"),
+        data={
+            "topic": None,
+            "suggestions": [],
+            "match": "urgent",
+            "kind": None,
+            "out_of_scope": True,
+            "urgent": True,
         },
     )

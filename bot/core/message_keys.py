@@ -124,6 +124,8 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "explain.not_found": "term",
         "explain.not_found_suggest": "term",
         "explain.out_of_scope": "term topics",
+        "explain.urgent": "",
+        "explain.urgent_title": "",
         "explain.source_article": "section",
         "explain.read_more": "topics",
         "topics.title": "",

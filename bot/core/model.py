@@ -693,6 +693,12 @@ class SearchSettings(Model):
         description="unit words that, after a number, belong to an amount"
     )
     out_of_scope: tuple[Lower, ...] = Field(description="words and phrases dk2 never answers on")
+    urgent: tuple[Lower, ...] = Field(
+        (),
+        description="words and phrases saying someone may need urgent care now (a child who "
+        "swallowed a bottle, 'should i go to the er'): such a question gets the urgent-care "
+        "message, never a topic",
+    )
     subject_words: tuple[Lower, ...] = Field(
         (),
         description="words and phrases that say a question is about dk2's subject; a question "
@@ -710,6 +716,12 @@ class SearchSettings(Model):
         description="closeness of meaning at which a question naming nothing of the subject "
         "is answered anyway, when dk2 knows all its words and words and meaning both rank its "
         "topic first (above 1: never)",
+    )
+    unnamed_subject_probability: Number = Field(
+        2.0,
+        description="the classifier's probability for the best topic at which a question "
+        "naming nothing of the subject is answered anyway, when dk2 knows all its words "
+        "(above 1: never)",
     )
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"

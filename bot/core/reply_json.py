@@ -99,6 +99,9 @@ class ExplainReply(_Reply):
     out_of_scope: bool | None = Field(
         None, description="true when the question is about something dk2 doesn't cover"
     )
+    urgent: bool | None = Field(
+        None, description="true when the question says someone may need urgent care now"
+    )
 
 
 class TopicsReply(_Reply):

@@ -3,7 +3,9 @@
 Stages, most certain first:
 1. the whole term is a topic id, alias or title;
 2. the whole term is one of those with a typo (rapidfuzz ratio);
-3. a question that names something dk2 does not cover (another supplement, a request to
+3. a question saying someone may need urgent care now (search.yaml's `urgent`: a child who
+   swallowed a bottle, "should i go to the er") gets the urgent-care message, never a topic,
+   not even a caution; a question that names something dk2 does not cover (another supplement, a request to
    diagnose) is not answered, nor is one that names nothing of its subject (vitamin D or K,
    calcium, their units, forms, medicines, the article: search.yaml's subject_words, or only
    everyday ones such as "deficiency" beside a word dk2 doesn't know), which gets suggestions
@@ -156,7 +158,7 @@ _D_AMOUNT = re.compile(r"\d\s?k?\s?(?:iu|ius|ui|ng|nmol)\b")
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     topic: str | None
-    how: str  # "exact", "fuzzy", "question", "out-of-scope" or "none"
+    how: str  # "exact", "fuzzy", "question", "urgent", "out-of-scope" or "none"
     score: float
     suggestions: tuple[str, ...]
 
@@ -176,6 +178,7 @@ class Ranking:
     on_subject: bool = True  # it names vitamin D or K, calcium, their units, forms or drugs
     off_topic: float = 0.0  # the classifier's probability that no topic may answer it
     learnt: float = 0.0  # the classifier's probability for the best topic
+    urgent: bool = False  # someone may need urgent care: out of scope, with its own message
 
     @property
     def similarity(self) -> float:
@@ -374,6 +377,7 @@ class TopicIndex:
             [
                 *(text for topic_fields in fields.values() for text in topic_fields.values()),
                 *settings.out_of_scope,
+                *settings.urgent,
                 *settings.subject_words,
             ],
             settings.stopwords,
@@ -418,10 +422,14 @@ class TopicIndex:
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
         self.phrase_set, self.named_set = frozenset(self.phrases), frozenset(self.named_in)
-        self.out_of_scope = frozenset(
-            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-            for words in settings.out_of_scope
-        ) - {()}
+        self.out_of_scope, self.urgent = (
+            frozenset(
+                tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+                for words in phrases
+            )
+            - {()}
+            for phrases in (settings.out_of_scope, settings.urgent)
+        )
         self.subject = frozenset(
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.subject_words
@@ -518,7 +526,7 @@ class TopicIndex:
         knows under half of what coverage asks for an answer (the suggestions would rest on
         a stray word: "zzqx-not-a-topic" is not about cautions)."""
         if ranking.out_of_scope:
-            return SearchResult(None, "out-of-scope", 0.0, ())
+            return SearchResult(None, "urgent" if ranking.urgent else "out-of-scope", 0.0, ())
         if not ranking.ranked:
             return SearchResult(None, "none", 0.0, ())
         best_id, best = ranking.ranked[0]
@@ -546,11 +554,11 @@ class TopicIndex:
         if not ranking.on_subject:
             # "what dosage do most ppl use" names no vitamin, but every word of it is dk2's
             # and both readings agree closely: in a vitamin D and K2 channel that is dosing.
-            # "how much protein per day" is not close enough to any example.
-            return (
-                ranking.coverage >= _ALL_KNOWN
-                and ranking.agreed
-                and ranking.similarity >= settings.unnamed_subject_similarity
+            # "how much protein per day" is not close enough to any example. "in a nutshell
+            # what does the post conclude" is like many members' questions on the summary.
+            return ranking.coverage >= _ALL_KNOWN and (
+                (ranking.agreed and ranking.similarity >= settings.unnamed_subject_similarity)
+                or ranking.learnt >= settings.unnamed_subject_probability
             )
         if ranking.coverage < settings.min_coverage or (
             self.meaning is not None and ranking.similarity < settings.min_similarity
@@ -592,6 +600,8 @@ class TopicIndex:
             found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
+        if not self.urgent.isdisjoint(found):
+            return Ranking((), coverage, True, urgent=True)  # before any topic, even a caution
         if not self.out_of_scope.isdisjoint(found):
             return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
         rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]

@@ -135,6 +135,23 @@ def test_an_out_of_scope_question_lists_every_topic(kb: KnowledgeBase) -> None:
     )
 
 
+def test_an_urgent_question_gets_where_to_find_care_now_and_nothing_to_read_first(
+    kb: KnowledgeBase,
+) -> None:
+    question = "my toddler just swallowed a whole bottle of **d3** gummies <@123>"
+    reply = explain_reply(kb, question)
+    assert reply.command == "explain" and reply.ok
+    assert reply.title == "This may need urgent care"
+    # where to get help, first, and no topic, suggestion or echo of the member's words
+    assert "get help now: call your local emergency number or poison control" in reply.body
+    assert "For a pet, call a vet." in reply.body
+    assert "toddler" not in reply.body and "<@" not in reply.body and reply.sections == ()
+    assert reply.colour != INFO_COLOUR and reply.disclaimer == DISCLAIMER
+    assert reply.data["topic"] is None and reply.data["suggestions"] == []
+    assert reply.data["urgent"] is True and reply.data["match"] == "urgent"
+    assert "urgent care" in render_text(reply)
+
+
 def test_bad_input_is_an_explain_error(kb: KnowledgeBase) -> None:
     for term in ("   ", "x" * (kb.units.max_input_chars + 1)):
         reply = explain_reply(kb, term)

@@ -196,6 +196,7 @@ EXACT = {
     "words_first_margin": None,  # its own test below
     "words_first_meaning_rank": 1,
     "answer_probability": 0.75,
+    "unnamed_subject_probability": 0.875,
 }
 
 
@@ -273,7 +274,22 @@ def test_a_topic_the_classifier_rates_likely_enough_is_answered_despite_a_small_
     # only for a question dk2 would otherwise weigh: known, close and on its subject
     assert _decide(kb, monkeypatch, **close, learnt=1.0, coverage=0.3749)[0] is None
     assert _decide(kb, monkeypatch, **close, learnt=1.0, similarity=0.2499)[0] is None
-    assert _decide(kb, monkeypatch, **close, learnt=1.0, on_subject=False)[0] is None
+    # (one naming nothing of it has its own, higher bar: the test below)
+    assert _decide(kb, monkeypatch, **close, learnt=0.8, on_subject=False)[0] is None
+
+
+def test_a_question_naming_nothing_of_the_subject_needs_every_word_known_and_a_sure_classifier(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unnamed = {"on_subject": False, "best": 8.0, "second": 7.5}  # no agreement, a small lead
+    assert _decide(kb, monkeypatch, **unnamed) == (None, ("a", "b"))
+    assert _decide(kb, monkeypatch, **unnamed, learnt=0.875) == ("a", ())
+    assert _decide(kb, monkeypatch, **unnamed, learnt=0.8749) == (None, ("a", "b"))
+    # a word dk2 doesn't know is where questions on something else are: never answered
+    assert _decide(kb, monkeypatch, **unnamed, learnt=1.0, coverage=0.99) == (None, ("a", "b"))
+    # and "never" (above 1) turns the rule off
+    off = {"unnamed_subject_probability": 2.0}
+    assert _decide(kb, monkeypatch, **unnamed, **off, learnt=1.0) == (None, ("a", "b"))
 
 
 def test_similarity_at_the_minimum_answers_and_below_it_suggests(

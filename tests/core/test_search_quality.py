@@ -62,7 +62,7 @@ def test_off_topic_questions_are_refused_with_at_most_three_suggestions(
 ) -> None:
     reply = explain_reply(kb, question)
     assert reply.data["topic"] is None
-    assert reply.data["match"] == "none"
+    assert reply.data["match"] in ("none", "urgent")  # someone needing care now: where to go
     assert len(reply.data["suggestions"]) <= 3
 
 
@@ -356,6 +356,10 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("how much vitamin d should i give a baby who is nursing", "children"),
         # which conditions call for a doctor first is a caution, not a diagnosis
         ("what conditions mean i should check with a doctor before vitamin d", "cautions"),
+        # how a member broke a bone: the fall, not a bike (out of scope as a product)
+        ("came off the bike and fractured my wrist, does k2 help", "bone-health"),
+        # "last month" says when, not MK-7's "lasts longer"
+        ("found out about k2 last month, why does it matter", "vitamin-k2"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -437,3 +441,34 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
     kb: KnowledgeBase,
 ) -> None:
     assert index_for(kb).search("does the recommended amount change after 70").topic == "rda"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my kid got into the bottle of d3 gummies and ate most of it",
+        "my 2 year old swallowed a handful of my k2 capsules",
+        "should i call poison control, my son ate a whole bottle of vitamin d drops",
+        "my husband passed out after taking a ton of vitamin d",
+        "cant stop throwing up since i took loads of d3, is it the d",
+        "my dog ate a whole bottle of d3",
+    ],
+)
+def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
+    kb: KnowledgeBase, question: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert (result.topic, result.how, result.suggestions) == (None, "urgent", ())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how does vitamin d poisoning usually happen",
+        "what are the symptoms of vitamin d toxicity",
+        "took 50000 iu daily by mistake for a month, what happens",
+        "is vitamin d toxicity an emergency",
+    ],
+)
+def test_asking_about_toxicity_is_not_an_emergency(kb: KnowledgeBase, question: str) -> None:
+    assert index_for(kb).search(question).topic == "toxicity"

@@ -776,7 +776,8 @@ def test_an_amount_in_a_vitamins_units_is_on_the_subject(
 
 def test_a_topics_exact_name_is_answered_without_subject_words(kb: KnowledgeBase) -> None:
     # (a question all of whose words dk2 knows may be answered without a subject word: not here)
-    index = _index(kb, subject_words=("zorblax",), unnamed_subject_similarity=2.0)
+    never = {"unnamed_subject_similarity": 2.0, "unnamed_subject_probability": 2.0}
+    index = _index(kb, subject_words=("zorblax",), **never)
     assert index.search("upper limit").topic == "upper-limit"
     assert index.search("what is the upper limit for adults").topic is None
 
@@ -829,7 +830,9 @@ def test_a_question_all_of_whose_words_dk2_knows_is_answered_without_a_subject_w
     ranking = index.rank(question)
     assert not ranking.on_subject and ranking.coverage == pytest.approx(1.0)
     assert index.search(question).topic == topic
-    never = _index(kb, unnamed_subject_similarity=2.0).search(question)
+    never = _index(kb, unnamed_subject_similarity=2.0, unnamed_subject_probability=2.0).search(
+        question
+    )
     assert never.topic is None and never.suggestions[0] == topic
 
 
