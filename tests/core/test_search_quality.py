@@ -311,6 +311,9 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         "my gp prescribed 2000 iu but my level is still low, can i double my dose",
         "on a water pill for my bp, can i stop taking it so i can take more d",
         "calcium came back 10.9 on my blood test, which condition do i have",
+        # a symptom, asked as a diagnosis
+        "been on 5000 iu d3, got a sharp pain low in my back on one side, is it a kidney stone",
+        "get a tight chest on my runs since starting d3, is that my heart",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -360,6 +363,12 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("came off the bike and fractured my wrist, does k2 help", "bone-health"),
         # "last month" says when, not MK-7's "lasts longer"
         ("found out about k2 last month, why does it matter", "vitamin-k2"),
+        # what vitamin D does beyond bones is vitamin D's topic
+        ("what is vitamin d apart from bones, what else does it do", "vitamin-d"),
+        # apologising for a basic question is chatter: it left too little known to answer
+        ("sorry if this is a basic question, what does vitamin d actually do", "vitamin-d"),
+        # having had kidney stones is a caution; asking whether one has them is a diagnosis
+        ("i had kidney stones before, is vitamin d safe for me", "cautions"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
