@@ -314,6 +314,8 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         # a symptom, asked as a diagnosis
         "been on 5000 iu d3, got a sharp pain low in my back on one side, is it a kidney stone",
         "get a tight chest on my runs since starting d3, is that my heart",
+        # skipping doses of a prescribed blood thinner on one's own
+        "on coumadin, ok if i miss a dose to make room for mk7",
     ],
 )
 def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, question: str) -> None:
@@ -367,6 +369,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("what is vitamin d apart from bones, what else does it do", "vitamin-d"),
         # apologising for a basic question is chatter: it left too little known to answer
         ("sorry if this is a basic question, what does vitamin d actually do", "vitamin-d"),
+        # where a member read it is chatter ("phone" is out of scope as a product)
+        ("read it on my phone, what is the k2 dose it says", "dosing"),
         # having had kidney stones is a caution; asking whether one has them is a diagnosis
         ("i had kidney stones before, is vitamin d safe for me", "cautions"),
     ],
@@ -422,6 +426,8 @@ def test_filler_words_and_near_misses_of_refused_words(
         "exactly how much is 50 mcg of d3 in iu",
         # "wasting" is a near miss of the refused "fasting"
         "am i wasting my money on mk7",
+        # retesting after a new dose is not changing a prescribed one
+        "how soon should i recheck my level after changing my dose",
     ],
 )
 def test_near_misses_of_refusal_phrases_are_not_refused(kb: KnowledgeBase, question: str) -> None:
@@ -461,6 +467,7 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my husband passed out after taking a ton of vitamin d",
         "cant stop throwing up since i took loads of d3, is it the d",
         "my dog ate a whole bottle of d3",
+        "my son drank half the bottle of vitamin d drops, help",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
