@@ -314,6 +314,8 @@ def test_stop_my_before_a_body_part_asks_what_a_vitamin_does(
         # a symptom, asked as a diagnosis
         "been on 5000 iu d3, got a sharp pain low in my back on one side, is it a kidney stone",
         "get a tight chest on my runs since starting d3, is that my heart",
+        # asking whether a symptom comes from one's vitamin D is a diagnosis
+        "sharp pain peeing, is it from my d3",
         # skipping doses of a prescribed blood thinner on one's own
         "on coumadin, ok if i miss a dose to make room for mk7",
     ],
@@ -468,6 +470,7 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "cant stop throwing up since i took loads of d3, is it the d",
         "my dog ate a whole bottle of d3",
         "my son drank half the bottle of vitamin d drops, help",
+        "my daughter ate a bunch of my k2 softgels, will she be ok",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
@@ -488,3 +491,8 @@ def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
 )
 def test_asking_about_toxicity_is_not_an_emergency(kb: KnowledgeBase, question: str) -> None:
     assert index_for(kb).search(question).topic == "toxicity"
+
+
+def test_a_bottle_used_up_over_weeks_is_a_dose_not_an_emergency(kb: KnowledgeBase) -> None:
+    result = index_for(kb).search("went through a whole bottle of 5000 iu in two months, too much?")
+    assert result.how != "urgent" and result.topic in {"upper-limit", "dosing", "toxicity"}
