@@ -10,7 +10,8 @@ the same search `/dk2 explain` uses.
 
 The result is one answer when dk2 is sure, a few choices when it is not (two readings, a
 reading next to a safety topic, a question search can only suggest for), and nothing when the
-message is not about what dk2 covers. Each choice fits a Discord select option (label and
+message is not about what dk2 covers. A message saying someone may need care now gets the
+urgent-care answer alone, whatever else it holds. Each choice fits a Discord select option (label and
 value at most 100 characters); `request_for_choice` turns a value back into the request, so
 the choice needs no memory between the click that offered it and the pick.
 """
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 CHOICE_LIMIT: Final = 100  # Discord's limit on a select option's label and value
-Kind = Literal["dose", "level", "question", "unsure", "off-topic"]
+Kind = Literal["dose", "level", "question", "unsure", "off-topic", "urgent"]
 _READING_KIND: Final[dict[str, Kind]] = {"dose": "dose", "level": "level"}
 
 # Tokens that belong to an amount as members write it: "2 x 5000 IU of D3 twice a week",
@@ -53,6 +54,10 @@ _LEVEL_MARKS: Final = frozenset({"unit", "levelname"})
 _SENTENCE: Final = re.compile(r"(?<=[!?;])\s*|(?<=\.)\s+|\n+")
 _PREFIX: Final = {"dose": "d:", "level": "l:", "explain": "t:"}
 _OPTION: Final = {"dose": "amount", "level": "value", "explain": "term"}
+# The term of the one answer to a message saying someone may need care now: search.yaml's
+# `urgent` phrases hold it, so `/dk2 explain urgent care` is the same reply and a select
+# value for it needs nothing remembered.
+URGENT_TERM: Final = "urgent care"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +171,11 @@ def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
     result = index.search(question) if normalise_term(question) else None
     topic = result.topic if result is not None else None
     limit = kb.search.max_suggestions
+    if result is not None and result.how == "urgent":
+        # Someone may need care now: where to find it, alone, before any dose or level.
+        title = kb.messages.get("explain.urgent_title")
+        request = Request("explain", {"term": URGENT_TERM})
+        return MessageReading("urgent", (Choice(request, _fit(title), "t:" + URGENT_TERM),))
     if len(readings) == 1:
         if topic is not None and topic in kb.search.safety_first:
             # Safety outranks brevity: the caution the member named is offered beside the dose.
@@ -199,7 +209,7 @@ def request_for_choice(kb: KnowledgeBase, value: str) -> Request | None:
         rest = value[len(prefix) :]
         if not rest or len(value) > CHOICE_LIMIT:
             return None
-        if command == "explain" and rest not in kb.topics:
+        if command == "explain" and rest not in kb.topics and rest != URGENT_TERM:
             return None
         return Request(command, {_OPTION[command]: rest})
     return None

@@ -10,6 +10,8 @@ slash commands use:
 - unsure: the clicker gets a private select of the top matches (`dk2:answer:<message id>`),
   and only their pick is posted; the select's values carry the request itself, so a pick
   needs nothing remembered (and works on any process);
+- someone who may need care now ("my toddler swallowed a bottle of d3"): the urgent-care
+  answer is posted as a reply, like a question's, whatever dose the message names;
 - off-topic, or no text: a private "nothing curated for this", nothing public.
 
 Before posting, the no-repeats rule (`repeats.Repeats`) is asked like for `/dk2` answers.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.commands import Request, run
@@ -43,6 +43,19 @@ def test_a_question_gets_its_topic(kb: KnowledgeBase) -> None:
     reading = read_message(kb, "can I take vitamin D with warfarin")
     assert reading.kind == "question"
     assert reading.choices[0].request == Request("explain", {"term": "warfarin"})
+
+
+def test_someone_needing_care_now_gets_the_urgent_answer_before_any_dose(
+    kb: KnowledgeBase,
+) -> None:
+    text = "help my toddler just swallowed a whole bottle of 1000 IU d3 gummies, what do i do"
+    reading = read_message(kb, text)
+    assert reading.kind == "urgent"
+    (choice,) = reading.choices
+    reply = run(kb, choice.request)
+    assert reply.data["urgent"] is True and reply.data["topic"] is None
+    assert "poison control" in reply.body
+    assert request_for_choice(kb, choice.value) == choice.request  # nothing to remember
 
 
 def test_a_number_without_a_unit_is_no_dose(kb: KnowledgeBase) -> None:
@@ -123,6 +136,8 @@ def test_any_text_reads_without_raising_into_choices_a_select_can_hold(
 
 @settings(max_examples=200, deadline=None)
 @given(before=fillers, after=fillers, amount=st.integers(1, 100_000))
+# "folks" was a known word: the children topic, which prints "1 µg is 40 IU", was offered
+@example(before="", after="folks ok ok", amount=40)
 def test_a_dose_in_iu_among_chat_words_is_that_dose(
     kb: KnowledgeBase, before: str, after: str, amount: int
 ) -> None:

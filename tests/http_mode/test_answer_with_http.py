@@ -82,6 +82,20 @@ async def test_a_question_is_posted_as_a_reply_that_pings_nobody(endpoint: Endpo
     assert f"/{endpoint.fake.channel.id}/{reply.id}" in note.content
 
 
+async def test_someone_needing_care_now_gets_the_urgent_answer_as_a_reply(
+    endpoint: Endpoint,
+) -> None:
+    asked = said(endpoint, "my toddler just swallowed a whole bottle of my d3 gummies, help")
+    delivery = await endpoint.post(endpoint.fake.message_command(asked, MENU_NAME))
+    assert delivery.type == 5 and delivery.private
+    await wait_until(lambda: replies_to(endpoint, asked))
+    (reply,) = replies_to(endpoint, asked)
+    embed = reply.embeds[0]
+    assert embed["title"] == kb().messages.get("explain.urgent_title")
+    assert "call your local emergency number or poison control" in embed["description"]
+    assert reply.mentioned == []
+
+
 async def test_off_topic_is_a_private_nothing(endpoint: Endpoint) -> None:
     asked = said(endpoint, "anyone watching the game tonight?")
     delivery = await endpoint.post(endpoint.fake.message_command(asked, MENU_NAME))
