@@ -373,6 +373,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("sorry if this is a basic question, what does vitamin d actually do", "vitamin-d"),
         # where a member read it is chatter ("phone" is out of scope as a product)
         ("read it on my phone, what is the k2 dose it says", "dosing"),
+        # a multivitamin named for the D or K it holds is no other supplement
+        ("my multivitamin has 400 iu of d, what is the rda for an adult", "rda"),
         # having had kidney stones is a caution; asking whether one has them is a diagnosis
         ("i had kidney stones before, is vitamin d safe for me", "cautions"),
     ],
@@ -471,6 +473,7 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my dog ate a whole bottle of d3",
         "my son drank half the bottle of vitamin d drops, help",
         "my daughter ate a bunch of my k2 softgels, will she be ok",
+        "my son took a handful of my k2 pills, what now",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
@@ -496,3 +499,11 @@ def test_asking_about_toxicity_is_not_an_emergency(kb: KnowledgeBase, question: 
 def test_a_bottle_used_up_over_weeks_is_a_dose_not_an_emergency(kb: KnowledgeBase) -> None:
     result = index_for(kb).search("went through a whole bottle of 5000 iu in two months, too much?")
     assert result.how != "urgent" and result.topic in {"upper-limit", "dosing", "toxicity"}
+
+
+def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
+    kb: KnowledgeBase,
+) -> None:
+    result = index_for(kb).search("does k2 do anything apart from clotting")
+    assert result.topic in {None, "vitamin-k2"} and "warfarin" not in result.suggestions[:1]
+    assert index_for(kb).search("im on warfarin, does k2 mess with clotting").topic == "warfarin"
