@@ -5,9 +5,10 @@ confident wrong answers, and the share of off-topic questions refused, with the 
 rates again by each question's first label alone (its writer's; a second annotator, blind to
 dk2's answers, added the topics after it that answer the question as well); then, for the tuning
 part only, what was missed per topic. The tuning part is every tuning*.yaml file, measured
-as a whole and file by file (each file has one author); the
-held-back part (heldback28.yaml) is for reporting, never for tuning; until its author
-has committed it, the bench says it is missing and measures the tuning part alone. Without
+as a whole and file by file (each file has one author); the held-back part (heldback*.yaml,
+as a whole and, when there are several, file by file) is for reporting, never for tuning;
+until its author has committed it, the bench says it is missing and measures the tuning
+part alone. Without
 --part only the tuning part is measured: the held-back part is measured once, on purpose.
 
 Run: .venv/bin/python bench/bench_explain_eval.py [--part tuning|heldback|both] [--misses]
@@ -29,7 +30,7 @@ from bot.core.loader import default_knowledge_path, load_knowledge
 from bot.core.model import KnowledgeBase
 from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import (
-    HELDBACK_FILE,
+    HELDBACK_FILES,
     TUNING_FILES,
     Question,
     Score,
@@ -43,7 +44,8 @@ from tests.core.eval.evalset import (
 PARTS = {
     "tuning": TUNING_FILES,
     **{path.name: (path,) for path in TUNING_FILES},
-    "heldback": (HELDBACK_FILE,),
+    "heldback": HELDBACK_FILES,
+    **({path.name: (path,) for path in HELDBACK_FILES} if len(HELDBACK_FILES) > 1 else {}),
 }
 TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-topic refused 100 %"
 
@@ -68,10 +70,14 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list each tuning miss")
     args = parser.parse_args()
     files = [path.name for path in TUNING_FILES]
+    held = [
+        "heldback",
+        *(name for name in PARTS if name.startswith("heldback") and name != "heldback"),
+    ]
     names = {
         "tuning": ["tuning", *files],
-        "heldback": ["heldback"],
-        "both": ["tuning", *files, "heldback"],
+        "heldback": held,
+        "both": ["tuning", *files, *held],
     }[args.part]
     kb = load_knowledge(default_knowledge_path()).knowledge
     assert kb is not None, "the knowledge base does not load: run python -m bot check"

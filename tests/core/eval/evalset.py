@@ -19,11 +19,13 @@ from typing import Any
 import yaml
 
 EVAL_DIR = Path(__file__).resolve().parent
-# Ranking may be tuned on every tuning file; the held-back file is for reporting only, and
-# may not be in the repository yet (its author writes it apart from the tuning): whatever
-# reads it must say so and carry on. Once measured and reported it joins the tuning files.
+# Ranking may be tuned on every tuning file; the held-back files are for reporting only, and
+# may not be in the repository yet (their authors write them apart from the tuning): whatever
+# reads them must say so and carry on. Each is measured once, on the commit its message
+# names; several are held back together when measured on the same commit with no tuning
+# between. Once reported, and before the next round of tuning, they join the tuning files.
 TUNING_FILES = tuple(sorted(EVAL_DIR.glob("tuning*.yaml")))
-HELDBACK_FILE = EVAL_DIR / "heldback28.yaml"
+HELDBACK_FILES = tuple(sorted(EVAL_DIR.glob("heldback*.yaml")))
 REFUSE = "refuse"
 _QUESTION_KEYS = ("q", "question", "text", "query", "input")
 _LABEL_KEYS = ("topic", "topics", "expected", "label", "answer", "id")
