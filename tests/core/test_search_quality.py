@@ -474,6 +474,7 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my son drank half the bottle of vitamin d drops, help",
         "my daughter ate a bunch of my k2 softgels, will she be ok",
         "my son took a handful of my k2 pills, what now",
+        "my husband is vomiting and confused after a month of 50000 iu a day",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
@@ -490,6 +491,8 @@ def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
         "what are the symptoms of vitamin d toxicity",
         "took 50000 iu daily by mistake for a month, what happens",
         "is vitamin d toxicity an emergency",
+        "can too much vitamin d make you throw up",
+        "does high dose d3 cause vomiting",
     ],
 )
 def test_asking_about_toxicity_is_not_an_emergency(kb: KnowledgeBase, question: str) -> None:
