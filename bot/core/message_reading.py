@@ -11,9 +11,9 @@ the same search `/dk2 explain` uses.
 The result is one answer when dk2 is sure, a few choices when it is not (two readings, a
 reading next to a safety topic, a question search can only suggest for), and nothing when the
 message is not about what dk2 covers. A message saying someone may need care now gets the
-urgent-care answer alone, whatever else it holds. Each choice fits a Discord select option (label and
-value at most 100 characters); `request_for_choice` turns a value back into the request, so
-the choice needs no memory between the click that offered it and the pick.
+urgent-care answer alone, whatever else it holds. Each choice fits a Discord select option
+(label and value at most 100 characters); `request_for_choice` turns a value back into the
+request, so the choice needs no memory between the click that offered it and the pick.
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@ Stages, most certain first:
 2. the whole term is one of those with a typo (rapidfuzz ratio);
 3. a question saying someone may need urgent care now (search.yaml's `urgent`: a child who
    swallowed a bottle, "should i go to the er") gets the urgent-care message, never a topic,
-   not even a caution; a question that names something dk2 does not cover (another supplement, a request to
-   diagnose) is not answered, nor is one that names nothing of its subject (vitamin D or K,
-   calcium, their units, forms, medicines, the article: search.yaml's subject_words, or only
-   everyday ones such as "deficiency" beside a word dk2 doesn't know), which gets suggestions
-   at most;
+   not even a caution; a question that names something dk2 does not cover (another
+   supplement, a request to diagnose) is not answered; nor is one that names nothing of its
+   subject (vitamin D or K, calcium, their units, forms, medicines, the article:
+   search.yaml's subject_words, or only everyday ones such as "deficiency" beside a word dk2
+   doesn't know), unless dk2 knows every word of it and both readings agree closely or the
+   classifier is sure of its topic; such a question gets suggestions at most;
 4. any other question is ranked with BM25 (bm25s) over each topic's names, keywords and
    curated example questions, plus a smaller share of BM25 over its answer's prose; the
    question's slang and brand names are read as the topics' words (synonyms), its words
@@ -24,7 +25,9 @@ Stages, most certain first:
    topic's nearest example, and either that topic clearly beats the runner-up (by a larger
    lead when meaning alone puts another topic clearly closer, by a smaller one when words
    alone rank it first too and meaning alone among its first few), or words alone and
-   meaning alone both rank it first.
+   meaning alone both rank it first, or the classifier (learnt from members' questions,
+   `bot.core.classifier`) rates it likely enough; never when the classifier rates the
+   question one to refuse.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
