@@ -51,7 +51,7 @@ TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-t
 
 
 def _row(name: str, values: list[str]) -> str:
-    return f"{name:<26}" + "".join(f"{value:>15}" for value in values)
+    return f"{name:<26}" + "".join(f"{value:>17}" for value in values)
 
 
 def _without(kb: KnowledgeBase, part: list[Question]) -> TopicIndex:
