@@ -8,8 +8,8 @@ part only, what was missed per topic. The tuning part is every tuning*.yaml file
 as a whole and file by file (each file has one author); the held-back part (heldback*.yaml,
 as a whole and, when there are several, file by file) is for reporting, never for tuning;
 until its author has committed it, the bench says it is missing and measures the tuning
-part alone. Without
---part only the tuning part is measured: the held-back part is measured once, on purpose.
+part alone. Without --part only the tuning part is measured: the held-back part is measured
+once, on purpose.
 
 Run: .venv/bin/python bench/bench_explain_eval.py [--part tuning|heldback|both] [--misses]
 """
@@ -45,8 +45,10 @@ PARTS = {
     "tuning": TUNING_FILES,
     **{path.name: (path,) for path in TUNING_FILES},
     "heldback": HELDBACK_FILES,
-    **({path.name: (path,) for path in HELDBACK_FILES} if len(HELDBACK_FILES) > 1 else {}),
+    **{path.name: (path,) for path in HELDBACK_FILES},
 }
+# The held-back part as a whole, then each of its files when there are several.
+HELD = ["heldback", *(path.name for path in HELDBACK_FILES if len(HELDBACK_FILES) > 1)]
 TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-topic refused 100 %"
 
 
@@ -70,14 +72,10 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list each tuning miss")
     args = parser.parse_args()
     files = [path.name for path in TUNING_FILES]
-    held = [
-        "heldback",
-        *(name for name in PARTS if name.startswith("heldback") and name != "heldback"),
-    ]
     names = {
         "tuning": ["tuning", *files],
-        "heldback": held,
-        "both": ["tuning", *files, *held],
+        "heldback": HELD,
+        "both": ["tuning", *files, *HELD],
     }[args.part]
     kb = load_knowledge(default_knowledge_path()).knowledge
     assert kb is not None, "the knowledge base does not load: run python -m bot check"

@@ -157,6 +157,15 @@ def _question_text(kb: KnowledgeBase, text: str) -> str:
 
 def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
     """What `text` asks (see the module's docstring); never raises for any text."""
+    question = _question_text(kb, text)
+    index = index_for(kb)
+    result = index.search(question) if normalise_term(question) else None
+    if result is not None and result.how == "urgent":
+        # Someone may need care now: where to find it, alone; no dose or level is read.
+        title = kb.messages.get("explain.urgent_title")
+        request = Request("explain", {"term": URGENT_TERM})
+        value = _PREFIX["explain"] + URGENT_TERM
+        return MessageReading("urgent", (Choice(request, _fit(title), value),))
     readings: list[Choice] = []
     for sentence in _sentences(text):
         found = [
@@ -166,16 +175,8 @@ def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
         for choice in found:
             if choice is not None and choice.value not in {c.value for c in readings}:
                 readings.append(choice)
-    question = _question_text(kb, text)
-    index = index_for(kb)
-    result = index.search(question) if normalise_term(question) else None
     topic = result.topic if result is not None else None
     limit = kb.search.max_suggestions
-    if result is not None and result.how == "urgent":
-        # Someone may need care now: where to find it, alone, before any dose or level.
-        title = kb.messages.get("explain.urgent_title")
-        request = Request("explain", {"term": URGENT_TERM})
-        return MessageReading("urgent", (Choice(request, _fit(title), "t:" + URGENT_TERM),))
     if len(readings) == 1:
         if topic is not None and topic in kb.search.safety_first:
             # Safety outranks brevity: the caution the member named is offered beside the dose.
