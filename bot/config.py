@@ -211,17 +211,6 @@ class Settings(BaseSettings):
     ) -> tuple[Source, ...]:
         return (init_settings,)  # never the process environment unasked: see load_settings
 
-    def describe(self) -> list[str]:
-        """Lines safe to log at start-up: every setting, with the token shown only as set/unset."""
-        lines = [f"config file: {self.config_file or 'none (defaults and environment)'}"]
-        for name in SETTING_NAMES:
-            value = getattr(self, name)
-            shown = (", ".join(map(str, value)) or "none") if isinstance(value, tuple) else value
-            shown = "set" if isinstance(value, Secret) else shown  # a key, or a password inside
-            lines.append(f"{name}: {shown}")
-        lines.append(f"token: {'set' if self.token is not None else 'unset'} (from {TOKEN_ENV})")
-        return lines
-
 
 # The settings an operator may put in the file or a DK2_ variable: the described fields.
 SETTING_NAMES: Final = tuple(n for n, f in Settings.model_fields.items() if f.description)
