@@ -63,9 +63,8 @@ def sections(article: str) -> tuple[str, ...]:
 
 
 class Checker:
-    """The cross-file rules over the files by relative path; the ids a file defines are
-    known only when it validated (None: broken, so nothing is reported against it). Like a
-    model's own `rules`, each check yields every rule broken: where in the file, and what."""
+    """The cross-file rules over the files by relative path (the ids of a broken file are
+    None). Like a model's own `rules`, each yields every rule broken: where, and what."""
 
     def __init__(self, article: str, files: Mapping[str, File]) -> None:
         self.files = files
@@ -111,7 +110,10 @@ class Checker:
         elif isinstance(model, Units):
             yield from self.units(model)
         elif isinstance(model, AgeLimits):
-            yield from self.ages(model)
+            for index, scale in enumerate(model.limits):
+                for number, group in enumerate(scale.groups):
+                    where = ("limits", index, "groups", number)
+                    yield from self.cited(where, group, f"age group {group.label!r}")
         elif name == "questions.yaml":
             for topic_id in model.questions.keys() - self.topics.keys():
                 yield ("questions", topic_id), f"unknown topic {topic_id!r}"
@@ -197,13 +199,6 @@ class Checker:
         for word, key in (("d2", "sources"), ("d2", "compare_sources"), ("mk4", "sources")):
             ids = getattr(getattr(units.reading, word), key)
             yield from self.known(("reading", word, key), ids, "source")
-
-    def ages(self, ages: AgeLimits) -> Broken:
-        """Each age limit's sources exist and hold its figures."""
-        for index, scale in enumerate(ages.limits):
-            for number, group in enumerate(scale.groups):
-                where: Loc = ("limits", index, "groups", number)
-                yield from self.cited(where, group, f"age group {group.label!r}")
 
 
 def messages(templates: Mapping[str, str]) -> Broken:
