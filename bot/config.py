@@ -211,17 +211,6 @@ class Settings(BaseSettings):
     ) -> tuple[Source, ...]:
         return (init_settings,)  # never the process environment unasked: see load_settings
 
-    def describe(self) -> list[str]:
-        """Lines safe to log at start-up: every setting, with the token shown only as set/unset."""
-        lines = [f"config file: {self.config_file or 'none (defaults and environment)'}"]
-        for name in SETTING_NAMES:
-            value = getattr(self, name)
-            shown = (", ".join(map(str, value)) or "none") if isinstance(value, tuple) else value
-            shown = "set" if isinstance(value, Secret) else shown  # a key, or a password inside
-            lines.append(f"{name}: {shown}")
-        lines.append(f"token: {'set' if self.token is not None else 'unset'} (from {TOKEN_ENV})")
-        return lines
-
 
 # The settings an operator may put in the file or a DK2_ variable: the described fields.
 SETTING_NAMES: Final = tuple(n for n, f in Settings.model_fields.items() if f.description)
@@ -245,18 +234,15 @@ class _Environment(EnvSettingsSource):
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read: the one `config_path` (--config) or `DK2_CONFIG` names, which must
     exist, else `config.yaml` in the current directory if there is one, else None."""
-    named = environ.get(CONFIG_ENV, "").strip()
-    if config_path is None and not named:
-        default = Path(DEFAULT_CONFIG_FILE).absolute()
-        return default if default.is_file() else None
-    source = "--config" if config_path is not None else CONFIG_ENV
-    path = Path(config_path or named).expanduser().absolute()
-    if not path.is_file():
+    named = config_path or environ.get(CONFIG_ENV, "").strip()
+    path = Path(named or DEFAULT_CONFIG_FILE).expanduser().absolute()
+    if named and not path.is_file():
+        source = "--config" if config_path is not None else CONFIG_ENV
         unset = " or unset it" if source == CONFIG_ENV else ""
         raise ConfigError(
             "config", f"{source}: no config file at {path}; point {source} at a YAML file{unset}"
         )
-    return path
+    return path if path.is_file() else None
 
 
 def _read_file(path: Path) -> LineDict:
@@ -333,9 +319,7 @@ def load_settings(
         raise ConfigError(name, f"{name} is not set; {fix}, or set {env_name(name)}")
     where = env_name(name) if name in from_env else f"{path}:{from_file.line_of(name)}: {name}"
     where = "--knowledge" if name in from_cli else where
-    shown = "a value not shown here" if name in _HIDDEN else _show(values[name])
+    hidden = name == "database_url"  # it may hold a password
+    shown = "a value not shown here" if hidden else _show(values[name])
     expected = Settings.model_fields[name].description
     raise ConfigError(name, f"{where}: expected {expected}, got {shown}")
-
-
-_HIDDEN: Final = frozenset({"database_url"})  # may hold a password

@@ -15,7 +15,16 @@ import re
 import sys
 from typing import Final
 
-__all__ = ["HANDLER_NAME", "REDACTED", "TokenRedactingFilter", "redact", "setup_logging"]
+from bot.config import SETTING_NAMES, TOKEN_ENV, Secret, Settings
+
+__all__ = [
+    "HANDLER_NAME",
+    "REDACTED",
+    "TokenRedactingFilter",
+    "redact",
+    "settings_lines",
+    "setup_logging",
+]
 
 HANDLER_NAME: Final = "dk2-stderr"
 REDACTED: Final = "[REDACTED]"
@@ -96,3 +105,15 @@ def setup_logging(level: str, token: str | None) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(numeric_level)
     return handler
+
+
+def settings_lines(settings: Settings) -> list[str]:
+    """Lines safe to log at start-up: every setting, with the token shown only as set/unset."""
+    lines = [f"config file: {settings.config_file or 'none (defaults and environment)'}"]
+    for name in SETTING_NAMES:
+        value = getattr(settings, name)
+        shown = (", ".join(map(str, value)) or "none") if isinstance(value, tuple) else value
+        shown = "set" if isinstance(value, Secret) else shown  # a key, or a password inside
+        lines.append(f"{name}: {shown}")
+    lines.append(f"token: {'set' if settings.token is not None else 'unset'} (from {TOKEN_ENV})")
+    return lines

@@ -20,6 +20,7 @@ from bot.config import (
     env_name,
     load_settings,
 )
+from bot.logs import settings_lines
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GabcDE.s3cretS3cretS3cretS3cretS3cretS3cret12"
@@ -386,19 +387,19 @@ def test_malformed_token_error_does_not_quote_it(bad: str) -> None:
     assert TOKEN[:10] not in str(err) and TOKEN[10:] not in str(err)
 
 
-def test_token_never_in_repr_str_or_describe(tmp_path: Path) -> None:
+def test_token_never_in_repr_str_or_the_settings_log(tmp_path: Path) -> None:
     write_config(tmp_path, "log_level: debug\nknowledge_path: knowledge\n")
     s = load_settings(None, {"DISCORD_TOKEN": TOKEN})
-    shown = (repr(s), str(s), f"{s}", "\n".join(s.describe()), repr(s.token), f"{s.token}")
+    shown = (repr(s), str(s), f"{s}", "\n".join(settings_lines(s)), repr(s.token), f"{s.token}")
     for text in (*shown, s.model_dump_json(), str(s.model_dump())):
         assert TOKEN not in text
     assert repr(s.token) == "Secret('**********')"
-    assert "token: set (from DISCORD_TOKEN)" in s.describe()
-    assert "token: unset (from DISCORD_TOKEN)" in load_settings(None, {}).describe()
+    assert "token: set (from DISCORD_TOKEN)" in settings_lines(s)
+    assert "token: unset (from DISCORD_TOKEN)" in settings_lines(load_settings(None, {}))
 
 
-def test_describe_lists_every_setting(tmp_path: Path) -> None:
-    lines = load_settings(None, {**KB, "DK2_DEV_GUILD_IDS": "5,6"}).describe()
+def test_the_settings_log_lists_every_setting(tmp_path: Path) -> None:
+    lines = settings_lines(load_settings(None, {**KB, "DK2_DEV_GUILD_IDS": "5,6"}))
     for name in SETTING_NAMES:
         assert any(line.startswith(f"{name}: ") for line in lines), name
     assert "dev_guild_ids: 5, 6" in lines
@@ -639,7 +640,7 @@ def test_public_key_and_database_url_are_kept_out_of_the_log() -> None:
     s = load_settings(None, {**KB, "DK2_PUBLIC_KEY": key.upper(), "DK2_DATABASE_URL": url})
     assert s.public_key is not None and s.public_key.get_secret_value() == key
     assert s.database_url is not None and s.database_url.get_secret_value() == url
-    logged = "\n".join(s.describe())
+    logged = "\n".join(settings_lines(s))
     assert "hunter2" not in logged and key not in logged
     assert "public_key: set" in logged and "database_url: set" in logged
 

@@ -63,11 +63,12 @@ def sections(article: str) -> tuple[str, ...]:
 
 
 class Checker:
-    """The cross-file rules over the files by relative path; the ids a file defines are
-    known only when it validated (None: broken, so nothing is reported against it). Like a
-    model's own `rules`, each check yields every rule broken: where in the file, and what."""
+    """The cross-file rules over the files by relative path (the ids of a broken file are
+    None). Like a model's own `rules`, each yields every rule broken: where, and what."""
 
     def __init__(self, article: str, files: Mapping[str, File]) -> None:
+        self.files = files
+        self.topics = {Path(name).stem: files[name] for name in files if name.startswith("topics/")}
         sources, cautions = files["sources.yaml"].model, files["cautions.yaml"].model
         self.source_numbers = {
             source.id: numbers(" ".join((source.name, source.citation, *source.facts)))
@@ -76,16 +77,27 @@ class Checker:
         self.ids: dict[str, Set[str] | None] = {  # sources in the file's order, for messages
             "source": self.source_numbers.keys() if sources else None,
             "caution": {caution.id for caution in cautions.cautions} if cautions else None,
-            "topic": {Path(name).stem for name in files if name.startswith("topics/")},
+            "topic": self.topics.keys(),
         }
         self.flat_article = " ".join(article.split())
         self.headings = frozenset(sections(article))
         self.article_numbers = numbers(article)
 
-    def check(self, name: str, file: File) -> None:
-        """Hold one file, if it validated, to the rules that span files."""
-        for loc, message in self.rules(name, file.model) if file.model is not None else ():
-            file.problem(loc, message)
+    def check(self) -> None:
+        """Hold each file that validated to the rules that span files; then every topic id and
+        alias must name one topic, a clash reported in both topics' files."""
+        for name, file in self.files.items():
+            for loc, message in self.rules(name, file.model) if file.model is not None else ():
+                file.problem(loc, message)
+        topics = {stem: file.model for stem, file in self.topics.items() if file.model is not None}
+        owner = {topic_id: topic_id for topic_id in topics}
+        for topic_id, topic in topics.items():
+            for alias in topic.aliases:
+                other = owner.setdefault(alias, topic_id)
+                if other != topic_id:
+                    for this, that in ((topic_id, other), (other, topic_id)):
+                        message = f"alias {alias!r} names both {this!r} and {that!r}"
+                        self.topics[this].problem(("aliases",), message)
 
     def rules(self, name: str, model: Any) -> Broken:
         if isinstance(model, Topic):
@@ -98,9 +110,12 @@ class Checker:
         elif isinstance(model, Units):
             yield from self.units(model)
         elif isinstance(model, AgeLimits):
-            yield from self.ages(model)
+            for index, scale in enumerate(model.limits):
+                for number, group in enumerate(scale.groups):
+                    where = ("limits", index, "groups", number)
+                    yield from self.cited(where, group, f"age group {group.label!r}")
         elif name == "questions.yaml":
-            for topic_id in set(model.questions) - (self.ids["topic"] or set()):
+            for topic_id in model.questions.keys() - self.topics.keys():
                 yield ("questions", topic_id), f"unknown topic {topic_id!r}"
         elif name == "messages.yaml":
             yield from messages(templates_of(model))
@@ -149,7 +164,7 @@ class Checker:
         yield from self.figures(("short",), topic.short, source, f"{what} short")
         yield from self.figures(("long",), topic.long, source, f"{what} long")
         for index, other in enumerate(topic.related):
-            if other not in (self.ids["topic"] or ()):
+            if other not in self.topics:
                 yield ("related", index), f"related topic {other!r} of {topic.id!r} does not exist"
         yield from self.known(("cautions",), topic.cautions, "caution")
 
@@ -185,13 +200,6 @@ class Checker:
             ids = getattr(getattr(units.reading, word), key)
             yield from self.known(("reading", word, key), ids, "source")
 
-    def ages(self, ages: AgeLimits) -> Broken:
-        """Each age limit's sources exist and hold its figures."""
-        for index, scale in enumerate(ages.limits):
-            for number, group in enumerate(scale.groups):
-                where: Loc = ("limits", index, "groups", number)
-                yield from self.cited(where, group, f"age group {group.label!r}")
-
 
 def messages(templates: Mapping[str, str]) -> Broken:
     """Each message uses only the placeholders the code fills it with, and states no figure."""
@@ -208,15 +216,3 @@ def messages(templates: Mapping[str, str]) -> Broken:
         # Examples of what to type (in `code`) may hold numbers; prose may not.
         if numbers(_CODE_SPAN.sub(" ", template)):
             yield loc, f"message {key!r} states a figure; figures belong in bands"
-
-
-def check_aliases(files: Mapping[str, File], topics: Mapping[str, Topic]) -> None:
-    """Every id and alias names one topic; a clash is reported in both topics' files."""
-    owner: dict[str, str] = {topic_id: topic_id for topic_id in topics}
-    for topic_id, topic in topics.items():
-        for alias in topic.aliases:
-            other = owner.setdefault(alias, topic_id)
-            if other != topic_id:
-                for this, that in ((topic_id, other), (other, topic_id)):
-                    message = f"alias {alias!r} names both {this!r} and {that!r}"
-                    files[this].problem(("aliases",), message)

@@ -18,7 +18,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.core.checks import Checker, File, Problem, check_aliases, sections
+from bot.core.checks import Checker, File, Problem, sections
 from bot.core.message_keys import templates_of
 from bot.core.model import BAND_KINDS, NO_RULES, PATTERN_NAMES, KnowledgeBase, Messages
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
@@ -180,12 +180,7 @@ def load_knowledge(root: Path) -> LoadResult:
     if not topic_names:
         snap.problems.append(Problem(root / "topics", 0, "no topic files (topics/*.yaml)"))
     files = {name: snap.read(name) for name in (*_FILES, *topic_names)}
-    checker = Checker(article, files)
-    for name, file in files.items():
-        checker.check(name, file)
-    topic_files = {file.path.stem: file for name, file in files.items() if name in topic_names}
-    topics = {stem: file.model for stem, file in topic_files.items() if file.model is not None}
-    check_aliases(topic_files, topics)
+    Checker(article, files).check()
     if snap.problems:  # every problem of a file together, in the order of its lines
         return LoadResult(None, tuple(sorted(snap.problems, key=lambda p: (str(p.path), p.line))))
     model = {name: file.model for name, file in files.items()}
@@ -194,7 +189,7 @@ def load_knowledge(root: Path) -> LoadResult:
             article=article,
             sections=sections(article),
             sources={source.id: source for source in model["sources.yaml"].sources},
-            topics=topics,
+            topics={Path(name).stem: model[name] for name in topic_names},
             cautions={caution.id: caution for caution in model["cautions.yaml"].cautions},
             bands={kind: model[f"bands/{kind}.yaml"] for kind in BAND_KINDS},
             units=model["units.yaml"],

@@ -36,7 +36,7 @@ from bot.discord_layer.forum import ForumWatcher
 from bot.discord_layer.intake import Intake
 from bot.discord_layer.repeats import Repeats
 from bot.discord_layer.usage_hook import usage_recorder
-from bot.logs import setup_logging
+from bot.logs import settings_lines, setup_logging
 from bot.scaling import Shared
 from bot.signals import stop_on_signals
 from bot.usage.log import UsageLog
@@ -359,7 +359,7 @@ def _prepare(
         return EXIT_FAILED
     token = settings.token.get_secret_value()
     setup_logging(settings.log_level, token)
-    for line in settings.describe():
+    for line in settings_lines(settings):
         log.info("setting %s", line)
     result = load_knowledge(knowledge_path)
     if result.knowledge is None:

@@ -33,7 +33,7 @@ from bot.http.handler import InteractionHandler
 from bot.http.rest import DiscordRest
 from bot.http.server import DatabaseCheck, Endpoint
 from bot.http.verify import SignatureCheck
-from bot.logs import setup_logging
+from bot.logs import settings_lines, setup_logging
 from bot.scaling import Shared
 from bot.signals import stop_on_signals
 from bot.usage.schema import connect
@@ -202,7 +202,7 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
     prepared = _prepare(settings, knowledge_path, err)
     if isinstance(prepared, int):
         return prepared
-    for line in settings.describe():
+    for line in settings_lines(settings):
         log.info("setting %s", line)
     if settings.forum_channel_ids:
         # New forum posts arrive only over the gateway, which this mode never opens.
