@@ -161,6 +161,23 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
         ("my newborn is breastfed only, how many iu of d does he need", "children"),
         # held-back set 32: a price in passing is context ("same price": refused as shopping)
         ("which form should i buy, mk4 or mk7, theyre the same price", "k2-forms"),
+        # held-back sets 33 and 34: a shop, an operation, an idiom or a disclaimer in passing
+        ("seen 50mcg and 100mcg k2 on amazon, what dose is typical", "dosing"),
+        ("is 10000 iu from amazon above the upper limit", "upper-limit"),
+        (
+            "my husband had bypass surgery years ago, can k2 help keep his arteries from calcifying",
+            "cardiovascular",
+        ),
+        ("can i get too much vitamin k from eating a mountain of spinach", "k-intake"),
+        (
+            "my result is 35 nmol/l, which iom band is that? not asking for a diagnosis",
+            "deficiency",
+        ),
+        # "brushing" was read as a typo of "bruising", which is out of scope
+        (
+            "my doctor was brushing me off when i asked for a vitamin d test, is that normal now",
+            "testing",
+        ),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(
@@ -185,6 +202,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "d3 price per capsule, which is cheapest",
         # a diagnosis of oneself (held-back set 32 got bone-health for one)
         "do i have osteoporosis? im 60 and my back has been sore for a month",
+        # held-back set 33 got cautions for one
+        "calcium 2.8 and pth high on my bloods, what condition have i got",
+        # shopping and an operation to come are still not answered
+        "best k2 on amazon",
+        "amazon has d3 for 8 dollars, good deal?",
+        "should i stop d3 before surgery",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
