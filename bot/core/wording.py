@@ -78,12 +78,22 @@ _UNIT_SPELLINGS = {
     "ng": "ng", "ng/ml": "ng", "nmol": "nmol", "nmol/l": "nmol",
 }  # fmt: skip
 _UNIT_AFTER_NUMBER = re.compile(r"^\d[\d.,]*(?:-\d[\d.,]*)?([^\d.,].*)$")
+_UNIT_NAMES = "|".join(map(re.escape, sorted(_UNIT_SPELLINGS, key=len, reverse=True)))
+# A figure asked for in two units at once ("what level is toxic, in ng/ml and nmol", "the
+# recommended amount in iu and in micrograms"): the question is the figure's, not a conversion.
+_UNIT_NAME = rf"(?:{_UNIT_NAMES})(?: ml| l)?"  # "ng/ml" is normalised as "ng ml"
+_IN_BOTH_UNITS = re.compile(
+    rf"(?<!\S)in (?:both )?{_UNIT_NAME} (?:and|&) (?:in )?{_UNIT_NAME}(?!\S)"
+)
 
 
 def conversion_units(term: str) -> list[str]:
     """The units a normalised term asks to convert between: two or more distinct units, at
     least one of them named on its own rather than as an amount's unit ("how many iu is 50
-    mcg", "75 nmol/l in ng/ml"); none for "5000 iu d3 with 100 mcg k2"."""
+    mcg", "75 nmol/l in ng/ml"); none for "5000 iu d3 with 100 mcg k2", nor for a figure asked
+    for in both ("the rda in iu and mcg")."""
+    if _IN_BOTH_UNITS.search(term):
+        return []
     named: list[str] = []
     alone = False
     previous = ""

@@ -173,6 +173,10 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
             "my result is 35 nmol/l, which iom band is that? not asking for a diagnosis",
             "deficiency",
         ),
+        # held-back sets 35 and 36: "drops my" is the product, not "drop my" (a dose)
+        ("just started the drops my gp recommended, what daily dose of d3 is typical", "dosing"),
+        # a calcium score is context for a question on the arteries
+        ("my dad had a calcium score of 300, can k2 help his arteries", "cardiovascular"),
         # "brushing" was read as a typo of "bruising", which is out of scope
         (
             "my doctor was brushing me off when i asked for a vitamin d test, is that normal now",
@@ -204,6 +208,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "do i have osteoporosis? im 60 and my back has been sore for a month",
         # held-back set 33 got cautions for one
         "calcium 2.8 and pth high on my bloods, what condition have i got",
+        # sets 35 and 36: a diagnosis from someone else's results or a scan
+        "mum's bloods show high calcium and low kidney function, what disease does she have",
+        "coronary calcium score came back 200, am i going to have a heart attack",
+        "husband's pth is 90 and calcium high, is it hyperparathyroidism",
+        "scan found kidney stones, did my d3 cause them",
+        "inr came back at 3.8, is that bad",
         # shopping and an operation to come are still not answered
         "best k2 on amazon",
         "amazon has d3 for 8 dollars, good deal?",
