@@ -134,6 +134,23 @@ class _Quantity:
     # Words that followed a label ("d3", "k2") directly: that label belongs here.
     trailing_label: bool = False
 
+    def with_number(self, number: Number) -> _Quantity:
+        """A copy holding `number` (built field by field: dataclasses.replace takes longer
+        than grouping the words)."""
+        return _Quantity(
+            number,
+            self.low,
+            self.unit,
+            self.freq,
+            set(self.labels),
+            self.count,
+            self.form,
+            self.counts_forms,
+            self.counted,
+            self.bound,
+            self.trailing_label,
+        )
+
 
 @dataclass(slots=True)
 class _Parse:
@@ -260,6 +277,45 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             out.quantities[-1].form = str(value)
     out.set_aside += _place_labels(out.quantities, label_events, units)
     return out
+
+
+def _grouped(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _Parse:
+    """`_group`, with the words after a leading number ("IU every other day", "mcg MK-7")
+    grouped once per spelling: members type new numbers with the same few units and
+    frequencies. With no other number in the words, the grouping depends on the leading one
+    only through whether it could be a count ("2 drops"); a number that can't is grouped
+    as a stand-in and put in its place. Words holding a number are never kept."""
+    first = tokens[0] if tokens else None
+    if first is None or first.number is None or _whole(first.number, units.reading.max_count):
+        return _group(tokens, units, option, mode)
+    entry = _SHAPES.get(id(units))
+    if entry is None or entry[0] is not units:
+        if len(_SHAPES) > 8:
+            _SHAPES.clear()
+        entry = (units, {})
+        _SHAPES[id(units)] = entry
+    key = (option, mode, tokens[1:])
+    shape = entry[1].get(key)
+    if shape is None:
+        if any(token.number is not None for token in tokens[1:]):
+            return _group(tokens, units, option, mode)
+        if len(entry[1]) >= _SHAPES_SIZE:
+            entry[1].clear()
+        shape = entry[1][key] = _group(
+            (first._replace(number=_STAND_IN), *tokens[1:]), units, option, mode
+        )
+    (quantity,) = shape.quantities  # no other number: one quantity
+    return _Parse(
+        [quantity.with_number(first.number)], list(shape.set_aside), shape.child, shape.error
+    )
+
+
+# Each knowledge base's groupings of the words after a number (by identity, as `_unit`),
+# keyed by the option, the mode and the words' tokens; a few hundred spellings in real use.
+_SHAPES: dict[int, tuple[Units, dict[tuple[str, str, tuple[Token, ...]], _Parse]]] = {}
+_SHAPES_SIZE = 1024
+# Not a count (below 1), so it groups as any number that can't be one does.
+_STAND_IN = Number("0", Decimal(0))
 
 
 def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
@@ -516,7 +572,7 @@ def _parse(text: str, units: Units, option: str, mode: str) -> _Parse | InputErr
     if error := too_long(text, units.max_input_chars):
         return replace(error, option=option)
     tokens = tokenize(text, units, mode)
-    parsed = _group(tokens, units, option, mode)
+    parsed = _grouped(tokens, units, option, mode)
     if parsed.error is not None:
         return parsed.error
     return parsed
