@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.citing import labelled_lines, source_refs, unnamed
+from bot.core.citing import labelled_lines, source_refs, unnamed, unnamed_by_parts
 from bot.core.model import KnowledgeBase
 from bot.core.reply import SourceRef
 
@@ -112,3 +112,27 @@ def test_a_source_is_unlabelled_exactly_when_a_parenthesised_group_holds_its_lab
     groups = re.findall(r"\(([^()]+)\)", text)
     expected = [None if any(label in group for group in groups) else label for label in labels]
     assert [source.label for source in unnamed(sources, text)] == expected
+
+
+@settings(max_examples=400)
+@example(["(IOM 2011)"], ["", "x"], ["IOM 2011"])
+@example(["(a"], ["b)", ""], ["a\nb"])  # a group across two parts: the parts alone can't tell
+@given(
+    st.lists(st.text(alphabet="ab ()\n", max_size=12), min_size=1, max_size=4),
+    st.lists(st.text(alphabet="ab ()\n", max_size=8), min_size=1, max_size=5),
+    st.lists(st.text(alphabet="ab ()", min_size=1, max_size=4), max_size=4),
+)
+def test_parts_that_name_every_source_decide_the_sources_line_of_any_text_holding_them(
+    parts: list[str], between: list[str], labels: list[str]
+) -> None:
+    """When the parts alone name every source that could be named, any text holding them
+    (with anything between, before and after) names the same: the answer is final."""
+    sources = tuple(SourceRef(f"s{n}", label, None, None, label) for n, label in enumerate(labels))
+    decided = unnamed_by_parts(sources, parts)
+    pieces = [piece for n, part in enumerate(parts) for piece in (between[n % len(between)], part)]
+    text = "".join([*pieces, between[-1]])
+    if decided is not None:
+        assert decided == unnamed(sources, text)
+    groups = [group for part in parts for group in re.findall(r"\(([^()]+)\)", part)]
+    named = ["(" in label or any(label in group for group in groups) for label in labels]
+    assert (decided is not None) == all(named)
