@@ -38,6 +38,8 @@ __all__ = [
 Kind = Literal["d", "k2"]
 _T = TypeVar("_T")
 _LABELS = ("d2", "d3", "k2", "mk4")
+_K2_LABELS = frozenset({"k2", "mk4"})
+_D_LABELS = frozenset({"d2", "d3"})
 _D_EXAMPLE = "5000 IU"
 _K2_EXAMPLE = "k2:100 mcg"
 _LEVEL_EXAMPLE = "42 ng/mL"
@@ -378,7 +380,8 @@ def _place_labels(
 def _whole(number: Number, max_count: int) -> bool:
     """A number that can be a count: "2" in "2 drops" or "2 x 5000 IU"."""
     value = number.value
-    return number.alt is None and value == value.to_integral_value() and 1 <= value <= max_count
+    # The range first: most amounts are far above any count, and it needs no new Decimal.
+    return 1 <= value <= max_count and number.alt is None and value == value.to_integral_value()
 
 
 def _is_count(quantity: _Quantity, max_count: int) -> bool:
@@ -667,8 +670,8 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
     k2_quantity: _Quantity | None = None
     unlabelled: list[_Quantity] = []
     for quantity in parsed.quantities:
-        is_k2 = bool(quantity.labels & {"k2", "mk4"})
-        is_d = bool(quantity.labels & {"d2", "d3"})
+        is_k2 = not quantity.labels.isdisjoint(_K2_LABELS)
+        is_d = not quantity.labels.isdisjoint(_D_LABELS)
         if is_k2 and is_d:
             return InputError("two_labels", {"text": echo(amount_text, 60)}, "amount")
         if is_k2:
