@@ -65,15 +65,17 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
 
 def unnamed_by_parts(
     sources: Iterable[SourceRef], parts: Iterable[str]
-) -> tuple[SourceRef, ...] | None:
-    """`unnamed` for any text that holds each of `parts` (each as written, in any order, with
-    anything between them), when the parts decide it: when they name every source that a
-    text could name; else None. A "(...)" group inside one part is a group of any text that
-    holds the part (no parenthesis in it, so nothing around it can join it to another), so
-    the rest of the text can name more sources, never fewer."""
+) -> tuple[tuple[SourceRef, ...], tuple[str, ...]]:
+    """`unnamed` as far as `parts` decide it for any text that holds each of them (as
+    written, in any order, with anything between them): the sources with those the parts
+    name unlabelled, and the labels still open, which the rest of a text might name. A
+    "(...)" group inside one part is a group of any text holding the part (no parenthesis in
+    it, so nothing around it can join it to another), so the rest can name more, never fewer;
+    and a label it names is in its text. So for a text holding none of the open labels (as
+    `label in text` tells), the sources returned are final."""
     beside = "(".join(group for part in parts for group in _LABELS.findall(part))
     kept = _unnamed_in(sources, beside)
-    return None if any(_nameable(source) for source in kept) else kept
+    return kept, tuple(source.label for source in kept if source.label and _nameable(source))
 
 
 def _unnamed_in(sources: Iterable[SourceRef], beside: str) -> tuple[SourceRef, ...]:

@@ -92,9 +92,10 @@ def dose_reply(
         sections = (Section(fixed.k2_heading, value),)
     body_text = "\n".join(body)
     sources = fixed.named_sources
-    if sources is None:  # the reply's own lines may name a source: look at all of it
+    if fixed.open_labels:  # sources the fixed lines don't name: the reply's own lines may
         shown = "\n".join([body_text, *(section.value for section in sections)])
-        sources = unnamed(fixed.sources, shown)
+        if any(label in shown for label in fixed.open_labels):
+            sources = unnamed(fixed.sources, shown)
     return Reply(
         command="dose",
         ok=True,

@@ -39,9 +39,10 @@ class DoseFixed:
     form_asked: str | None  # what follows the K2 line when no form was named
     cautions: tuple[str, ...]  # the ids of the cautions the reply shows, for its data
     sources: tuple[SourceRef, ...]  # before those the reply's text names beside its lines
-    # The sources line when these parts name every source a reply's text could (as they
-    # mostly do), else None: the reply's own lines can then name more.
-    named_sources: tuple[SourceRef, ...] | None
+    # The sources line as these parts decide it, and the labels they leave open: a reply
+    # whose text holds none of those has this sources line (citing.unnamed_by_parts).
+    named_sources: tuple[SourceRef, ...]
+    open_labels: tuple[str, ...]
 
 
 def _dose_fixed(
@@ -105,6 +106,7 @@ def _dose_fixed(
     # the K2 section's lines around a K2 amount's own line, or the sections whole.
     shown = [fixed.warning or "", positions]
     shown += [*before, *after] if k2_line else [section.value for section in sections]
+    named_sources, open_labels = unnamed_by_parts(sources, shown)
     return DoseFixed(
         text=fixed,
         positions=positions,
@@ -116,7 +118,8 @@ def _dose_fixed(
         form_asked=msg.get("dose.k2_form") if form_caution == K2_FORM_UNKNOWN else None,
         cautions=tuple(unique([*shown_cautions, *extra])),
         sources=sources,
-        named_sources=unnamed_by_parts(sources, shown),
+        named_sources=named_sources,
+        open_labels=open_labels,
     )
 
 

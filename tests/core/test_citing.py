@@ -117,22 +117,29 @@ def test_a_source_is_unlabelled_exactly_when_a_parenthesised_group_holds_its_lab
 @settings(max_examples=400)
 @example(["(IOM 2011)"], ["", "x"], ["IOM 2011"])
 @example(["(a"], ["b)", ""], ["a\nb"])  # a group across two parts: the parts alone can't tell
+@example(["(a)"], ["(b)"], ["a", "b"])  # "b" named only between the parts
 @given(
     st.lists(st.text(alphabet="ab ()\n", max_size=12), min_size=1, max_size=4),
     st.lists(st.text(alphabet="ab ()\n", max_size=8), min_size=1, max_size=5),
     st.lists(st.text(alphabet="ab ()", min_size=1, max_size=4), max_size=4),
 )
-def test_parts_that_name_every_source_decide_the_sources_line_of_any_text_holding_them(
+def test_parts_decide_the_sources_line_of_a_text_holding_them_but_not_their_open_labels(
     parts: list[str], between: list[str], labels: list[str]
 ) -> None:
-    """When the parts alone name every source that could be named, any text holding them
-    (with anything between, before and after) names the same: the answer is final."""
+    """What the parts alone name stays named in any text holding them (with anything
+    between, before and after); the labels they leave open are those no group of one part
+    holds, and a text holding none of them has the parts' sources line."""
     sources = tuple(SourceRef(f"s{n}", label, None, None, label) for n, label in enumerate(labels))
-    decided = unnamed_by_parts(sources, parts)
+    kept, still_open = unnamed_by_parts(sources, parts)
     pieces = [piece for n, part in enumerate(parts) for piece in (between[n % len(between)], part)]
     text = "".join([*pieces, between[-1]])
-    if decided is not None:
-        assert decided == unnamed(sources, text)
+    whole = unnamed(sources, text)
     groups = [group for part in parts for group in re.findall(r"\(([^()]+)\)", part)]
-    named = ["(" in label or any(label in group for group in groups) for label in labels]
-    assert (decided is not None) == all(named)
+    assert list(still_open) == [
+        label for label in labels if "(" not in label and not any(label in g for g in groups)
+    ]
+    # What the parts name stays named in the whole text.
+    named = [mine.label is None for mine in kept]
+    assert all(real.label is None for real, by_parts in zip(whole, named, strict=True) if by_parts)
+    if not any(label in text for label in still_open):
+        assert kept == whole
