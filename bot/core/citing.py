@@ -60,13 +60,38 @@ def unnamed(sources: Iterable[SourceRef], text: str) -> tuple[SourceRef, ...]:
     keeps the article and what the unlabelled lines lean on (the reply's JSON keeps all)."""
     # Every "(...)" beside a line, "(" between them: a label without "(" (no group holds one)
     # is in this text exactly when it is inside one group.
-    beside = "(".join(_LABELS.findall(text))
+    return _unnamed_in(sources, "(".join(_LABELS.findall(text)))
+
+
+def unnamed_by_parts(
+    sources: Iterable[SourceRef], parts: Iterable[str]
+) -> tuple[tuple[SourceRef, ...], tuple[str, ...]]:
+    """`unnamed` as far as `parts` decide it for any text that holds each of them (as
+    written, in any order, with anything between them): the sources with those the parts
+    name unlabelled, and the labels still open, which the rest of a text might name. A
+    "(...)" group inside one part is a group of any text holding the part (no parenthesis in
+    it, so nothing around it can join it to another), so the rest can name more, never fewer;
+    and a label it names is in its text. So for a text holding none of the open labels (as
+    `label in text` tells), the sources returned are final."""
+    beside = "(".join(group for part in parts for group in _LABELS.findall(part))
+    kept = _unnamed_in(sources, beside)
+    return kept, tuple(source.label for source in kept if source.label and _nameable(source))
+
+
+def _unnamed_in(sources: Iterable[SourceRef], beside: str) -> tuple[SourceRef, ...]:
     kept = []
     for source in sources:  # a plain loop: every dose and level reply passes here
         label = source.label
         named = label and source.id != "article" and label in beside and "(" not in label
         kept.append(_unlabelled(source) if named else source)
     return tuple(kept)
+
+
+def _nameable(source: SourceRef) -> bool:
+    """Whether a text can name `source` beside a line, as `_unnamed_in` tests it: the
+    article is always kept in the sources line, and no group holds a label with "(" in it."""
+    label = source.label
+    return label is not None and label != "" and source.id != "article" and "(" not in label
 
 
 def _without_label(source: SourceRef) -> SourceRef:

@@ -91,7 +91,11 @@ def dose_reply(
         value = "\n".join([*fixed.k2_before, line, *fixed.k2_after])
         sections = (Section(fixed.k2_heading, value),)
     body_text = "\n".join(body)
-    shown = "\n".join([body_text, *(section.value for section in sections)])
+    sources = fixed.named_sources
+    if fixed.open_labels:  # sources the fixed lines don't name: the reply's own lines may
+        shown = "\n".join([body_text, *(section.value for section in sections)])
+        if any(label in shown for label in fixed.open_labels):
+            sources = unnamed(fixed.sources, shown)
     return Reply(
         command="dose",
         ok=True,
@@ -99,7 +103,7 @@ def dose_reply(
         body=body_text,
         sections=sections,
         gauge=fixed.text.gauge,
-        sources=unnamed(fixed.sources, shown),
+        sources=sources,
         disclaimer=msg.get("disclaimer"),
         colour=band.colour,
         picture=_picture(kb, amount, band, figures, dose_line, fixed.text.gauge),

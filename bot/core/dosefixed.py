@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.bandtext import K2_NOTES, BandText, band_text
-from bot.core.citing import labelled_lines, unique
+from bot.core.citing import labelled_lines, unique, unnamed_by_parts
 from bot.core.dosetext import NON_DAILY, with_caution_sources
 from bot.core.model import KnowledgeBase
 from bot.core.reply import Section, SourceRef
@@ -39,6 +39,10 @@ class DoseFixed:
     form_asked: str | None  # what follows the K2 line when no form was named
     cautions: tuple[str, ...]  # the ids of the cautions the reply shows, for its data
     sources: tuple[SourceRef, ...]  # before those the reply's text names beside its lines
+    # The sources line as these parts decide it, and the labels they leave open: a reply
+    # whose text holds none of those has this sources line (citing.unnamed_by_parts).
+    named_sources: tuple[SourceRef, ...]
+    open_labels: tuple[str, ...]
 
 
 def _dose_fixed(
@@ -96,9 +100,16 @@ def _dose_fixed(
     lines = [msg.get("dose.article_line", text=fixed.article.value)]
     if fixed.references is not None:
         lines.append(fixed.references.value)
+    positions = "\n".join(lines)
+    sources = with_caution_sources(kb, fixed.sources, extra)
+    # What every reply with these parts shows as written: the warning, the positions, and
+    # the K2 section's lines around a K2 amount's own line, or the sections whole.
+    shown = [fixed.warning or "", positions]
+    shown += [*before, *after] if k2_line else [section.value for section in sections]
+    named_sources, open_labels = unnamed_by_parts(sources, shown)
     return DoseFixed(
         text=fixed,
-        positions="\n".join(lines),
+        positions=positions,
         sections=sections,
         k2_heading=heading,
         k2_before=tuple(before),
@@ -106,7 +117,9 @@ def _dose_fixed(
         k2_line=k2_line,
         form_asked=msg.get("dose.k2_form") if form_caution == K2_FORM_UNKNOWN else None,
         cautions=tuple(unique([*shown_cautions, *extra])),
-        sources=with_caution_sources(kb, fixed.sources, extra),
+        sources=sources,
+        named_sources=named_sources,
+        open_labels=open_labels,
     )
 
 

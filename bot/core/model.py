@@ -822,7 +822,8 @@ class Messages:
     templates: dict[str, str]
 
     def get(self, key: str, **values: Any) -> str:
-        return self.templates[key].format(**values)
+        # format_map reads the keywords' own dict: format(**values) would copy it again.
+        return self.templates[key].format_map(values)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

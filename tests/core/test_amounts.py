@@ -8,8 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.amounts import Amount, InputError, LevelValue, parse_dose, parse_level
+from bot.core.amounts import (
+    Amount,
+    InputError,
+    LevelValue,
+    _group,
+    _grouped,
+    parse_dose,
+    parse_level,
+)
 from bot.core.model import KnowledgeBase
+from bot.core.tokens import tokenize
 
 
 @pytest.mark.parametrize(
@@ -171,3 +180,29 @@ def test_typed_amounts_convert_exactly(
     else:
         assert isinstance(result, Amount), (written, unit, period, result)
         assert result.daily == expected
+
+
+# What members type after a number: units, frequencies, labels, forms, counts, ranges, words.
+_WORDS = ["iu", "mcg", "mg", "ng/ml", "nmol/l", "x", "every other day", "twice a week", "daily"]
+_WORDS += ["k2", "mk-7", "mk-4", "d3", "d2", "drops", "softgels", "<", "-", "to", "for", "weeks"]
+_WORDS += ["my", "baby", "bananas", "and", "of", "1e5", "5,00,0", "2000", "nan", "(", ")"]
+
+
+@settings(max_examples=300)
+@given(
+    number=st.one_of(st.integers(min_value=0, max_value=10**7), st.sampled_from([1, 2, 20, 21])),
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5).map(" ".join),
+    option=st.sampled_from(["amount", "k2", "value"]),
+    mode=st.sampled_from(["dose", "level"]),
+)
+def test_words_after_a_number_group_as_the_whole_line_does(
+    kb: KnowledgeBase, number: int, words: str, option: str, mode: str
+) -> None:
+    """The words after a number are grouped once per spelling and the number put in after:
+    the same quantities, words set aside and errors as grouping the whole line, whatever the
+    number (a count or not) and the words (a unit, a form, another number, an error), asked
+    once and again (from the cache)."""
+    tokens = tokenize(f"{number} {words}", kb.units, mode)
+    direct = _group(tokens, kb.units, option, mode)
+    assert _grouped(tokens, kb.units, option, mode) == direct
+    assert _grouped(tokens, kb.units, option, mode) == direct

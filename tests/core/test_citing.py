@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.citing import labelled_lines, source_refs, unnamed
+from bot.core.citing import labelled_lines, source_refs, unnamed, unnamed_by_parts
 from bot.core.model import KnowledgeBase
 from bot.core.reply import SourceRef
 
@@ -112,3 +112,34 @@ def test_a_source_is_unlabelled_exactly_when_a_parenthesised_group_holds_its_lab
     groups = re.findall(r"\(([^()]+)\)", text)
     expected = [None if any(label in group for group in groups) else label for label in labels]
     assert [source.label for source in unnamed(sources, text)] == expected
+
+
+@settings(max_examples=400)
+@example(["(IOM 2011)"], ["", "x"], ["IOM 2011"])
+@example(["(a"], ["b)", ""], ["a\nb"])  # a group across two parts: the parts alone can't tell
+@example(["(a)"], ["(b)"], ["a", "b"])  # "b" named only between the parts
+@given(
+    st.lists(st.text(alphabet="ab ()\n", max_size=12), min_size=1, max_size=4),
+    st.lists(st.text(alphabet="ab ()\n", max_size=8), min_size=1, max_size=5),
+    st.lists(st.text(alphabet="ab ()", min_size=1, max_size=4), max_size=4),
+)
+def test_parts_decide_the_sources_line_of_a_text_holding_them_but_not_their_open_labels(
+    parts: list[str], between: list[str], labels: list[str]
+) -> None:
+    """What the parts alone name stays named in any text holding them (with anything
+    between, before and after); the labels they leave open are those no group of one part
+    holds, and a text holding none of them has the parts' sources line."""
+    sources = tuple(SourceRef(f"s{n}", label, None, None, label) for n, label in enumerate(labels))
+    kept, still_open = unnamed_by_parts(sources, parts)
+    pieces = [piece for n, part in enumerate(parts) for piece in (between[n % len(between)], part)]
+    text = "".join([*pieces, between[-1]])
+    whole = unnamed(sources, text)
+    groups = [group for part in parts for group in re.findall(r"\(([^()]+)\)", part)]
+    assert list(still_open) == [
+        label for label in labels if "(" not in label and not any(label in g for g in groups)
+    ]
+    # What the parts name stays named in the whole text.
+    named = [mine.label is None for mine in kept]
+    assert all(real.label is None for real, by_parts in zip(whole, named, strict=True) if by_parts)
+    if not any(label in text for label in still_open):
+        assert kept == whole
