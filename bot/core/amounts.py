@@ -37,6 +37,8 @@ __all__ = [
 
 Kind = Literal["d", "k2"]
 _T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _LABELS = ("d2", "d3", "k2", "mk4")
 _K2_LABELS = frozenset({"k2", "mk4"})
 _D_LABELS = frozenset({"d2", "d3"})
@@ -292,20 +294,15 @@ def _grouped(tokens: tuple[Token, ...], units: Units, option: str, mode: str) ->
     first = tokens[0] if tokens else None
     if first is None or first.number is None or _whole(first.number, units.reading.max_count):
         return _group(tokens, units, option, mode)
-    entry = _SHAPES.get(id(units))
-    if entry is None or entry[0] is not units:
-        if len(_SHAPES) > 8:
-            _SHAPES.clear()
-        entry = (units, {})
-        _SHAPES[id(units)] = entry
+    shapes = _table(_SHAPES, units)
     key = (option, mode, tokens[1:])
-    shape = entry[1].get(key)
+    shape = shapes.get(key)
     if shape is None:
         if any(token.number is not None for token in tokens[1:]):
             return _group(tokens, units, option, mode)
-        if len(entry[1]) >= _SHAPES_SIZE:
-            entry[1].clear()
-        shape = entry[1][key] = _group(
+        if len(shapes) >= _SHAPES_SIZE:
+            shapes.clear()
+        shape = shapes[key] = _group(
             (first._replace(number=_STAND_IN), *tokens[1:]), units, option, mode
         )
     (quantity,) = shape.quantities  # no other number: one quantity
@@ -405,18 +402,13 @@ def _units_for(units: Units, kind: Kind) -> tuple[Unit, ...]:
 
 def _unit(units: Units, kind: Kind, name: str) -> Unit | None:
     """The unit of `kind` spelled `name` (the first listed, should two share a spelling)."""
-    entry = _UNIT_NAMES.get(id(units))
-    if entry is None or entry[0] is not units:
-        if len(_UNIT_NAMES) > 8:
-            _UNIT_NAMES.clear()
-        named: dict[tuple[Kind, str], Unit] = {}
+    named = _table(_UNIT_NAMES, units)
+    if not named:
         for each in ("d", "k2"):
             for unit in _units_for(units, each):
                 for spelling in unit.names:
                     named.setdefault((each, spelling), unit)
-        entry = (units, named)
-        _UNIT_NAMES[id(units)] = entry
-    return entry[1].get((kind, name))
+    return named.get((kind, name))
 
 
 # Each knowledge base's unit spellings, looked up by identity: a reading asks three or four
@@ -634,14 +626,18 @@ _MEMO: dict[int, tuple[Units, dict[tuple[str, str, str | None], object]]] = {}
 _MEMO_SIZE = 4096
 
 
-def _memo(units: Units, key: tuple[str, str, str | None], read: Callable[[], _T]) -> _T:
-    entry = _MEMO.get(id(units))
+def _table(store: dict[int, tuple[Units, dict[_K, _V]]], units: Units) -> dict[_K, _V]:
+    """`units`' own table in `store` (by identity: a reloaded knowledge base starts afresh)."""
+    entry = store.get(id(units))
     if entry is None or entry[0] is not units:
-        if len(_MEMO) > 8:
-            _MEMO.clear()
-        entry = (units, {})
-        _MEMO[id(units)] = entry
-    table = entry[1]
+        if len(store) > 8:
+            store.clear()
+        entry = store[id(units)] = (units, {})
+    return entry[1]
+
+
+def _memo(units: Units, key: tuple[str, str, str | None], read: Callable[[], _T]) -> _T:
+    table = _table(_MEMO, units)
     if key in table:
         return table[key]  # type: ignore[return-value]
     if len(table) >= _MEMO_SIZE:
