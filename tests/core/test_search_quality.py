@@ -175,6 +175,9 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
         ),
         # held-back sets 35 and 36: "drops my" is the product, not "drop my" (a dose)
         ("just started the drops my gp recommended, what daily dose of d3 is typical", "dosing"),
+        # held-back sets 37 and 38: when it started is chatter ("covid" is a condition)
+        ("been on 5000 iu since covid, is that over the ul", "upper-limit"),
+        ("nutshell version pls", "summary"),
         # a calcium score is context for a question on the arteries
         ("my dad had a calcium score of 300, can k2 help his arteries", "cardiovascular"),
         # "brushing" was read as a typo of "bruising", which is out of scope
@@ -214,6 +217,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "husband's pth is 90 and calcium high, is it hyperparathyroidism",
         "scan found kidney stones, did my d3 cause them",
         "inr came back at 3.8, is that bad",
+        # sets 37 and 38: what a result means for the member, or symptoms asked as toxicity
+        "calcium score 250 on my ct, does that mean i have heart disease",
+        "my wife is always thirsty on 8000 iu a day, is she toxic",
+        "my inr was 3.6 yesterday, should i be worried",
         # shopping and an operation to come are still not answered
         "best k2 on amazon",
         "amazon has d3 for 8 dollars, good deal?",
@@ -237,6 +244,14 @@ def test_the_takeaway_names_the_article(kb: KnowledgeBase) -> None:
     # Held-back set 32: "whats the main takeaway, im not reading all that" named nothing of
     # the subject, so it got suggestions only
     assert index_for(kb).search("whats the takeaway here, skimmed it").topic == "summary"
+
+
+def test_a_level_asked_as_toxic_is_still_the_toxicity_topic(kb: KnowledgeBase) -> None:
+    # "is she toxic" about someone's symptoms asks for a diagnosis; about a level, toxicity's
+    # figures answer it (and an INR that K2 may move is still the warfarin topic's)
+    index = index_for(kb)
+    assert index.search("my level is 160 ng/ml, am i toxic").topic == "toxicity"
+    assert index.search("does k2 affect my inr").topic == "warfarin"
 
 
 def test_a_morning_habit_is_not_a_question_on_when_to_take_a_dose(kb: KnowledgeBase) -> None:
