@@ -221,6 +221,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "calcium score 250 on my ct, does that mean i have heart disease",
         "my wife is always thirsty on 8000 iu a day, is she toxic",
         "my inr was 3.6 yesterday, should i be worried",
+        "ct showed a calcium score of 90, whats my diagnosis",
+        "thirsty all the time on 20000 iu, am i vitamin d toxic",
         # shopping and an operation to come are still not answered
         "best k2 on amazon",
         "amazon has d3 for 8 dollars, good deal?",
@@ -542,6 +544,10 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my son drank half the bottle of vitamin d drops, help",
         "my daughter ate a bunch of my k2 softgels, will she be ok",
         "my son took a handful of my k2 pills, what now",
+        # held-back set 39 and 40 answered these with the children topic
+        "my 4 year old drank most of the bottle of d3 drops",
+        "toddler ate most of a bottle of k2 gummies",
+        "my son got hold of my vitamin d, what should i do right now",
         "my husband is vomiting and confused after a month of 50000 iu a day",
     ],
 )
