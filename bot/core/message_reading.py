@@ -130,10 +130,12 @@ def _reading_choice(kb: KnowledgeBase, command: str, text: str) -> Choice | None
 
 
 def _topic_choice(kb: KnowledgeBase, topic_id: str) -> Choice:
-    title = kb.topics[topic_id].title
-    return Choice(
-        Request("explain", {"term": topic_id}), _fit(title), _PREFIX["explain"] + topic_id
-    )
+    return _explain_choice(topic_id, kb.topics[topic_id].title)
+
+
+def _explain_choice(term: str, label: str) -> Choice:
+    """`/dk2 explain <term>`, labelled `label`; its select value is the term itself."""
+    return Choice(Request("explain", {"term": term}), _fit(label), _PREFIX["explain"] + term)
 
 
 def _fit(label: str) -> str:
@@ -163,9 +165,7 @@ def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
     if result is not None and result.how == "urgent":
         # Someone may need care now: where to find it, alone; no dose or level is read.
         title = kb.messages.get("explain.urgent_title")
-        request = Request("explain", {"term": URGENT_TERM})
-        value = _PREFIX["explain"] + URGENT_TERM
-        return MessageReading("urgent", (Choice(request, _fit(title), value),))
+        return MessageReading("urgent", (_explain_choice(URGENT_TERM, title),))
     readings: list[Choice] = []
     for sentence in _sentences(text):
         found = [
