@@ -446,7 +446,8 @@ def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
     [
         ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 0),
         ("pregnant and taking 4000 iu d3, should i add k2", "pregnancy", 0),
-        ("im pregnant, what dose of d3 and k2 is typical", "pregnancy", 1),
+        ("im pregnant, what dose of d3 and k2 is typical", "pregnancy", 0),
+        ("im pregnant, whats a typical d3 and k2 dose", "pregnancy", 1),
         ("can i take d3 and k2 while pregnant", "pregnancy", 0),
         ("taking d3 and k2 but i have sarcoidosis, any problem?", "cautions", 0),
     ],
@@ -826,6 +827,7 @@ def test_a_contested_best_topic_needs_the_larger_margin(kb: KnowledgeBase) -> No
         "agreed_similarity": 2.0,
         "contest_gap": 0.0,
         "words_first_margin": None,
+        "answer_probability": 2.0,  # the classifier's certainty alone would answer it
     }
     assert _index(kb, contested_margin=None, **loose).search(question).topic is not None
     contested = _index(kb, contested_margin=lead * 1.1, **loose).search(question)
