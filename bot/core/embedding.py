@@ -59,8 +59,11 @@ class Embedder:
         token vectors points the same way as their sum, so the sum is normalised."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         # Only the token ids are read: the fast batch call skips the character offsets (a
-        # quarter of a question's tokenizing time), for one text as for many.
-        encodings = self.tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+        # quarter of a question's tokenizing time). One text per call: a batch of two is
+        # spread over the tokenizer's thread pool, whose start-up costs more than the work
+        # (43 µs against 11 for two short questions; 82 against 43 for two long posts).
+        encode = self.tokenizer.encode_batch_fast
+        encodings = (encode([text], add_special_tokens=False)[0] for text in texts)
         for row, encoding in enumerate(encodings):
             if encoding.ids:
                 vector = self.table[encoding.ids].sum(axis=0)
