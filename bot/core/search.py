@@ -55,6 +55,7 @@ from bot.core.wording import (
     Vocabulary,
     Word,
     ages_as_words,
+    asked_part,
     conversion_units,
     levels_with_unit,
     normalise_term,
@@ -510,7 +511,28 @@ class TopicIndex:
         term = normalise_term(query)
         if not term:
             return SearchResult(None, "none", 0.0, ())
-        return self._named(term) or self._decide(self.rank(term))
+        named = self._named(term)
+        if named is not None:
+            return named
+        ranking = self.rank(term)
+        result = self._decide(ranking)
+        if result.suggestions and ranking.off_topic < self.settings.off_topic_probability:
+            return self._asked(query, result)
+        return result
+
+    def _asked(self, query: str, unsure: SearchResult) -> SearchResult:
+        """A post whose story drowns its question ("My GP in Leeds never mentioned K2, the
+        shop had three kinds and I got lost. What forms does K2 come in?"): answered when the
+        sentences that ask, ranked alone, answer with the whole post's first suggestion, the
+        two readings agreeing. Only after the whole post passed the urgent, out-of-scope and
+        off-topic checks: the story still decides whether dk2 may answer at all."""
+        asked = asked_part(query)
+        term = normalise_term(asked) if asked is not None else ""
+        if not term:
+            return unsure
+        result = self._decide(self.rank(term))
+        agreed = result.how == "question" and result.topic == unsure.suggestions[0]
+        return result if agreed else unsure
 
     def _named(self, term: str) -> SearchResult | None:
         """The topic whose id, alias or title the whole term is, exactly or with a typo."""

@@ -44,6 +44,22 @@ def normalise_term(text: str) -> str:
     return " ".join(tokens(text))
 
 
+# Where a sentence ends: ".", "?" or "!" (or several, "??") before a space; not inside "1.25".
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def asked_part(text: str) -> str | None:
+    """Of a member's post of several sentences, the sentences that ask (those holding a "?")
+    when some do not, else its last sentence: in "I'm 40 and take 1000 IU. My GP never
+    mentioned K2. Do I need it?" the story is context and the last sentence the question.
+    None for one sentence: there is nothing to set aside."""
+    sentences = [sentence for sentence in _SENTENCE_END.split(text.strip()) if sentence]
+    if len(sentences) < 2:
+        return None
+    asking = [sentence for sentence in sentences if "?" in sentence]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else sentences[-1]
+
+
 class Rewrites:
     """Members' own words read as the words the topics use: "w/o" as "without", "bloods" as
     "blood test", a blood thinner's brand name as "blood thinner" (search.yaml's synonyms).

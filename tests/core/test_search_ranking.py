@@ -1091,3 +1091,32 @@ def test_a_figure_a_topic_prints_points_to_that_topic(
 )
 def test_everyday_words_for_a_topics_subject(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert index_for(kb).search(question).topic == topic
+
+
+def test_a_post_whose_story_drowns_its_question_is_answered_by_the_question(
+    kb: KnowledgeBase,
+) -> None:
+    index = index_for(kb)
+    story = "My mum is 80 and her doctor gave her 800 IU and calcium tablets. She is on no other"
+    post = f"{story} medicine. Why is the recommended amount higher after 70?"
+    assert index.search(post).topic == "rda"
+    assert index.search("Why is the recommended amount higher after 70?").topic == "rda"
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        # the classifier rates the whole post off-topic (stopping a prescribed medicine)
+        "My BP pills make me pee all night. Could I stop my hydrochlorothiazide once I'm on "
+        "vitamin D?",
+        # an INR value to read is out of scope, though the last sentence alone asks about K2
+        "My INR was 2.1 last week. Should I change my warfarin dose now that I take K2?",
+    ],
+)
+def test_the_story_still_decides_whether_a_post_may_be_answered(
+    kb: KnowledgeBase, post: str
+) -> None:
+    index = index_for(kb)
+    asked = post.split(". ", 1)[1]
+    assert index.search(asked).topic is not None  # the question alone would be answered
+    assert index.search(post).topic is None

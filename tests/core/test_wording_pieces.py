@@ -1,11 +1,22 @@
 """Pieces of how search reads a member's words (bot.core.wording), at their edges: the units
 of a conversion question typed glued to the number, the typo-correction length window at
 exactly the similarity, the scorer, the memory of corrections, and the words an amount or a
-stopword becomes."""
+stopword becomes; and which sentences of a post ask."""
 
 from __future__ import annotations
 
-from bot.core.wording import AMOUNT, Vocabulary, Word, conversion_units, stem, tokens
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.wording import (
+    AMOUNT,
+    Vocabulary,
+    Word,
+    asked_part,
+    conversion_units,
+    stem,
+    tokens,
+)
 
 STOPWORDS = frozenset({"the", "is", "my"})
 
@@ -103,3 +114,39 @@ def test_unknown_and_corrected_words_say_so() -> None:
     assert vocabulary.read("osteocalsin", correct=False) == [
         Word("osteocalsin", stem("osteocalsin"), False, False, False)
     ]
+
+
+def test_the_sentences_that_ask_are_set_apart_from_the_story() -> None:
+    post = "I'm 40 and take 1000 IU. My GP never mentioned K2. Do I need it?"
+    assert asked_part(post) == "Do I need it?"
+    # Several asking sentences are kept together, in order; the story around them goes.
+    two = "Dad is 80. Is 800 IU enough? And why more after 70? He walks daily."
+    assert asked_part(two) == "Is 800 IU enough? And why more after 70?"
+    # No "?" at all: the last sentence is the question.
+    assert asked_part("We moved to Oslo. Tell me what D does.") == "Tell me what D does."
+    # Every sentence asks: nothing to set aside but what came before the last.
+    assert asked_part("Is it safe? How much?") == "How much?"
+
+
+def test_one_sentence_or_a_decimal_point_is_not_a_story() -> None:
+    assert asked_part("is 1.25 mg weekly a lot?") is None
+    assert asked_part("how much d3 should i take") is None
+    assert asked_part("  ") is None
+
+
+# A sentence's words: letters, numbers and decimals ("1.25"), never a full stop before a space.
+_WORDS = st.from_regex(r"[A-Za-z']+( [a-z0-9]+| \d\.\d+| mg,){0,5}", fullmatch=True)
+
+
+@given(st.lists(st.tuples(_WORDS, st.sampled_from([".", "?", "!", "??", "..."])), max_size=5))
+def test_the_asked_part_is_the_asking_sentences_or_else_the_last(
+    parts: list[tuple[str, str]],
+) -> None:
+    sentences = [words + end for words, end in parts]
+    asked = asked_part(" ".join(sentences))
+    if len(sentences) < 2:
+        assert asked is None
+        return
+    asking = [sentence for sentence in sentences if "?" in sentence]
+    story = len(asking) < len(sentences)
+    assert asked == (" ".join(asking) if asking and story else sentences[-1])
