@@ -60,6 +60,11 @@ def test_every_tuning_label_is_a_topic(kb: KnowledgeBase) -> None:
 def test_off_topic_questions_are_refused_with_at_most_three_suggestions(
     kb: KnowledgeBase, question: str
 ) -> None:
+    # A forum post is searched whole; /dk2 explain takes up to max_input_chars of it.
+    result = index_for(kb).search(question)
+    assert result.topic is None and len(result.suggestions) <= 3
+    if len(question) > kb.units.max_input_chars:
+        return
     reply = explain_reply(kb, question)
     assert reply.data["topic"] is None
     assert reply.data["match"] in ("none", "urgent")  # someone needing care now: where to go
@@ -227,6 +232,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "best k2 on amazon",
         "amazon has d3 for 8 dollars, good deal?",
         "should i stop d3 before surgery",
+        # sets 44 and 45: a bone scan's reading, a shop's value, a brand for a child
+        "DEXA came back with a T-score of -2.1 at the hip, is that osteopenia?",
+        "which d3 is better value, the 1000 iu or 5000 iu bottles",
+        "good k2 brand for a teenager?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -549,6 +558,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "toddler ate most of a bottle of k2 gummies",
         "my son got hold of my vitamin d, what should i do right now",
         "my husband is vomiting and confused after a month of 50000 iu a day",
+        # held-back set 45 answered a fall on a blood thinner with the warfarin topic
+        "my dad takes eliquis and banged his head on the cupboard, he seems confused",
+        "nan is on warfarin, fell over and hit her head, now very drowsy",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
