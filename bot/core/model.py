@@ -657,6 +657,7 @@ class VitaminScope(Model):
 class SearchSettings(Model):
     stopwords: WordSet
     word_similarity: Ratio
+    refusing_word_similarity: Ratio
     alias_similarity: Ratio
     min_question_score: Ratio
     min_margin: Number

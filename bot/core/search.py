@@ -377,17 +377,17 @@ class TopicIndex:
         self.topic_ids = list(kb.topics)
         fields = {topic.id: self._fields(topic) for topic in kb.topics.values()}
         self.vocabulary = Vocabulary(
-            # out-of-scope words too, so that "magnesum" is still read as magnesium
             [
                 *(text for topic_fields in fields.values() for text in topic_fields.values()),
-                *settings.out_of_scope,
-                *settings.urgent,
                 *settings.subject_words,
+                *settings.urgent,  # at the usual similarity: "siezures" is still urgent
             ],
             settings.stopwords,
             settings.word_similarity,
             settings.amount_units,
             embedder.whole_words if embedder is not None else frozenset(),
+            # out-of-scope words too, so that "magnesum" is still read as magnesium
+            (settings.out_of_scope, settings.refusing_word_similarity),
         )
         documents = [self._document(fields[t], _FIELD_REPEATS) for t in self.topic_ids]
         prose = [self._document(fields[t], [(f, 1) for f in _PROSE_FIELDS]) for t in self.topic_ids]

@@ -204,6 +204,7 @@ class Vocabulary:
         similarity: float,
         amount_units: frozenset[str] = frozenset(),
         common_words: frozenset[str] = frozenset(),
+        refusing: tuple[Iterable[str], float] = ((), 100.0),
     ) -> None:
         self.stopwords = stopwords
         # Everyday English words ("weather", "last", "deal"): never read as a typo of a
@@ -212,6 +213,12 @@ class Vocabulary:
         self.similarity = similarity
         self.amount_units = amount_units
         words = {word for text in texts for word in tokens(text)}
+        # Words only the phrases that refuse a question use ("bleeds", "lens", "horse"), none
+        # of `texts`: a typed word is read as one only at `refusing`'s stricter similarity,
+        # since reading "Leeds" or "leans" so would refuse a question on the subject.
+        phrases, self.refusing_similarity = refusing
+        self.refusing = frozenset(w for text in phrases for w in tokens(text)) - words
+        words |= self.refusing
         self.stems = frozenset(stem(word) for word in words)
         self._long_words = sorted(word for word in words if len(word) >= _MIN_CORRECTABLE)
         self._by_length: dict[int, list[str]] = {}
@@ -237,6 +244,8 @@ class Vocabulary:
         match = process.extractOne(
             word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=self.similarity
         )
+        if match and match[0] in self.refusing and match[1] < self.refusing_similarity:
+            match = None
         if len(self._corrections) >= _MAX_REMEMBERED:
             self._corrections.clear()
         self._corrections[word] = match[0] if match else None

@@ -236,6 +236,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "DEXA came back with a T-score of -2.1 at the hip, is that osteopenia?",
         "which d3 is better value, the 1000 iu or 5000 iu bottles",
         "good k2 brand for a teenager?",
+        # sets 46 and 47: a brand to buy, a heart scan read for a parent
+        "Solgar or Jarrow for d3, which one should i buy?",
+        "mum's scan shows calcium in her arteries, does she have heart disease?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -596,3 +599,22 @@ def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
     result = index_for(kb).search("does k2 do anything apart from clotting")
     assert result.topic in {None, "vitamin-k2"} and "warfarin" not in result.suggestions[:1]
     assert index_for(kb).search("im on warfarin, does k2 mess with clotting").topic == "warfarin"
+
+
+@pytest.mark.parametrize(
+    ("question", "how"),
+    [
+        # a place or an everyday word one letter from a refused word ("bleeds", "lens")
+        ("I'm in Leeds, how much D3 is typical in winter?", "none"),
+        ("my gp leans towards mk7, how is it different from mk4", "question"),
+        # a refused word misspelt further is still refused, and an emergency still urgent
+        ("how much magnesum with d3", "out-of-scope"),
+        ("my son had a siezure after his vitamin d", "urgent"),
+    ],
+)
+def test_a_word_is_read_as_a_refused_word_only_when_it_is_a_close_typo_of_it(
+    kb: KnowledgeBase, question: str, how: str
+) -> None:
+    result = index_for(kb).search(question)
+    assert result.how == how
+    assert (result.topic is None) == (how != "question")

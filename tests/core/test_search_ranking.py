@@ -447,7 +447,7 @@ def test_a_stray_known_word_earns_no_suggestions(kb: KnowledgeBase) -> None:
         ("im 45, take 5000iu d3 daily, do i need k2 and how much? also on eliquis", "warfarin", 0),
         ("pregnant and taking 4000 iu d3, should i add k2", "pregnancy", 0),
         ("im pregnant, what dose of d3 and k2 is typical", "pregnancy", 0),
-        ("im pregnant, whats a typical d3 and k2 dose", "pregnancy", 1),
+        ("typical dose of d3 and k2? i'm on warfarin", "warfarin", 1),
         ("can i take d3 and k2 while pregnant", "pregnancy", 0),
         ("taking d3 and k2 but i have sarcoidosis, any problem?", "cautions", 0),
     ],

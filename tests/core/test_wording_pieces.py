@@ -150,3 +150,13 @@ def test_the_asked_part_is_the_asking_sentences_or_else_the_last(
     asking = [sentence for sentence in sentences if "?" in sentence]
     story = len(asking) < len(sentences)
     assert asked == (" ".join(asking) if asking and story else sentences[-1])
+
+
+def test_a_word_only_refusing_phrases_use_needs_the_stricter_similarity() -> None:
+    vocabulary = Vocabulary(["osteocalcin"], STOPWORDS, 84, refusing=(["bleeds", "magnesium"], 92))
+    assert vocabulary.correction("leeds") is None  # 91 against "bleeds"
+    assert vocabulary.correction("magnesum") == "magnesium"  # 94
+    assert vocabulary.correction("osteocalcn") == "osteocalcin"  # 95, a topic's word
+    # a word the topics use too is read at the usual similarity
+    both = Vocabulary(["bleeds"], STOPWORDS, 84, refusing=(["bleeds"], 92))
+    assert both.correction("leeds") == "bleeds"
