@@ -239,6 +239,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # sets 46 and 47: a brand to buy, a heart scan read for a parent
         "Solgar or Jarrow for d3, which one should i buy?",
         "mum's scan shows calcium in her arteries, does she have heart disease?",
+        # sets 48 and 49: a product to recommend, where it ships
+        "could you recommend a good k2 for my teenage son?",
+        "which mk7 ships to australia and isn't too expensive",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -607,6 +610,8 @@ def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
         # a place or an everyday word one letter from a refused word ("bleeds", "lens")
         ("I'm in Leeds, how much D3 is typical in winter?", "none"),
         ("my gp leans towards mk7, how is it different from mk4", "question"),
+        # what a shop stocks is not the stock market (set 48)
+        ("my chemist stocks only 1000 iu, whats the upper limit anyway", "question"),
         # a refused word misspelt further is still refused, and an emergency still urgent
         ("how much magnesum with d3", "out-of-scope"),
         ("my son had a siezure after his vitamin d", "urgent"),

@@ -238,11 +238,11 @@ def test_phrase_words_in_another_order_earn_no_phrase_bonus(kb: KnowledgeBase) -
 
 def test_a_question_mostly_of_unknown_words_is_not_answered(kb: KnowledgeBase) -> None:
     index = index_for(kb)
-    ranking = index.rank("recommend a good toaster")
-    assert ranking.ranked  # "recommend" is a word of the rda topic ...
+    ranking = index.rank("whats a recommended toaster")
+    assert ranking.ranked  # "recommended" is a word of the rda topic ...
     assert ranking.coverage < 0.5  # ... but "toaster" is most of it
-    assert index.search("recommend a good toaster").topic is None
-    assert _index(kb, min_coverage=0.5).search("recommend a good toaster").topic is None
+    assert index.search("whats a recommended toaster").topic is None
+    assert _index(kb, min_coverage=0.5).search("whats a recommended toaster").topic is None
 
 
 def test_a_question_far_in_meaning_from_every_example_is_not_answered(kb: KnowledgeBase) -> None:
