@@ -242,6 +242,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # sets 48 and 49: a product to recommend, where it ships
         "could you recommend a good k2 for my teenage son?",
         "which mk7 ships to australia and isn't too expensive",
+        # set 41 (measured at stops 25 and 26): a scan read for the member, a poem to write
+        "my coronary calcium score came back 150. what does that mean for me?",
+        "write a short poem about k2 for our newsletter",
+        # one maker against another, whichever two (the tuning sets name Thorne and NOW most)
+        "solgar vs jarrow d3, thoughts?",
+        "nature made or garden of life for k2",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -612,6 +618,8 @@ def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
         ("my gp leans towards mk7, how is it different from mk4", "question"),
         # what a shop stocks is not the stock market (set 48)
         ("my chemist stocks only 1000 iu, whats the upper limit anyway", "question"),
+        # a maker named in passing
+        ("my kirkland d3 says 2000 iu, how many mcg is that", "question"),
         # a refused word misspelt further is still refused, and an emergency still urgent
         ("how much magnesum with d3", "out-of-scope"),
         ("my son had a siezure after his vitamin d", "urgent"),
