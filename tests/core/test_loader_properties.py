@@ -105,4 +105,6 @@ def test_any_value_at_any_key_is_loaded_or_reported_in_dk2s_words(
         path.write_text(original, encoding="utf-8")
     assert result.ok != bool(result.problems)
     for problem in result.problems:
-        assert problem.message[0].islower() or problem.message[0] == "'", problem
+        # a message opens with dk2's words or a quoted key; a key holding an apostrophe
+        # ("doctor's best", a maker's name among search.yaml's synonyms) is quoted with "
+        assert problem.message[0].islower() or problem.message[0] in "'\"", problem
