@@ -248,6 +248,11 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # one maker against another, whichever two (the tuning sets name Thorne and NOW most)
         "solgar vs jarrow d3, thoughts?",
         "nature made or garden of life for k2",
+        # sets 52 and 53 (measured once on a7e3ddf): symptoms asked as toxicity, a recipe, the
+        # most trustworthy maker
+        "taking 8000 iu daily since spring and now always thirsty and sick, could this be vitamin d toxicity",
+        "eating natto for k2 but its gross, got a recipe that makes it edible?",
+        "what k2 brand is the most trustworthy?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
