@@ -121,6 +121,13 @@ class Checker:
             yield from messages(templates_of(model))
         elif name == "search.yaml":
             yield from self.known(("safety_first",), model.safety_first, "topic")
+            yield from self.known(("both_vitamins_aside",), model.both_vitamins_aside, "topic")
+            level = self.files["bands/level.yaml"].model
+            for band, topic_id in model.level_topics.items():
+                if topic_id not in self.topics:
+                    yield ("level_topics", band), f"unknown topic {topic_id!r}"
+                if level is not None and level.get(band) is None:
+                    yield ("level_topics", band), f"bands/level.yaml has no band {band!r}"
             for vitamin, scope in model.vitamins.items():
                 yield from self.known(("vitamins", vitamin, "topics"), scope.topics, "topic")
 

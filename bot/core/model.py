@@ -737,10 +737,30 @@ class SearchSettings(Model):
         description="what a topic about another vitamin alone keeps of its scores, from words "
         "and from meaning, for a question naming one vitamin only (1: as much as the others)",
     )
+    both_vitamins_aside: tuple[Id, ...] = Field(
+        (),
+        description="topics on one vitamin alone that a question naming several vitamins "
+        "counts for less",
+    )
+    both_vitamins_weight: Number = Field(
+        1.0,
+        description="what those topics keep of their scores, from words and from meaning, "
+        "for a question naming several vitamins (1: as much as the others)",
+    )
     figure_weight: Number = Field(
         0.0,
         description="what an amount named in a question ('600 iu', '20 ng/ml') adds to each "
         "topic printing it, per unit of its idf among the topics; 0: nothing",
+    )
+    level_topics: dict[str, Id] = Field(
+        {},
+        description="per band id of bands/level.yaml, the topic a blood level named in a "
+        "question and falling in that band points to",
+    )
+    level_weight: Number = Field(
+        1.0,
+        description="what the other topics of level_topics keep of their scores, from words "
+        "and from meaning, for a question naming such a level (1: as much as the others)",
     )
     synonyms: dict[Lower, Lower] = Field(
         {},

@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 
 import bm25s
@@ -635,7 +636,8 @@ class TopicIndex:
         for phrase in found & self.phrase_set:  # a few of a long question's hundreds of runs
             for topic_id, weight in self.phrases[phrase]:
                 scores[topic_id] += weight
-        for figure in same_amounts(figures(term)):
+        named_figures = figures(term)
+        for figure in same_amounts(named_figures):
             topics, idf = self.figures.get(figure, ((), 0.0))
             for topic_id in topics:
                 scores[topic_id] += self.settings.figure_weight * idf
@@ -646,9 +648,7 @@ class TopicIndex:
             if self.meaning is not None
             else ([0.0] * len(self.topic_ids), [])
         )
-        aside = self.other_vitamins_topics(found, term)
-        if aside:
-            keep = self.settings.other_vitamin_weight
+        for aside, keep in (self._set_aside(found, term), self._levels_aside(named_figures)):
             for position, topic_id in enumerate(self.topic_ids):
                 if topic_id in aside:
                     scores[topic_id] *= keep
@@ -686,6 +686,30 @@ class TopicIndex:
         return {
             name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
         }
+
+    def _levels_aside(self, named: frozenset[tuple[float, str]]) -> tuple[set[str], float]:
+        """The topics of search.yaml's `level_topics` that the blood levels a question names
+        point away from, and what they keep of their scores: "is my level of 7 dangerous" falls
+        in the deficient band, so it is not a toxicity question, whatever "dangerous" says."""
+        table, topics = self.kb.bands.get("level"), self.settings.level_topics
+        if table is None or not topics:
+            return set(), 1.0
+        pointed = set()
+        for value, unit in named:
+            find = {"ng": table.find, "nmol": table.find_nmol}.get(unit)
+            band = find(Decimal(str(value))) if find is not None else None
+            if band is not None and band.id in topics:
+                pointed.add(topics[band.id])
+        return (set(topics.values()) - pointed if pointed else set()), self.settings.level_weight
+
+    def _set_aside(self, found: set[tuple[str, ...]], term: str) -> tuple[frozenset[str], float]:
+        """The topics a question counts for less, and what they keep of their scores: another
+        vitamin's topics when it names one vitamin only; when it names several, the topics on
+        one vitamin alone ("if d raises calcium, what does k2 add" is not vitamin D's overview)."""
+        if len(self._vitamins_named(found)) > 1:
+            settings = self.settings
+            return frozenset(settings.both_vitamins_aside), settings.both_vitamins_weight
+        return self.other_vitamins_topics(found, term), self.settings.other_vitamin_weight
 
     def other_vitamins_topics(self, found: set[tuple[str, ...]], term: str) -> frozenset[str]:
         """The topics about another vitamin alone, when the question (its runs of stems

@@ -130,6 +130,29 @@ def test_search_safety_first_names_topics_that_exist(knowledge_copy: Path) -> No
     assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'warfrin'"]
 
 
+def test_search_both_vitamins_aside_names_topics_that_exist(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "search.yaml",
+        "both_vitamins_aside: [vitamin-d,",
+        "both_vitamins_aside: [vitamin-e,",
+    )
+    assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'vitamin-e'"]
+
+
+def test_search_level_topics_name_bands_and_topics_that_exist(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "search.yaml",
+        "level_topics: {deficient: deficiency,",
+        "level_topics: {deficent: deficency,",
+    )
+    assert _problems(knowledge_copy) == [
+        f"search.yaml:{line}: unknown topic 'deficency'",
+        f"search.yaml:{line}: bands/level.yaml has no band 'deficent'",
+    ]
+
+
 def test_search_vitamin_scopes_name_topics_that_exist(knowledge_copy: Path) -> None:
     line = _edit(
         knowledge_copy,

@@ -253,6 +253,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "taking 8000 iu daily since spring and now always thirsty and sick, could this be vitamin d toxicity",
         "eating natto for k2 but its gross, got a recipe that makes it edible?",
         "what k2 brand is the most trustworthy?",
+        # set 54: treating a kidney stone (set 54 got cautions, which name a history of them)
+        "will taking d3 and k2 dissolve my kidney stone",
+        # set 55: where to keep a bottle (nothing in the sources)
+        "is it ok to keep my k2 softgels in the fridge",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -578,6 +582,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # held-back set 45 answered a fall on a blood thinner with the warfarin topic
         "my dad takes eliquis and banged his head on the cupboard, he seems confused",
         "nan is on warfarin, fell over and hit her head, now very drowsy",
+        # held-back set 54 answered a whole box taken by mistake with toxicity
+        "nan took the whole pack of her vitamin d capsules last night, what do i do",
+        "my brother took his whole box of 10000 iu capsules by mistake, hes vomiting",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(

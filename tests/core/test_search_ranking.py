@@ -342,6 +342,9 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("hw much d3 shld i take a day", "dosing"),
         ("took 50000 iu every day by accident for a week, am i ok", "toxicity"),
         ("my lvls r low wat do", "deficiency"),
+        # held-back set 54: a three-letter typo is below what typo correction reads
+        ("wht does d3 do", "vitamin-d"),
+        ("hwo much k2 with d3", "dosing"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
@@ -969,6 +972,32 @@ def test_a_question_naming_vitamin_k_alone_sets_vitamin_d_topics_aside(
     unscoped = _index(kb, other_vitamin_weight=1.0, classifier_weight=0.0).search(question)
     assert unscoped.topic != "k-intake"
     assert "upper-limit" in (unscoped.topic, *unscoped.suggestions)
+
+
+def test_a_question_naming_both_vitamins_is_not_one_vitamins_overview(kb: KnowledgeBase) -> None:
+    # Held-back sets 54 and 55 and the tuning part answered "how do they work together"
+    # questions with vitamin-d or vitamin-k2, which name one vitamin; weighed as the others,
+    # vitamin D's overview answers this one
+    question = "if d3 raises calcium absorption whats the point of adding k2"
+    assert index_for(kb).search(question).topic == "synergy"
+    assert _index(kb, both_vitamins_weight=1.0).search(question).topic == "vitamin-d"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("my level came back at 180 ng/ml, is that dangerous", "toxicity"),
+        ("is my level of 7 dangerous", "deficiency"),
+    ],
+)
+def test_a_blood_level_says_which_way_dangerous_points(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    # "dangerous" fits deficiency and toxicity alike; the level's band in bands/level.yaml
+    # decides. Without level_topics' weighting, 180 ng/mL was answered with deficiency.
+    assert index_for(kb).search(question).topic == topic
+    unweighted = _index(kb, level_weight=1.0).search(question)
+    assert topic not in (unweighted.topic, *unweighted.suggestions[:1])
 
 
 def test_which_vitamins_a_question_names_decides_what_is_set_aside(kb: KnowledgeBase) -> None:
