@@ -257,6 +257,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "will taking d3 and k2 dissolve my kidney stone",
         # set 55: where to keep a bottle (nothing in the sources)
         "is it ok to keep my k2 softgels in the fridge",
+        # set 56: a heart scan read for the member
+        "ct calcium score of 120, is this heart disease?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -585,6 +587,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # held-back set 54 answered a whole box taken by mistake with toxicity
         "nan took the whole pack of her vitamin d capsules last night, what do i do",
         "my brother took his whole box of 10000 iu capsules by mistake, hes vomiting",
+        # set 57 answered pills swallowed just now with the children topic
+        "my 3 year old just swallowed a few of my d3 softgels",
+        "my toddler swallowed about 10 vitamin d tablets",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
