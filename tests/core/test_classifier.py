@@ -26,11 +26,21 @@ def _without_classifier(kb: KnowledgeBase) -> TopicIndex:
 def test_a_core_question_is_answered_with_the_classifier_and_not_without(
     kb: KnowledgeBase,
 ) -> None:
-    # issue 9's "should i take k2 with d3" got "did you mean"; no example nor member's
-    # question is worded this way
-    question = "should I take K2 with vitamin D?"
+    # Words alone reach no topic; the classifier, learnt from members' questions (one of which
+    # asks "What actually makes too much vitamin D harmful"), answers it
+    question = "is too much vitamin d harmful"
     assert _without_classifier(kb).search(question).topic is None
+    assert index_for(kb).search(question).topic == "toxicity"
+
+
+def test_should_i_take_k2_with_vitamin_d_is_answered(kb: KnowledgeBase) -> None:
+    # issue 9's "should i take k2 with d3" got "did you mean". This wording was answered by
+    # the classifier alone until tuning file 60 made it a "did you mean" (synergy 0.1 % short
+    # of min_margin over safety); synergy's keywords had "k2 with d3" but not "k2 with
+    # vitamin d", and with it words answer it too.
+    question = "should I take K2 with vitamin D?"
     assert index_for(kb).search(question).topic == "synergy"
+    assert _without_classifier(kb).search(question).topic == "synergy"
 
 
 @pytest.mark.parametrize(

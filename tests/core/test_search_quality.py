@@ -190,6 +190,23 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
             "my doctor was brushing me off when i asked for a vitamin d test, is that normal now",
             "testing",
         ),
+        # sets 58 and 59 (measured once on 33f89ea): prices, skipped days and a diagnosis not
+        # wanted, each in passing; the IOM's scale named as the member's question
+        (
+            "my friend takes mk-4 and i take mk-7, the prices are very different. how do the "
+            "two forms differ in the body",
+            "k2-forms",
+        ),
+        (
+            "skipped a few days of my k2 while travelling, how long does mk-7 stay in the blood",
+            "mk7",
+        ),
+        (
+            "got my result, 22 ng/ml. im not after a diagnosis, just where on the iom scale "
+            "that sits",
+            "deficiency",
+        ),
+        ("my lab result was 16 ng/ml, which iom category is that in", "deficiency"),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(
@@ -259,6 +276,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "is it ok to keep my k2 softgels in the fridge",
         # set 56: a heart scan read for the member
         "ct calcium score of 120, is this heart disease?",
+        # set 59: a link to buy from
+        "does anyone have an amazon link for decent mk7",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
