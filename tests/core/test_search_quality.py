@@ -207,6 +207,13 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
             "deficiency",
         ),
         ("my lab result was 16 ng/ml, which iom category is that in", "deficiency"),
+        # sets 60 and 61: a switch already made, money a doctor may be saving
+        ("i switched from warfarin to eliquis a while ago, is k2 still a problem", "warfarin"),
+        (
+            "my doctor wont order a vitamin d test, says healthy people dont need one. is that "
+            "the guideline or are they saving money",
+            "testing",
+        ),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(
