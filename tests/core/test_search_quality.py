@@ -285,6 +285,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "ct calcium score of 120, is this heart disease?",
         # set 59: a link to buy from
         "does anyone have an amazon link for decent mk7",
+        # set 62 (measured once on 1261daf): a scan read for the member, asked as a cause
+        "ct scan shows calcium in my arteries and i've taken d3 for ages. did the vitamin d "
+        "cause this?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
