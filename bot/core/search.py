@@ -375,6 +375,9 @@ class TopicIndex:
             for name in (topic.id, topic.title, *topic.aliases):
                 self.names.setdefault(normalise_term(name), topic.id)
         self.name_list = list(self.names)
+        # bands/level.yaml when search.yaml points some of its bands to topics, and those topics
+        self.levels = kb.bands.get("level") if settings.level_topics else None
+        self.level_topics = frozenset(settings.level_topics.values())
         self.topic_ids = list(kb.topics)
         fields = {topic.id: self._fields(topic) for topic in kb.topics.values()}
         self.vocabulary = Vocabulary(
@@ -687,20 +690,19 @@ class TopicIndex:
             name for name, (phrases, _) in self.vitamins.items() if not phrases.isdisjoint(found)
         }
 
-    def _levels_aside(self, named: frozenset[tuple[float, str]]) -> tuple[set[str], float]:
+    def _levels_aside(self, named: frozenset[tuple[float, str]]) -> tuple[frozenset[str], float]:
         """The topics of search.yaml's `level_topics` that the blood levels a question names
         point away from, and what they keep of their scores: "is my level of 7 dangerous" falls
         in the deficient band, so it is not a toxicity question, whatever "dangerous" says."""
-        table, topics = self.kb.bands.get("level"), self.settings.level_topics
-        if table is None or not topics:
-            return set(), 1.0
+        table, topics = self.levels, self.settings.level_topics
         pointed = set()
         for value, unit in named:
-            find = {"ng": table.find, "nmol": table.find_nmol}.get(unit)
-            band = find(Decimal(str(value))) if find is not None else None
-            if band is not None and band.id in topics:
-                pointed.add(topics[band.id])
-        return (set(topics.values()) - pointed if pointed else set()), self.settings.level_weight
+            if table is not None and unit in ("ng", "nmol"):
+                level = Decimal(str(value))
+                band = table.find(level) if unit == "ng" else table.find_nmol(level)
+                if band is not None and band.id in topics:
+                    pointed.add(topics[band.id])
+        return (self.level_topics - pointed if pointed else frozenset()), self.settings.level_weight
 
     def _set_aside(self, found: set[tuple[str, ...]], term: str) -> tuple[frozenset[str], float]:
         """The topics a question counts for less, and what they keep of their scores: another
