@@ -9,7 +9,8 @@ as a whole and file by file (each file has one author); the held-back part (held
 as a whole and, when there are several, file by file) is for reporting, never for tuning;
 until its author has committed it, the bench says it is missing and measures the tuning
 part alone. Without --part only the tuning part is measured: the held-back part is measured
-once, on purpose.
+once, on purpose. The tuning part is cross-validated: each file is scored by a classifier and
+an answer gate (search.yaml's answer_gate, fitted again without it) that never learnt it.
 
 Run: .venv/bin/python bench/bench_explain_eval.py [--part tuning|heldback|both] [--misses]
 """
@@ -20,14 +21,11 @@ import argparse
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.embedding import shipped_embedder
 from bot.core.loader import default_knowledge_path, load_knowledge
-from bot.core.model import KnowledgeBase
 from bot.core.search import TopicIndex, index_for
 from tests.core.eval.evalset import (
     HELDBACK_FILES,
@@ -38,6 +36,7 @@ from tests.core.eval.evalset import (
     load_parts,
     score,
 )
+from tests.core.eval.fit_gate import Row, fit, gate_rows, index_without
 
 # The tuning part as a whole, then each of its files (each written by one person), so a
 # change that helps one author's questions and hurts another's shows.
@@ -54,14 +53,6 @@ TARGETS = "targets (held-back): right ≥ 95 %, confidently wrong ≤ 1 %, off-t
 
 def _row(name: str, values: list[str]) -> str:
     return f"{name:<26}" + "".join(f"{value:>17}" for value in values)
-
-
-def _without(kb: KnowledgeBase, part: list[Question]) -> TopicIndex:
-    """An index whose classifier never learnt the questions of one tuning file, `part`."""
-    held = {" ".join(question.text.split()) for question in part}
-    questions = {t: tuple(q for q in qs if q not in held) for t, qs in kb.questions.items()}
-    off_topic = tuple(q for q in kb.off_topic if q not in held)
-    return TopicIndex(replace(kb, questions=questions, off_topic=off_topic), shipped_embedder())
 
 
 def main() -> int:
@@ -82,10 +73,20 @@ def main() -> int:
     shipped = index_for(kb)
     # Each question is searched by its own file's fold; held-back questions by dk2 as shipped.
     fold_of: dict[str, TopicIndex] = {}
+    folds: dict[Path, TopicIndex] = {}
+    rows: dict[Path, list[Row]] = {}
     for path in TUNING_FILES:
         part = load_parts((path,))
-        fold = _without(kb, part)
+        folds[path] = fold = index_without(kb, part)
+        rows[path] = gate_rows(fold, part) if kb.search.answer_gate else []
         fold_of.update((question.text, fold) for question in part)
+    for path, fold in folds.items():
+        # The answer gate too is learnt without the file it scores. (An index reads its
+        # settings at each search, so the fold's gate can be set after the fold is built.)
+        if kb.search.answer_gate is not None:
+            weights, bias = fit([row for other in folds if other != path for row in rows[other]])
+            gate = kb.search.answer_gate.model_copy(update={"weights": weights, "bias": bias})
+            fold.settings = kb.search.model_copy(update={"answer_gate": gate})
 
     def search(text: str) -> tuple[str | None, tuple[str, ...]]:
         result = fold_of.get(text, shipped).search(text)
@@ -158,7 +159,10 @@ def main() -> int:
         )
     )
     print(TARGETS)
-    print("tuning files: cross-validated, each scored without its own questions in the classifier")
+    print(
+        "tuning files: cross-validated, each scored without its own questions in the classifier "
+        "and the answer gate"
+    )
     tuning = scores.get("tuning")
     if tuning is not None:
         if tuning.misses:

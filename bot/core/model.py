@@ -654,6 +654,32 @@ class VitaminScope(Model):
     topics: tuple[Id, ...] = Field(description="topics about this vitamin and no other")
 
 
+# What the answer gate reads of a ranking (bot.core.search.TopicIndex.gate_signals).
+GateSignal = Literal[
+    "learnt",
+    "lead",
+    "similarity",
+    "coverage",
+    "agreed",
+    "words_first",
+    "contested",
+    "off_topic",
+    "word_score",
+    "best",
+]
+
+
+class AnswerGate(Model):
+    """A logistic regression over a ranking's signals: how likely its best topic is right,
+    for a question the rules would only suggest topics for."""
+
+    weights: dict[GateSignal, float] = Field(description="per signal, what it adds to the log-odds")
+    bias: float = Field(description="the log-odds with every signal at 0")
+    probability: Number = Field(
+        description="the gate's probability at which the best topic is answered; above 1: never"
+    )
+
+
 class SearchSettings(Model):
     stopwords: WordSet
     word_similarity: Ratio
@@ -777,6 +803,11 @@ class SearchSettings(Model):
         description="the classifier's probability for the best topic at which a question that "
         "names the subject and is known and close enough is answered, however small its lead; "
         "above 1: never",
+    )
+    answer_gate: AnswerGate | None = Field(
+        None,
+        description="learnt from the tuning questions by tests/core/eval/fit_gate.py: answers "
+        "a question the rules above would only suggest topics for; none: off",
     )
     off_topic_probability: Number = Field(
         2.0,

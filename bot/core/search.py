@@ -26,8 +26,10 @@ Stages, most certain first:
    lead when meaning alone puts another topic clearly closer, by a smaller one when words
    alone rank it first too and meaning alone among its first few), or words alone and
    meaning alone both rank it first, or the classifier (learnt from members' questions,
-   `bot.core.classifier`) rates it likely enough; never when the classifier rates the
-   question one to refuse.
+   `bot.core.classifier`) rates it likely enough, or, for a question naming the subject,
+   the answer gate (a logistic regression over these same signals, learnt from the tuning
+   questions the rules left unanswered) rates its best topic right likely enough; never
+   when the classifier rates the question one to refuse.
 Anything less certain gets up to three suggestions instead of a confident wrong answer.
 Autocomplete ranks with the same scores.
 """
@@ -571,7 +573,7 @@ class TopicIndex:
             # A member who names their blood thinner, pregnancy or condition gets that
             # caution, whatever else the question asks: safety outranks the rest.
             return SearchResult(first[0], "question", dict(ranking.ranked)[first[0]], ())
-        if self.confident(ranking):
+        if self.confident(ranking) or self.gated(ranking):
             return SearchResult(best_id, "question", best, ())
         return SearchResult(None, "none", best, suggestions)
 
@@ -611,6 +613,46 @@ class TopicIndex:
         return (
             ranking.word_score >= settings.min_question_score and (best - second) / best >= margin
         )
+
+    def gate_signals(self, ranking: Ranking) -> dict[str, float]:
+        """What the answer gate reads of a ranked question (search.yaml's answer_gate)."""
+        settings = self.settings
+        best = ranking.ranked[0][1] if ranking.ranked else 0.0
+        second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
+        return {
+            "learnt": ranking.learnt,
+            "lead": (best - second) / best if best > 0 else 0.0,
+            "similarity": ranking.similarity,
+            "coverage": ranking.coverage,
+            "agreed": float(ranking.agreed),
+            "words_first": float(ranking.words_first(settings.words_first_meaning_rank)),
+            "contested": float(ranking.contested(settings.contest_gap)),
+            "off_topic": ranking.off_topic,
+            "word_score": ranking.word_score,
+            "best": best,
+        }
+
+    def gated(self, ranking: Ranking) -> bool:
+        """Whether the answer gate answers a question the rules only suggest topics for."""
+        gate = self.settings.answer_gate
+        return gate is not None and self.gate_probability(ranking) >= gate.probability
+
+    @staticmethod
+    def gate_reads(ranking: Ranking) -> bool:
+        """Whether the answer gate may answer a ranking at all: only one that names dk2's
+        subject. Not "how often should i get a blood test for my liver": every word of it is
+        dk2's, and the gate rated testing 0.995 likely when it read such questions too."""
+        return bool(ranking.ranked) and not ranking.out_of_scope and ranking.on_subject
+
+    def gate_probability(self, ranking: Ranking) -> float:
+        """How likely the answer gate rates the best topic right (0 without a gate, and for
+        a question that names nothing of the subject)."""
+        gate = self.settings.answer_gate
+        if gate is None or not self.gate_reads(ranking):
+            return 0.0
+        signals = self.gate_signals(ranking)
+        odds = gate.bias + sum(weight * signals[name] for name, weight in gate.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(min(odds, 50.0), -50.0)))
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""

@@ -10,7 +10,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from bot.core.loader import load_knowledge
-from bot.core.model import KnowledgeBase
+from bot.core.model import AnswerGate, KnowledgeBase
 from bot.core.search import Ranking, SearchResult, TopicIndex, fuse, index_for
 from bot.core.wording import Rewrites
 
@@ -197,6 +197,7 @@ EXACT = {
     "words_first_meaning_rank": 1,
     "answer_probability": 0.75,
     "unnamed_subject_probability": 0.875,
+    "answer_gate": None,  # the rules alone; the gate's own tests are below
 }
 
 
@@ -488,3 +489,24 @@ def test_no_synonyms_leave_every_term_as_it_is() -> None:
     none = Rewrites({})
     for term in ("", "k2 with d3", "a  b"):
         assert none.apply(term) == term
+
+
+# The answer gate: "a" leads "b" by too little for the rules (8 against 7.5); a gate that
+# reads only the classifier's probability answers when that is high enough.
+_GATE = AnswerGate(weights={"learnt": 10.0}, bias=-5.0, probability=0.5)
+
+
+def test_the_gate_answers_what_the_rules_only_suggest(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _decide(kb, monkeypatch, second=7.5, learnt=0.6) == (None, ("a", "b"))
+    assert _decide(kb, monkeypatch, second=7.5, learnt=0.6, answer_gate=_GATE) == ("a", ())
+    assert _decide(kb, monkeypatch, second=7.5, learnt=0.4, answer_gate=_GATE) == (None, ("a", "b"))
+
+
+def test_the_gate_never_answers_a_question_naming_nothing_of_the_subject(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = {"second": 7.5, "learnt": 0.8, "answer_gate": _GATE}  # below unnamed_subject_probability
+    assert _decide(kb, monkeypatch, on_subject=False, **case) == (None, ("a", "b"))
+    assert _decide(kb, monkeypatch, out_of_scope=True, **case) == (None, ())

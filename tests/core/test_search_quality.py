@@ -288,6 +288,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # set 62 (measured once on 1261daf): a scan read for the member, asked as a cause
         "ct scan shows calcium in my arteries and i've taken d3 for ages. did the vitamin d "
         "cause this?",
+        # set 65 (measured once on 1f8fd1f): "have i got" asks for a diagnosis as "do i have"
+        "have i got toxicity? so thirsty lately on 10k a day",
+        "have i got osteoporosis, my dexa said -2.7",
+        # set 65: which brand is purest is shopping
+        "which d3 brand is the purest one",
+        "which mk7 brand is purest?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -660,7 +666,7 @@ def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
     ("question", "how"),
     [
         # a place or an everyday word one letter from a refused word ("bleeds", "lens")
-        ("I'm in Leeds, how much D3 is typical in winter?", "none"),
+        ("I'm in Leeds, how much D3 is typical in winter?", "question"),
         ("my gp leans towards mk7, how is it different from mk4", "question"),
         # what a shop stocks is not the stock market (set 48)
         ("my chemist stocks only 1000 iu, whats the upper limit anyway", "question"),

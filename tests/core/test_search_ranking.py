@@ -46,6 +46,9 @@ def _vocabulary(*texts: str) -> Vocabulary:
 
 
 def _index(kb: KnowledgeBase, **settings: object) -> TopicIndex:
+    """An index with these settings changed, without the answer gate unless one is given:
+    the tests here pin the rules (the gate's own are in test_search_gate.py)."""
+    settings = {"answer_gate": None, **settings}
     changed = dataclasses.replace(kb, search=kb.search.model_copy(update=settings))
     return TopicIndex(changed, shipped_embedder())
 
