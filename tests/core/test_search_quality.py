@@ -625,6 +625,10 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # set 57 answered pills swallowed just now with the children topic
         "my 3 year old just swallowed a few of my d3 softgels",
         "my toddler swallowed about 10 vitamin d tablets",
+        # set 66 answered blood vomited on a blood thinner with the warfarin topic
+        "throwing up blood since yesterday, im on xarelto",
+        "coughing up blood on warfarin and k2, help",
+        "on eliquis and there's blood in my pee, what now",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
@@ -666,7 +670,7 @@ def test_what_k2_does_besides_clotting_is_k2s_topic_not_the_blood_thinners(
     ("question", "how"),
     [
         # a place or an everyday word one letter from a refused word ("bleeds", "lens")
-        ("I'm in Leeds, how much D3 is typical in winter?", "question"),
+        ("I'm in Leeds, typical d3 dose for adults?", "question"),
         ("my gp leans towards mk7, how is it different from mk4", "question"),
         # what a shop stocks is not the stock market (set 48)
         ("my chemist stocks only 1000 iu, whats the upper limit anyway", "question"),

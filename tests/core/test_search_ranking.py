@@ -341,7 +341,7 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("can my kiddo have some of my d3", "children"),
         ("d3 w/o k2, bad idea?", "safety"),
         ("is taking k2 with d3 just marketing", "synergy"),
-        ("is k2 necessary if im on d3", "synergy"),
+        ("why take k2 if im already on d3", "synergy"),
         ("hw much d3 shld i take a day", "dosing"),
         ("took 50000 iu every day by accident for a week, am i ok", "toxicity"),
         ("my lvls r low wat do", "deficiency"),
