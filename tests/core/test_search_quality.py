@@ -294,6 +294,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # set 65: which brand is purest is shopping
         "which d3 brand is the purest one",
         "which mk7 brand is purest?",
+        # set 72: what a child is deficient in, from how they seem, is a diagnosis
+        "my son looks pale and keeps getting colds, what's he deficient in",
+        "toddler always sick, what is she deficient in, vit d or k2?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -629,6 +632,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "throwing up blood since yesterday, im on xarelto",
         "coughing up blood on warfarin and k2, help",
         "on eliquis and there's blood in my pee, what now",
+        # set 72 answered a dose taken by mistake, feeling awful now, with toxicity
+        "accidentally took a month of my d3 in one go, feeling terrible now",
+        "double dosed my 50000 iu by mistake, feeling awful now",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
