@@ -188,6 +188,13 @@ class Ranking:
     urgent: bool = False  # someone may need urgent care: out of scope, with its own message
 
     @property
+    def lead(self) -> float:
+        """How far the best topic leads the runner-up, as a share of its score."""
+        best = self.ranked[0][1] if self.ranked else 0.0
+        second = self.ranked[1][1] if len(self.ranked) > 1 else 0.0
+        return (best - second) / best if best > 0 else 0.0
+
+    @property
     def similarity(self) -> float:
         """How close the question's meaning is to the best topic's nearest example."""
         if not self.ranked:
@@ -599,8 +606,6 @@ class TopicIndex:
             return True  # two independent readings name the same topic
         if ranking.learnt >= settings.answer_probability:
             return True  # so like members' questions on it that the lead hardly matters
-        best = ranking.ranked[0][1]
-        second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         margin = settings.min_margin
         if settings.contested_margin is not None and ranking.contested(settings.contest_gap):
             margin = settings.contested_margin
@@ -610,18 +615,14 @@ class TopicIndex:
             # Words and the fused score name the same topic and meaning does not put it far
             # down: a smaller lead will do, contested or not.
             margin = min(margin, settings.words_first_margin)
-        return (
-            ranking.word_score >= settings.min_question_score and (best - second) / best >= margin
-        )
+        return ranking.word_score >= settings.min_question_score and ranking.lead >= margin
 
     def gate_signals(self, ranking: Ranking) -> dict[str, float]:
         """What the answer gate reads of a ranked question (search.yaml's answer_gate)."""
         settings = self.settings
-        best = ranking.ranked[0][1] if ranking.ranked else 0.0
-        second = ranking.ranked[1][1] if len(ranking.ranked) > 1 else 0.0
         return {
             "learnt": ranking.learnt,
-            "lead": (best - second) / best if best > 0 else 0.0,
+            "lead": ranking.lead,
             "similarity": ranking.similarity,
             "coverage": ranking.coverage,
             "agreed": float(ranking.agreed),
@@ -629,7 +630,7 @@ class TopicIndex:
             "contested": float(ranking.contested(settings.contest_gap)),
             "off_topic": ranking.off_topic,
             "word_score": ranking.word_score,
-            "best": best,
+            "best": ranking.ranked[0][1] if ranking.ranked else 0.0,
         }
 
     def gated(self, ranking: Ranking) -> bool:
