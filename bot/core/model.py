@@ -654,6 +654,26 @@ class VitaminScope(Model):
     topics: tuple[Id, ...] = Field(description="topics about this vitamin and no other")
 
 
+class DoseQuestions(Model):
+    """What says a question asks how much to take, not which blood level to aim for, and the
+    topics on blood levels alone that such a question counts for less."""
+
+    words: tuple[Lower, ...] = Field(
+        min_length=1,
+        description="words and phrases asking about an amount to take; an amount in IU, µg or "
+        "mg counts too",
+    )
+    level_words: tuple[Lower, ...] = Field(
+        description="words and phrases naming a blood level or its test; a question naming one, "
+        "or an amount in ng/mL or nmol/L, is not a dose question"
+    )
+    topics: tuple[Id, ...] = Field(min_length=1, description="topics on blood levels alone")
+    weight: Number = Field(
+        description="what those topics keep of their scores, from words and from meaning, for "
+        "a dose question (1: as much as the others)"
+    )
+
+
 # What the answer gate reads of a ranking (bot.core.search.TopicIndex.gate_signals).
 GateSignal = Literal[
     "learnt",
@@ -787,6 +807,11 @@ class SearchSettings(Model):
         1.0,
         description="what the other topics of level_topics keep of their scores, from words "
         "and from meaning, for a question naming such a level (1: as much as the others)",
+    )
+    dose_questions: DoseQuestions | None = Field(
+        None,
+        description="how a question about how much to take is told from one about blood "
+        "levels, and what the topics on levels keep for it; none: not told apart",
     )
     synonyms: dict[Lower, Lower] = Field(
         {},

@@ -92,6 +92,8 @@ _FIGURE = re.compile(
 )
 _FIGURE_UNITS = {"ius": "iu", "ui": "iu", "units": "iu", "mcg": "µg", "ug": "µg"}
 _FIGURE_UNITS |= {"micrograms": "µg", "microgram": "µg"}
+# The units of an amount taken and of a blood level, as figures() names them.
+_DOSE_UNITS, _LEVEL_UNITS = frozenset({"iu", "µg", "mg"}), frozenset({"ng", "nmol"})
 
 
 def _amounts(text: str) -> list[tuple[int, int, float, str]]:
@@ -457,6 +459,16 @@ class TopicIndex:
             tuple(word.stem for word in self.vocabulary.read(words, correct=False))
             for words in settings.everyday_subject_words
         ) - {()}
+        # The phrases asking about a dose and those naming a blood level (as stems).
+        doses = settings.dose_questions
+        self.dose_words, self.level_words = (
+            frozenset(
+                tuple(word.stem for word in self.vocabulary.read(words, correct=False))
+                for words in phrases
+            )
+            - {()}
+            for phrases in ((doses.words, doses.level_words) if doses else ((), ()))
+        )
         # Per vitamin, the phrases naming it (as stems) and the topics about it alone.
         self.vitamins = {
             name: (
@@ -694,7 +706,12 @@ class TopicIndex:
             if self.meaning is not None
             else ([0.0] * len(self.topic_ids), [])
         )
-        for aside, keep in (self._set_aside(found, term), self._levels_aside(named_figures)):
+        asides = (
+            self._set_aside(found, term),
+            self._levels_aside(named_figures),
+            self._doses_aside(found, named_figures),
+        )
+        for aside, keep in asides:
             for position, topic_id in enumerate(self.topic_ids):
                 if topic_id in aside:
                     scores[topic_id] *= keep
@@ -746,6 +763,20 @@ class TopicIndex:
                 if band is not None and band.id in topics:
                     pointed.add(topics[band.id])
         return (self.level_topics - pointed if pointed else frozenset()), self.settings.level_weight
+
+    def _doses_aside(
+        self, found: set[tuple[str, ...]], named: frozenset[tuple[float, str]]
+    ) -> tuple[frozenset[str], float]:
+        """The topics on blood levels alone, and what they keep of their scores, when a
+        question asks how much to take and names no blood level: "my doctor says 600 iu, the
+        article 1000-4000, who's right" is a dose question, though sources disagree there too."""
+        doses = self.settings.dose_questions
+        if doses is None:
+            return frozenset(), 1.0
+        units = {unit for _, unit in named}
+        dose = not self.dose_words.isdisjoint(found) or not units.isdisjoint(_DOSE_UNITS)
+        level = not self.level_words.isdisjoint(found) or not units.isdisjoint(_LEVEL_UNITS)
+        return (frozenset(doses.topics) if dose and not level else frozenset()), doses.weight
 
     def _set_aside(self, found: set[tuple[str, ...]], term: str) -> tuple[frozenset[str], float]:
         """The topics a question counts for less, and what they keep of their scores: another

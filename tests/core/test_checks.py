@@ -444,3 +444,10 @@ def test_an_id_or_kind_that_is_not_the_first_key_is_named_at_its_line(
     problems = _problems(knowledge_copy)
     assert f"bands/k2.yaml:{kind_line}: kind must be 'k2' in bands/k2.yaml" in problems
     assert f"topics/mgp.yaml:{id_line}: topic 'mgp-two' must live in mgp-two.yaml" in problems
+
+
+def test_search_dose_questions_name_topics_that_exist(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy, "search.yaml", "  topics: [targets-disagree]", "  topics: [targets]"
+    )
+    assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'targets'"]

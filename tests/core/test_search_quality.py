@@ -297,6 +297,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # set 72: what a child is deficient in, from how they seem, is a diagnosis
         "my son looks pale and keeps getting colds, what's he deficient in",
         "toddler always sick, what is she deficient in, vit d or k2?",
+        # set 75: whether symptoms are low vitamin D is a diagnosis
+        "bones feel weak and twitchy calves, could it be low vit d",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(

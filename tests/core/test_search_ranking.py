@@ -1102,8 +1102,9 @@ def test_a_figure_a_topic_prints_points_to_that_topic(
 ) -> None:
     assert index_for(kb).search(question).topic == topic
     # without the figure, the lead is too small (the classifier's confidence aside, which
-    # alone now answers "is 800 iu enough at 75")
-    unfigured = _index(kb, figure_weight=0.0, answer_probability=2.0)
+    # alone now answers "is 800 iu enough at 75", and so does setting the blood-level
+    # targets topic aside for a dose question)
+    unfigured = _index(kb, figure_weight=0.0, answer_probability=2.0, dose_questions=None)
     assert unfigured.search(question).topic != topic
 
 
@@ -1152,3 +1153,33 @@ def test_the_story_still_decides_whether_a_post_may_be_answered(
     asked = post.split(". ", 1)[1]
     assert index.search(asked).topic is not None  # the question alone would be answered
     assert index.search(post).topic is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "article vs endocrine society guideline on daily dose, which is right",
+        "what does the endocrine society say about how much d3 to take",
+    ],
+)
+def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # Sources disagree on doses as on blood levels; a question about how much to take was
+    # answered with the blood-level targets topic, whose names ("endocrine society",
+    # "guideline") it shares
+    assert index_for(kb).search(question).topic in ("dosing", "rda")
+    assert _index(kb, dose_questions=None).search(question).topic == "targets-disagree"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my gp says a level of 20 ng/ml is fine but this article wants 30-50, so who do i believe",
+        "is the endocrine society's target range for blood levels different from the article's",
+    ],
+)
+def test_a_blood_level_disagreement_still_finds_the_targets_topic(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert index_for(kb).search(question).topic == "targets-disagree"
