@@ -123,8 +123,10 @@ class Checker:
             yield from self.known(("safety_first",), model.safety_first, "topic")
             yield from self.known(("both_vitamins_aside",), model.both_vitamins_aside, "topic")
             if model.dose_questions is not None:
-                topics = model.dose_questions.topics
-                yield from self.known(("dose_questions", "topics"), topics, "topic")
+                doses = model.dose_questions
+                for field in ("topics", "dose_topics"):
+                    topics = getattr(doses, field)
+                    yield from self.known(("dose_questions", field), topics, "topic")
             level = self.files["bands/level.yaml"].model
             for band, topic_id in model.level_topics.items():
                 if topic_id not in self.topics:

@@ -668,9 +668,14 @@ class DoseQuestions(Model):
         "or an amount in ng/mL or nmol/L, is not a dose question"
     )
     topics: tuple[Id, ...] = Field(min_length=1, description="topics on blood levels alone")
+    dose_topics: tuple[Id, ...] = Field(
+        (),
+        description="topics on doses alone, which a question naming a blood level in ng/mL or "
+        "nmol/L and no dose counts for less",
+    )
     weight: Number = Field(
         description="what those topics keep of their scores, from words and from meaning, for "
-        "a dose question (1: as much as the others)"
+        "a dose question, and the dose topics for a blood-level one (1: as much as the others)"
     )
 
 

@@ -767,16 +767,22 @@ class TopicIndex:
     def _doses_aside(
         self, found: set[tuple[str, ...]], named: frozenset[tuple[float, str]]
     ) -> tuple[frozenset[str], float]:
-        """The topics on blood levels alone, and what they keep of their scores, when a
-        question asks how much to take and names no blood level: "my doctor says 600 iu, the
-        article 1000-4000, who's right" is a dose question, though sources disagree there too."""
+        """The topics a question counts for less, and what they keep of their scores: those on
+        blood levels alone when it asks how much to take and names no blood level ("my doctor
+        says 600 iu, the article 1000-4000, who's right" is a dose question, though sources
+        disagree there too); those on doses alone when it names a blood level in ng/mL or
+        nmol/L and no dose ("is 200 ng/ml dangerous" is not asking whether a dose is)."""
         doses = self.settings.dose_questions
         if doses is None:
             return frozenset(), 1.0
         units = {unit for _, unit in named}
         dose = not self.dose_words.isdisjoint(found) or not units.isdisjoint(_DOSE_UNITS)
-        level = not self.level_words.isdisjoint(found) or not units.isdisjoint(_LEVEL_UNITS)
-        return (frozenset(doses.topics) if dose and not level else frozenset()), doses.weight
+        level_amount = not units.isdisjoint(_LEVEL_UNITS)
+        if dose and not level_amount and self.level_words.isdisjoint(found):
+            return frozenset(doses.topics), doses.weight
+        if level_amount and not dose:
+            return frozenset(doses.dose_topics), doses.weight
+        return frozenset(), doses.weight
 
     def _set_aside(self, found: set[tuple[str, ...]], term: str) -> tuple[frozenset[str], float]:
         """The topics a question counts for less, and what they keep of their scores: another

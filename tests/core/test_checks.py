@@ -451,3 +451,8 @@ def test_search_dose_questions_name_topics_that_exist(knowledge_copy: Path) -> N
         knowledge_copy, "search.yaml", "  topics: [targets-disagree]", "  topics: [targets]"
     )
     assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'targets'"]
+
+
+def test_search_dose_questions_dose_topics_name_topics_that_exist(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "search.yaml", "  dose_topics: [safety]", "  dose_topics: [safe]")
+    assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'safe'"]

@@ -299,6 +299,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "toddler always sick, what is she deficient in, vit d or k2?",
         # set 75: whether symptoms are low vitamin D is a diagnosis
         "bones feel weak and twitchy calves, could it be low vit d",
+        # set 76: whether a raised kidney number is kidney disease is a diagnosis
+        "creatinine up since starting d3, is it kidney disease",
+        "my mum's kidney numbers rose on vitamin d, does she have kidney disease",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -596,6 +599,11 @@ def test_prescription_doses_are_not_a_request_for_a_prescription(kb: KnowledgeBa
     assert found.topic == "toxicity"
     asked = index.search("can you write me a prescription for d3")
     assert (asked.topic, asked.how) == (None, "out-of-scope")
+    # what a member's prescription says is a question on its units or its form
+    unit = index.search("my prescription says 0.625 mg vitamin d, how many iu is that")
+    assert unit.topic == "units"
+    form = index.search("vitamin d2 on my prescription vs the d3 in shops, what's the difference")
+    assert form.topic == "vitamin-d"
 
 
 def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
