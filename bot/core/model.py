@@ -655,8 +655,9 @@ class VitaminScope(Model):
 
 
 class DoseQuestions(Model):
-    """What says a question asks how much to take, not which blood level to aim for, and the
-    topics on blood levels alone that such a question counts for less."""
+    """What says a question asks how much to take, not which blood level to aim for; the
+    topics on blood levels alone that such a question counts for less, and the topics on doses
+    alone that a question naming a blood level and no dose counts for less."""
 
     words: tuple[Lower, ...] = Field(
         min_length=1,

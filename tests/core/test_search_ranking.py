@@ -617,7 +617,7 @@ def test_a_level_with_what_now_is_read_as_a_level_even_when_not_answered(
     # this one between 0.85 and 0.9 off-topic as the tuning part grew (search.yaml's
     # off_topic_probability). Answered or not, its level is read: deficiency comes first.
     result = index_for(kb).search("gp rang, my number is 12, what now")
-    assert (result.topic or result.suggestions[0]) == "deficiency"
+    assert [result.topic, *result.suggestions][0 if result.topic else 1] == "deficiency"
 
 
 @pytest.mark.parametrize(
@@ -1186,14 +1186,21 @@ def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
 @pytest.mark.parametrize(
     "question",
     [
-        "my gp says a level of 20 ng/ml is fine but this article wants 30-50, so who do i believe",
-        "is the endocrine society's target range for blood levels different from the article's",
+        "what blood level should my daily dose get me to, sources disagree",
+        "which target level is right, the article's or the endocrine society's, and how much "
+        "should i take to get there",
     ],
 )
-def test_a_blood_level_disagreement_still_finds_the_targets_topic(
+def test_a_blood_level_disagreement_naming_a_dose_still_finds_the_targets_topic(
     kb: KnowledgeBase, question: str
 ) -> None:
+    # a dose word ("daily dose", "how much") beside a blood level's words is still a question
+    # on blood levels: level_words keep the targets topic whole
     assert index_for(kb).search(question).topic == "targets-disagree"
+    doses = kb.search.dose_questions
+    assert doses is not None
+    unleveled = _index(kb, dose_questions=doses.model_copy(update={"level_words": ()}))
+    assert unleveled.search(question).topic != "targets-disagree"
 
 
 def test_a_blood_level_with_no_dose_is_not_a_question_on_doses_without_k2(
@@ -1204,7 +1211,7 @@ def test_a_blood_level_with_no_dose_is_not_a_question_on_doses_without_k2(
     # in the toxic band
     question = "my result says 190 ng/ml, is that harmful"
     assert index_for(kb).search(question).topic in ("toxicity", None)
-    unweighted = _index(
-        kb, dose_questions=kb.search.dose_questions.model_copy(update={"dose_topics": ()})
-    )
+    doses = kb.search.dose_questions
+    assert doses is not None
+    unweighted = _index(kb, dose_questions=doses.model_copy(update={"dose_topics": ()}))
     assert unweighted.search(question).topic == "safety"
