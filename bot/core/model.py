@@ -656,8 +656,8 @@ class VitaminScope(Model):
 
 class DoseQuestions(Model):
     """What says a question asks how much to take, not which blood level to aim for; the
-    topics on blood levels alone that such a question counts for less, and the topics on doses
-    alone that a question naming a blood level and no dose counts for less."""
+    topics such a question counts for less (on blood levels alone, the article's overview), and
+    the topics on doses alone that a question naming a blood level and no dose counts for less."""
 
     words: tuple[Lower, ...] = Field(
         min_length=1,
@@ -668,7 +668,11 @@ class DoseQuestions(Model):
         description="words and phrases naming a blood level or its test; a question naming one, "
         "or an amount in ng/mL or nmol/L, is not a dose question"
     )
-    topics: tuple[Id, ...] = Field(min_length=1, description="topics on blood levels alone")
+    topics: tuple[Id, ...] = Field(
+        min_length=1,
+        description="topics a dose question does not ask for: those on blood levels alone, the "
+        "article's overview",
+    )
     dose_topics: tuple[Id, ...] = Field(
         (),
         description="topics on doses alone, which a question naming a blood level in ng/mL or "

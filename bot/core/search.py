@@ -767,10 +767,11 @@ class TopicIndex:
     def _doses_aside(
         self, found: set[tuple[str, ...]], named: frozenset[tuple[float, str]]
     ) -> tuple[frozenset[str], float]:
-        """The topics a question counts for less, and what they keep of their scores: those on
-        blood levels alone when it asks how much to take and names no blood level ("my doctor
-        says 600 iu, the article 1000-4000, who's right" is a dose question, though sources
-        disagree there too); those on doses alone when it names a blood level in ng/mL or
+        """The topics a question counts for less, and what they keep of their scores: those a
+        dose question does not ask for (blood-level targets, the article's overview) when it
+        asks how much to take and names no blood level ("my doctor says 600 iu, the article
+        1000-4000, who's right" is a dose question, though sources disagree there too); those
+        on doses alone when it names a blood level in ng/mL or
         nmol/L and no dose ("is 200 ng/ml dangerous" is not asking whether a dose is)."""
         doses = self.settings.dose_questions
         if doses is None:

@@ -448,7 +448,7 @@ def test_an_id_or_kind_that_is_not_the_first_key_is_named_at_its_line(
 
 def test_search_dose_questions_name_topics_that_exist(knowledge_copy: Path) -> None:
     line = _edit(
-        knowledge_copy, "search.yaml", "  topics: [targets-disagree]", "  topics: [targets]"
+        knowledge_copy, "search.yaml", "  topics: [targets-disagree,", "  topics: [targets,"
     )
     assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'targets'"]
 

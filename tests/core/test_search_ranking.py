@@ -1171,6 +1171,10 @@ def test_the_story_still_decides_whether_a_post_may_be_answered(
     [
         "article vs endocrine society guideline on daily dose, which is right",
         "what does the endocrine society say about how much d3 to take",
+        # the article's overview is not the answer either ("the article", "article say" are
+        # its keywords)
+        "my doctor says 600 iu but the article says 1000-4000, whos right",
+        "how much does the article say to take",
     ],
 )
 def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
@@ -1180,7 +1184,7 @@ def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
     # answered with the blood-level targets topic, whose names ("endocrine society",
     # "guideline") it shares
     assert index_for(kb).search(question).topic in ("dosing", "rda")
-    assert _index(kb, dose_questions=None).search(question).topic == "targets-disagree"
+    assert _index(kb, dose_questions=None).search(question).topic not in ("dosing", "rda")
 
 
 @pytest.mark.parametrize(
