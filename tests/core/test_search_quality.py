@@ -302,6 +302,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # set 76: whether a raised kidney number is kidney disease is a diagnosis
         "creatinine up since starting d3, is it kidney disease",
         "my mum's kidney numbers rose on vitamin d, does she have kidney disease",
+        # sets 80 and 81: what a result says is going on with me is a diagnosis
+        "inr is 3.9 this week, what is going on with my body",
+        "pth up and calcium 10.6 on my bloods, tell me what ive got",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(

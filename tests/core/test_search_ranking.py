@@ -350,6 +350,8 @@ def test_brand_names_come_from_the_synonyms(kb: KnowledgeBase) -> None:
         ("hwo much k2 with d3", "dosing"),
         # held-back set 77: a nursing mum asks about breastfeeding, not about her baby
         ("nursing mom, is my d3 dose ok for the baby too", "pregnancy"),
+        # held-back sets 80 and 81: "too long didn't read" spelt out is a tl;dr
+        ("too long didn't read, is d3 with k2 worth it long term", "summary"),
     ],
 )
 def test_members_words_for_pregnancy_children_and_shorthand(
