@@ -441,44 +441,21 @@ class TopicIndex:
                 self.phrases.setdefault(phrase, []).append((topic.id, weight))
         self.longest_phrase = max(map(len, self.phrases), default=0)
         self.phrase_set, self.named_set = frozenset(self.phrases), frozenset(self.named_in)
-        self.out_of_scope, self.urgent = (
-            frozenset(
-                tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-                for words in phrases
-            )
-            - {()}
-            for phrases in (settings.out_of_scope, settings.urgent)
-        )
-        self.subject = frozenset(
-            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-            for words in settings.subject_words
-        ) - {()}
+        self.out_of_scope, self.urgent = map(self._stems, (settings.out_of_scope, settings.urgent))
+        self.subject = self._stems(settings.subject_words)
         # The subject words that are everyday health words too ("deficiency", "fracture"):
         # alone beside a word dk2 doesn't know, they name something else's.
-        self.everyday_subject = frozenset(
-            tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-            for words in settings.everyday_subject_words
-        ) - {()}
-        # The phrases asking about a dose and those naming a blood level (as stems).
+        self.everyday_subject = self._stems(settings.everyday_subject_words)
+        # The phrases asking about a dose and those naming a blood level (as stems), and the
+        # topics each kind of question counts for less.
         doses = settings.dose_questions
-        self.dose_words, self.level_words = (
-            frozenset(
-                tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-                for words in phrases
-            )
-            - {()}
-            for phrases in ((doses.words, doses.level_words) if doses else ((), ()))
-        )
+        self.dose_words = self._stems(doses.words if doses else ())
+        self.level_words = self._stems(doses.level_words if doses else ())
+        self.not_for_doses = frozenset(doses.topics if doses else ())
+        self.not_for_levels = frozenset(doses.dose_topics if doses else ())
         # Per vitamin, the phrases naming it (as stems) and the topics about it alone.
         self.vitamins = {
-            name: (
-                frozenset(
-                    tuple(word.stem for word in self.vocabulary.read(words, correct=False))
-                    for words in scope.words
-                )
-                - {()},
-                frozenset(scope.topics),
-            )
+            name: (self._stems(scope.words), frozenset(scope.topics))
             for name, scope in settings.vitamins.items()
         }
         # The figures each topic prints, with their idf among the topics: a member who quotes
@@ -507,6 +484,13 @@ class TopicIndex:
                 kb.questions if settings.classifier_weight > 0 else None,
                 kb.off_topic,
             )
+
+    def _stems(self, phrases: Iterable[str]) -> frozenset[tuple[str, ...]]:
+        """search.yaml's words and phrases as they are matched among a question's runs of
+        stems: read as typed (no typo correction), those with no words left dropped."""
+        read = self.vocabulary.read
+        stems = (tuple(word.stem for word in read(text, correct=False)) for text in phrases)
+        return frozenset(stems) - {()}
 
     def _phrase(self, text: str) -> tuple[str, ...]:
         """A name's words as they are matched in a question: stems, amounts as one mark."""
@@ -771,8 +755,8 @@ class TopicIndex:
         dose question does not ask for (blood-level targets, the article's overview) when it
         asks how much to take and names no blood level ("my doctor says 600 iu, the article
         1000-4000, who's right" is a dose question, though sources disagree there too); those
-        on doses alone when it names a blood level in ng/mL or
-        nmol/L and no dose ("is 200 ng/ml dangerous" is not asking whether a dose is)."""
+        on doses alone when it names a blood level in ng/mL or nmol/L and no dose ("is 200
+        ng/ml dangerous" is not asking whether a dose is)."""
         doses = self.settings.dose_questions
         if doses is None:
             return frozenset(), 1.0
@@ -780,9 +764,9 @@ class TopicIndex:
         dose = not self.dose_words.isdisjoint(found) or not units.isdisjoint(_DOSE_UNITS)
         level_amount = not units.isdisjoint(_LEVEL_UNITS)
         if dose and not level_amount and self.level_words.isdisjoint(found):
-            return frozenset(doses.topics), doses.weight
+            return self.not_for_doses, doses.weight
         if level_amount and not dose:
-            return frozenset(doses.dose_topics), doses.weight
+            return self.not_for_levels, doses.weight
         return frozenset(), doses.weight
 
     def _set_aside(self, found: set[tuple[str, ...]], term: str) -> tuple[frozenset[str], float]:
