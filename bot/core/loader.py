@@ -96,6 +96,8 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
+    if kind == "string_type" and isinstance(value, bool):  # YAML reads a bare `no` as false
+        return f"{what} must be text: quote it (YAML reads a bare yes, no, on or off as true/false)"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
         return f"{what} {message}" if message.startswith("must") else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))

@@ -783,6 +783,12 @@ class SearchSettings(Model):
     safety_first: tuple[Id, ...] = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
     )
+    negations: tuple[Lower, ...] = Field(
+        (),
+        description="words that, just before the title or an alias of a safety_first topic "
+        '("no blood thinners", "not on warfarin"), say it is not the member\'s: both are '
+        "read as not there, for the topics (never for the urgent and out-of-scope checks)",
+    )
     vitamins: dict[Lower, VitaminScope] = Field(
         {},
         description="per vitamin, the words naming it and the topics about it alone: a "

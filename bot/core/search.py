@@ -443,6 +443,13 @@ class TopicIndex:
         self.phrase_set, self.named_set = frozenset(self.phrases), frozenset(self.named_in)
         self.out_of_scope, self.urgent = map(self._stems, (settings.out_of_scope, settings.urgent))
         self.subject = self._stems(settings.subject_words)
+        # "no blood thinners", "not on warfarin": a negation, then a safety-first topic's name.
+        self.negations = self._stems(settings.negations)
+        self.safety_names = frozenset(
+            phrase
+            for phrase, topics in self.named_in.items()
+            if not topics.isdisjoint(settings.safety_first)
+        )
         # The subject words that are everyday health words too ("deficiency", "fracture"):
         # alone beside a word dk2 doesn't know, they name something else's.
         self.everyday_subject = self._stems(settings.everyday_subject_words)
@@ -672,6 +679,11 @@ class TopicIndex:
             return Ranking((), coverage, True, urgent=True)  # before any topic, even a caution
         if not self.out_of_scope.isdisjoint(found):
             return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
+        denied = self._denied([word.stem for word in words])
+        if denied:
+            words = [word for position, word in enumerate(words) if position not in denied]
+            content = [word for word in words if not word.stopword]
+            found = _ngrams([word.stem for word in words], self.longest_phrase)
         rows = [self.stem_row[s] for s in {w.stem for w in content} if s in self.stem_row]
         totals = self.stem_matrix[rows].sum(axis=0).tolist()
         scores = dict(zip(self.topic_ids, totals, strict=True))
@@ -726,6 +738,23 @@ class TopicIndex:
         if not named:
             return False
         return not named <= self.everyday_subject or all(word.known for word in content)
+
+    def _denied(self, stems: list[str]) -> set[int]:
+        """The positions of each negation and the safety-first name right after it ("no blood
+        thinners", "not on any anticoagulants"): a member who says the caution is not theirs
+        is not asking about it, and its name must not answer for them. The longest name
+        first."""
+        denied: set[int] = set()
+        for start in range(len(stems)):
+            for negation in self.negations:
+                end = start + len(negation)
+                if tuple(stems[start:end]) != negation:
+                    continue
+                for size in range(self.longest_phrase, 0, -1):
+                    if tuple(stems[end : end + size]) in self.safety_names:
+                        denied.update(range(start, end + size))
+                        break
+        return denied
 
     def _vitamins_named(self, found: set[tuple[str, ...]]) -> set[str]:
         """search.yaml's vitamins a question names, from its runs of stems `found` ("5000 iu

@@ -35,6 +35,14 @@ TITLE = "title: Matrix Gla protein (MGP)"
 CASES = [
     # (file, old, new, message)
     (MGP, TITLE, "title: 5", "'title' must be text"),
+    # A bare `no` is YAML's false, not the word
+    (
+        "search.yaml",
+        'negations: ["no", ',
+        "negations: [no, ",
+        "entry 1 of 'negations' must be text: quote it (YAML reads a bare yes, no, on or off as "
+        "true/false)",
+    ),
     (MGP, TITLE, 'title: ""', "'title' must be non-empty text"),
     (MGP, TITLE, "title: " + "t" * 101, "'title' is 101 characters; at most 100"),
     # The length counted is the text's as shown: runs of spaces count once.

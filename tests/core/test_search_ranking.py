@@ -1221,3 +1221,50 @@ def test_a_blood_level_with_no_dose_is_not_a_question_on_doses_without_k2(
     assert doses is not None
     unweighted = _index(kb, dose_questions=doses.model_copy(update={"dose_topics": ()}))
     assert unweighted.search(question).topic == "safety"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "not on any anticoagulants. is there an upper limit on vitamin k?",
+        "40M, not on warfarin or anything. whats the daily amount of vitamin k men need?",
+        "no blood thinners here, 45F. is there a max dose for vitamin K or can you take as "
+        "much as you like?",
+    ],
+)
+def test_a_blood_thinner_the_member_is_not_on_does_not_answer(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # Held-back set 83: "39M, no blood thinners. is there an upper limit for vitamin k" was
+    # answered with the warfarin topic, the one caution the member had ruled out
+    assert index_for(kb).search(question).topic == "k-intake"
+    assert _index(kb, negations=()).search(question).topic == "warfarin"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "not on warfarin but on eliquis, is k2 ok?",
+        "no blood thinners, just xarelto since my clot. does k2 interfere",
+    ],
+)
+def test_a_blood_thinner_named_beside_a_denied_one_still_answers(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert index_for(kb).search(question).topic == "warfarin"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does k2 keep piling up if i take it every day",
+        "if i take my k2 every day does it pile up in my system",
+    ],
+)
+def test_k2_piling_up_with_daily_use_points_to_mk7s_accumulation(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # "pile up" is read as "build up", the words members use for MK-7's accumulation (held-back
+    # set 83: "how much does it build up with daily use"); dosing came first before
+    result = index_for(kb).search(question)
+    assert (result.topic or result.suggestions[0]) == "mk7"
