@@ -126,7 +126,7 @@ def test_a_question_like_those_no_topic_may_answer_gets_suggestions_not_an_answe
     # names a blood thinner, which alone would answer with the warfarin topic (safety first),
     # but asks to change a prescribed dose: the classifier, learnt from questions.yaml's
     # off_topic, rates it off-topic; no word list says so
-    question = "my inr came back 4.5, should i take less warfarin tonight"
+    question = "my inr is high again, should i take less warfarin tonight"
     result = index_for(kb).search(question)
     assert result.topic is None and "warfarin" in result.suggestions
     never = kb.search.model_copy(update={"off_topic_probability": 2.0})
@@ -135,7 +135,7 @@ def test_a_question_like_those_no_topic_may_answer_gets_suggestions_not_an_answe
 
 
 def test_without_off_topic_questions_nothing_is_rated_off_topic(kb: KnowledgeBase) -> None:
-    question = "my inr came back 4.5, should i take less warfarin tonight"
+    question = "my inr is high again, should i take less warfarin tonight"
     index = TopicIndex(dataclasses.replace(kb, off_topic=()), shipped_embedder())
     assert index.search(question).topic == "warfarin"
 

@@ -305,6 +305,11 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # sets 80 and 81: what a result says is going on with me is a diagnosis
         "inr is 3.9 this week, what is going on with my body",
         "pth up and calcium 10.6 on my bloods, tell me what ive got",
+        # this stop: what condition a result is, and an INR value to read, whatever the number
+        "my pth is high and calcium 10.9, what condition is that",
+        "calcium 10.6 and parathyroid hormone up, what is it i have",
+        "inr 3.9 today, what does my result mean",
+        "got my inr result 3.2 this morning, started k2 monday. is that bad?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(

@@ -1268,3 +1268,10 @@ def test_k2_piling_up_with_daily_use_points_to_mk7s_accumulation(
     # set 83: "how much does it build up with daily use"); dosing came first before
     result = index_for(kb).search(question)
     assert (result.topic or result.suggestions[0]) == "mk7"
+
+
+def test_not_before_a_blood_thinner_denies_it(kb: KnowledgeBase) -> None:
+    question = "which medicines interact with vitamin d? not blood thinners, i mean water pills"
+    assert index_for(kb).search(question).topic == "cautions"
+    negations = tuple(word for word in kb.search.negations if word != "not")
+    assert _index(kb, negations=negations).search(question).topic == "warfarin"
