@@ -679,7 +679,7 @@ class TopicIndex:
             return Ranking((), coverage, True, urgent=True)  # before any topic, even a caution
         if not self.out_of_scope.isdisjoint(found):
             return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank
-        denied = self._denied([word.stem for word in words])
+        denied = self._denied([word.stem for word in words], found)
         if denied:
             words = [word for position, word in enumerate(words) if position not in denied]
             content = [word for word in words if not word.stopword]
@@ -739,12 +739,14 @@ class TopicIndex:
             return False
         return not named <= self.everyday_subject or all(word.known for word in content)
 
-    def _denied(self, stems: list[str]) -> set[int]:
+    def _denied(self, stems: list[str], found: set[tuple[str, ...]]) -> set[int]:
         """The positions of each negation and the safety-first name right after it ("no blood
         thinners", "not on any anticoagulants"): a member who says the caution is not theirs
         is not asking about it, and its name must not answer for them. The longest name
-        first."""
+        first. (`found`, the question's runs of stems, tells at once whether it negates.)"""
         denied: set[int] = set()
+        if self.negations.isdisjoint(found) or self.safety_names.isdisjoint(found):
+            return denied
         for start in range(len(stems)):
             for negation in self.negations:
                 end = start + len(negation)
