@@ -310,6 +310,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "calcium 10.6 and parathyroid hormone up, what is it i have",
         "inr 3.9 today, what does my result mean",
         "got my inr result 3.2 this morning, started k2 monday. is that bad?",
+        # sets 84 to 87: how much calcium to take, or which, and a blood thinner's dose to set
+        "how much calcium should i be taking alongside 2000iu d3",
+        "which calcium supplement is best with d3",
+        "should i adjust my dose of warfarin now that i take k2",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
