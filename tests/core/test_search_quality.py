@@ -314,6 +314,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "how much calcium should i be taking alongside 2000iu d3",
         "which calcium supplement is best with d3",
         "should i adjust my dose of warfarin now that i take k2",
+        # sets 88 to 91: what caused a member's stone, how bad a member's heart is
+        "kidney stone in march, could it have been caused by my vitamin d? what kind of stone "
+        "would that be",
+        "calcium score of 250 on my ct, how bad is my heart",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -657,6 +661,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # set 72 answered a dose taken by mistake, feeling awful now, with toxicity
         "accidentally took a month of my d3 in one go, feeling terrible now",
         "double dosed my 50000 iu by mistake, feeling awful now",
+        # set 91 answered a count of gummies a child just ate with the children topic
+        "my 4 year old just ate like 15 of my d3 gummies, what now",
+        "toddler ate maybe 10 of the k2 capsules off the table",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(

@@ -1152,8 +1152,8 @@ def test_a_post_whose_story_drowns_its_question_is_answered_by_the_question(
 @pytest.mark.parametrize(
     "post",
     [
-        # the classifier rates the whole post off-topic (stopping a prescribed medicine)
-        "My BP pills make me pee all night. Could I stop my hydrochlorothiazide once I'm on "
+        # the classifier rates the whole post off-topic (taking less of a prescribed medicine)
+        "My BP pills make me pee all night. Could I take less of my water pill once I'm on "
         "vitamin D?",
         # an INR value to read is out of scope, though the last sentence alone asks about K2
         "My INR was 2.1 last week. Should I change my warfarin dose now that I take K2?",
