@@ -266,8 +266,9 @@ class Vocabulary:
 
     def read(self, text: str, *, correct: bool = True) -> list[Word]:
         """Each word of `text` in order, stemmed, typos corrected (unless not `correct`),
-        stopwords marked. A hyphenated word the vocabulary lacks is read as its parts
-        ("25-hydroxyvitamin" as "25 hydroxyvitamin"). An
+        stopwords marked. A hyphenated word the vocabulary lacks is read as the word its
+        parts make together ("osteo-calcin"), else as its parts ("25-hydroxyvitamin" as "25
+        hydroxyvitamin"). An
         amount ("600 iu", "12 ng/ml") is one placeholder that no topic's words match: it
         says how much, not what about, so "is 12 ng/ml low" is not a question on units."""
         out: list[Word] = []
@@ -279,7 +280,11 @@ class Vocabulary:
             if (typed, correct) in self._words:  # members use the same words again and again
                 out.append(self._words[typed, correct])
             elif "-" in typed and typed not in self.stopwords and stem(typed) not in self.stems:
-                out.extend(self.read(typed.replace("-", " "), correct=correct))
+                joined = typed.replace("-", "")
+                if stem(joined) in self.stems:  # "osteo-calcin" is osteocalcin
+                    out.append(Word(typed, stem(joined), False, True, False))
+                else:
+                    out.extend(self.read(typed.replace("-", " "), correct=correct))
             else:
                 if len(self._words) >= _MAX_REMEMBERED:
                     self._words.clear()

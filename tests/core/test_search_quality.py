@@ -318,6 +318,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "kidney stone in march, could it have been caused by my vitamin d? what kind of stone "
         "would that be",
         "calcium score of 250 on my ct, how bad is my heart",
+        # sets 92 to 95: what tingling or twitching is, a symptom the sources say nothing of
+        "tingling fingers since starting k2, what does it mean",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -538,6 +540,10 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("my multivitamin has 400 iu of d, what is the rda for an adult", "rda"),
         # having had kidney stones is a caution; asking whether one has them is a diagnosis
         ("i had kidney stones before, is vitamin d safe for me", "cautions"),
+        # sets 92 to 95: what vitamin D is for is its own topic, not bone health; a hyphen
+        # typed inside a word leaves the word known
+        ("so what is vitamin d actually for, besides the bones thing", "vitamin-d"),
+        ("osteo-calcin, someone on youtube mentioned it, what is it", "osteocalcin"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(

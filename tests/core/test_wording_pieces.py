@@ -93,6 +93,15 @@ def test_the_parts_of_an_unknown_hyphenated_word_are_read_and_corrected_as_asked
     ]
 
 
+def test_a_hyphen_typed_inside_a_known_word_is_read_as_that_word() -> None:
+    # "osteo-calcin??" is osteocalcin, not two unknown halves; "bone-calcium" is two words.
+    vocabulary = Vocabulary(["bone", "osteocalcin", "calcium"], STOPWORDS, 84)
+    assert [(w.stem, w.known) for w in vocabulary.read("osteo-calcin")] == [
+        (stem("osteocalcin"), True)
+    ]
+    assert [w.stem for w in vocabulary.read("bone-calcium")] == [stem("bone"), stem("calcium")]
+
+
 def test_a_curly_apostrophe_is_the_straight_one() -> None:
     # Phones type ’ for ': "K2’s" is the word "k2's", not "k2" and "s".
     assert tokens("K2’s role") == ["k2's", "role"]
