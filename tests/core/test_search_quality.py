@@ -320,6 +320,9 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "calcium score of 250 on my ct, how bad is my heart",
         # sets 92 to 95: what tingling or twitching is, a symptom the sources say nothing of
         "tingling fingers since starting k2, what does it mean",
+        # sets 96 to 99: whether a member's own stone was caused by what they take
+        "passed a kidney stone last week, was it caused by the vitamin d i take?",
+        "had a stone in may. was it caused by taking vitamin d every day?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
