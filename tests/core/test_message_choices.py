@@ -98,7 +98,7 @@ def test_a_long_message_with_no_question_is_searched_by_its_first_whole_words(
 def test_suggestions_are_offered_when_coverage_reaches_the_minimum(kb: KnowledgeBase) -> None:
     # Every word of this question is one dk2 knows (coverage 1.0): suggestions at a minimum
     # of 1.0, as at the shipped 0.35.
-    question = "do i need k2 with my vitamin d"
+    question = "is k2 good with my vitamin d"
     search = kb.search.model_copy(update={"min_coverage": 1.0})
     assert read_message(dataclasses.replace(kb, search=search), question).kind == "unsure"
 

@@ -72,7 +72,7 @@ def test_off_topic_offers_nothing(kb: KnowledgeBase, text: str) -> None:
 
 
 def test_a_question_search_is_unsure_about_offers_its_suggestions(kb: KnowledgeBase) -> None:
-    reading = read_message(kb, "do i need k2 with my vitamin d")
+    reading = read_message(kb, "is k2 good with my vitamin d")
     assert reading.kind == "unsure"
     assert 2 <= len(reading.choices) <= kb.search.max_suggestions
     assert all(choice.request.command == "explain" for choice in reading.choices)

@@ -547,6 +547,12 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # typed inside a word leaves the word known
         ("so what is vitamin d actually for, besides the bones thing", "vitamin-d"),
         ("osteo-calcin, someone on youtube mentioned it, what is it", "osteocalcin"),
+        # sets 100 to 103: "for dummies" asks for it simply, it names no gummies
+        ("vitamin d for dummies pls", "vitamin-d"),
+        # whether one needs K2 with D is whether D is safe without it; whether experts agree
+        # on a level is the targets topic
+        ("do u really need k2 with vitamin d?", "safety"),
+        ("is there a consensus on what level to aim for", "targets-disagree"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(

@@ -207,7 +207,7 @@ async def test_an_off_topic_message_gets_a_private_nothing_and_no_post(dk2: Dk2S
 
 async def test_unsure_offers_a_private_select_and_posts_only_the_pick(dk2: Dk2Session) -> None:
     channel = new_channel(dk2)
-    asked = said(dk2, "do i need k2 with my vitamin d", channel)
+    asked = said(dk2, "is k2 good with my vitamin d", channel)
     clicker = dk2.new_member()
     handle = await answer_with(dk2, asked, clicker)
     callback = await handle.response()
@@ -234,7 +234,7 @@ async def test_unsure_offers_a_private_select_and_posts_only_the_pick(dk2: Dk2Se
 
 async def test_a_pick_dk2_no_longer_offers_is_refused(dk2: Dk2Session) -> None:
     channel = new_channel(dk2)
-    asked = said(dk2, "do i need k2 with my vitamin d", channel)
+    asked = said(dk2, "is k2 good with my vitamin d", channel)
     handle = await answer_with(dk2, asked)
     await handle.response()
     offer = handle.original
