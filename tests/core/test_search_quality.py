@@ -323,6 +323,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # sets 96 to 99: whether a member's own stone was caused by what they take
         "passed a kidney stone last week, was it caused by the vitamin d i take?",
         "had a stone in may. was it caused by taking vitamin d every day?",
+        # sets 100 to 103: whether a lump is the cancer a caution names; a bone medicine
+        # weighed against D3 and K2
+        "swollen gland in my armpit and low vitamin d, could it be lymphoma?",
+        "my osteoporosis meds or d3 with k2, which is better for my bones",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -553,6 +557,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # on a level is the targets topic
         ("do u really need k2 with vitamin d?", "safety"),
         ("is there a consensus on what level to aim for", "targets-disagree"),
+        # a purpose is what something does ("purpose" was a word dk2 did not know)
+        ("whats the purpose of k2", "vitamin-k2"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
