@@ -327,6 +327,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # weighed against D3 and K2
         "swollen gland in my armpit and low vitamin d, could it be lymphoma?",
         "my osteoporosis meds or d3 with k2, which is better for my bones",
+        # sets 108 to 111: what causes a member's own stones
+        "i get kidney stones every year and i take d3, whats causing them?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -559,6 +561,9 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("is there a consensus on what level to aim for", "targets-disagree"),
         # a purpose is what something does ("purpose" was a word dk2 did not know)
         ("whats the purpose of k2", "vitamin-k2"),
+        # the Endocrine Society's 2024 dose advice (under 75s stay at the usual intake) is
+        # the dosing topic's
+        ("did the endocrine society change how much d3 people my age (60) should take", "dosing"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -685,6 +690,11 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # set 91 answered a count of gummies a child just ate with the children topic
         "my 4 year old just ate like 15 of my d3 gummies, what now",
         "toddler ate maybe 10 of the k2 capsules off the table",
+        # set 110 answered someone confused and vomiting after weeks of high doses with
+        # toxicity; the comma between the two symptoms hid them
+        "my dad is confused, vomiting and weak after months of 50000 iu a day, what do we do "
+        "right now",
+        "my gran has been throwing up over and over since she started high dose d3",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(

@@ -1170,26 +1170,27 @@ def test_the_story_still_decides_whether_a_post_may_be_answered(
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "by_the_rule"),
     [
-        "article vs endocrine society guideline on daily dose, which is right",
-        "what does the endocrine society say about how much d3 to take",
+        # the Endocrine Society's dose advice is the dosing topic's own ("endocrine society"
+        # is one of its keywords), with the rule or without
+        ("article vs endocrine society guideline on daily dose, which is right", False),
+        ("what does the endocrine society say about how much d3 to take", False),
         # the article's overview is not the answer either ("the article", "article say" are
         # its keywords)
-        "my doctor says 600 iu but the article says 1000-4000, whos right",
-        "how much does the article say to take",
+        ("my doctor says 600 iu but the article says 1000-4000, whos right", True),
+        ("how much does the article say to take", True),
     ],
 )
 def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
-    kb: KnowledgeBase, question: str
+    kb: KnowledgeBase, question: str, by_the_rule: bool
 ) -> None:
     # Sources disagree on doses as on blood levels; a question about how much to take was
     # answered with the blood-level targets topic, whose names ("endocrine society",
-    # "guideline") it shares. Answered, or (the first question, since the tuning part holds
-    # Endocrine Society questions on doses, intakes and testing alike) suggested first.
-    result = index_for(kb).search(question)
-    assert (result.topic or result.suggestions[0]) in ("dosing", "rda")
-    assert _index(kb, dose_questions=None).search(question).topic not in ("dosing", "rda")
+    # "guideline") it shares
+    assert index_for(kb).search(question).topic in ("dosing", "rda")
+    if by_the_rule:  # without dose_questions, the targets or the overview topic wins
+        assert _index(kb, dose_questions=None).search(question).topic not in ("dosing", "rda")
 
 
 @pytest.mark.parametrize(
