@@ -267,10 +267,10 @@ class Vocabulary:
     def read(self, text: str, *, correct: bool = True) -> list[Word]:
         """Each word of `text` in order, stemmed, typos corrected (unless not `correct`),
         stopwords marked. A hyphenated word the vocabulary lacks is read as the word its
-        parts make together ("osteo-calcin"), else as its parts ("25-hydroxyvitamin" as "25
-        hydroxyvitamin"). An
-        amount ("600 iu", "12 ng/ml") is one placeholder that no topic's words match: it
-        says how much, not what about, so "is 12 ng/ml low" is not a question on units."""
+        parts make together ("osteo-calcin"), else as its parts ("25-hydroxyvitamin" as
+        "25 hydroxyvitamin"). An amount ("600 iu", "12 ng/ml") is one placeholder that no
+        topic's words match: it says how much, not what about, so "is 12 ng/ml low" is not a
+        question on units."""
         out: list[Word] = []
         for typed in tokens(text):
             if self._is_amount(typed, bool(out) and out[-1].stem == AMOUNT):

@@ -214,6 +214,23 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
             "the guideline or are they saving money",
             "testing",
         ),
+        # held-back sets 84 to 87, each refused by an out-of-scope phrase: "adjust my dose" is
+        # a member's own dose, set by testing (refused as a change to a prescription, like
+        # "lower my dose")
+        ("should i get my vit d rechecked every couple of months to adjust my dose", "testing"),
+        # a calcium supplement beside D and no K2 is the question of D without K2 (it was
+        # refused as shopping)
+        (
+            "i'm on d3 and a calcium supplement, no k2 at all. is that combo asking for trouble?",
+            "safety",
+        ),
+        ("taking a high calcium supplement and lots of d, bad idea without k2?", "safety"),
+        # calcium in the arteries "instead of my bones" replaces no treatment
+        (
+            "scared the calcium from my d3 goes to my arteries instead of my bones, does k2 help "
+            "the heart",
+            "cardiovascular",
+        ),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(

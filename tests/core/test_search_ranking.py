@@ -1279,31 +1279,3 @@ def test_not_before_a_blood_thinner_denies_it(kb: KnowledgeBase) -> None:
     assert index_for(kb).search(question).topic == "cautions"
     negations = tuple(word for word in kb.search.negations if word != "not")
     assert _index(kb, negations=negations).search(question).topic == "warfarin"
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        # "adjust my dose" is a member's own dose, set by testing (it was refused as a change
-        # to a prescription, like "lower my dose")
-        ("should i get my vit d rechecked every couple of months to adjust my dose", "testing"),
-        # a calcium supplement beside D and no K2 is the question of D without K2 (it was
-        # refused as shopping)
-        (
-            "i'm on d3 and a calcium supplement, no k2 at all. is that combo asking for trouble?",
-            "safety",
-        ),
-        ("taking a high calcium supplement and lots of d, bad idea without k2?", "safety"),
-        # calcium in the arteries "instead of my bones" replaces no treatment
-        (
-            "scared the calcium from my d3 goes to my arteries instead of my bones, does k2 help "
-            "the heart",
-            "cardiovascular",
-        ),
-    ],
-)
-def test_words_of_other_questions_inside_on_topic_ones_are_not_refused(
-    kb: KnowledgeBase, question: str, topic: str
-) -> None:
-    # Held-back sets 84 to 87: each was refused by an out-of-scope phrase
-    assert index_for(kb).search(question).topic == topic
