@@ -346,6 +346,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "my osteoporosis meds or d3 with k2, which is better for my bones",
         # sets 108 to 111: what causes a member's own stones
         "i get kidney stones every year and i take d3, whats causing them?",
+        # sets 112 to 115: whether a member's results mean a condition a caution names
+        "pth came back at 88 and calcium 10.7, do i have primary hyperparathyroidism",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -581,6 +583,13 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # the Endocrine Society's 2024 dose advice (under 75s stay at the usual intake) is
         # the dosing topic's
         ("did the endocrine society change how much d3 people my age (60) should take", "dosing"),
+        # sets 112 to 115: vitamin D's role or job (the "'s" is dropped when read), not the
+        # cautions of someone starting it
+        (
+            "new to all this and starting d3 next week. before i get into k2, what is vitamin "
+            "d's role with calcium?",
+            "vitamin-d",
+        ),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -712,6 +721,8 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my dad is confused, vomiting and weak after months of 50000 iu a day, what do we do "
         "right now",
         "my gran has been throwing up over and over since she started high dose d3",
+        # set 112 answered pills taken by mistake with a racing heart now with toxicity
+        "double dosed my d3 pills this morning and my heart's racing, what now",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
