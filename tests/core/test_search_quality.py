@@ -408,6 +408,8 @@ def test_a_member_naming_a_newer_anticoagulant_finds_the_warfarin_topic(
     assert index.search(drug).topic == "warfarin"
     assert index.search(f"i'm on {drug}, is k2 ok?").topic == "warfarin"
     assert index.search(f"can I take K2 with {drug}").topic == "warfarin"
+    # a dose taken as prescribed is no emergency ("too many" or "by mistake" would be)
+    assert index.search(f"on {drug} twice a day, is mk-7 ok").topic == "warfarin"
 
 
 def test_autocomplete_offers_at_most_25_topics(kb: KnowledgeBase) -> None:
@@ -739,6 +741,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "double dosed my d3 pills this morning and my heart's racing, what now",
         # set 118 answered a baby who swallowed "a few" softgels with the children topic
         "my toddler ate a few of my 2000 iu gummies just now",
+        # set 122 answered warfarin taken by mistake, many pills, with the warfarin topic
+        "took a couple extra of my warfarin tablets by accident, what now",
+        "my husband doubled his xarelto by mistake today",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(

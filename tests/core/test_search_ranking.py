@@ -1176,10 +1176,11 @@ def test_the_story_still_decides_whether_a_post_may_be_answered(
         # is one of its keywords), with the rule or without
         ("article vs endocrine society guideline on daily dose, which is right", False),
         ("what does the endocrine society say about how much d3 to take", False),
-        # the article's overview is not the answer either ("the article", "article say" are
-        # its keywords)
+        # the article's overview is not the answer either ("the article" is one of its
+        # keywords; since "article say" no longer is, asking what the article says to take
+        # is dosing's without the rule too)
         ("my doctor says 600 iu but the article says 1000-4000, whos right", True),
-        ("how much does the article say to take", True),
+        ("how much does the article say to take", False),
     ],
 )
 def test_a_dose_disagreement_is_a_dose_question_not_a_blood_level_one(
