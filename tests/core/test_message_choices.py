@@ -62,7 +62,9 @@ def test_many_doses_are_cut_to_make_room_for_the_named_topic(kb: KnowledgeBase) 
     # brevity, so the warfarin topic is kept and the last dose is the one left out.
     text = "I take 1000 IU. Then 2000 IU. Then 3000 IU. Then 5000 IU. Is that ok with warfarin"
     assert _values(kb, text) == ["d:1000 iu", "d:2000 iu", "d:3000 iu", "t:warfarin"]
-    without = "I take 1000 IU. Then 2000 IU. Then 3000 IU. Then 5000 IU. Then 6000 IU."
+    # Five doses and no topic: the first four. ("I take 1000 IU. Then ..." is no longer
+    # topicless: members' questions taught the classifier that "I take" doses ask for dosing.)
+    without = "1000 IU. Then 2000 IU. Then 3000 IU. Then 5000 IU. Then 6000 IU."
     assert _values(kb, without) == ["d:1000 iu", "d:2000 iu", "d:3000 iu", "d:5000 iu"]
 
 

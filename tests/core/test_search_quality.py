@@ -354,6 +354,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "i get kidney stones every year and i take d3, whats causing them?",
         # sets 112 to 115: whether a member's results mean a condition a caution names
         "pth came back at 88 and calcium 10.7, do i have primary hyperparathyroidism",
+        # set 126: a member's own scan result and what it means for them
+        "coronary calcium came back at 210 on my ct. what does it mean for me",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
