@@ -145,6 +145,10 @@ def test_an_urgent_question_gets_where_to_find_care_now_and_nothing_to_read_firs
     # where to get help, first, and no topic, suggestion or echo of the member's words
     assert "get help now: call your local emergency number or poison control" in reply.body
     assert "For a pet, call a vet." in reply.body
+    assert (
+        "If you are thinking of ending your life, call your local emergency number or a "
+        "crisis line now" in " ".join(reply.body.split())
+    )
     assert "toddler" not in reply.body and "<@" not in reply.body and reply.sections == ()
     assert reply.colour != INFO_COLOUR and reply.disclaimer == DISCLAIMER
     assert reply.data["topic"] is None and reply.data["suggestions"] == []

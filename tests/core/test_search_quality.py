@@ -236,6 +236,8 @@ def test_a_question_about_a_dose_or_oneself_is_not_a_request_to_change_it(
             "the guy in the vitamin store swears mk-4 and mk-7 are the same thing, are they",
             "k2-forms",
         ),
+        # set 135: "how big a deal" is an idiom, not a bargain (refused as shopping)
+        ("how big a deal is calcium in the arteries, does k2 help", "cardiovascular"),
     ],
 )
 def test_a_members_life_and_their_doctor_are_context_not_another_subject(
@@ -597,6 +599,8 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # "total beginner" asks for no total intake
         ("so what does the d pill actually do", "vitamin-d"),
         ("k2 explained simply for a total beginner", "vitamin-k2"),
+        # set 133: "vit k" is vitamin K (the dose topic answered its daily need)
+        ("how many micrograms of vit k should a man get daily", "k-intake"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -746,6 +750,26 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # set 122 answered warfarin taken by mistake, many pills, with the warfarin topic
         "took a couple extra of my warfarin tablets by accident, what now",
         "my husband doubled his xarelto by mistake today",
+        # set 139 answered many pills taken at once, and feeling sick now, with toxicity
+        "took 15 of my d3 gummies at once and now my stomach hurts",
+        "i downed 10 of my vitamin pills at once and feel dizzy",
+        # signs that need care now, after whatever was taken (toxicity, cardiovascular,
+        # vitamin D and the children topic answered such questions)
+        "took too many vitamin pills and my chest feels tight now",
+        "took a load of my d3 by mistake and my heart is fluttering",
+        "my mum is slurring her words after a lot of vitamin d",
+        "after doubling my d3 i cant feel my fingers",
+        "accidentally gave my toddler the adult drops, a whole dropper",
+        "grandpa is very sleepy and wont wake properly after his weekly d",
+        "mum took her 50000 daily by mistake for weeks and is now confused",
+        # a child who got at pills (the children topic answered such questions), and pills
+        # taken on purpose or to end a life
+        "my 4yo had about 10 of my d3 chewables",
+        "my daughter ate the rest of my k2 gummies",
+        "found the bottle open and some are missing, my toddler was playing with it",
+        "my grandson chewed up some of my k2 caps",
+        "she swallowed them on purpose, the whole d3 jar",
+        "thinking of taking all my vitamin d to end it",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
