@@ -358,6 +358,15 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "pth came back at 88 and calcium 10.7, do i have primary hyperparathyroidism",
         # set 126: a member's own scan result and what it means for them
         "coronary calcium came back at 210 on my ct. what does it mean for me",
+        # set 141: which seller to buy from, and whether a listing is fake
+        "is the k2 on amazon for 8 dollars legit or fake",
+        "where should i buy my d3 and k2 from in the uk",
+        # a member's own risk, from their own result (written for this stop; cardiovascular
+        # answered it)
+        "calcium score of 350 last week, what is my risk of a heart attack",
+        # products to buy
+        "can you link me the best d3 k2",
+        "what's the best product for d3 and k2",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -770,6 +779,20 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "my grandson chewed up some of my k2 caps",
         "she swallowed them on purpose, the whole d3 jar",
         "thinking of taking all my vitamin d to end it",
+        # set 145: a fall, or great pain, now (bone health answered an old man who fell)
+        "grandma fell in the garden and cant get up, she takes d3 for her bones",
+        "my husband is in so much pain in his side after months of 10000 iu, what now",
+        # an allergic reaction, blurred sight, a baby who is floppy or won't feed, a blood
+        # thinner taken in place of something else (written for this stop; mk7, toxicity,
+        # children and warfarin answered such questions)
+        "im having an allergic reaction to my k2, what should i do",
+        "my lips are swelling after the new d3 softgel",
+        "broke out in hives after my first mk7 capsule",
+        "my vision went blurry after taking 50000 iu",
+        "my baby seems floppy after her drops",
+        "newborn on vit d drops is not feeding",
+        "grandpa took his warfarin instead of his d3",
+        "mum mixed up her pills and took her warfarin twice",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
