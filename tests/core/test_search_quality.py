@@ -364,6 +364,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # a member's own risk, from their own result (written for this stop; cardiovascular
         # answered it)
         "calcium score of 350 last week, what is my risk of a heart attack",
+        # set 150: the cause of a member's own stones
+        "third kidney stone now, 4000 iu a day, is d3 the cause of my stones",
+        # a symptom, and a condition, the sources say nothing of (written for this stop:
+        # vitamin D and children answered them)
+        "my feet swell since i started d3, is that normal",
+        "will d3 help my autistic daughter",
         # products to buy
         "can you link me the best d3 k2",
         "what's the best product for d3 and k2",
@@ -610,6 +616,9 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         ("k2 explained simply for a total beginner", "vitamin-k2"),
         # set 133: "vit k" is vitamin K (the dose topic answered its daily need)
         ("how many micrograms of vit k should a man get daily", "k-intake"),
+        # sets 139 and 150: D3 without K2 as "a heart attack in a bottle" asks whether D3 is
+        # safe alone (cardiovascular answered it)
+        ("is d3 alone really a heart attack in a bottle like the tiktok guy says", "safety"),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -793,6 +802,15 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "newborn on vit d drops is not feeding",
         "grandpa took his warfarin instead of his d3",
         "mum mixed up her pills and took her warfarin twice",
+        # a stroke or a heart racing now, choking, shaking, a child who found the pills,
+        # someone making no sense (written for this stop; cardiovascular and children answered
+        # such questions, the rest got suggestions)
+        "dad is having a stroke i think, took his d3 an hour ago",
+        "my heart is beating so fast after the 50000 capsule",
+        "my toddler is choking on a gummy vitamin",
+        "cant stop shaking since my big d3 dose this morning",
+        "my 4 year old found my k2 capsules and opened them",
+        "she's not making sense after months of high dose d",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
