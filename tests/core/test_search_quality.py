@@ -366,6 +366,12 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "calcium score of 350 last week, what is my risk of a heart attack",
         # set 150: the cause of a member's own stones
         "third kidney stone now, 4000 iu a day, is d3 the cause of my stones",
+        # set 159: whether a member's own stones come from what they take
+        "another kidney stone last month, is it because of my vitamin d",
+        # ... and more ways of asking it, written for this stop (cautions answered them)
+        "passed a stone on friday, was it the d3",
+        "did my vitamin d give me the stones i passed",
+        "could d3 be why my calcium keeps coming back high",
         # a symptom, and a condition, the sources say nothing of (written for this stop:
         # vitamin D and children answered them)
         "my feet swell since i started d3, is that normal",
