@@ -372,6 +372,8 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "passed a stone on friday, was it the d3",
         "did my vitamin d give me the stones i passed",
         "could d3 be why my calcium keeps coming back high",
+        # set 170: whether a member's vitamin D caused their stones
+        "three stones since spring, did the vitamin d i take cause them or not",
         # a symptom, and a condition, the sources say nothing of (written for this stop:
         # vitamin D and children answered them)
         "my feet swell since i started d3, is that normal",
@@ -817,6 +819,9 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         "cant stop shaking since my big d3 dose this morning",
         "my 4 year old found my k2 capsules and opened them",
         "she's not making sense after months of high dose d",
+        # set 166: confused and throwing up now (toxicity answered it)
+        "mum doubled her d3 for weeks, now she's confused and throwing up",
+        "dad's throwing up right now after his 50000 iu capsules",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
