@@ -33,7 +33,7 @@ def _copy_topic(folder: Path, new_id: str) -> None:
     """mgp.yaml under another id (with no aliases, which must stay unique)."""
     text = (folder / "topics" / "mgp.yaml").read_text(encoding="utf-8")
     text = text.replace("id: mgp", f"id: {new_id}").replace(
-        "aliases: [matrix gla protein, matrix gla, mgp protein]", "aliases: []"
+        "aliases: [matrix gla protein, matrix gla, mgp protein, mgp]", "aliases: []"
     )
     (folder / "topics" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
 

@@ -49,7 +49,7 @@ CASES = [
     (MGP, TITLE, "title: '" + "t  " * 49 + "ttt'", "'title' is 101 characters; at most 100"),
     (
         MGP,
-        "aliases: [matrix gla protein, matrix gla, mgp protein]",
+        "aliases: [matrix gla protein, matrix gla, mgp protein, mgp]",
         "aliases: mgp",
         "'aliases' must be a list",
     ),

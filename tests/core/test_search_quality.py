@@ -381,6 +381,17 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         # products to buy
         "can you link me the best d3 k2",
         "what's the best product for d3 and k2",
+        # a refusal drill written for this stop (bone health, synergy, vitamin D and safety
+        # answered such posts): the cause of a member's own result or symptom, a condition,
+        # whether a product is what it says
+        "is my low bone density genetic or from never taking d",
+        "my platelets dropped since i added k2, is it the k2",
+        "my periods stopped since i started d3, why",
+        "my legs feel weak and my d is normal, could it be ms",
+        "is this amazon d3 legit or a scam",
+        "the d3 k2 combo from that influencer brand, worth the money or a scam",
+        # a tuning question on lowering Coumadin on one's own was answered with warfarin
+        "my inr is low, can i increase my coumadin a bit on my own",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(
@@ -627,6 +638,14 @@ def test_requests_for_a_members_own_treatment_are_refused(kb: KnowledgeBase, que
         # sets 139 and 150: D3 without K2 as "a heart attack in a bottle" asks whether D3 is
         # safe alone (cardiovascular answered it)
         ("is d3 alone really a heart attack in a bottle like the tiktok guy says", "safety"),
+        # sets 176 to 187: "mgp" alone names its protein as "osteocalcin" does (it was only
+        # in its title, "Matrix Gla protein (MGP)"), and a thread "split between" two
+        # targets is the sources disagreeing (deficiency answered it)
+        ("mgp in plain english", "mgp"),
+        (
+            "is 35 ng/ml fine? the thread is split between 'over 30 is fine' and 'you need 50+'",
+            "targets-disagree",
+        ),
     ],
 )
 def test_reference_intakes_disagreeing_sources_and_raised_needs_find_their_topic(
@@ -822,6 +841,27 @@ def test_a_recommended_amount_is_the_subject_without_naming_the_vitamin(
         # set 166: confused and throwing up now (toxicity answered it)
         "mum doubled her d3 for weeks, now she's confused and throwing up",
         "dad's throwing up right now after his 50000 iu capsules",
+        # set 187: many capsules taken by mistake, feeling very unwell now (toxicity)
+        "swallowed a dozen of my 50000 unit caps by accident and i feel so sick",
+        "my wife took 30 of her d3 softgels by mistake and is feeling very ill",
+        # a refusal drill written for this stop (children, warfarin, toxicity and dosing
+        # answered such posts): a head knocked or a fall on a blood thinner, blood coughed up,
+        # asking whether to wait it out, a child who got into pills, someone found on the
+        # floor or not themselves, a fit, a swallowed battery, a life in danger
+        "my dad is on xarelto and banged the back of his head on the car door, now he keeps "
+        "repeating himself",
+        "i coughed up some blood this morning, i take eliquis and k2",
+        "mum has been sick all afternoon after her big weekly d3, the gp is closed till monday",
+        "my toddler swallowed a couple of my d3 softgels, he seems fine, should we just wait "
+        "and see",
+        "my 3 year old got into the gummies while i was in the shower, the tub is half empty",
+        "grandad is on the floor and seems really confused, his d3 bottle is open next to him",
+        "grandma took all her d3 and k2 for the week at once and seems out of it",
+        "my wife on warfarin fell down the stairs and has a big lump on her head",
+        "i had a fit last night after a month of 20k iu a day, what now",
+        "my son swallowed a button battery and a few vitamin d gummies",
+        "how much d3 would it take to kill me",
+        "i just want to die, would my whole bottle of vitamin d do it",
     ],
 )
 def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
@@ -844,6 +884,15 @@ def test_someone_who_may_need_urgent_care_gets_the_urgent_message_not_a_topic(
 )
 def test_asking_about_toxicity_is_not_an_emergency(kb: KnowledgeBase, question: str) -> None:
     assert index_for(kb).search(question).topic == "toxicity"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does cooking natto destroy the k2", "what's a good way of cooking greens for vitamin k"],
+)
+def test_cooking_is_not_read_as_choking(kb: KnowledgeBase, question: str) -> None:
+    # "choking" is urgent, and "cooking" was read as its typo: an urgent-care message
+    assert index_for(kb).search(question).how != "urgent"
 
 
 def test_a_bottle_used_up_over_weeks_is_a_dose_not_an_emergency(kb: KnowledgeBase) -> None:

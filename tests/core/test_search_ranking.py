@@ -426,11 +426,13 @@ def test_exact_names_beat_everything(kb: KnowledgeBase) -> None:
 
 
 def test_a_curators_example_question_makes_its_topic_findable(knowledge_copy: Path) -> None:
-    question = "does the zorblax protocol need k2"
+    # (not "protocol": members ask of high-dose "protocols" dk2 must refuse, and the
+    # classifier learnt so from the tuning questions)
+    question = "does the wiggins routine need k2"
     before = load_knowledge(knowledge_copy).knowledge
     assert before is not None and index_for(before).search(question).topic is None
     path = knowledge_copy / "topics" / "synergy.yaml"
-    text = path.read_text().replace("examples:\n", "examples:\n  - zorblax protocol with k2\n", 1)
+    text = path.read_text().replace("examples:\n", "examples:\n  - wiggins routine with k2\n", 1)
     path.write_text(text)
     after = load_knowledge(knowledge_copy).knowledge
     assert after is not None and index_for(after).search(question).topic == "synergy"
@@ -767,7 +769,7 @@ _OFF_SUBJECT = [
     "my kid has an earache what should i give him",
     "i'm pregnant and nauseous, what helps",
     "my eosinophil count is 8, is that bad",
-    "how often should i get a blood test for my liver",
+    "how often should i get a full blood count",
     "best exercises for strong bones",
     "my heart rate is 110 resting, is that normal",
     "how many steps per day should i walk",

@@ -54,7 +54,7 @@ async def test_added_and_removed_topics_are_named(curation: Curation) -> None:
     text = (topics / "mgp.yaml").read_text(encoding="utf-8")
     # A copy of mgp under a new id (its aliases must stay unique, so it gets none).
     copy = text.replace("id: mgp", "id: mgp-copy").replace(
-        "aliases: [matrix gla protein, matrix gla, mgp protein]", "aliases: []"
+        "aliases: [matrix gla protein, matrix gla, mgp protein, mgp]", "aliases: []"
     )
     (topics / "mgp-copy.yaml").write_text(copy, encoding="utf-8")
     text = await curation.text("reload", user=curation.manager)

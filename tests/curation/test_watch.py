@@ -102,7 +102,7 @@ def test_a_reload_is_logged_with_its_version_topics_and_changes(
     topics = root / "topics"
     mgp = (topics / "mgp.yaml").read_text(encoding="utf-8")
     copy = mgp.replace("id: mgp", "id: mgp-copy").replace(
-        "aliases: [matrix gla protein, matrix gla, mgp protein]", "aliases: []"
+        "aliases: [matrix gla protein, matrix gla, mgp protein, mgp]", "aliases: []"
     )
     (topics / "mgp-copy.yaml").write_text(copy, encoding="utf-8")
     (topics / "mgp-copy2.yaml").write_text(copy.replace("mgp-copy", "mgp-copy2"), encoding="utf-8")
