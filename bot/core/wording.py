@@ -25,6 +25,9 @@ AMOUNT = "#"
 _MIN_CORRECTABLE = 4
 # Corrections remembered before the memory starts over: members can type endless new words.
 _MAX_REMEMBERED = 4096
+# Endings that make another form of a word ("cooking", "spreads", "charged", "slipping"):
+# a form of an everyday word is an everyday word too.
+_ENDINGS = ("ing", "ed", "es", "s", "er", "ers")
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -221,6 +224,7 @@ class Vocabulary:
         words |= self.refusing
         self.stems = frozenset(stem(word) for word in words)
         self._long_words = sorted(word for word in words if len(word) >= _MIN_CORRECTABLE)
+        self._held = frozenset(words) | stopwords
         self._by_length: dict[int, list[str]] = {}
         self._corrections: dict[str, str | None] = {}
         self._words: dict[tuple[str, bool], Word] = {}  # a typed word as read before
@@ -235,9 +239,25 @@ class Vocabulary:
             self._by_length[size] = [w for w in self._long_words if low <= len(w) <= high]
         return self._by_length[size]
 
+    def everyday(self, word: str) -> bool:
+        """Whether `word` is an everyday word or a form of one: "cooking" is "cook" and an
+        ending, so it is never read as a typo of "choking". A form of a word the vocabulary
+        or the stopwords hold is not: "basics" is still read as "basic"."""
+        if word in self.common_words:
+            return True
+        for ending in _ENDINGS:
+            base = word.removesuffix(ending)
+            if base == word or len(base) < 3:
+                continue
+            doubled = len(base) > 3 and base[-1] == base[-2]  # "slipping" is "slip"
+            bases = {base, base + "e", base[:-1] if doubled else base}
+            if bases & self.common_words and not bases & self._held:
+                return True
+        return False
+
     def correction(self, word: str) -> str | None:
         """The vocabulary word a typed word is a typo of, or None."""
-        if len(word) < _MIN_CORRECTABLE or word in self.common_words:
+        if len(word) < _MIN_CORRECTABLE or self.everyday(word):
             return None
         if word in self._corrections:
             return self._corrections[word]

@@ -392,6 +392,10 @@ def test_a_members_life_and_their_doctor_are_context_not_another_subject(
         "the d3 k2 combo from that influencer brand, worth the money or a scam",
         # a tuning question on lowering Coumadin on one's own was answered with warfarin
         "my inr is low, can i increase my coumadin a bit on my own",
+        # sets 196 and 203: whether something is wrong with a member's heart or kidneys, and
+        # why their stones keep coming (cardiovascular and cautions answered them)
+        "is there something wrong with my kidneys if my calcium is high on d3",
+        "my heart keeps fluttering since i upped my d3, anything wrong with my heart?",
     ],
 )
 def test_other_subjects_that_share_a_word_are_still_not_answered(

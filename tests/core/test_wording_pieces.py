@@ -169,3 +169,39 @@ def test_a_word_only_refusing_phrases_use_needs_the_stricter_similarity() -> Non
     # a word the topics use too is read at the usual similarity
     both = Vocabulary(["bleeds"], STOPWORDS, 84, refusing=(["bleeds"], 92))
     assert both.correction("leeds") == "bleeds"
+
+
+def test_a_form_of_an_everyday_word_is_no_typo_of_a_vocabulary_word() -> None:
+    texts = ["choking", "read", "change", "skip"]
+    plain = Vocabulary(texts, STOPWORDS, 84)
+    assert plain.correction("cooking") == "choking"  # without the everyday words
+    common = frozenset({"cook", "spread", "charge", "slip"})
+    vocabulary = Vocabulary(texts, STOPWORDS, 84, common_words=common)
+    # "cook" + ing, "spread" + ing, "charge" less its e + ing, "slip" doubled + ing
+    for word in ("cooking", "spreading", "charging", "slipping", "cooks", "cooked"):
+        assert vocabulary.correction(word) is None, word
+    assert vocabulary.correction("chocking") == "choking"  # a real typo still is one
+
+
+@given(
+    st.sampled_from(["cook", "spread", "charge", "slip", "catch"]),
+    st.sampled_from(["ing", "ed", "es", "s", "er", "ers"]),
+)
+def test_no_ending_makes_an_everyday_word_a_typo(word: str, ending: str) -> None:
+    vocabulary = Vocabulary(
+        ["choking", "read", "change", "skip", "watch"],
+        STOPWORDS,
+        70,
+        common_words=frozenset({"cook", "spread", "charge", "slip", "catch"}),
+    )
+    base = word[:-1] if word.endswith("e") and ending.startswith("e") else word
+    doubled = base + base[-1] if word == "slip" and ending[0] in "ie" else base
+    assert vocabulary.correction(doubled + ending) is None
+
+
+def test_a_form_of_a_word_the_vocabulary_holds_is_still_read_as_it() -> None:
+    # "basic" is a stopword and an everyday word: "basics" is read as it, not left unknown
+    vocabulary = Vocabulary(
+        ["basic", "osteocalcin"], frozenset({"basic"}), 84, common_words=frozenset({"basic"})
+    )
+    assert vocabulary.correction("basics") == "basic"
