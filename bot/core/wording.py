@@ -257,10 +257,10 @@ class Vocabulary:
 
     def correction(self, word: str) -> str | None:
         """The vocabulary word a typed word is a typo of, or None."""
-        if len(word) < _MIN_CORRECTABLE or self.everyday(word):
-            return None
         if word in self._corrections:
             return self._corrections[word]
+        if len(word) < _MIN_CORRECTABLE or self.everyday(word):
+            return None
         match = process.extractOne(
             word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=self.similarity
         )
