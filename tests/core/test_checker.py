@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -455,3 +456,17 @@ def test_a_file_breaking_its_own_rules_is_still_checked_across_files(knowledge_c
     problems = [p for p in load_knowledge(knowledge_copy).problems if p.path.name == "k2.yaml"]
     assert any("neither 'low' nor 'typical' includes 90" in p.message for p in problems)
     assert [p.line for p in problems if "unknown caution 'warfrin'" in p.message] == [line]
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(knowledge_copy: Path) -> None:
+    """A load pauses collection while it reads, and never leaves it off (or turns it on)."""
+    assert gc.isenabled()
+    assert load_knowledge(knowledge_copy).ok and gc.isenabled()
+    (knowledge_copy / "units.yaml").write_text("not: [closed\n", encoding="utf-8")
+    assert not load_knowledge(knowledge_copy).ok and gc.isenabled()
+    gc.disable()
+    try:
+        load_knowledge(knowledge_copy)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -217,6 +217,14 @@ def test_a_file_not_in_utf8_names_the_byte(knowledge_copy: Path) -> None:
     ]
 
 
+def test_a_file_saved_as_utf16_is_named_as_not_utf8(knowledge_copy: Path) -> None:
+    path = knowledge_copy / MGP
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert _problems(knowledge_copy) == [
+        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte 0)"
+    ]
+
+
 def test_problems_are_listed_by_file_then_line(knowledge_copy: Path) -> None:
     late = _edit(knowledge_copy, MGP, "related: [vitamin-k2,", "related: [k3,")
     early = _edit(knowledge_copy, MGP, "section: What Vitamin K2 Does", "section: Nowhere")

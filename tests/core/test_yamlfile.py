@@ -101,11 +101,12 @@ def test_a_yaml_tag_builds_nothing_and_is_reported() -> None:
     ("text", "line", "character"),
     [("a: 1\nb: \x00\n", 2, "0000"), ("é: ü\r\nb: c\r\nd: \x07\n", 3, "0007"), ("\x1b", 1, "001B")],
 )
+@pytest.mark.parametrize("as_bytes", [False, True])
 def test_a_control_character_names_its_line_not_a_byte_offset(
-    text: str, line: int, character: str
+    text: str, line: int, character: str, as_bytes: bool
 ) -> None:
     with pytest.raises(YamlError) as caught:
-        parse_yaml(text, Path("t.yaml"))
+        parse_yaml(text.encode() if as_bytes else text, Path("t.yaml"))
     said = str(caught.value)
     assert said.startswith(f"t.yaml:{line}: invalid YAML: character #x{character} is not allowed")
     assert "\n" not in said and "position" not in said
@@ -196,6 +197,33 @@ def _plain(value: object) -> object:
 def test_every_knowledge_file_reads_as_the_safe_loader_reads_it(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert _plain(parse_yaml(text, path)) == yaml.safe_load(text)
+    assert _plain(parse_yaml(path.read_bytes(), path)) == yaml.safe_load(text)
+
+
+# Words YAML reads as another type (null, bool, int, float, date) and words it reads as text.
+_WORDS = "yes No off null Null ~ 12 -3 +4 .5 .inf 0x1f 1e3 2001-12-14 true FALSE y n on words k2 µg"
+
+
+@pytest.mark.parametrize("word", ["", *_WORDS.split()])
+def test_a_plain_word_that_yaml_types_is_read_with_its_type(word: str) -> None:
+    """Plain words are text without trying every type's pattern, unless they start like one."""
+    text = f"a: {word}\nb: [{word}]\n"
+    for read in (text, text.encode()):
+        assert _plain(parse_yaml(read, Path("t.yaml"))) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a: b\n".encode("utf-16"),
+        b"\xfe\xff" + "a: b\n".encode("utf-16-be"),
+        b"a: \xff b\n",
+    ],
+)
+def test_bytes_that_are_not_utf8_are_refused_as_such(data: bytes) -> None:
+    """libyaml reads a UTF-16 file with its byte-order mark too; knowledge files are UTF-8."""
+    with pytest.raises(UnicodeDecodeError):
+        parse_yaml(data, Path("t.yaml"))
 
 
 _SCALARS = st.one_of(
@@ -224,6 +252,7 @@ def test_any_document_reads_with_the_same_values_as_the_safe_loader(
     values are the safe loader's, whichever way the text was written."""
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
     assert _plain(parse_yaml(text, Path("doc.yaml"))) == yaml.safe_load(text)
+    assert _plain(parse_yaml(text.encode(), Path("doc.yaml"))) == yaml.safe_load(text)
 
 
 def test_an_alias_is_the_anchored_value_itself_so_nested_aliases_stay_small() -> None:
