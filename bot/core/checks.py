@@ -1,7 +1,8 @@
 """The rules that span files, run on the validated models: quotes verbatim in the article,
 sections that exist, no figure a cited source lacks, aliases unique across topics, and every
-id that points elsewhere pointing at something. (A rule within one file, such as bands that
-tile their domain, is its model's own `rules`: `bot.core.model`.)
+id that points elsewhere pointing at something (a field's type marked `Ref` says so: a new
+such field needs no rule here). (A rule within one file, such as bands that tile their
+domain, is its model's own `rules`: `bot.core.model`.)
 
 A rule that needs another file runs only when that file itself validated, so one broken
 file doesn't bury the real problems under reports of what it would have defined.
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
-from bot.core.model import AgeLimits, BandTable, Broken, CautionsFile, Cited, Loc, Topic, Units
+from bot.core.model import AgeLimits, BandTable, Broken, CautionsFile, Cited, Loc, Ref, Topic
 from bot.core.yamlfile import line_at
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
@@ -100,6 +103,11 @@ class Checker:
                         self.topics[this].problem(("aliases",), message)
 
     def rules(self, name: str, model: Any) -> Broken:
+        for loc, kind, item in references(model):
+            known = self.ids[kind]
+            if known is not None and item not in known:
+                has = f" (sources.yaml has: {', '.join(known)})" if kind == "source" else ""
+                yield loc, f"unknown {kind} {item!r}{has}"
         if isinstance(model, Topic):
             yield from self.topic(Path(name).stem, model)
         elif isinstance(model, CautionsFile):
@@ -107,8 +115,6 @@ class Checker:
                 yield from self.cited(("cautions", index), caution, f"caution {caution.id!r}")
         elif isinstance(model, BandTable):
             yield from self.bands(Path(name).stem, model)
-        elif isinstance(model, Units):
-            yield from self.units(model)
         elif isinstance(model, AgeLimits):
             for index, scale in enumerate(model.limits):
                 for number, group in enumerate(scale.groups):
@@ -120,41 +126,24 @@ class Checker:
         elif name == "messages.yaml":
             yield from messages(templates_of(model))
         elif name == "search.yaml":
-            yield from self.known(("safety_first",), model.safety_first, "topic")
-            yield from self.known(("both_vitamins_aside",), model.both_vitamins_aside, "topic")
-            if model.dose_questions is not None:
-                doses = model.dose_questions
-                for field in ("topics", "dose_topics"):
-                    topics = getattr(doses, field)
-                    yield from self.known(("dose_questions", field), topics, "topic")
             level = self.files["bands/level.yaml"].model
             for band, topic_id in model.level_topics.items():
                 if topic_id not in self.topics:
                     yield ("level_topics", band), f"unknown topic {topic_id!r}"
                 if level is not None and level.get(band) is None:
                     yield ("level_topics", band), f"bands/level.yaml has no band {band!r}"
-            for vitamin, scope in model.vitamins.items():
-                yield from self.known(("vitamins", vitamin, "topics"), scope.topics, "topic")
 
     def cited(self, loc: Loc, item: Cited, what: str, *, must_cite: bool = True) -> Broken:
-        """The section, quotes and refs an item names exist, and its text's figures in them."""
+        """The section and quotes an item names exist (its refs are `references`), and its
+        text's figures stand in them."""
         if item.section is not None and item.section not in self.headings:
             yield (*loc, "section"), f"section {item.section!r} is not a heading of article.md"
         for index, quote in enumerate(item.quotes):
             if quote not in self.flat_article:
                 yield (*loc, "quotes", index), f"quote not found verbatim in article.md: {quote!r}"
-        yield from self.known((*loc, "refs"), item.refs, "source")
         if must_cite and not (item.quotes or item.refs or item.section):
             yield loc, f"{what} names no source (give quotes, section or refs)"
         yield from self.figures((*loc, "text"), item.text, item, what)
-
-    def known(self, loc: Loc, ids: Iterable[str], kind: str) -> Broken:
-        """Each id in the list at `loc` names a `kind` ("source", "caution", "topic") that exists."""
-        known = self.ids[kind]
-        for index, item in enumerate(ids):
-            if known is not None and item not in known:
-                has = f" (sources.yaml has: {', '.join(known)})" if kind == "source" else ""
-                yield (*loc, index), f"unknown {kind} {item!r}{has}"
 
     def figures(self, loc: Loc, text: str, item: Cited, what: str) -> Broken:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
@@ -178,7 +167,6 @@ class Checker:
         for index, other in enumerate(topic.related):
             if other not in self.topics:
                 yield ("related", index), f"related topic {other!r} of {topic.id!r} does not exist"
-        yield from self.known(("cautions",), topic.cautions, "caution")
 
     def bands(self, kind: str, table: BandTable) -> Broken:
         if table.kind != kind:
@@ -193,8 +181,6 @@ class Checker:
                 yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
                 amount = band.k2.with_amount or ""
                 yield from self.figures((*loc, "k2", "with_amount"), amount, band.k2, what)
-            yield from self.known((*loc, "cautions"), band.cautions, "caution")
-            yield from self.known((*loc, "topics"), band.topics, "topic")
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 yield (*loc, "warning"), f"unknown caution {band.warning!r} as warning"
@@ -204,13 +190,20 @@ class Checker:
             figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
             yield from self.figures(("marks", index), figures, mark, "gauge mark")
 
-    def units(self, units: Units) -> Broken:
-        for key in ("vitamin_d", "k2", "level", "age"):
-            for index, unit in enumerate(getattr(units, key).units if getattr(units, key) else ()):
-                yield from self.known((key, "units", index, "sources"), unit.sources, "source")
-        for word, key in (("d2", "sources"), ("d2", "compare_sources"), ("mk4", "sources")):
-            ids = getattr(getattr(units.reading, word), key)
-            yield from self.known(("reading", word, key), ids, "source")
+
+def references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
+    """Each id in a field whose type is marked `Ref`, in `model` and the models inside it
+    (alone, in a list, or by name): where it is, the kind of thing it names, and the id."""
+    for name, info in type(model).model_fields.items():
+        value, at = getattr(model, name), (*loc, name)
+        for mark in (mark for mark in info.metadata if isinstance(mark, Ref)):
+            yield from (((*at, index), mark.kind, item) for index, item in enumerate(value))
+        if isinstance(value, BaseModel):
+            yield from references(value, at)
+        elif isinstance(value, tuple | dict):
+            for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from references(item, (*at, key))
 
 
 def messages(templates: Mapping[str, str]) -> Broken:

@@ -119,6 +119,17 @@ Colour = Annotated[
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a field whose ids name entries of another file, which `bot.core.checks` holds to
+    exist: "source" (sources.yaml), "caution" (cautions.yaml) or "topic" (topics/)."""
+
+    kind: Literal["source", "caution", "topic"]
+
+
+SourceIds = Annotated[Texts, Ref("source")]
+CautionIds = Annotated[Texts, Ref("caution")]
+TopicIds = Annotated[tuple[Id, ...], Ref("topic")]
 Loc = tuple[str | int, ...]
 NO_RULES = {"rules": False}  # validation context: the shape only, e.g. once the rules are reported
 Broken = Iterator[tuple[Loc, str]]  # each rule a model breaks: where in it, and what
@@ -197,7 +208,7 @@ class TopicSource(Model):
     kind: Literal["article", "reference"]
     section: Text | None = Field(None, description="a heading of article.md")
     quotes: Texts = Field((), description="each found verbatim in article.md")
-    refs: Texts = Field((), description="ids from sources.yaml (reference topics)")
+    refs: SourceIds = Field((), description="ids from sources.yaml (reference topics)")
 
     @property
     def text(self) -> str:
@@ -226,7 +237,7 @@ class Topic(Model):
     source: TopicSource
     related: Texts = Field(description="ids of other topics")
     examples: Texts = Field((), description="questions members ask that this topic answers")
-    cautions: Texts = Field(
+    cautions: CautionIds = Field(
         (), description="ids from cautions.yaml the answer carries (dose or pairing advice)"
     )
 
@@ -247,7 +258,7 @@ class Caution(Model):
 
     id: Id = Field(description="lowercase a-z, 0-9 and '-'; bands list these ids")
     text: Prose
-    refs: Texts = Field(description="ids from sources.yaml")
+    refs: SourceIds = Field(description="ids from sources.yaml")
     quotes: Texts = Field((), description="each found verbatim in article.md")
 
     @property
@@ -284,7 +295,7 @@ class Reference(Model):
     """A published figure, labelled as not the article's."""
 
     text: Prose
-    refs: Texts = Field(min_length=1, description="ids from sources.yaml, never article")
+    refs: SourceIds = Field(min_length=1, description="ids from sources.yaml, never article")
 
     def rules(self) -> Broken:
         if "article" in self.refs:
@@ -331,8 +342,10 @@ class Band(Model):
     article: ArticleText
     references: tuple[Reference, ...]
     k2: K2Advice | None = Field(None, description="required in dose bands")
-    cautions: Texts = Field(description="ids from cautions.yaml")
-    topics: Texts = Field((), description="ids of topics the reply points to")
+    cautions: CautionIds = Field(description="ids from cautions.yaml")
+    topics: Annotated[Texts, Ref("topic")] = Field(
+        (), description="ids of topics the reply points to"
+    )
     warning: Text | None = Field(
         None, description="a caution id shown before anything else in the reply"
     )
@@ -354,7 +367,7 @@ class Mark(Model):
     range: IntervalText | None = Field(None, description='a range, like "[30, 50]"')
     section: Text | None = Field(None, description="a heading of article.md")
     quotes: Texts = Field((), description="each found verbatim in article.md")
-    refs: Texts = Field((), description="ids from sources.yaml")
+    refs: SourceIds = Field((), description="ids from sources.yaml")
 
     def rules(self) -> Broken:
         if bool(self.at) == (self.range is not None):
@@ -440,7 +453,7 @@ class Unit(Model):
     names: tuple[Lower, ...] = Field(min_length=1)
     factor: Positive = Decimal(1)
     divisor: Positive = Decimal(1)
-    sources: tuple[Text, ...] = ()
+    sources: SourceIds = ()
 
     def rules(self) -> Broken:
         if ("factor" in self.model_fields_set) == ("divisor" in self.model_fields_set):
@@ -499,8 +512,8 @@ class D2Words(Model):
     """Vitamin D2 (ergocalciferol): counted like D3, but D3 raises blood levels more."""
 
     names: tuple[Lower, ...] = Field(min_length=1)
-    sources: Texts = Field(min_length=1, description="sources.yaml ids: D2's IU per µg")
-    compare_sources: Texts = Field(
+    sources: SourceIds = Field(min_length=1, description="sources.yaml ids: D2's IU per µg")
+    compare_sources: SourceIds = Field(
         min_length=1, description="sources.yaml ids: D3 raises blood levels more than D2"
     )
 
@@ -510,7 +523,7 @@ class Mk4Words(Model):
 
     names: tuple[Lower, ...] = Field(min_length=1)
     pharmacological_mg: Positive = Field(description="the daily mg dose the sources name")
-    sources: Texts = Field(min_length=1, description="sources.yaml ids for that dose")
+    sources: SourceIds = Field(min_length=1, description="sources.yaml ids for that dose")
 
 
 # A word listed twice is harmless, so the schema doesn't ask for unique items either.
@@ -593,7 +606,7 @@ class AgeGroup(Model):
     ages: IntervalText = Field(description="in months: [12, 48) is the IOM's 1–3 years")
     label: Annotated[Text, Field(max_length=60)]
     ul: Positive = Field(description="the upper limit a day, in the scale's unit")
-    refs: tuple[Text, ...] = Field(min_length=1, description="ids from sources.yaml")
+    refs: SourceIds = Field(min_length=1, description="ids from sources.yaml")
 
     @property
     def text(self) -> str:
@@ -653,7 +666,7 @@ class VitaminScope(Model):
     """The words that name one vitamin in a question, and the topics about it alone."""
 
     words: tuple[Lower, ...] = Field(min_length=1, description="words and phrases naming it")
-    topics: tuple[Id, ...] = Field(description="topics about this vitamin and no other")
+    topics: TopicIds = Field(description="topics about this vitamin and no other")
 
 
 class DoseQuestions(Model):
@@ -670,12 +683,12 @@ class DoseQuestions(Model):
         description="words and phrases naming a blood level or its test; a question naming one, "
         "or an amount in ng/mL or nmol/L, is not a dose question"
     )
-    topics: tuple[Id, ...] = Field(
+    topics: TopicIds = Field(
         min_length=1,
         description="topics a dose question does not ask for: those on blood levels alone, the "
         "article's overview",
     )
-    dose_topics: tuple[Id, ...] = Field(
+    dose_topics: TopicIds = Field(
         (),
         description="topics on doses alone, which a question naming a blood level in ng/mL or "
         "nmol/L and no dose counts for less",
@@ -782,7 +795,7 @@ class SearchSettings(Model):
         "naming nothing of the subject is answered anyway, when dk2 knows all its words "
         "(above 1: never)",
     )
-    safety_first: tuple[Id, ...] = Field(
+    safety_first: TopicIds = Field(
         (), description="topics that answer a question naming them whenever they are suggested"
     )
     negations: tuple[Lower, ...] = Field(
@@ -801,7 +814,7 @@ class SearchSettings(Model):
         description="what a topic about another vitamin alone keeps of its scores, from words "
         "and from meaning, for a question naming one vitamin only (1: as much as the others)",
     )
-    both_vitamins_aside: tuple[Id, ...] = Field(
+    both_vitamins_aside: TopicIds = Field(
         (),
         description="topics on one vitamin alone that a question naming several vitamins "
         "counts for less",

@@ -3,12 +3,17 @@ with the values that are wrong and what would be right, for each rule in bot.cor
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.core.checks import Problem, messages, numbers, sections
-from bot.core.loader import load_knowledge
+from bot.core.checks import Problem, messages, numbers, references, sections
+from bot.core.loader import default_knowledge_path, load_knowledge
+from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
+from bot.core.yamlfile import line_at, parse_yaml
+
+KNOWLEDGE = default_knowledge_path()
 
 SOURCES = (
     "article, iom-2011, fda, efsa, efsa-2018, mayo, marcinowska-2018, endocrine-society,"
@@ -456,3 +461,42 @@ def test_search_dose_questions_name_topics_that_exist(knowledge_copy: Path) -> N
 def test_search_dose_questions_dose_topics_name_topics_that_exist(knowledge_copy: Path) -> None:
     line = _edit(knowledge_copy, "search.yaml", "  dose_topics: [safety]", "  dose_topics: [safe]")
     assert _problems(knowledge_copy) == [f"search.yaml:{line}: unknown topic 'safe'"]
+
+
+def _one_id_per_reference_field() -> list[tuple[str, int, str, str]]:
+    """For each field marked `Ref` that the real knowledge uses (per file kind), its first
+    id: the file, the id's line, the id, and the message an unknown id there gets."""
+    found: dict[tuple[str | None, tuple[str, ...]], tuple[str, int, str, str]] = {}
+    for path in sorted(KNOWLEDGE.rglob("*.yaml")):
+        relative = path.relative_to(KNOWLEDGE).as_posix()
+        data = parse_yaml(path.read_bytes(), path)
+        model = KNOWLEDGE_KINDS[kind_of(relative) or ""][0].model_validate(data)
+        for loc, kind, item in references(model):
+            field = (kind_of(relative), tuple(part for part in loc if isinstance(part, str)))
+            message = f"unknown {kind} 'no-such-id'"
+            found.setdefault(field, (relative, line_at(data, loc), item, message))
+    return sorted(found.values())
+
+
+@pytest.mark.parametrize(("relative", "line", "item", "message"), _one_id_per_reference_field())
+def test_an_unknown_id_in_any_reference_field_is_named_at_its_line(
+    knowledge_copy: Path, relative: str, line: int, item: str, message: str
+) -> None:
+    path = knowledge_copy / relative
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1], replaced = re.subn(
+        rf"(?<![\w-]){re.escape(item)}(?![\w-])", "no-such-id", lines[line - 1], count=1
+    )
+    assert replaced == 1, lines[line - 1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = _problems(knowledge_copy)
+    assert any(problem.startswith(f"{relative}:{line}: {message}") for problem in problems)
+
+
+def test_the_reference_fields_found_name_sources_cautions_and_topics_in_every_file_kind() -> None:
+    """The cases above come from the knowledge itself: they must reach every kind of id and
+    every kind of file that names one (an empty list would test nothing)."""
+    cases = _one_id_per_reference_field()
+    assert {message.split()[1] for *_, message in cases} == {"source", "caution", "topic"}
+    files = {kind_of(relative) for relative, *_ in cases}
+    assert files == {"ages", "bands", "cautions", "search", "topic", "units"}
