@@ -271,3 +271,15 @@ def test_a_merge_key_and_a_recursive_anchor_read_as_the_safe_loader_reads_them()
     data = parse_yaml("base: &b {k: 1}\nmore:\n  <<: *b\n  j: 2\nloop: &l [*l]\n", Path("t.yaml"))
     assert data["more"] == {"k": 1, "j": 2} and data["more"].line_of("j") == 4
     assert data["loop"][0] is data["loop"]
+
+
+def test_an_aliased_mapping_is_the_anchored_mapping_itself() -> None:
+    data = parse_yaml("a: &m {k: 1}\nb: *m\nc: &r {self: *r}\n", Path("t.yaml"))
+    assert data["b"] is data["a"] and data["a"] == {"k": 1}
+    assert data["c"]["self"] is data["c"]
+
+
+def test_a_mapping_with_another_tag_is_built_by_that_tag() -> None:
+    """`!!set` is written as a mapping: the safe loader's set, not a mapping with empty values."""
+    text = "s: !!set {a, b}\n"
+    assert parse_yaml(text, Path("t.yaml")) == yaml.safe_load(text) == {"s": {"a", "b"}}
