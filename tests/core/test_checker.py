@@ -470,3 +470,15 @@ def test_loading_leaves_the_garbage_collector_as_it_was(knowledge_copy: Path) ->
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_questions_dk2_must_refuse_are_loaded_one_per_line(knowledge_copy: Path) -> None:
+    """questions.yaml's off_topic block is what search learns to refuse from: each line one
+    question, blank lines skipped, spaces around a question dropped."""
+    path = knowledge_copy / "questions.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = "off_topic: |-\n  what's the capital of peru\n\n    how do i fix my bike  \n"
+    path.write_text(text[: text.index("off_topic:")] + block, encoding="utf-8")
+    knowledge = load_knowledge(knowledge_copy).knowledge
+    assert knowledge is not None
+    assert knowledge.off_topic == ("what's the capital of peru", "how do i fix my bike")
