@@ -182,8 +182,8 @@ def load_knowledge(root: Path) -> LoadResult:
 
 
 def _load(root: Path) -> LoadResult:
-    """Topics are keyed by file name: a topic whose id differs is reported, so none can hide
-    another, and a broken one still exists for the others' `related`."""
+    """`load_knowledge` itself. Topics are keyed by file name: a topic whose id differs is
+    reported, so none can hide another, and a broken one still exists for the others' `related`."""
     if not root.is_dir():
         return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
     snap = _Snapshot(root)
