@@ -10,6 +10,7 @@ file doesn't bury the real problems under reports of what it would have defined.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterator, Mapping, Set
@@ -21,7 +22,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
-from bot.core.model import AgeLimits, BandTable, Broken, CautionsFile, Cited, Loc, Ref, Topic
+from bot.core.model import (
+    AgeLimits,
+    BandTable,
+    Broken,
+    CautionsFile,
+    Cited,
+    Loc,
+    Ref,
+    Topic,
+    model_inside,
+)
 from bot.core.yamlfile import line_at
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
@@ -191,19 +202,32 @@ class Checker:
             yield from self.figures(("marks", index), figures, mark, "gauge mark")
 
 
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str | None, bool], ...]:
+    """Per field of a model: its name, the kind of id it holds if its type is marked `Ref`,
+    and whether models can be inside it (so that a list of thousands of words is not walked)."""
+    return tuple(
+        (
+            name,
+            next((mark.kind for mark in info.metadata if isinstance(mark, Ref)), None),
+            model_inside(info.annotation) is not None,
+        )
+        for name, info in model.model_fields.items()
+    )
+
+
 def references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]]:
     """Each id in a field whose type is marked `Ref`, in `model` and the models inside it
     (alone, in a list, or by name): where it is, the kind of thing it names, and the id."""
-    for name, info in type(model).model_fields.items():
+    for name, kind, nested in _fields(type(model)):
         value, at = getattr(model, name), (*loc, name)
-        for mark in (mark for mark in info.metadata if isinstance(mark, Ref)):
-            yield from (((*at, index), mark.kind, item) for index, item in enumerate(value))
-        if isinstance(value, BaseModel):
+        if kind is not None:
+            yield from (((*at, index), kind, item) for index, item in enumerate(value))
+        if nested and isinstance(value, BaseModel):
             yield from references(value, at)
-        elif isinstance(value, tuple | dict):
+        elif nested and isinstance(value, tuple | dict):
             for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from references(item, (*at, key))
+                yield from references(item, (*at, key))
 
 
 def messages(templates: Mapping[str, str]) -> Broken:

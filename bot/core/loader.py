@@ -14,14 +14,21 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.core.checks import Checker, File, Problem, sections
 from bot.core.message_keys import templates_of
-from bot.core.model import BAND_KINDS, NO_RULES, PATTERN_NAMES, KnowledgeBase, Messages
+from bot.core.model import (
+    BAND_KINDS,
+    NO_RULES,
+    PATTERN_NAMES,
+    KnowledgeBase,
+    Messages,
+    model_inside,
+)
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
 from bot.core.yamlfile import YamlError, parse_yaml
 
@@ -73,16 +80,9 @@ def _allowed(model: type[BaseModel] | None, loc: tuple[str | int, ...]) -> list[
     keyed = False  # the part after a `dict[str, Model]` field is a key the curator chose
     for part in (part for part in loc if isinstance(part, str)):
         info = None if keyed or not model else model.model_fields.get(part)
-        model = _inner(info.annotation) if info else model if keyed else None
+        model = model_inside(info.annotation) if info else model if keyed else None
         keyed = info is not None and get_origin(info.annotation) is dict
     return sorted(model.model_fields) if model else []
-
-
-def _inner(annotation: Any) -> type[BaseModel] | None:
-    """The model in a field's type, e.g. `Band` in `tuple[Band, ...]` or in `Band | None`."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return next(filter(None, map(_inner, get_args(annotation))), None)
 
 
 def _message(error: ErrorDetails, model: type[BaseModel]) -> str:

@@ -159,6 +159,13 @@ class Model(BaseModel):
         return self
 
 
+def model_inside(annotation: Any) -> type[BaseModel] | None:
+    """The model in a field's type, e.g. `Band` in `tuple[Band, ...]` or in `Band | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(model_inside, get_args(annotation))), None)
+
+
 def repeats(key: str, ids: list[str], what: str) -> Broken:
     """Each id in the list at `key` that an earlier entry already has."""
     return (((key, i), f"duplicate {what} {x!r}") for i, x in enumerate(ids) if x in ids[:i])
