@@ -228,7 +228,7 @@ def _worker(config_path: Path | None, knowledge_path: Path) -> None:
     import sys
 
     try:
-        settings = load_settings(config_path, os.environ)
+        settings = load_settings(config_path, os.environ, knowledge_path)  # as --knowledge
     except ConfigError as exc:
         print(f"dk2: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_FAILED) from None

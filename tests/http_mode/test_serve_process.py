@@ -20,7 +20,9 @@ from tests.fakediscord import FakeDiscord
 from tests.fakediscord.fixtures import require_spec
 from tests.fakediscord.outgoing import post_interaction
 
-START_TIMEOUT = 30.0
+# Only a bound against a hang: each worker loads the knowledge and builds the search index
+# (seconds on a busy 2-core machine); a test must not fail on time.
+START_TIMEOUT = 120.0
 
 
 def free_port() -> int:
@@ -31,9 +33,15 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def serve_process(
-    fake: FakeDiscord, workdir: Path, key: SigningKey, *args: str, **extra_env: str
+    fake: FakeDiscord,
+    workdir: Path,
+    key: SigningKey,
+    *args: str,
+    knowledge: Path | None = None,
+    **extra_env: str,
 ) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
-    """`python -m bot serve ARGS` against `fake`, until /healthz answers; killed at the end."""
+    """`python -m bot serve ARGS` against `fake`, until /healthz answers; killed at the end.
+    With `knowledge`, the folder is given as `--knowledge` alone (no knowledge_path set)."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     env = bot_environment(
@@ -43,11 +51,15 @@ async def serve_process(
         DK2_HTTP_PORT=str(port),
         **extra_env,
     )
+    if knowledge is not None:
+        env.pop("DK2_KNOWLEDGE_PATH")
+    given = ("--knowledge", str(knowledge)) if knowledge is not None else ()
     log = (workdir / "serve.log").open("ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
+        *given,
         "serve",
         *args,
         cwd=REPO,
@@ -76,11 +88,12 @@ async def serve_process(
 
 
 async def test_two_workers_share_one_port_and_stop_on_sigterm(tmp_path: Path) -> None:
+    """The workers read their settings themselves, and the folder given as --knowledge."""
     require_spec()
     key = SigningKey.generate()
     async with (
         FakeDiscord() as fake,
-        serve_process(fake, tmp_path, key, "--workers", "2") as (
+        serve_process(fake, tmp_path, key, "--workers", "2", knowledge=REPO / "knowledge") as (
             process,
             base,
         ),
