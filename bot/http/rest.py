@@ -130,7 +130,7 @@ class DiscordRest:
         give_up = time.monotonic() + deadline
         server_errors = unacknowledged = 0
         # Log the route without the interaction token.
-        shown = path.split("/webhooks/")[0] + ("/webhooks/{app}/{token}…" if webhook else path)
+        shown = path.split("/webhooks/")[0] + "/webhooks/{app}/{token}…" if webhook else path
         while True:
             try:
                 result = await self._once(method, self._base + path, headers, body, read)
