@@ -80,7 +80,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _knowledge_for(args: argparse.Namespace, err: TextIO) -> Path | None:
     """The folder for commands that only read knowledge: --knowledge needs no settings."""
     if args.knowledge is not None:
-        return Path(args.knowledge)
+        return Path(args.knowledge).absolute()
     settings = _settings_or_report(args, err)
     return settings.knowledge_path if settings is not None else None
 
@@ -90,11 +90,8 @@ def _settings_or_report(args: argparse.Namespace, err: TextIO) -> Settings | Non
     try:
         return _settings(args)
     except ConfigError as exc:
-        hint = (
-            " (or --knowledge FOLDER on the command line)"
-            if exc.setting == "knowledge_path"
-            else ""
-        )
+        unset = exc.setting == "knowledge_path" and args.knowledge is None
+        hint = " (or --knowledge FOLDER on the command line)" if unset else ""
         print(f"dk2: {exc}{hint}", file=err)
         return None
 
@@ -224,18 +221,18 @@ def _with_shards(args: argparse.Namespace, err: TextIO) -> Settings | None:
     ids, slash, count = text.partition("/")
     if not slash:
         ids, count = "", ids
-    environ = {**os.environ, "DK2_SHARD_COUNT": count.strip(), "DK2_SHARD_IDS": ids.strip()}
+    example = "give shard ids and the total, e.g. 0-3/8 (or just 8 for every shard in this process)"
+    if not count.strip():
+        print(f"dk2: --shards {text!r}: no shard count; {example}", file=err)
+        return None
+    # Over the file and the environment both: "--shards 8" means every shard, whatever the
+    # file's shard_ids say.
+    options = {"shard_count": ("--shards", count.strip()), "shard_ids": ("--shards", ids.strip())}
     try:
-        return load_settings(args.config, environ, args.knowledge)
+        return load_settings(args.config, os.environ, args.knowledge, options)
     except ConfigError as exc:
-        if exc.setting in ("shard_count", "shard_ids"):
-            print(
-                f"dk2: --shards {text}: {exc}; give shard ids and the total, e.g. 0-3/8 "
-                "(or just 8 for every shard in this process)",
-                file=err,
-            )
-        else:
-            print(f"dk2: {exc}", file=err)
+        shards = exc.setting in ("shard_count", "shard_ids")
+        print(f"dk2: {exc}; {example}" if shards else f"dk2: {exc}", file=err)
         return None
 
 
@@ -426,6 +423,12 @@ def _days(text: str) -> int:
     return int(text)
 
 
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder, e.g. --knowledge knowledge")
+    return Path(text)
+
+
 def _discord_id(text: str) -> int:
     if not text.strip().isdigit() or not 0 < int(text) < 2**64:
         raise argparse.ArgumentTypeError(f"expected a Discord id (a positive number), got {text!r}")
@@ -437,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", type=Path, default=None, help="config file (default: config.yaml)"
     )
-    parser.add_argument("--knowledge", type=Path, default=None, help="knowledge folder")
+    parser.add_argument("--knowledge", type=_folder, default=None, help="knowledge folder")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("console", help="interactive prompt, replies as chat shows them")
     reply = sub.add_parser("reply", help="print the reply to one chat line")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, TypeVar
+from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 import pydantic
@@ -62,6 +63,14 @@ def _no_bool(raw: object) -> object:
     return raw
 
 
+def _no_fraction(raw: object) -> object:
+    """A YAML float where a whole number belongs is refused, even 8080.0: an id such as
+    123456789012345678.0 is already rounded to another number once it is a float."""
+    if isinstance(raw, float):
+        raise ValueError("a number with a decimal point where a whole number belongs")
+    return _no_bool(raw)
+
+
 def _path(raw: object) -> Path:
     """A path as typed; relative paths are relative to the directory dk2 was started in."""
     if not isinstance(raw, str | Path) or not str(raw).strip() or "\0" in str(raw):
@@ -99,7 +108,7 @@ def _url(*schemes: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Whole = Annotated[int, BeforeValidator(_no_bool)]
+Whole = Annotated[int, BeforeValidator(_no_fraction)]
 Folder = Annotated[DirectoryPath, BeforeValidator(_path)]
 Ids = Annotated[
     tuple[Annotated[Whole, Field(ge=1, le=2**64 - 1)], ...],
@@ -117,6 +126,12 @@ IDS: Final = "Discord ids (positive whole numbers), separated by commas or space
 MAX_SHARDS: Final = 100_000
 
 
+def _file(path: Path) -> Path:
+    if path.is_dir():
+        raise ValueError("a folder, not a file")
+    return path
+
+
 def _unset(raw: object) -> object:
     """Blank means unset, for the settings that are off until given."""
     return None if isinstance(raw, str) and not raw.strip() else raw
@@ -124,7 +139,8 @@ def _unset(raw: object) -> object:
 
 def _postgres(url: str) -> str:
     parts = urlsplit(url)  # .port raises ValueError outside 0-65535
-    if parts.scheme.lower() not in ("postgresql", "postgres") or parts.port == 0:
+    odd = any(ch.isspace() or not ch.isprintable() for ch in url) or parts.port == 0
+    if parts.scheme.lower() not in ("postgresql", "postgres") or odd:
         raise ValueError("not a PostgreSQL URL")
     return url
 
@@ -174,7 +190,9 @@ class Settings(BaseSettings):
     """a https:// or http:// URL (e.g. https://discord.com/api/v10)"""
     discord_gateway_url: Annotated[str, _url("wss", "ws")] = "wss://gateway.discord.gg/"
     """a wss:// or ws:// URL (e.g. wss://gateway.discord.gg/)"""
-    database_path: Annotated[Path, BeforeValidator(_path)] = Path("dk2.sqlite3")
+    database_path: Annotated[Path, BeforeValidator(_path), AfterValidator(_file)] = Path(
+        "dk2.sqlite3"
+    )
     """a file path (relative to the directory dk2 starts in)"""
     retention_days: Annotated[Whole, Field(ge=1, le=36_500)] = 90
     """a whole number of days ≥ 1 (at most 36500)"""
@@ -216,33 +234,65 @@ class Settings(BaseSettings):
 SETTING_NAMES: Final = tuple(n for n, f in Settings.model_fields.items() if f.description)
 
 
+def _holds_secret(annotation: Any) -> bool:
+    kind = get_origin(annotation) or annotation
+    secret = isinstance(kind, type) and issubclass(kind, pydantic.Secret)
+    return secret or any(_holds_secret(arg) for arg in get_args(annotation))
+
+
+# Settings whose values no message shows, even a wrong one: it may be a key or a password.
+SECRET_SETTINGS: Final = frozenset(
+    name for name in SETTING_NAMES if _holds_secret(Settings.model_fields[name].annotation)
+)
+
+
 def env_name(setting: str) -> str:
     return ENV_PREFIX + setting.upper()
 
 
 class _Environment(EnvSettingsSource):
-    """`DK2_<SETTING>` variables from the mapping given; blank ones count as unset."""
+    """`DK2_<SETTING>` variables from the mapping given, in any case; blank ones count as
+    unset. `names` holds each variable's name as it was set, for messages."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self._given = {key.lower(): val.strip() for key, val in environ.items() if val.strip()}
+        given = {key: val.strip() for key, val in environ.items() if val.strip()}
+        prefix = ENV_PREFIX.lower()
+        self.names = {k.lower()[len(prefix) :]: k for k in given if k.lower().startswith(prefix)}
+        self._given = {key.lower(): val for key, val in given.items()}
         super().__init__(Settings, case_sensitive=False)
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
         return self._given
 
 
+def _misspelt_variable(environ: Mapping[str, str]) -> None:
+    """A set `DK2_` variable that is no setting but nearly one is a typo, refused with the
+    name meant; one like no setting (another tool's, e.g. the tests' DK2_PG_BIN) is left alone."""
+    known = [*map(env_name, SETTING_NAMES), CONFIG_ENV]
+    for key, value in environ.items():
+        if key.upper().startswith(ENV_PREFIX) and key.upper() not in known and value.strip():
+            for close in difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.8):
+                raise ConfigError(
+                    close.removeprefix(ENV_PREFIX).lower(),
+                    f"{key}: not a dk2 setting; did you mean {close}? (rename the variable)",
+                )
+
+
 def _find_config_file(config_path: Path | None, environ: Mapping[str, str]) -> Path | None:
     """The file to read: the one `config_path` (--config) or `DK2_CONFIG` names, which must
-    exist, else `config.yaml` in the current directory if there is one, else None."""
+    exist, else `config.yaml` in the current directory if there is one, else None. A folder
+    or a broken link by that name is an error, not a file that isn't there."""
     named = config_path or environ.get(CONFIG_ENV, "").strip()
     path = Path(named or DEFAULT_CONFIG_FILE).expanduser().absolute()
-    if named and not path.is_file():
-        source = "--config" if config_path is not None else CONFIG_ENV
-        unset = " or unset it" if source == CONFIG_ENV else ""
-        raise ConfigError(
-            "config", f"{source}: no config file at {path}; point {source} at a YAML file{unset}"
-        )
-    return path if path.is_file() else None
+    if path.is_file() or not (named or path.is_symlink() or path.exists()):
+        return path if path.is_file() else None
+    what = "a folder" if path.is_dir() else "a link to nothing" if path.is_symlink() else ""
+    problem = f"{path} is {what}" if what else f"no config file at {path}"
+    if not named:  # config.yaml in the current directory
+        raise ConfigError("config", f"{problem}; make it the YAML config file or remove it")
+    source = "--config" if config_path is not None else CONFIG_ENV
+    unset = " or unset it" if source == CONFIG_ENV else ""
+    raise ConfigError("config", f"{source}: {problem}; point {source} at a YAML file{unset}")
 
 
 def _read_file(path: Path) -> LineDict:
@@ -258,15 +308,15 @@ def _read_file(path: Path) -> LineDict:
     data = data or LineDict()
     for key in data:
         where = f"{path}:{data.line_of(key)}"
-        if key == "token":
+        if "token" in key.lower():
             raise ConfigError(
                 "token",
-                f"{where}: the bot token can't go in the config file; remove the `token` line "
+                f"{where}: the bot token can't go in the config file; remove the `{key}` line "
                 f"and set the {TOKEN_ENV} environment variable instead",
             )
         if key not in SETTING_NAMES:
-            close = difflib.get_close_matches(key, SETTING_NAMES, n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
+            meant = _meant(key)
+            hint = f"did you mean `{meant}`? " if meant else ""
             known = ", ".join(SETTING_NAMES)
             raise ConfigError(
                 key, f"{where}: unknown setting `{key}`; {hint}known settings are {known}"
@@ -274,15 +324,27 @@ def _read_file(path: Path) -> LineDict:
     return data
 
 
+def _meant(key: str) -> str | None:
+    """The setting most likely meant by a file key that names none: the same in lower case without
+    DK2_, the one setting whose name holds it (`gateway_url`), or the closest spelt."""
+    typed = key.lower().removeprefix(ENV_PREFIX.lower())
+    holding = [name for name in SETTING_NAMES if len(typed) > 3 and typed in name]
+    if typed in SETTING_NAMES or len(holding) == 1:
+        return typed if typed in SETTING_NAMES else holding[0]
+    return next(iter(difflib.get_close_matches(typed, SETTING_NAMES, n=1)), None)
+
+
 def read_token(environ: Mapping[str, str]) -> Secret[str] | None:
-    if environ.get(env_name("token"), "").strip():
-        raise ConfigError(
-            "token",
-            f"{env_name('token')}: the bot token is read only from {TOKEN_ENV}; rename the variable",
-        )
+    for key, value in environ.items():
+        if key.upper().startswith(ENV_PREFIX) and "TOKEN" in key.upper() and value.strip():
+            raise ConfigError(
+                "token", f"{key}: the bot token is read only from {TOKEN_ENV}; rename the variable"
+            )
     token = environ.get(TOKEN_ENV, "").strip()  # never quoted in these messages
     if token.lower().startswith("bot "):
         raise ConfigError("token", f"{TOKEN_ENV}: give the token alone, without the 'Bot ' prefix")
+    if token[:1] in ("'", '"') or token[-1:] in ("'", '"'):
+        raise ConfigError("token", f"{TOKEN_ENV}: give the token without quotes around it")
     if any(ch.isspace() or not ch.isprintable() for ch in token):
         raise ConfigError(
             "token", f"{TOKEN_ENV}: the token contains spaces or control characters; copy it again"
@@ -290,26 +352,55 @@ def read_token(environ: Mapping[str, str]) -> Secret[str] | None:
     return Secret(token) if token else None
 
 
+class _Short(reprlib.Repr):
+    """A value's repr cut short as it is made (YAML aliases can nest a list a million items
+    deep), the YAML reader's lists and mappings shown as the lists and dicts they are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxstring = 2, 4, 4, 80
+
+    def repr1(self, x: Any, level: int) -> str:
+        plain = list(x) if isinstance(x, list) else dict(x) if isinstance(x, dict) else x
+        return super().repr1(plain, level)
+
+
+# Three dot-separated runs, as a Discord bot token is written: never echoed, whatever the setting.
+_TOKEN_LIKE = re.compile(r"[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}")
+
+
 def _show(raw: object) -> str:
     """A rejected value, short, quoted, with control characters escaped."""
-    text = f'"{raw}"' if isinstance(raw, str) and raw.isprintable() else repr(raw)
+    if isinstance(raw, str) and _TOKEN_LIKE.search(raw):
+        return "a value that looks like a bot token (not shown here)"
+    text = f'"{raw}"' if isinstance(raw, str) and raw.isprintable() else _Short().repr(raw)
     text = "nothing" if raw is None else text
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def load_settings(
-    config_path: Path | None, environ: Mapping[str, str], knowledge: Path | None = None
+    config_path: Path | None,
+    environ: Mapping[str, str],
+    knowledge: Path | None = None,
+    options: Mapping[str, tuple[str, str]] | None = None,
 ) -> Settings:
     """The settings, each source over the one before (see the module docstring), and last
-    `knowledge` (--knowledge) for `knowledge_path`. Raises `ConfigError` for the first value
-    that can't be used, naming the setting, where it came from and what to type instead."""
+    the command line: `knowledge` (--knowledge) for `knowledge_path`, and `options`, each
+    setting's option and the value it gave (e.g. shard_ids: ("--shards", "0-3")). Raises
+    `ConfigError` for the first value that can't be used, naming the setting, where it came
+    from and what to type instead."""
+    token = read_token(environ)
+    _misspelt_variable(environ)
     path = _find_config_file(config_path, environ)
     from_file = _read_file(path) if path else LineDict()
-    from_env = {k: v for k, v in _Environment(environ)().items() if k in SETTING_NAMES}
-    from_cli = {"knowledge_path": str(knowledge)} if knowledge is not None else {}
+    env = _Environment(environ)
+    from_env = {k: v for k, v in env().items() if k in SETTING_NAMES}
+    given = {**options} if options else {}
+    given |= {"knowledge_path": ("--knowledge", str(knowledge))} if knowledge is not None else {}
+    from_cli = {name: value for name, (_, value) in given.items()}
     values = {**from_file, **from_env, **from_cli}
     try:
-        return Settings(**values, token=read_token(environ), config_file=path)
+        return Settings(**values, token=token, config_file=path)
     except ValidationError as exc:
         name = str(exc.errors()[0]["loc"][0])
     if name not in values:  # knowledge_path, the one setting without a default
@@ -317,9 +408,8 @@ def load_settings(
         fix = f"{copy}, the folder in this clone)"
         fix = f"add the line `{name}: <folder>` to {path}" if path else fix
         raise ConfigError(name, f"{name} is not set; {fix}, or set {env_name(name)}")
-    where = env_name(name) if name in from_env else f"{path}:{from_file.line_of(name)}: {name}"
-    where = "--knowledge" if name in from_cli else where
-    hidden = name == "database_url"  # it may hold a password
-    shown = "a value not shown here" if hidden else _show(values[name])
+    where = env.names[name] if name in from_env else f"{path}:{from_file.line_of(name)}: {name}"
+    where = given[name][0] if name in given else where
+    shown = "a value not shown here" if name in SECRET_SETTINGS else _show(values[name])
     expected = Settings.model_fields[name].description
     raise ConfigError(name, f"{where}: expected {expected}, got {shown}")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.config import (
+    SECRET_SETTINGS,
     SETTING_NAMES,
     ConfigError,
     Secret,
@@ -504,7 +505,7 @@ def test_every_setting_bad_in_the_environment_names_the_variable(setting: str) -
     err = error_for(None, {**KB, env_name(setting): value})
     assert err.setting == setting
     assert str(err).startswith(f"{env_name(setting)}: expected {advice}")
-    if setting == "database_url":
+    if setting in SECRET_SETTINGS:  # a key or a password: never shown
         assert str(err).endswith("got a value not shown here")
     else:
         assert str(err).endswith(f'got "{value}"' if value.isprintable() else f"got {value!r}")
@@ -521,7 +522,7 @@ def test_every_setting_bad_in_the_file_names_the_file_and_line(
     err = error_for(None, {})
     assert err.setting == setting
     assert str(err).startswith(f"{path}:3: {setting}: expected {advice}")
-    hidden = setting == "database_url"  # it may hold a password
+    hidden = setting in SECRET_SETTINGS
     assert str(err).endswith("got a value not shown here" if hidden else f'got "{value}"')
 
 
@@ -619,9 +620,15 @@ def error_for_cli(knowledge: Path) -> ConfigError:
 
 
 def test_only_settings_are_read_from_dk2_variables() -> None:
-    """config_file and token are not settings: no DK2_ variable can set them."""
-    loaded = load_settings(None, {**KB, "DK2_CONFIG_FILE": "/etc/passwd", "DK2_SHARD": "2"})
+    """config_file and token are not settings: no DK2_ variable can set them. A variable
+    like no setting (another tool's) is left alone; one nearly a setting is a typo."""
+    loaded = load_settings(None, {**KB, "DK2_PG_BIN": "/usr/lib/postgresql/16/bin"})
     assert loaded.config_file is None and loaded.token is None
+    err = error_for(None, {**KB, "DK2_CONFIG_FILE": "/etc/passwd"})
+    assert (
+        str(err)
+        == "DK2_CONFIG_FILE: not a dk2 setting; did you mean DK2_CONFIG? (rename the variable)"
+    )
 
 
 # --- HTTP mode, PostgreSQL and shards ----------------------------------------------------------
@@ -672,4 +679,139 @@ def test_shard_ids_take_ranges_and_lists_below_the_count() -> None:
     assert str(err) == (
         "DK2_SHARD_IDS: expected shard numbers below shard_count (e.g. 0,1 or 0-3), with "
         'shard_count set, got "0-99999999999"'
+    )
+
+
+# --- found by an audit of what operators type (stop 36) ----------------------------------------
+
+
+@pytest.mark.parametrize("setting", sorted(SECRET_SETTINGS))
+def test_a_token_pasted_into_a_secret_setting_is_never_shown(tmp_path: Path, setting: str) -> None:
+    assert {"public_key", "database_url"} <= SECRET_SETTINGS
+    err = error_for(None, {**KB, env_name(setting): TOKEN})
+    assert TOKEN[:20] not in str(err) and str(err).endswith("got a value not shown here")
+    path = write_config(tmp_path, f"knowledge_path: knowledge\n{setting}: {TOKEN}\n")
+    err = error_for(path, {})
+    assert str(err).startswith(f"{path}:2: {setting}: expected ")
+    assert TOKEN[:20] not in str(err)
+
+
+def test_a_token_typed_into_any_setting_is_not_echoed() -> None:
+    err = error_for(None, {**KB, "DK2_LOG_LEVEL": TOKEN})
+    assert str(err).endswith("got a value that looks like a bot token (not shown here)")
+    assert TOKEN[:20] not in str(err)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "http_port: 8080.0",
+        "retention_days: 90.5",
+        "dev_guild_ids: [123456789012345678.0]",  # as a float it is already another id
+    ],
+)
+def test_a_decimal_point_in_a_whole_number_setting_is_refused(tmp_path: Path, line: str) -> None:
+    path = write_config(tmp_path, f"knowledge_path: knowledge\n{line}\n")
+    name = line.partition(":")[0]
+    assert str(error_for(path, {})).startswith(f"{path}:2: {name}: expected ")
+
+
+def test_the_database_path_must_not_be_a_folder(tmp_path: Path) -> None:
+    err = error_for(None, {**KB, "DK2_DATABASE_PATH": str(tmp_path)})
+    assert str(err) == (
+        f"DK2_DATABASE_PATH: expected a file path (relative to the directory dk2 starts in), "
+        f'got "{tmp_path}"'
+    )
+
+
+def test_a_misspelt_variable_is_refused_naming_the_one_meant() -> None:
+    err = error_for(None, {**KB, "DK2_RETENTON_DAYS": "5"})
+    assert err.setting == "retention_days"
+    assert str(err) == (
+        "DK2_RETENTON_DAYS: not a dk2 setting; did you mean DK2_RETENTION_DAYS? (rename the variable)"
+    )
+    err = error_for(None, {**KB, "DK2_LOGLEVEL": "DEBUG"})
+    assert "did you mean DK2_LOG_LEVEL?" in str(err)
+
+
+def test_a_variable_set_in_lower_case_is_named_as_it_was_set() -> None:
+    err = error_for(None, {**KB, "dk2_retention_days": "abc"})
+    assert str(err).startswith("dk2_retention_days: expected a whole number of days")
+
+
+@pytest.mark.parametrize("key", ["discord_token", "DISCORD_TOKEN", "bot_token", "TOKEN"])
+def test_any_token_key_in_the_file_gets_the_token_directions(tmp_path: Path, key: str) -> None:
+    path = write_config(tmp_path, f"knowledge_path: knowledge\n{key}: {TOKEN}\n")
+    err = error_for(path, {})
+    assert str(err) == (
+        f"{path}:2: the bot token can't go in the config file; remove the `{key}` line "
+        "and set the DISCORD_TOKEN environment variable instead"
+    )
+
+
+@pytest.mark.parametrize("variable", ["DK2_DISCORD_TOKEN", "DK2_BOT_TOKEN", "dk2_token"])
+def test_a_token_under_a_dk2_name_is_refused(variable: str) -> None:
+    err = error_for(None, {**KB, variable: TOKEN})
+    assert str(err) == (
+        f"{variable}: the bot token is read only from DISCORD_TOKEN; rename the variable"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("RETENTION_DAYS", "retention_days"),
+        ("DK2_RETENTION_DAYS", "retention_days"),
+        ("gateway_url", "discord_gateway_url"),
+        ("retenton_days", "retention_days"),
+    ],
+)
+def test_an_unknown_key_suggests_the_setting_meant(tmp_path: Path, key: str, meant: str) -> None:
+    path = write_config(tmp_path, f"knowledge_path: knowledge\n{key}: 5\n")
+    assert f"unknown setting `{key}`; did you mean `{meant}`? " in str(error_for(path, {}))
+
+
+@pytest.mark.parametrize("quoted", [f'"{TOKEN}"', f"'{TOKEN}'"])
+def test_a_quoted_token_is_refused_without_quoting_it(quoted: str) -> None:
+    err = error_for(None, {**KB, "DISCORD_TOKEN": quoted})
+    assert str(err) == "DISCORD_TOKEN: give the token without quotes around it"
+
+
+def test_a_value_nested_by_aliases_is_shown_cut_short(tmp_path: Path) -> None:
+    """Six levels of ten aliases are a million ids: the message shows a few, not all."""
+    levels = ["  - &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    levels += [f"  - &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 6)]
+    path = write_config(tmp_path, "knowledge_path: knowledge\ndev_guild_ids:\n" + "\n".join(levels))
+    err = str(error_for(path, {}))
+    assert err.startswith(f"{path}:2: dev_guild_ids: expected Discord ids")
+    assert "[...]" in err and len(err) < 400
+
+
+def test_a_database_url_with_a_space_is_refused_without_showing_it() -> None:
+    err = error_for(None, {**KB, "DK2_DATABASE_URL": "postgresql://dk2:hun ter2@db/dk2"})
+    assert str(err).startswith("DK2_DATABASE_URL: expected a postgresql://")
+    assert "hun" not in str(err)
+
+
+def test_command_line_options_win_over_the_file_and_are_named_when_wrong(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "knowledge_path: knowledge\nshard_count: 8\nshard_ids: 0-3\n")
+    every = {"shard_count": ("--shards", "8"), "shard_ids": ("--shards", "")}
+    assert load_settings(path, {}, options=every).shard_ids is None  # every shard, this process
+    some = {"shard_count": ("--shards", "4"), "shard_ids": ("--shards", "2-3")}
+    assert load_settings(path, {}, options=some).shard_ids == (2, 3)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, {}, options={**some, "shard_ids": ("--shards", "0-9")})
+    assert str(caught.value).startswith("--shards: expected shard numbers below shard_count")
+
+
+def test_a_config_yaml_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").mkdir()
+    assert str(error_for(None, KB)) == (
+        f"{tmp_path}/config.yaml is a folder; make it the YAML config file or remove it"
+    )
+    (tmp_path / "config.yaml").rmdir()
+    (tmp_path / "config.yaml").symlink_to(tmp_path / "gone.yaml")
+    assert str(error_for(None, KB)).startswith(f"{tmp_path}/config.yaml is a link to nothing; ")
+    assert str(error_for(tmp_path / "knowledge", KB)) == (
+        f"--config: {tmp_path}/knowledge is a folder; point --config at a YAML file"
     )

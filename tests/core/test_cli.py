@@ -117,6 +117,40 @@ def test_check_names_the_folder_it_validated(tmp_path: Path) -> None:
     shutil.copytree(REPO / "knowledge", copy)
     done = _bot("--knowledge", str(copy), "check")
     assert done.returncode == 0 and done.stdout.startswith(f"knowledge OK in {copy}: ")
+    done = _bot("--knowledge", "kb", "check", cwd=tmp_path)  # named in full, not as typed
+    assert done.returncode == 0 and done.stdout.startswith(f"knowledge OK in {copy}: ")
+
+
+def test_a_blank_knowledge_option_is_refused_not_read_as_this_folder(tmp_path: Path) -> None:
+    done = _bot("--knowledge", " ", "check", cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    assert "--knowledge: expected a folder, e.g. --knowledge knowledge" in done.stderr
+
+
+def test_a_wrong_knowledge_option_is_not_answered_by_suggesting_the_option(tmp_path: Path) -> None:
+    done = _bot("--knowledge", str(tmp_path / "missing"), "run", env={"DK2_CONFIG": ""})
+    assert done.returncode == 1
+    assert done.stderr.startswith("dk2: --knowledge: expected an existing folder")
+    assert "(or --knowledge FOLDER" not in done.stderr
+
+
+def test_the_shards_option_wins_over_the_config_file(tmp_path: Path) -> None:
+    """`--shards 4`: every shard of 4 in this process, whatever shard_ids the file gives."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"knowledge_path: {REPO / 'knowledge'}\nshard_count: 8\nshard_ids: 5-7\n")
+    env = {"DK2_KNOWLEDGE_PATH": "", "DK2_CONFIG": ""}
+    done = _bot("run", "--shards", "4", stdin="/dk2 dose 3000\n", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "3,000 IU/day" in done.stdout  # no token: the console, after the settings were read
+    done = _bot("run", "--shards", "0-9/8", env=env, cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith(
+        "dk2: --shards: expected shard numbers below shard_count (e.g. 0,1 or 0-3), with "
+        'shard_count set, got "0-9"; give shard ids and the total, e.g. 0-3/8'
+    )
+    done = _bot("run", "--shards", "", env=env, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("dk2: --shards '': no shard count; give shard ids and the total")
 
 
 def test_without_a_knowledge_path_nothing_answers_and_the_fix_is_named(tmp_path: Path) -> None:
