@@ -152,6 +152,8 @@ def _below_count(ids: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int
     return None if ids is None else tuple(sorted(set(ids)))
 
 
+# A name or an address alone: no scheme, no port, no list (an IPv6 address has colons).
+Host = Annotated[str, Field(pattern=r"^([\w.-]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$")]
 HexKey = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
 PublicKey = Annotated[Secret[HexKey] | None, BeforeValidator(_unset)]
 PostgresUrl = Annotated[
@@ -199,8 +201,8 @@ class Settings(BaseSettings):
     watch_knowledge: Annotated[bool, Field(description=YES_NO)] = False
     gateway_pictures: Annotated[bool, Field(description=YES_NO)] = True
     http_pictures: Annotated[bool, Field(description=YES_NO)] = True
-    http_host: Annotated[str, Field(pattern=r"^\S+$")] = "127.0.0.1"
-    """a host name or IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0"""
+    http_host: Host = "127.0.0.1"
+    """a host name or IP address to listen on, e.g. 127.0.0.1, 0.0.0.0 or :: (no port)"""
     http_port: Annotated[Whole, Field(ge=0, le=65535)] = 8080
     """a TCP port number from 1 to 65535 (0: any free one, for tests)"""
     public_key: PublicKey = None

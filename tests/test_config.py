@@ -815,3 +815,17 @@ def test_a_config_yaml_that_is_a_folder_or_a_broken_link_is_an_error(tmp_path: P
     assert str(error_for(tmp_path / "knowledge", KB)) == (
         f"--config: {tmp_path}/knowledge is a folder; point --config at a YAML file"
     )
+
+
+@pytest.mark.parametrize("host", ["http://0.0.0.0", "localhost:8080", "0.0.0.0,::", "*", "[::]"])
+def test_http_host_is_a_host_alone(host: str) -> None:
+    err = error_for(None, {**KB, "DK2_HTTP_HOST": host})
+    assert str(err) == (
+        "DK2_HTTP_HOST: expected a host name or IP address to listen on, e.g. 127.0.0.1, 0.0.0.0 "
+        f'or :: (no port), got "{host}"'
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "::1", "fe80::1", "dk2.example"])
+def test_http_host_takes_names_and_addresses(host: str) -> None:
+    assert load_settings(None, {**KB, "DK2_HTTP_HOST": host}).http_host == host
