@@ -220,6 +220,10 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             else:
                 out.set_aside.append(token.text)
         elif kind == "freq":
+            if token.freq is not None and 0 in token.freq:
+                # "every 0 days", "0 times a week": no frequency at all.
+                out.error = InputError("bad_frequency", {"text": echo(token.text, 40)}, option)
+                return out
             target = quantity if quantity is not None and last != "label_next" else None
             if target is not None and target.freq is not None:
                 first, second = target.freq.text, token.text

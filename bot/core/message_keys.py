@@ -159,6 +159,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.two_labels": "text",
         "errors.k2_only": "text",
         "errors.two_frequencies": "first second",
+        "errors.bad_frequency": "text",
         "errors.bad_range": "text",
         "errors.range_spans": "range low high low_label high_label low_typed high_typed",
         "errors.level_numbers": "text",
