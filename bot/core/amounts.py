@@ -458,7 +458,11 @@ def _read_amount(
     if isinstance(made, InputError):
         return made
     if other is not None:
-        notes.append(_separator_note(units, kind, quantity, unit, value, other, made))
+        note = _separator_note(units, kind, quantity, unit, value, other, made)
+        if note.key != "separator" or _read_differently(quantity.number, value):
+            notes.append(note)
+    elif quantity.number.decimal_comma:
+        notes.append(Note("separator", {"text": quantity.number.raw, "chosen": exact(value)}))
     if quantity.low is not None:
         low_value, _ = _choose(quantity.low, prefer_thousands=in_iu)
         low = _make(units, kind, option, quantity, unit, low_value, times, days, period_text)
@@ -562,6 +566,12 @@ def _separator_note(
     if kind == "k2":
         typed = f"k2:{typed}"
     return Note("separator_other", {**values, "other": exact(other), "typed": typed})
+
+
+def _read_differently(number: Number, chosen: Decimal) -> bool:
+    """Whether "dk2 read “150.001” as 150.001" would tell the member anything: not when the
+    reading is written as typed and the other one can't be meant (it is beyond the scale)."""
+    return exact(chosen) != number.raw
 
 
 def _no_number(text: str, option: str, level: bool = False) -> InputError:
@@ -761,7 +771,10 @@ def _parse_level(text: str, units: Units) -> LevelValue | InputError:
                 f" {_unit_display(unit.names[0])}" if unit else ""
             )
             values |= {"other": exact(other), "typed": f"/dk2 level {typed}"}
-        notes.append(Note("separator_other" if "typed" in values else "separator", values))
+        if "typed" in values or _read_differently(quantity.number, number):
+            notes.append(Note("separator_other" if "typed" in values else "separator", values))
+    elif quantity.number.decimal_comma:
+        notes.append(Note("separator", {"text": quantity.number.raw, "chosen": exact(number)}))
     if number <= 0:
         return InputError("not_positive", {"example": _LEVEL_EXAMPLE}, option)
     with localcontext() as context:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.core.amounts import InputError, read_dose
 from bot.core.commands import reply_for_text
 from bot.core.model import KnowledgeBase
+from bot.core.reply import render_text
 
 
 def error_text(kb: KnowledgeBase, text: str) -> str:
@@ -65,3 +66,51 @@ def test_no_amount_taken_every_zero_days_is_placed(
     reading = read_dose(amount, k2_text, kb.units)
     assert isinstance(reading, InputError)
     assert reading.key == "bad_frequency"
+
+
+# -- A first group of 0 is a decimal -----------------------------------------------------------
+
+
+def reply_text(kb: KnowledgeBase, text: str) -> str:
+    """The whole reply a member reads for chat text that dk2 answers."""
+    reply, _ = reply_for_text(kb, text)
+    assert reply.ok, reply
+    return render_text(reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "note"),
+    [
+        ("/dk2 dose 0,025 mg", "0.025 mg", "dk2 read “0,025” as 0.025."),
+        ("/dk2 dose 0,010 mg", "0.01 mg", "dk2 read “0,010” as 0.01."),
+        ("/dk2 level 0,125", "0.125", "dk2 read “0,125” as 0.125."),
+        ("/dk2 dose 5000 k2:0,1 mg", "5,000", "dk2 read “0,1” as 0.1."),
+    ],
+)
+def test_a_decimal_comma_after_0_is_read_as_a_decimal_and_said(
+    kb: KnowledgeBase, text: str, title: str, note: str
+) -> None:
+    shown = reply_text(kb, text)
+    assert shown.splitlines()[0].startswith(f"== {title}:")
+    assert note in shown
+    assert "If you meant" not in shown
+
+
+def test_a_decimal_comma_after_0_is_not_a_million_iu(kb: KnowledgeBase) -> None:
+    shown = reply_text(kb, "/dk2 dose 0,025 mg")
+    assert "1,000 IU/day (25 µg/day)" in shown
+    assert "Stop supplementing" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("/dk2 dose 0.125 mg", "0.125"),
+        ("/dk2 level 150.001", "150.001"),
+        ("/dk2 dose 150.001 mcg", "150.001"),
+    ],
+)
+def test_no_note_says_a_number_was_read_as_typed_when_no_other_reading_fits(
+    kb: KnowledgeBase, text: str, number: str
+) -> None:
+    assert f"dk2 read “{number}”" not in reply_text(kb, text)
