@@ -176,7 +176,7 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
     label_events: list[tuple[str, int, bool, str]] = []
     range_open = times_open = False
     last = ""  # kind of the previous token that meant something
-    for token, following in zip(tokens, _next_kinds(tokens), strict=True):
+    for index, (token, following) in enumerate(zip(tokens, _next_kinds(tokens), strict=True)):
         kind = token.kind
         quantity = out.quantities[-1] if out.quantities else None
         if kind == "exp":
@@ -210,6 +210,11 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 for key, value in pending.items():
                     setattr(quantity, key, value)
                 pending.clear()
+        elif kind == "punct" and last == "unit" and (glued := _glued(tokens, index - 1)):
+            # "42 ng/dL", "5000 mcg/ml": a unit dk2 knows glued to one it doesn't is another
+            # unit (a hundred times smaller, or a concentration), never the known one.
+            out.error = _unknown_unit(units, glued, option, mode)
+            return out
         elif kind == "unit":
             if quantity is not None and quantity.unit is None and last == "num":
                 quantity.unit = token.text
@@ -272,7 +277,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 and token.text not in reading.not_units
                 and token.text not in reading.child_words
             ):
-                out.error = _unknown_unit(units, token.text, option, mode)
+                word = _glued(tokens, index) or token.text
+                out.error = _unknown_unit(units, word, option, mode)
                 return out
             out.set_aside.append(token.text)
         elif kind == "notfinite":
@@ -334,12 +340,27 @@ def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
     return kinds
 
 
+def _glued(tokens: tuple[Token, ...], index: int) -> str | None:
+    """The unit at `index` with the word after a slash ("ng/dl"), if one follows it."""
+    if index + 2 >= len(tokens) or tokens[index + 1].text != "/":
+        return None
+    after = tokens[index + 2]
+    if after.kind not in ("word", "unit"):
+        return None
+    return f"{tokens[index].text}/{after.text}"
+
+
 def _unknown_unit(units: Units, word: str, option: str, mode: str) -> InputError:
     if mode == "level":
         return InputError("unknown_level_unit", {"unit": echo(word, 40)}, option)
     kind: Kind = "k2" if option == "k2" else "d"
     listed = ", ".join(unit.names[0] for unit in _units_for(units, kind))
     values = {"unit": echo(word, 40), "units": listed, "example": _example(option)}
+    for unit in units.level.units if kind == "d" else ():
+        if word in unit.names or word.split("/")[0] in unit.names:
+            # "5000 ng/mL": a blood test result typed as a dose.
+            values["unit"] = _unit_display(unit.names[0])
+            return InputError("level_unit", values, option)
     return InputError("unknown_unit", values, option)
 
 

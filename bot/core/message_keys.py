@@ -143,6 +143,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.bad_grouping": "text",
         "errors.unknown_unit": "unit units example",
         "errors.unknown_level_unit": "unit",
+        "errors.level_unit": "unit units example",
         "errors.k2_iu": "",
         "errors.too_high": "entered daily limit",
         "errors.level_too_high": "value limit",

@@ -4,10 +4,10 @@ input audit, checked in the reply's words (the error or the note a member reads)
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.core.amounts import InputError, read_dose
+from bot.core.amounts import InputError, parse_level, read_dose
 from bot.core.commands import reply_for_text
 from bot.core.model import KnowledgeBase
 from bot.core.reply import render_text
@@ -114,3 +114,70 @@ def test_no_note_says_a_number_was_read_as_typed_when_no_other_reading_fits(
     kb: KnowledgeBase, text: str, number: str
 ) -> None:
     assert f"dk2 read “{number}”" not in reply_text(kb, text)
+
+
+# -- A unit dk2 doesn't know, glued to one it knows ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("/dk2 level 42 ng/dL", "ng/dl"),  # a hundred times less than ng/mL
+        ("/dk2 level 42 ng / dl", "ng/dl"),
+        ("/dk2 level 42 nmol/dL", "nmol/dl"),
+        ("/dk2 level 42 mg/dL", "mg/dl"),
+    ],
+)
+def test_a_level_unit_dk2_doesnt_know_is_refused_not_set_aside(
+    kb: KnowledgeBase, text: str, unit: str
+) -> None:
+    message = error_text(kb, text)
+    assert message.startswith("`value`: ")
+    assert f"doesn't know the unit “{unit}”" in message
+    assert "ng/mL or nmol/L" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "option", "unit"),
+    [
+        ("/dk2 dose 5000 mcg/ml", "amount", "mcg/ml"),  # a concentration, not an amount
+        ("/dk2 dose 5000 IU/ml", "amount", "iu/ml"),
+        ("/dk2 dose 5000 k2:100 mcg/ml", "k2", "mcg/ml"),
+    ],
+)
+def test_a_dose_unit_dk2_doesnt_know_is_refused_not_set_aside(
+    kb: KnowledgeBase, text: str, option: str, unit: str
+) -> None:
+    message = error_text(kb, text)
+    assert message.startswith(f"`{option}`: ")
+    assert f"doesn't know the unit “{unit}”" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("/dk2 dose 5000 ng/mL", "ng/mL"), ("/dk2 dose 42 nmol/L", "nmol/L")],
+)
+def test_a_blood_test_unit_in_a_dose_points_to_the_level_command(
+    kb: KnowledgeBase, text: str, unit: str
+) -> None:
+    message = error_text(kb, text)
+    assert message.startswith("`amount`: ")
+    assert f"{unit} is a unit of blood test results" in message
+    assert "`/dk2 level 42 ng/mL`" in message
+
+
+@given(
+    number=st.integers(min_value=1, max_value=999),
+    unit=st.sampled_from(["ng", "nmol", "ng/ml", "nmol/l"]),
+    other=st.sampled_from(["dl", "dL", "l", "ml", "cl", "litre", "mmol"]),
+    spaces=st.booleans(),
+)
+def test_no_unit_glued_to_a_level_unit_is_read_as_the_level_unit(
+    kb: KnowledgeBase, number: int, unit: str, other: str, spaces: bool
+) -> None:
+    known = {name for each in kb.units.level.units for name in each.names}
+    assume(f"{unit}/{other.lower()}" not in known)  # "ng" and "/ml" is ng/mL itself
+    slash = " / " if spaces else "/"
+    result = parse_level(f"{number} {unit}{slash}{other}", kb.units)
+    assert isinstance(result, InputError)
+    assert result.key == "unknown_level_unit"
