@@ -45,6 +45,7 @@ _D_LABELS = frozenset({"d2", "d3"})
 _D_EXAMPLE = "5000 IU"
 _K2_EXAMPLE = "k2:100 mcg"
 _LEVEL_EXAMPLE = "42 ng/mL"
+_FRACTION_EXAMPLE = {"amount": "1.5 mcg", "k2": "k2:0.1 mg", "value": "42.5 ng/mL"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +185,10 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             if mode == "level":
                 values["example"] = _LEVEL_EXAMPLE
             out.error = InputError("exponent", values, option)
+            return out
+        if kind == "frac":
+            example = _FRACTION_EXAMPLE.get(option, _FRACTION_EXAMPLE["amount"])
+            out.error = InputError("fraction", {"example": example}, option)
             return out
         if kind == "badnum":
             out.error = InputError("bad_grouping", {"text": echo(token.text, 40)}, option)

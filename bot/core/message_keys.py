@@ -141,6 +141,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.negative": "example",
         "errors.not_finite": "text example",
         "errors.bad_grouping": "text",
+        "errors.fraction": "example",
         "errors.unknown_unit": "unit units example",
         "errors.unknown_level_unit": "unit",
         "errors.level_unit": "unit units example",

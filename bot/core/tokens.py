@@ -18,6 +18,9 @@ from bot.core.numbers import NUMBER, Number, read_number
 from bot.core.sanitize import clean
 
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ"})
+# Superscript digits ("10⁵") would fold into plain ones ("105"): they become a power first.
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 class Token(NamedTuple):
@@ -35,6 +38,7 @@ def normalise(text: str) -> str:
         # What members type most: nothing to clean or fold, only spaces to tidy.
         return " ".join(text.split()).lower()
     shown = clean(text, len(text))
+    shown = _SUPERSCRIPTS.sub(lambda power: "^" + power[0].translate(_PLAIN_DIGITS), shown)
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
 
@@ -88,7 +92,9 @@ class _Grammar:
                 rf"{_alternatives(reading.durations)} ?(?:{how_many}|{per}) ?(?:{spans})s?",
             ),
             ("period", rf"(?P<pp>{periods})|/ ?(?P<ps>{spans})"),
-            ("exp", rf"{NUMBER}e[-+]?\d+(?![a-z])"),
+            # "1½" folds to "11⁄2" (a fraction slash): no reading of it is safe to guess.
+            ("frac", rf"(?:{NUMBER} ?)?⁄ ?\d*"),
+            ("exp", rf"{NUMBER}(?:e[-+]?\d+(?![a-z])| ?(?:\^|\*\*) ?[-+]?\d+)"),
             ("num", rf"{NUMBER}(?:k(?![a-z]))?"),
             ("unit", _alternatives(unit_names)),
         ]
@@ -110,7 +116,7 @@ class _Grammar:
         ]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
         # At a digit only these can match: trying the rest there costs a third of the time.
-        at_digit = {"levelname", "times_per", "exp", "num", "punct"}
+        at_digit = {"levelname", "times_per", "frac", "exp", "num", "punct"}
         self.digit_pattern = re.compile(
             "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
         )

@@ -181,3 +181,61 @@ def test_no_unit_glued_to_a_level_unit_is_read_as_the_level_unit(
     result = parse_level(f"{number} {unit}{slash}{other}", kb.units)
     assert isinstance(result, InputError)
     assert result.key == "unknown_level_unit"
+
+
+# -- Fractions and powers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "option", "example"),
+    [
+        ("/dk2 dose 1½ mcg", "amount", "`1.5 mcg`"),  # not 11 IU and 2 µg of K2
+        ("/dk2 dose 1 ½ mcg", "amount", "`1.5 mcg`"),
+        ("/dk2 dose ¼ mg", "amount", "`1.5 mcg`"),  # not 1 IU and 4 mg of K2
+        ("/dk2 dose 1⁄2 mg", "amount", "`1.5 mcg`"),  # a fraction slash
+        ("/dk2 dose 5000 k2:½ mg", "k2", "`k2:0.1 mg`"),
+        ("/dk2 level 42½", "value", "`42.5 ng/mL`"),
+    ],
+)
+def test_a_fraction_is_refused_asking_for_a_decimal(
+    kb: KnowledgeBase, text: str, option: str, example: str
+) -> None:
+    message = error_text(kb, text)
+    assert message.startswith(f"`{option}`: ")
+    assert "decimals with a dot" in message
+    assert example in message
+
+
+@pytest.mark.parametrize(
+    ("text", "power"),
+    [
+        ("/dk2 dose 10^5", "10^5"),  # not 10 IU
+        ("/dk2 dose 10 ^ 5 IU", "10 ^ 5"),
+        ("/dk2 dose 10⁵", "10^5"),  # not 105 IU
+        ("/dk2 dose 5000 IU x 10^3", "10^3"),
+        ("/dk2 level 10^2", "10^2"),
+    ],
+)
+def test_a_power_of_ten_is_refused_asking_for_plain_digits(
+    kb: KnowledgeBase, text: str, power: str
+) -> None:
+    assert f"dk2 reads plain digits, not “{power}”" in error_text(kb, text)
+
+
+_VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒↉"
+
+
+@given(
+    whole=st.sampled_from(["", "1", "2 ", "12", "0.5"]),
+    fraction=st.sampled_from(list(_VULGAR)),
+    unit=st.sampled_from(["", " IU", " mcg", " mg"]),
+    k2=st.booleans(),
+)
+def test_no_fraction_is_read_as_other_numbers(
+    kb: KnowledgeBase, whole: str, fraction: str, unit: str, k2: bool
+) -> None:
+    typed = f"{whole}{fraction}{unit}"
+    reading = read_dose("5000", typed, kb.units) if k2 else read_dose(typed, None, kb.units)
+    assert isinstance(reading, InputError)
+    assert reading.key == "fraction"
+    assert reading.option == ("k2" if k2 else "amount")

@@ -36,6 +36,10 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("1000-2000 IU", [("num", "1000"), ("range", "-"), ("num", "2000"), ("unit", "iu")]),
         ("1000 to 2000", [("num", "1000"), ("range", "to"), ("num", "2000")]),
         ("1e5 IU", [("exp", "1e5"), ("unit", "iu")]),
+        ("10^5 IU", [("exp", "10^5"), ("unit", "iu")]),
+        ("10⁵", [("exp", "10^5")]),  # not 105: a superscript is a power
+        ("1½ mcg", [("frac", "11⁄2"), ("unit", "mcg")]),  # NFKC folds ½ to 1⁄2
+        ("¼ mg", [("frac", "1⁄4"), ("unit", "mg")]),
         ("5,00,0", [("badnum", "5,00,0")]),
         ("inf IU", [("notfinite", "inf"), ("unit", "iu")]),
         ("nan", [("notfinite", "nan")]),
