@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Literal, NamedTuple, TypeVar
 
-from bot.core.model import Unit, Units
+from bot.core.model import Reading, Unit, Units
 from bot.core.numbers import Number, exact, fmt
 from bot.core.sanitize import echo
 from bot.core.tokens import Token, tokenize
@@ -45,6 +45,24 @@ _D_LABELS = frozenset({"d2", "d3"})
 _D_EXAMPLE = "5000 IU"
 _K2_EXAMPLE = "k2:100 mcg"
 _LEVEL_EXAMPLE = "42 ng/mL"
+# Words that say how often in a way dk2 does not read: it must not place such a dose as daily.
+# Each is refused wherever it stands; the second set only with a count, "a", "per" or
+# "every" before it ("once a year", "every 12 hours"; not "my 2 year old").
+# Spellings dk2 does read are periods in units.yaml.
+_FREQUENCY_WORDS = frozenset(
+    {
+        *("yearly", "annually", "annual", "quarterly", "biweekly", "bi-weekly", "semiweekly"),
+        *("biannually", "biannual", "semiannually", "hourly", "once", "single", "loading"),
+        *("bolus", "bid", "b.i.d.", "bid.", "tid", "t.i.d.", "tid.", "qid", "q.i.d.", "qid."),
+        *("bd", "tds", "qds", "qw", "qhs", "prn", "weekdays", "weekends"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"),
+    }
+)
+_COUNTED_FREQUENCY_WORDS = frozenset(
+    {"year", "years", "yr", "yrs", "quarter", "quarters", "hour", "hours", "hr", "hrs", "h"}
+)
+_NOT_HOW_OFTEN = frozenset({"since", "this", "last", "past", "next", "the"})
 _FRACTION_EXAMPLE = {"amount": "1.5 mcg", "k2": "k2:0.1 mg", "value": "42.5 ng/mL"}
 
 
@@ -273,6 +291,9 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             else:
                 out.set_aside.append(token.text)
         elif kind == "word":
+            if mode == "dose" and (phrase := _frequency_phrase(tokens, index, reading)):
+                out.error = InputError("bad_frequency", {"text": echo(phrase, 40)}, option)
+                return out
             if token.text in reading.child_words:
                 out.child = True
             if (
@@ -343,6 +364,41 @@ def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
         if tokens[index].kind != "punct":
             following = tokens[index].kind
     return kinds
+
+
+def _frequency_phrase(tokens: tuple[Token, ...], index: int, reading: Reading) -> str | None:
+    """The words that say how often in a way dk2 doesn't read ("once a year", "bid", "every
+    12 hours"), when the word at `index` is one of them; else None."""
+    word = tokens[index].text
+    counted = word in _COUNTED_FREQUENCY_WORDS
+    if word not in _FREQUENCY_WORDS and not counted:
+        return None
+    leading = {*reading.per, *reading.every, *reading.counts, "on"}
+    start = index
+    while start > 0:
+        before = tokens[start - 1]
+        if before.kind == "word" and before.text in leading:
+            start -= 1
+        elif before.kind == "num" and start > 1 and tokens[start - 2].text in leading:
+            start -= 1  # "every 12 hours"
+        elif before.kind == "num" and counted and start == index:
+            start -= 1  # "12 hours"
+        else:
+            break
+    if counted and start == index:
+        return None  # "year" alone: "this year"
+    if start > 0 and tokens[start - 1].text in {*reading.durations, *_NOT_HOW_OFTEN}:
+        return None  # "for 2 years", "since last year": how long, which dk2 reads past
+    end = index + 1
+    following = {*leading, *_FREQUENCY_WORDS, *_COUNTED_FREQUENCY_WORDS, "dose", "doses"}
+    while end < len(tokens) and (
+        tokens[end].text in following
+        or (tokens[end].kind == "num" and tokens[end - 1].text in leading)
+    ):
+        end += 1  # "once a year", "single dose", "every quarter"
+    if end < len(tokens) and tokens[end].text in ("old", "olds"):
+        return None  # "my 2 year old"
+    return " ".join(token.text for token in tokens[start:end])
 
 
 def _glued(tokens: tuple[Token, ...], index: int) -> str | None:

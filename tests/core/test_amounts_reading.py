@@ -239,3 +239,92 @@ def test_no_fraction_is_read_as_other_numbers(
     assert isinstance(reading, InputError)
     assert reading.key == "fraction"
     assert reading.option == ("k2" if k2 else "amount")
+
+
+# -- Frequencies dk2 doesn't read -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("/dk2 dose 50000 IU once a year", "once a year"),  # not 50,000 IU a day
+        ("/dk2 dose 50000 IU quarterly", "quarterly"),
+        ("/dk2 dose 50000 IU every quarter", "every quarter"),
+        ("/dk2 dose 50000 IU per year", "per year"),
+        ("/dk2 dose 50000 IU annually", "annually"),
+        ("/dk2 dose 5000 IU biweekly", "biweekly"),  # twice a week, or every two weeks?
+        ("/dk2 dose 300000 IU single dose", "single dose"),
+        ("/dk2 dose 100000 IU loading dose", "loading dose"),
+        ("/dk2 dose 50000 IU once", "once"),
+        ("/dk2 dose 50000 IU on sundays", "on sundays"),
+        ("/dk2 dose 2000 IU bid", "bid"),  # twice a day, not once
+        ("/dk2 dose 2000 IU tid", "tid"),
+        ("/dk2 dose 2000 IU b.i.d.", "b.i.d."),
+        ("/dk2 dose 5000 IU every 12 hours", "every 12 hours"),
+        ("/dk2 dose 5000 k2:100 mcg once a year", "once a year"),
+    ],
+)
+def test_a_frequency_dk2_cant_read_is_refused_not_placed_as_daily(
+    kb: KnowledgeBase, text: str, phrase: str
+) -> None:
+    message = error_text(kb, text)
+    option = "k2" if "k2:" in text else "amount"
+    assert message.startswith(f"`{option}`: ")
+    assert f"can't read “{phrase}” as how often you take it" in message
+    assert "`weekly`" in message and "`twice a day`" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "daily"),
+    [
+        ("/dk2 dose 2000 IU qod", "Averages 1,000 IU/day"),  # every other day
+        ("/dk2 dose 14000 IU per fortnight", "Averages 1,000 IU/day"),
+        ("/dk2 dose 14000 IU a fortnight", "Averages 1,000 IU/day"),
+    ],
+)
+def test_more_spellings_of_known_periods_are_read(kb: KnowledgeBase, text: str, daily: str) -> None:
+    assert daily in reply_text(kb, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/dk2 dose 5000 IU for a year",  # how long, not how often
+        "/dk2 dose 5000 IU since last year",
+        "/dk2 level 42 ng/mL this year",
+        "/dk2 level 42 ng/mL once a year",  # a level has no frequency to misread
+    ],
+)
+def test_years_that_say_how_long_are_still_read_past(kb: KnowledgeBase, text: str) -> None:
+    assert "set aside" in reply_text(kb, text)
+
+
+@given(
+    number=st.integers(min_value=1, max_value=10**6),
+    unit=st.sampled_from(["", " IU", " mcg"]),
+    words=st.sampled_from(
+        [
+            "once a year",
+            "per year",
+            "every year",
+            "yearly",
+            "quarterly",
+            "every quarter",
+            "biweekly",
+            "bid",
+            "tid",
+            "qid",
+            "once",
+            "single dose",
+            "on mondays",
+            "every 8 hours",
+            "hourly",
+        ]
+    ),
+)
+def test_no_frequency_dk2_cant_read_is_placed_as_daily(
+    kb: KnowledgeBase, number: int, unit: str, words: str
+) -> None:
+    reading = read_dose(f"{number}{unit} {words}", None, kb.units)
+    assert isinstance(reading, InputError)
+    assert reading.key == "bad_frequency"
