@@ -158,6 +158,9 @@ class _Quantity:
     bound: Literal["<", ">"] | None = None
     # Words that followed a label ("d3", "k2") directly: that label belongs here.
     trailing_label: bool = False
+    # Something other than the amount before it came between ("21 x 5000", "5000/100",
+    # "2000 in summer 5000"): not the plain "5000 100" that puts K2 second.
+    loose: bool = False
 
     def with_number(self, number: Number) -> _Quantity:
         """A copy holding `number` (built field by field: dataclasses.replace takes longer
@@ -174,6 +177,7 @@ class _Quantity:
             self.counted,
             self.bound,
             self.trailing_label,
+            self.loose,
         )
 
 
@@ -183,6 +187,7 @@ class _Parse:
     set_aside: list[str]
     child: bool
     error: InputError | None = None
+    stray_label: bool = False  # a label that named no amount ("d3/k2 5000/100")
 
 
 def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _Parse:
@@ -195,6 +200,7 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
     label_events: list[tuple[str, int, bool, str]] = []
     range_open = times_open = False
     last = ""  # kind of the previous token that meant something
+    between = False  # punctuation since the last token that meant something
     for index, (token, following) in enumerate(zip(tokens, _next_kinds(tokens), strict=True)):
         kind = token.kind
         quantity = out.quantities[-1] if out.quantities else None
@@ -228,7 +234,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 quantity.count = int(quantity.number.value)
                 quantity.number, quantity.counts_forms, quantity.counted = number, False, True
             else:
-                out.quantities.append(_Quantity(number))
+                loose = quantity is not None and (between or last not in ("num", "unit"))
+                out.quantities.append(_Quantity(number, loose=loose))
                 quantity = out.quantities[-1]
                 for key, value in pending.items():
                     setattr(quantity, key, value)
@@ -314,10 +321,13 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             return out
         if kind != "punct":
             last = "label_next" if kind in _LABELS and following == "num" else kind
+        between = kind == "punct"
     for key, value in pending.items():
         if key == "form" and out.quantities:
             out.quantities[-1].form = str(value)
-    out.set_aside += _place_labels(out.quantities, label_events, units)
+    unplaced = _place_labels(out.quantities, label_events, units)
+    out.set_aside += unplaced
+    out.stray_label = bool(unplaced)
     return out
 
 
@@ -343,7 +353,11 @@ def _grouped(tokens: tuple[Token, ...], units: Units, option: str, mode: str) ->
         )
     (quantity,) = shape.quantities  # no other number: one quantity
     return _Parse(
-        [quantity.with_number(first.number)], list(shape.set_aside), shape.child, shape.error
+        [quantity.with_number(first.number)],
+        list(shape.set_aside),
+        shape.child,
+        shape.error,
+        shape.stray_label,
     )
 
 
@@ -699,6 +713,17 @@ def _read_k2_option(text: str, units: Units, notes: list[Note]) -> Amount | Inpu
     return _read_amount(parsed.quantities[0], units, "k2", "k2", notes)
 
 
+def _second(quantity: _Quantity, units: Units) -> bool:
+    """Whether an unlabelled amount after the D3 one is K2: straight after it ("5000 100",
+    "5000 IU 100 mcg", as the k2 option follows amount), or in micrograms ("5000 IU, 100
+    mcg"). After anything else ("21 x 5000", "1/2 mg", "2000 in summer 5000") it is not
+    clearly K2."""
+    if not quantity.loose:
+        return True
+    unit = _unit(units, "k2", quantity.unit) if quantity.unit is not None else None
+    return unit is not None and unit.factor == 1
+
+
 def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
     """Whether `second` is `first` again in another vitamin D unit, as labels print it."""
     if first.unit is None or second.unit is None or first.unit == second.unit:
@@ -778,14 +803,17 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
             d_quantity = quantity
         else:
             unlabelled.append(quantity)
+    if parsed.stray_label and len(parsed.quantities) > 1:
+        # "d3/k2 5000/100": which label names which amount is a guess.
+        return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
     for quantity in unlabelled:
         d_unit = quantity.unit is not None and _unit(units, "k2", quantity.unit) is None
         if d_quantity is None:
             d_quantity = quantity
         elif _restated(d_quantity, quantity, units):
             continue  # "5000 IU (125 mcg)": the same amount in the label's other unit
-        elif k2_quantity is None and k2_text is None and not d_unit:
-            # "5000 IU 100 mcg": what follows the D3 amount is K2, as before.
+        elif k2_quantity is None and k2_text is None and not d_unit and _second(quantity, units):
+            # "5000 IU 100 mcg", "5000 100": what follows the D3 amount is K2, as before.
             k2_quantity = quantity
         else:
             return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")

@@ -42,15 +42,17 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
 
-def _alternatives(names: Iterable[str]) -> str:
+def _alternatives(names: Iterable[str], digit_may_follow: bool = False) -> str:
     """A regex alternation of spellings, longest first; a spelling that ends in a letter or
-    digit must end at a word boundary ("d" is not the start of "daily")."""
+    digit must end at a word boundary ("d" is not the start of "daily"), or before a digit
+    when `digit_may_follow` ("x2")."""
     ordered = sorted(set(names), key=len, reverse=True)
     if not ordered:
         return "(?!)"
+    boundary = r"(?![a-zµ])" if digit_may_follow else r"(?![a-z0-9µ])"
     parts = []
     for name in ordered:
-        tail = r"(?![a-z0-9µ])" if name[-1].isalnum() else ""
+        tail = boundary if name[-1].isalnum() else ""
         parts.append(re.escape(name) + tail)
     return "(?:" + "|".join(parts) + ")"
 
@@ -110,7 +112,7 @@ class _Grammar:
             ("below", _alternatives(reading.below)),
             ("above", _alternatives(reading.above)),
             ("range", _alternatives(reading.range_words)),
-            ("times", _alternatives(reading.times)),
+            ("times", _alternatives(reading.times, digit_may_follow=True)),  # "x2", "2x5000"
             ("word", r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?"),
             ("punct", r"."),
         ]

@@ -328,3 +328,64 @@ def test_no_frequency_dk2_cant_read_is_placed_as_daily(
     reading = read_dose(f"{number}{unit} {words}", None, kb.units)
     assert isinstance(reading, InputError)
     assert reading.key == "bad_frequency"
+
+
+# -- A second number is K2 only when that is clear ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "daily"),
+    [
+        ("/dk2 dose 5000 IU x2", "10,000 IU/day"),  # a count, not 2 µg of K2
+        ("/dk2 dose 2x5000", "10,000 IU/day"),
+        ("/dk2 dose 50000 IU x1 weekly", "Averages 7,143 IU/day"),  # not 50,000 IU a day
+    ],
+)
+def test_a_count_typed_with_x_is_a_count(kb: KnowledgeBase, text: str, daily: str) -> None:
+    shown = reply_text(kb, text)
+    assert daily in shown
+    assert "µg/day:" not in shown  # no K2 line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/dk2 dose 21 x 5000",  # 21 is more than a count: not 21 IU and 5,000 µg of K2
+        "/dk2 dose d3/k2 5000/100",  # not D3 100 and K2 5,000
+        "/dk2 dose 2000 in summer 5000 in winter",
+        "/dk2 dose 5000 and 100",
+        "/dk2 dose 1/2 mg",
+    ],
+)
+def test_a_second_number_that_is_not_clearly_k2_is_refused(kb: KnowledgeBase, text: str) -> None:
+    message = error_text(kb, text)
+    assert message.startswith("`amount`: dk2 found more than one amount")
+    assert "`k2:100`" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/dk2 dose 5000 100",  # the k2 option's place, after the amount
+        "/dk2 dose 5000 IU 100 mcg",
+        "/dk2 dose 5000 IU, 100 mcg",
+        "/dk2 dose 5000 IU k2 100 mcg",
+        "/dk2 dose d3 5000 k2 100",
+    ],
+)
+def test_k2_after_the_d3_amount_or_named_is_still_read(kb: KnowledgeBase, text: str) -> None:
+    shown = reply_text(kb, text)
+    assert "5,000 IU/day" in shown
+    assert "100 µg/day:" in shown
+
+
+@given(
+    first=st.integers(min_value=21, max_value=100_000),
+    second=st.integers(min_value=21, max_value=100_000),  # "21 x 2" is 21 twice
+    between=st.sampled_from([" x ", "/", " / ", ", ", " and ", " in winter ", " then ", " or "]),
+)
+def test_no_bare_second_number_after_other_words_is_read_as_k2(
+    kb: KnowledgeBase, first: int, second: int, between: str
+) -> None:
+    reading = read_dose(f"{first}{between}{second}", None, kb.units)
+    assert isinstance(reading, InputError)

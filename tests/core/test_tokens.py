@@ -33,6 +33,8 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("45 mg MK-4", [("num", "45"), ("unit", "mg"), ("mk4", "mk-4")]),
         ("2 drops", [("num", "2"), ("form", "drops")]),
         ("2 x 5000", [("num", "2"), ("times", "x"), ("num", "5000")]),
+        ("2x5000", [("num", "2"), ("times", "x"), ("num", "5000")]),
+        ("5000 iu x2", [("num", "5000"), ("unit", "iu"), ("times", "x"), ("num", "2")]),
         ("1000-2000 IU", [("num", "1000"), ("range", "-"), ("num", "2000"), ("unit", "iu")]),
         ("1000 to 2000", [("num", "1000"), ("range", "to"), ("num", "2000")]),
         ("1e5 IU", [("exp", "1e5"), ("unit", "iu")]),
