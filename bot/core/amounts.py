@@ -780,6 +780,8 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
     notes: list[Note] = []
     if not amount_text.strip():
         return InputError("empty_amount", option="amount")
+    if k2_text is not None and not k2_text.strip():
+        return InputError("empty_k2", option="k2")  # "k2:" with nothing after it
     parsed = _parse(amount_text, units, "amount", "dose")
     if isinstance(parsed, InputError):
         return parsed

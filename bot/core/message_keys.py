@@ -133,6 +133,7 @@ MESSAGE_FIELDS: dict[str, frozenset[str]] = {
         "errors.title": "",
         "errors.too_long": "length limit",
         "errors.empty_amount": "",
+        "errors.empty_k2": "",
         "errors.empty_level": "",
         "errors.empty_term": "",
         "errors.no_number": "text",

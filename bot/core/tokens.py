@@ -17,7 +17,11 @@ from bot.core.model import Units
 from bot.core.numbers import NUMBER, Number, read_number
 from bot.core.sanitize import clean
 
-_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ"})
+# One spelling of each: dashes, the micro sign, and the apostrophe that groups thousands
+# ("5’000", as phones type it).
+_DASHES = str.maketrans(
+    {"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ", "’": "'", "ʼ": "'"}
+)
 # Superscript digits ("10⁵") would fold into plain ones ("105"): they become a power first.
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -70,6 +74,8 @@ class _Grammar:
         counts = _alternatives(reading.counts)
         per = _alternatives(reading.per)
         how_many = rf"(?:\d+|{counts})"
+        nth = rf"(?:\d+(?:st|nd|rd|th)?|{counts})"  # "every 2nd day"
+        days = _alternatives(name for name, span in self.spans.items() if span == 1)
         if mode == "level":
             unit_names = [name for unit in units.level.units for name in unit.names]
         else:
@@ -81,8 +87,10 @@ class _Grammar:
             ("notfinite", r"(?:nan|infinity|inf|∞)(?![a-z])"),
             (
                 "every",
-                rf"(?:{_alternatives(reading.every)}) ?(?P<en>{how_many}) ?(?P<es>{spans})",
+                rf"(?:{_alternatives(reading.every)}) ?(?P<en>{nth}) ?(?P<es>{spans})",
             ),
+            # "5 days a week": five times a week.
+            ("days_per", rf"(?P<dn>{how_many}) ?{days} ?(?:{per}) ?(?P<ds>{spans})"),
             (
                 "times_per",
                 rf"(?P<tn>{how_many}) ?{_alternatives(reading.times)} ?"
@@ -118,7 +126,7 @@ class _Grammar:
         ]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
         # At a digit only these can match: trying the rest there costs a third of the time.
-        at_digit = {"levelname", "times_per", "frac", "exp", "num", "punct"}
+        at_digit = {"levelname", "times_per", "days_per", "frac", "exp", "num", "punct"}
         self.digit_pattern = re.compile(
             "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
         )
@@ -166,6 +174,10 @@ class _Grammar:
         if kind == "every":
             days = self.count(match["en"]) * self.days(_key(match["es"]), None)
             return Token("freq", _spelling(found), None, (1, days))
+        if kind == "days_per":
+            times, days = self.count(match["dn"]), self.days(_key(match["ds"]), None)
+            # "8 days a week" is no frequency: (0, days) is refused as "every 0 days" is.
+            return Token("freq", _spelling(found), None, (times if times <= days else 0, days))
         if kind == "times_per":
             days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
             return Token("freq", _spelling(found), None, (self.count(match["tn"]), days))
@@ -178,7 +190,9 @@ class _Grammar:
         return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:
-        return int(text) if text.isdigit() else self.counts[text]
+        if text[:1].isdigit():
+            return int(text.rstrip("stndrh"))  # "2", "2nd"
+        return self.counts[text]
 
     def days(self, span: str | None, period: str | None) -> int:
         if span is not None:
@@ -241,6 +255,20 @@ def _join_space_groups(tokens: list[Token]) -> list[Token]:
                 out.append(Token("num", joined, read_number(joined)))
                 index = end
                 continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.kind == "num"
+            and token.text.isdigit()
+            and following is not None
+            and following.kind == "num"
+            and following.text.isdigit()
+            and following.text.startswith("0")
+            and len(following.text) != 3
+        ):
+            # "5 00", "400 0": no group of thousands, nor a second amount.
+            out.append(Token("badnum", f"{token.text} {following.text}"))
+            index += 2
+            continue
         out.append(token)
         index += 1
     return out

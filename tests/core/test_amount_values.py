@@ -444,7 +444,7 @@ def test_where_the_k2_amount_was_typed_is_kept(kb: KnowledgeBase) -> None:
     assert not isinstance(from_option, InputError) and from_option.k2_option == "k2"
     assert not isinstance(in_amount, InputError) and in_amount.k2_option == "amount"
     assert not isinstance(labelled, InputError) and labelled.k2_option == "amount"
-    assert read_dose("5000", "  ", kb.units) == read_dose("5000", None, kb.units)
+    assert read_dose("5000", "  ", kb.units) == InputError("empty_k2", {}, "k2")
 
 
 def test_numbers_longer_than_a_float_holds_are_read_exactly(kb: KnowledgeBase) -> None:

@@ -3,6 +3,8 @@ input audit, checked in the reply's words (the error or the note a member reads)
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -389,3 +391,68 @@ def test_no_bare_second_number_after_other_words_is_read_as_k2(
 ) -> None:
     reading = read_dose(f"{first}{between}{second}", None, kb.units)
     assert isinstance(reading, InputError)
+
+
+# -- Smaller misreadings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "daily"),
+    [
+        ("/dk2 dose 5000 IU every 2nd day", "Averages 2,500 IU/day"),
+        ("/dk2 dose 7000 IU every 3rd day", "Averages 2,333 IU/day"),
+        ("/dk2 dose 7000 IU 5 days a week", "Averages 5,000 IU/day"),
+        ("/dk2 dose 7000 IU 3 days/week", "Averages 3,000 IU/day"),
+        ("/dk2 dose 5’000", "5,000 IU/day"),  # a typographic apostrophe, as "5'000"
+        ("/dk2 dose 5'000", "5,000 IU/day"),
+    ],
+)
+def test_ordinals_days_a_week_and_a_curly_apostrophe_are_read(
+    kb: KnowledgeBase, text: str, daily: str
+) -> None:
+    assert daily in reply_text(kb, text)
+
+
+def test_more_days_a_week_than_a_week_has_is_refused(kb: KnowledgeBase) -> None:
+    message = error_text(kb, "/dk2 dose 5000 IU 8 days a week")
+    assert "can't read “8 days a week” as how often you take it" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"), [("/dk2 dose 5 00", "5 00"), ("/dk2 dose 400 0", "400 0")]
+)
+def test_a_group_that_is_not_thousands_is_refused_for_the_amount(
+    kb: KnowledgeBase, text: str, typed: str
+) -> None:
+    message = error_text(kb, text)
+    assert message.startswith(f"`amount`: dk2 couldn't read “{typed}”")
+    assert "K2" not in message  # not "the K2 amount must be more than zero"
+
+
+@pytest.mark.parametrize("text", ["/dk2 dose 5000 k2:", "/dk2 dose 5000 k2:   age:30"])
+def test_an_empty_k2_option_says_it_needs_an_amount(kb: KnowledgeBase, text: str) -> None:
+    message = error_text(kb, text)
+    assert message.startswith("`k2`: Type the K2 amount after `k2:`")
+
+
+@given(
+    number=st.integers(min_value=1, max_value=10**5),
+    days=st.integers(min_value=1, max_value=7),
+    per=st.sampled_from([" a week", " per week", "/week", " a wk"]),
+)
+def test_days_a_week_average_over_the_week(
+    kb: KnowledgeBase, number: int, days: int, per: str
+) -> None:
+    reading = read_dose(f"{number} IU {days} days{per}", None, kb.units)
+    if isinstance(reading, InputError):
+        assert reading.key == "too_small"
+    else:
+        assert reading.d.daily == Decimal(number) * days / 7
+
+
+@given(whole=st.integers(min_value=1, max_value=999), zeros=st.sampled_from(["0", "00", "0000"]))
+def test_no_space_grouping_with_a_short_or_long_group_is_read(
+    kb: KnowledgeBase, whole: int, zeros: str
+) -> None:
+    reading = read_dose(f"{whole} {zeros}", None, kb.units)
+    assert isinstance(reading, InputError) and reading.key == "bad_grouping"

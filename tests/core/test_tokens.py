@@ -59,7 +59,9 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("5000 1000", [("num", "5000"), ("num", "1000")]),
         ("12 000", [("num", "12000")]),
         ("1234 000", [("num", "1234"), ("num", "000")]),
-        ("5 0000", [("num", "5"), ("num", "0000")]),
+        ("5 0000", [("badnum", "5 0000")]),  # neither a group of thousands nor two amounts
+        ("5 00 IU", [("badnum", "5 00"), ("unit", "iu")]),
+        ("5’000", [("num", "5'000")]),
         ("5 000 100", [("num", "5"), ("num", "000"), ("num", "100")]),
         ("400 20 IU", [("num", "400"), ("num", "20"), ("unit", "iu")]),
         ("5 000 20 IU", [("num", "5000"), ("num", "20"), ("unit", "iu")]),
