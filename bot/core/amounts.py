@@ -805,8 +805,9 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
             d_quantity = quantity
         else:
             unlabelled.append(quantity)
-    if parsed.stray_label and len(parsed.quantities) > 1:
-        # "d3/k2 5000/100": which label names which amount is a guess.
+    if parsed.stray_label and any(quantity.unit is None for quantity in parsed.quantities[1:]):
+        # "d3/k2 5000/100": which label names which amount is a guess (with units, as in
+        # "D3 + K2 5000 IU / 100 mcg", the units say it).
         return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
     for quantity in unlabelled:
         d_unit = quantity.unit is not None and _unit(units, "k2", quantity.unit) is None

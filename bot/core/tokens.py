@@ -57,7 +57,8 @@ def _alternatives(names: Iterable[str], digit_may_follow: bool = False) -> str:
     parts = []
     for name in ordered:
         tail = boundary if name[-1].isalnum() else ""
-        parts.append(re.escape(name) + tail)
+        # "ng / ml" is "ng/ml": spaces around a slash are allowed wherever one is spelled.
+        parts.append(re.escape(name).replace("/", " ?/ ?") + tail)
     return "(?:" + "|".join(parts) + ")"
 
 
@@ -218,8 +219,12 @@ def _grammar(units: Units, mode: str) -> _Grammar:
 
 
 def _spelling(text: str) -> str:
-    """A matched spelling as units.yaml lists it (one space where the match allowed none)."""
-    return " ".join(text.split())
+    """A matched spelling as units.yaml lists it (one space where the match allowed none,
+    none around a slash)."""
+    return _SLASH.sub("/", " ".join(text.split()))
+
+
+_SLASH = re.compile(r" ?/ ?")
 
 
 def tokenize(text: str, units: Units, mode: str) -> tuple[Token, ...]:

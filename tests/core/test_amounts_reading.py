@@ -456,3 +456,36 @@ def test_no_space_grouping_with_a_short_or_long_group_is_read(
 ) -> None:
     reading = read_dose(f"{whole} {zeros}", None, kb.units)
     assert isinstance(reading, InputError) and reading.key == "bad_grouping"
+
+
+# -- What the refusals above leave readable -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("/dk2 level 42 ng / ml", "== 42 ng/mL:"),  # spaces around the slash of a known unit
+        ("/dk2 level 105 nmol / L", "== 105 nmol/L:"),
+        ("/dk2 level 105 nmol/litre", "== 105 nmol/L:"),
+        ("/dk2 dose 5000 IU / week", "== 5,000 IU/week:"),
+    ],
+)
+def test_a_known_unit_spelled_with_spaces_or_in_full_is_read(
+    kb: KnowledgeBase, text: str, title: str
+) -> None:
+    assert reply_text(kb, text).startswith(title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/dk2 dose vitamin d3 5000 iu k2 mk7 100 mcg",  # "k2 mk7": two labels for one amount
+        "/dk2 dose k2 mk7 100 mcg + d3 5000 iu",
+        "/dk2 dose D3 + K2 5000 IU / 100 mcg",  # the units say which is which
+    ],
+)
+def test_labels_that_name_no_amount_leave_amounts_with_units_read(
+    kb: KnowledgeBase, text: str
+) -> None:
+    shown = reply_text(kb, text)
+    assert "5,000 IU/day" in shown and "100 µg/day:" in shown

@@ -105,7 +105,6 @@ def test_dose_labels_are_words_in_level_mode(kb: KnowledgeBase) -> None:
         ("weekly", (1, 7)),
         ("per month", (1, 30)),
         ("/wk", (1, 7)),
-        ("/ week", (1, 7)),
         ("/d", (1, 1)),
         ("every other day", (1, 2)),
         ("fortnightly", (1, 14)),
@@ -141,6 +140,8 @@ def test_frequencies_read_as_doses_over_days(
 def test_a_frequency_spelling_is_tidied_to_single_spaces(kb: KnowledgeBase) -> None:
     assert freqs(kb, "5000 every   2  weeks") == [("every 2 weeks", (1, 14))]
     assert freqs(kb, "5000 twice  a  week") == [("twice a week", (2, 7))]
+    assert freqs(kb, "5000 / week") == [("/week", (1, 7))]  # no space around a slash
+    assert kinds(kb, "42 ng / ml", "level") == [("num", "42"), ("unit", "ng/ml")]
 
 
 def test_numbers_carry_their_reading(kb: KnowledgeBase) -> None:
