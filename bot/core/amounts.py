@@ -7,7 +7,9 @@ or a blood level. Readers return a value or an `InputError` (a message key, what
 the option that is wrong), never raise: bad input is a value. What dk2 noticed on the way
 (a D2 label, a separator it had to choose a reading for, words it set aside) comes back as
 `Note`s for the reply to show. Every spelling, word and threshold comes from
-`knowledge/units.yaml`; this module only knows how they fit together.
+`knowledge/units.yaml`; this module only knows how they fit together. The one exception is
+`_FREQUENCY_WORDS`: frequencies dk2 refuses rather than reads ("once a year", "bid"), which
+units.yaml's model has no place for yet.
 """
 
 from __future__ import annotations
