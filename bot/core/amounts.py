@@ -7,7 +7,9 @@ or a blood level. Readers return a value or an `InputError` (a message key, what
 the option that is wrong), never raise: bad input is a value. What dk2 noticed on the way
 (a D2 label, a separator it had to choose a reading for, words it set aside) comes back as
 `Note`s for the reply to show. Every spelling, word and threshold comes from
-`knowledge/units.yaml`; this module only knows how they fit together.
+`knowledge/units.yaml`; this module only knows how they fit together. The one exception is
+`_FREQUENCY_WORDS`: frequencies dk2 refuses rather than reads ("once a year", "bid"), which
+units.yaml's model has no place for yet.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Literal, NamedTuple, TypeVar
 
-from bot.core.model import Unit, Units
+from bot.core.model import Reading, Unit, Units
 from bot.core.numbers import Number, exact, fmt
 from bot.core.sanitize import echo
 from bot.core.tokens import Token, tokenize
@@ -45,6 +47,25 @@ _D_LABELS = frozenset({"d2", "d3"})
 _D_EXAMPLE = "5000 IU"
 _K2_EXAMPLE = "k2:100 mcg"
 _LEVEL_EXAMPLE = "42 ng/mL"
+# Words that say how often in a way dk2 does not read: it must not place such a dose as daily.
+# Each is refused wherever it stands; the second set only with a count, "a", "per" or
+# "every" before it ("once a year", "every 12 hours"; not "my 2 year old").
+# Spellings dk2 does read are periods in units.yaml.
+_FREQUENCY_WORDS = frozenset(
+    {
+        *("yearly", "annually", "annual", "quarterly", "biweekly", "bi-weekly", "semiweekly"),
+        *("biannually", "biannual", "semiannually", "hourly", "once", "single", "loading"),
+        *("bolus", "bid", "b.i.d.", "bid.", "tid", "t.i.d.", "tid.", "qid", "q.i.d.", "qid."),
+        *("bd", "tds", "qds", "qw", "qhs", "prn", "weekdays", "weekends"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"),
+    }
+)
+_COUNTED_FREQUENCY_WORDS = frozenset(
+    {"year", "years", "yr", "yrs", "quarter", "quarters", "hour", "hours", "hr", "hrs", "h"}
+)
+_NOT_HOW_OFTEN = frozenset({"since", "this", "last", "past", "next", "the"})
+_FRACTION_EXAMPLE = {"amount": "1.5 mcg", "k2": "k2:0.1 mg", "value": "42.5 ng/mL"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +160,9 @@ class _Quantity:
     bound: Literal["<", ">"] | None = None
     # Words that followed a label ("d3", "k2") directly: that label belongs here.
     trailing_label: bool = False
+    # Something other than the amount before it came between ("21 x 5000", "5000/100",
+    # "2000 in summer 5000"): not the plain "5000 100" that puts K2 second.
+    loose: bool = False
 
     def with_number(self, number: Number) -> _Quantity:
         """A copy holding `number` (built field by field: dataclasses.replace takes longer
@@ -155,6 +179,7 @@ class _Quantity:
             self.counted,
             self.bound,
             self.trailing_label,
+            self.loose,
         )
 
 
@@ -164,6 +189,7 @@ class _Parse:
     set_aside: list[str]
     child: bool
     error: InputError | None = None
+    stray_label: bool = False  # a label that named no amount ("d3/k2 5000/100")
 
 
 def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _Parse:
@@ -176,7 +202,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
     label_events: list[tuple[str, int, bool, str]] = []
     range_open = times_open = False
     last = ""  # kind of the previous token that meant something
-    for token, following in zip(tokens, _next_kinds(tokens), strict=True):
+    between = False  # punctuation since the last token that meant something
+    for index, (token, following) in enumerate(zip(tokens, _next_kinds(tokens), strict=True)):
         kind = token.kind
         quantity = out.quantities[-1] if out.quantities else None
         if kind == "exp":
@@ -184,6 +211,10 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             if mode == "level":
                 values["example"] = _LEVEL_EXAMPLE
             out.error = InputError("exponent", values, option)
+            return out
+        if kind == "frac":
+            example = _FRACTION_EXAMPLE.get(option, _FRACTION_EXAMPLE["amount"])
+            out.error = InputError("fraction", {"example": example}, option)
             return out
         if kind == "badnum":
             out.error = InputError("bad_grouping", {"text": echo(token.text, 40)}, option)
@@ -205,11 +236,17 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 quantity.count = int(quantity.number.value)
                 quantity.number, quantity.counts_forms, quantity.counted = number, False, True
             else:
-                out.quantities.append(_Quantity(number))
+                loose = quantity is not None and (between or last not in ("num", "unit"))
+                out.quantities.append(_Quantity(number, loose=loose))
                 quantity = out.quantities[-1]
                 for key, value in pending.items():
                     setattr(quantity, key, value)
                 pending.clear()
+        elif kind == "punct" and last == "unit" and (glued := _glued(tokens, index - 1)):
+            # "42 ng/dL", "5000 mcg/ml": a unit dk2 knows glued to one it doesn't is another
+            # unit (a hundred times smaller, or a concentration), never the known one.
+            out.error = _unknown_unit(units, glued, option, mode)
+            return out
         elif kind == "unit":
             if quantity is not None and quantity.unit is None and last == "num":
                 quantity.unit = token.text
@@ -220,6 +257,10 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             else:
                 out.set_aside.append(token.text)
         elif kind == "freq":
+            if token.freq is not None and 0 in token.freq:
+                # "every 0 days", "0 times a week": no frequency at all.
+                out.error = InputError("bad_frequency", {"text": echo(token.text, 40)}, option)
+                return out
             target = quantity if quantity is not None and last != "label_next" else None
             if target is not None and target.freq is not None:
                 first, second = target.freq.text, token.text
@@ -259,6 +300,9 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             else:
                 out.set_aside.append(token.text)
         elif kind == "word":
+            if mode == "dose" and (phrase := _frequency_phrase(tokens, index, reading)):
+                out.error = InputError("bad_frequency", {"text": echo(phrase, 40)}, option)
+                return out
             if token.text in reading.child_words:
                 out.child = True
             if (
@@ -268,7 +312,8 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
                 and token.text not in reading.not_units
                 and token.text not in reading.child_words
             ):
-                out.error = _unknown_unit(units, token.text, option, mode)
+                word = _glued(tokens, index) or token.text
+                out.error = _unknown_unit(units, word, option, mode)
                 return out
             out.set_aside.append(token.text)
         elif kind == "notfinite":
@@ -278,10 +323,13 @@ def _group(tokens: tuple[Token, ...], units: Units, option: str, mode: str) -> _
             return out
         if kind != "punct":
             last = "label_next" if kind in _LABELS and following == "num" else kind
+        between = kind == "punct"
     for key, value in pending.items():
         if key == "form" and out.quantities:
             out.quantities[-1].form = str(value)
-    out.set_aside += _place_labels(out.quantities, label_events, units)
+    unplaced = _place_labels(out.quantities, label_events, units)
+    out.set_aside += unplaced
+    out.stray_label = bool(unplaced)
     return out
 
 
@@ -307,7 +355,11 @@ def _grouped(tokens: tuple[Token, ...], units: Units, option: str, mode: str) ->
         )
     (quantity,) = shape.quantities  # no other number: one quantity
     return _Parse(
-        [quantity.with_number(first.number)], list(shape.set_aside), shape.child, shape.error
+        [quantity.with_number(first.number)],
+        list(shape.set_aside),
+        shape.child,
+        shape.error,
+        shape.stray_label,
     )
 
 
@@ -330,12 +382,62 @@ def _next_kinds(tokens: tuple[Token, ...]) -> list[str]:
     return kinds
 
 
+def _frequency_phrase(tokens: tuple[Token, ...], index: int, reading: Reading) -> str | None:
+    """The words that say how often in a way dk2 doesn't read ("once a year", "bid", "every
+    12 hours"), when the word at `index` is one of them; else None."""
+    word = tokens[index].text
+    counted = word in _COUNTED_FREQUENCY_WORDS
+    if word not in _FREQUENCY_WORDS and not counted:
+        return None
+    leading = {*reading.per, *reading.every, *reading.counts, "on"}
+    start = index
+    while start > 0:
+        before = tokens[start - 1]
+        if before.kind == "word" and before.text in leading:
+            start -= 1
+        elif before.kind == "num" and start > 1 and tokens[start - 2].text in leading:
+            start -= 1  # "every 12 hours"
+        elif before.kind == "num" and counted and start == index:
+            start -= 1  # "12 hours"
+        else:
+            break
+    if counted and start == index:
+        return None  # "year" alone: "this year"
+    if start > 0 and tokens[start - 1].text in {*reading.durations, *_NOT_HOW_OFTEN}:
+        return None  # "for 2 years", "since last year": how long, which dk2 reads past
+    end = index + 1
+    following = {*leading, *_FREQUENCY_WORDS, *_COUNTED_FREQUENCY_WORDS, "dose", "doses"}
+    while end < len(tokens) and (
+        tokens[end].text in following
+        or (tokens[end].kind == "num" and tokens[end - 1].text in leading)
+    ):
+        end += 1  # "once a year", "single dose", "every quarter"
+    if end < len(tokens) and tokens[end].text in ("old", "olds"):
+        return None  # "my 2 year old"
+    return " ".join(token.text for token in tokens[start:end])
+
+
+def _glued(tokens: tuple[Token, ...], index: int) -> str | None:
+    """The unit at `index` with the word after a slash ("ng/dl"), if one follows it."""
+    if index + 2 >= len(tokens) or tokens[index + 1].text != "/":
+        return None
+    after = tokens[index + 2]
+    if after.kind not in ("word", "unit"):
+        return None
+    return f"{tokens[index].text}/{after.text}"
+
+
 def _unknown_unit(units: Units, word: str, option: str, mode: str) -> InputError:
     if mode == "level":
         return InputError("unknown_level_unit", {"unit": echo(word, 40)}, option)
     kind: Kind = "k2" if option == "k2" else "d"
     listed = ", ".join(unit.names[0] for unit in _units_for(units, kind))
     values = {"unit": echo(word, 40), "units": listed, "example": _example(option)}
+    for unit in units.level.units if kind == "d" else ():
+        if word in unit.names or word.split("/")[0] in unit.names:
+            # "5000 ng/mL": a blood test result typed as a dose.
+            values["unit"] = _unit_display(unit.names[0])
+            return InputError("level_unit", values, option)
     return InputError("unknown_unit", values, option)
 
 
@@ -454,7 +556,11 @@ def _read_amount(
     if isinstance(made, InputError):
         return made
     if other is not None:
-        notes.append(_separator_note(units, kind, quantity, unit, value, other, made))
+        note = _separator_note(units, kind, quantity, unit, value, other, made)
+        if note.key != "separator" or _read_differently(quantity.number, value):
+            notes.append(note)
+    elif quantity.number.decimal_comma:
+        notes.append(Note("separator", {"text": quantity.number.raw, "chosen": exact(value)}))
     if quantity.low is not None:
         low_value, _ = _choose(quantity.low, prefer_thousands=in_iu)
         low = _make(units, kind, option, quantity, unit, low_value, times, days, period_text)
@@ -560,6 +666,12 @@ def _separator_note(
     return Note("separator_other", {**values, "other": exact(other), "typed": typed})
 
 
+def _read_differently(number: Number, chosen: Decimal) -> bool:
+    """Whether "dk2 read “150.001” as 150.001" would tell the member anything: not when the
+    reading is written as typed and the other one can't be meant (it is beyond the scale)."""
+    return exact(chosen) != number.raw
+
+
 def _no_number(text: str, option: str, level: bool = False) -> InputError:
     key = "no_number_level" if level else "no_number"
     return InputError(key, {"text": echo(text, 60)}, option)
@@ -601,6 +713,17 @@ def _read_k2_option(text: str, units: Units, notes: list[Note]) -> Amount | Inpu
         return InputError("two_amounts", {"text": echo(text, 60)}, "k2")
     _set_aside_note(parsed, units, notes)
     return _read_amount(parsed.quantities[0], units, "k2", "k2", notes)
+
+
+def _second(quantity: _Quantity, units: Units) -> bool:
+    """Whether an unlabelled amount after the D3 one is K2: straight after it ("5000 100",
+    "5000 IU 100 mcg", as the k2 option follows amount), or in micrograms ("5000 IU, 100
+    mcg"). After anything else ("21 x 5000", "1/2 mg", "2000 in summer 5000") it is not
+    clearly K2."""
+    if not quantity.loose:
+        return True
+    unit = _unit(units, "k2", quantity.unit) if quantity.unit is not None else None
+    return unit is not None and unit.factor == 1
 
 
 def _restated(first: _Quantity, second: _Quantity, units: Units) -> bool:
@@ -659,6 +782,8 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
     notes: list[Note] = []
     if not amount_text.strip():
         return InputError("empty_amount", option="amount")
+    if k2_text is not None and not k2_text.strip():
+        return InputError("empty_k2", option="k2")  # "k2:" with nothing after it
     parsed = _parse(amount_text, units, "amount", "dose")
     if isinstance(parsed, InputError):
         return parsed
@@ -682,14 +807,18 @@ def _read_dose(amount_text: str, k2_text: str | None, units: Units) -> DoseReadi
             d_quantity = quantity
         else:
             unlabelled.append(quantity)
+    if parsed.stray_label and any(quantity.unit is None for quantity in parsed.quantities[1:]):
+        # "d3/k2 5000/100": which label names which amount is a guess (with units, as in
+        # "D3 + K2 5000 IU / 100 mcg", the units say it).
+        return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
     for quantity in unlabelled:
         d_unit = quantity.unit is not None and _unit(units, "k2", quantity.unit) is None
         if d_quantity is None:
             d_quantity = quantity
         elif _restated(d_quantity, quantity, units):
             continue  # "5000 IU (125 mcg)": the same amount in the label's other unit
-        elif k2_quantity is None and k2_text is None and not d_unit:
-            # "5000 IU 100 mcg": what follows the D3 amount is K2, as before.
+        elif k2_quantity is None and k2_text is None and not d_unit and _second(quantity, units):
+            # "5000 IU 100 mcg", "5000 100": what follows the D3 amount is K2, as before.
             k2_quantity = quantity
         else:
             return InputError("two_amounts", {"text": echo(amount_text, 60)}, "amount")
@@ -757,7 +886,10 @@ def _parse_level(text: str, units: Units) -> LevelValue | InputError:
                 f" {_unit_display(unit.names[0])}" if unit else ""
             )
             values |= {"other": exact(other), "typed": f"/dk2 level {typed}"}
-        notes.append(Note("separator_other" if "typed" in values else "separator", values))
+        if "typed" in values or _read_differently(quantity.number, number):
+            notes.append(Note("separator_other" if "typed" in values else "separator", values))
+    elif quantity.number.decimal_comma:
+        notes.append(Note("separator", {"text": quantity.number.raw, "chosen": exact(number)}))
     if number <= 0:
         return InputError("not_positive", {"example": _LEVEL_EXAMPLE}, option)
     with localcontext() as context:

@@ -133,10 +133,9 @@ def _place_positional(command: str, text: str, options: dict[str, str]) -> Input
     if main not in options:
         options[main] = text
         return None
-    if command == "dose" and "k2" not in options:
-        options["k2"] = text
-        return None
-    hint = f"Give `{main}` once."
+    # "/dk2 dose 5000 amount:6000": a second D3 amount, or K2? A guess either way, so K2 is
+    # read only where it is named (`k2:100`, "k2 100") or follows the D3 amount.
+    hint = f"Give `{main}` once." + (" Type K2 as `k2:100`." if command == "dose" else "")
     return InputError("extra_text", {"text": echo(text, 60), "what": f"`{main}`", "hint": hint})
 
 

@@ -35,7 +35,7 @@ def dose_reply(
     kb: KnowledgeBase, amount_text: str, k2_text: str | None = None, age_text: str | None = None
 ) -> Reply:
     """Place a daily vitamin D3 dose (and optionally a K2 amount) on the knowledge's bands."""
-    reading = read_dose(amount_text, k2_text if k2_text and k2_text.strip() else None, kb.units)
+    reading = read_dose(amount_text, k2_text, kb.units)
     if isinstance(reading, InputError):
         return input_error_reply(kb, "dose", reading)
     amount, k2 = reading.d, reading.k2

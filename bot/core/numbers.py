@@ -2,7 +2,9 @@
 
 A separator followed by exactly three digits may group thousands or mark decimals; when
 both readings are possible ("5.000") `read_number` returns both and the caller, who knows
-the unit, chooses and offers the other. `fmt` writes a number back for people.
+the unit, chooses and offers the other. A group of thousands never follows a lone 0 or a
+first group starting with 0, so "0,025" and "0.125" have one reading: a decimal.
+`fmt` writes a number back for people.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ _GROUPS = re.compile(r"[.,']")
 class Number(NamedTuple):
     """A number as typed: `value` is its reading and `alt` the other one a separator allows.
     "5,5": value 5.5 (a decimal comma), alt 55. "5.000": value 5, alt 5000, and `dot_group`
-    says the caller should choose by the unit (5000 IU, but 5 mg)."""
+    says the caller should choose by the unit (5000 IU, but 5 mg). `decimal_comma`: a comma
+    read as the decimal mark with no other reading ("0,025"), which the caller points out."""
 
     raw: str
     value: Decimal
     alt: Decimal | None = None
     dot_group: bool = False
+    decimal_comma: bool = False
 
 
 def read_number(raw: str) -> Number | None:
@@ -43,6 +47,7 @@ def read_number(raw: str) -> Number | None:
             read.value * 1000,
             read.alt * 1000 if read.alt is not None else None,
             read.dot_group,
+            read.decimal_comma,
         )
     return read
 
@@ -57,6 +62,8 @@ def _decimal(text: str) -> Decimal | None:
 def _thousands(parts: list[str]) -> Decimal | None:
     if not 1 <= len(parts[0]) <= 3 or any(len(part) != 3 for part in parts[1:]):
         return None
+    if parts[0].startswith("0"):
+        return None  # "0,025,000": no group of thousands follows a 0
     return _decimal("".join(parts))
 
 
@@ -65,7 +72,8 @@ def _read(text: str) -> Number | None:
     if not separators:
         return _make(text, _decimal(text))
     if text[0] in ".,":
-        return _make(text, _decimal("0." + text[1:]))
+        number = _make(text, _decimal("0." + text[1:]))
+        return number._replace(decimal_comma=True) if number and text[0] == "," else number
     kinds = set(separators)
     if "'" in kinds:
         if kinds != {"'"}:
@@ -86,6 +94,10 @@ def _read(text: str) -> Number | None:
     if len(parts) > 2:
         return _make(text, _thousands(parts))
     whole, tail = parts
+    if whole.startswith("0"):
+        # "0,025", "0.125": a decimal, as no group of thousands follows a lone 0.
+        number = _make(text, _decimal(f"{whole}.{tail}"))
+        return number._replace(decimal_comma=True) if number and mark == "," else number
     if len(tail) != 3 or len(whole) > 3:
         if mark == ",":
             # "5,5": a decimal comma; 55 is the other reading (a slip of the finger).

@@ -17,7 +17,14 @@ from bot.core.model import Units
 from bot.core.numbers import NUMBER, Number, read_number
 from bot.core.sanitize import clean
 
-_DASHES = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ"})
+# One spelling of each: dashes, the micro sign, and the apostrophe that groups thousands
+# ("5’000", as phones type it).
+_DASHES = str.maketrans(
+    {"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "μ": "µ", "’": "'", "ʼ": "'"}
+)
+# Superscript digits ("10⁵") would fold into plain ones ("105"): they become a power first.
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_PLAIN_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 class Token(NamedTuple):
@@ -35,19 +42,23 @@ def normalise(text: str) -> str:
         # What members type most: nothing to clean or fold, only spaces to tidy.
         return " ".join(text.split()).lower()
     shown = clean(text, len(text))
+    shown = _SUPERSCRIPTS.sub(lambda power: "^" + power[0].translate(_PLAIN_DIGITS), shown)
     return unicodedata.normalize("NFKC", shown).translate(_DASHES).lower()
 
 
-def _alternatives(names: Iterable[str]) -> str:
+def _alternatives(names: Iterable[str], digit_may_follow: bool = False) -> str:
     """A regex alternation of spellings, longest first; a spelling that ends in a letter or
-    digit must end at a word boundary ("d" is not the start of "daily")."""
+    digit must end at a word boundary ("d" is not the start of "daily"), or before a digit
+    when `digit_may_follow` ("x2")."""
     ordered = sorted(set(names), key=len, reverse=True)
     if not ordered:
         return "(?!)"
+    boundary = r"(?![a-zµ])" if digit_may_follow else r"(?![a-z0-9µ])"
     parts = []
     for name in ordered:
-        tail = r"(?![a-z0-9µ])" if name[-1].isalnum() else ""
-        parts.append(re.escape(name) + tail)
+        tail = boundary if name[-1].isalnum() else ""
+        # "ng / ml" is "ng/ml": spaces around a slash are allowed wherever one is spelled.
+        parts.append(re.escape(name).replace("/", " ?/ ?") + tail)
     return "(?:" + "|".join(parts) + ")"
 
 
@@ -64,6 +75,8 @@ class _Grammar:
         counts = _alternatives(reading.counts)
         per = _alternatives(reading.per)
         how_many = rf"(?:\d+|{counts})"
+        nth = rf"(?:\d+(?:st|nd|rd|th)?|{counts})"  # "every 2nd day"
+        days = _alternatives(name for name, span in self.spans.items() if span == 1)
         if mode == "level":
             unit_names = [name for unit in units.level.units for name in unit.names]
         else:
@@ -75,8 +88,10 @@ class _Grammar:
             ("notfinite", r"(?:nan|infinity|inf|∞)(?![a-z])"),
             (
                 "every",
-                rf"(?:{_alternatives(reading.every)}) ?(?P<en>{how_many}) ?(?P<es>{spans})",
+                rf"(?:{_alternatives(reading.every)}) ?(?P<en>{nth}) ?(?P<es>{spans})",
             ),
+            # "5 days a week": five times a week.
+            ("days_per", rf"(?P<dn>{how_many}) ?{days} ?(?:{per}) ?(?P<ds>{spans})"),
             (
                 "times_per",
                 rf"(?P<tn>{how_many}) ?{_alternatives(reading.times)} ?"
@@ -88,7 +103,9 @@ class _Grammar:
                 rf"{_alternatives(reading.durations)} ?(?:{how_many}|{per}) ?(?:{spans})s?",
             ),
             ("period", rf"(?P<pp>{periods})|/ ?(?P<ps>{spans})"),
-            ("exp", rf"{NUMBER}e[-+]?\d+(?![a-z])"),
+            # "1½" folds to "11⁄2" (a fraction slash): no reading of it is safe to guess.
+            ("frac", rf"(?:{NUMBER} ?)?⁄ ?\d*"),
+            ("exp", rf"{NUMBER}(?:e[-+]?\d+(?![a-z])| ?(?:\^|\*\*) ?[-+]?\d+)"),
             ("num", rf"{NUMBER}(?:k(?![a-z]))?"),
             ("unit", _alternatives(unit_names)),
         ]
@@ -104,13 +121,13 @@ class _Grammar:
             ("below", _alternatives(reading.below)),
             ("above", _alternatives(reading.above)),
             ("range", _alternatives(reading.range_words)),
-            ("times", _alternatives(reading.times)),
+            ("times", _alternatives(reading.times, digit_may_follow=True)),  # "x2", "2x5000"
             ("word", r"[^\W\d_]+(?:['’.\-][^\W\d_]+)*\.?"),
             ("punct", r"."),
         ]
         self.pattern = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in groups))
         # At a digit only these can match: trying the rest there costs a third of the time.
-        at_digit = {"levelname", "times_per", "exp", "num", "punct"}
+        at_digit = {"levelname", "times_per", "days_per", "frac", "exp", "num", "punct"}
         self.digit_pattern = re.compile(
             "|".join(f"(?P<{kind}>{body})" for kind, body in groups if kind in at_digit)
         )
@@ -158,6 +175,10 @@ class _Grammar:
         if kind == "every":
             days = self.count(match["en"]) * self.days(_key(match["es"]), None)
             return Token("freq", _spelling(found), None, (1, days))
+        if kind == "days_per":
+            times, days = self.count(match["dn"]), self.days(_key(match["ds"]), None)
+            # "8 days a week" is no frequency: (0, days) is refused as "every 0 days" is.
+            return Token("freq", _spelling(found), None, (times if times <= days else 0, days))
         if kind == "times_per":
             days = self.days(_key(match["ts"] or match["tb"]), _key(match["tp"]))
             return Token("freq", _spelling(found), None, (self.count(match["tn"]), days))
@@ -170,7 +191,9 @@ class _Grammar:
         return Token(kind, _spelling(found))
 
     def count(self, text: str) -> int:
-        return int(text) if text.isdigit() else self.counts[text]
+        if text[:1].isdigit():
+            return int(text.rstrip("stndrh"))  # "2", "2nd"
+        return self.counts[text]
 
     def days(self, span: str | None, period: str | None) -> int:
         if span is not None:
@@ -196,8 +219,12 @@ def _grammar(units: Units, mode: str) -> _Grammar:
 
 
 def _spelling(text: str) -> str:
-    """A matched spelling as units.yaml lists it (one space where the match allowed none)."""
-    return " ".join(text.split())
+    """A matched spelling as units.yaml lists it (one space where the match allowed none,
+    none around a slash)."""
+    return _SLASH.sub("/", " ".join(text.split()))
+
+
+_SLASH = re.compile(r" ?/ ?")
 
 
 def tokenize(text: str, units: Units, mode: str) -> tuple[Token, ...]:
@@ -233,6 +260,20 @@ def _join_space_groups(tokens: list[Token]) -> list[Token]:
                 out.append(Token("num", joined, read_number(joined)))
                 index = end
                 continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            token.kind == "num"
+            and token.text.isdigit()
+            and following is not None
+            and following.kind == "num"
+            and following.text.isdigit()
+            and following.text.startswith("0")
+            and len(following.text) != 3
+        ):
+            # "5 00", "400 0": no group of thousands, nor a second amount.
+            out.append(Token("badnum", f"{token.text} {following.text}"))
+            index += 2
+            continue
         out.append(token)
         index += 1
     return out

@@ -444,7 +444,7 @@ def test_where_the_k2_amount_was_typed_is_kept(kb: KnowledgeBase) -> None:
     assert not isinstance(from_option, InputError) and from_option.k2_option == "k2"
     assert not isinstance(in_amount, InputError) and in_amount.k2_option == "amount"
     assert not isinstance(labelled, InputError) and labelled.k2_option == "amount"
-    assert read_dose("5000", "  ", kb.units) == read_dose("5000", None, kb.units)
+    assert read_dose("5000", "  ", kb.units) == InputError("empty_k2", {}, "k2")
 
 
 def test_numbers_longer_than_a_float_holds_are_read_exactly(kb: KnowledgeBase) -> None:
@@ -574,8 +574,11 @@ def test_long_numbers_are_exact_with_a_unit_without_one_and_with_a_frequency(
     assert dose(kb, "500.0000000000005 IU twice a week").daily == +twice
 
 
-def test_a_separator_reading_below_the_smallest_dose_is_not_offered(kb: KnowledgeBase) -> None:
-    assert notes(kb, "0.500 IU") == (Note("separator", {"text": "0.500", "chosen": "500"}),)
+def test_a_first_group_of_0_is_a_decimal_even_in_iu(kb: KnowledgeBase) -> None:
+    # No group of thousands follows a lone 0: "0.500 IU" is half an IU, too little to place.
+    assert read_dose("0.500 IU", None, kb.units) == InputError(
+        "too_small", {"entered": "0.5 IU", "minimum": "1 IU", "example": D_EXAMPLE}, "amount"
+    )
 
 
 def test_readings_of_different_lines_and_knowledge_bases_are_kept_apart(

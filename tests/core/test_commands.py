@@ -199,14 +199,22 @@ def test_text_after_a_long_option_stays_in_it() -> None:
     assert request("/dk2 dose amount:5000 IU daily") == Request("dose", {"amount": "5000 IU daily"})
 
 
-def test_a_second_positional_dose_is_the_k2_amount() -> None:
-    assert request("/dk2 dose 100 amount:5000") == Request("dose", {"amount": "5000", "k2": "100"})
+def test_a_number_besides_a_named_amount_is_not_guessed_to_be_k2(kb: KnowledgeBase) -> None:
+    # Not 6,000 IU of D3 and 5,000 µg of K2: which was meant is a guess.
+    _, message = error(kb, "/dk2 dose 5000 amount:6000")
+    assert message == (
+        "dk2 didn't expect “5000” after the `amount`. Give `amount` once. Type K2 as `k2:100`."
+    )
+    _, message = error(kb, "/dk2 dose 100 amount:5000")
+    assert message.startswith("dk2 didn't expect “100” after the `amount`.")
 
 
 def test_text_no_option_can_take_is_named_with_the_option(kb: KnowledgeBase) -> None:
     command, message = error(kb, "/dk2 dose amount:5000 k2:100 200")
     assert command == "dose"
-    assert message == "dk2 didn't expect “200” after the `amount`. Give `amount` once."
+    assert message == (
+        "dk2 didn't expect “200” after the `amount`. Give `amount` once. Type K2 as `k2:100`."
+    )
     _, message = error(kb, "/dk2 level 43 value:42")
     assert message == "dk2 didn't expect “43” after the `value`. Give `value` once."
 

@@ -377,9 +377,12 @@ def test_every_dose_reply_and_error_is_a_dose_command(kb: KnowledgeBase) -> None
     assert bad_age.data == {"error_key": "bad_age", "error_option": "age"}
 
 
-def test_a_blank_k2_option_leaves_k2_to_the_amount(kb: KnowledgeBase) -> None:
+def test_a_blank_k2_option_says_it_needs_an_amount(kb: KnowledgeBase) -> None:
+    # "k2:" with nothing after it is not silently dropped: the member meant to give one.
     reply = dose_reply(kb, "5000 IU 100 mcg", "  ")
-    assert reply.ok and reply.data["k2_mcg"] == 100
+    assert not reply.ok
+    assert reply.data == {"error_key": "empty_k2", "error_option": "k2"}
+    assert (reply.error or "").startswith("`k2`: Type the K2 amount after `k2:`")
 
 
 @pytest.mark.parametrize("amount", ["500", "1500", "3000", "8000", "20000"])

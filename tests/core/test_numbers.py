@@ -20,7 +20,6 @@ D = Decimal
     [
         ("5000", D(5000), None, False),
         (".5", D("0.5"), None, False),
-        (",5", D("0.5"), None, False),
         ("5'000", D(5000), None, False),
         ("1'234'567", D(1234567), None, False),
         ("5,000", D(5000), None, False),
@@ -46,6 +45,41 @@ def test_each_way_of_writing_a_number_reads_with_its_other_reading(
     typed: str, value: Decimal, alt: Decimal | None, dot_group: bool
 ) -> None:
     assert read_number(typed) == Number(typed, value, alt, dot_group)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "decimal_comma"),
+    [
+        # No group of thousands follows a lone 0: one reading, a decimal.
+        ("0,025", D("0.025"), True),
+        ("0,010", D("0.010"), True),
+        ("0,5", D("0.5"), True),
+        (",5", D("0.5"), True),
+        ("0.125", D("0.125"), False),
+        ("0.500", D("0.500"), False),
+        ("00.250", D("0.250"), False),
+    ],
+)
+def test_a_first_group_of_0_is_only_a_decimal(
+    typed: str, value: Decimal, decimal_comma: bool
+) -> None:
+    assert read_number(typed) == Number(typed, value, None, False, decimal_comma)
+
+
+@given(
+    zeros=st.integers(min_value=1, max_value=3),
+    digits=st.text("0123456789", min_size=1, max_size=6),
+    mark=st.sampled_from([",", "."]),
+)
+def test_no_number_starting_with_0_and_a_separator_is_read_as_thousands(
+    zeros: int, digits: str, mark: str
+) -> None:
+    typed = "0" * zeros + mark + digits
+    number = read_number(typed)
+    assert number is not None
+    assert (number.value, number.alt, number.dot_group) == (D("0." + digits), None, False)
+    assert number.decimal_comma == (mark == ",")
+    assert read_number(typed + mark + "000") is None  # "0,025,000": not thousands either
 
 
 @pytest.mark.parametrize(
@@ -75,6 +109,8 @@ def test_k_multiplies_both_readings_by_a_thousand(
         "1.23.456",
         "1234.567,5",  # a first group of four digits before the decimal comma
         "5,00,0k",
+        "0,025,000",  # a group of thousands after a lone 0
+        "0'500",
     ],
 )
 def test_groupings_that_are_neither_thousands_nor_decimals_read_as_nothing(typed: str) -> None:

@@ -33,9 +33,15 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("45 mg MK-4", [("num", "45"), ("unit", "mg"), ("mk4", "mk-4")]),
         ("2 drops", [("num", "2"), ("form", "drops")]),
         ("2 x 5000", [("num", "2"), ("times", "x"), ("num", "5000")]),
+        ("2x5000", [("num", "2"), ("times", "x"), ("num", "5000")]),
+        ("5000 iu x2", [("num", "5000"), ("unit", "iu"), ("times", "x"), ("num", "2")]),
         ("1000-2000 IU", [("num", "1000"), ("range", "-"), ("num", "2000"), ("unit", "iu")]),
         ("1000 to 2000", [("num", "1000"), ("range", "to"), ("num", "2000")]),
         ("1e5 IU", [("exp", "1e5"), ("unit", "iu")]),
+        ("10^5 IU", [("exp", "10^5"), ("unit", "iu")]),
+        ("10⁵", [("exp", "10^5")]),  # not 105: a superscript is a power
+        ("1½ mcg", [("frac", "11⁄2"), ("unit", "mcg")]),  # NFKC folds ½ to 1⁄2
+        ("¼ mg", [("frac", "1⁄4"), ("unit", "mg")]),
         ("5,00,0", [("badnum", "5,00,0")]),
         ("inf IU", [("notfinite", "inf"), ("unit", "iu")]),
         ("nan", [("notfinite", "nan")]),
@@ -53,7 +59,9 @@ def freqs(kb: KnowledgeBase, text: str) -> list[tuple[str, tuple[int, int] | Non
         ("5000 1000", [("num", "5000"), ("num", "1000")]),
         ("12 000", [("num", "12000")]),
         ("1234 000", [("num", "1234"), ("num", "000")]),
-        ("5 0000", [("num", "5"), ("num", "0000")]),
+        ("5 0000", [("badnum", "5 0000")]),  # neither a group of thousands nor two amounts
+        ("5 00 IU", [("badnum", "5 00"), ("unit", "iu")]),
+        ("5’000", [("num", "5'000")]),
         ("5 000 100", [("num", "5"), ("num", "000"), ("num", "100")]),
         ("400 20 IU", [("num", "400"), ("num", "20"), ("unit", "iu")]),
         ("5 000 20 IU", [("num", "5000"), ("num", "20"), ("unit", "iu")]),
@@ -97,7 +105,6 @@ def test_dose_labels_are_words_in_level_mode(kb: KnowledgeBase) -> None:
         ("weekly", (1, 7)),
         ("per month", (1, 30)),
         ("/wk", (1, 7)),
-        ("/ week", (1, 7)),
         ("/d", (1, 1)),
         ("every other day", (1, 2)),
         ("fortnightly", (1, 14)),
@@ -133,6 +140,8 @@ def test_frequencies_read_as_doses_over_days(
 def test_a_frequency_spelling_is_tidied_to_single_spaces(kb: KnowledgeBase) -> None:
     assert freqs(kb, "5000 every   2  weeks") == [("every 2 weeks", (1, 14))]
     assert freqs(kb, "5000 twice  a  week") == [("twice a week", (2, 7))]
+    assert freqs(kb, "5000 / week") == [("/week", (1, 7))]  # no space around a slash
+    assert kinds(kb, "42 ng / ml", "level") == [("num", "42"), ("unit", "ng/ml")]
 
 
 def test_numbers_carry_their_reading(kb: KnowledgeBase) -> None:
