@@ -163,7 +163,9 @@ def test_a_very_high_dose_for_a_child_keeps_the_adult_warning_first(kb: Knowledg
 
 def test_a_mix_up_hint_reaches_a_childs_reply(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "10 IU", age_text="5")
-    expected = kb.messages.get("dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400")
+    expected = kb.messages.get(
+        "dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400", typed="10 mcg"
+    )
     assert reply.data["hints"] == [expected]
     assert expected in render_text(reply)
 
@@ -211,6 +213,8 @@ def test_a_childs_reply_is_an_answer_with_its_verdict_in_the_data(kb: KnowledgeB
 
 def test_a_childs_hint_and_dose_line_are_separate_lines(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "10 IU", age_text="5")
-    hint = kb.messages.get("dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400")
+    hint = kb.messages.get(
+        "dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400", typed="10 mcg"
+    )
     line = kb.messages.get("dose.daily_line", daily_iu="10", daily_mcg="0.25")
     assert reply.body.split("\n") == [f"{kb.messages.get('headings.check_input')}: {hint}", line]
