@@ -87,6 +87,9 @@ def _not_found(
         title=msg.get("explain.not_found_title"),
         body=body,
         sections=sections,
+        # Sending the member to a clinician or to health topics is health content; "no
+        # curated answer, try `/dk2 topics`" alone is not.
+        disclaimer=msg.get("disclaimer") if out_of_scope or suggestions else None,
         colour=INFO_COLOUR,
         # The member's own words: the Discord layer shows this reply to them only.
         data={

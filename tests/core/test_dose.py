@@ -332,6 +332,12 @@ def test_a_range_across_two_bands_is_an_error_naming_both(kb: KnowledgeBase) -> 
     )
     assert reply.error == f"`amount`: {message}"
     assert reply.data == {"error_key": "range_spans", "error_option": "amount"}
+    # It says where each end sits on the scale: the not-medical-advice line comes with it.
+    assert render_text(reply).endswith(f"\n{kb.messages.get('disclaimer')}")
+
+
+def test_an_error_that_places_nothing_has_no_disclaimer(kb: KnowledgeBase) -> None:
+    assert dose_reply(kb, "abc").disclaimer is None
 
 
 def test_an_adult_age_is_quoted_and_a_missing_age_says_adults(kb: KnowledgeBase) -> None:
