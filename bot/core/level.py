@@ -38,6 +38,16 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
     ng_about = False
     if value.bound is not None:  # "<10": the lab's "below 10" stays "below" in both units
         ng_ml, nmol_l = value.bound + fmt(value.ng_ml, 1), value.bound + fmt(nmol_value, 1)
+        if in_nmol and band.nmol_range is not None:
+            # "<125 nmol/L", the IOM's cut-point, is "<50 ng/mL", the same cut-point in
+            # ng/mL, not "<50.1" (125 / 2.496), which would reach past the band named.
+            nmol_edge, ng_edge = (
+                (band.nmol_range.high, band.range.high)
+                if value.bound == "<"
+                else (band.nmol_range.low, band.range.low)
+            )
+            if nmol_edge == value.number and ng_edge is not None:
+                ng_ml = value.bound + fmt(ng_edge, 1)
     else:
         ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
         nmol_l = (

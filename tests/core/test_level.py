@@ -339,3 +339,16 @@ def test_lab_notation_in_nmol_takes_the_band_past_the_nmol_cut_point(
         band_of(kb, band).range.low,
         band_of(kb, band).range.high,
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "ng_shown"),
+    [("<30", "<12"), ("<50", "<20"), ("<75", "<30"), ("<125", "<50"), (">125", ">50")],
+)
+def test_an_nmol_bound_on_a_cut_point_shows_the_same_cut_point_in_ng(
+    kb: KnowledgeBase, typed: str, ng_shown: str
+) -> None:
+    """ "<125 nmol/L" is within the goal range, whose top is 50 ng/mL: it is shown as "<50
+    ng/mL", not "<50.1" (125 / 2.496), a figure past the band the title names."""
+    text = text_of(kb, f"{typed} nmol/L")
+    assert kb.messages.get("level.value_line", ng_ml=ng_shown, nmol_l=typed) in text
