@@ -12,10 +12,11 @@ words and the picture both read that one scale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.core.age import Age
-from bot.core.amounts import Amount, fmt
+from bot.core.amounts import Amount, Note, fmt
 from bot.core.bandtext import CHECK_FIRST, warning_line
 from bot.core.citing import source_refs, unique
 from bot.core.dosetext import (
@@ -35,25 +36,49 @@ from bot.core.gauge import (
 )
 from bot.core.interval import Interval
 from bot.core.model import AgeGroup, AgeScale, KnowledgeBase
+from bot.core.replies import note_text
 from bot.core.reply import Picture, Reply, Section
 from bot.core.shown import agreeing
 
 _RELATED = ("children", "upper-limit")
+# The reading's note that a child's dose needs an age (amounts.py names it "child").
+CHILD_NOTE = "child"
 
 
-def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool) -> Reply:
-    """A dose for a child of `age`, placed on the limits for that age."""
+def child_label(kb: KnowledgeBase, age: Age, daily: Decimal) -> str:
+    """The verdict a daily dose gets at `age` (within or above the first scale's limit)."""
+    ages = kb.ages
+    if ages is None:  # dose.py only calls this with ages loaded
+        raise LookupError("no age limits loaded")
+    first_scale, first_group = _placed(kb, age)[0]
+    over = daily > _limit_iu(kb, first_scale, first_group)
+    return (ages.verdicts.above if over else ages.verdicts.within).label
+
+
+def child_dose_reply(
+    kb: KnowledgeBase,
+    amount: Amount,
+    age: Age,
+    k2_given: bool,
+    notes: Sequence[Note] = (),
+    entered: str | None = None,
+) -> Reply:
+    """A dose for a child of `age`, placed on the limits for that age, after the reading's
+    `notes` (what dk2 set aside or how it read a number, as for an adult's dose); `entered`
+    is the amount as the title quotes it (a range's both ends)."""
     ages = kb.ages
     if ages is None:  # dose.py only calls this with ages loaded
         raise LookupError("no age limits loaded")
     msg = kb.messages
-    placed = [(scale, group) for scale in ages.limits if (group := scale.find(age.months))]
+    placed = _placed(kb, age)
     first_scale, first_group = placed[0]  # the checker makes every scale cover every child
     over = amount.daily > _limit_iu(kb, first_scale, first_group)
     verdict = ages.verdicts.above if over else ages.verdicts.within
     adult_band = kb.bands["dose"].find(amount.daily)
     warning = adult_band.warning if adult_band else None
-    hints = [hint for hint in (d_mixup(kb, amount),) if hint]
+    # The hint to add an age ("for my baby") is moot: the age was given.
+    hints = [note_text(kb, note) for note in notes if note.key != CHILD_NOTE]
+    hints += [hint for hint in (d_mixup(kb, amount),) if hint]
     body = top_lines(kb, warning_line(kb, warning) if warning else None, hints)
     per_mcg = iu_per_mcg(kb)
     ul_iu = _limit_iu(kb, first_scale, first_group)
@@ -62,14 +87,14 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
     daily_mcg = daily_mcg or fmt(amount.daily / per_mcg, 4)
     body.append(dose_lines(kb, amount, daily_iu, daily_mcg))
     limits = [_limit_line(kb, amount, scale, group) for scale, group in placed]
-    notes = [msg.get("dose.child_note")]
+    cautions = [msg.get("dose.child_note")]
     if k2_given:
-        notes.append(msg.get("dose.child_k2"))
-    notes.append(kb.cautions[CHECK_FIRST].text)
+        cautions.append(msg.get("dose.child_k2"))
+    cautions.append(kb.cautions[CHECK_FIRST].text)
     related = ", ".join(f"`{topic}`" for topic in _RELATED)
     sections = (
         Section(msg.get("headings.limits"), "\n".join(limits)),
-        Section(msg.get("headings.cautions"), "\n".join(notes)),
+        Section(msg.get("headings.cautions"), "\n".join(cautions)),
         Section(msg.get("headings.related"), msg.get("explain.read_more", topics=related)),
     )
     refs = [ref for _, group in placed for ref in group.refs]
@@ -89,7 +114,10 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
         command="dose",
         ok=True,
         title=msg.get(
-            "dose.child_title", amount=amount.entered, age=age.entered, label=verdict.label
+            "dose.child_title",
+            amount=entered or amount.entered,
+            age=age.entered,
+            label=verdict.label,
         ),
         body="\n".join(body),
         sections=sections,
@@ -114,6 +142,12 @@ def child_dose_reply(kb: KnowledgeBase, amount: Amount, age: Age, k2_given: bool
             "hints": hints,
         },
     )
+
+
+def _placed(kb: KnowledgeBase, age: Age) -> list[tuple[AgeScale, AgeGroup]]:
+    """Each scale of limits with its group for `age`, the first scale first."""
+    assert kb.ages is not None
+    return [(scale, group) for scale in kb.ages.limits if (group := scale.find(age.months))]
 
 
 def _scale(

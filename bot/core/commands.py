@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.core.amounts import InputError, too_long
 from bot.core.catalogue import about_reply, help_reply, topics_reply
 from bot.core.dose import dose_reply
-from bot.core.explain import explain_reply
+from bot.core.explain import amount_command, explain_reply
 from bot.core.level import level_reply
 from bot.core.model import KnowledgeBase
 from bot.core.replies import input_error_reply
@@ -38,6 +38,8 @@ _DIGIT_START = re.compile(r"^[.,]?\d")
 _OPTION = re.compile(r"(?:(?<=\s)|^)([a-z][a-z0-9_]*):", re.IGNORECASE)
 _PREFIX = re.compile(r"^\s*/?dk2\b\s*", re.IGNORECASE)
 _MAX_OPTIONS = 4
+# How much of a line an error quotes back as a command to type (`/dk2 explain …`).
+_ECHO_REST = 100
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -72,7 +74,7 @@ def parse_request(text: str, max_chars: int) -> Request | tuple[str, InputError]
             {
                 "name": echo(name, 32, code=True),
                 "commands": _commands_hint(),
-                "rest": echo(body, 100, code=True),
+                "rest": echo(body, _ECHO_REST, code=True),
             },
         )
     allowed = COMMAND_OPTIONS[command]
@@ -127,9 +129,10 @@ def _short_value(option: str, text: str) -> tuple[str, str]:
 def _place_positional(command: str, text: str, options: dict[str, str]) -> InputError | None:
     main = COMMAND_OPTIONS[command][0]
     if main == "private":
-        return InputError(
-            "extra_text", {"text": echo(text, 60), "what": f"`/dk2 {command}`", "hint": ""}
-        )
+        # Nothing to place it in: say to type the command alone, or to ask it as a question.
+        rest = echo(f"{command} {text}", _ECHO_REST, code=True)
+        values = {"text": echo(text, 60), "command": command, "rest": rest}
+        return InputError("extra_text_alone", values)
     if main not in options:
         options[main] = text
         return None
@@ -174,5 +177,15 @@ def reply_for_text(kb: KnowledgeBase, text: str) -> tuple[Reply, Request | None]
     parsed = parse_request(text, kb.units.max_input_chars)
     if isinstance(parsed, tuple):
         command, error = parsed
+        if error.key == "unknown_command":
+            # "/dk2 5000 IU": no command, but an amount a command places.
+            body = _PREFIX.sub("", text, count=1).strip()
+            if len(body) <= _ECHO_REST and (placing := amount_command(kb, body)):
+                values = {
+                    "name": error.values["name"],
+                    "command": placing,
+                    "rest": error.values["rest"],
+                }
+                error = InputError("unknown_command_amount", values)
         return input_error_reply(kb, command or "unknown", error), None
     return run(kb, parsed), parsed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.core.age import Age, parse_age
 from bot.core.amounts import Amount, InputError, Note, fmt, read_dose
-from bot.core.child import child_dose_reply
+from bot.core.child import child_dose_reply, child_label
 from bot.core.citing import unnamed
 from bot.core.dosefixed import K2_FORM_OTHER, dose_fixed
 from bot.core.dosetext import (
@@ -45,9 +45,7 @@ def dose_reply(
         if isinstance(parsed_age, InputError):
             return input_error_reply(kb, "dose", parsed_age, option="age")
         age = parsed_age
-    if age is not None and kb.ages is not None and age.months < kb.ages.adult_from:
-        return child_dose_reply(kb, amount, age, k2 is not None)
-
+    child = age is not None and kb.ages is not None and age.months < kb.ages.adult_from
     table = kb.bands["dose"]
     band = table.find(amount.daily)
     if band is None:  # the checker guarantees full coverage of the domain
@@ -55,9 +53,21 @@ def dose_reply(
     notes = list(reading.notes)
     if amount.low is not None:
         low_band = table.find(amount.low.daily)
-        if low_band is not None and low_band.id != band.id:
-            return input_error_reply(kb, "dose", _range_error(amount, low_band, band))
-        notes.insert(0, Note("range_same", {"range": _shown(amount), "label": band.label}))
+        assert low_band is not None  # the checker guarantees full coverage of the domain
+        label = band.label
+        if child:
+            # A child's range is refused where the adult's is (the warnings differ with the
+            # adult band) and where its ends fall on either side of the age's limit.
+            assert age is not None
+            low_label, label = (child_label(kb, age, a.daily) for a in (amount.low, amount))
+            if low_label != label:
+                return input_error_reply(kb, "dose", _range_error(amount, low_label, label))
+        if low_band.id != band.id:
+            return input_error_reply(kb, "dose", _range_error(amount, low_band.label, band.label))
+        notes.insert(0, Note("range_same", {"range": _shown(amount), "label": label}))
+    if child:
+        assert age is not None
+        return child_dose_reply(kb, amount, age, k2 is not None, notes, _shown(amount))
     form = None
     if k2 is not None:
         form = K2_FORM_OTHER if k2.mk4 else k2_form(kb, k2_text or "")
@@ -150,7 +160,7 @@ def _k2_line(kb: KnowledgeBase, k2: Amount, k2_band: Band, form_asked: str | Non
     return f"{line} {form_asked}" if form_asked is not None else line
 
 
-def _range_error(amount: Amount, low_band: Band, band: Band) -> InputError:
+def _range_error(amount: Amount, low_label: str, high_label: str) -> InputError:
     """ "1000-2000 IU" across two bands: say where each end sits and ask for one amount."""
     low = amount.low
     assert low is not None
@@ -158,8 +168,8 @@ def _range_error(amount: Amount, low_band: Band, band: Band) -> InputError:
         "low": low.entered,
         "range": _shown(amount),
         "high": amount.entered,
-        "low_label": low_band.label,
-        "high_label": band.label,
+        "low_label": low_label,
+        "high_label": high_label,
         "low_typed": _typed(low),
         "high_typed": _typed(amount),
     }

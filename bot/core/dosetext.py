@@ -140,9 +140,10 @@ def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
         if one_dose_iu in kb.units.reading.weekly_capsules_iu and amount.per_day >= 1:
             return kb.messages.get(
                 "dose.mixup_capsule",
-                entered=amount.entered,
+                # One capsule's strength: "2 x 1.25 mg" is two of them, 100,000 IU.
+                entered=_typed(amount._replace(count=1, d2=False), unit_name, None),
                 iu=fmt(one_dose_iu),
-                typed=f"{fmt(amount.number, 4).replace(',', '')} {unit_name}",
+                typed=_typed(amount, unit_name, None),
             )
         as_iu = amount.number * amount.per_day
         if amount.daily in very_high.range and as_iu not in very_high.range:
@@ -155,15 +156,30 @@ def d_mixup(kb: KnowledgeBase, amount: Amount) -> str | None:
                 entered=amount.entered,
                 daily_iu=fmt(amount.daily),
                 number=fmt(amount.number, 4),
+                typed=_typed(amount, "IU", amount.period_text),
             )
     elif amount.daily in lowest.range:
         # IU (or no unit) with a small number: perhaps the label said µg.
-        as_mcg_iu = amount.number * iu_per_mcg(kb) * amount.per_day
-        if as_mcg_iu not in very_high.range:
+        as_mcg_iu = amount.number * iu_per_mcg(kb)
+        if as_mcg_iu * amount.per_day not in very_high.range:
             return kb.messages.get(
                 "dose.mixup_iu",
                 entered=amount.entered,
                 number=fmt(amount.number, 4),
                 as_mcg_iu=fmt(as_mcg_iu),
+                typed=_typed(amount, "mcg", amount.period_text),
             )
     return None
+
+
+def _typed(amount: Amount, unit_name: str, period_text: str | None) -> str:
+    """The command's amount for the unit a hint suggests, keeping how many are taken at once
+    and how often (`period_text`): "2 x 50 IU weekly" as micrograms is "2 x 50 mcg weekly"."""
+    parts = [f"{amount.count} x"] if amount.count != 1 else []
+    parts.append(f"{fmt(amount.number, 4).replace(',', '')} {unit_name}")
+    if amount.d2:
+        parts.append("D2")
+    text = " ".join(parts)
+    if period_text:
+        text += period_text if period_text.startswith("/") else f" {period_text}"
+    return text

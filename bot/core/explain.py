@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.amounts import InputError, too_long
+from bot.core.amounts import InputError, parse_level, read_dose, too_long
 from bot.core.bandtext import cautions_text
 from bot.core.citing import source_refs
 from bot.core.model import KnowledgeBase, Topic
@@ -13,6 +13,10 @@ from bot.core.search import index_for
 
 INFO_COLOUR = 0x3498DB
 URGENT_COLOUR = 0xE74C3C
+# The longest amount a "no curated answer" quotes whole as a command to type.
+_TYPED_CHARS = 100
+# A dose read whole but too large or too small to place is still a dose.
+_OUT_OF_RANGE = frozenset({"too_high", "too_small"})
 
 
 def explain_reply(kb: KnowledgeBase, term: str) -> Reply:
@@ -70,23 +74,29 @@ def _not_found(
     msg = kb.messages
     shown = echo(term, 80)
     sections: tuple[Section, ...] = ()
+    # A bare amount ("5000 IU") is pointed to the command that places it, before any topic.
+    asked = _amount_asked(kb, term)
     if out_of_scope:
         topics = ", ".join(f"`{topic_id}`" for topic_id in kb.topics)
         body = msg.get("explain.out_of_scope", term=shown, topics=topics)
-    elif suggestions:
+    elif asked != "not_found" or not suggestions:
+        body = msg.get(f"explain.{asked}", term=shown, typed=echo(term, _TYPED_CHARS, code=True))
+    else:
         body = msg.get("explain.not_found_suggest", term=shown)
+    if suggestions and not out_of_scope:
         lines = "\n".join(
             f"• `/dk2 explain {topic_id}`: {kb.topics[topic_id].title}" for topic_id in suggestions
         )
         sections = (Section(msg.get("headings.suggestions"), lines),)
-    else:
-        body = msg.get("explain.not_found", term=shown)
     return Reply(
         command="explain",
         ok=True,
         title=msg.get("explain.not_found_title"),
         body=body,
         sections=sections,
+        # Sending the member to a clinician or to health topics is health content; "no
+        # curated answer, try `/dk2 topics`" alone is not.
+        disclaimer=msg.get("disclaimer") if out_of_scope or suggestions else None,
         colour=INFO_COLOUR,
         # The member's own words: the Discord layer shows this reply to them only.
         data={
@@ -98,6 +108,29 @@ def _not_found(
             "out_of_scope": out_of_scope,
         },
     )
+
+
+def amount_command(kb: KnowledgeBase, text: str) -> str | None:
+    """The command that reads `text` when it is a bare amount: "dose" for "5000 IU", "level"
+    for "42 ng/mL"; None for anything else. A dose among other words ("is 5000 IU too
+    much") is a question, not an amount."""
+    dose = read_dose(text, None, kb.units)
+    if isinstance(dose, InputError):
+        if dose.key in _OUT_OF_RANGE:  # `/dk2 dose` says why it can't place that amount
+            return "dose"
+    elif not any(note.key == "set_aside" for note in dose.notes):
+        return "dose"
+    level = parse_level(text, kb.units)
+    if not isinstance(level, InputError) and level.unit is not None:
+        return "level"
+    return None
+
+
+def _amount_asked(kb: KnowledgeBase, term: str) -> str:
+    """Which "no curated answer" to give: a bare amount asked as a question points to the
+    command that places it; anything else to the topics."""
+    command = amount_command(kb, term) if len(term) <= _TYPED_CHARS else None
+    return f"not_found_{command}" if command else "not_found"
 
 
 def _urgent(kb: KnowledgeBase) -> Reply:

@@ -27,16 +27,27 @@ def level_reply(kb: KnowledgeBase, value_text: str) -> Reply:
         return input_error_reply(kb, "level", value)
     table = kb.bands["level"]
     nmol = _nmol_unit(kb)
-    typed_nmol = value.unit == nmol and value.bound is None
+    in_nmol = value.unit == nmol and all(band.nmol_range for band in table.bands)
+    typed_nmol = in_nmol and value.bound is None
     band = table.find_nmol(value.number) if typed_nmol else None
-    band = band or _find(table, value)
+    band = band or _find(table, value, in_nmol)
     if band is None:  # the checker guarantees full coverage of the domain
         raise LookupError(f"no level band holds {value.ng_ml}")
     msg = kb.messages
-    nmol_value = value.number if typed_nmol else value.ng_ml * nmol.divisor
+    nmol_value = value.number if in_nmol else value.ng_ml * nmol.divisor
     ng_about = False
     if value.bound is not None:  # "<10": the lab's "below 10" stays "below" in both units
         ng_ml, nmol_l = value.bound + fmt(value.ng_ml, 1), value.bound + fmt(nmol_value, 1)
+        if in_nmol and band.nmol_range is not None:
+            # "<125 nmol/L", the IOM's cut-point, is "<50 ng/mL", the same cut-point in
+            # ng/mL, not "<50.1" (125 / 2.496), which would reach past the band named.
+            nmol_edge, ng_edge = (
+                (band.nmol_range.high, band.range.high)
+                if value.bound == "<"
+                else (band.nmol_range.low, band.range.low)
+            )
+            if nmol_edge == value.number and ng_edge is not None:
+                ng_ml = value.bound + fmt(ng_edge, 1)
     else:
         ng_ml, ng_about = _shown(kb, value.ng_ml, band.range)
         nmol_l = (
@@ -93,7 +104,13 @@ def _picture(
     below its edge, and a result placed by its nmol/L cut-point (which the ng/mL figure
     misses by a rounding) just inside the band's edge."""
     marked, side = value.ng_ml, {"<": -1, ">": 1}.get(value.bound or "", 0)
-    if value.bound is None and value.ng_ml not in band.range:
+    if value.bound is not None:
+        # "<30 nmol/L" is placed on the nmol/L edge; its ng/mL figure can miss that band's
+        # ng/mL edge by a rounding, so it is marked on the edge.
+        edges = (band.range.low, band.range.high)
+        if value.ng_ml not in band.range and value.ng_ml not in edges:
+            marked = nearest_edge(value.ng_ml, band.range)
+    elif value.ng_ml not in band.range:
         marked = nearest_edge(value.ng_ml, band.range)
         side = 1 if marked == band.range.low else -1
     description = picture_description(table, band, shown, messages, gauge_text)
@@ -109,15 +126,17 @@ def _shown(kb: KnowledgeBase, value: Decimal, band: Interval) -> tuple[str, bool
     return kb.messages.get("level.about", value=fmt(nearest_edge(value, band), 1)), True
 
 
-def _find(table: BandTable, value: LevelValue) -> Band | None:
+def _find(table: BandTable, value: LevelValue, in_nmol: bool) -> Band | None:
     """The band of the result; for lab notation, the band just below "<10" or above ">150".
     The bands tile the scale in order, so that is the first band whose top reaches past the
-    edge, or reaches the edge itself for "<" ("<12" is in the band that ends at 12)."""
+    edge, or reaches the edge itself for "<" ("<12" is in the band that ends at 12). A bound
+    typed in nmol/L (`in_nmol`) is compared with the bands' nmol/L cut-points, as a result
+    typed in nmol/L is: "<30 nmol/L" is below 30 nmol/L, not below 12.02 ng/mL."""
     if value.bound is None:
         return table.find(value.ng_ml)
-    edge = value.ng_ml
+    edge = value.number if in_nmol else value.ng_ml
     for band in table.bands:
-        high = band.range.high
+        high = band.nmol_range.high if in_nmol and band.nmol_range else band.range.high
         if high is None or edge < high or (value.bound == "<" and edge == high):
             return band
     return None

@@ -28,6 +28,7 @@ from bot.core.model import KnowledgeBase
 from bot.core.sanitize import clean
 from bot.core.search import index_for
 from bot.core.tokens import Token, tokenize
+from bot.core.urgent import swallowed_many
 from bot.core.wording import normalise_term
 
 __all__ = [
@@ -162,7 +163,10 @@ def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
     question = _question_text(kb, text)
     index = index_for(kb)
     result = index.search(question) if normalise_term(question) else None
-    if result is not None and result.how == "urgent":
+    # The whole message, not only the question searched: "I took 100 pills of my d3" may
+    # come long before the question a long post ends with.
+    many_swallowed = swallowed_many(normalise_term(text))
+    if many_swallowed or (result is not None and result.how == "urgent"):
         # Someone may need care now: where to find it, alone; no dose or level is read.
         title = kb.messages.get("explain.urgent_title")
         return MessageReading("urgent", (_explain_choice(URGENT_TERM, title),))

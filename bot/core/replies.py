@@ -7,6 +7,10 @@ from bot.core.model import KnowledgeBase
 from bot.core.numbers import fmt
 from bot.core.reply import Reply, error_reply
 
+# Errors that state where amounts sit on the scale ("10,000 IU is over the adult upper
+# limit"): health content, so they carry the not-medical-advice line as the placed replies do.
+HEALTH_ERRORS = frozenset({"range_spans"})
+
 
 def input_error_reply(
     kb: KnowledgeBase, command: str, error: InputError, *, option: str | None = None
@@ -18,6 +22,8 @@ def input_error_reply(
     if named:
         message = f"`{named}`: {message}"
     reply = error_reply(command, message, title=kb.messages.get("errors.title"))
+    if error.key in HEALTH_ERRORS:
+        reply = reply._replace(disclaimer=kb.messages.get("disclaimer"))
     return reply._replace(data={"error_key": error.key, "error_option": named or None})
 
 

@@ -3,7 +3,7 @@
 `echo` removes what could hide, reorder or restyle text (control characters, NUL, ANSI
 escape sequences, bidi overrides, zero-width and other invisible format characters, lone
 surrogates, long runs of combining marks), puts the text on one line, bounds its length and
-escapes what Discord would render: Markdown, masked links, mentions. The result can be put
+escapes what Discord would render: Markdown, masked links, bare links, mentions. The result can be put
 inside any reply sentence without changing what the rest of that sentence looks like.
 """
 
@@ -27,6 +27,9 @@ _MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
 # What Discord renders only at the start of a line: headings, quotes, lists, subtext.
 _LINE_START = re.compile(r"^([#>+\-])(?=[\s#])|^(\d+)\.(?=\s)")
 _MENTION = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
+# A bare URL ("https://evil.example") is a live link in Discord: an escaped colon
+# ("https\://evil.example") shows the same characters and links nowhere.
+_LINK_COLON = re.compile(r":(?=//)")
 _ELLIPSIS = "…"
 
 
@@ -71,6 +74,7 @@ def echo(text: str, limit: int = 60, *, code: bool = False) -> str:
         return shown.replace("`", "")
     shown = _MARKDOWN.sub(r"\\\1", shown)
     shown = _LINE_START.sub(_escape_line_start, shown)
+    shown = _LINK_COLON.sub(r"\\:", shown)
     # "\@everyone" shows as text, not a mention (replies also allow no mentions at all).
     return _MENTION.sub(r"\\@", shown)
 

@@ -4,7 +4,8 @@ Stages, most certain first:
 1. the whole term is a topic id, alias or title;
 2. the whole term is one of those with a typo (rapidfuzz ratio);
 3. a question saying someone may need urgent care now (search.yaml's `urgent`: a child who
-   swallowed a bottle, "should i go to the er") gets the urgent-care message, never a topic,
+   swallowed a bottle, "should i go to the er"; and `bot.core.urgent`'s rule: ten or more
+   pills taken, pills a pet or a child ate) gets the urgent-care message, never a topic,
    not even a caution; a question that names something dk2 does not cover (another
    supplement, a request to diagnose) is not answered; nor is one that names nothing of its
    subject (vitamin D or K, calcium, their units, forms, medicines, the article:
@@ -52,6 +53,7 @@ from rapidfuzz import fuzz, process
 from bot.core.classifier import TopicClassifier
 from bot.core.embedding import Embedder, shipped_embedder
 from bot.core.model import KnowledgeBase, Topic
+from bot.core.urgent import swallowed_many
 from bot.core.wording import (
     AMOUNT,
     Rewrites,
@@ -660,6 +662,7 @@ class TopicIndex:
 
     def rank(self, term: str) -> Ranking:
         """Every topic that shares a word with the question, best first."""
+        many_swallowed = swallowed_many(term)
         term = levels_with_unit(self.rewrites.apply(term))
         words = self.vocabulary.read(ages_as_words(term))
         found = _ngrams([word.stem for word in words], self.longest_phrase)
@@ -675,7 +678,7 @@ class TopicIndex:
             found = _ngrams([word.stem for word in words], self.longest_phrase)
         content = [word for word in words if not word.stopword]
         coverage = self._coverage(content)
-        if not self.urgent.isdisjoint(found):
+        if many_swallowed or not self.urgent.isdisjoint(found):
             return Ranking((), coverage, True, urgent=True)  # before any topic, even a caution
         if not self.out_of_scope.isdisjoint(found):
             return Ranking((), coverage, True)  # never answered nor suggested: nothing to rank

@@ -194,7 +194,7 @@ def embed_total(embed: discord.Embed) -> int:
 def reply_embed(reply: Reply, limits: Limits = LIMITS) -> discord.Embed:
     """One embed for a reply, shortened to fit when it has to be (see the module docstring)."""
     if not reply.ok:
-        return error_embed(reply.title, reply.error or reply.body)
+        return error_embed(reply.title, reply.error or reply.body, reply.disclaimer)
     colour = reply.colour if reply.colour is not None else DEFAULT_COLOUR
     title = truncate(reply.title.strip(), limits.title)
     footer = _footer(reply, limits)
@@ -235,7 +235,7 @@ def paged_embeds(reply: Reply, limits: Limits = LIMITS) -> list[discord.Embed]:
     footer) on the last.
     """
     if not reply.ok:
-        return [error_embed(reply.title, reply.error or reply.body)]
+        return [error_embed(reply.title, reply.error or reply.body, reply.disclaimer)]
     colour = reply.colour if reply.colour is not None else DEFAULT_COLOUR
     # Every page is budgeted with the longer footer, the last page's (with the source line).
     footer = len(_footer(reply, limits))
@@ -263,13 +263,17 @@ def paged_embeds(reply: Reply, limits: Limits = LIMITS) -> list[discord.Embed]:
     return embeds
 
 
-def error_embed(title: str, message: str) -> discord.Embed:
-    """A plain red embed for a user error or a failure; sent privately."""
-    return discord.Embed(
+def error_embed(title: str, message: str, disclaimer: str | None = None) -> discord.Embed:
+    """A plain red embed for a user error or a failure; sent privately. An error that says
+    where amounts sit (a range across two bands) has the disclaimer in its footer."""
+    embed = discord.Embed(
         title=truncate(title.strip(), LIMITS.title) or None,
         description=truncate(message.strip(), LIMITS.description) or None,
         colour=ERROR_COLOUR,
     )
+    if disclaimer and disclaimer.strip():
+        embed.set_footer(text=truncate(disclaimer.strip(), LIMITS.footer))
+    return embed
 
 
 def limit_problems(embeds: list[discord.Embed], limits: Limits = LIMITS) -> list[str]:

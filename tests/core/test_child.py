@@ -163,7 +163,9 @@ def test_a_very_high_dose_for_a_child_keeps_the_adult_warning_first(kb: Knowledg
 
 def test_a_mix_up_hint_reaches_a_childs_reply(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "10 IU", age_text="5")
-    expected = kb.messages.get("dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400")
+    expected = kb.messages.get(
+        "dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400", typed="10 mcg"
+    )
     assert reply.data["hints"] == [expected]
     assert expected in render_text(reply)
 
@@ -211,6 +213,80 @@ def test_a_childs_reply_is_an_answer_with_its_verdict_in_the_data(kb: KnowledgeB
 
 def test_a_childs_hint_and_dose_line_are_separate_lines(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "10 IU", age_text="5")
-    hint = kb.messages.get("dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400")
+    hint = kb.messages.get(
+        "dose.mixup_iu", entered="10 IU", number="10", as_mcg_iu="400", typed="10 mcg"
+    )
     line = kb.messages.get("dose.daily_line", daily_iu="10", daily_mcg="0.25")
     assert reply.body.split("\n") == [f"{kb.messages.get('headings.check_input')}: {hint}", line]
+
+
+# -- The reading's notes and ranges, as for an adult's dose ------------------------------------
+
+
+def hint_line(kb: KnowledgeBase, key: str, **values: str) -> str:
+    return f"{kb.messages.get('headings.check_input')}: {kb.messages.get(key, **values)}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "values"),
+    [
+        ("5.000", "hints.separator_other", {"text": "5.000", "chosen": "5,000"}),
+        ("5000 IU twice a year", "hints.set_aside", {"words": "twice a year"}),
+    ],
+)
+def test_a_childs_dose_says_how_dk2_read_it_as_an_adults_does(
+    kb: KnowledgeBase, typed: str, key: str, values: dict[str, str]
+) -> None:
+    """What the adult's reply says about the reading (a thousands dot, words set aside) the
+    child's says too, before the dose."""
+    adult = dose_reply(kb, typed)
+    child = dose_reply(kb, typed, age_text="6")
+    note = next(line for line in adult.body.split("\n") if all(v in line for v in values.values()))
+    assert note.startswith(kb.messages.get("headings.check_input"))
+    assert note in child.body.split("\n")
+    assert child.body.index(note) < child.body.index("5,000 IU/day")
+
+
+def test_a_childs_range_within_one_verdict_places_its_upper_end_and_says_so(
+    kb: KnowledgeBase,
+) -> None:
+    reply = dose_reply(kb, "1000-2000 IU", age_text="6")
+    assert kb.ages is not None
+    label = kb.ages.verdicts.within.label
+    expected = hint_line(kb, "hints.range_same", range="1,000-2,000 IU", label=label)
+    assert reply.body.split("\n")[0] == expected
+    assert reply.title == kb.messages.get(
+        "dose.child_title", amount="1,000-2,000 IU", age="6 years", label=label
+    )
+
+
+def test_a_childs_range_across_the_age_limit_is_an_error_naming_both(kb: KnowledgeBase) -> None:
+    """At 6 the IOM's limit is 3,000 IU: 1,000-5,000 is not one answer."""
+    reply = dose_reply(kb, "1000-5000 IU", age_text="6")
+    assert kb.ages is not None
+    assert not reply.ok
+    message = kb.messages.get(
+        "errors.range_spans",
+        range="1,000-5,000 IU",
+        low="1,000 IU",
+        high="5,000 IU",
+        low_label=kb.ages.verdicts.within.label,
+        high_label=kb.ages.verdicts.above.label,
+        low_typed="1000 IU",
+        high_typed="5000 IU",
+    )
+    assert reply.error == f"`amount`: {message}"
+
+
+def test_a_childs_range_the_adult_reply_refuses_is_refused(kb: KnowledgeBase) -> None:
+    """500-1,500 IU crosses the adults' bands (the adult reply refuses it): so does a child's."""
+    assert not dose_reply(kb, "500-1500 IU").ok
+    reply = dose_reply(kb, "500-1500 IU", age_text="6")
+    assert not reply.ok
+    assert reply.data == {"error_key": "range_spans", "error_option": "amount"}
+
+
+def test_an_age_given_drops_the_hint_to_give_one(kb: KnowledgeBase) -> None:
+    reply = dose_reply(kb, "400 IU for my baby", age_text="8 months")
+    assert kb.messages.get("hints.child") not in reply.body
+    assert kb.messages.get("hints.set_aside", words="for my baby") in reply.body

@@ -4,6 +4,8 @@ says what to type when a line can't be read, with the values it names."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.core.commands import Request, console_text, parse_request, reply_for_text, run
 from bot.core.model import KnowledgeBase
@@ -221,9 +223,53 @@ def test_text_no_option_can_take_is_named_with_the_option(kb: KnowledgeBase) -> 
 
 @pytest.mark.parametrize("name", ["topics", "about", "help"])
 def test_commands_without_options_refuse_extra_text(kb: KnowledgeBase, name: str) -> None:
+    """The refusal says what to type instead: the command alone, or the words as a question
+    (it never ends on an empty hint)."""
     command, message = error(kb, f"/dk2 {name} *please*")
     assert command == name
-    assert message.strip() == f"dk2 didn't expect “\\*please\\*” after the `/dk2 {name}`."
+    assert message == kb.messages.get(
+        "errors.extra_text_alone", text="\\*please\\*", command=name, rest=f"{name} *please*"
+    )
+    assert f"Type `/dk2 {name}` alone" in message
+    assert f"`/dk2 explain {name} *please*`" in message
+    assert not message.endswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [("5000 IU", "dose"), ("125 mcg weekly", "dose"), ("5000", "dose"), ("42 ng/mL", "level")],
+)
+def test_a_bare_amount_asked_as_a_question_points_to_its_command(
+    kb: KnowledgeBase, typed: str, command: str
+) -> None:
+    """`/dk2 explain 5000 IU` (and `5000 IU` typed alone in the console) has no topic: the
+    reply says which command places it, with the member's words as typed."""
+    reply, _ = reply_for_text(kb, f"/dk2 explain {typed}")
+    assert f"`/dk2 {command} {typed}`" in reply.body
+    assert "/dk2 topics" not in reply.body
+    console, _ = reply_for_text(kb, console_text(typed))
+    assert f"`/dk2 {command} {typed}`" in console.body
+    _, message = error(kb, f"/dk2 {typed}")
+    assert f"`/dk2 {command} {typed}`" in message
+
+
+@pytest.mark.parametrize("typed", ["is 5000 IU too much", "zzqx blorft"])
+def test_a_question_is_not_pointed_to_a_dose(kb: KnowledgeBase, typed: str) -> None:
+    reply, _ = reply_for_text(kb, f"/dk2 explain {typed}")
+    assert "/dk2 dose" not in reply.body and "/dk2 level" not in reply.body
+
+
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["IU", "mcg", "µg", "iu"]))
+def test_any_bare_dose_asked_as_a_question_gets_the_dose_command(
+    kb: KnowledgeBase, number: int, unit: str
+) -> None:
+    typed = f"{number} {unit}"
+    reply, _ = reply_for_text(kb, f"/dk2 explain {typed}")
+    if reply.data.get("topic") is None and not reply.data.get("suggestions"):
+        assert f"`/dk2 dose {typed}`" in reply.body
 
 
 def test_extra_text_is_cut_to_sixty_characters(kb: KnowledgeBase) -> None:

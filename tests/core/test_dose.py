@@ -124,21 +124,29 @@ def test_the_dose_data_carries_both_units(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "entered", "number", "as_mcg_iu"),
+    ("typed", "entered", "number", "as_mcg_iu", "command"),
     [
-        ("125 IU", "125 IU", "125", "5,000"),
-        ("125 IU weekly", "125 IU weekly", "125", "714"),
-        ("500 IU monthly", "500 IU monthly", "500", "667"),
-        ("25", "25", "25", "1,000"),
+        ("125 IU", "125 IU", "125", "5,000", "125 mcg"),
+        ("125 IU weekly", "125 IU weekly", "125", "5,000", "125 mcg weekly"),
+        ("400 IU weekly", "400 IU weekly", "400", "16,000", "400 mcg weekly"),
+        ("500 IU monthly", "500 IU monthly", "500", "20,000", "500 mcg monthly"),
+        ("50 IU twice a day", "50 IU twice a day", "50", "2,000", "50 mcg twice a day"),
+        ("2 x 25 IU", "2 x 25 IU", "25", "1,000", "2 x 25 mcg"),
+        ("25", "25", "25", "1,000", "25 mcg"),
     ],
 )
 def test_a_small_iu_number_suggests_micrograms_on_any_period(
-    kb: KnowledgeBase, typed: str, entered: str, number: str, as_mcg_iu: str
+    kb: KnowledgeBase, typed: str, entered: str, number: str, as_mcg_iu: str, command: str
 ) -> None:
+    """The hint gives what the number is in micrograms (400 µg is 16,000 IU, however often it
+    is taken), and the command it suggests keeps the count and how often."""
     reply = dose_reply(kb, typed)
-    expected = hint(kb, "dose.mixup_iu", entered=entered, number=number, as_mcg_iu=as_mcg_iu)
+    expected = hint(
+        kb, "dose.mixup_iu", entered=entered, number=number, as_mcg_iu=as_mcg_iu, typed=command
+    )
     assert expected in render_text(reply)
     assert reply.body.split("\n")[0] == expected
+    assert f"`/dk2 dose {command}`" in expected
 
 
 def test_no_microgram_hint_once_the_dose_leaves_the_lowest_band(kb: KnowledgeBase) -> None:
@@ -149,19 +157,21 @@ def test_no_microgram_hint_once_the_dose_leaves_the_lowest_band(kb: KnowledgeBas
 
 
 @pytest.mark.parametrize(
-    ("typed", "entered", "daily_iu", "number"),
+    ("typed", "entered", "daily_iu", "number", "command"),
     [
-        ("5000 mcg", "5000 mcg", "200,000", "5,000"),
-        ("50000 mcg weekly", "50000 mcg weekly", "285,714", "50,000"),
-        ("1000 mcg", "1000 mcg", "40,000", "1,000"),
+        ("5000 mcg", "5,000 mcg", "200,000", "5,000", "5000 IU"),
+        ("50000 mcg weekly", "50,000 mcg weekly", "285,714", "50,000", "50000 IU weekly"),
+        ("1000 mcg", "1,000 mcg", "40,000", "1,000", "1000 IU"),
+        ("2 x 1000 mcg", "2 x 1,000 mcg", "80,000", "1,000", "2 x 1000 IU"),
     ],
 )
 def test_an_iu_sized_number_in_micrograms_suggests_iu(
-    kb: KnowledgeBase, typed: str, entered: str, daily_iu: str, number: str
+    kb: KnowledgeBase, typed: str, entered: str, daily_iu: str, number: str, command: str
 ) -> None:
     reply = dose_reply(kb, typed)
-    shown = entered.replace("50000", "50,000").replace("5000 ", "5,000 ").replace("1000 ", "1,000 ")
-    expected = hint(kb, "dose.mixup_mass", entered=shown, daily_iu=daily_iu, number=number)
+    expected = hint(
+        kb, "dose.mixup_mass", entered=entered, daily_iu=daily_iu, number=number, typed=command
+    )
     assert expected in render_text(reply)
 
 
@@ -180,9 +190,17 @@ def test_no_mass_hint_where_the_dose_is_not_very_high(kb: KnowledgeBase) -> None
     assert dose_reply(kb, "250 mcg").data["hints"] == []
 
 
-def test_a_weekly_capsule_strength_typed_daily_suggests_weekly(kb: KnowledgeBase) -> None:
-    reply = dose_reply(kb, "1.25 mg")
-    expected = hint(kb, "dose.mixup_capsule", entered="1.25 mg", iu="50,000", typed="1.25 mg")
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [("1.25 mg", "1.25 mg"), ("2 x 1.25 mg", "2 x 1.25 mg"), ("1.25 mg twice a day", "1.25 mg")],
+)
+def test_a_weekly_capsule_strength_typed_daily_suggests_weekly(
+    kb: KnowledgeBase, typed: str, command: str
+) -> None:
+    """The hint names one capsule's strength (two of them are not 50,000 IU) and keeps the
+    count in the command it suggests."""
+    reply = dose_reply(kb, typed)
+    expected = hint(kb, "dose.mixup_capsule", entered="1.25 mg", iu="50,000", typed=command)
     assert expected in render_text(reply)
     assert dose_reply(kb, "1.25 mg weekly").data["hints"] == []
 
@@ -314,6 +332,12 @@ def test_a_range_across_two_bands_is_an_error_naming_both(kb: KnowledgeBase) -> 
     )
     assert reply.error == f"`amount`: {message}"
     assert reply.data == {"error_key": "range_spans", "error_option": "amount"}
+    # It says where each end sits on the scale: the not-medical-advice line comes with it.
+    assert render_text(reply).endswith(f"\n{kb.messages.get('disclaimer')}")
+
+
+def test_an_error_that_places_nothing_has_no_disclaimer(kb: KnowledgeBase) -> None:
+    assert dose_reply(kb, "abc").disclaimer is None
 
 
 def test_an_adult_age_is_quoted_and_a_missing_age_says_adults(kb: KnowledgeBase) -> None:

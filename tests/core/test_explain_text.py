@@ -120,11 +120,15 @@ def test_suggestions_are_listed_as_commands_with_titles(kb: KnowledgeBase) -> No
     )
     assert reply.data["private"] is True and reply.data["out_of_scope"] is False
     assert reply.command == "explain"
+    # Health topics offered: the not-medical-advice line, as on the topics themselves.
+    assert render_text(reply).endswith(f"\n{kb.messages.get('disclaimer')}")
 
 
 def test_an_out_of_scope_question_lists_every_topic(kb: KnowledgeBase) -> None:
     reply = explain_reply(kb, "should i take magnesium with my d3")
     assert reply.command == "explain" and reply.data["out_of_scope"] is True
+    # "so ask a clinician" is health content: the not-medical-advice line comes with it.
+    assert render_text(reply).endswith(f"\n{kb.messages.get('disclaimer')}")
     # knowledge/topics: the ids in file order, each as code, comma-separated.
     assert reply.body.endswith(
         "Topics dk2 can explain: `bone-health`, `cardiovascular`, `cautions`, `children`, "

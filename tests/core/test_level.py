@@ -304,3 +304,51 @@ def test_an_nmol_figure_is_not_rounded_across_its_cut_point(kb: KnowledgeBase) -
     reply = level_reply(kb, "74.96 nmol/L")  # below goal: "75.0" would read as goal
     assert reply.data["band"] == "below_goal"
     assert reply.body.split("\n")[0].startswith("74.96 nmol/L")
+
+
+@pytest.mark.parametrize(
+    ("typed", "band"),
+    [
+        ("<25", "deficient"),
+        ("<30", "deficient"),
+        ("<31", "inadequate"),
+        ("<50", "inadequate"),
+        ("<75", "below_goal"),
+        ("<125", "goal"),
+        (">30", "inadequate"),
+        (">49", "inadequate"),
+        (">50", "below_goal"),
+        (">75", "goal"),
+        (">125", "high"),
+        (">375", "toxic"),
+    ],
+)
+def test_lab_notation_in_nmol_takes_the_band_past_the_nmol_cut_point(
+    kb: KnowledgeBase, typed: str, band: str
+) -> None:
+    """A lab's "<30 nmol/L" is under the IOM's 30 nmol/L cut-point: the title names the
+    band below it, not the one its ng/mL figure (12.02) would fall in."""
+    reply = level_reply(kb, f"{typed} nmol/L")
+    label = band_of(kb, band).label
+    assert reply.data["band"] == band
+    assert reply.title == kb.messages.get("level.title", value=f"{typed} nmol/L", label=label)
+    assert f"({typed} nmol/L)" in render_text(reply)
+    assert reply.picture is not None
+    picture = reply.picture
+    assert picture.value in band_of(kb, band).range or picture.value in (
+        band_of(kb, band).range.low,
+        band_of(kb, band).range.high,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "ng_shown"),
+    [("<30", "<12"), ("<50", "<20"), ("<75", "<30"), ("<125", "<50"), (">125", ">50")],
+)
+def test_an_nmol_bound_on_a_cut_point_shows_the_same_cut_point_in_ng(
+    kb: KnowledgeBase, typed: str, ng_shown: str
+) -> None:
+    """ "<125 nmol/L" is within the goal range, whose top is 50 ng/mL: it is shown as "<50
+    ng/mL", not "<50.1" (125 / 2.496), a figure past the band the title names."""
+    text = text_of(kb, f"{typed} nmol/L")
+    assert kb.messages.get("level.value_line", ng_ml=ng_shown, nmol_l=typed) in text

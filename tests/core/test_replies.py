@@ -63,7 +63,7 @@ def test_5000_mcg_is_flagged_as_a_likely_unit_mix_up(kb: KnowledgeBase) -> None:
     reply = dose_reply(kb, "5000 mcg")
     assert reply.data["daily_iu"] == 200_000
     assert reply.data["band"] == "very_high"
-    assert any("/dk2 dose 5,000 IU" in hint for hint in reply.data["hints"])
+    assert any("/dk2 dose 5000 IU" in hint for hint in reply.data["hints"])
 
 
 def test_tiny_iu_number_suggests_micrograms(kb: KnowledgeBase) -> None:

@@ -40,7 +40,7 @@ def test_clean_removes_what_hides_or_reorders_text(text: str, shown: str) -> Non
 def test_markdown_and_masked_links_are_escaped() -> None:
     shown = echo("**bold** [link](https://evil.example) `code` ||spoiler|| ~~gone~~ __u__", 100)
     assert shown == (
-        r"\*\*bold\*\* \[link\](https://evil.example) \`code\` \|\|spoiler\|\| \~\~gone\~\~ \_\_u\_\_"
+        r"\*\*bold\*\* \[link\](https\://evil.example) \`code\` \|\|spoiler\|\| \~\~gone\~\~ \_\_u\_\_"
     )
 
 
@@ -152,3 +152,33 @@ def test_two_combining_marks_are_kept_after_any_character_or_gap(before: str) ->
 
 def test_two_combining_marks_are_kept_at_the_very_start() -> None:
     assert clean("\u0301\u0301\u0301x") == "\u0301\u0301x"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("https://evil.example/x", r"https\://evil.example/x"),
+        ("see http://a.b and HTTPS://C.D", r"see http\://a.b and HTTPS\://C.D"),
+        ("<https://evil.example>", r"\<https\://evil.example>"),
+        ("steam://run/1", r"steam\://run/1"),
+        ("10:30 and a/b", "10:30 and a/b"),
+    ],
+)
+def test_a_bare_link_is_shown_but_not_clickable(text: str, shown: str) -> None:
+    """Discord links any "scheme://" in a message; the escaped colon shows the same
+    characters and links nowhere."""
+    assert echo(text) == shown
+
+
+_URL_PIECES = ["https://", "http://", "ftp://", "evil.example", ":", "/", "//", "\\", "<", ">"]
+_URL_PIECES += ["[", "](", ")", " ", "x", "*", "_", "`", "\n", "@", "\u200b"]
+
+
+@settings(max_examples=400)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_URL_PIECES)).map("".join)))
+def test_no_echoed_text_holds_a_live_link(text: str) -> None:
+    """Every "://" in an echo has its colon escaped: with each escaped pair set aside (it
+    shows as a plain character), no "://" is left for Discord to link."""
+    shown = echo(text, 200)
+    bare = _UNESCAPE.sub("\x00", shown)
+    assert "://" not in bare

@@ -89,6 +89,16 @@ def test_an_error_reply_is_a_red_embed_with_its_message() -> None:
     no_error = Reply(command="dose", ok=False, title="T", body="the body")
     assert reply_embed(no_error).description == "the body"
     assert error_embed("  ", "  ").title is None
+    assert reply_embed(failed).footer.text is None
+
+
+def test_an_error_that_places_amounts_keeps_its_disclaimer_in_the_footer() -> None:
+    """A range across two bands says where each end sits: the disclaimer stays with it."""
+    failed = Reply(
+        command="dose", ok=False, title="T", body="b", error="x", disclaimer="not medical advice"
+    )
+    for embed in (reply_embed(failed), paged_embeds(failed)[0]):
+        assert embed.footer.text == "not medical advice"
 
 
 def test_a_long_section_continues_over_fields_named_as_continued() -> None:

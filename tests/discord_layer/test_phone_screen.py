@@ -161,7 +161,7 @@ FORMERLY_OVER = {
         UL,
     ),
     "/dk2 dose 5000 mcg k2:100": (
-        "Check your input: 5,000 mcg is 200,000 IU a day. 5,000 IU? Type `/dk2 dose 5,000 IU`.",
+        "Check your input: 5,000 mcg is 200,000 IU a day. 5,000 IU? Type `/dk2 dose 5000 IU`.",
         STOP,
         "200,000 IU/day (5,000 µg/day)",
         UL_VERY_HIGH,
