@@ -231,7 +231,7 @@ def hint_line(kb: KnowledgeBase, key: str, **values: str) -> str:
     ("typed", "key", "values"),
     [
         ("5.000", "hints.separator_other", {"text": "5.000", "chosen": "5,000"}),
-        ("5000 IU twice a year", "hints.set_aside", {"words": "twice a year"}),
+        ("5000 IU with breakfast", "hints.set_aside", {"words": "with breakfast"}),
     ],
 )
 def test_a_childs_dose_says_how_dk2_read_it_as_an_adults_does(
