@@ -591,17 +591,51 @@ class Units(Model):
                 ("k2", "banded_form"),
                 f"banded_form {self.k2.banded_form!r} isn't one of the forms",
             )
-        units = self.vitamin_d.units
-        places: list[tuple[Loc, tuple[str, ...]]] = [
-            *((("vitamin_d", "units", i), unit.names) for i, unit in enumerate(units)),
-            *((("periods", i), period.names) for i, period in enumerate(self.periods)),
-        ]
-        seen: set[str] = set()
-        for loc, names in places:
-            for index, name in enumerate(names):
-                if name in seen:
-                    yield (*loc, "names", index), f"spelling {name!r} is listed twice"
-                seen.add(name)
+        yield from self._what_the_code_reads()
+        periods = _spellings(("periods",), self.periods)
+        broken = (  # what one option reads: each spelling there names one thing
+            *_spelled_once([*_spellings(("vitamin_d", "units"), self.vitamin_d.units), *periods]),
+            *_spelled_once([*_spellings(("k2", "units"), self.k2.units), *periods]),
+            *_spelled_once(_spellings(("level", "units"), self.level.units)),
+            *_spelled_once(_spellings(("age", "units"), self.age_units)),
+        )
+        yield from dict.fromkeys(broken)  # a period listed twice, once
+
+    def _what_the_code_reads(self) -> Broken:
+        """The units the code looks up by name or shape (bot.core.dosetext, replies, child,
+        level): there, and in the shape it reads them in."""
+        if self.vitamin_d.base_unit != "IU":
+            yield ("vitamin_d", "base_unit"), "vitamin D's base_unit must be IU (ages.yaml's is)"
+        for spelling in ("iu", "mcg"):
+            unit = next((u for u in self.vitamin_d.units if spelling in u.names), None)
+            if unit is None:
+                message = f"vitamin_d units must include the spelling {spelling!r}"
+                yield ("vitamin_d", "units"), message
+            elif spelling == "iu" and (unit.factor, unit.divisor) != (Decimal(1), Decimal(1)):
+                yield ("vitamin_d", "units"), "the unit spelled 'iu' must have factor: 1"
+        nmol = [i for i, unit in enumerate(self.level.units) if unit.divisor != 1]
+        if len(nmol) != 1:
+            message = (
+                "level units must give exactly one unit, nmol/L, by its divisor "
+                "(divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor"
+            )
+            yield ("level", "units"), message
+
+
+def _spellings(
+    loc: Loc, named: tuple[Unit, ...] | tuple[Period, ...]
+) -> list[tuple[Loc, tuple[str, ...]]]:
+    return [((*loc, index), names) for index, names in enumerate(x.names for x in named)]
+
+
+def _spelled_once(places: list[tuple[Loc, tuple[str, ...]]]) -> Broken:
+    """Each spelling that an earlier place (a unit, a period) read by the same option has."""
+    seen: set[str] = set()
+    for loc, names in places:
+        for index, name in enumerate(names):
+            if name in seen:
+                yield (*loc, "names", index), f"spelling {name!r} is listed twice"
+            seen.add(name)
 
 
 # -- ages.yaml ---------------------------------------------------------------------------------
@@ -631,7 +665,9 @@ class AgeGroup(Model):
 
 class AgeScale(Model):
     scale: Annotated[Text, Field(max_length=20)]
-    unit: Annotated[Text, Field(max_length=10)]
+    unit: Literal["IU", "µg"] = Field(
+        description="IU, or µg converted at units.yaml's IU per mcg (bot.core.child)"
+    )
     groups: tuple[AgeGroup, ...] = Field(min_length=1)
 
     def find(self, months: Decimal) -> AgeGroup | None:
