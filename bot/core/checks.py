@@ -234,13 +234,26 @@ def messages(templates: Mapping[str, str]) -> Broken:
     """Each message uses only the placeholders the code fills it with, and states no figure."""
     for key, template in templates.items():
         loc, allowed = tuple(key.split(".")), MESSAGE_FIELDS.get(key, frozenset())
+        can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
         try:
-            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            fields = [field for field in string.Formatter().parse(template) if field[1] is not None]
         except ValueError as exc:
             yield loc, f"message {key!r} has a broken placeholder: {exc}"
             continue
+        names: set[str] = set()
+        for _, name, spec, conversion in fields:
+            written = f"{{{name}{'!' + (conversion or '') if conversion is not None else ''}"
+            written += f"{':' + spec if spec else ''}}}"
+            if not name or name.isdigit():  # "{}" or "{0}": filled by position, never by dk2
+                yield (
+                    loc,
+                    f"message {key!r} writes {written}; name what it holds: it can use: {can}",
+                )
+            elif spec or conversion is not None:  # dk2 fills them with finished text, as is
+                yield loc, f"message {key!r} writes {written}; write just {{{name}}}"
+            else:
+                names.add(name)
         for name in sorted(names - allowed):
-            can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
             yield loc, f"message {key!r} uses {{{name}}}; it can use: {can}"
         # Examples of what to type (in `code`) may hold numbers; prose may not.
         if numbers(_CODE_SPAN.sub(" ", template)):

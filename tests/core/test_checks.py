@@ -500,3 +500,40 @@ def test_the_reference_fields_found_name_sources_cautions_and_topics_in_every_fi
     assert {message.split()[1] for *_, message in cases} == {"source", "caution", "topic"}
     files = {kind_of(relative) for relative, *_ in cases}
     assert files == {"ages", "bands", "cautions", "search", "topic", "units"}
+
+
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{amount:,}: {label}", "message 'dose.title' writes {amount:,}; write just {amount}"),
+        ("{amount:d}: {label}", "message 'dose.title' writes {amount:d}; write just {amount}"),
+        ("{amount!x}: {label}", "message 'dose.title' writes {amount!x}; write just {amount}"),
+        (
+            "{amount!a:<}: {label}",
+            "message 'dose.title' writes {amount!a:<}; write just {amount}",
+        ),
+        (
+            "{}: {label}",
+            "message 'dose.title' writes {}; name what it holds: it can use: {amount}, {label}",
+        ),
+        (
+            "{0}: {label}",
+            "message 'dose.title' writes {0}; name what it holds: it can use: {amount}, {label}",
+        ),
+    ],
+)
+def test_a_placeholder_is_written_bare(template: str, said: str) -> None:
+    """dk2 fills each placeholder with finished text, by name: a format spec, a conversion
+    or a position would raise in the reply, not in the check ({0} is a figure too)."""
+    assert [message for _, message in messages({"dose.title": template})][:1] == [said]
+
+
+def test_a_placeholder_with_a_format_spec_is_named_at_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'title: "{amount}: {label}"'
+    path.write_text(text.replace(old, 'title: "{amount:,}: {label}"', 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
+        f"{path}:{line}: message 'dose.title' writes {{amount:,}}; write just {{amount}}"
+    ]
