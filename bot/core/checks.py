@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.core.interval import Interval, coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
 from bot.core.model import (
     AgeLimits,
@@ -31,6 +32,7 @@ from bot.core.model import (
     Loc,
     Ref,
     Topic,
+    Units,
     model_inside,
 )
 from bot.core.yamlfile import line_at
@@ -195,11 +197,53 @@ class Checker:
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 yield (*loc, "warning"), f"unknown caution {band.warning!r} as warning"
+        if (units := self.files["units.yaml"].model) is not None:
+            yield from _domain(kind, table, units)
         for index, mark in enumerate(table.marks):
             yield from self.cited(("marks", index), mark, "gauge mark")
             # The figures themselves, not only the label, must stand in the mark's sources.
             figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
             yield from self.figures(("marks", index), figures, mark, "gauge mark")
+
+
+def _domain(kind: str, table: BandTable, units: Units) -> Broken:
+    """The table's domain holds every value units.yaml lets through (else a reply finds no
+    band for it), and a level table's nmol_ranges tile that domain in nmol/L."""
+    domain = table.domain
+    if kind == "level":  # any result above 0 up to max_ng_ml
+        low, high, names = Decimal(0), units.level.max_ng_ml, ("", "level max_ng_ml")
+        low_in = domain.low is None or domain.low <= low
+    else:  # from min_daily to max_daily, both included
+        amounts, name = (units.vitamin_d, "vitamin_d") if kind == "dose" else (units.k2, "k2")
+        low, high = amounts.min_daily, amounts.max_daily
+        names = (f"{name} min_daily", f"{name} max_daily")
+        low_in = low in Interval(domain.low, domain.low_closed, None, False)
+    if not low_in:
+        what = f"units.yaml's {names[0]}, {_plain(low)}" if names[0] else "any result above 0"
+        yield (
+            ("domain",),
+            f"the domain {domain} leaves out {what}, which dk2 accepts: start it at 0",
+        )
+    if high not in Interval(None, False, domain.high, domain.high_closed):
+        what = f"units.yaml's {names[1]}, {_plain(high)}"
+        message = (
+            f"the domain {domain} leaves out {what}, which dk2 accepts: end it at inf"
+            f" (or at {_plain(high)}, included)"
+        )
+        yield ("domain",), message
+    nmol = [(band.id, band.nmol_range) for band in table.bands if band.nmol_range is not None]
+    if nmol and len(nmol) == len(table.bands):
+        divisor = next((unit.divisor for unit in units.level.units if unit.divisor != 1), None)
+        if divisor is not None:  # 1 ng/mL is `divisor` nmol/L
+            low_nmol = None if domain.low is None else domain.low * divisor
+            high_nmol = None if domain.high is None else domain.high * divisor
+            in_nmol = Interval(low_nmol, domain.low_closed, high_nmol, domain.high_closed)
+            for gap in coverage_problems(in_nmol, nmol):
+                yield ("bands",), f"nmol_range: {gap}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 @functools.cache

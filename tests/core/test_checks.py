@@ -537,3 +537,48 @@ def test_a_placeholder_with_a_format_spec_is_named_at_its_line(knowledge_copy: P
     assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
         f"{path}:{line}: message 'dose.title' writes {{amount:,}}; write just {{amount}}"
     ]
+
+
+def test_a_dose_domain_holds_every_amount_units_yaml_lets_through(knowledge_copy: Path) -> None:
+    # 50000 IU a day is accepted (max_daily is 1000000): no band would hold it.
+    line = _edit(knowledge_copy, "bands/dose.yaml", 'domain: "(0, inf)"', 'domain: "(0, 20000]"')
+    _edit(knowledge_copy, "bands/dose.yaml", 'range: "(10000, inf)"', 'range: "(10000, 20000]"')
+    assert _problems(knowledge_copy) == [
+        f"bands/dose.yaml:{line}: the domain (0, 20000] leaves out units.yaml's vitamin_d"
+        " max_daily, 1000000, which dk2 accepts: end it at inf (or at 1000000, included)"
+    ]
+
+
+def test_a_k2_domain_holds_the_smallest_amount_dk2_accepts(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/k2.yaml", 'domain: "(0, inf)"', 'domain: "[2, inf)"')
+    _edit(knowledge_copy, "bands/k2.yaml", 'range: "(0, 90)"', 'range: "[2, 90)"')
+    assert _problems(knowledge_copy) == [
+        f"bands/k2.yaml:{line}: the domain [2, inf) leaves out units.yaml's k2 min_daily, 0.01,"
+        " which dk2 accepts: start it at 0"
+    ]
+
+
+def test_a_level_domain_holds_every_result_up_to_max_ng_ml(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/level.yaml", 'domain: "(0, inf)"', 'domain: "(0, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", 'range: "(150, inf)"', 'range: "(150, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", '"(375, inf)"', '"(375, 1248]"')
+    assert _problems(knowledge_copy) == [
+        f"bands/level.yaml:{line}: the domain (0, 500] leaves out units.yaml's level max_ng_ml,"
+        " 1000, which dk2 accepts: end it at inf (or at 1000, included)"
+    ]
+
+
+def test_nmol_ranges_tile_the_domain_in_nmol_per_litre(knowledge_copy: Path) -> None:
+    """500 ng/mL is 1248 nmol/L (units.yaml's divisor 2.496), not 500 nmol/L."""
+    _edit(knowledge_copy, "units.yaml", "max_ng_ml: 1000", "max_ng_ml: 500")
+    _edit(knowledge_copy, "bands/level.yaml", 'domain: "(0, inf)"', 'domain: "(0, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", 'range: "(150, inf)"', 'range: "(150, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", '"(375, inf)"', '"(375, 1248]"')
+    assert load_knowledge(knowledge_copy).ok
+    line = _edit(knowledge_copy, "bands/level.yaml", '"(375, 1248]"', '"(375, 500]"')
+    bands = 13  # the line of `bands:`, where a band table's tiling is reported
+    assert line > bands
+    assert _problems(knowledge_copy) == [
+        f"bands/level.yaml:{bands}: nmol_range: band 'toxic' ends at (375, 500] but the domain"
+        " (0, 1248] ends there"
+    ]
