@@ -133,6 +133,9 @@ class Checker:
                 for number, group in enumerate(scale.groups):
                     where = ("limits", index, "groups", number)
                     yield from self.cited(where, group, f"age group {group.label!r}")
+        elif isinstance(model, Units) and model.age is None and self.files["ages.yaml"].model:
+            message = "units.yaml needs its 'age' section (how /dk2 dose reads age:, in months)"
+            yield (), message + ": ages.yaml gives limits by age"
         elif name == "questions.yaml":
             for topic_id in model.questions.keys() - self.topics.keys():
                 yield ("questions", topic_id), f"unknown topic {topic_id!r}"

@@ -482,6 +482,11 @@ class DoseUnits(Model):
         description="less than this a day shows as nothing in a reply: refused like 0"
     )
 
+    def rules(self) -> Broken:
+        if self.min_daily >= self.max_daily:
+            low, high = (format(x.normalize(), "f") for x in (self.min_daily, self.max_daily))
+            yield ("min_daily",), f"min_daily ({low}) must be below max_daily ({high})"
+
 
 class K2Units(DoseUnits):
     """The K2 amount's units, and the K2 forms dk2 tells apart in what a member types."""
@@ -692,7 +697,12 @@ class AgeLimits(Model):
     verdicts: Verdicts
 
     def rules(self) -> Broken:
-        """Each scale's groups cover every child's age, birth to adult_from, exactly once."""
+        """An adult's age is below oldest; each scale's groups cover every child's age, birth
+        to adult_from, exactly once."""
+        if self.oldest <= self.adult_from:
+            oldest, adult = (format(x.normalize(), "f") for x in (self.oldest, self.adult_from))
+            message = f"oldest ({oldest} months) must be above adult_from ({adult} months)"
+            yield ("oldest",), message + ": 130 years is 1560"
         children = Interval(Decimal(0), True, self.adult_from, False)
         for index, scale in enumerate(self.limits):
             ranges = [(group.label, group.ages) for group in scale.groups]

@@ -582,3 +582,15 @@ def test_nmol_ranges_tile_the_domain_in_nmol_per_litre(knowledge_copy: Path) -> 
         f"bands/level.yaml:{bands}: nmol_range: band 'toxic' ends at (375, 500] but the domain"
         " (0, 1248] ends there"
     ]
+
+
+def test_ages_yaml_needs_the_age_units_to_read_an_age(knowledge_copy: Path) -> None:
+    text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
+    start = text.index("\nage:\n")
+    end = text.index("\n\n", start + 1)
+    (knowledge_copy / "units.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    first = text.index("vitamin_d:")  # a mapping's problem is named at its first key
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{text[:first].count(chr(10)) + 1}: units.yaml needs its 'age' section (how"
+        " /dk2 dose reads age:, in months): ages.yaml gives limits by age"
+    ]

@@ -486,3 +486,25 @@ def test_nmol_per_litre_is_given_by_its_divisor(knowledge_copy: Path) -> None:
         f"units.yaml:{line}: level units must give exactly one unit, nmol/L, by its divisor"
         " (divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor"
     ]
+
+
+def test_the_oldest_age_is_above_adult_from(knowledge_copy: Path) -> None:
+    # Else every adult's age:, from 5 years on, is refused as a typo.
+    line = _edit(knowledge_copy, "ages.yaml", "oldest: 1560 ", "oldest: 60 ")
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: oldest (60 months) must be above adult_from (132 months):"
+        " 130 years is 1560"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "old"), [("vitamin_d", "min_daily: 1\n"), ("k2", "min_daily: 0.01")]
+)
+def test_the_smallest_daily_amount_is_below_the_largest(
+    knowledge_copy: Path, kind: str, old: str
+) -> None:
+    # Else every amount is "too little".
+    line = _edit(knowledge_copy, "units.yaml", old, old.replace(old.split()[1], "2000000"))
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: min_daily (2000000) must be below max_daily (1000000)"
+    ]
