@@ -13,7 +13,7 @@ import gc
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -107,25 +107,69 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     return _SAYS[kind].format_map({**ctx, **said, "length": len(" ".join(str(value).split()))})
 
 
+_BANDS = ", ".join(f"bands/{kind}.yaml" for kind in BAND_KINDS)
+
+
+def _editors(relative: str) -> bool:
+    """An editor's own file (hidden: swap files, locks; `~` backups; `#autosave#`): never
+    knowledge, never named, even where a knowledge file could be (topics/.#mgp.yaml)."""
+    parts = relative.split("/")
+    return any(part.startswith((".", "#")) for part in parts) or relative.endswith("~")
+
+
+def _not_read(relative: str) -> str | None:
+    """Why a YAML or JSON file is not read where it is, else None. (Markdown files are the
+    article and curators' notes, all in the version's hash.)"""
+    path = PurePosixPath(relative)
+    suffix, folder = path.suffix.lower(), path.parts[0] if len(path.parts) > 1 else ""
+    if suffix not in (".yaml", ".yml", ".json"):  # Markdown is the article, or notes
+        return None
+    if relative in _FILES or kind_of(relative) == "topic":
+        return None
+    if folder == "schema" and len(path.parts) == 2 and path.suffix == ".json":
+        return None
+    if suffix in (".yaml", ".yml") and path.suffix != ".yaml":
+        return f"not read: knowledge files end in .yaml; rename it {path.stem}.yaml"
+    if folder == "topics" and suffix == ".yaml":
+        return f"not read: a topic is topics/<id>.yaml; move it to topics/{path.name}"
+    if folder == "bands" and suffix == ".yaml":
+        return f"not read: the band tables are {_BANDS}, and no others"
+    if relative == "topic.yaml":
+        return "not read: each topic is a file of its own, topics/<id>.yaml"
+    known = ", ".join((*sorted(_FILES), "article.md", "topics/<id>.yaml", "schema/*.json"))
+    return f"unexpected file, not read: dk2 reads {known}"
+
+
 class _Snapshot:
     """The knowledge files read once, up front: what is validated, what is loaded and what
     the version hash covers are the same bytes, even while a curator is still saving.
 
     A symlink whose target lies outside `root` is refused (a problem, not read): the
-    knowledge folder is what curators review, and nothing outside it is published.
+    knowledge folder is what curators review, and nothing outside it is published. So is one
+    to nothing, and a YAML or JSON file where dk2 reads none (`_not_read`).
     """
 
     def __init__(self, root: Path) -> None:
         self.root, self.problems, self.files = root, list[Problem](), dict[str, bytes]()
         inside = functools.cache(lambda folder: folder.resolve().is_relative_to(root.resolve()))
         for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            if _editors(relative):
+                continue
+            if (not_read := _not_read(relative)) and not path.is_dir():
+                self.problems.append(Problem(path, 1, not_read))
+                continue
+            if path.is_symlink() and not path.exists():
+                message = f"a symlink to {path.readlink()}, which does not exist; not read"
+                self.problems.append(Problem(path, 1, message))
+                continue
             if path.suffix in (".yaml", ".md") and path.is_file():
                 if not inside(path if path.is_symlink() else path.parent):
                     message = "a symlink to a file outside the knowledge folder; not read"
                     self.problems.append(Problem(path, 1, message))
                     continue
                 try:
-                    self.files[path.relative_to(root).as_posix()] = path.read_bytes()
+                    self.files[relative] = path.read_bytes()
                 except OSError:
                     continue  # gone or unreadable: reported as missing where it is needed
 
