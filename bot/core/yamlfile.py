@@ -45,7 +45,7 @@ class LineList(list[Any]):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+_STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq", "merge"))
 # The first characters of a plain scalar that some implicit type (null, bool, int, float,
 # timestamp, merge...) may start with; None would be a type that starts with anything.
 _TYPED_FIRST = frozenset(_SafeBase.yaml_implicit_resolvers)
@@ -88,16 +88,23 @@ class _Builder:
         return self.loader.construct_object(node, deep=True)
 
     def mapping(self, node: yaml.MappingNode) -> LineDict:
-        self.loader.flatten_mapping(node)  # `<<: *defaults` merge keys
+        # `<<: *defaults` merge keys: flattening puts the merged pairs first, then the ones
+        # written here, which override them (YAML's merge); one written twice is a duplicate.
+        written = sum(key_node.tag != _MERGE for key_node, _ in node.value)
+        self.loader.flatten_mapping(node)
+        merged = len(node.value) - written
         result = self.built[id(node)] = LineDict()
         result.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
+        here: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             key = self.value(key_node)
             key = key if isinstance(key, str) else str(key)
-            if key in result:
+            if index >= merged and key in here:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
+            if index >= merged:
+                here.add(key)
             result[key] = self.value(value_node)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result

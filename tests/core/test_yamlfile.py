@@ -283,3 +283,25 @@ def test_a_mapping_with_another_tag_is_built_by_that_tag() -> None:
     """`!!set` is written as a mapping: the safe loader's set, not a mapping with empty values."""
     text = "s: !!set {a, b}\n"
     assert parse_yaml(text, Path("t.yaml")) == yaml.safe_load(text) == {"s": {"a", "b"}}
+
+
+def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
+    """YAML's merge: `<<: *art` then `text:` in the same mapping is the art mapping with
+    another text, as the safe loader reads it, and `text` names its own line."""
+    text = "a: &art\n  text: one\n  refs: [x]\nb:\n  <<: *art\n  text: two\n"
+    data = parse_yaml(text, Path("t.yaml"))
+    assert (
+        _plain(data)
+        == yaml.safe_load(text)
+        == {
+            "a": {"text": "one", "refs": ["x"]},
+            "b": {"text": "two", "refs": ["x"]},
+        }
+    )
+    assert data["b"].line_of("text") == 6
+
+
+def test_a_key_written_twice_beside_a_merge_key_is_still_a_duplicate() -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("a: &art {text: one}\nb:\n  <<: *art\n  text: two\n  text: 3\n", Path("t.yaml"))
+    assert str(caught.value) == "t.yaml:5: invalid YAML: duplicate key 'text'"
