@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,8 @@ class _Builder:
         here: set[str] = set()
         for index, (key_node, value_node) in enumerate(node.value):
             key = self.value(key_node)
-            key = key if isinstance(key, str) else str(key)
+            if not isinstance(key, str):
+                raise _NotText(key_node, key)
             if index >= merged and key in here:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -108,6 +110,31 @@ class _Builder:
             result[key] = self.value(value_node)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
+
+
+class _NotText(Exception):
+    """A key YAML read as something other than text (`no:` is false, `1:30:` a number)."""
+
+    def __init__(self, node: yaml.Node, key: object) -> None:
+        super().__init__()
+        self.line, self.column = node.start_mark.line + 1, node.start_mark.column + 1
+        written = repr(node.value) if isinstance(node, yaml.ScalarNode) else ""
+        if not written:
+            self.message = "this key is a list or a mapping: a key is a word or a phrase"
+            return
+        if isinstance(key, bool):
+            kind = (
+                f"{str(key).lower()}: quote it (YAML reads a bare yes, no, on or off as true/false)"
+            )
+        elif key is None:
+            kind = "empty: write a key before the colon, or quote it"
+        elif isinstance(key, int | float):
+            kind = "a number: quote it"
+        elif isinstance(key, date):
+            kind = "a date: quote it"
+        else:
+            kind = "something other than text: quote it"
+        self.message = f"the key {written} is read as {kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +172,8 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
             return None if node is None else _Builder(loader).value(node)
         finally:
             loader.dispose()
+    except _NotText as exc:
+        raise YamlError(path, exc.line, exc.message, exc.column) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)

@@ -539,3 +539,12 @@ def test_a_symlink_to_nothing_is_named(knowledge_copy: Path) -> None:
     assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
         f"{ghost}:1: a symlink to nothere.yaml, which does not exist; not read"
     ]
+
+
+def test_a_synonym_yaml_reads_as_false_is_refused_at_its_line(knowledge_copy: Path) -> None:
+    line = _break(knowledge_copy, "search.yaml", "  hw: how\n", "  hw: how\n  no: not\n") + 1
+    path = knowledge_copy / "search.yaml"
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
+        f"{path}:{line}: the key 'no' is read as false: quote it (YAML reads a bare yes, no, on"
+        " or off as true/false)"
+    ]

@@ -53,10 +53,37 @@ def test_a_key_or_item_it_does_not_have_answers_with_its_own_line() -> None:
     assert data["empty"] == {} and data["empty"].line_of("x") == 9
 
 
-def test_keys_that_are_not_text_become_text() -> None:
-    data = parse_yaml("1: one\ntrue: yes\n2.5: half\n", Path("t.yaml"))
-    assert data == {"1": "one", "True": True, "2.5": "half"}
-    assert data.line_of("True") == 2 and data.line_of("2.5") == 3
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "a: 1\n  # a synonym\nno: nope\n",
+            "t.yaml:3: the key 'no' is read as false: quote it (YAML reads a bare yes, no, on or"
+            " off as true/false)",
+        ),
+        ("1: one\n", "t.yaml:1: the key '1' is read as a number: quote it"),
+        ("a: b\n2.5: half\n", "t.yaml:2: the key '2.5' is read as a number: quote it"),
+        ("2024-01-01: d\n", "t.yaml:1: the key '2024-01-01' is read as a date: quote it"),
+        (
+            "~: x\n",
+            "t.yaml:1: the key '~' is read as empty: write a key before the colon, or quote it",
+        ),
+        ("? [a]\n: v\n", "t.yaml:1: this key is a list or a mapping: a key is a word or a phrase"),
+    ],
+)
+def test_a_key_that_yaml_reads_as_no_text_is_refused_at_its_line(text: str, said: str) -> None:
+    """`no:` was the text 'False', and `no:` beside `off:` a duplicate 'False'."""
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    assert str(caught.value) == said
+
+
+def test_a_quoted_key_is_text() -> None:
+    assert parse_yaml("'no': x\n'off': y\n'1': z\n", Path("t.yaml")) == {
+        "no": "x",
+        "off": "y",
+        "1": "z",
+    }
 
 
 def test_a_duplicate_key_names_the_second_ones_line_and_column() -> None:
@@ -68,8 +95,8 @@ def test_a_duplicate_key_names_the_second_ones_line_and_column() -> None:
 
 
 def test_a_duplicate_key_spelled_differently_in_yaml_is_still_a_duplicate() -> None:
-    with pytest.raises(YamlError, match=r"t.yaml:2: invalid YAML: duplicate key '1'"):
-        parse_yaml("1: a\n'1': b\n", Path("t.yaml"))
+    with pytest.raises(YamlError, match=r"t.yaml:2: invalid YAML: duplicate key 'no'"):
+        parse_yaml("'no': a\n\"no\": b\n", Path("t.yaml"))
 
 
 @pytest.mark.parametrize(
@@ -168,8 +195,10 @@ def test_a_flow_list_over_several_lines_knows_each_items_line() -> None:
     assert line_at(data, ("refs", 0)) == 2
 
 
-def test_a_key_that_is_a_whole_structure_is_read_in_full_as_text() -> None:
-    assert parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml")) == {"[('a', 1)]": "v"}
+def test_a_key_that_is_a_whole_structure_is_refused() -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml"))
+    assert caught.value.message == "this key is a list or a mapping: a key is a word or a phrase"
 
 
 @pytest.mark.parametrize(
