@@ -53,6 +53,7 @@ _SAYS = {
     "less_than_equal": "{what} must be at most {le}",
     **dict.fromkeys(("tuple_type", "list_type", "frozen_set_type"), "{what} must be a list"),
     **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "{what} must be a whole number"),
+    **dict.fromkeys(("float_type", "float_parsing"), "{what} must be a number"),
     **dict.fromkeys(("model_type", "dict_type"), "{what} must be a mapping (key: value lines)"),
 }
 
@@ -70,6 +71,8 @@ class LoadResult:
 def _where(loc: tuple[str | int, ...]) -> str:
     if not loc:
         return "the file"
+    if loc[-1] == "[key]" and len(loc) > 1:  # pydantic's name for a mapping's key itself
+        return f"the key {loc[-2]!r}"
     if isinstance(loc[-1], int):
         return f"entry {loc[-1] + 1} of {_where(loc[:-1])}"
     return repr(loc[-1])
@@ -99,6 +102,8 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
     if kind == "string_type" and isinstance(value, bool):  # YAML reads a bare `no` as false
         return f"{what} must be text: quote it (YAML reads a bare yes, no, on or off as true/false)"
+    if kind == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
+        return f"{what} must be {PATTERN_NAMES.get(ctx['pattern'], ctx['pattern'])}"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
         return f"{what} {message}" if message.startswith("must") else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))

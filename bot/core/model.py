@@ -769,8 +769,10 @@ class AnswerGate(Model):
     """A logistic regression over a ranking's signals: how likely its best topic is right,
     for a question the rules would only suggest topics for."""
 
-    weights: dict[GateSignal, float] = Field(description="per signal, what it adds to the log-odds")
-    bias: float = Field(description="the log-odds with every signal at 0")
+    weights: dict[GateSignal, Number] = Field(
+        description="per signal, what it adds to the log-odds"
+    )
+    bias: Number = Field(description="the log-odds with every signal at 0")
     probability: Number = Field(
         description="the gate's probability at which the best topic is answered; above 1: never"
     )

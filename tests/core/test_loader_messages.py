@@ -87,6 +87,18 @@ CASES = [
     ),
     ("units.yaml", "factor: 40\n", "factor: 0\n", "'factor' must be more than 0"),
     ("units.yaml", "factor: 40\n", "factor: '40'\n", "'factor' must be a number"),
+    # A mapping's key is named as such (pydantic calls it '[key]').
+    (
+        "questions.yaml",
+        "  cautions: |-",
+        "  Cautions: |-",
+        "the key 'Cautions' must be lowercase a-z, 0-9 and '-'",
+    ),
+    # The answer gate's numbers are numbers like every other: no list, bool or quoted text.
+    ("search.yaml", "  bias: -3.8314", "  bias: [1]", "'bias' must be a number"),
+    ("search.yaml", "  bias: -3.8314", "  bias: yes", "'bias' must be a number"),
+    ("search.yaml", "  bias: -3.8314", '  bias: "-3.8"', "'bias' must be a number"),
+    ("search.yaml", "{learnt: 5.1227,", "{learnt: true,", "'learnt' must be a number"),
 ]
 
 
