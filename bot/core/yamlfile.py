@@ -8,6 +8,7 @@ of each key, so an error can point at the exact place a curator has to fix.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,14 +47,31 @@ class LineList(list[Any]):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Numbers as YAML 1.2's core schema writes them, where YAML 1.1 agrees: decimal integers
+# (no leading zero), 0x hex, decimal fractions with a point, .inf and .nan. 1.1's others are
+# text, so the field's type refuses them: `1:30` (base 60, 90), `017` (octal, 15), `0b101`,
+# `1_000`, `+0x1f`. (Every number read is one 1.1 reads too, the same.)
+_INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_NUMBERS = {"tag:yaml.org,2002:int": _INT, "tag:yaml.org,2002:float": _FLOAT}
+_RESOLVERS = {
+    first: [(tag, _NUMBERS.get(tag, pattern)) for tag, pattern in resolvers]
+    for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
+}
 _STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq", "merge"))
 # The first characters of a plain scalar that some implicit type (null, bool, int, float,
 # timestamp, merge...) may start with; None would be a type that starts with anything.
-_TYPED_FIRST = frozenset(_SafeBase.yaml_implicit_resolvers)
+_TYPED_FIRST = frozenset(_RESOLVERS)
 
 
 class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """libyaml's parser and composer with the safe constructor, for what `_Builder` hands it."""
+    """libyaml's parser and composer with the safe constructor, for what `_Builder` hands it;
+    plain numbers are read as `_INT` and `_FLOAT` say."""
+
+    yaml_implicit_resolvers = _RESOLVERS
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         # Most of a knowledge file is plain words: text, told without trying each type's

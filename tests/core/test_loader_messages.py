@@ -407,3 +407,23 @@ def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
     loaded = load_knowledge(knowledge_copy).knowledge
     assert loaded is not None
     assert loaded.questions == {"osteocalcin": ("what does it do", "and why")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "max_input_chars: 200",
+            "max_input_chars: 2:00",
+            "'max_input_chars' must be a whole number",
+        ),
+        ("max_count: 20", "max_count: 020", "'max_count' must be a whole number"),
+        ("max_ng_ml: 1000", "max_ng_ml: 1_000", "'max_ng_ml' must be a number"),
+        ("max_ng_ml: 1000", "max_ng_ml: 0b1111101000", "'max_ng_ml' must be a number"),
+    ],
+)
+def test_a_number_in_yaml_11s_other_forms_is_refused(
+    knowledge_copy: Path, old: str, new: str, said: str
+) -> None:
+    line = _edit(knowledge_copy, "units.yaml", old, new)
+    assert _problems(knowledge_copy) == [f"units.yaml:{line}: {said}"]

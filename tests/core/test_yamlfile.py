@@ -334,3 +334,36 @@ def test_a_key_written_twice_beside_a_merge_key_is_still_a_duplicate() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("a: &art {text: one}\nb:\n  <<: *art\n  text: two\n  text: 3\n", Path("t.yaml"))
     assert str(caught.value) == "t.yaml:5: invalid YAML: duplicate key 'text'"
+
+
+@pytest.mark.parametrize(
+    "word", ["1:30", "5:00", "017", "-017", "0b101", "123456789012345678:1", "1_000", "+0x1f", "08"]
+)
+def test_yaml_11s_other_number_forms_are_text(word: str, tmp_path: Path) -> None:
+    """YAML 1.1 read `1:30` as 90 (base 60), `017` as 15 (octal), `0b101` as 5: a curator's
+    time or typo silently became another number. As in YAML 1.2's core schema, they are text,
+    which a number field then refuses; config.yaml reads through load_yaml the same way."""
+    path = tmp_path / "t.yaml"
+    path.write_text(f"a: {word}\nb: [{word}]\n", encoding="utf-8")
+    assert _plain(load_yaml(path)) == {"a": word, "b": [word]}
+    assert _plain(parse_yaml(path.read_bytes(), path)) == {"a": word, "b": [word]}
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("+4", 4),
+        ("0", 0),
+        ("0x1f", 31),
+        ("1.5", 1.5),
+        (".5", 0.5),
+        ("-2.", -2.0),
+        ("1.0e+20", 1e20),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
+    ],
+)
+def test_decimal_numbers_are_still_numbers(word: str, value: float) -> None:
+    assert parse_yaml(f"a: {word}\n", Path("t.yaml")) == {"a": value}
