@@ -12,7 +12,8 @@ import functools
 import gc
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any, get_origin
 
@@ -104,8 +105,13 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"{what} must be text: quote it (YAML reads a bare yes, no, on or off as true/false)"
     if kind == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
         return f"{what} must be {PATTERN_NAMES.get(ctx['pattern'], ctx['pattern'])}"
+    if kind == "string_type" and value is None:
+        return f"{what} is empty: write its text after the colon"
+    if kind == "string_type" and isinstance(value, int | float | Decimal | date):
+        typed = "a date" if isinstance(value, date) else "a number"
+        return f"{what} must be text: quote it (YAML reads {value} unquoted as {typed})"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
-        return f"{what} {message}" if message.startswith("must") else message
+        return f"{what} {message}" if message.startswith(("must", "is empty")) else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
     inside = f" in {_where(loc[:-1])}" if loc[:-1] else ""
     said = {"what": what, "key": key, "value": value, "pattern": pattern, "inside": inside}

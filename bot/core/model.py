@@ -74,6 +74,10 @@ def _number(value: object) -> object:
 
 
 def _interval(value: object) -> Interval:
+    if isinstance(value, list) and all(isinstance(x, str | int | float) for x in value):
+        written = f'"[{", ".join(map(str, value))}]"'  # YAML read an unquoted [0, 90] as a list
+        message = "must be quoted: write {written}, or YAML reads it as a list"
+        raise PydanticCustomError("interval", message, {"written": written})
     if not isinstance(value, str):
         raise PydanticCustomError("interval", 'must be an interval such as "[1, 2)"')
     try:
@@ -83,6 +87,9 @@ def _interval(value: object) -> Interval:
 
 
 def _colour(value: object) -> int:
+    if value is None:  # `colour: #95a5a6`: YAML reads an unquoted # as a comment
+        message = 'is empty: quote it, as in "#27ae60" (an unquoted # starts a YAML comment)'
+        raise PydanticCustomError("colour", message)
     if not isinstance(value, str) or not re.fullmatch(COLOUR_PATTERN, value):
         message = 'colour {value} must be like "#27ae60"'
         raise PydanticCustomError("colour", message, {"value": repr(value)})

@@ -34,7 +34,7 @@ TITLE = "title: Matrix Gla protein (MGP)"
 
 CASES = [
     # (file, old, new, message)
-    (MGP, TITLE, "title: 5", "'title' must be text"),
+    (MGP, TITLE, "title: 5", "'title' must be text: quote it (YAML reads 5 unquoted as a number)"),
     # A bare `no` is YAML's false, not the word
     (
         "search.yaml",
@@ -87,6 +87,32 @@ CASES = [
     ),
     ("units.yaml", "factor: 40\n", "factor: 0\n", "'factor' must be more than 0"),
     ("units.yaml", "factor: 40\n", "factor: '40'\n", "'factor' must be a number"),
+    # What YAML made of a value written unquoted, and how to write it.
+    (
+        "bands/k2.yaml",
+        'range: "(0, 90)"',
+        "range: [0, 90]",
+        """'range' must be quoted: write "[0, 90]", or YAML reads it as a list""",
+    ),
+    (
+        "bands/k2.yaml",
+        'colour: "#95a5a6"',
+        "colour: #95a5a6",
+        """'colour' is empty: quote it, as in "#27ae60" (an unquoted # starts a YAML comment)""",
+    ),
+    (
+        MGP,
+        TITLE,
+        "title: 2024-01-01",
+        "'title' must be text: quote it (YAML reads 2024-01-01 unquoted as a date)",
+    ),
+    (
+        MGP,
+        TITLE,
+        "title: 12.5",
+        "'title' must be text: quote it (YAML reads 12.5 unquoted as a number)",
+    ),
+    (MGP, TITLE, "title:", "'title' is empty: write its text after the colon"),
     # A mapping's key is named as such (pydantic calls it '[key]').
     (
         "questions.yaml",
@@ -398,7 +424,7 @@ def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
     )
     assert _problems(knowledge_copy) == [
         "questions.yaml:3: entry 1 of 'mgp' must be non-empty text",
-        "questions.yaml:4: entry 2 of 'mgp' must be text",
+        "questions.yaml:4: entry 2 of 'mgp' must be text: quote it (YAML reads 12 unquoted as a number)",
     ]
     (knowledge_copy / "questions.yaml").write_text(
         "questions:\n  osteocalcin: |-\n    what does it do\n\n    and why\noff_topic: []\n",
