@@ -197,7 +197,10 @@ class _Snapshot:
         except KeyError:
             problem = "file is missing"
         except UnicodeDecodeError as exc:
+            line = self.files[relative].count(b"\n", 0, exc.start) + 1
             problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
+            self.problems.append(Problem(self.root / relative, line, problem))
+            return None
         self.problems.append(Problem(self.root / relative, 0, problem))
         return None
 
@@ -242,8 +245,11 @@ def _load(root: Path) -> LoadResult:
     if not root.is_dir():
         return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
     snap = _Snapshot(root)
-    article = snap.text("article.md") or ""
-    if snap.files.get("article.md") and not sections(article):
+    article = snap.text("article.md")  # None: missing or not UTF-8, said as such
+    if article is not None and not article.strip():
+        snap.problems.append(Problem(root / "article.md", 1, "the article is empty"))
+        article = None
+    elif article is not None and not sections(article):
         snap.problems.append(Problem(root / "article.md", 1, "the article has no section headings"))
     topic_names = [name for name in snap.files if kind_of(name) == "topic"]
     if not topic_names:
@@ -255,8 +261,8 @@ def _load(root: Path) -> LoadResult:
     model = {name: file.model for name, file in files.items()}
     return LoadResult(
         KnowledgeBase(
-            article=article,
-            sections=sections(article),
+            article=article or "",
+            sections=sections(article or ""),
             sources={source.id: source for source in model["sources.yaml"].sources},
             topics={Path(name).stem: model[name] for name in topic_names},
             cautions={caution.id: caution for caution in model["cautions.yaml"].cautions},

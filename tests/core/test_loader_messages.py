@@ -250,8 +250,10 @@ def test_a_file_not_in_utf8_names_the_byte(knowledge_copy: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data.replace(b"Matrix Gla", b"Matrix \xff Gla", 1))
     at = data.index(b"Matrix Gla") + len(b"Matrix ")
+    line = data[:at].count(b"\n") + 1  # the line the byte is on, as for any other problem
+    assert line > 1
     assert _problems(knowledge_copy) == [
-        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte {at})"
+        f"{MGP}:{line}: cannot read file: not UTF-8 (invalid start byte at byte {at})"
     ]
 
 
@@ -259,7 +261,7 @@ def test_a_file_saved_as_utf16_is_named_as_not_utf8(knowledge_copy: Path) -> Non
     path = knowledge_copy / MGP
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     assert _problems(knowledge_copy) == [
-        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte 0)"
+        f"{MGP}:1: cannot read file: not UTF-8 (invalid start byte at byte 0)"
     ]
 
 
@@ -393,17 +395,17 @@ def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
     ]
 
 
-def test_without_the_article_no_quote_can_be_found(knowledge_copy: Path) -> None:
+def test_without_the_article_its_quotes_wait_for_it(knowledge_copy: Path) -> None:
+    """Every quote, section and figure citing the article would be "not found": the one
+    problem is the missing article; they are checked once it is back."""
     (knowledge_copy / "article.md").unlink()
-    line = _edit(
+    _edit(
         knowledge_copy,
         MGP,
         '"Without adequate vitamin K2, these proteins remain inactive."',
-        '"XX"',  # even the shortest quote: there is no text to find it in
+        '"XX"',  # a quote that is in no article
     )
-    problems = _problems(knowledge_copy)
-    assert "article.md:0: file is missing" in problems
-    assert f"{MGP}:{line}: quote not found verbatim in article.md: 'XX'" in problems
+    assert _problems(knowledge_copy) == ["article.md:0: file is missing"]
 
 
 def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy: Path) -> None:
@@ -453,3 +455,20 @@ def test_a_number_in_yaml_11s_other_forms_is_refused(
 ) -> None:
     line = _edit(knowledge_copy, "units.yaml", old, new)
     assert _problems(knowledge_copy) == [f"units.yaml:{line}: {said}"]
+
+
+def test_an_article_not_in_utf8_is_its_only_problem(knowledge_copy: Path) -> None:
+    """Not also "no section headings" and every quote "not found": those wait for it."""
+    path = knowledge_copy / "article.md"
+    data = path.read_bytes()
+    at = data.index(b"\n## ") + 1
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    line = data[:at].count(b"\n") + 1
+    assert _problems(knowledge_copy) == [
+        f"article.md:{line}: cannot read file: not UTF-8 (invalid start byte at byte {at})"
+    ]
+
+
+def test_an_empty_article_is_named(knowledge_copy: Path) -> None:
+    (knowledge_copy / "article.md").write_bytes(b"")
+    assert _problems(knowledge_copy) == ["article.md:1: the article is empty"]
