@@ -60,8 +60,19 @@ PATTERN_NAMES = {
 }
 
 
+# Control characters left once whitespace is squashed: YAML refuses them written raw, but a
+# double-quoted escape ("\0", "\x07", "\e") writes one, which would reach a reply.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _squash(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    if found := _CONTROL.search(text):
+        message = "must not hold the control character U+{code}: remove it (a \\ escape wrote it)"
+        raise PydanticCustomError("control", message, {"code": f"{ord(found.group()):04X}"})
+    return text
 
 
 def _number(value: object) -> object:

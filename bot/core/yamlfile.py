@@ -196,6 +196,12 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem == "but found another document":  # a second `---`
+            problem = "expected one document; remove the second ---"
+        elif "cannot start any token" in problem and _has_tab(text, line):
+            problem += " (a tab: tabs can't indent YAML; use spaces)"
+        elif "tab character" in problem:
+            problem += " (tabs can't indent YAML; use spaces)"
         raise YamlError(path, line, f"invalid YAML: {problem}", column) from exc
     except yaml.reader.ReaderError as exc:
         if isinstance(text, bytes):  # not UTF-8 (raises), or a character to find in the text
@@ -207,6 +213,12 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
         raise YamlError(path, line, message) from exc
     except yaml.YAMLError as exc:
         raise YamlError(path, 0, f"invalid YAML: {exc}") from exc
+
+
+def _has_tab(text: str | bytes, line: int) -> bool:
+    """Whether line `line` (1-based) of the text holds a tab."""
+    lines = (text.encode() if isinstance(text, str) else text).splitlines()
+    return 0 < line <= len(lines) and b"\t" in lines[line - 1]
 
 
 def line_at(data: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> int:

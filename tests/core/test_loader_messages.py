@@ -113,6 +113,19 @@ CASES = [
         "'title' must be text: quote it (YAML reads 12.5 unquoted as a number)",
     ),
     (MGP, TITLE, "title:", "'title' is empty: write its text after the colon"),
+    # A double-quoted escape writes a control character YAML refuses written raw.
+    (
+        MGP,
+        TITLE,
+        'title: "Matrix\\0 Gla"',
+        "'title' must not hold the control character U+0000: remove it (a \\ escape wrote it)",
+    ),
+    (
+        "sources.yaml",
+        "name: IOM 2011",
+        'name: "\\e[31mIOM 2011"',
+        "'name' must not hold the control character U+001B: remove it (a \\ escape wrote it)",
+    ),
     # A mapping's key is named as such (pydantic calls it '[key]').
     (
         "questions.yaml",

@@ -367,3 +367,29 @@ def test_yaml_11s_other_number_forms_are_text(word: str, tmp_path: Path) -> None
 )
 def test_decimal_numbers_are_still_numbers(word: str, value: float) -> None:
     assert parse_yaml(f"a: {word}\n", Path("t.yaml")) == {"a": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "a: 1\nb:\n\t- x\n",
+            "t.yaml:3: invalid YAML: found character that cannot start any token (a tab: tabs"
+            " can't indent YAML; use spaces)",
+        ),
+        (
+            "a:\n  b: 1\n\tc: 2\n",
+            "t.yaml:3: invalid YAML: found a tab character that violates indentation (tabs can't"
+            " indent YAML; use spaces)",
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            "t.yaml:2: invalid YAML: expected one document; remove the second ---",
+        ),
+    ],
+)
+def test_a_tab_and_a_second_document_say_what_to_do(text: str, said: str) -> None:
+    for read in (text, text.encode()):
+        with pytest.raises(YamlError) as caught:
+            parse_yaml(read, Path("t.yaml"))
+        assert str(caught.value) == said
