@@ -55,6 +55,16 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Cites:
+    """A text and the sources it stands on, for a figure rule outside a `Cited` model."""
+
+    text: str
+    section: str | None
+    quotes: tuple[str, ...]
+    refs: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class File:
     """One knowledge file as parsed, and its model when it validated (else None), so a
@@ -136,7 +146,9 @@ class Checker:
                 for number, group in enumerate(scale.groups):
                     where = ("limits", index, "groups", number)
                     yield from self.cited(where, group, f"age group {group.label!r}")
-        elif isinstance(model, Units) and model.age is None and self.files["ages.yaml"].model:
+        elif isinstance(model, Units):
+            yield from self.units(model)
+        if isinstance(model, Units) and model.age is None and self.files["ages.yaml"].model:
             message = "units.yaml needs its 'age' section (how /dk2 dose reads age:, in months)"
             yield (), message + ": ages.yaml gives limits by age"
         elif name == "questions.yaml":
@@ -179,6 +191,35 @@ class Checker:
             allowed |= self.source_numbers.get(ref, set())
         if invented := sorted(numbers(text) - allowed, key=Decimal):
             yield loc, f"{what} uses {', '.join(invented)}, which no source it cites contains"
+
+    def units(self, units: Units) -> Broken:
+        """A conversion that names its sources states a figure they hold (40 IU per µg)."""
+        groups = {
+            "vitamin_d": units.vitamin_d.units,
+            "k2": units.k2.units,
+            "level": units.level.units,
+        }
+        for group, listed in groups.items():
+            for index, unit in enumerate(listed):
+                # Each source states the conversion itself: a figure that one of them holds
+                # for something else (IOM 2011's "4 years" for a factor of 4) is not enough.
+                given = "factor" if "factor" in unit.model_fields_set else "divisor"
+                figure = format(getattr(unit, given).normalize(), "f")
+                for ref in unit.sources:
+                    if figure not in self.source_numbers.get(ref, {figure}):
+                        message = f"the {given} of {group} unit {unit.names[0]!r} is {figure},"
+                        yield (group, "units", index, given), f"{message} which {ref} doesn't state"
+        d2, mcg = units.reading.d2, [u for u in units.vitamin_d.units if "mcg" in u.names]
+        per_mcg = format(mcg[0].factor.normalize(), "f") if mcg else None
+        for ref in d2.sources if per_mcg is not None else ():
+            if per_mcg not in self.source_numbers.get(ref, {per_mcg}):
+                message = f"D2's IU per µg is {per_mcg} (the mcg factor), which {ref} doesn't state"
+                yield ("reading", "d2", "sources"), message
+        mk4 = units.reading.mk4
+        figure = format(mk4.pharmacological_mg.normalize(), "f")
+        what = "reading's mk4 pharmacological_mg"
+        cites = _Cites(figure, None, (), mk4.sources)
+        yield from self.figures(("reading", "mk4", "pharmacological_mg"), figure, cites, what)
 
     def topic(self, stem: str, topic: Topic) -> Broken:
         if stem != topic.id:

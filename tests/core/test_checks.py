@@ -594,3 +594,19 @@ def test_ages_yaml_needs_the_age_units_to_read_an_age(knowledge_copy: Path) -> N
         f"units.yaml:{text[:first].count(chr(10)) + 1}: units.yaml needs its 'age' section (how"
         " /dk2 dose reads age:, in months): ages.yaml gives limits by age"
     ]
+
+
+def test_a_conversion_is_one_each_of_its_sources_states(knowledge_copy: Path) -> None:
+    """IOM 2011 holds a 4 ("4 years"), not as IU per µg: fda, cited too, holds only 40."""
+    mcg = _edit(knowledge_copy, "units.yaml", "      factor: 40\n", "      factor: 4\n")
+    nmol = _edit(knowledge_copy, "units.yaml", "divisor: 2.496", "divisor: 2.5")
+    d2 = _edit(knowledge_copy, "units.yaml", "    sources: [d2-labels]", "    sources: [d2-labels]")
+    mk4 = _edit(knowledge_copy, "units.yaml", "pharmacological_mg: 45", "pharmacological_mg: 46")
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{mcg}: the factor of vitamin_d unit 'mcg' is 4, which fda doesn't state",
+        f"units.yaml:{nmol}: the divisor of level unit 'nmol/l' is 2.5, which iom-2011 doesn't"
+        " state",
+        f"units.yaml:{d2}: D2's IU per µg is 4 (the mcg factor), which d2-labels doesn't state",
+        f"units.yaml:{mk4}: reading's mk4 pharmacological_mg uses 46, which no source it cites"
+        " contains",
+    ]

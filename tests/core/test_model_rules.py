@@ -479,12 +479,15 @@ def test_the_unit_spelled_iu_is_one_iu(knowledge_copy: Path) -> None:
 
 
 def test_nmol_per_litre_is_given_by_its_divisor(knowledge_copy: Path) -> None:
-    _edit(knowledge_copy, "units.yaml", "      divisor: 2.496\n", "      factor: 0.4006\n")
+    factor = _edit(knowledge_copy, "units.yaml", "      divisor: 2.496\n", "      factor: 0.4006\n")
     text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
     line = text[: text.index("level:\n  base_unit")].count("\n") + 3
     assert _problems(knowledge_copy) == [
         f"units.yaml:{line}: level units must give exactly one unit, nmol/L, by its divisor"
-        " (divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor"
+        " (divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor",
+        # and the IOM states 2.496, not its inverse
+        f"units.yaml:{factor}: the factor of level unit 'nmol/l' is 0.4006, which iom-2011"
+        " doesn't state",
     ]
 
 
