@@ -142,6 +142,15 @@ class Checker:
         elif isinstance(model, BandTable):
             yield from self.bands(Path(name).stem, model)
         elif isinstance(model, AgeLimits):
+            for side in ("within", "above"):  # a verdict cites nothing: it states no figure
+                verdict = getattr(model.verdicts, side)
+                for key in ("label", "gauge"):
+                    if stated := sorted(numbers(getattr(verdict, key)), key=Decimal):
+                        message = f"the {side} verdict's {key} states {', '.join(stated)}"
+                        yield (
+                            ("verdicts", side, key),
+                            f"{message}; it cites no source, so no figure",
+                        )
             for index, scale in enumerate(model.limits):
                 for number, group in enumerate(scale.groups):
                     where = ("limits", index, "groups", number)
@@ -226,6 +235,7 @@ class Checker:
             yield ("id",), f"topic {topic.id!r} must live in {topic.id}.yaml"
         what, source = f"topic {topic.id!r}", topic.source
         yield from self.cited(("source",), source, what)
+        yield from self.figures(("title",), topic.title, source, f"{what} title")
         yield from self.figures(("short",), topic.short, source, f"{what} short")
         yield from self.figures(("long",), topic.long, source, f"{what} long")
         for index, other in enumerate(topic.related):
@@ -245,6 +255,11 @@ class Checker:
                 yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
                 amount = band.k2.with_amount or ""
                 yield from self.figures((*loc, "k2", "with_amount"), amount, band.k2, what)
+            # The label and gauge word a reply shows stand on the band's own sources.
+            refs = tuple(dict.fromkeys(ref for r in band.references for ref in r.refs))
+            cites = _Cites("", band.article.section, band.article.quotes, refs)
+            for key in ("label", "gauge"):
+                yield from self.figures((*loc, key), getattr(band, key), cites, f"{what} {key}")
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 yield (*loc, "warning"), f"unknown caution {band.warning!r} as warning"

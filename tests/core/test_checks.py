@@ -610,3 +610,35 @@ def test_a_conversion_is_one_each_of_its_sources_states(knowledge_copy: Path) ->
         f"units.yaml:{mk4}: reading's mk4 pharmacological_mg uses 46, which no source it cites"
         " contains",
     ]
+
+
+def test_a_band_label_and_gauge_state_only_their_sources_figures(knowledge_copy: Path) -> None:
+    """The label is the reply's headline: "safe up to 50000 IU a day" stands in no source."""
+    label = _edit(
+        knowledge_copy,
+        "bands/k2.yaml",
+        "label: ",
+        "label: safe up to 50000 µg a day, ",
+    )
+    assert _problems(knowledge_copy) == [
+        f"bands/k2.yaml:{label}: k2 band 'low' label uses 50000, which no source it cites contains"
+    ]
+
+
+def test_a_topic_title_states_only_its_sources_figures(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "topics/mgp.yaml", "title: Matrix Gla", "title: 12345 Matrix Gla")
+    assert _problems(knowledge_copy) == [
+        f"topics/mgp.yaml:{line}: topic 'mgp' title uses 12345, which no source it cites contains"
+    ]
+
+
+def test_an_age_verdict_states_no_figure(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "ages.yaml",
+        "label: above the upper limit for this age",
+        "label: above 4000 IU, the upper limit for this age",
+    )
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: the above verdict's label states 4000; it cites no source, so no figure"
+    ]
