@@ -621,6 +621,24 @@ class Units(Model):
             *_spelled_once(_spellings(("age", "units"), self.age_units)),
         )
         yield from dict.fromkeys(broken)  # a period listed twice, once
+        # /dk2 dose reads a unit or period spelling before a filler: a filler spelled like one
+        # would never be read past.
+        read_first = {
+            name
+            for _, names in (
+                *_spellings(("",), self.vitamin_d.units),
+                *_spellings(("",), self.k2.units),
+                *periods,
+            )
+            for name in names
+        }
+        for kind in ("vitamin_d", "k2"):
+            for index, name in enumerate(getattr(self, kind).fillers):
+                if name in read_first:
+                    message = (
+                        f"filler {name!r} is also a unit or period spelling, which dk2 reads first"
+                    )
+                    yield (kind, "fillers", index), message
 
     def _what_the_code_reads(self) -> Broken:
         """The units the code looks up by name or shape (bot.core.dosetext, replies, child,

@@ -511,3 +511,12 @@ def test_the_smallest_daily_amount_is_below_the_largest(
     assert _problems(knowledge_copy) == [
         f"units.yaml:{line}: min_daily (2000000) must be below max_daily (1000000)"
     ]
+
+
+def test_a_filler_is_not_spelled_like_a_unit_or_a_period(knowledge_copy: Path) -> None:
+    # "5000 iu weekly d3": a filler "weekly" would never be read past; the period wins.
+    line = _edit(knowledge_copy, "units.yaml", "  fillers: [d3, d,", "  fillers: [d3, weekly, d,")
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: filler 'weekly' is also a unit or period spelling, which dk2 reads"
+        " first"
+    ]
