@@ -110,6 +110,8 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "string_type" and isinstance(value, int | float | Decimal | date):
         typed = "a date" if isinstance(value, date) else "a number"
         return f"{what} must be text: quote it (YAML reads {value} unquoted as {typed})"
+    if kind == "literal_error" and "," not in ctx.get("expected", ","):  # two choices
+        return f"{what} is {value!r}; it must be {ctx['expected']}"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
         return f"{what} {message}" if message.startswith(("must", "is empty")) else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))

@@ -58,7 +58,7 @@ CASES = [
         MGP,
         "kind: article",
         "kind: book",
-        "'kind' is 'book'; it must be one of: 'article' or 'reference'",
+        "'kind' is 'book'; it must be 'article' or 'reference'",
     ),
     (MGP, TITLE, "zzzzz: 1\n" + TITLE, f"unknown key 'zzzzz' (allowed: {TOPIC_KEYS})"),
     (

@@ -406,7 +406,7 @@ def test_an_age_scale_is_in_iu_or_micrograms_as_the_code_spells_them(
     # Any other spelling was read as µg: an IU limit judged 40 times too high.
     line = _edit(knowledge_copy, "ages.yaml", "    unit: IU\n", f"    unit: {unit}\n")
     assert _problems(knowledge_copy) == [
-        f"ages.yaml:{line}: 'unit' is {unit!r}; it must be one of: 'IU' or 'µg'"
+        f"ages.yaml:{line}: 'unit' is {unit!r}; it must be 'IU' or 'µg'"
     ]
 
 
