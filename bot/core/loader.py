@@ -218,6 +218,9 @@ class _Snapshot:
         except YamlError as exc:
             self.problems.append(Problem(file.path, exc.line, exc.message))
             return file
+        if file.data is None:  # no YAML at all, or only comments
+            self.problems.append(Problem(file.path, 1, "the file is empty"))
+            return file
         try:
             file.model = model.model_validate(file.data)
         except ValidationError as exc:

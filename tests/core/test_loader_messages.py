@@ -485,3 +485,9 @@ def test_an_article_not_in_utf8_is_its_only_problem(knowledge_copy: Path) -> Non
 def test_an_empty_article_is_named(knowledge_copy: Path) -> None:
     (knowledge_copy / "article.md").write_bytes(b"")
     assert _problems(knowledge_copy) == ["article.md:1: the article is empty"]
+
+
+@pytest.mark.parametrize("text", ["", "# yaml-language-server: $schema=schema/ages.schema.json\n"])
+def test_an_empty_knowledge_file_is_said_to_be_empty(knowledge_copy: Path, text: str) -> None:
+    (knowledge_copy / "ages.yaml").write_text(text, encoding="utf-8")
+    assert _problems(knowledge_copy) == ["ages.yaml:1: the file is empty"]
