@@ -603,7 +603,8 @@ class Units(Model):
 
     def rules(self) -> Broken:
         """K2 form spellings are fillers (the amount parser reads past them), the banded form
-        is one of the forms, and a spelling is one vitamin D unit or one period, once."""
+        is one of the forms, the units the code looks up are there, a spelling names one thing
+        where it is read (a unit or period of one option), and no filler is spelled like one."""
         for form, names in self.k2.forms.items():
             for name in (name for name in names if name not in self.k2.fillers):
                 yield ("k2", "forms", form), f"form spelling {name!r} isn't a filler"
@@ -623,13 +624,10 @@ class Units(Model):
         yield from dict.fromkeys(broken)  # a period listed twice, once
         # /dk2 dose reads a unit or period spelling before a filler: a filler spelled like one
         # would never be read past.
+        units = (*self.vitamin_d.units, *self.k2.units)
         read_first = {
             name
-            for _, names in (
-                *_spellings(("",), self.vitamin_d.units),
-                *_spellings(("",), self.k2.units),
-                *periods,
-            )
+            for names in (*(u.names for u in units), *(p.names for p in self.periods))
             for name in names
         }
         for kind in ("vitamin_d", "k2"):
@@ -652,8 +650,7 @@ class Units(Model):
                 yield ("vitamin_d", "units"), message
             elif spelling == "iu" and (unit.factor, unit.divisor) != (Decimal(1), Decimal(1)):
                 yield ("vitamin_d", "units"), "the unit spelled 'iu' must have factor: 1"
-        nmol = [i for i, unit in enumerate(self.level.units) if unit.divisor != 1]
-        if len(nmol) != 1:
+        if sum(unit.divisor != 1 for unit in self.level.units) != 1:
             message = (
                 "level units must give exactly one unit, nmol/L, by its divisor "
                 "(divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor"
