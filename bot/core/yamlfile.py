@@ -2,7 +2,9 @@
 
 The checker names the file and line of every problem, and `yaml.safe_load` forgets both.
 This loader is PyYAML's SafeLoader (no arbitrary objects) whose mappings remember the line
-of each key, so an error can point at the exact place a curator has to fix.
+of each key, so an error can point at the exact place a curator has to fix. Two choices of
+its own: a key is text (one YAML reads as a bool, number, date or null is refused), and a
+plain number is one YAML 1.2's core schema reads as such (no base 60, octal or 0b).
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ class _Builder:
 
 
 class _NotText(Exception):
-    """A key YAML read as something other than text (`no:` is false, `1:30:` a number)."""
+    """A key YAML read as something other than text (`no:` is false, `1:` a number)."""
 
     def __init__(self, node: yaml.Node, key: object) -> None:
         super().__init__()
