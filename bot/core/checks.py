@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.core.interval import Interval, coverage_problems
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
 from bot.core.model import (
     AgeLimits,
@@ -31,6 +32,7 @@ from bot.core.model import (
     Loc,
     Ref,
     Topic,
+    Units,
     model_inside,
 )
 from bot.core.yamlfile import line_at
@@ -51,6 +53,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cites:
+    """A text and the sources it stands on, for a figure rule outside a `Cited` model."""
+
+    text: str
+    section: str | None
+    quotes: tuple[str, ...]
+    refs: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -80,7 +92,9 @@ class Checker:
     """The cross-file rules over the files by relative path (the ids of a broken file are
     None). Like a model's own `rules`, each yields every rule broken: where, and what."""
 
-    def __init__(self, article: str, files: Mapping[str, File]) -> None:
+    def __init__(self, article: str | None, files: Mapping[str, File]) -> None:
+        """`article` is None when article.md could not be read (a problem of its own): what
+        quotes, sections and figures cite of it is then not checked."""
         self.files = files
         self.topics = {Path(name).stem: files[name] for name in files if name.startswith("topics/")}
         sources, cautions = files["sources.yaml"].model, files["cautions.yaml"].model
@@ -93,9 +107,10 @@ class Checker:
             "caution": {caution.id for caution in cautions.cautions} if cautions else None,
             "topic": self.topics.keys(),
         }
-        self.flat_article = " ".join(article.split())
-        self.headings = frozenset(sections(article))
-        self.article_numbers = numbers(article)
+        self.article_read = article is not None
+        self.flat_article = " ".join((article or "").split())
+        self.headings = frozenset(sections(article or ""))
+        self.article_numbers = numbers(article or "")
 
     def check(self) -> None:
         """Hold each file that validated to the rules that span files; then every topic id and
@@ -127,10 +142,24 @@ class Checker:
         elif isinstance(model, BandTable):
             yield from self.bands(Path(name).stem, model)
         elif isinstance(model, AgeLimits):
+            for side in ("within", "above"):  # a verdict cites nothing: it states no figure
+                verdict = getattr(model.verdicts, side)
+                for key in ("label", "gauge"):
+                    if stated := sorted(numbers(getattr(verdict, key)), key=Decimal):
+                        message = f"the {side} verdict's {key} states {', '.join(stated)}"
+                        yield (
+                            ("verdicts", side, key),
+                            f"{message}; it cites no source, so no figure",
+                        )
             for index, scale in enumerate(model.limits):
                 for number, group in enumerate(scale.groups):
                     where = ("limits", index, "groups", number)
                     yield from self.cited(where, group, f"age group {group.label!r}")
+        elif isinstance(model, Units):
+            yield from self.units(model)
+        if isinstance(model, Units) and model.age is None and self.files["ages.yaml"].model:
+            message = "units.yaml needs its 'age' section (how /dk2 dose reads age:, in months)"
+            yield (), message + ": ages.yaml gives limits by age"
         elif name == "questions.yaml":
             for topic_id in model.questions.keys() - self.topics.keys():
                 yield ("questions", topic_id), f"unknown topic {topic_id!r}"
@@ -147,6 +176,8 @@ class Checker:
     def cited(self, loc: Loc, item: Cited, what: str, *, must_cite: bool = True) -> Broken:
         """The section and quotes an item names exist (its refs are `references`), and its
         text's figures stand in them."""
+        if not self.article_read and (item.section or item.quotes or "article" in item.refs):
+            return  # article.md is unreadable: said once, at article.md
         if item.section is not None and item.section not in self.headings:
             yield (*loc, "section"), f"section {item.section!r} is not a heading of article.md"
         for index, quote in enumerate(item.quotes):
@@ -160,6 +191,8 @@ class Checker:
         """Every number in `text` stands in a source `item` cites: no invented figures."""
         if self.ids["source"] is None:
             return  # which figures a source holds is unknown until sources.yaml is fixed
+        if not self.article_read and (item.quotes or item.section or "article" in item.refs):
+            return  # nor the article's, until article.md can be read
         allowed: set[str] = set()
         if item.quotes or item.section or "article" in item.refs:
             allowed |= self.article_numbers
@@ -168,11 +201,41 @@ class Checker:
         if invented := sorted(numbers(text) - allowed, key=Decimal):
             yield loc, f"{what} uses {', '.join(invented)}, which no source it cites contains"
 
+    def units(self, units: Units) -> Broken:
+        """A conversion that names its sources states a figure they hold (40 IU per µg)."""
+        groups = {
+            "vitamin_d": units.vitamin_d.units,
+            "k2": units.k2.units,
+            "level": units.level.units,
+        }
+        for group, listed in groups.items():
+            for index, unit in enumerate(listed):
+                # Each source states the conversion itself: a figure that one of them holds
+                # for something else (IOM 2011's "4 years" for a factor of 4) is not enough.
+                given = "factor" if "factor" in unit.model_fields_set else "divisor"
+                figure = format(getattr(unit, given).normalize(), "f")
+                for ref in unit.sources:
+                    if figure not in self.source_numbers.get(ref, {figure}):
+                        message = f"the {given} of {group} unit {unit.names[0]!r} is {figure},"
+                        yield (group, "units", index, given), f"{message} which {ref} doesn't state"
+        d2, mcg = units.reading.d2, [u for u in units.vitamin_d.units if "mcg" in u.names]
+        per_mcg = format(mcg[0].factor.normalize(), "f") if mcg else None
+        for ref in d2.sources if per_mcg is not None else ():
+            if per_mcg not in self.source_numbers.get(ref, {per_mcg}):
+                message = f"D2's IU per µg is {per_mcg} (the mcg factor), which {ref} doesn't state"
+                yield ("reading", "d2", "sources"), message
+        mk4 = units.reading.mk4
+        figure = format(mk4.pharmacological_mg.normalize(), "f")
+        what = "reading's mk4 pharmacological_mg"
+        cites = _Cites(figure, None, (), mk4.sources)
+        yield from self.figures(("reading", "mk4", "pharmacological_mg"), figure, cites, what)
+
     def topic(self, stem: str, topic: Topic) -> Broken:
         if stem != topic.id:
             yield ("id",), f"topic {topic.id!r} must live in {topic.id}.yaml"
         what, source = f"topic {topic.id!r}", topic.source
         yield from self.cited(("source",), source, what)
+        yield from self.figures(("title",), topic.title, source, f"{what} title")
         yield from self.figures(("short",), topic.short, source, f"{what} short")
         yield from self.figures(("long",), topic.long, source, f"{what} long")
         for index, other in enumerate(topic.related):
@@ -192,14 +255,61 @@ class Checker:
                 yield from self.cited((*loc, "k2"), band.k2, f"{what} K2 advice", must_cite=False)
                 amount = band.k2.with_amount or ""
                 yield from self.figures((*loc, "k2", "with_amount"), amount, band.k2, what)
+            # The label and gauge word a reply shows stand on the band's own sources.
+            refs = tuple(dict.fromkeys(ref for r in band.references for ref in r.refs))
+            cites = _Cites("", band.article.section, band.article.quotes, refs)
+            for key in ("label", "gauge"):
+                yield from self.figures((*loc, key), getattr(band, key), cites, f"{what} {key}")
             known = self.ids["caution"]
             if band.warning is not None and known is not None and band.warning not in known:
                 yield (*loc, "warning"), f"unknown caution {band.warning!r} as warning"
+        if (units := self.files["units.yaml"].model) is not None:
+            yield from _domain(kind, table, units)
         for index, mark in enumerate(table.marks):
             yield from self.cited(("marks", index), mark, "gauge mark")
             # The figures themselves, not only the label, must stand in the mark's sources.
             figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
             yield from self.figures(("marks", index), figures, mark, "gauge mark")
+
+
+def _domain(kind: str, table: BandTable, units: Units) -> Broken:
+    """The table's domain holds every value units.yaml lets through (else a reply finds no
+    band for it), and a level table's nmol_ranges tile that domain in nmol/L."""
+    domain = table.domain
+    if kind == "level":  # any result above 0 up to max_ng_ml
+        low, high, names = Decimal(0), units.level.max_ng_ml, ("", "level max_ng_ml")
+        low_in = domain.low is None or domain.low <= low
+    else:  # from min_daily to max_daily, both included
+        amounts, name = (units.vitamin_d, "vitamin_d") if kind == "dose" else (units.k2, "k2")
+        low, high = amounts.min_daily, amounts.max_daily
+        names = (f"{name} min_daily", f"{name} max_daily")
+        low_in = low in Interval(domain.low, domain.low_closed, None, False)
+    if not low_in:
+        what = f"units.yaml's {names[0]}, {_plain(low)}" if names[0] else "any result above 0"
+        yield (
+            ("domain",),
+            f"the domain {domain} leaves out {what}, which dk2 accepts: start it at 0",
+        )
+    if high not in Interval(None, False, domain.high, domain.high_closed):
+        what = f"units.yaml's {names[1]}, {_plain(high)}"
+        message = (
+            f"the domain {domain} leaves out {what}, which dk2 accepts: end it at inf"
+            f" (or at {_plain(high)}, included)"
+        )
+        yield ("domain",), message
+    nmol = [(band.id, band.nmol_range) for band in table.bands if band.nmol_range is not None]
+    if nmol and len(nmol) == len(table.bands):
+        divisor = next((unit.divisor for unit in units.level.units if unit.divisor != 1), None)
+        if divisor is not None:  # 1 ng/mL is `divisor` nmol/L
+            low_nmol = None if domain.low is None else domain.low * divisor
+            high_nmol = None if domain.high is None else domain.high * divisor
+            in_nmol = Interval(low_nmol, domain.low_closed, high_nmol, domain.high_closed)
+            for gap in coverage_problems(in_nmol, nmol):
+                yield ("bands",), f"nmol_range: {gap}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 @functools.cache
@@ -234,13 +344,26 @@ def messages(templates: Mapping[str, str]) -> Broken:
     """Each message uses only the placeholders the code fills it with, and states no figure."""
     for key, template in templates.items():
         loc, allowed = tuple(key.split(".")), MESSAGE_FIELDS.get(key, frozenset())
+        can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
         try:
-            names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            fields = [field for field in string.Formatter().parse(template) if field[1] is not None]
         except ValueError as exc:
             yield loc, f"message {key!r} has a broken placeholder: {exc}"
             continue
+        names: set[str] = set()
+        for _, name, spec, conversion in fields:
+            written = f"{{{name}{'!' + (conversion or '') if conversion is not None else ''}"
+            written += f"{':' + spec if spec else ''}}}"
+            if not name or name.isdigit():  # "{}" or "{0}": filled by position, never by dk2
+                yield (
+                    loc,
+                    f"message {key!r} writes {written}; name what it holds: it can use: {can}",
+                )
+            elif spec or conversion is not None:  # dk2 fills them with finished text, as is
+                yield loc, f"message {key!r} writes {written}; write just {{{name}}}"
+            else:
+                names.add(name)
         for name in sorted(names - allowed):
-            can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
             yield loc, f"message {key!r} uses {{{name}}}; it can use: {can}"
         # Examples of what to type (in `code`) may hold numbers; prose may not.
         if numbers(_CODE_SPAN.sub(" ", template)):

@@ -12,8 +12,9 @@ import functools
 import gc
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
 from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -53,6 +54,7 @@ _SAYS = {
     "less_than_equal": "{what} must be at most {le}",
     **dict.fromkeys(("tuple_type", "list_type", "frozen_set_type"), "{what} must be a list"),
     **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "{what} must be a whole number"),
+    **dict.fromkeys(("float_type", "float_parsing"), "{what} must be a number"),
     **dict.fromkeys(("model_type", "dict_type"), "{what} must be a mapping (key: value lines)"),
 }
 
@@ -70,6 +72,8 @@ class LoadResult:
 def _where(loc: tuple[str | int, ...]) -> str:
     if not loc:
         return "the file"
+    if loc[-1] == "[key]" and len(loc) > 1:  # pydantic's name for a mapping's key itself
+        return f"the key {loc[-2]!r}"
     if isinstance(loc[-1], int):
         return f"entry {loc[-1] + 1} of {_where(loc[:-1])}"
     return repr(loc[-1])
@@ -99,12 +103,54 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
     if kind == "string_type" and isinstance(value, bool):  # YAML reads a bare `no` as false
         return f"{what} must be text: quote it (YAML reads a bare yes, no, on or off as true/false)"
+    if kind == "string_pattern_mismatch" and loc[-1:] == ("[key]",):
+        return f"{what} must be {PATTERN_NAMES.get(ctx['pattern'], ctx['pattern'])}"
+    if kind == "string_type" and value is None:
+        return f"{what} is empty: write its text after the colon"
+    if kind == "string_type" and isinstance(value, int | float | Decimal | date):
+        typed = "a date" if isinstance(value, date) else "a number"
+        return f"{what} must be text: quote it (YAML reads {value} unquoted as {typed})"
+    if kind == "literal_error" and "," not in ctx.get("expected", ","):  # two choices
+        return f"{what} is {value!r}; it must be {ctx['expected']}"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
-        return f"{what} {message}" if message.startswith("must") else message
+        return f"{what} {message}" if message.startswith(("must", "is empty")) else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
     inside = f" in {_where(loc[:-1])}" if loc[:-1] else ""
     said = {"what": what, "key": key, "value": value, "pattern": pattern, "inside": inside}
     return _SAYS[kind].format_map({**ctx, **said, "length": len(" ".join(str(value).split()))})
+
+
+_BANDS = ", ".join(f"bands/{kind}.yaml" for kind in BAND_KINDS)
+
+
+def _editors(relative: str) -> bool:
+    """An editor's own file (hidden: swap files, locks; `~` backups; `#autosave#`): never
+    knowledge, never named, even where a knowledge file could be (topics/.#mgp.yaml)."""
+    parts = relative.split("/")
+    return any(part.startswith((".", "#")) for part in parts) or relative.endswith("~")
+
+
+def _not_read(relative: str) -> str | None:
+    """Why a YAML or JSON file is not read where it is, else None. (Markdown files are the
+    article and curators' notes, all in the version's hash.)"""
+    path = PurePosixPath(relative)
+    suffix, folder = path.suffix.lower(), path.parts[0] if len(path.parts) > 1 else ""
+    if suffix not in (".yaml", ".yml", ".json"):  # Markdown is the article, or notes
+        return None
+    if relative in _FILES or kind_of(relative) == "topic":
+        return None
+    if folder == "schema" and len(path.parts) == 2 and path.suffix == ".json":
+        return None
+    if suffix in (".yaml", ".yml") and path.suffix != ".yaml":
+        return f"not read: knowledge files end in .yaml; rename it {path.stem}.yaml"
+    if folder == "topics" and suffix == ".yaml":
+        return f"not read: a topic is topics/<id>.yaml; move it to topics/{path.name}"
+    if folder == "bands" and suffix == ".yaml":
+        return f"not read: the band tables are {_BANDS}, and no others"
+    if relative == "topic.yaml":
+        return "not read: each topic is a file of its own, topics/<id>.yaml"
+    known = ", ".join((*sorted(_FILES), "article.md", "topics/<id>.yaml", "schema/*.json"))
+    return f"unexpected file, not read: dk2 reads {known}"
 
 
 class _Snapshot:
@@ -112,20 +158,31 @@ class _Snapshot:
     the version hash covers are the same bytes, even while a curator is still saving.
 
     A symlink whose target lies outside `root` is refused (a problem, not read): the
-    knowledge folder is what curators review, and nothing outside it is published.
+    knowledge folder is what curators review, and nothing outside it is published. So is one
+    to nothing, and a YAML or JSON file where dk2 reads none (`_not_read`).
     """
 
     def __init__(self, root: Path) -> None:
         self.root, self.problems, self.files = root, list[Problem](), dict[str, bytes]()
         inside = functools.cache(lambda folder: folder.resolve().is_relative_to(root.resolve()))
         for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            if _editors(relative):
+                continue
+            if (not_read := _not_read(relative)) and not path.is_dir():
+                self.problems.append(Problem(path, 1, not_read))
+                continue
+            if path.is_symlink() and not path.exists():
+                message = f"a symlink to {path.readlink()}, which does not exist; not read"
+                self.problems.append(Problem(path, 1, message))
+                continue
             if path.suffix in (".yaml", ".md") and path.is_file():
                 if not inside(path if path.is_symlink() else path.parent):
                     message = "a symlink to a file outside the knowledge folder; not read"
                     self.problems.append(Problem(path, 1, message))
                     continue
                 try:
-                    self.files[path.relative_to(root).as_posix()] = path.read_bytes()
+                    self.files[relative] = path.read_bytes()
                 except OSError:
                     continue  # gone or unreadable: reported as missing where it is needed
 
@@ -142,7 +199,10 @@ class _Snapshot:
         except KeyError:
             problem = "file is missing"
         except UnicodeDecodeError as exc:
+            line = self.files[relative].count(b"\n", 0, exc.start) + 1
             problem = f"cannot read file: not UTF-8 ({exc.reason} at byte {exc.start})"
+            self.problems.append(Problem(self.root / relative, line, problem))
+            return None
         self.problems.append(Problem(self.root / relative, 0, problem))
         return None
 
@@ -157,6 +217,9 @@ class _Snapshot:
             return file
         except YamlError as exc:
             self.problems.append(Problem(file.path, exc.line, exc.message))
+            return file
+        if file.data is None:  # no YAML at all, or only comments
+            self.problems.append(Problem(file.path, 1, "the file is empty"))
             return file
         try:
             file.model = model.model_validate(file.data)
@@ -187,8 +250,11 @@ def _load(root: Path) -> LoadResult:
     if not root.is_dir():
         return LoadResult(None, (Problem(root, 0, "knowledge folder not found"),))
     snap = _Snapshot(root)
-    article = snap.text("article.md") or ""
-    if snap.files.get("article.md") and not sections(article):
+    article = snap.text("article.md")  # None: missing or not UTF-8, said as such
+    if article is not None and not article.strip():
+        snap.problems.append(Problem(root / "article.md", 1, "the article is empty"))
+        article = None
+    elif article is not None and not sections(article):
         snap.problems.append(Problem(root / "article.md", 1, "the article has no section headings"))
     topic_names = [name for name in snap.files if kind_of(name) == "topic"]
     if not topic_names:
@@ -200,8 +266,8 @@ def _load(root: Path) -> LoadResult:
     model = {name: file.model for name, file in files.items()}
     return LoadResult(
         KnowledgeBase(
-            article=article,
-            sections=sections(article),
+            article=article or "",
+            sections=sections(article or ""),
             sources={source.id: source for source in model["sources.yaml"].sources},
             topics={Path(name).stem: model[name] for name in topic_names},
             cautions={caution.id: caution for caution in model["cautions.yaml"].cautions},

@@ -60,8 +60,19 @@ PATTERN_NAMES = {
 }
 
 
+# Control characters left once whitespace is squashed: YAML refuses them written raw, but a
+# double-quoted escape ("\0", "\x07", "\e") writes one, which would reach a reply.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _squash(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    if found := _CONTROL.search(text):
+        message = "must not hold the control character U+{code}: remove it (a \\ escape wrote it)"
+        raise PydanticCustomError("control", message, {"code": f"{ord(found.group()):04X}"})
+    return text
 
 
 def _number(value: object) -> object:
@@ -74,6 +85,10 @@ def _number(value: object) -> object:
 
 
 def _interval(value: object) -> Interval:
+    if isinstance(value, list) and all(isinstance(x, str | int | float) for x in value):
+        written = f'"[{", ".join(map(str, value))}]"'  # YAML read an unquoted [0, 90] as a list
+        message = "must be quoted: write {written}, or YAML reads it as a list"
+        raise PydanticCustomError("interval", message, {"written": written})
     if not isinstance(value, str):
         raise PydanticCustomError("interval", 'must be an interval such as "[1, 2)"')
     try:
@@ -83,6 +98,9 @@ def _interval(value: object) -> Interval:
 
 
 def _colour(value: object) -> int:
+    if value is None:  # `colour: #95a5a6`: YAML reads an unquoted # as a comment
+        message = 'is empty: quote it, as in "#27ae60" (an unquoted # starts a YAML comment)'
+        raise PydanticCustomError("colour", message)
     if not isinstance(value, str) or not re.fullmatch(COLOUR_PATTERN, value):
         message = 'colour {value} must be like "#27ae60"'
         raise PydanticCustomError("colour", message, {"value": repr(value)})
@@ -403,7 +421,7 @@ class BandTable(Model):
     )
 
     def rules(self) -> Broken:
-        """Unique band ids; bands (and their nmol/L ranges, if any) that tile the domain; K2
+        """Unique band ids; bands that tile the domain (and nmol/L ranges for all or none); K2
         advice in every dose band; every gauge mark's figures inside the domain."""
         ids = [band.id for band in self.bands]
         nmol = [(band.id, band.nmol_range) for band in self.bands if band.nmol_range]
@@ -414,9 +432,7 @@ class BandTable(Model):
                 yield ("bands",), gap
             if nmol and len(nmol) != len(self.bands):
                 yield ("bands",), "give every band an nmol_range, or none"
-            elif nmol:
-                for gap in coverage_problems(self.domain, nmol):
-                    yield ("bands",), f"nmol_range: {gap}"
+            # The nmol_ranges tile the domain in nmol/L: units.yaml's divisor (bot.core.checks).
         for index, band in enumerate(self.bands):
             if self.kind == "dose" and band.k2 is None:
                 yield ("bands", index), f"dose band {band.id!r} needs K2 pairing advice ('k2')"
@@ -483,6 +499,11 @@ class DoseUnits(Model):
     min_daily: Positive = Field(
         description="less than this a day shows as nothing in a reply: refused like 0"
     )
+
+    def rules(self) -> Broken:
+        if self.min_daily >= self.max_daily:
+            low, high = (format(x.normalize(), "f") for x in (self.min_daily, self.max_daily))
+            yield ("min_daily",), f"min_daily ({low}) must be below max_daily ({high})"
 
 
 class K2Units(DoseUnits):
@@ -582,7 +603,8 @@ class Units(Model):
 
     def rules(self) -> Broken:
         """K2 form spellings are fillers (the amount parser reads past them), the banded form
-        is one of the forms, and a spelling is one vitamin D unit or one period, once."""
+        is one of the forms, the units the code looks up are there, a spelling names one thing
+        where it is read (a unit or period of one option), and no filler is spelled like one."""
         for form, names in self.k2.forms.items():
             for name in (name for name in names if name not in self.k2.fillers):
                 yield ("k2", "forms", form), f"form spelling {name!r} isn't a filler"
@@ -591,17 +613,65 @@ class Units(Model):
                 ("k2", "banded_form"),
                 f"banded_form {self.k2.banded_form!r} isn't one of the forms",
             )
-        units = self.vitamin_d.units
-        places: list[tuple[Loc, tuple[str, ...]]] = [
-            *((("vitamin_d", "units", i), unit.names) for i, unit in enumerate(units)),
-            *((("periods", i), period.names) for i, period in enumerate(self.periods)),
-        ]
-        seen: set[str] = set()
-        for loc, names in places:
-            for index, name in enumerate(names):
-                if name in seen:
-                    yield (*loc, "names", index), f"spelling {name!r} is listed twice"
-                seen.add(name)
+        yield from self._what_the_code_reads()
+        periods = _spellings(("periods",), self.periods)
+        broken = (  # what one option reads: each spelling there names one thing
+            *_spelled_once([*_spellings(("vitamin_d", "units"), self.vitamin_d.units), *periods]),
+            *_spelled_once([*_spellings(("k2", "units"), self.k2.units), *periods]),
+            *_spelled_once(_spellings(("level", "units"), self.level.units)),
+            *_spelled_once(_spellings(("age", "units"), self.age_units)),
+        )
+        yield from dict.fromkeys(broken)  # a period listed twice, once
+        # /dk2 dose reads a unit or period spelling before a filler: a filler spelled like one
+        # would never be read past.
+        units = (*self.vitamin_d.units, *self.k2.units)
+        read_first = {
+            name
+            for names in (*(u.names for u in units), *(p.names for p in self.periods))
+            for name in names
+        }
+        for kind in ("vitamin_d", "k2"):
+            for index, name in enumerate(getattr(self, kind).fillers):
+                if name in read_first:
+                    message = (
+                        f"filler {name!r} is also a unit or period spelling, which dk2 reads first"
+                    )
+                    yield (kind, "fillers", index), message
+
+    def _what_the_code_reads(self) -> Broken:
+        """The units the code looks up by name or shape (bot.core.dosetext, replies, child,
+        level): there, and in the shape it reads them in."""
+        if self.vitamin_d.base_unit != "IU":
+            yield ("vitamin_d", "base_unit"), "vitamin D's base_unit must be IU (ages.yaml's is)"
+        for spelling in ("iu", "mcg"):
+            unit = next((u for u in self.vitamin_d.units if spelling in u.names), None)
+            if unit is None:
+                message = f"vitamin_d units must include the spelling {spelling!r}"
+                yield ("vitamin_d", "units"), message
+            elif spelling == "iu" and (unit.factor, unit.divisor) != (Decimal(1), Decimal(1)):
+                yield ("vitamin_d", "units"), "the unit spelled 'iu' must have factor: 1"
+        if sum(unit.divisor != 1 for unit in self.level.units) != 1:
+            message = (
+                "level units must give exactly one unit, nmol/L, by its divisor "
+                "(divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor"
+            )
+            yield ("level", "units"), message
+
+
+def _spellings(
+    loc: Loc, named: tuple[Unit, ...] | tuple[Period, ...]
+) -> list[tuple[Loc, tuple[str, ...]]]:
+    return [((*loc, index), names) for index, names in enumerate(x.names for x in named)]
+
+
+def _spelled_once(places: list[tuple[Loc, tuple[str, ...]]]) -> Broken:
+    """Each spelling that an earlier place (a unit, a period) read by the same option has."""
+    seen: set[str] = set()
+    for loc, names in places:
+        for index, name in enumerate(names):
+            if name in seen:
+                yield (*loc, "names", index), f"spelling {name!r} is listed twice"
+            seen.add(name)
 
 
 # -- ages.yaml ---------------------------------------------------------------------------------
@@ -631,7 +701,9 @@ class AgeGroup(Model):
 
 class AgeScale(Model):
     scale: Annotated[Text, Field(max_length=20)]
-    unit: Annotated[Text, Field(max_length=10)]
+    unit: Literal["IU", "µg"] = Field(
+        description="IU, or µg converted at units.yaml's IU per mcg (bot.core.child)"
+    )
     groups: tuple[AgeGroup, ...] = Field(min_length=1)
 
     def find(self, months: Decimal) -> AgeGroup | None:
@@ -658,7 +730,12 @@ class AgeLimits(Model):
     verdicts: Verdicts
 
     def rules(self) -> Broken:
-        """Each scale's groups cover every child's age, birth to adult_from, exactly once."""
+        """An adult's age is below oldest; each scale's groups cover every child's age, birth
+        to adult_from, exactly once."""
+        if self.oldest <= self.adult_from:
+            oldest, adult = (format(x.normalize(), "f") for x in (self.oldest, self.adult_from))
+            message = f"oldest ({oldest} months) must be above adult_from ({adult} months)"
+            yield ("oldest",), message + ": 130 years is 1560"
         children = Interval(Decimal(0), True, self.adult_from, False)
         for index, scale in enumerate(self.limits):
             ranges = [(group.label, group.ages) for group in scale.groups]
@@ -725,8 +802,10 @@ class AnswerGate(Model):
     """A logistic regression over a ranking's signals: how likely its best topic is right,
     for a question the rules would only suggest topics for."""
 
-    weights: dict[GateSignal, float] = Field(description="per signal, what it adds to the log-odds")
-    bias: float = Field(description="the log-odds with every signal at 0")
+    weights: dict[GateSignal, Number] = Field(
+        description="per signal, what it adds to the log-odds"
+    )
+    bias: Number = Field(description="the log-odds with every signal at 0")
     probability: Number = Field(
         description="the gate's probability at which the best topic is answered; above 1: never"
     )

@@ -2,13 +2,17 @@
 
 The checker names the file and line of every problem, and `yaml.safe_load` forgets both.
 This loader is PyYAML's SafeLoader (no arbitrary objects) whose mappings remember the line
-of each key, so an error can point at the exact place a curator has to fix.
+of each key, so an error can point at the exact place a curator has to fix. Two choices of
+its own: a key is text (one YAML reads as a bool, number, date or null is refused), and a
+plain number is one YAML 1.2's core schema reads as such (no base 60, octal or 0b).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +49,31 @@ class LineList(list[Any]):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq"))
+# Numbers as YAML 1.2's core schema writes them, where YAML 1.1 agrees: decimal integers
+# (no leading zero), 0x hex, decimal fractions with a point, .inf and .nan. 1.1's others are
+# text, so the field's type refuses them: `1:30` (base 60, 90), `017` (octal, 15), `0b101`,
+# `1_000`, `+0x1f`. (Every number read is one 1.1 reads too, the same.)
+_INT = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?|\.[0-9]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_NUMBERS = {"tag:yaml.org,2002:int": _INT, "tag:yaml.org,2002:float": _FLOAT}
+_RESOLVERS = {
+    first: [(tag, _NUMBERS.get(tag, pattern)) for tag, pattern in resolvers]
+    for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
+}
+_STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq", "merge"))
 # The first characters of a plain scalar that some implicit type (null, bool, int, float,
 # timestamp, merge...) may start with; None would be a type that starts with anything.
-_TYPED_FIRST = frozenset(_SafeBase.yaml_implicit_resolvers)
+_TYPED_FIRST = frozenset(_RESOLVERS)
 
 
 class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """libyaml's parser and composer with the safe constructor, for what `_Builder` hands it."""
+    """libyaml's parser and composer with the safe constructor, for what `_Builder` hands it;
+    plain numbers are read as `_INT` and `_FLOAT` say."""
+
+    yaml_implicit_resolvers = _RESOLVERS
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         # Most of a knowledge file is plain words: text, told without trying each type's
@@ -88,19 +109,52 @@ class _Builder:
         return self.loader.construct_object(node, deep=True)
 
     def mapping(self, node: yaml.MappingNode) -> LineDict:
-        self.loader.flatten_mapping(node)  # `<<: *defaults` merge keys
+        # `<<: *defaults` merge keys: flattening puts the merged pairs first, then the ones
+        # written here, which override them (YAML's merge); one written twice is a duplicate.
+        written = sum(key_node.tag != _MERGE for key_node, _ in node.value)
+        self.loader.flatten_mapping(node)
+        merged = len(node.value) - written
         result = self.built[id(node)] = LineDict()
         result.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
+        here: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             key = self.value(key_node)
-            key = key if isinstance(key, str) else str(key)
-            if key in result:
+            if not isinstance(key, str):
+                raise _NotText(key_node, key)
+            if index >= merged and key in here:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
+            if index >= merged:
+                here.add(key)
             result[key] = self.value(value_node)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
+
+
+class _NotText(Exception):
+    """A key YAML read as something other than text (`no:` is false, `1:` a number)."""
+
+    def __init__(self, node: yaml.Node, key: object) -> None:
+        super().__init__()
+        self.line, self.column = node.start_mark.line + 1, node.start_mark.column + 1
+        written = repr(node.value) if isinstance(node, yaml.ScalarNode) else ""
+        if not written:
+            self.message = "this key is a list or a mapping: a key is a word or a phrase"
+            return
+        if isinstance(key, bool):
+            kind = (
+                f"{str(key).lower()}: quote it (YAML reads a bare yes, no, on or off as true/false)"
+            )
+        elif key is None:
+            kind = "empty: write a key before the colon, or quote it"
+        elif isinstance(key, int | float):
+            kind = "a number: quote it"
+        elif isinstance(key, date):
+            kind = "a date: quote it"
+        else:
+            kind = "something other than text: quote it"
+        self.message = f"the key {written} is read as {kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +192,18 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
             return None if node is None else _Builder(loader).value(node)
         finally:
             loader.dispose()
+    except _NotText as exc:
+        raise YamlError(path, exc.line, exc.message, exc.column) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if problem == "but found another document":  # a second `---`
+            problem = "expected one document; remove the second ---"
+        elif "cannot start any token" in problem and _has_tab(text, line):
+            problem += " (a tab: tabs can't indent YAML; use spaces)"
+        elif "tab character" in problem:
+            problem += " (tabs can't indent YAML; use spaces)"
         raise YamlError(path, line, f"invalid YAML: {problem}", column) from exc
     except yaml.reader.ReaderError as exc:
         if isinstance(text, bytes):  # not UTF-8 (raises), or a character to find in the text
@@ -153,6 +215,12 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
         raise YamlError(path, line, message) from exc
     except yaml.YAMLError as exc:
         raise YamlError(path, 0, f"invalid YAML: {exc}") from exc
+
+
+def _has_tab(text: str | bytes, line: int) -> bool:
+    """Whether line `line` (1-based) of the text holds a tab."""
+    lines = (text.encode() if isinstance(text, str) else text).splitlines()
+    return 0 < line <= len(lines) and b"\t" in lines[line - 1]
 
 
 def line_at(data: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> int:

@@ -482,3 +482,69 @@ def test_the_questions_dk2_must_refuse_are_loaded_one_per_line(knowledge_copy: P
     knowledge = load_knowledge(knowledge_copy).knowledge
     assert knowledge is not None
     assert knowledge.off_topic == ("what's the capital of peru", "how do i fix my bike")
+
+
+KNOWN = (
+    "ages.yaml, bands/dose.yaml, bands/k2.yaml, bands/level.yaml, cautions.yaml, messages.yaml,"
+    " questions.yaml, search.yaml, sources.yaml, units.yaml, article.md, topics/<id>.yaml,"
+    " schema/*.json"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("topics/newtopic.yml", "not read: knowledge files end in .yaml; rename it newtopic.yaml"),
+        ("units.YAML", "not read: knowledge files end in .yaml; rename it units.yaml"),
+        ("topics/sub/x.yaml", "not read: a topic is topics/<id>.yaml; move it to topics/x.yaml"),
+        (
+            "bands/foo.yaml",
+            "not read: the band tables are bands/dose.yaml, bands/k2.yaml, bands/level.yaml,"
+            " and no others",
+        ),
+        ("topic.yaml", "not read: each topic is a file of its own, topics/<id>.yaml"),
+        ("notes.json", f"unexpected file, not read: dk2 reads {KNOWN}"),
+        ("schema/extra.yaml", f"unexpected file, not read: dk2 reads {KNOWN}"),
+    ],
+)
+def test_a_knowledge_file_dk2_would_not_read_is_named(
+    knowledge_copy: Path, name: str, said: str
+) -> None:
+    path = knowledge_copy / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((knowledge_copy / "topics" / "mgp.yaml").read_text(encoding="utf-8"))
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [f"{path}:1: {said}"]
+
+
+def test_the_files_beside_the_knowledge_are_not_named(knowledge_copy: Path) -> None:
+    """Notes, the schemas, and an editor's swap, backup and autosave files."""
+    for name in (
+        "topics/README.md",
+        "notes.md",
+        ".mgp.yaml.swp",
+        "topics/.#mgp.yaml",
+        "topics/mgp.yaml~",
+        "topics/#mgp.yaml#",
+        "notes.txt",
+    ):
+        (knowledge_copy / name).write_text("x", encoding="utf-8")
+    (knowledge_copy / "topics" / ".#rda.yaml").symlink_to("curator@host.1234")  # Emacs' lock
+    result = load_knowledge(knowledge_copy)
+    assert result.ok, [str(p) for p in result.problems]
+
+
+def test_a_symlink_to_nothing_is_named(knowledge_copy: Path) -> None:
+    ghost = knowledge_copy / "topics" / "ghost.yaml"
+    ghost.symlink_to("nothere.yaml")
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
+        f"{ghost}:1: a symlink to nothere.yaml, which does not exist; not read"
+    ]
+
+
+def test_a_synonym_yaml_reads_as_false_is_refused_at_its_line(knowledge_copy: Path) -> None:
+    line = _break(knowledge_copy, "search.yaml", "  hw: how\n", "  hw: how\n  no: not\n") + 1
+    path = knowledge_copy / "search.yaml"
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
+        f"{path}:{line}: the key 'no' is read as false: quote it (YAML reads a bare yes, no, on"
+        " or off as true/false)"
+    ]

@@ -500,3 +500,145 @@ def test_the_reference_fields_found_name_sources_cautions_and_topics_in_every_fi
     assert {message.split()[1] for *_, message in cases} == {"source", "caution", "topic"}
     files = {kind_of(relative) for relative, *_ in cases}
     assert files == {"ages", "bands", "cautions", "search", "topic", "units"}
+
+
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("{amount:,}: {label}", "message 'dose.title' writes {amount:,}; write just {amount}"),
+        ("{amount:d}: {label}", "message 'dose.title' writes {amount:d}; write just {amount}"),
+        ("{amount!x}: {label}", "message 'dose.title' writes {amount!x}; write just {amount}"),
+        (
+            "{amount!a:<}: {label}",
+            "message 'dose.title' writes {amount!a:<}; write just {amount}",
+        ),
+        (
+            "{}: {label}",
+            "message 'dose.title' writes {}; name what it holds: it can use: {amount}, {label}",
+        ),
+        (
+            "{0}: {label}",
+            "message 'dose.title' writes {0}; name what it holds: it can use: {amount}, {label}",
+        ),
+    ],
+)
+def test_a_placeholder_is_written_bare(template: str, said: str) -> None:
+    """dk2 fills each placeholder with finished text, by name: a format spec, a conversion
+    or a position would raise in the reply, not in the check ({0} is a figure too)."""
+    assert [message for _, message in messages({"dose.title": template})][:1] == [said]
+
+
+def test_a_placeholder_with_a_format_spec_is_named_at_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'title: "{amount}: {label}"'
+    path.write_text(text.replace(old, 'title: "{amount:,}: {label}"', 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    assert [str(p) for p in load_knowledge(knowledge_copy).problems] == [
+        f"{path}:{line}: message 'dose.title' writes {{amount:,}}; write just {{amount}}"
+    ]
+
+
+def test_a_dose_domain_holds_every_amount_units_yaml_lets_through(knowledge_copy: Path) -> None:
+    # 50000 IU a day is accepted (max_daily is 1000000): no band would hold it.
+    line = _edit(knowledge_copy, "bands/dose.yaml", 'domain: "(0, inf)"', 'domain: "(0, 20000]"')
+    _edit(knowledge_copy, "bands/dose.yaml", 'range: "(10000, inf)"', 'range: "(10000, 20000]"')
+    assert _problems(knowledge_copy) == [
+        f"bands/dose.yaml:{line}: the domain (0, 20000] leaves out units.yaml's vitamin_d"
+        " max_daily, 1000000, which dk2 accepts: end it at inf (or at 1000000, included)"
+    ]
+
+
+def test_a_k2_domain_holds_the_smallest_amount_dk2_accepts(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/k2.yaml", 'domain: "(0, inf)"', 'domain: "[2, inf)"')
+    _edit(knowledge_copy, "bands/k2.yaml", 'range: "(0, 90)"', 'range: "[2, 90)"')
+    assert _problems(knowledge_copy) == [
+        f"bands/k2.yaml:{line}: the domain [2, inf) leaves out units.yaml's k2 min_daily, 0.01,"
+        " which dk2 accepts: start it at 0"
+    ]
+
+
+def test_a_level_domain_holds_every_result_up_to_max_ng_ml(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "bands/level.yaml", 'domain: "(0, inf)"', 'domain: "(0, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", 'range: "(150, inf)"', 'range: "(150, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", '"(375, inf)"', '"(375, 1248]"')
+    assert _problems(knowledge_copy) == [
+        f"bands/level.yaml:{line}: the domain (0, 500] leaves out units.yaml's level max_ng_ml,"
+        " 1000, which dk2 accepts: end it at inf (or at 1000, included)"
+    ]
+
+
+def test_nmol_ranges_tile_the_domain_in_nmol_per_litre(knowledge_copy: Path) -> None:
+    """500 ng/mL is 1248 nmol/L (units.yaml's divisor 2.496), not 500 nmol/L."""
+    _edit(knowledge_copy, "units.yaml", "max_ng_ml: 1000", "max_ng_ml: 500")
+    _edit(knowledge_copy, "bands/level.yaml", 'domain: "(0, inf)"', 'domain: "(0, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", 'range: "(150, inf)"', 'range: "(150, 500]"')
+    _edit(knowledge_copy, "bands/level.yaml", '"(375, inf)"', '"(375, 1248]"')
+    assert load_knowledge(knowledge_copy).ok
+    line = _edit(knowledge_copy, "bands/level.yaml", '"(375, 1248]"', '"(375, 500]"')
+    bands = 13  # the line of `bands:`, where a band table's tiling is reported
+    assert line > bands
+    assert _problems(knowledge_copy) == [
+        f"bands/level.yaml:{bands}: nmol_range: band 'toxic' ends at (375, 500] but the domain"
+        " (0, 1248] ends there"
+    ]
+
+
+def test_ages_yaml_needs_the_age_units_to_read_an_age(knowledge_copy: Path) -> None:
+    text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
+    start = text.index("\nage:\n")
+    end = text.index("\n\n", start + 1)
+    (knowledge_copy / "units.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    first = text.index("vitamin_d:")  # a mapping's problem is named at its first key
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{text[:first].count(chr(10)) + 1}: units.yaml needs its 'age' section (how"
+        " /dk2 dose reads age:, in months): ages.yaml gives limits by age"
+    ]
+
+
+def test_a_conversion_is_one_each_of_its_sources_states(knowledge_copy: Path) -> None:
+    """IOM 2011 holds a 4 ("4 years"), not as IU per µg: fda, cited too, holds only 40."""
+    mcg = _edit(knowledge_copy, "units.yaml", "      factor: 40\n", "      factor: 4\n")
+    nmol = _edit(knowledge_copy, "units.yaml", "divisor: 2.496", "divisor: 2.5")
+    d2 = _edit(knowledge_copy, "units.yaml", "    sources: [d2-labels]", "    sources: [d2-labels]")
+    mk4 = _edit(knowledge_copy, "units.yaml", "pharmacological_mg: 45", "pharmacological_mg: 46")
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{mcg}: the factor of vitamin_d unit 'mcg' is 4, which fda doesn't state",
+        f"units.yaml:{nmol}: the divisor of level unit 'nmol/l' is 2.5, which iom-2011 doesn't"
+        " state",
+        f"units.yaml:{d2}: D2's IU per µg is 4 (the mcg factor), which d2-labels doesn't state",
+        f"units.yaml:{mk4}: reading's mk4 pharmacological_mg uses 46, which no source it cites"
+        " contains",
+    ]
+
+
+def test_a_band_label_and_gauge_state_only_their_sources_figures(knowledge_copy: Path) -> None:
+    """The label is the reply's headline: "safe up to 50000 IU a day" stands in no source."""
+    label = _edit(
+        knowledge_copy,
+        "bands/k2.yaml",
+        "label: ",
+        "label: safe up to 50000 µg a day, ",
+    )
+    assert _problems(knowledge_copy) == [
+        f"bands/k2.yaml:{label}: k2 band 'low' label uses 50000, which no source it cites contains"
+    ]
+
+
+def test_a_topic_title_states_only_its_sources_figures(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "topics/mgp.yaml", "title: Matrix Gla", "title: 12345 Matrix Gla")
+    assert _problems(knowledge_copy) == [
+        f"topics/mgp.yaml:{line}: topic 'mgp' title uses 12345, which no source it cites contains"
+    ]
+
+
+def test_an_age_verdict_states_no_figure(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy,
+        "ages.yaml",
+        "label: above the upper limit for this age",
+        "label: above 4000 IU, the upper limit for this age",
+    )
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: the above verdict's label states 4000; it cites no source, so no figure"
+    ]

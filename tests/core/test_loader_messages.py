@@ -34,7 +34,7 @@ TITLE = "title: Matrix Gla protein (MGP)"
 
 CASES = [
     # (file, old, new, message)
-    (MGP, TITLE, "title: 5", "'title' must be text"),
+    (MGP, TITLE, "title: 5", "'title' must be text: quote it (YAML reads 5 unquoted as a number)"),
     # A bare `no` is YAML's false, not the word
     (
         "search.yaml",
@@ -58,7 +58,7 @@ CASES = [
         MGP,
         "kind: article",
         "kind: book",
-        "'kind' is 'book'; it must be one of: 'article' or 'reference'",
+        "'kind' is 'book'; it must be 'article' or 'reference'",
     ),
     (MGP, TITLE, "zzzzz: 1\n" + TITLE, f"unknown key 'zzzzz' (allowed: {TOPIC_KEYS})"),
     (
@@ -87,6 +87,57 @@ CASES = [
     ),
     ("units.yaml", "factor: 40\n", "factor: 0\n", "'factor' must be more than 0"),
     ("units.yaml", "factor: 40\n", "factor: '40'\n", "'factor' must be a number"),
+    # What YAML made of a value written unquoted, and how to write it.
+    (
+        "bands/k2.yaml",
+        'range: "(0, 90)"',
+        "range: [0, 90]",
+        """'range' must be quoted: write "[0, 90]", or YAML reads it as a list""",
+    ),
+    (
+        "bands/k2.yaml",
+        'colour: "#95a5a6"',
+        "colour: #95a5a6",
+        """'colour' is empty: quote it, as in "#27ae60" (an unquoted # starts a YAML comment)""",
+    ),
+    (
+        MGP,
+        TITLE,
+        "title: 2024-01-01",
+        "'title' must be text: quote it (YAML reads 2024-01-01 unquoted as a date)",
+    ),
+    (
+        MGP,
+        TITLE,
+        "title: 12.5",
+        "'title' must be text: quote it (YAML reads 12.5 unquoted as a number)",
+    ),
+    (MGP, TITLE, "title:", "'title' is empty: write its text after the colon"),
+    # A double-quoted escape writes a control character YAML refuses written raw.
+    (
+        MGP,
+        TITLE,
+        'title: "Matrix\\0 Gla"',
+        "'title' must not hold the control character U+0000: remove it (a \\ escape wrote it)",
+    ),
+    (
+        "sources.yaml",
+        "name: IOM 2011",
+        'name: "\\e[31mIOM 2011"',
+        "'name' must not hold the control character U+001B: remove it (a \\ escape wrote it)",
+    ),
+    # A mapping's key is named as such (pydantic calls it '[key]').
+    (
+        "questions.yaml",
+        "  cautions: |-",
+        "  Cautions: |-",
+        "the key 'Cautions' must be lowercase a-z, 0-9 and '-'",
+    ),
+    # The answer gate's numbers are numbers like every other: no list, bool or quoted text.
+    ("search.yaml", "  bias: -3.8314", "  bias: [1]", "'bias' must be a number"),
+    ("search.yaml", "  bias: -3.8314", "  bias: yes", "'bias' must be a number"),
+    ("search.yaml", "  bias: -3.8314", '  bias: "-3.8"', "'bias' must be a number"),
+    ("search.yaml", "{learnt: 5.1227,", "{learnt: true,", "'learnt' must be a number"),
 ]
 
 
@@ -212,8 +263,10 @@ def test_a_file_not_in_utf8_names_the_byte(knowledge_copy: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data.replace(b"Matrix Gla", b"Matrix \xff Gla", 1))
     at = data.index(b"Matrix Gla") + len(b"Matrix ")
+    line = data[:at].count(b"\n") + 1  # the line the byte is on, as for any other problem
+    assert line > 1
     assert _problems(knowledge_copy) == [
-        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte {at})"
+        f"{MGP}:{line}: cannot read file: not UTF-8 (invalid start byte at byte {at})"
     ]
 
 
@@ -221,7 +274,7 @@ def test_a_file_saved_as_utf16_is_named_as_not_utf8(knowledge_copy: Path) -> Non
     path = knowledge_copy / MGP
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     assert _problems(knowledge_copy) == [
-        f"{MGP}:0: cannot read file: not UTF-8 (invalid start byte at byte 0)"
+        f"{MGP}:1: cannot read file: not UTF-8 (invalid start byte at byte 0)"
     ]
 
 
@@ -355,17 +408,17 @@ def test_a_symlink_out_of_the_folder_is_the_only_problem_it_makes(
     ]
 
 
-def test_without_the_article_no_quote_can_be_found(knowledge_copy: Path) -> None:
+def test_without_the_article_its_quotes_wait_for_it(knowledge_copy: Path) -> None:
+    """Every quote, section and figure citing the article would be "not found": the one
+    problem is the missing article; they are checked once it is back."""
     (knowledge_copy / "article.md").unlink()
-    line = _edit(
+    _edit(
         knowledge_copy,
         MGP,
         '"Without adequate vitamin K2, these proteins remain inactive."',
-        '"XX"',  # even the shortest quote: there is no text to find it in
+        '"XX"',  # a quote that is in no article
     )
-    problems = _problems(knowledge_copy)
-    assert "article.md:0: file is missing" in problems
-    assert f"{MGP}:{line}: quote not found verbatim in article.md: 'XX'" in problems
+    assert _problems(knowledge_copy) == ["article.md:0: file is missing"]
 
 
 def test_an_unknown_key_under_a_named_entry_lists_the_entrys_keys(knowledge_copy: Path) -> None:
@@ -386,7 +439,7 @@ def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
     )
     assert _problems(knowledge_copy) == [
         "questions.yaml:3: entry 1 of 'mgp' must be non-empty text",
-        "questions.yaml:4: entry 2 of 'mgp' must be text",
+        "questions.yaml:4: entry 2 of 'mgp' must be text: quote it (YAML reads 12 unquoted as a number)",
     ]
     (knowledge_copy / "questions.yaml").write_text(
         "questions:\n  osteocalcin: |-\n    what does it do\n\n    and why\noff_topic: []\n",
@@ -395,3 +448,46 @@ def test_a_blank_or_non_text_members_question_is_reported_at_its_line(
     loaded = load_knowledge(knowledge_copy).knowledge
     assert loaded is not None
     assert loaded.questions == {"osteocalcin": ("what does it do", "and why")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "max_input_chars: 200",
+            "max_input_chars: 2:00",
+            "'max_input_chars' must be a whole number",
+        ),
+        ("max_count: 20", "max_count: 020", "'max_count' must be a whole number"),
+        ("max_ng_ml: 1000", "max_ng_ml: 1_000", "'max_ng_ml' must be a number"),
+        ("max_ng_ml: 1000", "max_ng_ml: 0b1111101000", "'max_ng_ml' must be a number"),
+    ],
+)
+def test_a_number_in_yaml_11s_other_forms_is_refused(
+    knowledge_copy: Path, old: str, new: str, said: str
+) -> None:
+    line = _edit(knowledge_copy, "units.yaml", old, new)
+    assert _problems(knowledge_copy) == [f"units.yaml:{line}: {said}"]
+
+
+def test_an_article_not_in_utf8_is_its_only_problem(knowledge_copy: Path) -> None:
+    """Not also "no section headings" and every quote "not found": those wait for it."""
+    path = knowledge_copy / "article.md"
+    data = path.read_bytes()
+    at = data.index(b"\n## ") + 1
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    line = data[:at].count(b"\n") + 1
+    assert _problems(knowledge_copy) == [
+        f"article.md:{line}: cannot read file: not UTF-8 (invalid start byte at byte {at})"
+    ]
+
+
+def test_an_empty_article_is_named(knowledge_copy: Path) -> None:
+    (knowledge_copy / "article.md").write_bytes(b"")
+    assert _problems(knowledge_copy) == ["article.md:1: the article is empty"]
+
+
+@pytest.mark.parametrize("text", ["", "# yaml-language-server: $schema=schema/ages.schema.json\n"])
+def test_an_empty_knowledge_file_is_said_to_be_empty(knowledge_copy: Path, text: str) -> None:
+    (knowledge_copy / "ages.yaml").write_text(text, encoding="utf-8")
+    assert _problems(knowledge_copy) == ["ages.yaml:1: the file is empty"]

@@ -397,3 +397,126 @@ def test_an_everyday_subject_word_must_be_a_subject_word(knowledge_copy: Path) -
     assert _problems(knowledge_copy) == [
         f"search.yaml:{line}: 'weather' is not one of subject_words"
     ]
+
+
+@pytest.mark.parametrize("unit", ["iu", "mg", "IU/day"])
+def test_an_age_scale_is_in_iu_or_micrograms_as_the_code_spells_them(
+    knowledge_copy: Path, unit: str
+) -> None:
+    # Any other spelling was read as µg: an IU limit judged 40 times too high.
+    line = _edit(knowledge_copy, "ages.yaml", "    unit: IU\n", f"    unit: {unit}\n")
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: 'unit' is {unit!r}; it must be 'IU' or 'µg'"
+    ]
+
+
+def test_vitamin_d_is_counted_in_iu(knowledge_copy: Path) -> None:
+    line = _edit(knowledge_copy, "units.yaml", "  base_unit: IU\n", "  base_unit: iu\n")
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: vitamin D's base_unit must be IU (ages.yaml's is)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "word", "second"),
+    [
+        # nmol/L would be read as ng/mL: 75 nmol/L placed as 75 ng/mL.
+        ("[ng/ml, ng per ml,", "[ng/ml, nmol/l, ng per ml,", "nmol/l", "    - names: [nmol/l,"),
+        ("[years, year,", "[years, weeks, year,", "weeks", "    - names: [weeks,"),
+        (
+            "micrograms]\n      factor: 1\n",
+            "micrograms, mg]\n      factor: 1\n",
+            "mg",
+            "    - names: [mg, milligram, milligrams]\n      factor: 1000",
+        ),
+        (
+            "milligram, milligrams]\n      factor: 40000",
+            "milligram, weekly]\n      factor: 40000",
+            "weekly",
+            "  - names: [weekly,",
+        ),
+    ],
+    ids=["level", "age", "k2", "vitamin D and a period"],
+)
+def test_a_spelling_names_one_unit_wherever_it_is_read(
+    knowledge_copy: Path, old: str, new: str, word: str, second: str
+) -> None:
+    """Reported at its second place, in the order the file lists them."""
+    _edit(knowledge_copy, "units.yaml", old, new)
+    text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
+    line = text[: text.index(second)].count("\n") + 1
+    assert _problems(knowledge_copy) == [f"units.yaml:{line}: spelling {word!r} is listed twice"]
+
+
+def test_the_same_spelling_in_two_options_is_fine(knowledge_copy: Path) -> None:
+    # "mcg" is a vitamin D unit and a K2 one; "week" an age unit and a period.
+    assert load_knowledge(knowledge_copy).ok
+
+
+def test_vitamin_d_units_include_the_spellings_the_code_looks_up(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy, "units.yaml", "  units:\n    - names: [iu,", "  units:\n    - names: [ius,"
+    )
+    _edit(
+        knowledge_copy,
+        "units.yaml",
+        "- names: [mcg, µg, μg, ug, microgram, micrograms]\n      factor: 40",
+        "- names: [µg, μg, ug, microgram, micrograms]\n      factor: 40",
+    )
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: vitamin_d units must include the spelling 'iu'",
+        f"units.yaml:{line}: vitamin_d units must include the spelling 'mcg'",
+    ]
+
+
+def test_the_unit_spelled_iu_is_one_iu(knowledge_copy: Path) -> None:
+    line = _edit(
+        knowledge_copy, "units.yaml", "unit]\n      factor: 1\n", "unit]\n      factor: 2\n"
+    )
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line - 1}: the unit spelled 'iu' must have factor: 1"
+    ]
+
+
+def test_nmol_per_litre_is_given_by_its_divisor(knowledge_copy: Path) -> None:
+    factor = _edit(knowledge_copy, "units.yaml", "      divisor: 2.496\n", "      factor: 0.4006\n")
+    text = (knowledge_copy / "units.yaml").read_text(encoding="utf-8")
+    line = text[: text.index("level:\n  base_unit")].count("\n") + 3
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: level units must give exactly one unit, nmol/L, by its divisor"
+        " (divisor: 2.496, as 1 ng/mL is 2.496 nmol/L); the others by factor",
+        # and the IOM states 2.496, not its inverse
+        f"units.yaml:{factor}: the factor of level unit 'nmol/l' is 0.4006, which iom-2011"
+        " doesn't state",
+    ]
+
+
+def test_the_oldest_age_is_above_adult_from(knowledge_copy: Path) -> None:
+    # Else every adult's age:, from 5 years on, is refused as a typo.
+    line = _edit(knowledge_copy, "ages.yaml", "oldest: 1560 ", "oldest: 60 ")
+    assert _problems(knowledge_copy) == [
+        f"ages.yaml:{line}: oldest (60 months) must be above adult_from (132 months):"
+        " 130 years is 1560"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "old"), [("vitamin_d", "min_daily: 1\n"), ("k2", "min_daily: 0.01")]
+)
+def test_the_smallest_daily_amount_is_below_the_largest(
+    knowledge_copy: Path, kind: str, old: str
+) -> None:
+    # Else every amount is "too little".
+    line = _edit(knowledge_copy, "units.yaml", old, old.replace(old.split()[1], "2000000"))
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: min_daily (2000000) must be below max_daily (1000000)"
+    ]
+
+
+def test_a_filler_is_not_spelled_like_a_unit_or_a_period(knowledge_copy: Path) -> None:
+    # "5000 iu weekly d3": a filler "weekly" would never be read past; the period wins.
+    line = _edit(knowledge_copy, "units.yaml", "  fillers: [d3, d,", "  fillers: [d3, weekly, d,")
+    assert _problems(knowledge_copy) == [
+        f"units.yaml:{line}: filler 'weekly' is also a unit or period spelling, which dk2 reads"
+        " first"
+    ]

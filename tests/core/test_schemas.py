@@ -159,12 +159,17 @@ def test_which_files_are_knowledge_and_the_schema_each_names(
 
 
 def test_a_yaml_file_that_is_no_kind_of_knowledge_is_not_loaded(knowledge_copy: Path) -> None:
+    """Not parsed (its YAML may be broken), but named: a curator should know it is not read."""
     (knowledge_copy / "notes.yaml").write_text("- [not: valid knowledge\n", encoding="utf-8")
     (knowledge_copy / "topics" / "drafts").mkdir()
     (knowledge_copy / "topics" / "drafts" / "k3.yaml").write_text("id: k3\n", encoding="utf-8")
     result = load_knowledge(knowledge_copy)
-    assert result.ok, [str(p) for p in result.problems]
-    assert result.knowledge is not None and "k3" not in result.knowledge.topics
+    assert [
+        (p.path.relative_to(knowledge_copy).as_posix(), p.message[:21]) for p in result.problems
+    ] == [
+        ("notes.yaml", "unexpected file, not "),
+        ("topics/drafts/k3.yaml", "not read: a topic is "),
+    ]
 
 
 def test_each_written_schema_is_titled_and_readable_by_a_person(tmp_path: Path) -> None:
@@ -181,6 +186,8 @@ def test_each_written_schema_is_titled_and_readable_by_a_person(tmp_path: Path) 
 def test_a_topic_file_outside_topics_is_not_a_topic(knowledge_copy: Path) -> None:
     mgp = (knowledge_copy / "topics" / "mgp.yaml").read_text(encoding="utf-8")
     (knowledge_copy / "topic.yaml").write_text(mgp, encoding="utf-8")
-    result = load_knowledge(knowledge_copy)
-    assert result.ok, [str(p) for p in result.problems]
-    assert result.knowledge is not None and "topic" not in result.knowledge.topics
+    result = load_knowledge(knowledge_copy)  # not read as a topic, and named as not read
+    assert [str(p) for p in result.problems] == [
+        f"{knowledge_copy / 'topic.yaml'}:1: not read: each topic is a file of its own,"
+        " topics/<id>.yaml"
+    ]

@@ -53,10 +53,37 @@ def test_a_key_or_item_it_does_not_have_answers_with_its_own_line() -> None:
     assert data["empty"] == {} and data["empty"].line_of("x") == 9
 
 
-def test_keys_that_are_not_text_become_text() -> None:
-    data = parse_yaml("1: one\ntrue: yes\n2.5: half\n", Path("t.yaml"))
-    assert data == {"1": "one", "True": True, "2.5": "half"}
-    assert data.line_of("True") == 2 and data.line_of("2.5") == 3
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "a: 1\n  # a synonym\nno: nope\n",
+            "t.yaml:3: the key 'no' is read as false: quote it (YAML reads a bare yes, no, on or"
+            " off as true/false)",
+        ),
+        ("1: one\n", "t.yaml:1: the key '1' is read as a number: quote it"),
+        ("a: b\n2.5: half\n", "t.yaml:2: the key '2.5' is read as a number: quote it"),
+        ("2024-01-01: d\n", "t.yaml:1: the key '2024-01-01' is read as a date: quote it"),
+        (
+            "~: x\n",
+            "t.yaml:1: the key '~' is read as empty: write a key before the colon, or quote it",
+        ),
+        ("? [a]\n: v\n", "t.yaml:1: this key is a list or a mapping: a key is a word or a phrase"),
+    ],
+)
+def test_a_key_that_yaml_reads_as_no_text_is_refused_at_its_line(text: str, said: str) -> None:
+    """`no:` was the text 'False', and `no:` beside `off:` a duplicate 'False'."""
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, Path("t.yaml"))
+    assert str(caught.value) == said
+
+
+def test_a_quoted_key_is_text() -> None:
+    assert parse_yaml("'no': x\n'off': y\n'1': z\n", Path("t.yaml")) == {
+        "no": "x",
+        "off": "y",
+        "1": "z",
+    }
 
 
 def test_a_duplicate_key_names_the_second_ones_line_and_column() -> None:
@@ -68,8 +95,8 @@ def test_a_duplicate_key_names_the_second_ones_line_and_column() -> None:
 
 
 def test_a_duplicate_key_spelled_differently_in_yaml_is_still_a_duplicate() -> None:
-    with pytest.raises(YamlError, match=r"t.yaml:2: invalid YAML: duplicate key '1'"):
-        parse_yaml("1: a\n'1': b\n", Path("t.yaml"))
+    with pytest.raises(YamlError, match=r"t.yaml:2: invalid YAML: duplicate key 'no'"):
+        parse_yaml("'no': a\n\"no\": b\n", Path("t.yaml"))
 
 
 @pytest.mark.parametrize(
@@ -168,8 +195,10 @@ def test_a_flow_list_over_several_lines_knows_each_items_line() -> None:
     assert line_at(data, ("refs", 0)) == 2
 
 
-def test_a_key_that_is_a_whole_structure_is_read_in_full_as_text() -> None:
-    assert parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml")) == {"[('a', 1)]": "v"}
+def test_a_key_that_is_a_whole_structure_is_refused() -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("? !!omap [a: 1]\n: v\n", Path("t.yaml"))
+    assert caught.value.message == "this key is a list or a mapping: a key is a word or a phrase"
 
 
 @pytest.mark.parametrize(
@@ -283,3 +312,84 @@ def test_a_mapping_with_another_tag_is_built_by_that_tag() -> None:
     """`!!set` is written as a mapping: the safe loader's set, not a mapping with empty values."""
     text = "s: !!set {a, b}\n"
     assert parse_yaml(text, Path("t.yaml")) == yaml.safe_load(text) == {"s": {"a", "b"}}
+
+
+def test_a_key_written_beside_a_merge_key_overrides_the_merged_one() -> None:
+    """YAML's merge: `<<: *art` then `text:` in the same mapping is the art mapping with
+    another text, as the safe loader reads it, and `text` names its own line."""
+    text = "a: &art\n  text: one\n  refs: [x]\nb:\n  <<: *art\n  text: two\n"
+    data = parse_yaml(text, Path("t.yaml"))
+    assert (
+        _plain(data)
+        == yaml.safe_load(text)
+        == {
+            "a": {"text": "one", "refs": ["x"]},
+            "b": {"text": "two", "refs": ["x"]},
+        }
+    )
+    assert data["b"].line_of("text") == 6
+
+
+def test_a_key_written_twice_beside_a_merge_key_is_still_a_duplicate() -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("a: &art {text: one}\nb:\n  <<: *art\n  text: two\n  text: 3\n", Path("t.yaml"))
+    assert str(caught.value) == "t.yaml:5: invalid YAML: duplicate key 'text'"
+
+
+@pytest.mark.parametrize(
+    "word", ["1:30", "5:00", "017", "-017", "0b101", "123456789012345678:1", "1_000", "+0x1f", "08"]
+)
+def test_yaml_11s_other_number_forms_are_text(word: str, tmp_path: Path) -> None:
+    """YAML 1.1 read `1:30` as 90 (base 60), `017` as 15 (octal), `0b101` as 5: a curator's
+    time or typo silently became another number. As in YAML 1.2's core schema, they are text,
+    which a number field then refuses; config.yaml reads through load_yaml the same way."""
+    path = tmp_path / "t.yaml"
+    path.write_text(f"a: {word}\nb: [{word}]\n", encoding="utf-8")
+    assert _plain(load_yaml(path)) == {"a": word, "b": [word]}
+    assert _plain(parse_yaml(path.read_bytes(), path)) == {"a": word, "b": [word]}
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("12", 12),
+        ("-3", -3),
+        ("+4", 4),
+        ("0", 0),
+        ("0x1f", 31),
+        ("1.5", 1.5),
+        (".5", 0.5),
+        ("-2.", -2.0),
+        ("1.0e+20", 1e20),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
+    ],
+)
+def test_decimal_numbers_are_still_numbers(word: str, value: float) -> None:
+    assert parse_yaml(f"a: {word}\n", Path("t.yaml")) == {"a": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "a: 1\nb:\n\t- x\n",
+            "t.yaml:3: invalid YAML: found character that cannot start any token (a tab: tabs"
+            " can't indent YAML; use spaces)",
+        ),
+        (
+            "a:\n  b: 1\n\tc: 2\n",
+            "t.yaml:3: invalid YAML: found a tab character that violates indentation (tabs can't"
+            " indent YAML; use spaces)",
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            "t.yaml:2: invalid YAML: expected one document; remove the second ---",
+        ),
+    ],
+)
+def test_a_tab_and_a_second_document_say_what_to_do(text: str, said: str) -> None:
+    for read in (text, text.encode()):
+        with pytest.raises(YamlError) as caught:
+            parse_yaml(read, Path("t.yaml"))
+        assert str(caught.value) == said
