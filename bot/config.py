@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import reprlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, TypeVar, get_args, get_origin
@@ -32,7 +31,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 from pydantic_settings import PydanticBaseSettingsSource as Source
 
-from bot.core.yamlfile import LineDict, YamlError, load_yaml
+from bot.core.yamlfile import LineDict, YamlError, brief, load_yaml
 
 ENV_PREFIX: Final = "DK2_"
 TOKEN_ENV: Final = "DISCORD_TOKEN"
@@ -354,19 +353,6 @@ def read_token(environ: Mapping[str, str]) -> Secret[str] | None:
     return Secret(token) if token else None
 
 
-class _Short(reprlib.Repr):
-    """A value's repr cut short as it is made (YAML aliases can nest a list a million items
-    deep), the YAML reader's lists and mappings shown as the lists and dicts they are."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.maxlevel, self.maxlist, self.maxdict, self.maxstring = 2, 4, 4, 80
-
-    def repr1(self, x: Any, level: int) -> str:
-        plain = list(x) if isinstance(x, list) else dict(x) if isinstance(x, dict) else x
-        return super().repr1(plain, level)
-
-
 # Three dot-separated runs, as a Discord bot token is written: never echoed, whatever the setting.
 _TOKEN_LIKE = re.compile(r"[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}")
 
@@ -375,7 +361,7 @@ def _show(raw: object) -> str:
     """A rejected value, short, quoted, with control characters escaped."""
     if isinstance(raw, str) and _TOKEN_LIKE.search(raw):
         return "a value that looks like a bot token (not shown here)"
-    text = f'"{raw}"' if isinstance(raw, str) and raw.isprintable() else _Short().repr(raw)
+    text = f'"{raw}"' if isinstance(raw, str) and raw.isprintable() else brief(raw)
     text = "nothing" if raw is None else text
     return text if len(text) <= 80 else text[:77] + "..."
 

@@ -31,7 +31,7 @@ from bot.core.model import (
     model_inside,
 )
 from bot.core.schemas import KNOWLEDGE_KINDS, kind_of
-from bot.core.yamlfile import YamlError, parse_yaml
+from bot.core.yamlfile import YamlError, brief, parse_yaml
 
 __all__ = ["LoadResult", "Problem", "default_knowledge_path", "load_knowledge"]
 
@@ -47,8 +47,8 @@ _SAYS = {
     "string_too_short": "{what} must be non-empty text",
     "string_too_long": "{what} is {length} characters; at most {max_length}",
     "too_short": "{what} must list at least {min_length} entry",
-    "string_pattern_mismatch": "{what} is {value!r}; it must be {pattern}",
-    "literal_error": "{what} is {value!r}; it must be one of: {expected}",
+    "string_pattern_mismatch": "{what} is {shown}; it must be {pattern}",
+    "literal_error": "{what} is {shown}; it must be one of: {expected}",
     "greater_than": "{what} must be more than {gt}",
     "greater_than_equal": "{what} must be at least {ge}",
     "less_than_equal": "{what} must be at most {le}",
@@ -94,6 +94,7 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     loc, kind, value = error["loc"], error["type"], error["input"]
     ctx: dict[str, Any] = error.get("ctx") or {}
     key, what, message = (loc[-1] if loc else ""), _where(loc), error["msg"]
+    shown = repr(value) if isinstance(value, str) else brief(value)  # a list may be huge
     if isinstance(value, str) and kind in ("too_short", "too_long"):  # a squashed text's length
         kind = f"string_{kind}"
     if kind == "extra_forbidden":
@@ -111,13 +112,14 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         typed = "a date" if isinstance(value, date) else "a number"
         return f"{what} must be text: quote it (YAML reads {value} unquoted as {typed})"
     if kind == "literal_error" and "," not in ctx.get("expected", ","):  # two choices
-        return f"{what} is {value!r}; it must be {ctx['expected']}"
+        return f"{what} is {shown}; it must be {ctx['expected']}"
     if kind not in _SAYS:  # dk2's own: a rule, or "must be ..." from a type's validator
         return f"{what} {message}" if message.startswith(("must", "is empty")) else message
     pattern = PATTERN_NAMES.get(ctx.get("pattern", ""), ctx.get("pattern"))
     inside = f" in {_where(loc[:-1])}" if loc[:-1] else ""
-    said = {"what": what, "key": key, "value": value, "pattern": pattern, "inside": inside}
-    return _SAYS[kind].format_map({**ctx, **said, "length": len(" ".join(str(value).split()))})
+    said = {"what": what, "key": key, "shown": shown, "pattern": pattern, "inside": inside}
+    length = len(" ".join(value.split())) if isinstance(value, str) else 0  # a squashed text's
+    return _SAYS[kind].format_map({**ctx, **said, "length": length})
 
 
 _BANDS = ", ".join(f"bands/{kind}.yaml" for kind in BAND_KINDS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import reprlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -239,3 +240,19 @@ def line_at(data: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> i
         else:
             break
     return node.line if isinstance(node, LineDict) and not at_key else line
+
+
+class _Brief(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxstring = 2, 4, 4, 80
+
+    def repr1(self, x: Any, level: int) -> str:  # a LineList as the list it is, and so on
+        plain = list(x) if isinstance(x, list) else dict(x) if isinstance(x, dict) else x
+        return super().repr1(plain, level)
+
+
+def brief(value: object) -> str:
+    """`value`'s repr cut short as it is made, for a message: aliases can nest a list a
+    million items deep in a few hundred bytes of YAML, and a whole repr of it never ends."""
+    return _Brief().repr(value)

@@ -491,3 +491,20 @@ def test_an_empty_article_is_named(knowledge_copy: Path) -> None:
 def test_an_empty_knowledge_file_is_said_to_be_empty(knowledge_copy: Path, text: str) -> None:
     (knowledge_copy / "ages.yaml").write_text(text, encoding="utf-8")
     assert _problems(knowledge_copy) == ["ages.yaml:1: the file is empty"]
+
+
+def _nested(levels: int) -> str:
+    """A YAML flow list whose last entry is `levels` aliases deep: 10**levels ones in all."""
+    lists = ["&n0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lists += [f"&n{n} [{', '.join([f'*n{n - 1}'] * 10)}]" for n in range(1, levels)]
+    return "[" + ", ".join(lists) + "]"
+
+
+def test_a_value_nested_by_aliases_is_named_in_a_short_message(knowledge_copy: Path) -> None:
+    """Six levels of aliases are a million values in a few hundred bytes: the message shows
+    the first few, as it shows any list, not all of them."""
+    line = _edit(knowledge_copy, "bands/k2.yaml", "kind: k2", "kind: " + _nested(6))
+    (problem,) = [p for p in _problems(knowledge_copy) if p.startswith("bands/k2.yaml")]
+    assert problem.startswith(f"bands/k2.yaml:{line}: 'kind' is [[1, 1, 1, 1, ...], [[...], ")
+    assert problem.endswith("...]; it must be one of: 'dose', 'k2' or 'level'")
+    assert len(problem) < 300
