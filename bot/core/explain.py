@@ -114,6 +114,8 @@ def amount_command(kb: KnowledgeBase, text: str) -> str | None:
     """The command that reads `text` when it is a bare amount: "dose" for "5000 IU", "level"
     for "42 ng/mL"; None for anything else. A dose among other words ("is 5000 IU too
     much") is a question, not an amount."""
+    if not any(ch.isnumeric() for ch in text):  # most questions: no reading needed
+        return None
     dose = read_dose(text, None, kb.units)
     if isinstance(dose, InputError):
         if dose.key in _OUT_OF_RANGE:  # `/dk2 dose` says why it can't place that amount
