@@ -48,6 +48,8 @@ EXIT_BAD_KNOWLEDGE: Final = 2
 MAX_WORKERS: Final = 64
 USAGE_CLOSE_TIMEOUT: Final = 2.0
 APPLICATION_TIMEOUT: Final = 10.0
+# How often a worker looks whether its serve process is still there.
+PARENT_CHECK_SECONDS: Final = 1.0
 
 
 async def command_definitions(settings: Settings, holder: KnowledgeHolder) -> list[dict[str, Any]]:
@@ -198,7 +200,22 @@ def _prepare(settings: Settings, knowledge_path: Path, err: TextIO) -> Knowledge
     return KnowledgeHolder(knowledge_path, result.knowledge)
 
 
-def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port: bool) -> int:
+async def _stop_when_orphaned(parent: int, stop: asyncio.Event) -> None:
+    """A worker whose `serve --workers` process is gone (killed with SIGKILL, which can't be
+    forwarded) stops like on SIGTERM, instead of answering on with no one to stop it."""
+    while os.getppid() == parent:
+        await asyncio.sleep(PARENT_CHECK_SECONDS)
+    log.warning("the serve process (pid %d) is gone: stopping this worker", parent)
+    stop.set()
+
+
+def _serve_one(
+    settings: Settings,
+    knowledge_path: Path,
+    err: TextIO,
+    reuse_port: bool,
+    parent: int | None = None,
+) -> int:
     prepared = _prepare(settings, knowledge_path, err)
     if isinstance(prepared, int):
         return prepared
@@ -210,12 +227,16 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
 
     async def main() -> int:
         stop = asyncio.Event()
+        orphaned = asyncio.create_task(_stop_when_orphaned(parent, stop)) if parent else None
         with stop_on_signals(stop):
             try:
                 return await run_endpoint(settings, prepared, stop=stop, reuse_port=reuse_port)
             except OSError as exc:
                 log.error("can't listen on %s:%d: %s", settings.http_host, settings.http_port, exc)
                 return EXIT_FAILED
+            finally:
+                if orphaned is not None:
+                    orphaned.cancel()
 
     try:
         return eventloop.run(main())
@@ -223,7 +244,7 @@ def _serve_one(settings: Settings, knowledge_path: Path, err: TextIO, reuse_port
         return EXIT_OK
 
 
-def _worker(config_path: Path | None, knowledge_path: Path) -> None:
+def _worker(config_path: Path | None, knowledge_path: Path, parent: int) -> None:
     """One of `--workers N`: reads its own settings (a token can't be pickled across)."""
     import sys
 
@@ -232,7 +253,7 @@ def _worker(config_path: Path | None, knowledge_path: Path) -> None:
     except ConfigError as exc:
         print(f"dk2: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_FAILED) from None
-    raise SystemExit(_serve_one(settings, knowledge_path, sys.stderr, reuse_port=True))
+    raise SystemExit(_serve_one(settings, knowledge_path, sys.stderr, True, parent))
 
 
 def serve_http(
@@ -254,7 +275,9 @@ def serve_http(
         return prepared
     context = multiprocessing.get_context("spawn")
     children = [
-        context.Process(target=_worker, args=(config_path, knowledge_path), name=f"dk2-http-{n}")
+        context.Process(
+            target=_worker, args=(config_path, knowledge_path, os.getpid()), name=f"dk2-http-{n}"
+        )
         for n in range(workers)
     ]
     for child in children:

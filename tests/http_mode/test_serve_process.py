@@ -119,6 +119,45 @@ async def test_two_workers_share_one_port_and_stop_on_sigterm(tmp_path: Path) ->
     assert "Traceback" not in text and fake.token not in text
 
 
+async def test_workers_stop_when_the_serve_process_is_killed(tmp_path: Path) -> None:
+    """SIGKILL can't be forwarded: the workers notice their serve process is gone and stop,
+    instead of answering on with no one to stop them."""
+    require_spec()
+    key = SigningKey.generate()
+    async with (
+        FakeDiscord() as fake,
+        serve_process(fake, tmp_path, key, "--workers", "2") as (process, base),
+    ):
+        pids: set[int] = set()
+        async with asyncio.timeout(START_TIMEOUT):
+            while len(pids) < 2:
+                async with aiohttp.ClientSession() as session, session.get(base + "/healthz") as r:
+                    pids.add((await r.json())["pid"])
+                await asyncio.sleep(0.02)
+        process.kill()
+        await asyncio.wait_for(process.wait(), 10)
+        try:
+            async with asyncio.timeout(START_TIMEOUT):  # a bound against a hang, not a timing
+                while any(_alive(pid) for pid in pids):
+                    await asyncio.sleep(0.1)
+        finally:  # never leave a worker behind, even when this fails
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    assert "the serve process (pid " in (tmp_path / "serve.log").read_text()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # An exited worker whose parent is gone is reaped by init; until then it is a zombie.
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/status").read_text().find("State:\tZ") < 0
+    return True
+
+
 async def test_serve_without_a_public_key_says_which_setting_is_missing(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
         env = bot_environment(fake, tmp_path)
