@@ -158,18 +158,23 @@ def _question_text(kb: KnowledgeBase, text: str) -> str:
     return words[0] if words else ""
 
 
+def _urgent(kb: KnowledgeBase) -> MessageReading:
+    """Someone may need care now: where to find it, alone; no dose or level is read."""
+    title = kb.messages.get("explain.urgent_title")
+    return MessageReading("urgent", (_explain_choice(URGENT_TERM, title),))
+
+
 def read_message(kb: KnowledgeBase, text: str) -> MessageReading:
     """What `text` asks (see the module's docstring); never raises for any text."""
+    # The whole message is looked at first, not only the question searched: "I took 100 pills
+    # of my d3" may come long before the question a long post ends with.
+    if swallowed_many(normalise_term(text)):
+        return _urgent(kb)
     question = _question_text(kb, text)
     index = index_for(kb)
     result = index.search(question) if normalise_term(question) else None
-    # The whole message, not only the question searched: "I took 100 pills of my d3" may
-    # come long before the question a long post ends with.
-    many_swallowed = swallowed_many(normalise_term(text))
-    if many_swallowed or (result is not None and result.how == "urgent"):
-        # Someone may need care now: where to find it, alone; no dose or level is read.
-        title = kb.messages.get("explain.urgent_title")
-        return MessageReading("urgent", (_explain_choice(URGENT_TERM, title),))
+    if result is not None and result.how == "urgent":
+        return _urgent(kb)
     readings: list[Choice] = []
     for sentence in _sentences(text):
         found = [
