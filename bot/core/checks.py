@@ -157,9 +157,9 @@ class Checker:
                     yield from self.cited(where, group, f"age group {group.label!r}")
         elif isinstance(model, Units):
             yield from self.units(model)
-        if isinstance(model, Units) and model.age is None and self.files["ages.yaml"].model:
-            message = "units.yaml needs its 'age' section (how /dk2 dose reads age:, in months)"
-            yield (), message + ": ages.yaml gives limits by age"
+            if model.age is None and self.files["ages.yaml"].model:
+                message = "units.yaml needs its 'age' section (how /dk2 dose reads age:, in months)"
+                yield (), message + ": ages.yaml gives limits by age"
         elif name == "questions.yaml":
             for topic_id in model.questions.keys() - self.topics.keys():
                 yield ("questions", topic_id), f"unknown topic {topic_id!r}"
@@ -340,11 +340,24 @@ def references(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str, str]
                 yield from references(item, (*at, key))
 
 
+# What each message may use, as its messages say it ("{amount}, {label}"): made once.
+_CAN = {
+    key: ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "no placeholders"
+    for key, allowed in MESSAGE_FIELDS.items()
+}
+
+
+def _written(name: str | None, spec: str | None, conversion: str | None) -> str:
+    """A placeholder as the message writes it: "{amount:,}", "{amount!r}", "{}"."""
+    converted = "!" + conversion if conversion is not None else ""
+    return f"{{{name}{converted}{':' + spec if spec else ''}}}"
+
+
 def messages(templates: Mapping[str, str]) -> Broken:
     """Each message uses only the placeholders the code fills it with, and states no figure."""
     for key, template in templates.items():
         loc, allowed = tuple(key.split(".")), MESSAGE_FIELDS.get(key, frozenset())
-        can = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "no placeholders"
+        can = _CAN.get(key, "no placeholders")
         try:
             fields = [field for field in string.Formatter().parse(template) if field[1] is not None]
         except ValueError as exc:
@@ -352,14 +365,14 @@ def messages(templates: Mapping[str, str]) -> Broken:
             continue
         names: set[str] = set()
         for _, name, spec, conversion in fields:
-            written = f"{{{name}{'!' + (conversion or '') if conversion is not None else ''}"
-            written += f"{':' + spec if spec else ''}}}"
             if not name or name.isdigit():  # "{}" or "{0}": filled by position, never by dk2
+                written = _written(name, spec, conversion)
                 yield (
                     loc,
                     f"message {key!r} writes {written}; name what it holds: it can use: {can}",
                 )
             elif spec or conversion is not None:  # dk2 fills them with finished text, as is
+                written = _written(name, spec, conversion)
                 yield loc, f"message {key!r} writes {written}; write just {{{name}}}"
             else:
                 names.add(name)
