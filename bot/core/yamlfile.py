@@ -66,7 +66,8 @@ _RESOLVERS = {
 }
 _STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "map", "seq", "merge"))
 # The first characters of a plain scalar that some implicit type (null, bool, int, float,
-# timestamp, merge...) may start with; None would be a type that starts with anything.
+# timestamp, merge...) may start with. The safe loader keys every type by them, none under
+# None (PyYAML's key for "any first character"), which resolve's shortcut relies on.
 _TYPED_FIRST = frozenset(_RESOLVERS)
 
 
@@ -80,9 +81,9 @@ class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
         # Most of a knowledge file is plain words: text, told without trying each type's
         # patterns in turn (about 1.5 ms of every knowledge load).
         plain = kind is yaml.ScalarNode and implicit[0]
-        if plain and value[:1] not in _TYPED_FIRST and None not in _TYPED_FIRST:
+        if plain and value[:1] not in _TYPED_FIRST:
             return _STR
-        return str(super().resolve(kind, value, implicit))
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
 
 class _Builder:
@@ -208,7 +209,7 @@ def parse_yaml(text: str | bytes, path: Path) -> Any:
         raise YamlError(path, line, f"invalid YAML: {problem}", column) from exc
     except yaml.reader.ReaderError as exc:
         if isinstance(text, bytes):  # not UTF-8 (raises), or a character to find in the text
-            return parse_yaml(text.decode("utf-8"), path)
+            text = text.decode("utf-8")
         # A character YAML refuses (a control character): libyaml reports its byte offset,
         # so find the character itself to name its line.
         line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
@@ -243,16 +244,19 @@ def line_at(data: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> i
 
 
 class _Brief(reprlib.Repr):
+    # reprlib picks its method by the type's name: the reader's lists and mappings as theirs.
+    repr_LineList = reprlib.Repr.repr_list
+    repr_LineDict = reprlib.Repr.repr_dict
+
     def __init__(self) -> None:
         super().__init__()
         self.maxlevel, self.maxlist, self.maxdict, self.maxstring = 2, 4, 4, 80
 
-    def repr1(self, x: Any, level: int) -> str:  # a LineList as the list it is, and so on
-        plain = list(x) if isinstance(x, list) else dict(x) if isinstance(x, dict) else x
-        return super().repr1(plain, level)
+
+_BRIEF = _Brief()
 
 
 def brief(value: object) -> str:
     """`value`'s repr cut short as it is made, for a message: aliases can nest a list a
     million items deep in a few hundred bytes of YAML, and a whole repr of it never ends."""
-    return _Brief().repr(value)
+    return _BRIEF.repr(value)
