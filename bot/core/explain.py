@@ -75,7 +75,7 @@ def _not_found(
     shown = echo(term, 80)
     sections: tuple[Section, ...] = ()
     # A bare amount ("5000 IU") is pointed to the command that places it, before any topic.
-    asked = _amount_asked(kb, term)
+    asked = "not_found" if out_of_scope else _amount_asked(kb, term)
     if out_of_scope:
         topics = ", ".join(f"`{topic_id}`" for topic_id in kb.topics)
         body = msg.get("explain.out_of_scope", term=shown, topics=topics)
