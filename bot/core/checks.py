@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.core.interval import Interval, coverage_problems
+from bot.core.interval import Interval, coverage_problems, plain
 from bot.core.message_keys import MESSAGE_FIELDS, templates_of
 from bot.core.model import (
     AgeLimits,
@@ -81,7 +81,7 @@ class File:
 
 def numbers(text: str) -> set[str]:
     """The figures in `text`, normalised ("4,000" and "4000.0" are both "4000")."""
-    return {format(Decimal(raw.replace(",", "")).normalize(), "f") for raw in _NUMBER.findall(text)}
+    return {plain(Decimal(raw.replace(",", ""))) for raw in _NUMBER.findall(text)}
 
 
 def sections(article: str) -> tuple[str, ...]:
@@ -213,19 +213,19 @@ class Checker:
                 # Each source states the conversion itself: a figure that one of them holds
                 # for something else (IOM 2011's "4 years" for a factor of 4) is not enough.
                 given = "factor" if "factor" in unit.model_fields_set else "divisor"
-                figure = format(getattr(unit, given).normalize(), "f")
+                figure = plain(getattr(unit, given))
                 for ref in unit.sources:
                     if figure not in self.source_numbers.get(ref, {figure}):
                         message = f"the {given} of {group} unit {unit.names[0]!r} is {figure},"
                         yield (group, "units", index, given), f"{message} which {ref} doesn't state"
         d2, mcg = units.reading.d2, [u for u in units.vitamin_d.units if "mcg" in u.names]
-        per_mcg = format(mcg[0].factor.normalize(), "f") if mcg else None
+        per_mcg = plain(mcg[0].factor) if mcg else None
         for ref in d2.sources if per_mcg is not None else ():
             if per_mcg not in self.source_numbers.get(ref, {per_mcg}):
                 message = f"D2's IU per µg is {per_mcg} (the mcg factor), which {ref} doesn't state"
                 yield ("reading", "d2", "sources"), message
         mk4 = units.reading.mk4
-        figure = format(mk4.pharmacological_mg.normalize(), "f")
+        figure = plain(mk4.pharmacological_mg)
         what = "reading's mk4 pharmacological_mg"
         cites = _Cites(figure, None, (), mk4.sources)
         yield from self.figures(("reading", "mk4", "pharmacological_mg"), figure, cites, what)
@@ -268,7 +268,7 @@ class Checker:
         for index, mark in enumerate(table.marks):
             yield from self.cited(("marks", index), mark, "gauge mark")
             # The figures themselves, not only the label, must stand in the mark's sources.
-            figures = " ".join(format(figure.normalize(), "f") for figure in mark.figures)
+            figures = " ".join(plain(figure) for figure in mark.figures)
             yield from self.figures(("marks", index), figures, mark, "gauge mark")
 
 
@@ -285,16 +285,16 @@ def _domain(kind: str, table: BandTable, units: Units) -> Broken:
         names = (f"{name} min_daily", f"{name} max_daily")
         low_in = low in Interval(domain.low, domain.low_closed, None, False)
     if not low_in:
-        what = f"units.yaml's {names[0]}, {_plain(low)}" if names[0] else "any result above 0"
+        what = f"units.yaml's {names[0]}, {plain(low)}" if names[0] else "any result above 0"
         yield (
             ("domain",),
             f"the domain {domain} leaves out {what}, which dk2 accepts: start it at 0",
         )
     if high not in Interval(None, False, domain.high, domain.high_closed):
-        what = f"units.yaml's {names[1]}, {_plain(high)}"
+        what = f"units.yaml's {names[1]}, {plain(high)}"
         message = (
             f"the domain {domain} leaves out {what}, which dk2 accepts: end it at inf"
-            f" (or at {_plain(high)}, included)"
+            f" (or at {plain(high)}, included)"
         )
         yield ("domain",), message
     nmol = [(band.id, band.nmol_range) for band in table.bands if band.nmol_range is not None]
@@ -306,10 +306,6 @@ def _domain(kind: str, table: BandTable, units: Units) -> Broken:
             in_nmol = Interval(low_nmol, domain.low_closed, high_nmol, domain.high_closed)
             for gap in coverage_problems(in_nmol, nmol):
                 yield ("bands",), f"nmol_range: {gap}"
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 @functools.cache

@@ -49,8 +49,8 @@ class Interval:
         return high is None or value < high or (value == high and self.high_closed)
 
     def __str__(self) -> str:
-        low = "-inf" if self.low is None else _plain(self.low)
-        high = "inf" if self.high is None else _plain(self.high)
+        low = "-inf" if self.low is None else plain(self.low)
+        high = "inf" if self.high is None else plain(self.high)
         return f"{'[' if self.low_closed else '('}{low}, {high}{']' if self.high_closed else ')'}"
 
 
@@ -66,7 +66,8 @@ def _edge(text: str, whole: str) -> Decimal | None:
     return value
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
+    """A figure as written in prose: 4000 for 4E+3 or 4000.0."""
     return format(value.normalize(), "f")
 
 
@@ -90,10 +91,10 @@ def coverage_problems(domain: Interval, parts: list[tuple[str, Interval]]) -> li
             problems.append(f"bands {prev_id!r} {prev} and {next_id!r} {nxt} overlap")
         elif prev.high_closed and nxt.low_closed:
             problems.append(
-                f"bands {prev_id!r} and {next_id!r} both include {_plain(prev.high)} (overlap)"
+                f"bands {prev_id!r} and {next_id!r} both include {plain(prev.high)} (overlap)"
             )
         elif not prev.high_closed and not nxt.low_closed:
             problems.append(
-                f"neither {prev_id!r} nor {next_id!r} includes {_plain(prev.high)} (gap)"
+                f"neither {prev_id!r} nor {next_id!r} includes {plain(prev.high)} (gap)"
             )
     return problems

@@ -35,7 +35,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-from bot.core.interval import INTERVAL, Interval, IntervalError, coverage_problems
+from bot.core.interval import INTERVAL, Interval, IntervalError, coverage_problems, plain
 
 Group = Literal[
     "Basics",
@@ -438,7 +438,7 @@ class BandTable(Model):
                 yield ("bands", index), f"dose band {band.id!r} needs K2 pairing advice ('k2')"
         for index, mark in enumerate(self.marks):
             for figure in (figure for figure in mark.figures if figure not in self.domain):
-                shown = format(figure.normalize(), "f")
+                shown = plain(figure)
                 yield ("marks", index), f"gauge mark at {shown} is outside the domain {self.domain}"
 
     def find(self, value: Decimal) -> Band | None:
@@ -502,7 +502,7 @@ class DoseUnits(Model):
 
     def rules(self) -> Broken:
         if self.min_daily >= self.max_daily:
-            low, high = (format(x.normalize(), "f") for x in (self.min_daily, self.max_daily))
+            low, high = (plain(x) for x in (self.min_daily, self.max_daily))
             yield ("min_daily",), f"min_daily ({low}) must be below max_daily ({high})"
 
 
@@ -733,7 +733,7 @@ class AgeLimits(Model):
         """An adult's age is below oldest; each scale's groups cover every child's age, birth
         to adult_from, exactly once."""
         if self.oldest <= self.adult_from:
-            oldest, adult = (format(x.normalize(), "f") for x in (self.oldest, self.adult_from))
+            oldest, adult = (plain(x) for x in (self.oldest, self.adult_from))
             message = f"oldest ({oldest} months) must be above adult_from ({adult} months)"
             yield ("oldest",), message + ": 130 years is 1560"
         children = Interval(Decimal(0), True, self.adult_from, False)
